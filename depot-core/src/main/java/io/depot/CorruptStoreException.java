@@ -1,0 +1,21 @@
+package io.depot;
+
+import java.io.Serial;
+
+/** The file is not a Depot store, is of another layout version, is truncated, or its metadata is inconsistent. */
+public class CorruptStoreException extends DepotException {
+  @Serial private static final long serialVersionUID = 1L;
+
+  /** @param message what failed, naming the offending value */
+  public CorruptStoreException(String message) {
+    super(message);
+  }
+
+  /**
+   * @param message what failed, naming the offending value
+   * @param cause the underlying failure
+   */
+  public CorruptStoreException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

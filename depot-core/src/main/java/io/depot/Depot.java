@@ -1,0 +1,246 @@
+package io.depot;
+
+import io.depot.internal.ShmDepot;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A shared-memory object store: one file (in {@code /dev/shm} by default) that any number of processes attach to
+ * and share named objects through, with no server on the data path.
+ *
+ * <h2>Lifecycle of an object</h2>
+ *
+ * <ol>
+ *   <li><b>WRITE</b>: {@link #claim} allocates a block visible only to its writer, who fills it in place;
+ *   <li><b>IDLE</b>: {@link WriteClaim#commit()} makes it visible to every process, immutable;
+ *   <li><b>BUSY</b>: while {@link #get} handles are open (counted in shared memory), its bytes cannot change or be
+ *       reused;
+ *   <li><b>ZOMBIE</b>: {@link #remove} hides it at once; its memory is reused when the last handle closes.
+ * </ol>
+ *
+ * <p>The {@code put} and {@code replace} methods are claim, copy and commit in one call.
+ *
+ * <h2>Names</h2>
+ *
+ * Object names are non-empty strings of at most {@value #MAX_NAME_BYTES} bytes in UTF-8 (no unpaired surrogates).
+ * Store names are at most 200 characters of {@code [A-Za-z0-9._-]}, not starting with a dot; the file is {@code
+ * <directory>/<name>.depot}.
+ *
+ * <h2>Threads and processes</h2>
+ *
+ * A {@code Depot} is thread-safe; any number of processes may attach to one store (up to {@link
+ * DepotOptions#maxClients()}). Each process attaches once per {@code Depot} instance and takes a client slot until
+ * {@link #close()}; a process that dies without closing is detected (pid and start time) and its claims, handles and
+ * locks are recovered by the others.
+ */
+public interface Depot extends AutoCloseable {
+  /** The longest object name, in UTF-8 bytes. */
+  int MAX_NAME_BYTES = 255;
+
+  /**
+   * Creates a store and attaches to it.
+   *
+   * <p>All of the file's memory is reserved ({@code posix_fallocate}) and pre-faulted before the store becomes
+   * visible under its name (it is built under a temporary name and linked into place), so other processes never see
+   * a half-made store, and a {@code /dev/shm} too small for it fails here, not later.
+   *
+   * @throws StoreExistsException if a store of that name exists (two creators racing: exactly one wins)
+   * @throws StoreFullException if the file system has no room for the file
+   * @throws StoreAccessException if the file cannot be created or mapped
+   */
+  static Depot create(String name, DepotOptions options) {
+    return ShmDepot.create(name, options);
+  }
+
+  /**
+   * Attaches to an existing store in {@code /dev/shm}.
+   *
+   * @throws StoreNotFoundException if there is none
+   * @throws CorruptStoreException if the file is not a store of this layout version, or is truncated
+   */
+  static Depot open(String name) {
+    return ShmDepot.open(name, DepotOptions.defaults());
+  }
+
+  /**
+   * Attaches to an existing store in {@code options.directory()}.
+   *
+   * @throws StoreNotFoundException if there is none
+   * @throws CorruptStoreException if the file is not a store of this layout version, or is truncated
+   */
+  static Depot open(String name, DepotOptions options) {
+    return ShmDepot.open(name, options);
+  }
+
+  /**
+   * Attaches to the store, creating it with {@code options} if it does not exist. When processes race, one creates
+   * and the others attach to what it created.
+   */
+  static Depot openOrCreate(String name, DepotOptions options) {
+    return ShmDepot.openOrCreate(name, options);
+  }
+
+  /**
+   * Unlinks the store file. Processes still attached keep using their mapping until they close; the memory is
+   * returned to the system when the last one detaches. A later {@link #create} makes a new, empty store.
+   *
+   * @return whether a file was removed
+   */
+  static boolean destroy(String name, DepotOptions options) {
+    return ShmDepot.destroy(name, options);
+  }
+
+  /** Whether a store file of that name exists in {@code options.directory()}. */
+  static boolean exists(String name, DepotOptions options) {
+    return ShmDepot.exists(name, options);
+  }
+
+  /** The store's name. */
+  String name();
+
+  /** The store file. */
+  Path path();
+
+  // ---------------------------------------------------------------- writing
+
+  /**
+   * Stores {@code value} under a new name.
+   *
+   * @throws ObjectExistsException if the name is committed or being written
+   * @throws StoreFullException if the arena has no room
+   * @throws DirectoryFullException if every descriptor is in use
+   */
+  void put(String name, byte[] value);
+
+  /** Stores the remaining bytes of {@code value} (its position is not changed) under a new name. */
+  void put(String name, ByteBuffer value);
+
+  /** Stores the bytes of {@code value} under a new name. */
+  void put(String name, MemorySegment value);
+
+  /** Stores {@code value} as UTF-8 under a new name. */
+  void put(String name, String value);
+
+  /** Stores a typed array (dtype, shape and elements) under a new name. */
+  void put(String name, NDArray value);
+
+  /**
+   * Stores {@code value} encoded by {@code codec} under a new name.
+   *
+   * @throws CodecException if the codec fails
+   */
+  <T> void put(String name, T value, Codec<T> codec);
+
+  /** Stores {@code value}, atomically replacing any committed object of that name (see {@link PutMode#REPLACE}). */
+  void replace(String name, byte[] value);
+
+  /** Stores {@code value} as UTF-8, atomically replacing any committed object of that name. */
+  void replace(String name, String value);
+
+  /** Stores a typed array, atomically replacing any committed object of that name. */
+  void replace(String name, NDArray value);
+
+  /** Stores {@code value} encoded by {@code codec}, atomically replacing any committed object of that name. */
+  <T> void replace(String name, T value, Codec<T> codec);
+
+  /**
+   * Allocates a block of {@code size} bytes for the writer to fill in place, reserving the name (WRITE stage).
+   *
+   * @throws ObjectExistsException in {@link PutMode#CREATE} mode if the name is committed or being written
+   * @throws InvalidArgumentException if the size is negative or larger than the arena
+   */
+  WriteClaim claim(String name, long size, PutMode mode);
+
+  /** {@link #claim(String, long, PutMode)} in {@link PutMode#CREATE} mode. */
+  default WriteClaim claim(String name, long size) {
+    return claim(name, size, PutMode.CREATE);
+  }
+
+  /** Allocates a typed array of {@code dtype} and {@code shape} for the writer to fill in place. */
+  WriteClaim claimArray(String name, DType dtype, long[] shape, PutMode mode);
+
+  /** {@link #claimArray(String, DType, long[], PutMode)} in {@link PutMode#CREATE} mode. */
+  default WriteClaim claimArray(String name, DType dtype, long... shape) {
+    return claimArray(name, dtype, shape, PutMode.CREATE);
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /**
+   * Opens a handle on the committed object {@code name}.
+   *
+   * @throws ObjectNotFoundException if there is none
+   * @throws TooManyHandlesException if this process holds {@link DepotOptions#maxHandlesPerClient()} handles
+   */
+  ObjectHandle get(String name);
+
+  /** Opens a handle on {@code name}, or returns empty if no such object is committed. */
+  Optional<ObjectHandle> tryGet(String name);
+
+  /**
+   * Opens a handle on {@code name}, waiting up to {@code timeout} for it to be committed.
+   *
+   * @throws ObjectNotFoundException naming the timeout if it is still not committed
+   */
+  ObjectHandle get(String name, Duration timeout);
+
+  /** A copy of the bytes of {@code name}. */
+  default byte[] getBytes(String name) {
+    try (ObjectHandle h = get(name)) {
+      return h.toByteArray();
+    }
+  }
+
+  /** The string {@code name}. */
+  default String getString(String name) {
+    try (ObjectHandle h = get(name)) {
+      return h.asString();
+    }
+  }
+
+  /** The value of {@code name} decoded by {@code codec}. */
+  default <T> T get(String name, Codec<T> codec) {
+    try (ObjectHandle h = get(name)) {
+      return h.decode(codec);
+    }
+  }
+
+  /** Whether an object of that name is committed. */
+  boolean contains(String name);
+
+  /**
+   * Removes {@code name}: it is invisible at once; its memory is reused when the last open handle closes.
+   *
+   * @return whether a committed object was removed
+   */
+  boolean remove(String name);
+
+  /**
+   * Removes {@code name} and frees its memory at once, even if handles are open. <b>Unsafe for current
+   * readers</b>: their views may then show another object's bytes. For recovery from stuck readers only.
+   *
+   * @return whether a committed object was removed
+   */
+  boolean forceRemove(String name);
+
+  /** The committed objects, in no particular order. */
+  List<ObjectInfo> list();
+
+  /** The committed objects whose names start with {@code prefix}. */
+  List<ObjectInfo> list(String prefix);
+
+  /** Occupancy figures. */
+  StoreStats stats();
+
+  /**
+   * Detaches: releases this instance's open handles (a leak, reported through {@link System.Logger}), aborts its
+   * open claims, frees its client slot and unmaps the file. Idempotent; operations afterwards throw {@link
+   * StoreClosedException}.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,21 @@
+package io.depot;
+
+import java.io.Serial;
+
+/** An object or store name is empty, too long, or not valid UTF-8. */
+public class InvalidNameException extends DepotException {
+  @Serial private static final long serialVersionUID = 1L;
+
+  /** @param message what failed, naming the offending value */
+  public InvalidNameException(String message) {
+    super(message);
+  }
+
+  /**
+   * @param message what failed, naming the offending value
+   * @param cause the underlying failure
+   */
+  public InvalidNameException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,339 @@
+package io.depot;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * A read-only, zero-copy view of a typed n-dimensional array: a {@link DType}, a shape, and the elements in a
+ * {@link MemorySegment}, C-contiguous (row-major) in native byte order, as NumPy lays them out.
+ *
+ * <p>A view read from a store is valid while the {@link ObjectHandle} it came from is open. Element accessors check
+ * the dtype ({@link TypeMismatchException}) and the index ({@link IndexOutOfBoundsException}); the {@code to*Array}
+ * methods copy out. For the fastest loops, read {@link #segment()} with the dtype's {@link DType#layout() layout}.
+ *
+ * <p>To store an array, wrap existing memory with {@link #of(DType, MemorySegment, long...)} or a Java array with
+ * {@link #of(double[], long...)} and its siblings, and {@linkplain Depot#put(String, NDArray) put} it.
+ */
+public sealed class NDArray permits MutableNDArray {
+  /** The most dimensions an array may have. */
+  public static final int MAX_DIMS = 16;
+
+  private final DType dtype;
+  private final long[] shape;
+  private final long size;
+  final MemorySegment data;
+
+  NDArray(DType dtype, MemorySegment data, long[] shape) {
+    this.dtype = dtype;
+    this.shape = shape.clone();
+    this.size = checkShape(dtype, shape, data.byteSize());
+    this.data = data;
+  }
+
+  /**
+   * A view of {@code data} as an array of {@code dtype} with {@code shape}.
+   *
+   * @throws InvalidArgumentException if the shape has a negative extent, more than {@value #MAX_DIMS} dimensions,
+   *     or does not cover exactly {@code data.byteSize()} bytes
+   */
+  public static NDArray of(DType dtype, MemorySegment data, long... shape) {
+    return new NDArray(dtype, data.isReadOnly() ? data : data.asReadOnly(), shape);
+  }
+
+  /** Wraps {@code values} (no copy) with {@code shape}; a 1-d shape when none is given. */
+  public static NDArray of(double[] values, long... shape) {
+    return of(DType.FLOAT64, MemorySegment.ofArray(values), shapeOr(values.length, shape));
+  }
+
+  /** Wraps {@code values} (no copy) with {@code shape}; a 1-d shape when none is given. */
+  public static NDArray of(float[] values, long... shape) {
+    return of(DType.FLOAT32, MemorySegment.ofArray(values), shapeOr(values.length, shape));
+  }
+
+  /** Wraps {@code values} (no copy) with {@code shape}; a 1-d shape when none is given. */
+  public static NDArray of(long[] values, long... shape) {
+    return of(DType.INT64, MemorySegment.ofArray(values), shapeOr(values.length, shape));
+  }
+
+  /** Wraps {@code values} (no copy) with {@code shape}; a 1-d shape when none is given. */
+  public static NDArray of(int[] values, long... shape) {
+    return of(DType.INT32, MemorySegment.ofArray(values), shapeOr(values.length, shape));
+  }
+
+  /** Wraps {@code values} (no copy) with {@code shape}; a 1-d shape when none is given. */
+  public static NDArray of(short[] values, long... shape) {
+    return of(DType.INT16, MemorySegment.ofArray(values), shapeOr(values.length, shape));
+  }
+
+  /**
+   * Wraps {@code values} (no copy) as {@code dtype} ({@link DType#INT8}, {@link DType#UINT8} or {@link DType#BOOL})
+   * with {@code shape}; a 1-d shape when none is given.
+   */
+  public static NDArray of(DType dtype, byte[] values, long... shape) {
+    if (dtype.itemSize() != 1) {
+      throw new InvalidArgumentException("byte[] holds 1-byte elements, not dtype=" + dtype.numpyName());
+    }
+    return of(dtype, MemorySegment.ofArray(values), shapeOr(values.length, shape));
+  }
+
+  /** Copies {@code values} into a new BOOL array with {@code shape}; a 1-d shape when none is given. */
+  public static NDArray of(boolean[] values, long... shape) {
+    byte[] b = new byte[values.length];
+    for (int i = 0; i < values.length; i++) {
+      b[i] = (byte) (values[i] ? 1 : 0);
+    }
+    return of(DType.BOOL, b, shape);
+  }
+
+  private static long[] shapeOr(int length, long[] shape) {
+    return shape.length == 0 ? new long[] {length} : shape;
+  }
+
+  /**
+   * Checks a shape and returns its element count.
+   *
+   * @throws InvalidArgumentException naming the shape if it is invalid or does not match {@code byteSize}
+   */
+  static long checkShape(DType dtype, long[] shape, long byteSize) {
+    long n = elementCount(shape);
+    long bytes;
+    try {
+      bytes = Math.multiplyExact(n, (long) dtype.itemSize());
+    } catch (ArithmeticException e) {
+      throw new InvalidArgumentException("array too large: shape=" + Arrays.toString(shape));
+    }
+    if (bytes != byteSize) {
+      throw new InvalidArgumentException(
+          "shape="
+              + Arrays.toString(shape)
+              + " of dtype="
+              + dtype.numpyName()
+              + " needs "
+              + bytes
+              + " bytes but the data has byteSize="
+              + byteSize);
+    }
+    return n;
+  }
+
+  /**
+   * The element count of {@code shape}.
+   *
+   * @throws InvalidArgumentException naming the shape if it has too many dimensions or a negative extent
+   */
+  static long elementCount(long[] shape) {
+    if (shape.length > MAX_DIMS) {
+      throw new InvalidArgumentException(
+          "at most " + MAX_DIMS + " dimensions: ndim=" + shape.length + " shape=" + Arrays.toString(shape));
+    }
+    long n = 1;
+    for (long extent : shape) {
+      if (extent < 0) {
+        throw new InvalidArgumentException("negative extent in shape=" + Arrays.toString(shape));
+      }
+      try {
+        n = Math.multiplyExact(n, extent);
+      } catch (ArithmeticException e) {
+        throw new InvalidArgumentException("array too large: shape=" + Arrays.toString(shape));
+      }
+    }
+    return n;
+  }
+
+  /** The element type. */
+  public DType dtype() {
+    return dtype;
+  }
+
+  /** The number of dimensions (0 for a scalar). */
+  public int ndim() {
+    return shape.length;
+  }
+
+  /** A copy of the shape. */
+  public long[] shape() {
+    return shape.clone();
+  }
+
+  /** The extent of dimension {@code dim}. */
+  public long shape(int dim) {
+    return shape[dim];
+  }
+
+  /** The number of elements. */
+  public long size() {
+    return size;
+  }
+
+  /** The size of the data in bytes. */
+  public long byteSize() {
+    return data.byteSize();
+  }
+
+  /** The elements, zero-copy (read-only for arrays read from a store). */
+  public MemorySegment segment() {
+    return data;
+  }
+
+  /**
+   * The flat (row-major) index of the element at {@code index}.
+   *
+   * @throws IndexOutOfBoundsException naming the index if it has the wrong rank or is out of range
+   */
+  public long flatIndex(long... index) {
+    if (index.length != shape.length) {
+      throw new IndexOutOfBoundsException(
+          "index=" + Arrays.toString(index) + " has rank " + index.length + " but ndim=" + shape.length);
+    }
+    long flat = 0;
+    for (int d = 0; d < shape.length; d++) {
+      if (index[d] < 0 || index[d] >= shape[d]) {
+        throw new IndexOutOfBoundsException(
+            "index=" + Arrays.toString(index) + " out of shape=" + Arrays.toString(shape));
+      }
+      flat = flat * shape[d] + index[d];
+    }
+    return flat;
+  }
+
+  final void require(DType expected) {
+    if (dtype != expected) {
+      throw new TypeMismatchException(
+          "array has dtype=" + dtype.numpyName() + ", accessed as " + expected.numpyName());
+    }
+  }
+
+  /** Element {@code i} (flat index) of a FLOAT64 array. */
+  public double getDouble(long i) {
+    require(DType.FLOAT64);
+    return data.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
+  }
+
+  /** Element {@code i} (flat index) of a FLOAT32 array. */
+  public float getFloat(long i) {
+    require(DType.FLOAT32);
+    return data.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+  }
+
+  /** Element {@code i} (flat index) of an INT64 array. */
+  public long getLong(long i) {
+    require(DType.INT64);
+    return data.getAtIndex(ValueLayout.JAVA_LONG, i);
+  }
+
+  /** Element {@code i} (flat index) of an INT32 array. */
+  public int getInt(long i) {
+    require(DType.INT32);
+    return data.getAtIndex(ValueLayout.JAVA_INT, i);
+  }
+
+  /** Element {@code i} (flat index) of an INT16 array. */
+  public short getShort(long i) {
+    require(DType.INT16);
+    return data.getAtIndex(ValueLayout.JAVA_SHORT, i);
+  }
+
+  /** Element {@code i} (flat index) of an INT8 array. */
+  public byte getByte(long i) {
+    require(DType.INT8);
+    return data.get(ValueLayout.JAVA_BYTE, i);
+  }
+
+  /** Element {@code i} (flat index) of a UINT8 array, 0..255. */
+  public int getUnsignedByte(long i) {
+    require(DType.UINT8);
+    return Byte.toUnsignedInt(data.get(ValueLayout.JAVA_BYTE, i));
+  }
+
+  /** Element {@code i} (flat index) of a BOOL array. */
+  public boolean getBoolean(long i) {
+    require(DType.BOOL);
+    return data.get(ValueLayout.JAVA_BYTE, i) != 0;
+  }
+
+  /** Element {@code i} (flat index) of an array of any dtype, converted to {@code double}. */
+  public double getAsDouble(long i) {
+    return switch (dtype) {
+      case FLOAT64 -> data.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
+      case FLOAT32 -> data.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+      case INT64 -> data.getAtIndex(ValueLayout.JAVA_LONG, i);
+      case INT32 -> data.getAtIndex(ValueLayout.JAVA_INT, i);
+      case INT16 -> data.getAtIndex(ValueLayout.JAVA_SHORT, i);
+      case INT8, BOOL -> data.get(ValueLayout.JAVA_BYTE, i);
+      case UINT8 -> Byte.toUnsignedInt(data.get(ValueLayout.JAVA_BYTE, i));
+    };
+  }
+
+  private int javaLength() {
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new InvalidArgumentException("array of size=" + size + " does not fit a Java array");
+    }
+    return (int) size;
+  }
+
+  /** Copies a FLOAT64 array out. */
+  public double[] toDoubleArray() {
+    require(DType.FLOAT64);
+    double[] out = new double[javaLength()];
+    MemorySegment.copy(data, ValueLayout.JAVA_DOUBLE, 0, out, 0, out.length);
+    return out;
+  }
+
+  /** Copies a FLOAT32 array out. */
+  public float[] toFloatArray() {
+    require(DType.FLOAT32);
+    float[] out = new float[javaLength()];
+    MemorySegment.copy(data, ValueLayout.JAVA_FLOAT, 0, out, 0, out.length);
+    return out;
+  }
+
+  /** Copies an INT64 array out. */
+  public long[] toLongArray() {
+    require(DType.INT64);
+    long[] out = new long[javaLength()];
+    MemorySegment.copy(data, ValueLayout.JAVA_LONG, 0, out, 0, out.length);
+    return out;
+  }
+
+  /** Copies an INT32 array out. */
+  public int[] toIntArray() {
+    require(DType.INT32);
+    int[] out = new int[javaLength()];
+    MemorySegment.copy(data, ValueLayout.JAVA_INT, 0, out, 0, out.length);
+    return out;
+  }
+
+  /** Copies an INT16 array out. */
+  public short[] toShortArray() {
+    require(DType.INT16);
+    short[] out = new short[javaLength()];
+    MemorySegment.copy(data, ValueLayout.JAVA_SHORT, 0, out, 0, out.length);
+    return out;
+  }
+
+  /** Copies an INT8, UINT8 or BOOL array out as raw bytes. */
+  public byte[] toByteArray() {
+    if (dtype.itemSize() != 1) {
+      throw new TypeMismatchException("array has dtype=" + dtype.numpyName() + ", accessed as bytes");
+    }
+    byte[] out = new byte[javaLength()];
+    MemorySegment.copy(data, ValueLayout.JAVA_BYTE, 0, out, 0, out.length);
+    return out;
+  }
+
+  /** Copies a BOOL array out. */
+  public boolean[] toBooleanArray() {
+    require(DType.BOOL);
+    boolean[] out = new boolean[javaLength()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = data.get(ValueLayout.JAVA_BYTE, i) != 0;
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "NDArray[dtype=" + dtype.numpyName() + ", shape=" + Arrays.toString(shape) + "]";
+  }
+}

@@ -1,0 +1,21 @@
+package io.depot;
+
+import java.io.Serial;
+
+/** An object with this name is already committed or being written. */
+public class ObjectExistsException extends DepotException {
+  @Serial private static final long serialVersionUID = 1L;
+
+  /** @param message what failed, naming the offending value */
+  public ObjectExistsException(String message) {
+    super(message);
+  }
+
+  /**
+   * @param message what failed, naming the offending value
+   * @param cause the underlying failure
+   */
+  public ObjectExistsException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,68 @@
+package io.depot;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+
+/**
+ * A reader's hold on a committed object (the block is BUSY while any handle is open). The views it hands out stay
+ * valid and unchanged until it is closed, even if the object is removed meanwhile; after close, the memory may be
+ * reused, so views must not be touched any more (doing so reads unspecified bytes, never crashes the JVM).
+ *
+ * <p>A handle may be used and closed from any thread; closing twice is harmless. Each open handle takes a slot of
+ * its process's handle journal ({@link DepotOptions.Builder#maxHandlesPerClient(int)}).
+ */
+public interface ObjectHandle extends AutoCloseable {
+  /** The object's name. */
+  String name();
+
+  /** What the object holds. */
+  ValueKind kind();
+
+  /** The size of the value in bytes. */
+  long size();
+
+  /**
+   * The value's bytes, zero-copy and read-only.
+   *
+   * @throws HandleClosedException if the handle is closed
+   */
+  MemorySegment segment();
+
+  /** The value's bytes as a read-only, zero-copy {@link ByteBuffer}. */
+  ByteBuffer asByteBuffer();
+
+  /** A copy of the value's bytes. */
+  byte[] toByteArray();
+
+  /**
+   * The value as a string.
+   *
+   * @throws TypeMismatchException if the object is not a {@link ValueKind#STRING}
+   */
+  String asString();
+
+  /**
+   * The value as a zero-copy, read-only typed array.
+   *
+   * @throws TypeMismatchException if the object is not an {@link ValueKind#ARRAY}
+   */
+  NDArray asArray();
+
+  /** The id of the codec that wrote an {@link ValueKind#ENCODED} value, or {@code null} for other kinds. */
+  String codecId();
+
+  /**
+   * Decodes the value with {@code codec}.
+   *
+   * @throws TypeMismatchException if the value was not written by a codec with the same id
+   * @throws CodecException if the codec fails
+   */
+  <T> T decode(Codec<T> codec);
+
+  /** Whether the handle is still open. */
+  boolean isOpen();
+
+  /** Releases the hold; the last release of a removed object frees its memory. Idempotent. */
+  @Override
+  void close();
+}

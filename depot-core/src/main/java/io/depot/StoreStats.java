@@ -1,0 +1,32 @@
+package io.depot;
+
+/**
+ * A snapshot of a store's occupancy, read without locks (figures taken while other processes write may be off by
+ * the operations in flight).
+ *
+ * @param arenaBytes the capacity of the arena, in bytes
+ * @param freeBytes bytes of the arena in no block: free pages plus free slots of size-class spans
+ * @param usedBlockBytes bytes of the arena held by blocks (WRITE, committed or ZOMBIE)
+ * @param largestFreeExtent the largest run of free pages, in bytes: the largest block that fits without reuse of a
+ *     size-class slot
+ * @param fragmentation external fragmentation of the free pages, {@code 1 - largestFreeExtent / freePageBytes} (0
+ *     when all free pages are contiguous)
+ * @param objects committed objects (IDLE or BUSY), queues included
+ * @param zombies removed objects still held by readers
+ * @param writing objects in the WRITE stage
+ * @param maxObjects the directory's capacity
+ * @param clients attached processes
+ * @param maxClients the client table's capacity
+ */
+public record StoreStats(
+    long arenaBytes,
+    long freeBytes,
+    long usedBlockBytes,
+    long largestFreeExtent,
+    double fragmentation,
+    long objects,
+    long zombies,
+    long writing,
+    long maxObjects,
+    int clients,
+    int maxClients) {}

@@ -1,0 +1,47 @@
+package io.depot;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A block in the WRITE stage: allocated to this writer and invisible to everyone else until {@link #commit()}. The
+ * writer fills {@link #segment()} (or {@link #array()}) in place, with no intermediate copy; commit publishes the
+ * object with one release-store, after which it is immutable.
+ *
+ * <p>Closing a claim that was not committed aborts it: the name and the memory are given back. A claim belongs to
+ * the process that made it; if that process dies, the claim is reclaimed by whoever recovers the store.
+ */
+public interface WriteClaim extends AutoCloseable {
+  /** The object's name (reserved from claim to commit or abort). */
+  String name();
+
+  /** The size of the value in bytes. */
+  long size();
+
+  /**
+   * The writable value bytes.
+   *
+   * @throws HandleClosedException after commit or abort
+   */
+  MemorySegment segment();
+
+  /**
+   * The writable typed view of a claim made with {@link Depot#claimArray}.
+   *
+   * @throws TypeMismatchException if the claim is not for an array
+   */
+  MutableNDArray array();
+
+  /**
+   * Publishes the object: from now on every process sees it, and it is immutable.
+   *
+   * @throws HandleClosedException if already committed or aborted
+   */
+  void commit();
+
+  /** Gives the name and the memory back without publishing. Idempotent; a no-op after commit. */
+  void abort();
+
+  /** Aborts unless committed. */
+  @Override
+  void close();
+}

@@ -1,0 +1,472 @@
+package io.depot.internal;
+
+import static io.depot.internal.ObjectDescriptor.*;
+
+import io.depot.CorruptStoreException;
+import io.depot.ObjectExistsException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The object directory: the descriptor table, its free-descriptor hint bitmap, and the hash buckets that map names
+ * to descriptors.
+ *
+ * <pre>
+ * Concurrency:
+ *  - Claiming a descriptor is one CAS of its ctl, FREE(g) -> WRITE(g + 1, owner token): ownership is recorded by the
+ *    very instruction that takes it. The hint bitmap only speeds the search; a stale bit costs a failed CAS.
+ *  - Readers never lock. They read the bucket's seq/head word (acquire), walk the chain comparing hash and name,
+ *    and return a (generation, index) pair for a COMMITTED match; the caller's pin CAS requires that generation, so
+ *    a descriptor reused during the walk can never be pinned under the wrong name. A miss is only reported if the
+ *    bucket word is unchanged after the walk (acquire fence, then re-read): a descriptor unlinked during one writer
+ *    period is never freed before that period ends (the word changes), so an unchanged word means no reuse could
+ *    have led the walk astray.
+ *  - Writers (insert, unlink) take the bucket's robust lock, make the sequence odd, change the chain by single
+ *    stores (so it is consistent at every instant, even if they are killed), and publish the new head with the even
+ *    sequence in one release store.
+ * </pre>
+ */
+final class Directory {
+  private final Store store;
+  private final Mem mem;
+  private final StoreLayout layout;
+  private final int bucketMask;
+  private final AtomicInteger cursor;
+
+  Directory(Store store) {
+    this.store = store;
+    this.mem = store.mem;
+    this.layout = store.layout;
+    this.bucketMask = layout.bucketCount - 1;
+    int words = (int) StoreLayout.words(layout.maxObjects);
+    // Spread the processes' searches over the table.
+    this.cursor = new AtomicInteger((int) ((ProcessInfo.selfPid() * 0x9E3779B9L) & 0x7FFF_FFFF) % words);
+  }
+
+  /** Initializes a new store: every descriptor FREE, every hint bit set, every bucket empty. */
+  void format() {
+    for (int i = 0; i < layout.maxObjects; i++) {
+      mem.putLong(layout.descriptor(i) + CTL_OFFSET, ctl(0, FREE, 0));
+    }
+    rebuildHints();
+    for (int b = 0; b < layout.bucketCount; b++) {
+      mem.putLong(layout.bucket(b) + BucketDescriptor.SEQ_HEAD_OFFSET, 0);
+      mem.putLong(layout.bucket(b) + BucketDescriptor.LOCK_OFFSET, 0);
+    }
+  }
+
+  /** Sets the hint bit of every FREE descriptor (others' bits are left as they are). */
+  void rebuildHints() {
+    long words = StoreLayout.words(layout.maxObjects);
+    for (long w = 0; w < words; w++) {
+      long bits = 0;
+      for (int b = 0; b < 64; b++) {
+        long i = (w << 6) + b;
+        if (i < layout.maxObjects && state(mem.getLongAcquire(layout.descriptor((int) i) + CTL_OFFSET)) == FREE) {
+          bits |= 1L << b;
+        }
+      }
+      if (bits != 0) {
+        mem.getAndBitwiseOrLong(layout.descriptorHintOffset + w * 8, bits);
+      }
+    }
+  }
+
+  long descriptor(int index) {
+    return layout.descriptor(index);
+  }
+
+  // ------------------------------------------------------------------ descriptors
+
+  /**
+   * Claims a FREE descriptor for this client: WRITE, next generation, owner token; its other fields zeroed.
+   *
+   * @return the index, or -1 if every descriptor is in use
+   */
+  int claim() {
+    int words = (int) StoreLayout.words(layout.maxObjects);
+    int start = cursor.get();
+    for (int i = 0; i < words; i++) {
+      int w = start + i;
+      if (w >= words) {
+        w -= words;
+      }
+      long hint = layout.descriptorHintOffset + (long) w * 8;
+      long bits = mem.getLongOpaque(hint);
+      while (bits != 0) {
+        int b = Long.numberOfTrailingZeros(bits);
+        bits &= bits - 1;
+        int index = (w << 6) + b;
+        if (index >= layout.maxObjects) {
+          break;
+        }
+        long d = layout.descriptor(index);
+        long c = mem.getLongAcquire(d + CTL_OFFSET);
+        if (state(c) == FREE) {
+          long mine = ctl(nextGeneration(generation(c)), WRITE, store.token);
+          if (mem.compareAndSetLong(d + CTL_OFFSET, c, mine)) {
+            mem.getAndBitwiseAndLong(hint, ~(1L << b));
+            if (w != start) {
+              cursor.set(w);
+            }
+            clearFields(d);
+            return index;
+          }
+        } else {
+          // Stale hint: clear it, then look again, since a concurrent free may have set the bit just before.
+          mem.getAndBitwiseAndLong(hint, ~(1L << b));
+          if (state(mem.getLongAcquire(d + CTL_OFFSET)) == FREE) {
+            mem.getAndBitwiseOrLong(hint, 1L << b);
+          }
+        }
+      }
+    }
+    return -1;
+  }
+
+  private void clearFields(long d) {
+    mem.putInt(d + NEXT_OFFSET, 0);
+    mem.putShort(d + NAME_LENGTH_OFFSET, 0);
+    mem.putByte(d + KIND_OFFSET, 0);
+    mem.putByte(d + FLAGS_OFFSET, 0);
+    mem.putLong(d + HASH_OFFSET, 0);
+    mem.putLong(d + BLOCK_OFFSET, 0);
+    mem.putLong(d + BLOCK_SIZE_OFFSET, 0);
+    mem.putLong(d + DATA_LENGTH_OFFSET, 0);
+    mem.putLong(d + AUX_OFFSET, 0);
+    mem.putLong(d + COMMIT_SEQ_OFFSET, 0);
+  }
+
+  /**
+   * Returns a descriptor (owned by this client: WRITE or FREEING, its block already freed) to the free pool.
+   * The FREE store is volatile so that the hint bit set after it can never be cleared by a claimer that missed it.
+   */
+  void release(int index) {
+    long d = layout.descriptor(index);
+    long c = mem.getLongAcquire(d + CTL_OFFSET);
+    mem.putLongVolatile(d + CTL_OFFSET, ctl(generation(c), FREE, 0));
+    mem.getAndBitwiseOrLong(layout.descriptorHintOffset + (long) (index >>> 6) * 8, 1L << (index & 63));
+  }
+
+  // ------------------------------------------------------------------ buckets
+
+  long bucketOf(long hash) {
+    return layout.bucket((int) hash & bucketMask);
+  }
+
+  /**
+   * Finds the COMMITTED object named {@code name}.
+   *
+   * @return {@code generation << 32 | index}, or -1 if there is none
+   */
+  long lookup(byte[] name, long hash) {
+    long bucket = bucketOf(hash);
+    MemorySegment key = MemorySegment.ofArray(name);
+    for (int attempt = 0; ; attempt++) {
+      long w1 = mem.getLongAcquire(bucket + BucketDescriptor.SEQ_HEAD_OFFSET);
+      int next = BucketDescriptor.head(w1);
+      boolean sane = true;
+      for (int steps = 0; next != 0; steps++) {
+        if (next < 0 || next > layout.maxObjects || steps > layout.maxObjects) {
+          sane = false;
+          break;
+        }
+        long d = layout.descriptor(next - 1);
+        long c = mem.getLongAcquire(d + CTL_OFFSET);
+        if (state(c) == COMMITTED && mem.getLong(d + HASH_OFFSET) == hash && nameEquals(d, key, name.length)) {
+          return ((long) generation(c) << 32) | (next - 1);
+        }
+        next = mem.getInt(d + NEXT_OFFSET);
+      }
+      // The chain reads above must complete before the re-read of the bucket word.
+      VarHandle.acquireFence();
+      long w2 = mem.getLongOpaque(bucket + BucketDescriptor.SEQ_HEAD_OFFSET);
+      if (w1 == w2) {
+        if (!sane) {
+          throw new CorruptStoreException("directory chain of bucket at offset " + bucket + " is corrupt");
+        }
+        return -1;
+      }
+      if (attempt > 64) {
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  /** Whether descriptor {@code d}'s block holds {@code key}; false for anything out of bounds (a racing reuse). */
+  boolean nameEquals(long d, MemorySegment key, int length) {
+    if (mem.getShort(d + NAME_LENGTH_OFFSET) != length) {
+      return false;
+    }
+    long block = mem.getLong(d + BLOCK_OFFSET);
+    long at = block + BlockHeaderDescriptor.NAME_OFFSET;
+    if (block < layout.arenaOffset || !mem.inBounds(at, length)) {
+      return false;
+    }
+    return MemorySegment.mismatch(mem.segment(), at, at + length, key, 0, length) < 0;
+  }
+
+  private void lockBucket(long bucket) {
+    if (Locks.acquire(store, bucket + BucketDescriptor.LOCK_OFFSET)) {
+      repairChain(bucket);
+    }
+    long w = mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET);
+    mem.putLongOpaque(bucket + BucketDescriptor.SEQ_HEAD_OFFSET,
+        BucketDescriptor.word(BucketDescriptor.seq(w) | 1, BucketDescriptor.head(w)));
+    // The odd sequence must be visible before any chain store.
+    VarHandle.storeStoreFence();
+  }
+
+  private void unlockBucket(long bucket, int head) {
+    long w = mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET);
+    long seq = (BucketDescriptor.seq(w) | 1) + 1;
+    mem.putLongRelease(bucket + BucketDescriptor.SEQ_HEAD_OFFSET, BucketDescriptor.word(seq & 0xFFFF_FFFFL, head));
+    Locks.release(store, bucket + BucketDescriptor.LOCK_OFFSET);
+  }
+
+  /**
+   * Links the WRITE descriptor {@code index} (its name, hash and block already written) into its bucket, reserving
+   * the name.
+   *
+   * @throws ObjectExistsException if, unless {@code replace}, an object of that name is committed or being written
+   */
+  void insert(int index, byte[] name, long hash, boolean replace, String displayName) {
+    long bucket = bucketOf(hash);
+    MemorySegment key = MemorySegment.ofArray(name);
+    lockBucket(bucket);
+    int head = BucketDescriptor.head(mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET));
+    try {
+      if (!replace) {
+        for (int next = head, steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {
+          long d = layout.descriptor(next - 1);
+          int st = state(mem.getLongAcquire(d + CTL_OFFSET));
+          if ((st == COMMITTED || st == WRITE) && mem.getLong(d + HASH_OFFSET) == hash
+              && nameEquals(d, key, name.length)) {
+            throw new ObjectExistsException("object already " + (st == WRITE ? "being written" : "exists")
+                + ": name=" + displayName);
+          }
+          next = mem.getInt(d + NEXT_OFFSET);
+        }
+      }
+      mem.putInt(layout.descriptor(index) + NEXT_OFFSET, head);
+      head = index + 1;
+    } finally {
+      unlockBucket(bucket, head);
+    }
+  }
+
+  /**
+   * Commits the WRITE descriptor {@code index}. With {@code replace}, also retires every other committed object of
+   * the same name, in the same bucket period, so readers see the old value or the new one, never neither.
+   *
+   * @return descriptors this call moved to FREEING (their blocks are for the caller to free), as a small array; may
+   *     be empty
+   */
+  int[] commit(int index, long commitSeq, boolean replace) {
+    long d = layout.descriptor(index);
+    mem.putLong(d + COMMIT_SEQ_OFFSET, commitSeq);
+    long c = mem.getLongAcquire(d + CTL_OFFSET);
+    long committed = ctl(generation(c), COMMITTED, 0);
+    if (!replace) {
+      // Release semantics of the CAS publish the block's contents to every reader that acquires the ctl.
+      if (!mem.compareAndSetLong(d + CTL_OFFSET, c, committed)) {
+        throw new IllegalStateException("descriptor " + index + " changed under its writer: ctl=" + c);
+      }
+      return NONE;
+    }
+    long hash = mem.getLong(d + HASH_OFFSET);
+    int nameLength = mem.getShort(d + NAME_LENGTH_OFFSET);
+    long block = mem.getLong(d + BLOCK_OFFSET);
+    MemorySegment key = mem.slice(block + BlockHeaderDescriptor.NAME_OFFSET, nameLength);
+    long bucket = bucketOf(hash);
+    lockBucket(bucket);
+    int head = BucketDescriptor.head(mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET));
+    int[] freed = NONE;
+    try {
+      if (!mem.compareAndSetLong(d + CTL_OFFSET, c, committed)) {
+        throw new IllegalStateException("descriptor " + index + " changed under its writer: ctl=" + c);
+      }
+      long pred = -1;
+      for (int next = head, steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {
+        int i = next - 1;
+        long od = layout.descriptor(i);
+        next = mem.getInt(od + NEXT_OFFSET);
+        if (i != index && mem.getLong(od + HASH_OFFSET) == hash && nameEquals(od, key, nameLength)) {
+          int outcome = retire(od, false);
+          if (outcome != NOT_COMMITTED) {
+            head = unlink(bucket, head, pred, next);
+            if (outcome == RETIRED_FREEING) {
+              freed = append(freed, i);
+            }
+            continue;
+          }
+        }
+        pred = od;
+      }
+    } finally {
+      unlockBucket(bucket, head);
+    }
+    return freed;
+  }
+
+  static final int[] NONE = new int[0];
+  static final int NOT_COMMITTED = 0;
+  static final int RETIRED_ZOMBIE = 1;
+  static final int RETIRED_FREEING = 2;
+
+  private static int[] append(int[] a, int v) {
+    int[] b = java.util.Arrays.copyOf(a, a.length + 1);
+    b[a.length] = v;
+    return b;
+  }
+
+  /**
+   * Moves a COMMITTED descriptor to ZOMBIE, or straight to FREEING (owned by this client) if no reader holds it or
+   * {@code force}.
+   */
+  private int retire(long d, boolean force) {
+    long c = mem.getLongAcquire(d + CTL_OFFSET);
+    for (; ; ) {
+      if (state(c) != COMMITTED) {
+        return NOT_COMMITTED;
+      }
+      if (recounting(c)) {
+        store.awaitRecount(d);
+        c = mem.getLongAcquire(d + CTL_OFFSET);
+        continue;
+      }
+      boolean free = force || count(c) == 0;
+      long n = free ? with(c, FREEING, store.token) : with(c, ZOMBIE, count(c));
+      long seen = mem.compareAndExchangeLong(d + CTL_OFFSET, c, n);
+      if (seen == c) {
+        return free ? RETIRED_FREEING : RETIRED_ZOMBIE;
+      }
+      c = seen;
+    }
+  }
+
+  /** Unlinks the descriptor after {@code pred} (or the head) whose successor is {@code next}; returns the head. */
+  private int unlink(long bucket, int head, long pred, int next) {
+    if (pred < 0) {
+      return next;
+    }
+    mem.putIntRelease(pred + NEXT_OFFSET, next);
+    return head;
+  }
+
+  /**
+   * Removes the committed object {@code name}.
+   *
+   * @return -1 if none; else its index, with bit 62 set if this call moved it to FREEING (the caller frees it)
+   */
+  long remove(byte[] name, long hash, boolean force) {
+    long bucket = bucketOf(hash);
+    MemorySegment key = MemorySegment.ofArray(name);
+    lockBucket(bucket);
+    int head = BucketDescriptor.head(mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET));
+    try {
+      long pred = -1;
+      for (int next = head, steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {
+        int i = next - 1;
+        long d = layout.descriptor(i);
+        next = mem.getInt(d + NEXT_OFFSET);
+        if (mem.getLong(d + HASH_OFFSET) == hash && nameEquals(d, key, name.length)) {
+          int outcome = retire(d, force);
+          if (outcome != NOT_COMMITTED) {
+            head = unlink(bucket, head, pred, next);
+            return outcome == RETIRED_FREEING ? i | (1L << 62) : i;
+          }
+        }
+        pred = d;
+      }
+      return -1;
+    } finally {
+      unlockBucket(bucket, head);
+    }
+  }
+
+  /** Unlinks the WRITE descriptor {@code index} of this client (an aborted claim) from its bucket. */
+  void unlinkWrite(int index) {
+    long d = layout.descriptor(index);
+    long bucket = bucketOf(mem.getLong(d + HASH_OFFSET));
+    lockBucket(bucket);
+    int head = BucketDescriptor.head(mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET));
+    try {
+      long pred = -1;
+      for (int next = head, steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {
+        int i = next - 1;
+        long od = layout.descriptor(i);
+        next = mem.getInt(od + NEXT_OFFSET);
+        if (i == index) {
+          head = unlink(bucket, head, pred, next);
+          return;
+        }
+        pred = od;
+      }
+    } finally {
+      unlockBucket(bucket, head);
+    }
+  }
+
+  /**
+   * After taking a bucket lock over from a dead writer: drop from the chain every descriptor that does not belong
+   * (not WRITE or COMMITTED, out of range, or a cycle), and leave the sequence odd-free for the new holder.
+   */
+  private void repairChain(long bucket) {
+    long w = mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET);
+    int head = BucketDescriptor.head(w);
+    int newHead = 0;
+    long tail = -1;
+    int kept = 0;
+    for (int next = head, steps = 0; next != 0; steps++) {
+      if (next < 0 || next > layout.maxObjects || steps > layout.maxObjects) {
+        break;
+      }
+      int i = next - 1;
+      long d = layout.descriptor(i);
+      next = mem.getInt(d + NEXT_OFFSET);
+      int st = state(mem.getLongAcquire(d + CTL_OFFSET));
+      if (st == WRITE || st == COMMITTED) {
+        if (tail < 0) {
+          newHead = i + 1;
+        } else {
+          mem.putIntRelease(tail + NEXT_OFFSET, i + 1);
+        }
+        tail = d;
+        kept++;
+      }
+    }
+    if (tail >= 0) {
+      mem.putIntRelease(tail + NEXT_OFFSET, 0);
+    }
+    long seq = (BucketDescriptor.seq(w) | 1) + 1;
+    mem.putLongRelease(bucket + BucketDescriptor.SEQ_HEAD_OFFSET, BucketDescriptor.word(seq & 0xFFFF_FFFFL, newHead));
+    store.counters.lockRepairs.increment();
+    assert kept >= 0;
+  }
+
+  /** Takes over bucket locks held by dead clients, repairing each chain. */
+  void repairAbandoned() {
+    for (int b = 0; b < layout.bucketCount; b++) {
+      long bucket = layout.bucket(b);
+      if (mem.getLongOpaque(bucket + BucketDescriptor.LOCK_OFFSET) != 0
+          && Locks.breakIfDead(store, bucket + BucketDescriptor.LOCK_OFFSET)) {
+        repairChain(bucket);
+        Locks.release(store, bucket + BucketDescriptor.LOCK_OFFSET);
+      }
+    }
+  }
+
+  /** Reads the name of descriptor {@code d} (UTF-8), or null if its block is out of bounds. */
+  String nameOf(long d) {
+    int length = mem.getShort(d + NAME_LENGTH_OFFSET);
+    long block = mem.getLong(d + BLOCK_OFFSET);
+    long at = block + BlockHeaderDescriptor.NAME_OFFSET;
+    if (block < layout.arenaOffset || !mem.inBounds(at, length)) {
+      return null;
+    }
+    return new String(mem.slice(at, length).toArray(ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.UTF_8);
+  }
+}

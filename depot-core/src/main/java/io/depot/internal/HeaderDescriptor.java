@@ -1,0 +1,156 @@
+package io.depot.internal;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
+
+/**
+ * The store file's header, at offset 0, and the map of the whole file.
+ *
+ * <pre>
+ * The store file (every region starts on a 4 KiB boundary; the arena on a 64 KiB boundary)
+ * +--------------------------------------------------------------+ 0
+ * | Header (4 KiB): magic, version, sizes, region offsets,       |
+ * |   the page-allocator lock, the store's global counters       |
+ * +--------------------------------------------------------------+ CLIENT_TABLE_OFFSET
+ * | Client table: maxClients x 128 B  ({@link ClientDescriptor})   |
+ * +--------------------------------------------------------------+ JOURNAL_OFFSET
+ * | Handle journals: maxClients x handlesPerClient x 8 B         |
+ * |   ({@link JournalDescriptor})                                |
+ * +--------------------------------------------------------------+ BUCKET_OFFSET
+ * | Directory buckets: bucketCount x 16 B ({@link BucketDescriptor}) |
+ * +--------------------------------------------------------------+ DESCRIPTOR_OFFSET
+ * | Object descriptors: maxObjects x 64 B ({@link ObjectDescriptor}) |
+ * +--------------------------------------------------------------+ DESCRIPTOR_HINT_OFFSET
+ * | Free-descriptor hint bitmap: ceil(maxObjects / 64) x 8 B     |
+ * +--------------------------------------------------------------+ PAGE_MAP_OFFSET
+ * | Page map: pageCount x 32 B ({@link PageDescriptor})            |
+ * +--------------------------------------------------------------+ PAGE_FREE_BITS_OFFSET
+ * | Free-page bitmap: ceil(pageCount / 64) x 8 B                 |
+ * +--------------------------------------------------------------+ CLASS_TABLE_OFFSET
+ * | Size-class table: classCount x 128 B ({@link ClassDescriptor}) |
+ * +--------------------------------------------------------------+ ARENA_OFFSET
+ * | Arena: pageCount x 64 KiB pages, carved into size-class      |
+ * |   spans and large extents; every block starts with a         |
+ * |   {@link BlockHeaderDescriptor}                              |
+ * +--------------------------------------------------------------+ FILE_LENGTH
+ * </pre>
+ *
+ * <pre>
+ * Header
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                     Magic "DEPOTSHM" (8)                      |   0
+ *  +-------------------------------+-------------------------------+
+ *  |        Layout version         |         Header length         |   8
+ *  +-------------------------------+-------------------------------+
+ *  |                        File length (8)                        |  16
+ *  |                       Arena offset (8)                        |  24
+ *  |                       Arena length (8)                        |  32
+ *  +-------------------------------+-------------------------------+
+ *  |          Page shift           |          Page count           |  40
+ *  |          Max clients          |      Handles per client       |  48
+ *  |          Max objects          |         Bucket count          |  56
+ *  |          Class count          |             Flags             |  64
+ *  +-------------------------------+-------------------------------+
+ *  |  Creator pid (8) | Created millis (8) | Store id (8)          |  72..95
+ *  |  Region offsets: clients, journals, buckets, descriptors,     |  96..159
+ *  |    descriptor hints, page map, page free bits, class table    |
+ *  +---------------------------------------------------------------+
+ *  |  Page-allocator lock: owner, intent op, 3 intent args,        | 256..383
+ *  |    next-fit cursor, free page count                           |
+ *  +---------------------------------------------------------------+
+ *  |  Commit sequence (8), on its own cache line                   | 384
+ *  +---------------------------------------------------------------+
+ * </pre>
+ */
+public final class HeaderDescriptor {
+  /** "DEPOTSHM" read as a little-endian long. */
+  public static final long MAGIC = 0x4d4853544f504544L;
+  /** Incremented on every incompatible layout change. */
+  public static final int LAYOUT_VERSION = 1;
+  public static final int HEADER_LENGTH = 4096;
+
+  public static final int MAGIC_OFFSET = 0;
+  public static final int LAYOUT_VERSION_OFFSET = MAGIC_OFFSET + 8;
+  public static final int HEADER_LENGTH_OFFSET = LAYOUT_VERSION_OFFSET + 4;
+  public static final int FILE_LENGTH_OFFSET = HEADER_LENGTH_OFFSET + 4;
+  public static final int ARENA_OFFSET_OFFSET = FILE_LENGTH_OFFSET + 8;
+  public static final int ARENA_LENGTH_OFFSET = ARENA_OFFSET_OFFSET + 8;
+  public static final int PAGE_SHIFT_OFFSET = ARENA_LENGTH_OFFSET + 8;
+  public static final int PAGE_COUNT_OFFSET = PAGE_SHIFT_OFFSET + 4;
+  public static final int MAX_CLIENTS_OFFSET = PAGE_COUNT_OFFSET + 4;
+  public static final int HANDLES_PER_CLIENT_OFFSET = MAX_CLIENTS_OFFSET + 4;
+  public static final int MAX_OBJECTS_OFFSET = HANDLES_PER_CLIENT_OFFSET + 4;
+  public static final int BUCKET_COUNT_OFFSET = MAX_OBJECTS_OFFSET + 4;
+  public static final int CLASS_COUNT_OFFSET = BUCKET_COUNT_OFFSET + 4;
+  public static final int FLAGS_OFFSET = CLASS_COUNT_OFFSET + 4;
+  public static final int CREATOR_PID_OFFSET = FLAGS_OFFSET + 4;
+  public static final int CREATED_MILLIS_OFFSET = CREATOR_PID_OFFSET + 8;
+  public static final int STORE_ID_OFFSET = CREATED_MILLIS_OFFSET + 8;
+  public static final int CLIENT_TABLE_OFFSET_OFFSET = STORE_ID_OFFSET + 8;
+  public static final int JOURNAL_OFFSET_OFFSET = CLIENT_TABLE_OFFSET_OFFSET + 8;
+  public static final int BUCKET_OFFSET_OFFSET = JOURNAL_OFFSET_OFFSET + 8;
+  public static final int DESCRIPTOR_OFFSET_OFFSET = BUCKET_OFFSET_OFFSET + 8;
+  public static final int DESCRIPTOR_HINT_OFFSET_OFFSET = DESCRIPTOR_OFFSET_OFFSET + 8;
+  public static final int PAGE_MAP_OFFSET_OFFSET = DESCRIPTOR_HINT_OFFSET_OFFSET + 8;
+  public static final int PAGE_FREE_BITS_OFFSET_OFFSET = PAGE_MAP_OFFSET_OFFSET + 8;
+  public static final int CLASS_TABLE_OFFSET_OFFSET = PAGE_FREE_BITS_OFFSET_OFFSET + 8;
+  static final int FIELDS_END = CLASS_TABLE_OFFSET_OFFSET + 8;
+
+  /** The page allocator's robust lock and its intent record (two cache lines of their own). */
+  public static final int PAGE_LOCK_OFFSET = 256;
+  public static final int PAGE_INTENT_OP_OFFSET = PAGE_LOCK_OFFSET + 8;
+  public static final int PAGE_INTENT_START_OFFSET = PAGE_INTENT_OP_OFFSET + 8;
+  public static final int PAGE_INTENT_COUNT_OFFSET = PAGE_INTENT_START_OFFSET + 8;
+  public static final int PAGE_INTENT_OWNER_OFFSET = PAGE_INTENT_COUNT_OFFSET + 8;
+  public static final int PAGE_CURSOR_OFFSET = PAGE_INTENT_OWNER_OFFSET + 8;
+  public static final int FREE_PAGES_OFFSET = PAGE_CURSOR_OFFSET + 8;
+
+  /** Incremented by every commit; a cheap "did anything change" probe for waiters. */
+  public static final int COMMIT_SEQUENCE_OFFSET = 384;
+
+  public static final StructLayout LAYOUT =
+      MemoryLayout.structLayout(
+          JAVA_LONG.withName("magic"),
+          JAVA_INT.withName("layoutVersion"),
+          JAVA_INT.withName("headerLength"),
+          JAVA_LONG.withName("fileLength"),
+          JAVA_LONG.withName("arenaOffset"),
+          JAVA_LONG.withName("arenaLength"),
+          JAVA_INT.withName("pageShift"),
+          JAVA_INT.withName("pageCount"),
+          JAVA_INT.withName("maxClients"),
+          JAVA_INT.withName("handlesPerClient"),
+          JAVA_INT.withName("maxObjects"),
+          JAVA_INT.withName("bucketCount"),
+          JAVA_INT.withName("classCount"),
+          JAVA_INT.withName("flags"),
+          JAVA_LONG.withName("creatorPid"),
+          JAVA_LONG.withName("createdMillis"),
+          JAVA_LONG.withName("storeId"),
+          JAVA_LONG.withName("clientTableOffset"),
+          JAVA_LONG.withName("journalOffset"),
+          JAVA_LONG.withName("bucketOffset"),
+          JAVA_LONG.withName("descriptorOffset"),
+          JAVA_LONG.withName("descriptorHintOffset"),
+          JAVA_LONG.withName("pageMapOffset"),
+          JAVA_LONG.withName("pageFreeBitsOffset"),
+          JAVA_LONG.withName("classTableOffset"),
+          MemoryLayout.paddingLayout(PAGE_LOCK_OFFSET - FIELDS_END),
+          JAVA_LONG.withName("pageLock"),
+          JAVA_LONG.withName("pageIntentOp"),
+          JAVA_LONG.withName("pageIntentStart"),
+          JAVA_LONG.withName("pageIntentCount"),
+          JAVA_LONG.withName("pageIntentOwner"),
+          JAVA_LONG.withName("pageCursor"),
+          JAVA_LONG.withName("freePages"),
+          MemoryLayout.paddingLayout(COMMIT_SEQUENCE_OFFSET - FREE_PAGES_OFFSET - 8),
+          JAVA_LONG.withName("commitSequence"),
+          MemoryLayout.paddingLayout(HEADER_LENGTH - COMMIT_SEQUENCE_OFFSET - 8));
+
+  private HeaderDescriptor() {}
+}

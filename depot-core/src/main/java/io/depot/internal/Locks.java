@@ -1,0 +1,84 @@
+package io.depot.internal;
+
+import io.depot.IdleStrategy;
+
+/**
+ * Robust short locks on a word of the mapped file. The word holds the owner's client token (0 = free), so a waiter
+ * can tell whether the owner's process is still alive; if it is dead, the waiter takes the lock over and the caller
+ * repairs the structure from the intent record the dead owner left next to the lock.
+ *
+ * <pre>
+ * Concurrency:
+ *  - acquire: CAS 0 -> token (volatile: acquire semantics for the protected data).
+ *  - release: release-store 0, so the holder's writes are visible before the lock is seen free.
+ *  - break:   CAS deadToken -> myToken. Only one waiter wins; the others keep waiting for it.
+ *  Liveness is checked only after a waiter has idled a while (reading /proc costs ~10 us), and a lock owned by this
+ *  very process is never broken: its holder is a live thread.
+ * </pre>
+ */
+public final class Locks {
+  /** Idle rounds between liveness checks of the owner. */
+  private static final int CHECK_EVERY = 256;
+
+  private Locks() {}
+
+  /**
+   * Acquires the lock word at {@code offset}.
+   *
+   * @return {@code true} if the lock was taken over from a dead owner and the caller must repair what it guards
+   */
+  static boolean acquire(Store store, long offset) {
+    Mem mem = store.mem;
+    long token = store.token;
+    long owner = mem.compareAndExchangeLong(offset, 0, token);
+    if (owner == 0) {
+      return false;
+    }
+    return acquireSlow(store, offset, owner);
+  }
+
+  private static boolean acquireSlow(Store store, long offset, long owner) {
+    Mem mem = store.mem;
+    long token = store.token;
+    IdleStrategy idle = store.newIdleStrategy();
+    int rounds = 0;
+    for (; ; ) {
+      if (owner == 0) {
+        owner = mem.compareAndExchangeLong(offset, 0, token);
+        if (owner == 0) {
+          return false;
+        }
+        continue;
+      }
+      if (++rounds % CHECK_EVERY == 0 && owner != token && !store.clients.isTokenAlive(owner)) {
+        if (mem.compareAndSetLong(offset, owner, token)) {
+          return true;
+        }
+      }
+      idle.idle();
+      owner = mem.getLongAcquire(offset);
+    }
+  }
+
+  /** Tries once; returns false if the lock is held (by anyone, alive or not). */
+  static boolean tryAcquire(Store store, long offset) {
+    return store.mem.compareAndSetLong(offset, 0, store.token);
+  }
+
+  static void release(Store store, long offset) {
+    store.mem.putLongRelease(offset, 0);
+  }
+
+  /**
+   * If the lock at {@code offset} is held by a dead client, takes it over.
+   *
+   * @return whether it was taken over (the caller then repairs and releases)
+   */
+  static boolean breakIfDead(Store store, long offset) {
+    long owner = store.mem.getLongAcquire(offset);
+    if (owner == 0 || owner == store.token || store.clients.isTokenAlive(owner)) {
+      return false;
+    }
+    return store.mem.compareAndSetLong(offset, owner, store.token);
+  }
+}

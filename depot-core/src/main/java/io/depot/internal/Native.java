@@ -1,0 +1,202 @@
+package io.depot.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The few libc calls Depot needs, through the FFM {@link Linker}: {@code posix_fallocate} (reserve tmpfs pages so a
+ * full {@code /dev/shm} is an error at create, not a SIGBUS at put), {@code madvise(MADV_POPULATE_WRITE)} (pre-fault
+ * the mapping) and {@code futex} (wake blocked waiters in other processes).
+ *
+ * <p>Every call degrades: when native access is not granted or a symbol is missing, {@link #AVAILABLE} is false and
+ * callers fall back to pure Java (touching pages, polling).
+ */
+@SuppressWarnings("restricted") // the point of this class; callers degrade when access is denied
+final class Native {
+  static final int ENOSPC = 28;
+  static final int EINTR = 4;
+  static final int EAGAIN = 11;
+  static final int ETIMEDOUT = 110;
+  private static final int O_RDWR = 02;
+  private static final int MADV_POPULATE_WRITE = 23;
+  private static final long SYS_FUTEX = 202; // x86_64
+  private static final int FUTEX_WAIT = 0;
+  private static final int FUTEX_WAKE = 1;
+
+  static final boolean AVAILABLE;
+  private static final MethodHandle OPEN;
+  private static final MethodHandle CLOSE;
+  private static final MethodHandle FALLOCATE;
+  private static final MethodHandle MADVISE;
+  private static final MethodHandle SYSCALL_FUTEX;
+  private static final VarHandle ERRNO;
+  private static final boolean FUTEX_AVAILABLE;
+
+  static {
+    MethodHandle open = null;
+    MethodHandle close = null;
+    MethodHandle fallocate = null;
+    MethodHandle madvise = null;
+    MethodHandle futex = null;
+    VarHandle errno = null;
+    boolean ok = false;
+    boolean futexOk = false;
+    try {
+      Linker linker = Linker.nativeLinker();
+      SymbolLookup libc = linker.defaultLookup();
+      Linker.Option ccs = Linker.Option.captureCallState("errno");
+      errno =
+          Linker.Option.captureStateLayout()
+              .varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+      open =
+          linker.downcallHandle(
+              libc.find("open").orElseThrow(),
+              FunctionDescriptor.of(
+                  ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+              ccs);
+      close =
+          linker.downcallHandle(
+              libc.find("close").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+      fallocate =
+          linker.downcallHandle(
+              libc.find("posix_fallocate").orElseThrow(),
+              FunctionDescriptor.of(
+                  ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+      madvise =
+          linker.downcallHandle(
+              libc.find("madvise").orElseThrow(),
+              FunctionDescriptor.of(
+                  ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
+              ccs);
+      ok = true;
+      if ("amd64".equals(System.getProperty("os.arch")) || "x86_64".equals(System.getProperty("os.arch"))) {
+        Optional<MemorySegment> syscall = libc.find("syscall");
+        if (syscall.isPresent()) {
+          // long syscall(SYS_futex, uint32_t *uaddr, int op, uint32_t val, const struct timespec *timeout)
+          futex =
+              linker.downcallHandle(
+                  syscall.get(),
+                  FunctionDescriptor.of(
+                      ValueLayout.JAVA_LONG,
+                      ValueLayout.JAVA_LONG,
+                      ValueLayout.ADDRESS,
+                      ValueLayout.JAVA_INT,
+                      ValueLayout.JAVA_INT,
+                      ValueLayout.ADDRESS),
+                  Linker.Option.firstVariadicArg(1),
+                  ccs);
+          futexOk = true;
+        }
+      }
+    } catch (Throwable t) { // IllegalCallerException when native access is denied, NoSuchElement when not on libc
+      ok = false;
+    }
+    OPEN = open;
+    CLOSE = close;
+    FALLOCATE = fallocate;
+    MADVISE = madvise;
+    SYSCALL_FUTEX = futex;
+    ERRNO = errno;
+    AVAILABLE = ok;
+    FUTEX_AVAILABLE = futexOk;
+  }
+
+  private Native() {}
+
+  /**
+   * Reserves {@code length} bytes of the file at {@code path} with {@code posix_fallocate}.
+   *
+   * @return 0 on success, the error number otherwise ({@link #ENOSPC} when the file system is full), or -1 when
+   *     native access is unavailable
+   */
+  static int fallocate(Path path, long length) {
+    if (!AVAILABLE) {
+      return -1;
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+      int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_RDWR, 0);
+      if (fd < 0) {
+        return (int) ERRNO.get(state, 0L);
+      }
+      try {
+        return (int) FALLOCATE.invokeExact(fd, 0L, length);
+      } finally {
+        int ignored = (int) CLOSE.invokeExact(fd);
+        assert ignored >= -1;
+      }
+    } catch (Throwable t) {
+      return -1;
+    }
+  }
+
+  /**
+   * Pre-faults every page of {@code segment} for writing with {@code madvise(MADV_POPULATE_WRITE)} (Linux 5.14+).
+   *
+   * @return 0 on success, the error number, or -1 when unavailable
+   */
+  static int populateWrite(MemorySegment segment) {
+    if (!AVAILABLE) {
+      return -1;
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+      int rc = (int) MADVISE.invokeExact(state, segment, segment.byteSize(), MADV_POPULATE_WRITE);
+      return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
+    } catch (Throwable t) {
+      return -1;
+    }
+  }
+
+  static boolean futexAvailable() {
+    return FUTEX_AVAILABLE;
+  }
+
+  /**
+   * {@code FUTEX_WAIT} on the 32-bit word at {@code word} (a slice of the shared mapping, not private: the futex is
+   * keyed by the file page so it works across processes) while it holds {@code expected}.
+   *
+   * @return 0 when woken, or the error number ({@link #EAGAIN} value changed, {@link #ETIMEDOUT}, {@link #EINTR}),
+   *     or -1 when unavailable
+   */
+  static int futexWait(MemorySegment word, int expected, long timeoutNanos) {
+    if (!FUTEX_AVAILABLE) {
+      return -1;
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+      MemorySegment timeout = MemorySegment.NULL;
+      if (timeoutNanos >= 0) {
+        timeout = arena.allocate(16, 8);
+        timeout.set(ValueLayout.JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
+        timeout.set(ValueLayout.JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
+      }
+      long rc = (long) SYSCALL_FUTEX.invokeExact(state, SYS_FUTEX, word, FUTEX_WAIT, expected, timeout);
+      return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
+    } catch (Throwable t) {
+      return -1;
+    }
+  }
+
+  /** {@code FUTEX_WAKE} up to {@code count} waiters on {@code word}. */
+  static void futexWake(MemorySegment word, int count) {
+    if (!FUTEX_AVAILABLE) {
+      return;
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+      long rc = (long) SYSCALL_FUTEX.invokeExact(state, SYS_FUTEX, word, FUTEX_WAKE, count, MemorySegment.NULL);
+      assert rc >= -1;
+    } catch (Throwable t) {
+      // best effort: waiters also time out and poll
+    }
+  }
+}

@@ -1,0 +1,493 @@
+package io.depot.internal;
+
+import io.depot.Codec;
+import io.depot.CodecException;
+import io.depot.Codecs;
+import io.depot.DType;
+import io.depot.Depot;
+import io.depot.DepotException;
+import io.depot.DepotOptions;
+import io.depot.IdleStrategy;
+import io.depot.NDArray;
+import io.depot.ObjectHandle;
+import io.depot.ObjectInfo;
+import io.depot.ObjectNotFoundException;
+import io.depot.PutMode;
+import io.depot.StoreExistsException;
+import io.depot.StoreNotFoundException;
+import io.depot.StoreStats;
+import io.depot.ValueKind;
+import io.depot.WriteClaim;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The shared-memory {@link Depot}: API checks and value encoding over a {@link Store}. */
+public final class ShmDepot implements Depot {
+  private static final long[] NO_SHAPE = new long[0];
+
+  private final String name;
+  private final Store store;
+  private final Mem mem;
+  private final ConcurrentHashMap<Integer, WriteClaimImpl> openClaims = new ConcurrentHashMap<>();
+
+  private ShmDepot(String name, Store store) {
+    this.name = name;
+    this.store = store;
+    this.mem = store.mem;
+  }
+
+  public static Depot create(String name, DepotOptions options) {
+    Objects.requireNonNull(options, "options");
+    return new ShmDepot(name, Store.create(name, options));
+  }
+
+  public static Depot open(String name, DepotOptions options) {
+    Objects.requireNonNull(options, "options");
+    return new ShmDepot(name, Store.open(name, options));
+  }
+
+  public static Depot openOrCreate(String name, DepotOptions options) {
+    Objects.requireNonNull(options, "options");
+    long deadline = System.nanoTime() + options.openTimeoutMillis() * 1_000_000L;
+    for (; ; ) {
+      try {
+        return open(name, options);
+      } catch (StoreNotFoundException e) {
+        try {
+          return create(name, options);
+        } catch (StoreExistsException raced) {
+          if (System.nanoTime() > deadline) {
+            throw raced;
+          }
+          // Another process created it between our open and our create: attach to theirs.
+        }
+      }
+    }
+  }
+
+  public static boolean destroy(String name, DepotOptions options) {
+    return Store.destroy(name, options);
+  }
+
+  public static boolean exists(String name, DepotOptions options) {
+    return Files.exists(Store.fileOf(name, options));
+  }
+
+  /** The engine, for sibling packages' tests and tools. */
+  public Store store() {
+    return store;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Path path() {
+    return store.path;
+  }
+
+  // ------------------------------------------------------------------ writing
+
+  @Override
+  public void put(String name, byte[] value) {
+    write(name, PutMode.CREATE, ValueKind.BYTES, null, NO_SHAPE, null, MemorySegment.ofArray(value));
+  }
+
+  @Override
+  public void put(String name, ByteBuffer value) {
+    write(name, PutMode.CREATE, ValueKind.BYTES, null, NO_SHAPE, null, MemorySegment.ofBuffer(value));
+  }
+
+  @Override
+  public void put(String name, MemorySegment value) {
+    write(name, PutMode.CREATE, ValueKind.BYTES, null, NO_SHAPE, null, value);
+  }
+
+  @Override
+  public void put(String name, String value) {
+    putString(name, value, PutMode.CREATE);
+  }
+
+  @Override
+  public void put(String name, NDArray value) {
+    putArray(name, value, PutMode.CREATE);
+  }
+
+  @Override
+  public <T> void put(String name, T value, Codec<T> codec) {
+    putEncoded(name, value, codec, PutMode.CREATE);
+  }
+
+  @Override
+  public void replace(String name, byte[] value) {
+    write(name, PutMode.REPLACE, ValueKind.BYTES, null, NO_SHAPE, null, MemorySegment.ofArray(value));
+  }
+
+  @Override
+  public void replace(String name, String value) {
+    putString(name, value, PutMode.REPLACE);
+  }
+
+  @Override
+  public void replace(String name, NDArray value) {
+    putArray(name, value, PutMode.REPLACE);
+  }
+
+  @Override
+  public <T> void replace(String name, T value, Codec<T> codec) {
+    putEncoded(name, value, codec, PutMode.REPLACE);
+  }
+
+  private void putString(String name, String value, PutMode mode) {
+    Objects.requireNonNull(value, "value");
+    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+    write(name, mode, ValueKind.STRING, null, NO_SHAPE, null, MemorySegment.ofArray(bytes));
+  }
+
+  private void putArray(String name, NDArray value, PutMode mode) {
+    write(name, mode, ValueKind.ARRAY, value.dtype(), value.shape(), null, value.segment());
+  }
+
+  private <T> void putEncoded(String name, T value, Codec<T> codec, PutMode mode) {
+    String id = Codecs.checkId(codec.id());
+    Exposed out = new Exposed();
+    try {
+      codec.encode(value, out);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof DepotException de) {
+        throw de;
+      }
+      throw new CodecException("codec=" + id + " failed to encode a " + (value == null ? "null" :
+          value.getClass().getName()) + " for name=" + name + ": " + e, e);
+    }
+    write(name, mode, ValueKind.ENCODED, null, NO_SHAPE, id, MemorySegment.ofArray(out.buffer()).asSlice(0,
+        out.size()));
+  }
+
+  /** A ByteArrayOutputStream whose buffer can be read without a copy. */
+  private static final class Exposed extends ByteArrayOutputStream {
+    byte[] buffer() {
+      return buf;
+    }
+  }
+
+  private void write(String name, PutMode mode, ValueKind kind, DType dtype, long[] shape, String codecId,
+      MemorySegment src) {
+    byte[] key = Names.encode(name);
+    long hash = Names.hash(key);
+    byte[] codec = codecId == null ? null : codecId.getBytes(StandardCharsets.US_ASCII);
+    long length = src.byteSize();
+    store.enter();
+    try {
+      int index = store.claim(key, hash, name, kind.code(), dtype == null ? 0 : dtype.code(), shape, codec, length,
+          mode == PutMode.REPLACE, 0);
+      boolean ok = false;
+      try {
+        MemorySegment.copy(src, 0, mem.segment(), store.dataAddress(index), length);
+        store.commit(index);
+        ok = true;
+      } finally {
+        if (!ok) {
+          store.abort(index);
+        }
+      }
+      store.clients.addStat(store.slot, ClientDescriptor.PUTS_OFFSET);
+    } finally {
+      store.exit();
+    }
+  }
+
+  @Override
+  public WriteClaim claim(String name, long size, PutMode mode) {
+    return newClaim(name, ValueKind.BYTES, null, NO_SHAPE, size, mode);
+  }
+
+  @Override
+  public WriteClaim claimArray(String name, DType dtype, long[] shape, PutMode mode) {
+    Objects.requireNonNull(dtype, "dtype");
+    long elements = elementCount(shape);
+    long bytes;
+    try {
+      bytes = Math.multiplyExact(elements, (long) dtype.itemSize());
+    } catch (ArithmeticException e) {
+      throw new io.depot.InvalidArgumentException("array too large: shape=" + java.util.Arrays.toString(shape));
+    }
+    return newClaim(name, ValueKind.ARRAY, dtype, shape.clone(), bytes, mode);
+  }
+
+  private static long elementCount(long[] shape) {
+    if (shape.length > NDArray.MAX_DIMS) {
+      throw new io.depot.InvalidArgumentException("at most " + NDArray.MAX_DIMS + " dimensions: ndim="
+          + shape.length);
+    }
+    long n = 1;
+    for (long extent : shape) {
+      if (extent < 0) {
+        throw new io.depot.InvalidArgumentException("negative extent in shape=" + java.util.Arrays.toString(shape));
+      }
+      try {
+        n = Math.multiplyExact(n, extent);
+      } catch (ArithmeticException e) {
+        throw new io.depot.InvalidArgumentException("array too large: shape=" + java.util.Arrays.toString(shape));
+      }
+    }
+    return n;
+  }
+
+  private WriteClaim newClaim(String name, ValueKind kind, DType dtype, long[] shape, long size, PutMode mode) {
+    Objects.requireNonNull(mode, "mode");
+    byte[] key = Names.encode(name);
+    long hash = Names.hash(key);
+    store.enter();
+    try {
+      int index = store.claim(key, hash, name, kind.code(), dtype == null ? 0 : dtype.code(), shape, null, size,
+          mode == PutMode.REPLACE, 0);
+      MemorySegment data = mem.slice(store.dataAddress(index), size);
+      WriteClaimImpl claim = new WriteClaimImpl(this, name, index, data, dtype, shape);
+      openClaims.put(index, claim);
+      return claim;
+    } finally {
+      store.exit();
+    }
+  }
+
+  void commitClaim(WriteClaimImpl claim) {
+    store.enter();
+    try {
+      openClaims.remove(claim.index);
+      store.commit(claim.index);
+      store.clients.addStat(store.slot, ClientDescriptor.PUTS_OFFSET);
+    } finally {
+      store.exit();
+    }
+  }
+
+  void abortClaim(WriteClaimImpl claim) {
+    if (openClaims.remove(claim.index) == null) {
+      return; // aborted by close()
+    }
+    try {
+      store.enter();
+    } catch (io.depot.StoreClosedException e) {
+      return;
+    }
+    try {
+      store.abort(claim.index);
+    } finally {
+      store.exit();
+    }
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  private ObjectHandleImpl find(String name) {
+    byte[] key = Names.encode(name);
+    long hash = Names.hash(key);
+    store.enter();
+    try {
+      for (; ; ) {
+        long found = store.directory.lookup(key, hash);
+        if (found < 0) {
+          return null;
+        }
+        int index = (int) found;
+        int gen = (int) (found >>> 32);
+        int entry = store.pin(index, gen);
+        if (entry < 0) {
+          continue; // removed or replaced meanwhile: look again
+        }
+        boolean ok = false;
+        try {
+          ObjectHandleImpl h = new ObjectHandleImpl(store, name, index, gen, entry);
+          ok = true;
+          store.clients.addStat(store.slot, ClientDescriptor.GETS_OFFSET);
+          return h;
+        } finally {
+          if (!ok) {
+            store.unpin(index, gen, entry);
+          }
+        }
+      }
+    } finally {
+      store.exit();
+    }
+  }
+
+  @Override
+  public ObjectHandle get(String name) {
+    ObjectHandleImpl h = find(name);
+    if (h == null) {
+      throw new ObjectNotFoundException("no committed object: name=" + name);
+    }
+    return h;
+  }
+
+  @Override
+  public Optional<ObjectHandle> tryGet(String name) {
+    return Optional.ofNullable(find(name));
+  }
+
+  @Override
+  public ObjectHandle get(String name, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    IdleStrategy idle = store.newIdleStrategy();
+    for (; ; ) {
+      ObjectHandleImpl h = find(name);
+      if (h != null) {
+        return h;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new ObjectNotFoundException("no committed object after waiting timeout=" + timeout + ": name=" + name);
+      }
+      idle.idle();
+    }
+  }
+
+  @Override
+  public boolean contains(String name) {
+    byte[] key = Names.encode(name);
+    store.enter();
+    try {
+      return store.directory.lookup(key, Names.hash(key)) >= 0;
+    } finally {
+      store.exit();
+    }
+  }
+
+  @Override
+  public boolean remove(String name) {
+    return remove(name, false);
+  }
+
+  @Override
+  public boolean forceRemove(String name) {
+    return remove(name, true);
+  }
+
+  private boolean remove(String name, boolean force) {
+    byte[] key = Names.encode(name);
+    store.enter();
+    try {
+      long r = store.directory.remove(key, Names.hash(key), force);
+      if (r < 0) {
+        return false;
+      }
+      if ((r & (1L << 62)) != 0) {
+        store.freeObject((int) r);
+      }
+      store.clients.addStat(store.slot, ClientDescriptor.REMOVES_OFFSET);
+      return true;
+    } finally {
+      store.exit();
+    }
+  }
+
+  @Override
+  public List<ObjectInfo> list() {
+    return list("");
+  }
+
+  @Override
+  public List<ObjectInfo> list(String prefix) {
+    Objects.requireNonNull(prefix, "prefix");
+    List<ObjectInfo> out = new ArrayList<>();
+    StoreLayout layout = store.layout;
+    store.enter();
+    try {
+      for (int i = 0; i < layout.maxObjects; i++) {
+        long d = layout.descriptor(i);
+        long c1 = mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET);
+        if (ObjectDescriptor.state(c1) != ObjectDescriptor.COMMITTED
+            || (mem.getByte(d + ObjectDescriptor.FLAGS_OFFSET) & ObjectDescriptor.FLAG_ENTRY) != 0) {
+          continue;
+        }
+        ObjectInfo info = describe(d);
+        // Keep it only if the descriptor was the same committed object throughout the read.
+        long c2 = mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET);
+        if (info != null && ObjectDescriptor.generation(c1) == ObjectDescriptor.generation(c2)
+            && ObjectDescriptor.state(c2) == ObjectDescriptor.COMMITTED && info.name().startsWith(prefix)) {
+          out.add(info);
+        }
+      }
+    } finally {
+      store.exit();
+    }
+    return out;
+  }
+
+  private ObjectInfo describe(long d) {
+    try {
+      String n = store.directory.nameOf(d);
+      long block = mem.getLong(d + ObjectDescriptor.BLOCK_OFFSET);
+      if (n == null) {
+        return null;
+      }
+      ValueKind kind = ValueKind.ofCode(mem.getByte(block + BlockHeaderDescriptor.KIND_OFFSET));
+      long size = mem.getLong(block + BlockHeaderDescriptor.DATA_LENGTH_OFFSET);
+      DType dtype = kind == ValueKind.ARRAY
+          ? DType.ofCode(mem.getByte(block + BlockHeaderDescriptor.DTYPE_OFFSET)) : null;
+      long[] shape = kind == ValueKind.ARRAY ? Values.readShape(mem, block) : NO_SHAPE;
+      String codec = kind == ValueKind.ENCODED ? Values.readCodecId(mem, block) : null;
+      return new ObjectInfo(n, kind, size, dtype, shape, codec);
+    } catch (RuntimeException e) {
+      return null; // reused while we read it
+    }
+  }
+
+  @Override
+  public StoreStats stats() {
+    StoreLayout layout = store.layout;
+    store.enter();
+    try {
+      long objects = 0;
+      long zombies = 0;
+      long writing = 0;
+      long used = 0;
+      for (int i = 0; i < layout.maxObjects; i++) {
+        long d = layout.descriptor(i);
+        int st = ObjectDescriptor.state(mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET));
+        switch (st) {
+          case ObjectDescriptor.COMMITTED -> objects++;
+          case ObjectDescriptor.ZOMBIE -> zombies++;
+          case ObjectDescriptor.WRITE -> writing++;
+          default -> {
+            continue;
+          }
+        }
+        used += mem.getLong(d + ObjectDescriptor.BLOCK_SIZE_OFFSET);
+      }
+      long freePages = store.pages.freePages();
+      long largest = store.pages.largestFreeRun();
+      double frag = freePages == 0 ? 0.0 : 1.0 - (double) largest / freePages;
+      return new StoreStats(layout.arenaLength, store.freeBytes(), used, largest << SizeClasses.PAGE_SHIFT, frag,
+          objects, zombies, writing, layout.maxObjects, store.clients.countAttached(), layout.maxClients);
+    } finally {
+      store.exit();
+    }
+  }
+
+  @Override
+  public void close() {
+    int[] claims = openClaims.keySet().stream().mapToInt(Integer::intValue).toArray();
+    openClaims.clear();
+    store.close(claims);
+  }
+
+  @Override
+  public String toString() {
+    return "Depot[" + name + " at " + store.path + "]";
+  }
+}
