@@ -41,6 +41,9 @@ public interface Depot extends AutoCloseable {
   /** The longest object name, in UTF-8 bytes. */
   int MAX_NAME_BYTES = 255;
 
+  /** The version of a name that has no committed object (see {@link #compareAndSet}). */
+  long NO_VERSION = 0;
+
   /**
    * Creates a store and attaches to it.
    *
@@ -168,7 +171,25 @@ public interface Depot extends AutoCloseable {
     return claimArray(name, dtype, shape, PutMode.CREATE);
   }
 
+  /**
+   * Stores {@code value} under {@code name} only if the committed object there has version {@code expectedVersion}
+   * ({@link ObjectHandle#version()}), or none if {@code expectedVersion} is {@link #NO_VERSION}: an atomic
+   * compare-and-set across all processes. Handles on the old value stay valid until closed.
+   *
+   * @return whether the value was stored
+   */
+  boolean compareAndSet(String name, long expectedVersion, byte[] value);
+
+  /** {@link #compareAndSet(String, long, byte[])} for a UTF-8 string. */
+  boolean compareAndSet(String name, long expectedVersion, String value);
+
+  /** {@link #compareAndSet(String, long, byte[])} for a value encoded by {@code codec}. */
+  <T> boolean compareAndSet(String name, long expectedVersion, T value, Codec<T> codec);
+
   // ---------------------------------------------------------------- reading
+
+  /** The version of the committed object {@code name}, or {@link #NO_VERSION} if there is none. */
+  long version(String name);
 
   /**
    * Opens a handle on the committed object {@code name}.

@@ -59,6 +59,13 @@ public interface ObjectHandle extends AutoCloseable {
    */
   <T> T decode(Codec<T> codec);
 
+  /**
+   * The version of this committed value: unique among the store's live objects, different for every commit of a
+   * name, never {@link Depot#NO_VERSION}. Pass it to {@link Depot#compareAndSet} or {@link WriteClaim#commitIf} to
+   * replace exactly this value.
+   */
+  long version();
+
   /** Whether the handle is still open. */
   boolean isOpen();
 

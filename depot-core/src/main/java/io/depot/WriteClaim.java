@@ -38,6 +38,17 @@ public interface WriteClaim extends AutoCloseable {
    */
   void commit();
 
+  /**
+   * Publishes the object only if the committed object of the same name has version {@code expectedVersion} (or, if
+   * {@code expectedVersion} is {@link Depot#NO_VERSION}, if there is none), replacing it atomically; otherwise aborts
+   * the claim. The check and the publication happen under the name's bucket lock, so of several writers expecting
+   * the same version exactly one succeeds. Claim with {@link PutMode#REPLACE} to replace an existing object.
+   *
+   * @return whether the claim was committed
+   * @throws HandleClosedException if already committed or aborted
+   */
+  boolean commitIf(long expectedVersion);
+
   /** Gives the name and the memory back without publishing. Idempotent; a no-op after commit. */
   void abort();
 

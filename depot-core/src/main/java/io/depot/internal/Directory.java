@@ -257,19 +257,23 @@ final class Directory {
     }
   }
 
+  /** Commit unconditionally. */
+  static final long ANY_VERSION = -1;
+
   /**
    * Commits the WRITE descriptor {@code index}. With {@code replace}, also retires every other committed object of
-   * the same name, in the same bucket period, so readers see the old value or the new one, never neither.
+   * the same name, in the same bucket period, so readers see the old value or the new one, never neither. With an
+   * {@code expectedVersion} other than {@link #ANY_VERSION}, commits only if the committed object of that name has
+   * that version ({@code 0}: none is committed).
    *
-   * @return descriptors this call moved to FREEING (their blocks are for the caller to free), as a small array; may
-   *     be empty
+   * @return descriptors this call moved to FREEING (their blocks are for the caller to free), possibly empty; or
+   *     {@code null} if the expected version did not match (the descriptor is left in WRITE)
    */
-  int[] commit(int index, long commitSeq, boolean replace) {
+  int[] commit(int index, boolean replace, long expectedVersion) {
     long d = layout.descriptor(index);
-    mem.putLong(d + COMMIT_SEQ_OFFSET, commitSeq);
     long c = mem.getLongAcquire(d + CTL_OFFSET);
     long committed = ctl(generation(c), COMMITTED, 0);
-    if (!replace) {
+    if (!replace && expectedVersion == ANY_VERSION) {
       // Release semantics of the CAS publish the block's contents to every reader that acquires the ctl.
       if (!mem.compareAndSetLong(d + CTL_OFFSET, c, committed)) {
         throw new IllegalStateException("descriptor " + index + " changed under its writer: ctl=" + c);
@@ -285,6 +289,9 @@ final class Directory {
     int head = BucketDescriptor.head(mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET));
     int[] freed = NONE;
     try {
+      if (expectedVersion != ANY_VERSION && currentVersion(head, hash, key, nameLength) != expectedVersion) {
+        return null;
+      }
       if (!mem.compareAndSetLong(d + CTL_OFFSET, c, committed)) {
         throw new IllegalStateException("descriptor " + index + " changed under its writer: ctl=" + c);
       }
@@ -309,6 +316,19 @@ final class Directory {
       unlockBucket(bucket, head);
     }
     return freed;
+  }
+
+  /** The version of the committed object named {@code key} in the chain from {@code head}, or 0. Under the lock. */
+  private long currentVersion(int head, long hash, MemorySegment key, int nameLength) {
+    for (int next = head, steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {
+      long od = layout.descriptor(next - 1);
+      long c = mem.getLongAcquire(od + CTL_OFFSET);
+      if (state(c) == COMMITTED && mem.getLong(od + HASH_OFFSET) == hash && nameEquals(od, key, nameLength)) {
+        return ownerTag(next - 1, generation(c));
+      }
+      next = mem.getInt(od + NEXT_OFFSET);
+    }
+    return 0;
   }
 
   static final int[] NONE = new int[0];

@@ -138,6 +138,11 @@ final class ObjectHandleImpl implements ObjectHandle {
   }
 
   @Override
+  public long version() {
+    return ObjectDescriptor.ownerTag(index, generation);
+  }
+
+  @Override
   public boolean isOpen() {
     return (int) CLOSED.getOpaque(this) == 0;
   }

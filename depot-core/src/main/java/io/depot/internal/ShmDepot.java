@@ -162,6 +162,10 @@ public final class ShmDepot implements Depot {
   }
 
   private <T> void putEncoded(String name, T value, Codec<T> codec, PutMode mode) {
+    putEncoded(name, value, codec, mode, Directory.ANY_VERSION);
+  }
+
+  private <T> boolean putEncoded(String name, T value, Codec<T> codec, PutMode mode, long expected) {
     String id = Codecs.checkId(codec.id());
     Exposed out = new Exposed();
     try {
@@ -173,8 +177,8 @@ public final class ShmDepot implements Depot {
       throw new CodecException("codec=" + id + " failed to encode a " + (value == null ? "null" :
           value.getClass().getName()) + " for name=" + name + ": " + e, e);
     }
-    write(name, mode, ValueKind.ENCODED, null, NO_SHAPE, id, MemorySegment.ofArray(out.buffer()).asSlice(0,
-        out.size()));
+    return write(name, mode, ValueKind.ENCODED, null, NO_SHAPE, id, MemorySegment.ofArray(out.buffer()).asSlice(0,
+        out.size()), expected);
   }
 
   /** A ByteArrayOutputStream whose buffer can be read without a copy. */
@@ -186,6 +190,11 @@ public final class ShmDepot implements Depot {
 
   private void write(String name, PutMode mode, ValueKind kind, DType dtype, long[] shape, String codecId,
       MemorySegment src) {
+    write(name, mode, kind, dtype, shape, codecId, src, Directory.ANY_VERSION);
+  }
+
+  private boolean write(String name, PutMode mode, ValueKind kind, DType dtype, long[] shape, String codecId,
+      MemorySegment src, long expected) {
     byte[] key = Names.encode(name);
     long hash = Names.hash(key);
     byte[] codec = codecId == null ? null : codecId.getBytes(StandardCharsets.US_ASCII);
@@ -197,14 +206,53 @@ public final class ShmDepot implements Depot {
       boolean ok = false;
       try {
         MemorySegment.copy(src, 0, mem.segment(), store.dataAddress(index), length);
-        store.commit(index);
-        ok = true;
+        ok = store.commitIf(index, expected);
       } finally {
         if (!ok) {
           store.abort(index);
         }
       }
-      store.clients.addStat(store.slot, ClientDescriptor.PUTS_OFFSET);
+      if (ok) {
+        store.clients.addStat(store.slot, ClientDescriptor.PUTS_OFFSET);
+      }
+      return ok;
+    } finally {
+      store.exit();
+    }
+  }
+
+  @Override
+  public boolean compareAndSet(String name, long expectedVersion, byte[] value) {
+    return write(name, PutMode.REPLACE, ValueKind.BYTES, null, NO_SHAPE, null, MemorySegment.ofArray(value),
+        checkVersion(expectedVersion));
+  }
+
+  @Override
+  public boolean compareAndSet(String name, long expectedVersion, String value) {
+    Objects.requireNonNull(value, "value");
+    return write(name, PutMode.REPLACE, ValueKind.STRING, null, NO_SHAPE, null,
+        MemorySegment.ofArray(value.getBytes(StandardCharsets.UTF_8)), checkVersion(expectedVersion));
+  }
+
+  @Override
+  public <T> boolean compareAndSet(String name, long expectedVersion, T value, Codec<T> codec) {
+    return putEncoded(name, value, codec, PutMode.REPLACE, checkVersion(expectedVersion));
+  }
+
+  private static long checkVersion(long version) {
+    if (version < 0) {
+      throw new io.depot.InvalidArgumentException("not a version: expectedVersion=" + version);
+    }
+    return version;
+  }
+
+  @Override
+  public long version(String name) {
+    byte[] key = Names.encode(name);
+    store.enter();
+    try {
+      long found = store.directory.lookup(key, Names.hash(key));
+      return found < 0 ? NO_VERSION : ObjectDescriptor.ownerTag((int) found, (int) (found >>> 32));
     } finally {
       store.exit();
     }
@@ -265,11 +313,28 @@ public final class ShmDepot implements Depot {
   }
 
   void commitClaim(WriteClaimImpl claim) {
+    commitClaimIf(claim, Directory.ANY_VERSION);
+  }
+
+  boolean commitClaimIf(WriteClaimImpl claim, long expected) {
+    if (expected != Directory.ANY_VERSION && expected < 0) {
+      throw new io.depot.InvalidArgumentException("not a version: expectedVersion=" + expected);
+    }
     store.enter();
     try {
       openClaims.remove(claim.index);
-      store.commit(claim.index);
-      store.clients.addStat(store.slot, ClientDescriptor.PUTS_OFFSET);
+      boolean ok = false;
+      try {
+        ok = store.commitIf(claim.index, expected);
+      } finally {
+        if (!ok) {
+          store.abort(claim.index);
+        }
+      }
+      if (ok) {
+        store.clients.addStat(store.slot, ClientDescriptor.PUTS_OFFSET);
+      }
+      return ok;
     } finally {
       store.exit();
     }

@@ -372,12 +372,26 @@ public final class Store implements AutoCloseable {
 
   /** Commits this client's WRITE descriptor {@code index}, making it visible to all (IDLE). */
   void commit(int index) {
+    commitIf(index, Directory.ANY_VERSION);
+  }
+
+  /**
+   * Commits this client's WRITE descriptor {@code index} if the committed object of its name has version {@code
+   * expected} ({@link Directory#ANY_VERSION}: unconditionally).
+   *
+   * @return whether it was committed; if not, the descriptor is still this client's, in WRITE
+   */
+  boolean commitIf(int index, long expected) {
     long d = layout.descriptor(index);
     boolean replace = (mem.getByte(d + FLAGS_OFFSET) & FLAG_REPLACE) != 0;
-    int[] freed = directory.commit(index, 0, replace);
+    int[] freed = directory.commit(index, replace, expected);
+    if (freed == null) {
+      return false;
+    }
     for (int f : freed) {
       freeObject(f);
     }
+    return true;
   }
 
   /** Gives back this client's WRITE descriptor {@code index}: name, block and descriptor. */

@@ -72,6 +72,18 @@ final class WriteClaimImpl implements WriteClaim {
   }
 
   @Override
+  public boolean commitIf(long expectedVersion) {
+    if (!state.compareAndSet(OPEN, COMMITTED)) {
+      checkOpen();
+    }
+    if (depot.commitClaimIf(this, expectedVersion)) {
+      return true;
+    }
+    state.set(ABORTED);
+    return false;
+  }
+
+  @Override
   public void abort() {
     if (state.compareAndSet(OPEN, ABORTED)) {
       depot.abortClaim(this);
