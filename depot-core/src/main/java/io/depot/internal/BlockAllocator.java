@@ -5,7 +5,7 @@ import static io.depot.internal.ClassDescriptor.*;
 /**
  * Allocates blocks: from size-class spans up to {@link SizeClasses#MAX_SMALL} bytes, as page extents above (and as
  * a fallback when a class cannot get a new span). Freed slots are reused by their class; a span whose last slot is
- * freed goes back to the page allocator (except the only span of a one-page class, kept against thrashing).
+ * freed goes back to the page allocator at once, so a drained store has all its pages free and contiguous again.
  *
  * <pre>
  * Concurrency: each class has its own robust lock (so writers of different sizes never contend) and keeps its
@@ -165,7 +165,7 @@ final class BlockAllocator {
       if (used + 1 == slots) {
         linkPartial(c, span);
       }
-      if (used == 0 && (SizeClasses.spanPages(c) > 1 || mem.getLong(cls + SPANS_OFFSET) > 1)) {
+      if (used == 0) {
         unlinkPartial(c, span);
         mem.putLong(cls + SPANS_OFFSET, mem.getLong(cls + SPANS_OFFSET) - 1);
         pages.freeSpan(span, c);

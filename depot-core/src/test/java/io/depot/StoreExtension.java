@@ -1,0 +1,45 @@
+package io.depot;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+
+/** Base for tests that create stores: each gets a unique name and is destroyed after the test. */
+public abstract class StoreExtension {
+  private final List<Depot> open = new ArrayList<>();
+  private final List<String> names = new ArrayList<>();
+  protected DepotOptions options = TestStores.small().build();
+
+  protected StoreExtension() {}
+
+  /** Creates a new store with {@link #options}. */
+  protected Depot newStore() {
+    return newStore(options);
+  }
+
+  protected Depot newStore(DepotOptions opts) {
+    String name = TestStores.uniqueName(getClass().getSimpleName());
+    names.add(name);
+    options = opts;
+    Depot d = Depot.create(name, opts);
+    open.add(d);
+    return d;
+  }
+
+  /** Attaches a second client to the store {@code d} (as another process would). */
+  protected Depot attach(Depot d) {
+    Depot other = Depot.open(d.name(), options);
+    open.add(other);
+    return other;
+  }
+
+  @AfterEach
+  void destroyStores() {
+    for (Depot d : open) {
+      d.close();
+    }
+    for (String n : names) {
+      Depot.destroy(n, options);
+    }
+  }
+}
