@@ -3,6 +3,7 @@ package io.depot.internal;
 import static io.depot.internal.ObjectDescriptor.*;
 
 import io.depot.CorruptStoreException;
+import io.depot.IdleStrategy;
 import io.depot.ObjectExistsException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -20,9 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *  - Readers never lock. They read the bucket's seq/head word (acquire), walk the chain comparing hash and name,
  *    and return a (generation, index) pair for a COMMITTED match; the caller's pin CAS requires that generation, so
  *    a descriptor reused during the walk can never be pinned under the wrong name. A miss is only reported if the
- *    bucket word is unchanged after the walk (acquire fence, then re-read): a descriptor unlinked during one writer
- *    period is never freed before that period ends (the word changes), so an unchanged word means no reuse could
- *    have led the walk astray.
+ *    bucket word is even and unchanged after the walk (acquire fence, then re-read), as in a seqlock: no writer
+ *    period overlapped the walk, so neither a descriptor reuse (which needs a period to end) nor a multi-step change
+ *    (a replace commits the new object, then retires the old one) can have produced the miss. Misses under a writer
+ *    wait for it; a dead writer's lock is broken and its chain repaired.
  *  - Writers (insert, unlink) take the bucket's robust lock, make the sequence odd, change the chain by single
  *    stores (so it is consistent at every instant, even if they are killed), and publish the new head with the even
  *    sequence in one release store.
@@ -164,6 +166,7 @@ final class Directory {
   long lookup(byte[] name, long hash) {
     long bucket = bucketOf(hash);
     MemorySegment key = MemorySegment.ofArray(name);
+    IdleStrategy idle = null;
     for (int attempt = 0; ; attempt++) {
       long w1 = mem.getLongAcquire(bucket + BucketDescriptor.SEQ_HEAD_OFFSET);
       int next = BucketDescriptor.head(w1);
@@ -183,15 +186,31 @@ final class Directory {
       // The chain reads above must complete before the re-read of the bucket word.
       VarHandle.acquireFence();
       long w2 = mem.getLongOpaque(bucket + BucketDescriptor.SEQ_HEAD_OFFSET);
-      if (w1 == w2) {
+      if (w1 == w2 && !BucketDescriptor.isWriting(w1)) {
         if (!sane) {
           throw new CorruptStoreException("directory chain of bucket at offset " + bucket + " is corrupt");
         }
         return -1;
       }
-      if (attempt > 64) {
-        Thread.onSpinWait();
+      // A writer changed the bucket, or is changing it: a miss seen now may straddle two of its steps (e.g. a
+      // replace's new object still in WRITE, the old one already retired). Wait for it to finish, then look again.
+      if (BucketDescriptor.isWriting(w2)) {
+        if (idle == null) {
+          idle = store.newIdleStrategy();
+        }
+        idle.idle();
+        if (attempt % 1024 == 1023) {
+          repairIfAbandoned(bucket);
+        }
       }
+    }
+  }
+
+  /** Takes the bucket's lock over if its holder is dead, repairs the chain, and releases it. */
+  private void repairIfAbandoned(long bucket) {
+    if (Locks.breakIfDead(store, bucket + BucketDescriptor.LOCK_OFFSET)) {
+      repairChain(bucket);
+      Locks.release(store, bucket + BucketDescriptor.LOCK_OFFSET);
     }
   }
 
@@ -471,10 +490,8 @@ final class Directory {
   void repairAbandoned() {
     for (int b = 0; b < layout.bucketCount; b++) {
       long bucket = layout.bucket(b);
-      if (mem.getLongOpaque(bucket + BucketDescriptor.LOCK_OFFSET) != 0
-          && Locks.breakIfDead(store, bucket + BucketDescriptor.LOCK_OFFSET)) {
-        repairChain(bucket);
-        Locks.release(store, bucket + BucketDescriptor.LOCK_OFFSET);
+      if (mem.getLongOpaque(bucket + BucketDescriptor.LOCK_OFFSET) != 0) {
+        repairIfAbandoned(bucket);
       }
     }
   }

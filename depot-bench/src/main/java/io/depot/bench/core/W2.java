@@ -1,0 +1,102 @@
+package io.depot.bench.core;
+
+import io.depot.DType;
+import io.depot.Depot;
+import io.depot.DepotOptions;
+import io.depot.NDArray;
+import io.depot.ObjectHandle;
+import io.depot.bench.Memcpy;
+import io.depot.bench.Stats;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * W2: a writer process puts one float64 array of 64 Mi elements (512 MiB) from a Java array; a separate reader
+ * process gets it (time to a usable view) and sums it (the sum is checked). The writer also measures memcpy of the
+ * same bytes (heap array to touched native memory) in the same process.
+ */
+public final class W2 {
+  public static final long ELEMENTS = 64L << 20;
+  public static final long BYTES = ELEMENTS * 8;
+
+  private W2() {}
+
+  public static DepotOptions options() {
+    return DepotOptions.builder().capacity(BYTES + (4L << 20)).maxObjects(1024).build();
+  }
+
+  /** Child: writer. */
+  public static final class Writer {
+    private Writer() {}
+
+    public static void main(String[] args) {
+      double memcpy = Memcpy.heapToNativeGiBs(BYTES, 5);
+      double[] values = new double[(int) ELEMENTS];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = i;
+      }
+      try (Depot d = Depot.open(args[0], options())) {
+        for (int r = 0; r < 3; r++) { // warm-up of the put path on a small array
+          d.put("warm", NDArray.of(new double[1024]));
+          d.remove("warm");
+        }
+        long t0 = System.nanoTime();
+        d.put("w2", NDArray.of(values, ELEMENTS));
+        long t = System.nanoTime() - t0;
+        double gibs = BYTES / (t / 1e9) / (1L << 30);
+        System.out.printf("W2PUT seconds=%.4f gibs=%.3f memcpy=%.3f ratio=%.3f%n", t / 1e9, gibs, memcpy,
+            gibs / memcpy);
+      }
+    }
+  }
+
+  /** Child: reader. */
+  public static final class Reader {
+    private Reader() {}
+
+    public static void main(String[] args) {
+      try (Depot d = Depot.open(args[0], options())) {
+        d.put("probe", NDArray.of(new double[8]));
+        long c0 = System.nanoTime();
+        ObjectHandle first = d.get("w2");
+        NDArray firstView = first.asArray();
+        long cold = System.nanoTime() - c0;
+        if (firstView.size() != ELEMENTS) {
+          throw new AssertionError("size " + firstView.size());
+        }
+        first.close();
+        for (int i = 0; i < 20_000; i++) { // warm the get path
+          try (ObjectHandle h = d.get("probe")) {
+            h.asArray();
+          }
+        }
+        Stats get = new Stats(1000);
+        for (int i = 0; i < 1000; i++) {
+          long t0 = System.nanoTime();
+          ObjectHandle h = d.get("w2");
+          NDArray a = h.asArray();
+          get.add(System.nanoTime() - t0);
+          if (a.dtype() != DType.FLOAT64) {
+            throw new AssertionError();
+          }
+          h.close();
+        }
+        try (ObjectHandle h = d.get("w2")) {
+          MemorySegment s = h.asArray().segment();
+          double sum = 0;
+          long t0 = System.nanoTime();
+          for (long i = 0; i < ELEMENTS; i++) {
+            sum += s.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
+          }
+          long t = System.nanoTime() - t0;
+          double expected = (double) ELEMENTS * (ELEMENTS - 1) / 2;
+          if (sum != expected) {
+            throw new AssertionError("sum " + sum + " != " + expected);
+          }
+          System.out.printf("W2GET cold_us=%.1f %s%n", cold / 1e3, get.summary());
+          System.out.printf("W2SUM seconds=%.4f gibs=%.3f sum_ok=true%n", t / 1e9, BYTES / (t / 1e9) / (1L << 30));
+        }
+      }
+    }
+  }
+}

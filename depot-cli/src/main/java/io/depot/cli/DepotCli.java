@@ -1,0 +1,262 @@
+package io.depot.cli;
+
+import io.depot.Depot;
+import io.depot.DepotOptions;
+import io.depot.ObjectHandle;
+import io.depot.ObjectInfo;
+import io.depot.StoreStats;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code depot} command. */
+@Command(
+    name = "depot",
+    mixinStandardHelpOptions = true,
+    version = "depot 0.1.0",
+    description = "A shared-memory object store for the JVM.",
+    subcommands = {
+      DemoCommand.class,
+      DemoCommand.Worker.class,
+      DepotCli.Create.class,
+      DepotCli.Ls.class,
+      DepotCli.Stat.class,
+      DepotCli.Put.class,
+      DepotCli.Get.class,
+      DepotCli.Rm.class,
+      DepotCli.Destroy.class
+    })
+public final class DepotCli implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private DepotCli() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line; returns the exit code. */
+  public static int run(String... args) {
+    CommandLine cl = new CommandLine(new DepotCli());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("depot: " + e.getMessage());
+      return 2;
+    });
+    return cl.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Options shared by commands that open a store. */
+  static final class StoreOptions {
+    @Option(names = "--dir", description = "Store directory (default: ${DEFAULT-VALUE}).", defaultValue = "/dev/shm")
+    Path dir;
+
+    DepotOptions.Builder builder() {
+      return DepotOptions.builder().directory(dir);
+    }
+  }
+
+  @Command(name = "create", description = "Create a store.")
+  static final class Create implements Callable<Integer> {
+    @Parameters(index = "0", description = "Store name.")
+    String name;
+
+    @Option(names = "--capacity", description = "Arena size, e.g. 64M, 2G (default: ${DEFAULT-VALUE}).",
+        defaultValue = "64M")
+    String capacity;
+
+    @Option(names = "--max-objects", description = "Directory size (default: capacity / 4096).")
+    Integer maxObjects;
+
+    @Option(names = "--group", description = "Let the owner's group read and write the store (mode 0660).")
+    boolean group;
+
+    @CommandLine.Mixin StoreOptions store = new StoreOptions();
+
+    @Override
+    public Integer call() {
+      DepotOptions.Builder b = store.builder().capacity(Sizes.parse(capacity)).groupAccess(group);
+      if (maxObjects != null) {
+        b.maxObjects(maxObjects);
+      }
+      try (Depot d = Depot.create(name, b.build())) {
+        System.out.println("created " + d.path() + " (" + Sizes.format(d.stats().arenaBytes()) + ")");
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "ls", description = "List the objects of a store.")
+  static final class Ls implements Callable<Integer> {
+    @Parameters(index = "0", description = "Store name.")
+    String name;
+
+    @Parameters(index = "1", arity = "0..1", description = "Name prefix.", defaultValue = "")
+    String prefix;
+
+    @CommandLine.Mixin StoreOptions store = new StoreOptions();
+
+    @Override
+    public Integer call() {
+      try (Depot d = Depot.open(name, store.builder().build())) {
+        List<ObjectInfo> list = d.list(prefix);
+        list.sort(java.util.Comparator.comparing(ObjectInfo::name));
+        for (ObjectInfo i : list) {
+          System.out.println(i);
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "stat", description = "Show a store's occupancy.")
+  static final class Stat implements Callable<Integer> {
+    @Parameters(index = "0", description = "Store name.")
+    String name;
+
+    @CommandLine.Mixin StoreOptions store = new StoreOptions();
+
+    @Override
+    public Integer call() {
+      try (Depot d = Depot.open(name, store.builder().build())) {
+        StoreStats s = d.stats();
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        out.printf("store          %s%n", d.path());
+        out.printf("arena          %s, free %s, in blocks %s%n", Sizes.format(s.arenaBytes()),
+            Sizes.format(s.freeBytes()), Sizes.format(s.usedBlockBytes()));
+        out.printf("largest free   %s (fragmentation %.1f%%)%n", Sizes.format(s.largestFreeExtent()),
+            100 * s.fragmentation());
+        out.printf("objects        %d committed, %d zombie, %d being written (max %d)%n", s.objects(), s.zombies(),
+            s.writing(), s.maxObjects());
+        out.printf("clients        %d attached (max %d, this one included)%n", s.clients(), s.maxClients());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "put", description = "Store a file's bytes (or a string) under a name.")
+  static final class Put implements Callable<Integer> {
+    @Parameters(index = "0", description = "Store name.")
+    String name;
+
+    @Parameters(index = "1", description = "Object name.")
+    String object;
+
+    @Option(names = "--file", description = "Read the value from this file.")
+    Path file;
+
+    @Option(names = "--string", description = "Store this string.")
+    String string;
+
+    @Option(names = "--replace", description = "Replace an existing object.")
+    boolean replace;
+
+    @CommandLine.Mixin StoreOptions store = new StoreOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      if ((file == null) == (string == null)) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "give exactly one of --file, --string");
+      }
+      try (Depot d = Depot.open(name, store.builder().build())) {
+        if (string != null) {
+          if (replace) {
+            d.replace(object, string);
+          } else {
+            d.put(object, string);
+          }
+        } else {
+          byte[] bytes = Files.readAllBytes(file);
+          if (replace) {
+            d.replace(object, bytes);
+          } else {
+            d.put(object, bytes);
+          }
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "get", description = "Print an object (strings as text, other values as a summary).")
+  static final class Get implements Callable<Integer> {
+    @Parameters(index = "0", description = "Store name.")
+    String name;
+
+    @Parameters(index = "1", description = "Object name.")
+    String object;
+
+    @Option(names = "--out", description = "Write the raw bytes to this file.")
+    Path out;
+
+    @CommandLine.Mixin StoreOptions store = new StoreOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      try (Depot d = Depot.open(name, store.builder().build()); ObjectHandle h = d.get(object)) {
+        if (out != null) {
+          Files.write(out, h.toByteArray());
+        } else {
+          switch (h.kind()) {
+            case STRING -> System.out.println(h.asString());
+            case ARRAY -> System.out.println(h.asArray() + " " + Sizes.format(h.size()));
+            default -> System.out.println(h.kind() + " " + Sizes.format(h.size())
+                + (h.codecId() == null ? "" : " codec=" + h.codecId()));
+          }
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "rm", description = "Remove objects.")
+  static final class Rm implements Callable<Integer> {
+    @Parameters(index = "0", description = "Store name.")
+    String name;
+
+    @Parameters(index = "1..*", description = "Object names.")
+    List<String> objects;
+
+    @CommandLine.Mixin StoreOptions store = new StoreOptions();
+
+    @Override
+    public Integer call() {
+      int missing = 0;
+      try (Depot d = Depot.open(name, store.builder().build())) {
+        for (String o : objects) {
+          if (!d.remove(o)) {
+            System.err.println("depot: no object " + o);
+            missing++;
+          }
+        }
+      }
+      return missing == 0 ? 0 : 1;
+    }
+  }
+
+  @Command(name = "destroy", description = "Delete a store file (attached processes keep their mapping).")
+  static final class Destroy implements Callable<Integer> {
+    @Parameters(index = "0", description = "Store name.")
+    String name;
+
+    @CommandLine.Mixin StoreOptions store = new StoreOptions();
+
+    @Override
+    public Integer call() {
+      boolean removed = Depot.destroy(name, store.builder().build());
+      System.out.println(removed ? "destroyed " + name : "no store " + name);
+      return removed ? 0 : 1;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.depot.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DepotCliTest {
+  @TempDir Path tmp;
+
+  private String run(String... args) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      int code = DepotCli.run(args);
+      assertEquals(0, code, "exit code of depot " + String.join(" ", args) + ": " + buf);
+    } finally {
+      System.setOut(old);
+    }
+    return buf.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void createPutGetLsStatRmDestroy() throws Exception {
+    String store = "cli-" + ProcessHandle.current().pid();
+    String dir = tmp.toString();
+    assertTrue(run("create", store, "--capacity", "4M", "--dir", dir).contains("created"));
+    run("put", store, "greeting", "--string", "hello", "--dir", dir);
+    Path file = tmp.resolve("blob.bin");
+    Files.write(file, new byte[] {1, 2, 3});
+    run("put", store, "blob", "--file", file.toString(), "--dir", dir);
+    assertEquals("hello", run("get", store, "greeting", "--dir", dir).trim());
+    Path out = tmp.resolve("out.bin");
+    run("get", store, "blob", "--out", out.toString(), "--dir", dir);
+    assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(out));
+    String ls = run("ls", store, "--dir", dir);
+    assertTrue(ls.contains("greeting STRING 5 B") && ls.contains("blob BYTES 3 B"), ls);
+    assertTrue(run("stat", store, "--dir", dir).contains("2 committed"));
+    run("rm", store, "blob", "--dir", dir);
+    assertFalse(run("ls", store, "--dir", dir).contains("blob"));
+    assertEquals(1, DepotCli.run("rm", store, "blob", "--dir", dir));
+    assertEquals(2, DepotCli.run("get", store, "nothing", "--dir", dir), "a Depot exception exits with 2");
+    run("destroy", store, "--dir", dir);
+  }
+
+  @Test
+  void sizes() {
+    assertEquals(64L << 20, Sizes.parse("64M"));
+    assertEquals(2L << 30, Sizes.parse("2GiB"));
+    assertEquals(1234, Sizes.parse("1234"));
+    assertThrows(io.depot.InvalidArgumentException.class, () -> Sizes.parse("lots"));
+    assertEquals("1.5 KiB", Sizes.format(1536));
+  }
+
+  @Test
+  void demoRunsAcrossProcesses() {
+    String out = run("demo", "--frames", "2", "--dir", tmp.toString());
+    assertTrue(out.contains("[consumer 1 pid") && out.contains("[consumer 2 pid"), out);
+    assertTrue(out.contains("removed frame/1"), out);
+    assertTrue(out.contains("0 zombies"), out);
+  }
+}

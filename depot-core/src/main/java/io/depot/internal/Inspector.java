@@ -1,0 +1,41 @@
+package io.depot.internal;
+
+import io.depot.Depot;
+
+/**
+ * Read-only views of a store's internals for tests, stress harnesses and {@code depot fsck}. Not exported by the
+ * module; on the class path, callers must treat it as unstable.
+ */
+public final class Inspector {
+  private Inspector() {}
+
+  /**
+   * The lifecycle state of the object whose {@linkplain io.depot.ObjectHandle#version() version} was {@code
+   * version}: {@code "FREE"} once its descriptor is back in the pool or reused by another object, else {@code
+   * "WRITE"}, {@code "COMMITTED"}, {@code "ZOMBIE"} or {@code "FREEING"} with the reader count, e.g. {@code
+   * "ZOMBIE/1"}.
+   */
+  public static String state(Depot depot, long version) {
+    Store store = ((ShmDepot) depot).store();
+    int index = (int) version;
+    int gen = (int) (version >>> 32);
+    long c = store.mem.getLongAcquire(store.layout.descriptor(index) + ObjectDescriptor.CTL_OFFSET);
+    int st = ObjectDescriptor.state(c);
+    if (ObjectDescriptor.generation(c) != gen || st == ObjectDescriptor.FREE) {
+      return "FREE";
+    }
+    String name = ObjectDescriptor.stateName(st);
+    return st == ObjectDescriptor.COMMITTED || st == ObjectDescriptor.ZOMBIE ? name + "/" + ObjectDescriptor.count(c)
+        : name;
+  }
+
+  /** Lock repairs this attachment performed (taking a lock over from a dead holder). */
+  public static long lockRepairs(Depot depot) {
+    return ((ShmDepot) depot).store().counters.lockRepairs.sum();
+  }
+
+  /** Dead clients this attachment recovered. */
+  public static long recoveredClients(Depot depot) {
+    return ((ShmDepot) depot).store().counters.recoveredClients.sum();
+  }
+}
