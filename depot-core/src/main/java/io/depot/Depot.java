@@ -186,6 +186,29 @@ public interface Depot extends AutoCloseable {
   /** {@link #compareAndSet(String, long, byte[])} for a value encoded by {@code codec}. */
   <T> boolean compareAndSet(String name, long expectedVersion, T value, Codec<T> codec);
 
+  // ---------------------------------------------------------------- queues
+
+  /**
+   * Creates a queue object: a bounded queue of up to {@code capacity} entries, each with one block per track.
+   *
+   * @return the open queue (close it when done)
+   * @throws ObjectExistsException if the name is taken
+   * @throws InvalidArgumentException if the capacity is not 1..{@value #MAX_QUEUE_CAPACITY}, there are no tracks or
+   *     more than {@link Track#MAX_TRACKS}, or two tracks share a name
+   */
+  DepotQueue createQueue(String name, int capacity, Track... tracks);
+
+  /**
+   * Opens an existing queue object.
+   *
+   * @throws ObjectNotFoundException if there is none
+   * @throws TypeMismatchException if the object is not a queue
+   */
+  DepotQueue openQueue(String name);
+
+  /** The largest queue capacity. */
+  int MAX_QUEUE_CAPACITY = 1 << 24;
+
   // ---------------------------------------------------------------- reading
 
   /** The version of the committed object {@code name}, or {@link #NO_VERSION} if there is none. */

@@ -33,6 +33,7 @@ final class ObjectHandleImpl implements ObjectHandle {
   private final int generation;
   private final int entry;
   private final long block;
+  private final long dataOffset;
   private final MemorySegment data;
   private final ValueKind kind;
   @SuppressWarnings("unused") // accessed through CLOSED
@@ -49,7 +50,8 @@ final class ObjectHandleImpl implements ObjectHandle {
     this.block = mem.getLong(d + ObjectDescriptor.BLOCK_OFFSET);
     int headerLength = mem.getShort(block + BlockHeaderDescriptor.HEADER_LENGTH_OFFSET);
     long length = mem.getLong(block + BlockHeaderDescriptor.DATA_LENGTH_OFFSET);
-    this.data = mem.slice(block + headerLength, length).asReadOnly();
+    this.dataOffset = block + headerLength;
+    this.data = mem.slice(dataOffset, length).asReadOnly();
     this.kind = ValueKind.ofCode(mem.getByte(block + BlockHeaderDescriptor.KIND_OFFSET));
   }
 
@@ -135,6 +137,11 @@ final class ObjectHandleImpl implements ObjectHandle {
 
   DType dtype() {
     return kind == ValueKind.ARRAY ? DType.ofCode(store.mem.getByte(block + BlockHeaderDescriptor.DTYPE_OFFSET)) : null;
+  }
+
+  /** The offset of the value in the mapped file. */
+  long dataAddress() {
+    return dataOffset;
   }
 
   @Override

@@ -7,6 +7,8 @@ import io.depot.DType;
 import io.depot.Depot;
 import io.depot.DepotException;
 import io.depot.DepotOptions;
+import io.depot.DepotQueue;
+import io.depot.Track;
 import io.depot.IdleStrategy;
 import io.depot.NDArray;
 import io.depot.ObjectHandle;
@@ -353,6 +355,55 @@ public final class ShmDepot implements Depot {
       store.abort(claim.index);
     } finally {
       store.exit();
+    }
+  }
+
+  // ------------------------------------------------------------------ queues
+
+  @Override
+  public DepotQueue createQueue(String name, int capacity, Track... tracks) {
+    long[] offsets = ShmQueue.layout(capacity, tracks);
+    long length = QueueDescriptor.length(tracks.length, capacity);
+    byte[] key = Names.encode(name);
+    long hash = Names.hash(key);
+    store.enter();
+    try {
+      int index = store.claim(key, hash, name, ValueKind.QUEUE.code(), 0, NO_SHAPE, null, length, false, 0);
+      boolean ok = false;
+      try {
+        long q = store.dataAddress(index);
+        ShmQueue.format(mem, q, capacity, tracks, offsets);
+        long d = store.layout.descriptor(index);
+        int gen = ObjectDescriptor.generation(mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET));
+        mem.putLong(q + QueueDescriptor.QUEUE_VERSION_OFFSET, ObjectDescriptor.ownerTag(index, gen));
+        store.commit(index);
+        ok = true;
+      } finally {
+        if (!ok) {
+          store.abort(index);
+        }
+      }
+    } finally {
+      store.exit();
+    }
+    return openQueue(name);
+  }
+
+  @Override
+  public DepotQueue openQueue(String name) {
+    ObjectHandleImpl h = find(name);
+    if (h == null) {
+      throw new ObjectNotFoundException("no queue: name=" + name);
+    }
+    if (h.kind() != ValueKind.QUEUE) {
+      h.close();
+      throw new io.depot.TypeMismatchException("object is " + h.kind() + ", not a queue: name=" + name);
+    }
+    try {
+      return ShmQueue.open(this, store, h);
+    } catch (RuntimeException e) {
+      h.close();
+      throw e;
     }
   }
 

@@ -404,10 +404,52 @@ public final class Store implements AutoCloseable {
     directory.release(index);
   }
 
-  /** Frees a descriptor this client moved to FREEING (or owns in WRITE): block, then descriptor. */
+  /**
+   * Frees a descriptor this client moved to FREEING (or owns in WRITE): block, then descriptor. A queue object's
+   * remaining entries are retired first.
+   */
   void freeObject(int index) {
-    blocks.free(layout.descriptor(index));
+    long d = layout.descriptor(index);
+    if (mem.getByte(d + KIND_OFFSET) == io.depot.ValueKind.QUEUE.code()
+        && ObjectDescriptor.state(mem.getLongAcquire(d + CTL_OFFSET)) == FREEING) {
+      long block = mem.getLong(d + BLOCK_OFFSET);
+      if (block != 0 && layout.isArenaAddress(block)) {
+        ShmQueue.releaseEntries(this, dataAddress(index));
+      }
+    }
+    blocks.free(d);
     directory.release(index);
+  }
+
+  /**
+   * Retires a committed object that is not in the directory (a queue entry): ZOMBIE if readers hold it and not
+   * {@code force}, else FREEING and freed now.
+   *
+   * @return whether it was committed (and is now retired)
+   */
+  boolean retireAndFree(int index, boolean force) {
+    long d = layout.descriptor(index);
+    long c = mem.getLongAcquire(d + CTL_OFFSET);
+    for (; ; ) {
+      if (state(c) != COMMITTED) {
+        return false;
+      }
+      if (recounting(c)) {
+        awaitRecount(d);
+        c = mem.getLongAcquire(d + CTL_OFFSET);
+        continue;
+      }
+      boolean free = force || count(c) == 0;
+      long n = free ? with(c, FREEING, token) : with(c, ZOMBIE, count(c));
+      long seen = mem.compareAndExchangeLong(d + CTL_OFFSET, c, n);
+      if (seen == c) {
+        if (free) {
+          freeObject(index);
+        }
+        return true;
+      }
+      c = seen;
+    }
   }
 
   /**
@@ -560,6 +602,26 @@ public final class Store implements AutoCloseable {
         }
       }
     }
+    // Queue positions the dead client had claimed or was removing.
+    for (int i = 0; i < layout.maxObjects; i++) {
+      long d = layout.descriptor(i);
+      long c = mem.getLongAcquire(d + CTL_OFFSET);
+      int st = state(c);
+      if ((st == COMMITTED || st == ZOMBIE) && mem.getByte(d + KIND_OFFSET) == io.depot.ValueKind.QUEUE.code()) {
+        int gen = generation(c);
+        int entry = pinQuietly(i, gen, st);
+        if (entry == -2) {
+          continue;
+        }
+        try {
+          ShmQueue.recoverDeadClient(this, dataAddress(i), ownerTag(i, gen), deadToken);
+        } finally {
+          if (entry >= 0) {
+            unpin(i, gen, entry);
+          }
+        }
+      }
+    }
     // The dead client's pins.
     for (int e = 0; e < layout.handlesPerClient; e++) {
       long at = layout.journal(deadSlot, e);
@@ -580,6 +642,18 @@ public final class Store implements AutoCloseable {
       }
       mem.putLongRelease(at, JournalDescriptor.EMPTY);
     }
+  }
+
+  /**
+   * Pins a COMMITTED descriptor (returns the journal entry); for a ZOMBIE, which cannot be pinned, returns -1 (the
+   * caller relies on the dead client's own pins, released after it); -2 if neither.
+   */
+  private int pinQuietly(int index, int gen, int state) {
+    if (state == COMMITTED) {
+      int e = pin(index, gen);
+      return e >= 0 ? e : -2;
+    }
+    return state == ZOMBIE ? -1 : -2;
   }
 
   /** Decrements a count a dead client held (its journal said PINNED). */

@@ -1,0 +1,163 @@
+package io.depot;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An object that is a bounded queue of entries, each entry holding one block per {@link Track}, shared by every
+ * process attached to the store. Created by {@link Depot#createQueue}, opened by {@link Depot#openQueue}, removed
+ * by {@link Depot#remove} (it disappears for new openers at once; processes that have it open keep using it until
+ * they close it, then its remaining entries are freed).
+ *
+ * <h2>Two ways to use it</h2>
+ *
+ * <ul>
+ *   <li>Coarse-grained, copying in and viewing out: {@link #tryPush}/{@link #push} copy one value per track;
+ *       {@link #tryPop}/{@link #pop} take the oldest entry out and return a handle on it; {@link #read},
+ *       {@link #readLatest} and {@link #batchRead} return handles while the entries stay.
+ *   <li>Fine-grained, zero copy: {@link #tryCreateEntry}/{@link #createEntry} → fill the tracks in place → {@link
+ *       EntryClaim#commit()}; {@link #read} → read → {@link Entry#close()}; {@link #deleteEntry}.
+ * </ul>
+ *
+ * <h2>Ordering</h2>
+ *
+ * Every entry gets a sequence number when its position is claimed ({@code push}, {@code createEntry}); positions
+ * are claimed in one total order across all producers and processes. Consumers pop entries in exactly that order:
+ * every committed entry is popped exactly once (unless deleted), and each producer's entries come out in the order
+ * it claimed them (per-producer FIFO, and more: a global FIFO by claim). A claim not yet committed holds back the
+ * entries behind it. {@link #readLatest()} returns the committed entry with the highest sequence number at the time
+ * of the call; when producers race, an entry claimed later but committed earlier may be the latest.
+ *
+ * <h2>Waiting</h2>
+ *
+ * The {@code try} forms never wait and report "empty" or "full" by their result, never by an exception. The forms
+ * with a timeout wait (spin, yield, then sleep on a futex in the queue's shared memory, woken by the other process)
+ * and throw {@link DepotTimeoutException} when it expires.
+ *
+ * <p>A {@code DepotQueue} is thread-safe and {@link AutoCloseable}; it pins the queue object while open.
+ */
+public interface DepotQueue extends AutoCloseable {
+  /** Returned by {@link #tryPush} when the queue is full. */
+  long FULL = -1;
+
+  /** The queue's object name. */
+  String name();
+
+  /** The most entries the queue holds at once. */
+  int capacity();
+
+  /** The tracks of every entry, in order. */
+  List<Track> tracks();
+
+  /**
+   * The index of track {@code name}.
+   *
+   * @throws InvalidNameException naming it if there is none
+   */
+  int trackIndex(String name);
+
+  /**
+   * Copies one value per track (in track order) into a new entry and commits it, unless the queue is full.
+   *
+   * @return the entry's sequence number, or {@link #FULL}
+   * @throws InvalidArgumentException if the value count differs from the track count, or a value is larger than its
+   *     track
+   */
+  long tryPush(MemorySegment... values);
+
+  /** {@link #tryPush(MemorySegment...)} for arrays; each must match its track's dtype and shape. */
+  long tryPush(NDArray... values);
+
+  /**
+   * Like {@link #tryPush(MemorySegment...)}, waiting up to {@code timeout} for room.
+   *
+   * @throws DepotTimeoutException if the queue stayed full
+   */
+  long push(Duration timeout, MemorySegment... values);
+
+  /** Like {@link #tryPush(NDArray...)}, waiting up to {@code timeout} for room. */
+  long push(Duration timeout, NDArray... values);
+
+  /** Claims the next position and allocates its tracks for in-place writing, unless the queue is full. */
+  Optional<EntryClaim> tryCreateEntry();
+
+  /**
+   * Like {@link #tryCreateEntry()}, waiting up to {@code timeout} for room.
+   *
+   * @throws DepotTimeoutException if the queue stayed full
+   */
+  EntryClaim createEntry(Duration timeout);
+
+  /** Takes the oldest entry out of the queue and returns a handle on it, unless the queue is empty. */
+  Optional<Entry> tryPop();
+
+  /**
+   * Like {@link #tryPop()}, waiting up to {@code timeout} for an entry.
+   *
+   * @throws DepotTimeoutException if the queue stayed empty
+   */
+  Entry pop(Duration timeout);
+
+  /**
+   * Removes the oldest entry and frees its memory at once, even if readers hold it. <b>Unsafe for current
+   * readers</b> of that entry.
+   *
+   * @return whether an entry was removed
+   */
+  boolean forcePop();
+
+  /**
+   * A handle on the committed entry with sequence number {@code sequence}; the entry stays in the queue.
+   *
+   * @throws EntryNotFoundException naming the sequence if it was never claimed, is not committed yet, or was
+   *     popped or deleted
+   */
+  Entry read(long sequence);
+
+  /** A handle on the most recently claimed committed entry, or empty if the queue has none. */
+  Optional<Entry> readLatest();
+
+  /**
+   * Handles on several entries at once; on failure, those already opened are released.
+   *
+   * @throws EntryNotFoundException naming the first sequence that cannot be read
+   */
+  List<Entry> batchRead(long... sequences);
+
+  /** Releases every entry of a batch (or any collection of entries). */
+  static void release(Collection<? extends Entry> entries) {
+    for (Entry e : entries) {
+      e.close();
+    }
+  }
+
+  /**
+   * Removes entry {@code sequence} from the queue; its memory is reused when its last reader closes.
+   *
+   * @return whether a committed entry was removed
+   */
+  boolean deleteEntry(long sequence);
+
+  /**
+   * Removes entry {@code sequence} and frees its memory at once. <b>Unsafe for current readers</b> of it.
+   *
+   * @return whether a committed entry was removed
+   */
+  boolean forceDeleteEntry(long sequence);
+
+  /** The sequence number of the oldest position still in the queue. */
+  long headSequence();
+
+  /** The sequence number the next claim will get. */
+  long tailSequence();
+
+  /** Positions in the queue ({@code tailSequence() - headSequence()}), committed or not. */
+  int size();
+
+  /** Unpins the queue. Idempotent. Entries and claims obtained from it stay valid until closed. */
+  @Override
+  void close();
+}

@@ -1,0 +1,48 @@
+package io.depot;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A reader's hold on one committed queue entry: read-only, zero-copy views of its tracks, valid and unchanged
+ * until {@link #close()}, even after the entry is popped or deleted. Closing twice is harmless; each open entry
+ * takes one slot of the process's handle journal.
+ */
+public interface Entry extends AutoCloseable {
+  /** The entry's sequence number in its queue (0 for the first entry ever committed, increasing). */
+  long sequence();
+
+  /** The number of tracks. */
+  int trackCount();
+
+  /**
+   * Track {@code index}'s bytes.
+   *
+   * @throws HandleClosedException if closed
+   * @throws IndexOutOfBoundsException naming the index if there is no such track
+   */
+  MemorySegment track(int index);
+
+  /**
+   * Track {@code name}'s bytes.
+   *
+   * @throws InvalidNameException naming the track if the queue has none of that name
+   */
+  MemorySegment track(String name);
+
+  /**
+   * Array track {@code index} as a typed view.
+   *
+   * @throws TypeMismatchException if the track holds raw bytes
+   */
+  NDArray array(int index);
+
+  /** Array track {@code name} as a typed view. */
+  NDArray array(String name);
+
+  /** Whether the handle is still open. */
+  boolean isOpen();
+
+  /** Releases the hold; the last release of a popped or deleted entry frees its memory. Idempotent. */
+  @Override
+  void close();
+}

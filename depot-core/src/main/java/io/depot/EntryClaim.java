@@ -1,0 +1,44 @@
+package io.depot;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A queue entry in the WRITE stage: its position in the queue is reserved and its tracks allocated; the writer
+ * fills the tracks in place and {@link #commit() commits}. Consumers see entries in the order their positions were
+ * claimed, so a claim holds back the entries behind it until it is committed or aborted: keep claims short. Closing
+ * an uncommitted claim aborts it (its position is skipped). If the writer's process dies, the claim is skipped.
+ */
+public interface EntryClaim extends AutoCloseable {
+  /** The entry's sequence number. */
+  long sequence();
+
+  /**
+   * Track {@code index}'s writable bytes.
+   *
+   * @throws HandleClosedException after commit or abort
+   */
+  MemorySegment track(int index);
+
+  /** Track {@code name}'s writable bytes. */
+  MemorySegment track(String name);
+
+  /** Array track {@code index} as a writable typed view. */
+  MutableNDArray array(int index);
+
+  /** Array track {@code name} as a writable typed view. */
+  MutableNDArray array(String name);
+
+  /**
+   * Publishes the entry to every process.
+   *
+   * @throws HandleClosedException if already committed or aborted
+   */
+  void commit();
+
+  /** Gives the position and the memory back; consumers skip the position. Idempotent, a no-op after commit. */
+  void abort();
+
+  /** Aborts unless committed. */
+  @Override
+  void close();
+}

@@ -1,0 +1,94 @@
+package io.depot.internal;
+
+import io.depot.EntryClaim;
+import io.depot.HandleClosedException;
+import io.depot.MutableNDArray;
+import io.depot.Track;
+import io.depot.TypeMismatchException;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A claimed queue position with its entry in the WRITE stage. */
+final class EntryClaimImpl implements EntryClaim {
+  private static final int OPEN = 0;
+  private static final int COMMITTED = 1;
+  private static final int ABORTED = 2;
+
+  private final ShmQueue queue;
+  final long sequence;
+  final int index;
+  private final long data;
+  private final AtomicInteger state = new AtomicInteger(OPEN);
+
+  EntryClaimImpl(ShmQueue queue, long sequence, int index, long data) {
+    this.queue = queue;
+    this.sequence = sequence;
+    this.index = index;
+    this.data = data;
+  }
+
+  @Override
+  public long sequence() {
+    return sequence;
+  }
+
+  private void checkOpen() {
+    int s = state.get();
+    if (s != OPEN) {
+      throw new HandleClosedException("entry claim is " + (s == COMMITTED ? "committed" : "aborted") + ": sequence="
+          + sequence + " queue=" + queue.name());
+    }
+  }
+
+  @Override
+  public MemorySegment track(int i) {
+    checkOpen();
+    queue.checkTrack(i);
+    return queue.depot().store().mem.slice(data + queue.trackOffset(i), queue.trackSize(i));
+  }
+
+  @Override
+  public MemorySegment track(String name) {
+    return track(queue.trackIndex(name));
+  }
+
+  @Override
+  public MutableNDArray array(int i) {
+    MemorySegment s = track(i);
+    Track t = queue.track(i);
+    if (!t.isArray()) {
+      throw new TypeMismatchException("track " + t.name() + " holds raw bytes, not an array: queue=" + queue.name());
+    }
+    return MutableNDArray.wrap(t.dtype(), s, t.shape());
+  }
+
+  @Override
+  public MutableNDArray array(String name) {
+    return array(queue.trackIndex(name));
+  }
+
+  @Override
+  public void commit() {
+    if (!state.compareAndSet(OPEN, COMMITTED)) {
+      checkOpen();
+    }
+    queue.commitClaim(this);
+  }
+
+  @Override
+  public void abort() {
+    if (state.compareAndSet(OPEN, ABORTED)) {
+      queue.abortClaim(this);
+    }
+  }
+
+  @Override
+  public void close() {
+    abort();
+  }
+
+  @Override
+  public String toString() {
+    return "EntryClaim[" + queue.name() + "#" + sequence + "]";
+  }
+}

@@ -1,0 +1,890 @@
+package io.depot.internal;
+
+import static io.depot.internal.QueueDescriptor.*;
+
+import io.depot.DType;
+import io.depot.DepotQueue;
+import io.depot.DepotTimeoutException;
+import io.depot.Entry;
+import io.depot.EntryClaim;
+import io.depot.EntryNotFoundException;
+import io.depot.HandleClosedException;
+import io.depot.IdleStrategy;
+import io.depot.InvalidArgumentException;
+import io.depot.InvalidNameException;
+import io.depot.NDArray;
+import io.depot.Track;
+import io.depot.TypeMismatchException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A queue object, open in this process (it holds a pin on the queue's descriptor until closed).
+ *
+ * <pre>
+ * Concurrency (see {@link QueueDescriptor} for the slot states):
+ *  - claim:    read tail (acquire); CAS slot EMPTY(lap) -> CLAIMED(lap, token); CAS tail pos -> pos + 1 (anyone
+ *              who sees a claimed slot at the tail helps move the tail on). The slot CAS is the claim: it records
+ *              the producer, so a claim whose producer died is recognisable.
+ *  - entry:    a descriptor flagged ENTRY (not in the directory), WRITE and owned by the producer; its version is
+ *              release-stored in the slot before the claim is handed out.
+ *  - commit:   the entry's ctl CAS WRITE -> COMMITTED, then the slot CAS CLAIMED -> COMMITTED (release: the entry's
+ *              bytes and version are visible to whoever acquires the slot).
+ *  - pop:      read head (acquire); CAS slot COMMITTED(lap) -> REMOVING(lap, token); pin the entry (journal) and
+ *              retire it (ZOMBIE: our pin keeps it alive); release-store EMPTY(lap + 1); CAS head on.
+ *  - delete:   CAS COMMITTED -> REMOVING; retire; release-store SKIP(lap): consumers pass it.
+ *  - waiting:  consumers sleep on the notEmpty futex word, producers on notFull; a notifier increments the word and
+ *              wakes only if the waiter count is non-zero (the waiter increments the count, re-reads the word, then
+ *              sleeps with FUTEX_WAIT on that value: no lost wake-ups).
+ *  - failure:  a waiter that has waited a while checks the token of a CLAIMED or REMOVING slot blocking it; a dead
+ *              producer's claim is skipped (its entry aborted or freed), a dead consumer's removal is undone if the
+ *              entry was not yet retired, else completed.
+ * </pre>
+ */
+final class ShmQueue implements DepotQueue {
+  private static final long LIVENESS_CHECK_NANOS = 20_000_000L;
+  private static final long MAX_SLEEP_NANOS = 20_000_000L;
+  private static final byte[] NO_NAME = new byte[0];
+  private static final long[] NO_SHAPE = new long[0];
+
+  private final ShmDepot depot;
+  private final Store store;
+  private final Mem mem;
+  private final String name;
+  private final ObjectHandleImpl pin;
+  private final long version;
+  private final long q;
+  private final int capacity;
+  private final List<Track> tracks;
+  private final long[] trackOffset;
+  private final long[] trackSize;
+  private final Map<String, Integer> trackIndex = new HashMap<>();
+  private final long entryLength;
+  private final long head;
+  private final long tail;
+  private final long notEmpty;
+  private final long notFull;
+  private final long slots;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private ShmQueue(ShmDepot depot, Store store, String name, ObjectHandleImpl pin, long q) {
+    this.depot = depot;
+    this.store = store;
+    this.mem = store.mem;
+    this.name = name;
+    this.pin = pin;
+    this.version = pin.version();
+    this.q = q;
+    this.capacity = mem.getInt(q + CAPACITY_OFFSET);
+    int trackCount = mem.getInt(q + TRACK_COUNT_OFFSET);
+    this.entryLength = mem.getLong(q + ENTRY_LENGTH_OFFSET);
+    this.tracks = new ArrayList<>(trackCount);
+    this.trackOffset = new long[trackCount];
+    this.trackSize = new long[trackCount];
+    for (int i = 0; i < trackCount; i++) {
+      long t = q + TRACKS_OFFSET + (long) TRACK_LENGTH * i;
+      String tn = new String(mem.slice(t + TRACK_NAME_OFFSET, mem.getByte(t + TRACK_NAME_LENGTH_OFFSET))
+          .toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+      trackOffset[i] = mem.getLong(t + TRACK_DATA_OFFSET_OFFSET);
+      trackSize[i] = mem.getLong(t + TRACK_SIZE_OFFSET);
+      if (mem.getByte(t + TRACK_IS_ARRAY_OFFSET) != 0) {
+        long[] shape = new long[mem.getByte(t + TRACK_NDIM_OFFSET)];
+        for (int d = 0; d < shape.length; d++) {
+          shape[d] = mem.getLong(t + TRACK_SHAPE_OFFSET + 8L * d);
+        }
+        tracks.add(Track.array(tn, DType.ofCode(mem.getByte(t + TRACK_DTYPE_OFFSET)), shape));
+      } else {
+        tracks.add(Track.bytes(tn, trackSize[i]));
+      }
+      trackIndex.put(tn, i);
+    }
+    this.head = q + headOffset(trackCount);
+    this.tail = q + tailOffset(trackCount);
+    this.notEmpty = q + notEmptyOffset(trackCount);
+    this.notFull = q + notFullOffset(trackCount);
+    this.slots = q + slotsOffset(trackCount);
+  }
+
+  // ------------------------------------------------------------------ creation
+
+  /** Checks a queue definition; returns each track's offset in an entry's data, and the data length last. */
+  static long[] layout(int capacity, Track[] tracks) {
+    if (capacity < 1 || capacity > io.depot.Depot.MAX_QUEUE_CAPACITY) {
+      throw new InvalidArgumentException(
+          "queue capacity must be 1.." + io.depot.Depot.MAX_QUEUE_CAPACITY + ": capacity=" + capacity);
+    }
+    if (tracks.length == 0 || tracks.length > Track.MAX_TRACKS) {
+      throw new InvalidArgumentException(
+          "a queue needs 1.." + Track.MAX_TRACKS + " tracks: tracks=" + tracks.length);
+    }
+    long[] offsets = new long[tracks.length + 1];
+    long at = 0;
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (int i = 0; i < tracks.length; i++) {
+      if (!names.add(tracks[i].name())) {
+        throw new InvalidArgumentException("two tracks named track=" + tracks[i].name());
+      }
+      offsets[i] = at;
+      at = StoreLayout.align(at + tracks[i].size(), 64);
+    }
+    offsets[tracks.length] = at;
+    return offsets;
+  }
+
+  /** Writes a new queue's header, track table and empty ring into {@code q} (a claim's value). */
+  static void format(Mem mem, long q, int capacity, Track[] tracks, long[] offsets) {
+    long length = QueueDescriptor.length(tracks.length, capacity);
+    mem.segment().asSlice(q, length).fill((byte) 0);
+    mem.putInt(q + CAPACITY_OFFSET, capacity);
+    mem.putInt(q + TRACK_COUNT_OFFSET, tracks.length);
+    mem.putLong(q + ENTRY_LENGTH_OFFSET, offsets[tracks.length]);
+    for (int i = 0; i < tracks.length; i++) {
+      long t = q + TRACKS_OFFSET + (long) TRACK_LENGTH * i;
+      byte[] n = tracks[i].name().getBytes(StandardCharsets.UTF_8);
+      mem.putByte(t + TRACK_NAME_LENGTH_OFFSET, n.length);
+      MemorySegment.copy(n, 0, mem.segment(), ValueLayout.JAVA_BYTE, t + TRACK_NAME_OFFSET, n.length);
+      mem.putByte(t + TRACK_IS_ARRAY_OFFSET, tracks[i].isArray() ? 1 : 0);
+      mem.putByte(t + TRACK_DTYPE_OFFSET, tracks[i].isArray() ? tracks[i].dtype().code() : 0);
+      long[] shape = tracks[i].shape();
+      mem.putByte(t + TRACK_NDIM_OFFSET, shape.length);
+      for (int d = 0; d < shape.length; d++) {
+        mem.putLong(t + TRACK_SHAPE_OFFSET + 8L * d, shape[d]);
+      }
+      mem.putLong(t + TRACK_DATA_OFFSET_OFFSET, offsets[i]);
+      mem.putLong(t + TRACK_SIZE_OFFSET, tracks[i].size());
+    }
+    mem.putLongRelease(q + MAGIC_OFFSET, MAGIC);
+  }
+
+  /** Opens the queue behind a pinned handle (which it takes over). */
+  static ShmQueue open(ShmDepot depot, Store store, ObjectHandleImpl pin) {
+    long q = pin.dataAddress();
+    if (store.mem.getLongAcquire(q + MAGIC_OFFSET) != MAGIC) {
+      throw new io.depot.CorruptStoreException("queue object has no queue header: name=" + pin.name());
+    }
+    return new ShmQueue(depot, store, pin.name(), pin, q);
+  }
+
+  // ------------------------------------------------------------------ accessors
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int capacity() {
+    return capacity;
+  }
+
+  @Override
+  public List<Track> tracks() {
+    return List.copyOf(tracks);
+  }
+
+  @Override
+  public int trackIndex(String trackName) {
+    Integer i = trackIndex.get(trackName);
+    if (i == null) {
+      throw new InvalidNameException("queue " + name + " has no track=" + trackName + " (tracks: " + tracks + ")");
+    }
+    return i;
+  }
+
+  int checkTrack(int i) {
+    if (i < 0 || i >= tracks.size()) {
+      throw new IndexOutOfBoundsException("track index=" + i + " of " + tracks.size() + " tracks: queue=" + name);
+    }
+    return i;
+  }
+
+  Track track(int i) {
+    return tracks.get(i);
+  }
+
+  long trackOffset(int i) {
+    return trackOffset[i];
+  }
+
+  long trackSize(int i) {
+    return trackSize[i];
+  }
+
+  @Override
+  public long headSequence() {
+    return mem.getLongAcquire(head);
+  }
+
+  @Override
+  public long tailSequence() {
+    return mem.getLongAcquire(tail);
+  }
+
+  @Override
+  public int size() {
+    long t = mem.getLongAcquire(tail);
+    long h = mem.getLongAcquire(head);
+    return Math.clamp(t - h, 0, capacity);
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new HandleClosedException("queue is closed: name=" + name);
+    }
+  }
+
+  private long slot(long position) {
+    return slots + (position % capacity) * SLOT_LENGTH;
+  }
+
+  // ------------------------------------------------------------------ producing
+
+  /** Claims the next position: returns it, or -1 if the queue is full. */
+  private long claimPosition() {
+    for (; ; ) {
+      long pos = mem.getLongAcquire(tail);
+      int lap = lapOf(pos, capacity);
+      long s = slot(pos);
+      long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
+      int sl = QueueDescriptor.lap(c);
+      if (sl == lap) {
+        if (state(c) == EMPTY && mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, CLAIMED,
+            store.token))) {
+          mem.compareAndSetLong(tail, pos, pos + 1);
+          return pos;
+        }
+        if (state(c) != EMPTY) {
+          mem.compareAndSetLong(tail, pos, pos + 1); // claimed by someone whose tail update is late: help
+        }
+      } else if (sl == previousLap(lap)) {
+        if (mem.getLongAcquire(tail) == pos) {
+          return -1; // the previous round's position is still in the queue: full
+        }
+      } else {
+        mem.compareAndSetLong(tail, pos, pos + 1); // this position was claimed and consumed already
+      }
+    }
+  }
+
+  /** Claims a position and allocates its entry; null if full. */
+  private EntryClaimImpl tryClaim() {
+    long pos = claimPosition();
+    if (pos < 0) {
+      return null;
+    }
+    long s = slot(pos);
+    int lap = lapOf(pos, capacity);
+    int index;
+    try {
+      index = store.claim(NO_NAME, 0, name + "#" + pos, io.depot.ValueKind.BYTES.code(), 0, NO_SHAPE, null,
+          entryLength, false, ObjectDescriptor.FLAG_ENTRY);
+    } catch (RuntimeException e) { // store or directory full: give the position up
+      mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, SKIP, 0));
+      notifyNotEmpty();
+      throw e;
+    }
+    long d = store.layout.descriptor(index);
+    mem.putLong(d + ObjectDescriptor.AUX_OFFSET, version);
+    mem.putLong(d + ObjectDescriptor.COMMIT_SEQ_OFFSET, pos);
+    int gen = ObjectDescriptor.generation(mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET));
+    mem.putLongRelease(s + SLOT_ENTRY_OFFSET, ObjectDescriptor.ownerTag(index, gen));
+    return new EntryClaimImpl(this, pos, index, store.dataAddress(index));
+  }
+
+  void commitClaim(EntryClaimImpl claim) {
+    store.enter();
+    try {
+      store.commit(claim.index);
+      long s = slot(claim.sequence);
+      int lap = lapOf(claim.sequence, capacity);
+      long claimed = QueueDescriptor.ctl(lap, CLAIMED, store.token);
+      if (!mem.compareAndSetLong(s + SLOT_CTL_OFFSET, claimed, QueueDescriptor.ctl(lap, COMMITTED, store.token))) {
+        // Only possible if another process took this client for dead and skipped the claim.
+        store.retireAndFree(claim.index, false);
+        throw new io.depot.DepotException("entry position was skipped before commit (this process was taken for "
+            + "dead): sequence=" + claim.sequence + " queue=" + name);
+      }
+      notifyNotEmpty();
+    } finally {
+      store.exit();
+    }
+  }
+
+  void abortClaim(EntryClaimImpl claim) {
+    try {
+      store.enter();
+    } catch (io.depot.StoreClosedException e) {
+      return;
+    }
+    try {
+      store.abort(claim.index);
+      long s = slot(claim.sequence);
+      int lap = lapOf(claim.sequence, capacity);
+      mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, CLAIMED, store.token),
+          QueueDescriptor.ctl(lap, SKIP, 0));
+      notifyNotEmpty();
+    } finally {
+      store.exit();
+    }
+  }
+
+  @Override
+  public Optional<EntryClaim> tryCreateEntry() {
+    checkOpen();
+    store.enter();
+    try {
+      return Optional.ofNullable(tryClaim());
+    } finally {
+      store.exit();
+    }
+  }
+
+  @Override
+  public EntryClaim createEntry(Duration timeout) {
+    checkOpen();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Waiter w = new Waiter(notFull, deadline, "no room in queue=" + name + " within timeout=" + timeout);
+    for (; ; ) {
+      int seen = w.observe();
+      store.enter();
+      try {
+        EntryClaimImpl c = tryClaim();
+        if (c != null) {
+          return c;
+        }
+      } finally {
+        store.exit();
+      }
+      w.await(seen, () -> checkBlocked(mem.getLongAcquire(tail) - capacity));
+    }
+  }
+
+  @Override
+  public long tryPush(MemorySegment... values) {
+    checkValues(values);
+    Optional<EntryClaim> c = tryCreateEntry();
+    if (c.isEmpty()) {
+      return FULL;
+    }
+    return fill(c.get(), values);
+  }
+
+  @Override
+  public long tryPush(NDArray... values) {
+    return tryPush(segments(values));
+  }
+
+  @Override
+  public long push(Duration timeout, MemorySegment... values) {
+    checkValues(values);
+    return fill(createEntry(timeout), values);
+  }
+
+  @Override
+  public long push(Duration timeout, NDArray... values) {
+    return push(timeout, segments(values));
+  }
+
+  private MemorySegment[] segments(NDArray[] values) {
+    if (values.length != tracks.size()) {
+      throw new InvalidArgumentException("queue " + name + " has " + tracks.size() + " tracks, got values="
+          + values.length);
+    }
+    MemorySegment[] s = new MemorySegment[values.length];
+    for (int i = 0; i < values.length; i++) {
+      Track t = tracks.get(i);
+      if (!t.isArray() || t.dtype() != values[i].dtype() || !Arrays.equals(t.shape(), values[i].shape())) {
+        throw new TypeMismatchException("value " + values[i] + " does not match track " + t + " of queue=" + name);
+      }
+      s[i] = values[i].segment();
+    }
+    return s;
+  }
+
+  private void checkValues(MemorySegment[] values) {
+    if (values.length != tracks.size()) {
+      throw new InvalidArgumentException("queue " + name + " has " + tracks.size() + " tracks, got values="
+          + values.length);
+    }
+    for (int i = 0; i < values.length; i++) {
+      if (values[i].byteSize() > trackSize[i]) {
+        throw new InvalidArgumentException("value of size=" + values[i].byteSize() + " is larger than track="
+            + tracks.get(i).name() + " of size=" + trackSize[i] + " in queue=" + name);
+      }
+    }
+  }
+
+  private static long fill(EntryClaim claim, MemorySegment[] values) {
+    try (claim) {
+      for (int i = 0; i < values.length; i++) {
+        MemorySegment.copy(values[i], 0, claim.track(i), 0, values[i].byteSize());
+      }
+      claim.commit();
+      return claim.sequence();
+    }
+  }
+
+  // ------------------------------------------------------------------ consuming
+
+  /** Pops the head: an entry handle, {@link #EMPTY_QUEUE} if empty, or null after a force pop that freed it. */
+  private Object popOnce(boolean force) {
+    for (; ; ) {
+      long pos = mem.getLongAcquire(head);
+      int lap = lapOf(pos, capacity);
+      long s = slot(pos);
+      long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
+      int sl = QueueDescriptor.lap(c);
+      if (sl == nextLap(lap)) {
+        mem.compareAndSetLong(head, pos, pos + 1); // consumed already: the head is late, help it on
+        continue;
+      }
+      if (sl != lap) {
+        continue; // a stale head read
+      }
+      switch (state(c)) {
+        case EMPTY, CLAIMED -> {
+          return EMPTY_QUEUE;
+        }
+        case SKIP -> {
+          if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0))) {
+            mem.compareAndSetLong(head, pos, pos + 1);
+            notifyNotFull();
+          }
+        }
+        case COMMITTED -> {
+          if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
+            EntryImpl e = take(pos, s, force);
+            mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0));
+            mem.compareAndSetLong(head, pos, pos + 1);
+            notifyNotFull();
+            if (e != null || force) {
+              return e;
+            }
+          }
+        }
+        default -> Thread.onSpinWait(); // REMOVING: another consumer is finishing this position
+      }
+    }
+  }
+
+  private static final Object EMPTY_QUEUE = new Object();
+
+  /** Takes the entry of a slot this client moved to REMOVING: pinned and retired (or freed, if forced). */
+  private EntryImpl take(long pos, long s, boolean force) {
+    long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
+    int index = (int) v;
+    int gen = (int) (v >>> 32);
+    if (force) {
+      store.retireAndFree(index, true);
+      return null;
+    }
+    int entry = store.pin(index, gen);
+    if (entry < 0) {
+      return null; // the entry is no longer committed (force-deleted): nothing to hand out
+    }
+    store.retireAndFree(index, false); // our pin keeps it alive: ZOMBIE
+    return new EntryImpl(this, pos, index, gen, entry, store.dataAddress(index));
+  }
+
+  @Override
+  public Optional<Entry> tryPop() {
+    checkOpen();
+    store.enter();
+    try {
+      Object e = popOnce(false);
+      return e == EMPTY_QUEUE ? Optional.empty() : Optional.ofNullable((Entry) e);
+    } finally {
+      store.exit();
+    }
+  }
+
+  @Override
+  public Entry pop(Duration timeout) {
+    checkOpen();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Waiter w = new Waiter(notEmpty, deadline, "no entry in queue=" + name + " within timeout=" + timeout);
+    for (; ; ) {
+      int seen = w.observe();
+      Optional<Entry> e = tryPop();
+      if (e.isPresent()) {
+        return e.get();
+      }
+      w.await(seen, () -> checkBlocked(mem.getLongAcquire(head)));
+    }
+  }
+
+  @Override
+  public boolean forcePop() {
+    checkOpen();
+    store.enter();
+    try {
+      return popOnce(true) != EMPTY_QUEUE;
+    } finally {
+      store.exit();
+    }
+  }
+
+  // ------------------------------------------------------------------ reading in place
+
+  @Override
+  public Entry read(long sequence) {
+    checkOpen();
+    store.enter();
+    try {
+      EntryImpl e = readOnce(sequence);
+      if (e == null) {
+        throw new EntryNotFoundException(describeMissing(sequence));
+      }
+      return e;
+    } finally {
+      store.exit();
+    }
+  }
+
+  private String describeMissing(long sequence) {
+    long h = mem.getLongAcquire(head);
+    long t = mem.getLongAcquire(tail);
+    String why = sequence < 0 ? "negative" : sequence >= t ? "not claimed yet" : sequence < h
+        ? "already popped" : "not committed, or deleted";
+    return "no committed entry sequence=" + sequence + " (" + why + "; queue holds " + h + ".." + (t - 1)
+        + "): queue=" + name;
+  }
+
+  /** A handle on the committed entry at {@code sequence}, or null. */
+  private EntryImpl readOnce(long sequence) {
+    if (sequence < 0 || sequence >= mem.getLongAcquire(tail)) {
+      return null;
+    }
+    long s = slot(sequence);
+    long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
+    if (QueueDescriptor.lap(c) != lapOf(sequence, capacity) || state(c) != COMMITTED) {
+      return null;
+    }
+    long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
+    int index = (int) v;
+    int gen = (int) (v >>> 32);
+    int entry = store.pin(index, gen);
+    if (entry < 0) {
+      return null;
+    }
+    // The pin succeeded on a committed entry; make sure it is the one at this position (not a later lap's).
+    long d = store.layout.descriptor(index);
+    if (mem.getLong(d + ObjectDescriptor.COMMIT_SEQ_OFFSET) != sequence) {
+      store.unpin(index, gen, entry);
+      return null;
+    }
+    return new EntryImpl(this, sequence, index, gen, entry, store.dataAddress(index));
+  }
+
+  @Override
+  public Optional<Entry> readLatest() {
+    checkOpen();
+    store.enter();
+    try {
+      for (; ; ) {
+        long t = mem.getLongAcquire(tail);
+        long h = mem.getLongAcquire(head);
+        for (long p = t - 1; p >= h && p >= 0; p--) {
+          EntryImpl e = readOnce(p);
+          if (e != null) {
+            return Optional.of(e);
+          }
+        }
+        if (mem.getLongAcquire(head) == h) {
+          return Optional.empty();
+        }
+      }
+    } finally {
+      store.exit();
+    }
+  }
+
+  @Override
+  public List<Entry> batchRead(long... sequences) {
+    List<Entry> out = new ArrayList<>(sequences.length);
+    try {
+      for (long seq : sequences) {
+        out.add(read(seq));
+      }
+      return out;
+    } catch (RuntimeException e) {
+      DepotQueue.release(out);
+      throw e;
+    }
+  }
+
+  @Override
+  public boolean deleteEntry(long sequence) {
+    return delete(sequence, false);
+  }
+
+  @Override
+  public boolean forceDeleteEntry(long sequence) {
+    return delete(sequence, true);
+  }
+
+  private boolean delete(long sequence, boolean force) {
+    checkOpen();
+    store.enter();
+    try {
+      if (sequence < 0 || sequence >= mem.getLongAcquire(tail)) {
+        return false;
+      }
+      long s = slot(sequence);
+      int lap = lapOf(sequence, capacity);
+      for (; ; ) {
+        long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
+        if (QueueDescriptor.lap(c) != lap || state(c) != COMMITTED) {
+          return false;
+        }
+        if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
+          long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
+          store.retireAndFree((int) v, force);
+          mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, SKIP, 0));
+          notifyNotEmpty(); // a consumer blocked at this position can pass it now
+          return true;
+        }
+      }
+    } finally {
+      store.exit();
+    }
+  }
+
+  // ------------------------------------------------------------------ waiting and failure
+
+  private void notifyNotEmpty() {
+    notify(notEmpty);
+  }
+
+  private void notifyNotFull() {
+    notify(notFull);
+  }
+
+  private void notify(long word) {
+    mem.getAndAddInt(word, 1);
+    if (mem.getIntVolatile(word + 4) > 0) {
+      Native.futexWake(mem.slice(word, 4), Integer.MAX_VALUE);
+    }
+  }
+
+  /** Waits on one of the queue's futex words: spins and yields first, then sleeps until notified or timed out. */
+  private final class Waiter {
+    private final long word;
+    private final long deadline;
+    private final String timeoutMessage;
+    private final IdleStrategy idle = IdleStrategy.backoff(64, 8, 1_000, 1_000);
+    private int rounds;
+    private long lastCheck = System.nanoTime();
+
+    Waiter(long word, long deadline, String timeoutMessage) {
+      this.word = word;
+      this.deadline = deadline;
+      this.timeoutMessage = timeoutMessage;
+    }
+
+    int observe() {
+      return mem.getIntVolatile(word);
+    }
+
+    void await(int seen, Runnable livenessCheck) {
+      long now = System.nanoTime();
+      if (now - deadline >= 0) {
+        throw new DepotTimeoutException(timeoutMessage);
+      }
+      if (now - lastCheck > LIVENESS_CHECK_NANOS) {
+        lastCheck = now;
+        livenessCheck.run();
+      }
+      if (++rounds < 72) {
+        idle.idle(); // spins, then yields
+        return;
+      }
+      long sleep = Math.min(deadline - now, MAX_SLEEP_NANOS);
+      mem.getAndAddInt(word + 4, 1);
+      try {
+        if (mem.getIntVolatile(word) == seen) {
+          if (Native.futexWait(mem.slice(word, 4), seen, sleep) == -1) {
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(sleep, 200_000));
+          }
+        }
+      } finally {
+        mem.getAndAddInt(word + 4, -1);
+      }
+    }
+  }
+
+  /**
+   * Resolves the position a waiter is blocked at if the process holding it died: a dead producer's claim is
+   * skipped, a dead consumer's removal is undone or completed.
+   */
+  private void checkBlocked(long position) {
+    if (position < 0) {
+      return;
+    }
+    store.enter();
+    try {
+      recoverPosition(position, false);
+    } finally {
+      store.exit();
+    }
+  }
+
+  /**
+   * If position {@code position} is CLAIMED or REMOVING by a dead client (or by any other client, with {@code
+   * knownDead}), resolves it. Returns whether it changed anything.
+   */
+  boolean recoverPosition(long position, boolean knownDead) {
+    long s = slot(position);
+    int lap = lapOf(position, capacity);
+    long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
+    int st = state(c);
+    if (QueueDescriptor.lap(c) != lap || (st != CLAIMED && st != REMOVING)) {
+      return false;
+    }
+    long owner = QueueDescriptor.token(c);
+    if (owner == store.token || (!knownDead && store.clients.isTokenAlive(owner))) {
+      return false;
+    }
+    return recoverSlot(s, lap, position, c);
+  }
+
+  /** Resolves a slot held by a dead client; {@code c} is its ctl as read. */
+  private boolean recoverSlot(long s, int lap, long position, long c) {
+    return resolveDeadSlot(store, notEmpty, version, s, lap, position, c);
+  }
+
+  /**
+   * Resolves a slot whose ctl {@code c} is CLAIMED or REMOVING by a dead client: takes it over with a CAS, then
+   * puts a committed entry back (a consumer died before retiring it), or aborts or frees the dead producer's entry
+   * and marks the position SKIP. The entry is only touched if its descriptor proves it belongs to this queue and
+   * position (the slot's entry word may be stale if the producer died before writing it).
+   *
+   * @return whether this call resolved the slot
+   */
+  static boolean resolveDeadSlot(Store store, long notEmptyWord, long version, long s, int lap, long position,
+      long c) {
+    Mem mem = store.mem;
+    if (!mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
+      return false;
+    }
+    long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
+    int index = (int) v;
+    int gen = (int) (v >>> 32);
+    long deadOwner = QueueDescriptor.token(c);
+    boolean ours = index >= 0 && index < store.layout.maxObjects;
+    long d = ours ? store.layout.descriptor(index) : 0;
+    long ec = ours ? mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET) : 0;
+    ours = ours && ObjectDescriptor.generation(ec) == gen
+        && (mem.getByte(d + ObjectDescriptor.FLAGS_OFFSET) & ObjectDescriptor.FLAG_ENTRY) != 0
+        && mem.getLong(d + ObjectDescriptor.AUX_OFFSET) == version
+        && mem.getLong(d + ObjectDescriptor.COMMIT_SEQ_OFFSET) == position;
+    if (state(c) == REMOVING && ours && ObjectDescriptor.state(ec) == ObjectDescriptor.COMMITTED) {
+      mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, COMMITTED, 0));
+    } else {
+      if (state(c) == CLAIMED && ours) {
+        int es = ObjectDescriptor.state(ec);
+        if (es == ObjectDescriptor.WRITE && ObjectDescriptor.count(ec) == deadOwner
+            && mem.compareAndSetLong(d + ObjectDescriptor.CTL_OFFSET, ec,
+                ObjectDescriptor.with(ec, es, store.token))) {
+          store.abort(index);
+        } else if (es == ObjectDescriptor.COMMITTED) {
+          store.retireAndFree(index, false); // committed, but the producer died before publishing the slot
+        }
+      }
+      mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, SKIP, 0));
+    }
+    mem.getAndAddInt(notEmptyWord, 1);
+    Native.futexWake(mem.slice(notEmptyWord, 4), Integer.MAX_VALUE);
+    return true;
+  }
+
+  /**
+   * Resolves every position of this queue held by the dead client {@code deadToken} (client recovery). Called with
+   * the queue's memory pinned.
+   */
+  static void recoverDeadClient(Store store, long q, long queueVersion, long deadToken) {
+    Mem mem = store.mem;
+    if (mem.getLongAcquire(q + MAGIC_OFFSET) != MAGIC) {
+      return;
+    }
+    int capacity = mem.getInt(q + CAPACITY_OFFSET);
+    int trackCount = mem.getInt(q + TRACK_COUNT_OFFSET);
+    if (capacity < 1 || trackCount < 1 || trackCount > Track.MAX_TRACKS) {
+      return;
+    }
+    long slotsAt = q + slotsOffset(trackCount);
+    long h = mem.getLongAcquire(q + headOffset(trackCount));
+    long t = mem.getLongAcquire(q + tailOffset(trackCount));
+    for (long p = Math.max(h, t - capacity - 1); p <= t; p++) {
+      long s = slotsAt + (p % capacity) * SLOT_LENGTH;
+      long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
+      int st = state(c);
+      if ((st == CLAIMED || st == REMOVING) && QueueDescriptor.token(c) == deadToken
+          && QueueDescriptor.lap(c) == lapOf(p, capacity)) {
+        resolveDeadSlot(store, q + notEmptyOffset(trackCount), queueVersion, s, QueueDescriptor.lap(c), p, c);
+      }
+    }
+  }
+
+  /** When a queue object is freed (no process has it open): retire the entries still in it. */
+  static void releaseEntries(Store store, long q) {
+    Mem mem = store.mem;
+    if (mem.getLongAcquire(q + MAGIC_OFFSET) != MAGIC) {
+      return;
+    }
+    int capacity = mem.getInt(q + CAPACITY_OFFSET);
+    int trackCount = mem.getInt(q + TRACK_COUNT_OFFSET);
+    if (capacity < 1 || trackCount < 1 || trackCount > Track.MAX_TRACKS) {
+      return;
+    }
+    long version = mem.getLong(q + QUEUE_VERSION_OFFSET);
+    long slotsAt = q + slotsOffset(trackCount);
+    for (int i = 0; i < capacity; i++) {
+      long s = slotsAt + (long) i * SLOT_LENGTH;
+      long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
+      if (state(c) != COMMITTED && state(c) != REMOVING) {
+        continue;
+      }
+      long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
+      int index = (int) v;
+      if (index < 0 || index >= store.layout.maxObjects) {
+        continue;
+      }
+      long d = store.layout.descriptor(index);
+      long ec = mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET);
+      if (ObjectDescriptor.generation(ec) == (int) (v >>> 32)
+          && (mem.getByte(d + ObjectDescriptor.FLAGS_OFFSET) & ObjectDescriptor.FLAG_ENTRY) != 0
+          && mem.getLong(d + ObjectDescriptor.AUX_OFFSET) == version
+          && ObjectDescriptor.state(ec) == ObjectDescriptor.COMMITTED) {
+        store.retireAndFree(index, false);
+      }
+      mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(QueueDescriptor.lap(c), SKIP, 0));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      pin.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "DepotQueue[" + name + ", capacity=" + capacity + ", tracks=" + tracks + ", head=" + headSequence()
+        + ", tail=" + tailSequence() + "]";
+  }
+
+  ShmDepot depot() {
+    return depot;
+  }
+}
