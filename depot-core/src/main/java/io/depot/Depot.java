@@ -281,6 +281,22 @@ public interface Depot extends AutoCloseable {
   StoreStats stats();
 
   /**
+   * Walks the whole store and verifies its invariants (see {@link CheckReport}). Meant for a quiescent store; the
+   * cost is linear in the store's size (every page, descriptor, bucket and journal entry).
+   */
+  CheckReport check();
+
+  /**
+   * Recovers every client slot whose process is dead (pid and start time checked): takes over its locks (repairing
+   * what they guard), aborts its uncommitted claims, skips its half-made queue positions, releases its readers'
+   * pins, and frees its slot. Safe to call at any time from any number of processes at once; Depot also calls it
+   * when the client table is full.
+   *
+   * @return the number of dead clients recovered by this call
+   */
+  int recoverDeadClients();
+
+  /**
    * Detaches: releases this instance's open handles (a leak, reported through {@link System.Logger}), aborts its
    * open claims, frees its client slot and unmaps the file. Idempotent; operations afterwards throw {@link
    * StoreClosedException}.

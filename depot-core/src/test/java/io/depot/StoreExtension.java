@@ -35,8 +35,22 @@ public abstract class StoreExtension {
 
   @AfterEach
   void destroyStores() {
-    for (Depot d : open) {
-      d.close();
+    try {
+      // Every test leaves its store consistent: the invariant checker must find nothing.
+      for (Depot d : open) {
+        CheckReport report;
+        try {
+          report = d.check();
+        } catch (StoreClosedException closed) {
+          continue;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(report.consistent(), report.toString());
+        break;
+      }
+    } finally {
+      for (Depot d : open) {
+        d.close();
+      }
     }
     for (String n : names) {
       Depot.destroy(n, options);

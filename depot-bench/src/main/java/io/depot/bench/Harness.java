@@ -4,6 +4,7 @@ import io.depot.Depot;
 import io.depot.DepotOptions;
 import io.depot.bench.core.W1;
 import io.depot.bench.core.W2;
+import io.depot.bench.core.W3;
 import io.depot.testkit.ChildJvm;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,7 @@ public final class Harness {
   private Harness() {}
 
   public static void main(String[] args) throws Exception {
-    List<String> which = args.length == 0 ? List.of("w1", "w2") : List.of(args);
+    List<String> which = args.length == 0 ? List.of("w1", "w2", "w3") : List.of(args);
     System.out.printf("machine: %d cores, %s %s, java %s%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.name"), System.getProperty("os.arch"), Runtime.version());
     List<String> table = new ArrayList<>();
@@ -29,7 +30,8 @@ public final class Harness {
       switch (w) {
         case "w1" -> w1(table);
         case "w2" -> w2(table);
-        default -> throw new IllegalArgumentException("unknown workload " + w + " (known: w1 w2)");
+        case "w3" -> w3(table);
+        default -> throw new IllegalArgumentException("unknown workload " + w + " (known: w1 w2 w3)");
       }
     }
     System.out.println();
@@ -94,6 +96,79 @@ public final class Harness {
       table.add(String.format("W2 put 512 MiB float64 (writer)       %s", put.substring(6)));
       table.add(String.format("W2 get to usable view (µs)            %s", get.substring(6)));
       table.add(String.format("W2 sum 64 Mi doubles (reader)         %s", sum.substring(6)));
+    } finally {
+      Depot.destroy(name, opts);
+    }
+  }
+
+  private static void w3(List<String> table) throws Exception {
+    double memcpy = Memcpy.heapToNativeGiBs(W3.ENTRY_BYTES, 50);
+    String name = store("w3");
+    DepotOptions opts = W3.options();
+    try (Depot d = Depot.create(name, opts);
+        var warm = d.createQueue("warm", 16, io.depot.Track.array("x", io.depot.DType.FLOAT64, W3.ELEMENTS));
+        var q = d.createQueue("w3", 16, io.depot.Track.array("x", io.depot.DType.FLOAT64, W3.ELEMENTS))) {
+      String producer;
+      String consumer;
+      try (ChildJvm c = ChildJvm.start(List.of("-Xmx256m"), W3.Consumer.class, name);
+          ChildJvm p = ChildJvm.start(List.of("-Xmx256m"), W3.Producer.class, name)) {
+        p.awaitSuccess(300, TimeUnit.SECONDS);
+        c.awaitSuccess(300, TimeUnit.SECONDS);
+        producer = line(p, "W3PRODUCER ");
+        consumer = line(c, "W3CONSUMER ");
+      }
+      double seconds = (Stats.field(consumer, "end") - Stats.field(producer, "start")) / 1e9;
+      double gibs = W3.ENTRIES * (double) W3.ENTRY_BYTES / seconds / (1L << 30);
+      table.add(String.format("W3 500 x 8 MiB entries, 1P->1C, cap 16  seconds=%.3f entries/s=%.0f gibs=%.3f "
+          + "memcpy=%.3f ratio=%.3f", seconds, W3.ENTRIES / seconds, gibs, memcpy, gibs / memcpy));
+      assert warm.size() == 0 && q.size() == 0;
+    } finally {
+      Depot.destroy(name, opts);
+    }
+    smallEntries(table, 1, 200_000);
+    smallEntries(table, 2, 200_000);
+  }
+
+  private static void smallEntries(List<String> table, int pairs, int total) throws Exception {
+    String name = store("w3s" + pairs);
+    DepotOptions opts = W3.options();
+    try (Depot d = Depot.create(name, opts);
+        var q = d.createQueue("small", 1024, io.depot.Track.bytes("v", W3.SMALL))) {
+      List<ChildJvm> cs = new ArrayList<>();
+      List<ChildJvm> ps = new ArrayList<>();
+      try {
+        for (int i = 0; i < pairs; i++) {
+          cs.add(ChildJvm.start(List.of("-Xmx128m"), W3.SmallConsumer.class, name, "small",
+              Integer.toString(total), Integer.toString(pairs)));
+        }
+        for (int i = 0; i < pairs; i++) {
+          ps.add(ChildJvm.start(List.of("-Xmx128m"), W3.SmallProducer.class, name, "small", Integer.toString(i),
+              Integer.toString(total / pairs)));
+        }
+        double start = Double.MAX_VALUE;
+        double end = 0;
+        long count = 0;
+        for (ChildJvm p : ps) {
+          p.awaitSuccess(300, TimeUnit.SECONDS);
+          start = Math.min(start, Stats.field(line(p, "SMALLPRODUCER "), "start"));
+        }
+        for (ChildJvm c : cs) {
+          c.awaitSuccess(300, TimeUnit.SECONDS);
+          String l = line(c, "SMALLCONSUMER ");
+          end = Math.max(end, Stats.field(l, "end"));
+          count += (long) Stats.field(l, "count");
+        }
+        if (count != total) {
+          throw new AssertionError("small entries: popped " + count + " of " + total);
+        }
+        double seconds = (end - start) / 1e9;
+        table.add(String.format("W3 64 B entries, %dP->%dC, cap 1024     entries/s=%.0f (%d entries in %.3f s)",
+            pairs, pairs, total / seconds, total, seconds));
+      } finally {
+        cs.forEach(ChildJvm::close);
+        ps.forEach(ChildJvm::close);
+      }
+      assert q.size() == 0;
     } finally {
       Depot.destroy(name, opts);
     }

@@ -596,6 +596,26 @@ public final class ShmDepot implements Depot {
   }
 
   @Override
+  public io.depot.CheckReport check() {
+    store.enter();
+    try {
+      return Checker.run(store);
+    } finally {
+      store.exit();
+    }
+  }
+
+  @Override
+  public int recoverDeadClients() {
+    store.enter();
+    try {
+      return store.recoverDeadClients();
+    } finally {
+      store.exit();
+    }
+  }
+
+  @Override
   public void close() {
     int[] claims = openClaims.keySet().stream().mapToInt(Integer::intValue).toArray();
     openClaims.clear();

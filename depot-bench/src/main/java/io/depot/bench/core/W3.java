@@ -1,0 +1,163 @@
+package io.depot.bench.core;
+
+import io.depot.DType;
+import io.depot.Depot;
+import io.depot.DepotOptions;
+import io.depot.DepotQueue;
+import io.depot.Entry;
+import io.depot.EntryClaim;
+import io.depot.Track;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.time.Duration;
+
+/**
+ * W3: one producer process and one consumer process at the same time on a queue of capacity 16; each entry one
+ * float64 array of 1 Mi elements (8 MiB) whose element 0 carries the sequence number; 500 entries. The producer
+ * writes each entry in place (one copy from its source array into the claimed entry); the consumer pops, checks the
+ * order and releases. Both first run 50 entries through a separate warm-up queue. Also small entries: 64 bytes,
+ * 1 producer to 1 consumer and 2 to 2.
+ *
+ * <p>Times are {@link System#nanoTime()} (CLOCK_MONOTONIC on Linux: comparable across processes).
+ */
+public final class W3 {
+  public static final int ENTRIES = 500;
+  public static final int WARM = 50;
+  public static final long ELEMENTS = 1L << 20;
+  public static final long ENTRY_BYTES = ELEMENTS * 8;
+  public static final int SMALL = 64;
+
+  private W3() {}
+
+  public static DepotOptions options() {
+    return DepotOptions.builder().capacity(512L << 20).maxObjects(65_536).maxHandlesPerClient(4096).build();
+  }
+
+  static Track bigTrack() {
+    return Track.array("x", DType.FLOAT64, ELEMENTS);
+  }
+
+  /** Child: the big-entry producer. */
+  public static final class Producer {
+    private Producer() {}
+
+    public static void main(String[] args) {
+      double[] source = new double[(int) ELEMENTS];
+      for (int i = 0; i < source.length; i++) {
+        source[i] = i * 0.5;
+      }
+      MemorySegment src = MemorySegment.ofArray(source);
+      try (Depot d = Depot.open(args[0], options());
+          DepotQueue warm = d.openQueue("warm");
+          DepotQueue q = d.openQueue("w3")) {
+        produce(warm, src, WARM);
+        long t0 = System.nanoTime();
+        produce(q, src, ENTRIES);
+        long t1 = System.nanoTime();
+        System.out.println("W3PRODUCER start=" + t0 + " end=" + t1);
+      }
+    }
+
+    private static void produce(DepotQueue q, MemorySegment src, int n) {
+      for (int i = 0; i < n; i++) {
+        try (EntryClaim c = q.createEntry(Duration.ofSeconds(60))) {
+          MemorySegment dst = c.track(0);
+          MemorySegment.copy(src, 0, dst, 0, ENTRY_BYTES);
+          dst.set(ValueLayout.JAVA_DOUBLE, 0, i);
+          c.commit();
+        }
+      }
+    }
+  }
+
+  /** Child: the big-entry consumer. */
+  public static final class Consumer {
+    private Consumer() {}
+
+    public static void main(String[] args) {
+      try (Depot d = Depot.open(args[0], options());
+          DepotQueue warm = d.openQueue("warm");
+          DepotQueue q = d.openQueue("w3")) {
+        consume(warm, WARM);
+        long end = consume(q, ENTRIES);
+        System.out.println("W3CONSUMER end=" + end);
+      }
+    }
+
+    private static long consume(DepotQueue q, int n) {
+      for (int i = 0; i < n; i++) {
+        try (Entry e = q.pop(Duration.ofSeconds(60))) {
+          double seq = e.track(0).get(ValueLayout.JAVA_DOUBLE, 0);
+          if (seq != i) {
+            throw new AssertionError("out of order: got " + seq + " expected " + i);
+          }
+        }
+      }
+      return System.nanoTime();
+    }
+  }
+
+  /** Child: a small-entry producer ({@code args: store queue id count}). */
+  public static final class SmallProducer {
+    private SmallProducer() {}
+
+    public static void main(String[] args) {
+      long id = Long.parseLong(args[2]);
+      int count = Integer.parseInt(args[3]);
+      MemorySegment value = MemorySegment.ofArray(new long[SMALL / 8]);
+      try (Depot d = Depot.open(args[0], options()); DepotQueue q = d.openQueue(args[1])) {
+        ready(d, "ready-p" + id);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+          value.set(ValueLayout.JAVA_LONG, 0, id << 32 | i);
+          q.push(Duration.ofSeconds(60), value);
+        }
+        System.out.println("SMALLPRODUCER start=" + t0 + " end=" + System.nanoTime());
+      }
+    }
+  }
+
+  /** Child: a small-entry consumer ({@code args: store queue total-to-pop-by-all stop-after-ms}). */
+  public static final class SmallConsumer {
+    private SmallConsumer() {}
+
+    public static void main(String[] args) {
+      int expectedTotal = Integer.parseInt(args[2]);
+      int producers = Integer.parseInt(args[3]);
+      long[] last = new long[producers];
+      java.util.Arrays.fill(last, -1);
+      long n = 0;
+      long end = 0;
+      try (Depot d = Depot.open(args[0], options()); DepotQueue q = d.openQueue(args[1])) {
+        ready(d, "ready-c" + ProcessHandle.current().pid());
+        while (true) {
+          java.util.Optional<Entry> e;
+          try {
+            e = java.util.Optional.of(q.pop(Duration.ofMillis(500)));
+          } catch (io.depot.DepotTimeoutException timeout) {
+            if (q.tailSequence() >= expectedTotal && q.size() == 0) {
+              break;
+            }
+            continue;
+          }
+          try (Entry entry = e.get()) {
+            long v = entry.track(0).get(ValueLayout.JAVA_LONG, 0);
+            int p = (int) (v >>> 32);
+            long i = v & 0xFFFF_FFFFL;
+            if (i <= last[p]) {
+              throw new AssertionError("producer " + p + " out of order");
+            }
+            last[p] = i;
+          }
+          n++;
+          end = System.nanoTime();
+        }
+      }
+      System.out.println("SMALLCONSUMER count=" + n + " end=" + end);
+    }
+  }
+
+  private static void ready(Depot d, String name) {
+    d.put(name, new byte[0]);
+  }
+}
