@@ -17,7 +17,7 @@ import java.lang.foreign.StructLayout;
  *  |              Process start time (clock ticks) (8)             |   8
  *  |                 Attach time, epoch millis (8)                 |  16
  *  |             Recoverer token (while RECOVERING) (8)            |  24
- *  |                  Reserved (heartbeat) (8)                     |  32
+ *  |          Recounting: descriptor index + 1, 0 = none (8)       |  32
  *  |                        (padding)                              |  40..63
  *  |           Puts (8) | Gets (8) | Removes (8): own counters     |  64..87
  *  |                        (padding)                              |  88..127
@@ -36,7 +36,7 @@ public final class ClientDescriptor {
   public static final int START_TIME_OFFSET = STATE_OFFSET + 8;
   public static final int ATTACH_MILLIS_OFFSET = START_TIME_OFFSET + 8;
   public static final int RECOVERER_OFFSET = ATTACH_MILLIS_OFFSET + 8;
-  public static final int HEARTBEAT_OFFSET = RECOVERER_OFFSET + 8;
+  public static final int RECOUNTING_OFFSET = RECOVERER_OFFSET + 8;
   public static final int PUTS_OFFSET = 64;
   public static final int GETS_OFFSET = PUTS_OFFSET + 8;
   public static final int REMOVES_OFFSET = GETS_OFFSET + 8;
@@ -59,8 +59,8 @@ public final class ClientDescriptor {
           JAVA_LONG.withName("startTime"),
           JAVA_LONG.withName("attachMillis"),
           JAVA_LONG.withName("recoverer"),
-          JAVA_LONG.withName("heartbeat"),
-          MemoryLayout.paddingLayout(PUTS_OFFSET - HEARTBEAT_OFFSET - 8),
+          JAVA_LONG.withName("recounting"),
+          MemoryLayout.paddingLayout(PUTS_OFFSET - RECOUNTING_OFFSET - 8),
           JAVA_LONG.withName("puts"),
           JAVA_LONG.withName("gets"),
           JAVA_LONG.withName("removes"),

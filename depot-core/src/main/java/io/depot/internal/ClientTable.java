@@ -48,6 +48,7 @@ final class ClientTable {
           mem.putLong(c + START_TIME_OFFSET, ProcessInfo.selfStartTime());
           mem.putLong(c + ATTACH_MILLIS_OFFSET, System.currentTimeMillis());
           mem.putLong(c + RECOVERER_OFFSET, 0);
+          mem.putLong(c + RECOUNTING_OFFSET, 0);
           mem.putLong(c + PUTS_OFFSET, 0);
           mem.putLong(c + GETS_OFFSET, 0);
           mem.putLong(c + REMOVES_OFFSET, 0);

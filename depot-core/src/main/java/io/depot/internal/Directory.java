@@ -206,11 +206,18 @@ final class Directory {
     }
   }
 
-  /** Takes the bucket's lock over if its holder is dead, repairs the chain, and releases it. */
+  /**
+   * Takes the bucket's lock over if its holder is dead, repairs the chain, and releases it. A bucket whose sequence
+   * is odd with no lock holder at all (only a damaged file does that) is repaired the same way.
+   */
   private void repairIfAbandoned(long bucket) {
-    if (Locks.breakIfDead(store, bucket + BucketDescriptor.LOCK_OFFSET)) {
+    long lock = bucket + BucketDescriptor.LOCK_OFFSET;
+    boolean taken = Locks.breakIfDead(store, lock)
+        || (BucketDescriptor.isWriting(mem.getLongAcquire(bucket + BucketDescriptor.SEQ_HEAD_OFFSET))
+            && Locks.tryAcquire(store, lock));
+    if (taken) {
       repairChain(bucket);
-      Locks.release(store, bucket + BucketDescriptor.LOCK_OFFSET);
+      Locks.release(store, lock);
     }
   }
 

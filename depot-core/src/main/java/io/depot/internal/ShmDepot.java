@@ -218,6 +218,8 @@ public final class ShmDepot implements Depot {
         store.clients.addStat(store.slot, ClientDescriptor.PUTS_OFFSET);
       }
       return ok;
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -255,6 +257,8 @@ public final class ShmDepot implements Depot {
     try {
       long found = store.directory.lookup(key, Names.hash(key));
       return found < 0 ? NO_VERSION : ObjectDescriptor.ownerTag((int) found, (int) (found >>> 32));
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -309,6 +313,8 @@ public final class ShmDepot implements Depot {
       WriteClaimImpl claim = new WriteClaimImpl(this, name, index, data, dtype, shape);
       openClaims.put(index, claim);
       return claim;
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -337,6 +343,8 @@ public final class ShmDepot implements Depot {
         store.clients.addStat(store.slot, ClientDescriptor.PUTS_OFFSET);
       }
       return ok;
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -353,6 +361,8 @@ public final class ShmDepot implements Depot {
     }
     try {
       store.abort(claim.index);
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -383,6 +393,8 @@ public final class ShmDepot implements Depot {
           store.abort(index);
         }
       }
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -437,6 +449,8 @@ public final class ShmDepot implements Depot {
           }
         }
       }
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -478,6 +492,8 @@ public final class ShmDepot implements Depot {
     store.enter();
     try {
       return store.directory.lookup(key, Names.hash(key)) >= 0;
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -506,6 +522,8 @@ public final class ShmDepot implements Depot {
       }
       store.clients.addStat(store.slot, ClientDescriptor.REMOVES_OFFSET);
       return true;
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -538,6 +556,8 @@ public final class ShmDepot implements Depot {
           out.add(info);
         }
       }
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -590,6 +610,8 @@ public final class ShmDepot implements Depot {
       double frag = freePages == 0 ? 0.0 : 1.0 - (double) largest / freePages;
       return new StoreStats(layout.arenaLength, store.freeBytes(), used, largest << SizeClasses.PAGE_SHIFT, frag,
           objects, zombies, writing, layout.maxObjects, store.clients.countAttached(), layout.maxClients);
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -600,6 +622,8 @@ public final class ShmDepot implements Depot {
     store.enter();
     try {
       return Checker.run(store);
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -610,6 +634,8 @@ public final class ShmDepot implements Depot {
     store.enter();
     try {
       return store.recoverDeadClients();
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }

@@ -165,11 +165,32 @@ final class ShmQueue implements DepotQueue {
     mem.putLongRelease(q + MAGIC_OFFSET, MAGIC);
   }
 
-  /** Opens the queue behind a pinned handle (which it takes over). */
+  /** Opens the queue behind a pinned handle (which it takes over), after checking its header against its size. */
   static ShmQueue open(ShmDepot depot, Store store, ObjectHandleImpl pin) {
     long q = pin.dataAddress();
-    if (store.mem.getLongAcquire(q + MAGIC_OFFSET) != MAGIC) {
-      throw new io.depot.CorruptStoreException("queue object has no queue header: name=" + pin.name());
+    Mem mem = store.mem;
+    int capacity = mem.getInt(q + CAPACITY_OFFSET);
+    int trackCount = mem.getInt(q + TRACK_COUNT_OFFSET);
+    if (mem.getLongAcquire(q + MAGIC_OFFSET) != MAGIC
+        || capacity < 1
+        || capacity > io.depot.Depot.MAX_QUEUE_CAPACITY
+        || trackCount < 1
+        || trackCount > Track.MAX_TRACKS
+        || QueueDescriptor.length(trackCount, capacity) > pin.size()) {
+      throw new io.depot.CorruptStoreException("queue object has no valid queue header (capacity=" + capacity
+          + " tracks=" + trackCount + " size=" + pin.size() + "): name=" + pin.name());
+    }
+    long entryLength = mem.getLong(q + ENTRY_LENGTH_OFFSET);
+    for (int i = 0; i < trackCount; i++) {
+      long t = q + TRACKS_OFFSET + (long) TRACK_LENGTH * i;
+      long off = mem.getLong(t + TRACK_DATA_OFFSET_OFFSET);
+      long size = mem.getLong(t + TRACK_SIZE_OFFSET);
+      int nameLength = mem.getByte(t + TRACK_NAME_LENGTH_OFFSET);
+      if (off < 0 || size < 0 || off > entryLength - size || nameLength < 1 || nameLength > Track.MAX_NAME_BYTES
+          || mem.getByte(t + TRACK_NDIM_OFFSET) > io.depot.NDArray.MAX_DIMS) {
+        throw new io.depot.CorruptStoreException("queue track " + i + " is damaged (offset=" + off + " size=" + size
+            + " entry length=" + entryLength + "): name=" + pin.name());
+      }
     }
     return new ShmQueue(depot, store, pin.name(), pin, q);
   }
@@ -314,6 +335,8 @@ final class ShmQueue implements DepotQueue {
             + "dead): sequence=" + claim.sequence + " queue=" + name);
       }
       notifyNotEmpty();
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -332,6 +355,8 @@ final class ShmQueue implements DepotQueue {
       mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, CLAIMED, store.token),
           QueueDescriptor.ctl(lap, SKIP, 0));
       notifyNotEmpty();
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -343,6 +368,8 @@ final class ShmQueue implements DepotQueue {
     store.enter();
     try {
       return Optional.ofNullable(tryClaim());
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -361,6 +388,8 @@ final class ShmQueue implements DepotQueue {
         if (c != null) {
           return c;
         }
+      } catch (RuntimeException e) {
+        throw store.translate(e);
       } finally {
         store.exit();
       }
@@ -502,6 +531,8 @@ final class ShmQueue implements DepotQueue {
     try {
       Object e = popOnce(false);
       return e == EMPTY_QUEUE ? Optional.empty() : Optional.ofNullable((Entry) e);
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -528,6 +559,8 @@ final class ShmQueue implements DepotQueue {
     store.enter();
     try {
       return popOnce(true) != EMPTY_QUEUE;
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -545,6 +578,8 @@ final class ShmQueue implements DepotQueue {
         throw new EntryNotFoundException(describeMissing(sequence));
       }
       return e;
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -603,6 +638,8 @@ final class ShmQueue implements DepotQueue {
           return Optional.empty();
         }
       }
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -654,6 +691,8 @@ final class ShmQueue implements DepotQueue {
           return true;
         }
       }
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }
@@ -733,6 +772,8 @@ final class ShmQueue implements DepotQueue {
     store.enter();
     try {
       recoverPosition(position, false);
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }

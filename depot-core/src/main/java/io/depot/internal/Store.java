@@ -231,7 +231,10 @@ public final class Store implements AutoCloseable {
     } catch (IOException e) {
       closeQuietly(arena, channel);
       throw new StoreAccessException("cannot map store " + path + ": " + e, e);
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException e) {
+      closeQuietly(arena, channel);
+      throw translate(e, path);
+    } catch (Error e) {
       closeQuietly(arena, channel);
       throw e;
     }
@@ -292,6 +295,27 @@ public final class Store implements AutoCloseable {
 
   boolean isClosed() {
     return closed;
+  }
+
+  /**
+   * Turns a low-level failure met while following the store's metadata (an index or size out of range, a broken
+   * invariant: only a damaged or hostile file causes these) into a {@link CorruptStoreException} naming the store.
+   * Depot's own exceptions pass through.
+   */
+  RuntimeException translate(RuntimeException e) {
+    return translate(e, path);
+  }
+
+  static RuntimeException translate(RuntimeException e, Path path) {
+    if (e instanceof io.depot.DepotException) {
+      return e;
+    }
+    if (e instanceof IndexOutOfBoundsException || e instanceof IllegalStateException
+        || e instanceof IllegalArgumentException || e instanceof ArithmeticException
+        || e instanceof NegativeArraySizeException || e instanceof UnsupportedOperationException) {
+      return new CorruptStoreException("store metadata is inconsistent (" + e + "): " + path, e);
+    }
+    return e;
   }
 
   // ------------------------------------------------------------------ lifecycle primitives
@@ -527,12 +551,35 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  /** Waits while descriptor {@code d}'s count is frozen for a recount (see crash recovery). */
+  /**
+   * Waits while descriptor {@code d}'s count is frozen for a recount (see crash recovery). If no live client is
+   * recounting it (the recounter died), this caller does the recount itself.
+   */
   void awaitRecount(long d) {
     IdleStrategy idle = newIdleStrategy();
-    while (recounting(mem.getLongAcquire(d + CTL_OFFSET))) {
+    long deadline = System.nanoTime() + 200_000_000L;
+    for (long c = mem.getLongAcquire(d + CTL_OFFSET); recounting(c); c = mem.getLongAcquire(d + CTL_OFFSET)) {
       idle.idle();
+      if (System.nanoTime() - deadline > 0) {
+        int index = (int) ((d - layout.descriptorOffset) / ObjectDescriptor.LENGTH);
+        if (!someoneRecounting(index)) {
+          recount(index, generation(c), -1, true);
+        }
+        deadline = System.nanoTime() + 200_000_000L;
+      }
     }
+  }
+
+  /** Whether a live client says (in its slot) that it is recounting descriptor {@code index}. */
+  private boolean someoneRecounting(int index) {
+    for (int s = 0; s < layout.maxClients; s++) {
+      long c = layout.client(s);
+      if (mem.getLongAcquire(c + ClientDescriptor.RECOUNTING_OFFSET) == index + 1L
+          && clients.isSlotAlive(s, clients.slotWord(s))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   long freeBytes() {
@@ -637,7 +684,7 @@ public final class Store implements AutoCloseable {
           releaseDeadPin(index, gen);
         } else {
           // PIN_PENDING / UNPIN_PENDING: whether the count includes it is unknown; recount from the journals.
-          recount(index, gen, deadSlot);
+          recount(index, gen, deadSlot, false);
         }
       }
       mem.putLongRelease(at, JournalDescriptor.EMPTY);
@@ -684,18 +731,26 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Recounts the readers of descriptor {@code index}: freezes its count (RECOUNT), waits until no live client has a
-   * pending pin on it, counts the PINNED journal entries of live clients, stores that count and unfreezes.
+   * Recounts the readers of descriptor {@code index}: freezes its count (RECOUNT; or finds it frozen by a dead
+   * recounter, with {@code takeOver}), waits until no live client has a pending pin on it, counts the PINNED journal
+   * entries of live clients, stores that count and unfreezes. While it works, this client's slot names the
+   * descriptor, so waiters can tell a live recount from an abandoned one.
    */
-  private void recount(int index, int gen, int deadSlot) {
+  private void recount(int index, int gen, int deadSlot, boolean takeOver) {
     long d = layout.descriptor(index);
     long c = mem.getLongAcquire(d + CTL_OFFSET);
     for (; ; ) {
       int st = state(c);
       if (generation(c) != gen || (st != COMMITTED && st != ZOMBIE)) {
+        if (takeOver && recounting(c)) {
+          mem.compareAndSetLong(d + CTL_OFFSET, c, c & ~RECOUNT); // not a countable object any more
+        }
         return;
       }
       if (recounting(c)) {
+        if (takeOver) {
+          break;
+        }
         awaitRecount(d);
         c = mem.getLongAcquire(d + CTL_OFFSET);
         continue;
@@ -705,46 +760,55 @@ public final class Store implements AutoCloseable {
       }
       c = mem.getLongAcquire(d + CTL_OFFSET);
     }
-    long count = 0;
-    IdleStrategy idle = newIdleStrategy();
-    for (int s = 0; s < layout.maxClients; s++) {
-      if (s == deadSlot) {
-        continue;
-      }
-      long word = clients.slotWord(s);
-      long cst = ClientDescriptor.state(word);
-      if (cst != ClientDescriptor.STATE_ATTACHED && cst != ClientDescriptor.STATE_CLAIMING) {
-        continue;
-      }
-      for (int e = 0; e < layout.handlesPerClient; e++) {
-        long at = layout.journal(s, e);
-        for (; ; ) {
-          long entry = mem.getLongAcquire(at);
-          long est = JournalDescriptor.state(entry);
-          boolean mine = est != JournalDescriptor.EMPTY && JournalDescriptor.index(entry) == index
-              && JournalDescriptor.generation(entry) == gen;
-          if (!mine) {
-            break;
+    long me = layout.client(slot) + ClientDescriptor.RECOUNTING_OFFSET;
+    mem.putLongVolatile(me, index + 1L);
+    try {
+      long count = 0;
+      IdleStrategy idle = newIdleStrategy();
+      for (int s = 0; s < layout.maxClients; s++) {
+        if (s == deadSlot) {
+          continue;
+        }
+        long word = clients.slotWord(s);
+        long cst = ClientDescriptor.state(word);
+        if (cst != ClientDescriptor.STATE_ATTACHED && cst != ClientDescriptor.STATE_CLAIMING) {
+          continue;
+        }
+        if (s != slot && !clients.isSlotAlive(s, word)) {
+          continue; // dead: its pins are released by its own recovery
+        }
+        for (int e = 0; e < layout.handlesPerClient; e++) {
+          long at = layout.journal(s, e);
+          for (int spins = 0; ; spins++) {
+            long entry = mem.getLongAcquire(at);
+            long est = JournalDescriptor.state(entry);
+            boolean mine = est != JournalDescriptor.EMPTY && JournalDescriptor.index(entry) == index
+                && JournalDescriptor.generation(entry) == gen;
+            if (!mine) {
+              break;
+            }
+            if (est == JournalDescriptor.PINNED) {
+              count++;
+              break;
+            }
+            // A live client is between its journal write and its CAS (which fails on RECOUNT and reverts).
+            if (s == slot || (spins % 1024 == 1023 && !clients.isSlotAlive(s, clients.slotWord(s)))) {
+              break;
+            }
+            idle.idle();
           }
-          if (est == JournalDescriptor.PINNED) {
-            count++;
-            break;
-          }
-          // A live client is between its journal write and its CAS (which will fail on RECOUNT and revert).
-          if (!clients.isSlotAlive(s, clients.slotWord(s))) {
-            break;
-          }
-          idle.idle();
         }
       }
-    }
-    c = mem.getLongAcquire(d + CTL_OFFSET);
-    int st = state(c);
-    boolean free = st == ZOMBIE && count == 0;
-    long n = free ? with(c, FREEING, token) : with(c, st, count);
-    mem.putLongVolatile(d + CTL_OFFSET, n & ~RECOUNT);
-    if (free) {
-      freeObject(index);
+      c = mem.getLongAcquire(d + CTL_OFFSET);
+      int st = state(c);
+      boolean free = st == ZOMBIE && count == 0;
+      long n = free ? with(c, FREEING, token) : with(c, st, count);
+      mem.putLongVolatile(d + CTL_OFFSET, n & ~RECOUNT);
+      if (free) {
+        freeObject(index);
+      }
+    } finally {
+      mem.putLongRelease(me, 0);
     }
   }
 
