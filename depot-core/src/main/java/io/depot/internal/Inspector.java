@@ -29,6 +29,25 @@ public final class Inspector {
         : name;
   }
 
+  /** Every descriptor (in any state but FREE) whose block names {@code name}: "index STATE/count gen flags". */
+  public static java.util.List<String> find(Depot depot, String name) {
+    Store store = ((ShmDepot) depot).store();
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < store.layout.maxObjects; i++) {
+      long d = store.layout.descriptor(i);
+      long c = store.mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET);
+      if (ObjectDescriptor.state(c) == ObjectDescriptor.FREE) {
+        continue;
+      }
+      if (name.equals(store.directory.nameOf(d))) {
+        out.add(i + " " + ObjectDescriptor.stateName(ObjectDescriptor.state(c)) + "/" + ObjectDescriptor.count(c)
+            + " gen=" + ObjectDescriptor.generation(c) + " flags=" + store.mem.getByte(d
+                + ObjectDescriptor.FLAGS_OFFSET));
+      }
+    }
+    return out;
+  }
+
   /** Lock repairs this attachment performed (taking a lock over from a dead holder). */
   public static long lockRepairs(Depot depot) {
     return ((ShmDepot) depot).store().counters.lockRepairs.sum();

@@ -412,6 +412,10 @@ public final class Store implements AutoCloseable {
     if (freed == null) {
       return false;
     }
+    if (Trace.on()) {
+      Trace.log("COMMIT " + index + " " + generation(mem.getLongAcquire(d + CTL_OFFSET)) + " "
+          + directory.nameOf(d));
+    }
     for (int f : freed) {
       freeObject(f);
     }
@@ -421,6 +425,11 @@ public final class Store implements AutoCloseable {
   /** Gives back this client's WRITE descriptor {@code index}: name, block and descriptor. */
   void abort(int index) {
     long d = layout.descriptor(index);
+    if (Trace.on()) {
+      Trace.log("ABORT " + index + " " + generation(mem.getLongAcquire(d + CTL_OFFSET)) + " "
+          + ObjectDescriptor.stateName(state(mem.getLongAcquire(d + CTL_OFFSET))) + " " + directory.nameOf(d) + " "
+          + Trace.caller());
+    }
     if ((mem.getByte(d + FLAGS_OFFSET) & FLAG_ENTRY) == 0) {
       directory.unlinkWrite(index);
     }
@@ -434,6 +443,10 @@ public final class Store implements AutoCloseable {
    */
   void freeObject(int index) {
     long d = layout.descriptor(index);
+    if (Trace.on()) {
+      Trace.log("FREE " + index + " " + generation(mem.getLongAcquire(d + CTL_OFFSET)) + " "
+          + directory.nameOf(d) + " " + Trace.caller());
+    }
     if (mem.getByte(d + KIND_OFFSET) == io.depot.ValueKind.QUEUE.code()
         && ObjectDescriptor.state(mem.getLongAcquire(d + CTL_OFFSET)) == FREEING) {
       long block = mem.getLong(d + BLOCK_OFFSET);
@@ -620,7 +633,8 @@ public final class Store implements AutoCloseable {
         continue;
       }
       mem.putLongVolatile(c + ClientDescriptor.RECOVERER_OFFSET, token);
-      recoverSlot(s, ClientDescriptor.token(s, ClientDescriptor.generation(word)));
+      boolean takeOver = st == ClientDescriptor.STATE_RECOVERING;
+      recoverSlot(s, ClientDescriptor.token(s, ClientDescriptor.generation(word)), takeOver);
       mem.putLongRelease(c + ClientDescriptor.STATE_OFFSET,
           ClientDescriptor.stateWord(ClientDescriptor.STATE_FREE, ClientDescriptor.generation(word), 0));
       counters.recoveredClients.increment();
@@ -629,7 +643,7 @@ public final class Store implements AutoCloseable {
     return recovered;
   }
 
-  private void recoverSlot(int deadSlot, long deadToken) {
+  private void recoverSlot(int deadSlot, long deadToken, boolean takeOver) {
     blocks.repairAbandoned();
     directory.repairAbandoned();
     // The dead client's WRITE claims and unfinished frees.
@@ -669,22 +683,38 @@ public final class Store implements AutoCloseable {
         }
       }
     }
-    // The dead client's pins.
+    // The dead client's pins. A PINNED entry is surely in its object's count: decrement once per entry. A pending
+    // entry may or may not be: recount that object from the other clients' journals (the dead client's entries on
+    // it are all left out, so its PINNED entries on that object must not be decremented as well). A recovery taken
+    // over from a dead recoverer may have decremented some entries already: then every object is recounted.
+    java.util.Map<Long, Boolean> recount = new java.util.HashMap<>();
+    for (int e = 0; e < layout.handlesPerClient; e++) {
+      long entry = mem.getLongAcquire(layout.journal(deadSlot, e));
+      long st = JournalDescriptor.state(entry);
+      if (st == JournalDescriptor.EMPTY || JournalDescriptor.index(entry) < 0
+          || JournalDescriptor.index(entry) >= layout.maxObjects) {
+        continue;
+      }
+      long key = ownerTag(JournalDescriptor.index(entry), JournalDescriptor.generation(entry));
+      if (takeOver || st != JournalDescriptor.PINNED) {
+        recount.put(key, true);
+      } else {
+        recount.putIfAbsent(key, false);
+      }
+    }
+    for (var r : recount.entrySet()) {
+      if (r.getValue()) {
+        recount((int) (long) r.getKey(), (int) (r.getKey() >>> 32), deadSlot, false);
+      }
+    }
     for (int e = 0; e < layout.handlesPerClient; e++) {
       long at = layout.journal(deadSlot, e);
       long entry = mem.getLongAcquire(at);
-      long st = JournalDescriptor.state(entry);
-      if (st == JournalDescriptor.EMPTY) {
-        continue;
-      }
-      int index = JournalDescriptor.index(entry);
-      int gen = JournalDescriptor.generation(entry);
-      if (index >= 0 && index < layout.maxObjects) {
-        if (st == JournalDescriptor.PINNED) {
+      if (JournalDescriptor.state(entry) == JournalDescriptor.PINNED) {
+        int index = JournalDescriptor.index(entry);
+        int gen = JournalDescriptor.generation(entry);
+        if (Boolean.FALSE.equals(recount.get(ownerTag(index, gen)))) {
           releaseDeadPin(index, gen);
-        } else {
-          // PIN_PENDING / UNPIN_PENDING: whether the count includes it is unknown; recount from the journals.
-          recount(index, gen, deadSlot, false);
         }
       }
       mem.putLongRelease(at, JournalDescriptor.EMPTY);
@@ -770,13 +800,12 @@ public final class Store implements AutoCloseable {
           continue;
         }
         long word = clients.slotWord(s);
-        long cst = ClientDescriptor.state(word);
-        if (cst != ClientDescriptor.STATE_ATTACHED && cst != ClientDescriptor.STATE_CLAIMING) {
+        if (ClientDescriptor.state(word) == ClientDescriptor.STATE_FREE) {
           continue;
         }
-        if (s != slot && !clients.isSlotAlive(s, word)) {
-          continue; // dead: its pins are released by its own recovery
-        }
+        // A dead client not yet recovered still holds its PINNED counts (its own recovery will release them);
+        // its pending entries are left to its own recovery's recount.
+        boolean alive = s == slot || clients.isSlotAlive(s, word);
         for (int e = 0; e < layout.handlesPerClient; e++) {
           long at = layout.journal(s, e);
           for (int spins = 0; ; spins++) {
@@ -792,7 +821,7 @@ public final class Store implements AutoCloseable {
               break;
             }
             // A live client is between its journal write and its CAS (which fails on RECOUNT and reverts).
-            if (s == slot || (spins % 1024 == 1023 && !clients.isSlotAlive(s, clients.slotWord(s)))) {
+            if (!alive || s == slot || (spins % 1024 == 1023 && !clients.isSlotAlive(s, clients.slotWord(s)))) {
               break;
             }
             idle.idle();

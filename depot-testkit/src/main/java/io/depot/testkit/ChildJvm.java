@@ -147,10 +147,16 @@ public final class ChildJvm implements AutoCloseable {
     }
   }
 
-  /** Kills the child with SIGKILL and reaps it. */
+  /**
+   * Kills the child with SIGKILL, reaps it, and reads the rest of its output (everything it flushed). The signal is
+   * sent through {@link ProcessHandle}: {@link Process#destroyForcibly()} would also close the output pipes and
+   * discard what the child wrote last.
+   */
   public void kill() throws InterruptedException {
-    process.destroyForcibly();
+    process.toHandle().destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
+    outPump.join(10_000);
+    errPump.join(10_000);
   }
 
   @Override
