@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
  * The multi-process workload harness: each workload's writer and reader run as separate JVMs on one store; this
  * process creates the store, runs them, and prints a table with the memcpy baseline of the same run.
  *
- * <p>Usage: {@code java -jar depot-bench/target/benchmarks.jar [w1] [w2] ...} (default: all core workloads).
+ * <p>Usage: {@code java -jar depot-bench/target/benchmarks.jar [w1] [w2] [w3] [w4] [storage]} (default: w1 w2 w3).
+ * {@code w4} (short-term memory, shared memory vs Redis) and {@code storage} (storage providers) print their own
+ * tables.
  */
 public final class Harness {
   private Harness() {}
@@ -31,7 +33,9 @@ public final class Harness {
         case "w1" -> w1(table);
         case "w2" -> w2(table);
         case "w3" -> w3(table);
-        default -> throw new IllegalArgumentException("unknown workload " + w + " (known: w1 w2 w3)");
+        case "w4" -> io.depot.bench.stm.W4.main(new String[0]);
+        case "storage" -> io.depot.bench.storage.StorageBench.main(new String[0]);
+        default -> throw new IllegalArgumentException("unknown workload " + w + " (known: w1 w2 w3 w4 storage)");
       }
     }
     System.out.println();

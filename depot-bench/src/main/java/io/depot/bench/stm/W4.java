@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * operation in µs, and how many times faster shared memory is.
  *
  * <p>Each child JVM first warms up with the same workload on workflows of its own (set and get every key, then end
- * the workflow; 20 rounds or 5 seconds, whichever comes first) so that the timed operations run compiled code, as
- * in a long-lived worker. Every operation is timed on its own ({@link
+ * the workflow; 20 rounds, or at least 2 rounds and 15 seconds) so that the timed operations run compiled code, as
+ * in a long-lived worker. The rounds done are printed. Every operation is timed on its own ({@link
  * System#nanoTime()}); keys and values are built before the loop.
  *
  * <pre>
@@ -30,9 +30,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class W4 {
   static final String WORKFLOW = "wf-1";
-  /** Warm-up: this many rounds of the measured workload on a workflow of its own, or {@link #WARMUP_NANOS}. */
+  /**
+   * Warm-up: this many rounds of the measured workload on workflows of its own, or at least {@link
+   * #MIN_WARMUP_ROUNDS} and {@link #WARMUP_NANOS}, whichever comes first (Redis is ~100 times slower per op).
+   */
   static final int WARMUP_ROUNDS = 20;
-  static final long WARMUP_NANOS = TimeUnit.SECONDS.toNanos(5);
+  static final int MIN_WARMUP_ROUNDS = 2;
+  static final long WARMUP_NANOS = TimeUnit.SECONDS.toNanos(15);
 
   /** The value of every key. */
   public record Step(int step, String text) {}
@@ -92,8 +96,9 @@ public final class W4 {
       values[i] = new Step(i, text(i));
     }
     long[] nanos = new long[n];
+    int warmupRounds;
     try (ShortTermMemory stm = ShortTermMemory.open(uri)) {
-      warmUp(stm, role + "-warmup-" + ProcessHandle.current().pid(), keys, values);
+      warmupRounds = warmUp(stm, role + "-warmup-" + ProcessHandle.current().pid(), keys, values);
       Workflow wf = stm.workflow(WORKFLOW);
       if (role.equals("writer")) {
         for (int i = 0; i < n; i++) {
@@ -116,12 +121,13 @@ public final class W4 {
         }
       }
     }
-    System.out.println("RESULT " + Stats.of(nanos));
+    System.out.println("RESULT " + Stats.of(nanos, warmupRounds));
   }
 
-  private static void warmUp(ShortTermMemory stm, String id, String[] keys, Step[] values) {
+  private static int warmUp(ShortTermMemory stm, String id, String[] keys, Step[] values) {
     long deadline = System.nanoTime() + WARMUP_NANOS;
-    for (int round = 0; round < WARMUP_ROUNDS && System.nanoTime() < deadline; round++) {
+    int round = 0;
+    for (; round < WARMUP_ROUNDS && (round < MIN_WARMUP_ROUNDS || System.nanoTime() < deadline); round++) {
       Workflow wf = stm.workflow(id + "-" + round);
       for (int i = 0; i < keys.length; i++) {
         wf.put(keys[i], values[i]);
@@ -133,11 +139,12 @@ public final class W4 {
       }
       wf.end();
     }
+    return round;
   }
 
   /** Latency figures of one run, in microseconds. */
-  record Stats(int n, double median, double p99, double mean) {
-    static Stats of(long[] nanos) {
+  record Stats(int n, double median, double p99, double mean, int warmupRounds) {
+    static Stats of(long[] nanos, int warmupRounds) {
       long[] sorted = nanos.clone();
       Arrays.sort(sorted);
       double sum = 0;
@@ -146,18 +153,18 @@ public final class W4 {
       }
       return new Stats(sorted.length, sorted[sorted.length / 2] / 1e3,
           sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)] / 1e3,
-          sum / sorted.length / 1e3);
+          sum / sorted.length / 1e3, warmupRounds);
     }
 
     static Stats parse(String line) {
       String[] f = line.substring("RESULT ".length()).split(" ");
       return new Stats(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
-          Double.parseDouble(f[3]));
+          Double.parseDouble(f[3]), Integer.parseInt(f[4]));
     }
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "%d %.3f %.3f %.3f", n, median, p99, mean);
+      return String.format(Locale.ROOT, "%d %.3f %.3f %.3f %d", n, median, p99, mean, warmupRounds);
     }
   }
 
@@ -178,5 +185,11 @@ public final class W4 {
         redis.set.median / shm.set.median, redis.set.p99 / shm.set.p99, redis.set.mean / shm.set.mean,
         redis.get.median / shm.get.median, redis.get.p99 / shm.get.p99, redis.get.mean / shm.get.mean);
     System.out.println("redis: " + redisVersion + ", one connection (Lettuce), loopback");
+    StringBuilder warm = new StringBuilder("warm-up rounds (writer/reader):");
+    for (Row r : rows) {
+      warm.append(' ').append(r.backend).append(' ').append(r.set.warmupRounds).append('/')
+          .append(r.get.warmupRounds);
+    }
+    System.out.println(warm);
   }
 }

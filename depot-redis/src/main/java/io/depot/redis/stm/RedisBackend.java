@@ -1,0 +1,332 @@
+package io.depot.redis.stm;
+
+import io.depot.stm.InvalidUriException;
+import io.depot.stm.StmAuthenticationException;
+import io.depot.stm.StmConnectionException;
+import io.depot.stm.StmException;
+import io.depot.stm.StmOptions;
+import io.depot.stm.spi.BackendWorkflow;
+import io.depot.stm.spi.StmBackend;
+import io.depot.stm.spi.StmUri;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The Redis backend: one Lettuce connection (thread-safe, pipelined by Lettuce) per memory, Lua scripts for every
+ * multi-key change (see {@link Scripts}), keys laid out per workflow in one hash slot (see {@link RedisKeys}).
+ *
+ * <pre>
+ * Concurrency: Redis runs each script atomically, so every single-key operation, and clear, end and the TTL
+ * changes, are atomic on the server. Reads are single commands (HMGET). The connection reconnects by itself
+ * (exponential back-off up to 1 s); while it is down, commands fail at once with StmConnectionException
+ * (DisconnectedBehavior.REJECT_COMMANDS), so callers may retry.
+ * </pre>
+ */
+final class RedisBackend implements StmBackend {
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+  static final String DEFAULT_NAMESPACE = "stm";
+  /** Redis's largest bulk string (proto-max-bulk-len default). */
+  static final long MAX_REDIS_VALUE = 512L << 20;
+
+  private static final Object RESOURCES_LOCK = new Object();
+  private static ClientResources sharedResources;
+  private static int resourceUsers;
+
+  final String namespace;
+  final long defaultTtlMillis;
+  private final String address;
+  private final ClientResources resources;
+  private final RedisClient client;
+  private final StatefulRedisConnection<byte[], byte[]> connection;
+  final RedisCommands<byte[], byte[]> commands;
+  private final Map<String, String> shas = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private RedisBackend(String address, String namespace, StmOptions options, ClientResources resources,
+      RedisClient client, StatefulRedisConnection<byte[], byte[]> connection) {
+    this.address = address;
+    this.namespace = namespace;
+    this.defaultTtlMillis = options.defaultTtl().map(Duration::toMillis).orElse(0L);
+    this.resources = resources;
+    this.client = client;
+    this.connection = connection;
+    this.commands = connection.sync();
+  }
+
+  static RedisBackend open(StmUri uri, StmOptions options) {
+    Map<String, String> lettuceParams = new LinkedHashMap<>(uri.params());
+    String namespace = lettuceParams.remove("namespace");
+    lettuceParams.remove("ttl");
+    lettuceParams.remove("maxValueBytes");
+    lettuceParams.remove("timeout");
+    if (namespace == null) {
+      namespace = DEFAULT_NAMESPACE;
+    }
+    if (namespace.isEmpty() || !namespace.matches("[A-Za-z0-9._-]+")) {
+      throw new InvalidUriException("namespace must be 1 or more of [A-Za-z0-9._-]: namespace=" + namespace
+          + ": uri=" + uri.redacted());
+    }
+    Duration timeout = uri.durationParam("timeout");
+    if (timeout == null) {
+      timeout = DEFAULT_TIMEOUT;
+    }
+    StringBuilder text = new StringBuilder(uri.scheme()).append(':').append(uri.body());
+    char sep = '?';
+    for (Map.Entry<String, String> e : lettuceParams.entrySet()) {
+      text.append(sep).append(e.getKey()).append('=').append(e.getValue());
+      sep = '&';
+    }
+    RedisURI redisUri;
+    try {
+      redisUri = RedisURI.create(text.toString());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidUriException("invalid Redis URI (" + e.getMessage() + "): uri=" + uri.redacted(), e);
+    }
+    redisUri.setTimeout(timeout);
+    String address = (redisUri.isSsl() ? "rediss://" : "redis://") + redisUri.getHost() + ":" + redisUri.getPort()
+        + "/" + redisUri.getDatabase();
+    ClientResources resources = acquireResources();
+    RedisClient client = RedisClient.create(resources, redisUri);
+    client.setOptions(ClientOptions.builder()
+        // RESP2: AUTH instead of the HELLO handshake, whose failure against a password-protected server is not
+        // always reported as NOAUTH; also the widest compatibility with Redis-compatible servers.
+        .protocolVersion(ProtocolVersion.RESP2)
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+        .timeoutOptions(TimeoutOptions.enabled(timeout))
+        .build());
+    try {
+      StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+      return new RedisBackend(address, namespace, options, resources, client, connection);
+    } catch (RuntimeException e) {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      RuntimeException failure = translate(e, "connect", address);
+      if (!(failure instanceof StmAuthenticationException)) {
+        String refused = credentialsRefused(resources, redisUri, timeout);
+        if (refused != null) {
+          failure = new StmAuthenticationException("redis refused the credentials at " + address + " (connect): "
+              + refused, e);
+        }
+      }
+      releaseResources(resources);
+      throw failure;
+    }
+  }
+
+  /**
+   * After a failed connect that did not say why: whether the server refuses the URI's credentials. Lettuce's
+   * handshake does not always report a refused AUTH as such, so this asks directly, on a connection without
+   * credentials.
+   *
+   * @return the server's refusal, or null if it accepts them, there are none, or it cannot be asked
+   */
+  private static String credentialsRefused(ClientResources resources, RedisURI uri, Duration timeout) {
+    RedisCredentials credentials;
+    try {
+      credentials = uri.getCredentialsProvider().resolveCredentials().block(timeout);
+    } catch (RuntimeException e) {
+      return null;
+    }
+    if (credentials == null || !credentials.hasPassword()) {
+      return null;
+    }
+    RedisURI probeUri = RedisURI.builder().withHost(uri.getHost()).withPort(uri.getPort()).withSsl(uri.isSsl())
+        .withStartTls(uri.isStartTls()).withVerifyPeer(uri.getVerifyMode()).withTimeout(timeout).build();
+    RedisClient probe = RedisClient.create(resources, probeUri);
+    probe.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
+        .socketOptions(SocketOptions.builder().connectTimeout(timeout).build()).build());
+    try (StatefulRedisConnection<byte[], byte[]> c = probe.connect(ByteArrayCodec.INSTANCE)) {
+      String password = new String(credentials.getPassword());
+      if (credentials.hasUsername()) {
+        c.sync().auth(credentials.getUsername(), password);
+      } else {
+        c.sync().auth(password);
+      }
+      return null;
+    } catch (RedisCommandExecutionException e) {
+      String m = String.valueOf(e.getMessage());
+      return m.contains("WRONGPASS") || m.contains("invalid") || m.contains("AUTH") ? m : null;
+    } catch (RuntimeException e) {
+      return null;
+    } finally {
+      probe.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+  }
+
+  private static ClientResources acquireResources() {
+    synchronized (RESOURCES_LOCK) {
+      if (sharedResources == null) {
+        sharedResources = DefaultClientResources.builder()
+            .ioThreadPoolSize(2)
+            .computationThreadPoolSize(2)
+            .reconnectDelay(Delay.exponential(Duration.ofMillis(5), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+            .build();
+      }
+      resourceUsers++;
+      return sharedResources;
+    }
+  }
+
+  private static void releaseResources(ClientResources resources) {
+    synchronized (RESOURCES_LOCK) {
+      if (resources == sharedResources && --resourceUsers == 0) {
+        sharedResources = null;
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** A Depot exception for a Lettuce failure of {@code operation} against {@code address}. */
+  static RuntimeException translate(RuntimeException e, String operation, String address) {
+    if (!(e instanceof RedisException)) {
+      return e;
+    }
+    String detail = rootMessage(e);
+    String upper = detail.toUpperCase(Locale.ROOT);
+    if (upper.contains("WRONGPASS") || upper.contains("NOAUTH") || upper.contains("INVALID PASSWORD")
+        || upper.contains("AUTH FAILED") || upper.contains("INVALID USERNAME-PASSWORD")) {
+      return new StmAuthenticationException("redis refused the credentials at " + address + " (" + operation + "): "
+          + detail, e);
+    }
+    if (e instanceof RedisConnectionException || e instanceof RedisCommandTimeoutException
+        || upper.contains("NOT CONNECTED") || upper.contains("CONNECTION CLOSED")
+        || upper.contains("CONNECTION REFUSED") || upper.contains("UNABLE TO CONNECT")) {
+      return new StmConnectionException("cannot reach redis at " + address + " (" + operation + "; may be retried): "
+          + detail, e);
+    }
+    return new StmException("redis error at " + address + " (" + operation + "): " + detail, e);
+  }
+
+  private static String rootMessage(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && sb.indexOf(t.getMessage()) < 0) {
+        if (!sb.isEmpty()) {
+          sb.append(": ");
+        }
+        sb.append(t.getMessage());
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Runs a command, translating Lettuce's failures. */
+  <T> T call(String operation, Supplier<T> command) {
+    try {
+      return command.get();
+    } catch (RuntimeException e) {
+      throw translate(e, operation, address);
+    }
+  }
+
+  /** Runs a script by SHA, loading it on first use and again after a server restart (NOSCRIPT). */
+  <T> T script(String operation, String source, ScriptOutputType type, byte[][] keys, byte[]... args) {
+    return call(operation, () -> {
+      String sha = shas.computeIfAbsent(source, commands::scriptLoad);
+      try {
+        return commands.evalsha(sha, type, keys, args);
+      } catch (RedisNoScriptException e) {
+        shas.put(source, commands.scriptLoad(source));
+        return commands.evalsha(shas.get(source), type, keys, args);
+      } catch (RedisCommandExecutionException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+          shas.put(source, commands.scriptLoad(source));
+          return commands.evalsha(shas.get(source), type, keys, args);
+        }
+        throw e;
+      }
+    });
+  }
+
+  static byte[] ascii(long n) {
+    return Long.toString(n).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Override
+  public String address() {
+    return address;
+  }
+
+  @Override
+  public BackendWorkflow workflow(String id) {
+    return new RedisWorkflow(this, id);
+  }
+
+  @Override
+  public List<String> workflows() {
+    List<String> out = new ArrayList<>();
+    scanMetas(id -> out.add(id));
+    return out;
+  }
+
+  private void scanMetas(java.util.function.Consumer<String> action) {
+    ScanArgs args = ScanArgs.Builder.limit(1000).match(RedisKeys.metaPattern(namespace));
+    ScanCursor cursor = ScanCursor.INITIAL;
+    do {
+      ScanCursor from = cursor;
+      KeyScanCursor<byte[]> page = call("scan", () -> commands.scan(from, args));
+      for (byte[] key : page.getKeys()) {
+        String id = RedisKeys.idOfMeta(namespace, key);
+        if (id != null) {
+          action.accept(id);
+        }
+      }
+      cursor = page;
+    } while (!cursor.isFinished());
+  }
+
+  @Override
+  public int sweepExpired() {
+    // Redis deletes expired keys itself; what is left is index entries of keys that expired on their own.
+    int[] pruned = {0};
+    scanMetas(id -> pruned[0] += ((RedisWorkflow) workflow(id)).pruneIndex());
+    return pruned[0];
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } finally {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      releaseResources(resources);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisBackend[" + address + ", namespace=" + namespace + "]";
+  }
+}

@@ -1,0 +1,96 @@
+package io.depot.redis.stm;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The Redis key layout: every key of a workflow shares the hash tag {@code {<namespace>:<id>}}, so a workflow lives
+ * in one Redis Cluster slot and its scripts touch one slot.
+ *
+ * <pre>
+ *   {ns:id}:m          HASH  id, seq (version counter), exp (deadline, epoch ms)    the workflow's metadata
+ *   {ns:id}:i          SET   the workflow's keys                                     its index
+ *   {ns:id}:k:&lt;key&gt;    HASH  t type, v value, n version, c codec id, a dtype:shape, x key deadline
+ * </pre>
+ *
+ * In the tag, {@code %}, <code>{</code> and <code>}</code> of the id are escaped as {@code %XX}, so the tag ends at
+ * the id's end and distinct ids never share a tag; the key after {@code :k:} is the raw UTF-8 key (anything after
+ * the tag is unambiguous).
+ */
+final class RedisKeys {
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  final byte[] meta;
+  final byte[] index;
+  final byte[] keyPrefix;
+
+  RedisKeys(String namespace, String id) {
+    String tag = "{" + namespace + ":" + escape(id) + "}";
+    this.meta = bytes(tag + ":m");
+    this.index = bytes(tag + ":i");
+    this.keyPrefix = bytes(tag + ":k:");
+  }
+
+  /** The Redis key of {@code key}. */
+  byte[] key(byte[] key) {
+    byte[] out = Arrays.copyOf(keyPrefix, keyPrefix.length + key.length);
+    System.arraycopy(key, 0, out, keyPrefix.length, key.length);
+    return out;
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String escape(String id) {
+    StringBuilder sb = null;
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c == '%' || c == '{' || c == '}') {
+        if (sb == null) {
+          sb = new StringBuilder(id.length() + 6).append(id, 0, i);
+        }
+        sb.append('%').append(HEX[c >> 4]).append(HEX[c & 15]);
+      } else if (sb != null) {
+        sb.append(c);
+      }
+    }
+    return sb == null ? id : sb.toString();
+  }
+
+  static String unescape(String s) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%' && i + 2 < s.length()) {
+        sb.append((char) Integer.parseInt(s, i + 1, i + 3, 16));
+        i += 2;
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The SCAN pattern of every workflow's metadata key in {@code namespace}. */
+  static byte[] metaPattern(String namespace) {
+    return bytes("{" + namespace + ":*}:m");
+  }
+
+  /** The workflow id of metadata key {@code redisKey} of {@code namespace}, or null if it is not one. */
+  static String idOfMeta(String namespace, byte[] redisKey) {
+    String k = new String(redisKey, StandardCharsets.UTF_8);
+    String start = "{" + namespace + ":";
+    if (!k.startsWith(start)) {
+      return null;
+    }
+    int close = k.indexOf('}', start.length());
+    if (close < 0 || !k.substring(close).equals("}:m")) {
+      return null;
+    }
+    return unescape(k.substring(start.length(), close));
+  }
+}

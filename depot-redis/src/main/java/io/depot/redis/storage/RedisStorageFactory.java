@@ -1,0 +1,120 @@
+package io.depot.redis.storage;
+
+import io.depot.storage.MalformedBlobUriException;
+import io.depot.storage.StorageProvider;
+import io.depot.storage.spi.BlobLayout;
+import io.depot.storage.spi.ProviderOptions;
+import io.depot.storage.spi.StorageProviderFactory;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Opens {@code redis://<host>:<port>/<db>/[<scope>/...]} providers on Lettuce ({@code <db>} defaults to 0). The
+ * password may be in the base URI's user information ({@code redis://:secret@host:6379/0/}) or an option; blob URIs
+ * never carry it. Options:
+ *
+ * <ul>
+ *   <li>{@code max-blob-bytes} ({@value #DEFAULT_MAX_BLOB_MIB} MiB, at most 512 MB less the trailer): the largest
+ *       blob; a larger one is refused with {@link io.depot.storage.BlobTooLargeException} and nothing is stored;
+ *   <li>{@code namespace} ({@code depot}): the key prefix, {@code <namespace>:<path>};
+ *   <li>{@code username}, {@code password}: ACL credentials;
+ *   <li>{@code timeout-millis} (30000): the connect and command timeout.
+ * </ul>
+ */
+public class RedisStorageFactory implements StorageProviderFactory {
+  /** The scheme. */
+  public static final String SCHEME = "redis";
+  /** The default blob size limit in MiB. */
+  public static final int DEFAULT_MAX_BLOB_MIB = 64;
+  /** Redis's largest string ({@code proto-max-bulk-len}'s default), less the largest trailer. */
+  public static final long MAX_BLOB_BYTES = (512L << 20) - io.depot.storage.spi.BlobTrailer.MAX_BYTES;
+
+  private final String scheme;
+
+  /** For {@link java.util.ServiceLoader}: the {@code redis:} scheme. */
+  public RedisStorageFactory() {
+    this(SCHEME);
+  }
+
+  /** For subclasses serving another scheme of the same layout. */
+  protected RedisStorageFactory(String scheme) {
+    this.scheme = scheme;
+  }
+
+  @Override
+  public final String scheme() {
+    return scheme;
+  }
+
+  @Override
+  public final StorageProvider open(URI base, Map<String, String> options) {
+    ProviderOptions opts = new ProviderOptions(options, base,
+        Set.of("max-blob-bytes", "namespace", "username", "password", "timeout-millis"));
+    if (base.getHost() == null) {
+      throw new MalformedBlobUriException("a redis base names a server: " + scheme + "://<host>:<port>/<db>/", base);
+    }
+    String path = base.getRawPath() == null ? "" : base.getRawPath();
+    String[] segs = path.replaceFirst("^/", "").split("/", -1);
+    URI normalized = base;
+    if (path.isEmpty() || path.equals("/")) {
+      normalized = URI.create(scheme + "://" + base.getRawAuthority() + "/0/");
+    } else if (!segs[0].matches("\\d{1,4}")) {
+      throw new MalformedBlobUriException("a redis base starts with the database number: " + scheme
+          + "://<host>:<port>/<db>/", base);
+    }
+    BlobLayout layout = BlobLayout.of(normalized, 0, true);
+    int db = Integer.parseInt(layout.basePath().split("/")[1]);
+    String namespace = opts.string("namespace", "depot");
+    if (!namespace.matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new io.depot.InvalidArgumentException("storage option namespace must be 1..64 of [A-Za-z0-9._-]:"
+          + " namespace=" + namespace + " base=" + layout.base());
+    }
+    long maxBlob = opts.size("max-blob-bytes", (long) DEFAULT_MAX_BLOB_MIB << 20, 0, MAX_BLOB_BYTES);
+    Duration timeout = Duration.ofMillis(opts.integer("timeout-millis", 30_000, 1, 3_600_000));
+
+    RedisURI.Builder ru = RedisURI.builder().withHost(base.getHost())
+        .withPort(base.getPort() < 0 ? RedisURI.DEFAULT_REDIS_PORT : base.getPort())
+        .withDatabase(db).withSsl(scheme.equals("rediss")).withTimeout(timeout);
+    String user = opts.string("username", null);
+    String password = opts.string("password", null);
+    if (password == null && base.getRawUserInfo() != null) {
+      String info = base.getUserInfo();
+      int colon = info.indexOf(':');
+      password = colon < 0 ? info : info.substring(colon + 1);
+      if (user == null && colon > 0) {
+        user = info.substring(0, colon);
+      }
+    }
+    if (password != null) {
+      if (user != null) {
+        ru.withAuthentication(user, password.toCharArray());
+      } else {
+        ru.withPassword(password.toCharArray());
+      }
+    }
+    RedisClient client = RedisClient.create(ru.build());
+    client.setOptions(ClientOptions.builder()
+        .autoReconnect(true)
+        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+        .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+        .timeoutOptions(TimeoutOptions.enabled(timeout))
+        .build());
+    try {
+      StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
+      return new RedisStorageProvider(layout, new RedisStorageProvider.Backend(client, connection, namespace,
+          maxBlob));
+    } catch (RuntimeException e) {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      throw RedisErrors.map("cannot connect", layout.base(), e);
+    }
+  }
+}

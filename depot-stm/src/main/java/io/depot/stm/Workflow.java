@@ -1,0 +1,191 @@
+package io.depot.stm;
+
+import io.depot.Codec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * The short-term memory of one workflow instance: a map from keys to values, shared by every worker that opens the
+ * same memory, with per-key atomic updates, TTLs, and an explicit end.
+ *
+ * <h2>Values</h2>
+ *
+ * <ul>
+ *   <li>{@code byte[]} (and {@link java.lang.foreign.MemorySegment}) are stored as raw bytes, {@code String} as
+ *       UTF-8, {@link io.depot.NDArray} as a typed array (zero-copy through {@link #read} on shared memory);
+ *   <li>anything else (records, POJOs, maps, lists, numbers, booleans) as JSON, readable from any language;
+ *   <li>with {@link #put(String, Object, Codec)}, any codec's bytes. Java serialization is never used.
+ * </ul>
+ *
+ * {@link #get(String)} returns JSON as plain maps, lists, strings, numbers and booleans; {@link #get(String, Class)}
+ * decodes into the named type. Null values are refused ({@link InvalidValueException}); absent keys read as null.
+ *
+ * <h2>Keys and ids</h2>
+ *
+ * Any non-empty string of valid UTF-16, up to {@link ShortTermMemory#MAX_ID_BYTES} bytes in UTF-8: slashes,
+ * unicode, very long strings and separators never make two keys or two workflows collide.
+ *
+ * <h2>Expiry and end</h2>
+ *
+ * A workflow may have a TTL ({@link #expireAfter}, or {@link StmOptions#defaultTtl()} at its first write) and each
+ * key its own ({@link #put(String, Object, Duration)}). Expired data is invisible at once and reclaimed lazily or by
+ * {@link ShortTermMemory#sweepExpired()}; writing to an expired workflow starts it afresh. {@link #clear()} removes
+ * every key atomically; {@link #end()} also drops the TTL and closes this scope.
+ *
+ * <h2>Threads</h2>
+ *
+ * A scope is thread-safe. {@link #close()} only retires this scope object (data stays for other workers); afterwards
+ * its methods throw {@link WorkflowClosedException}.
+ */
+public interface Workflow extends AutoCloseable {
+  /** The version of an absent key. */
+  long NO_VERSION = 0;
+
+  /** The workflow instance id. */
+  String id();
+
+  // ---------------------------------------------------------------- reading
+
+  /** The value of {@code key} as stored (JSON as maps, lists, strings, numbers, booleans), or null if absent. */
+  Object get(String key);
+
+  /**
+   * The value of {@code key} decoded into {@code type}, or null if absent. JSON decodes into any type Jackson can
+   * build (records, POJOs, {@code Map}, boxed scalars); bytes read as {@code byte[]}, strings as {@code String},
+   * arrays as {@link io.depot.NDArray} (a heap copy; see {@link #read} for zero-copy).
+   *
+   * @throws io.depot.TypeMismatchException if the stored kind cannot become {@code type} (e.g. bytes as a record)
+   * @throws io.depot.CodecException naming the type if the JSON does not decode into it
+   */
+  <T> T get(String key, Class<T> type);
+
+  /** The value of {@code key} decoded by {@code codec}, or null if absent. */
+  <T> T get(String key, Codec<T> codec);
+
+  /** The value of {@code key} decoded into {@code type}, or {@code defaultValue} if absent. */
+  <T> T getOrDefault(String key, Class<T> type, T defaultValue);
+
+  /** The value and its version, for {@link #compareAndSet}; version {@link #NO_VERSION} and null if absent. */
+  <T> Versioned<T> getVersioned(String key, Class<T> type);
+
+  /** The version of {@code key}, or {@link #NO_VERSION} if absent. */
+  long version(String key);
+
+  /**
+   * A view of the stored value (zero-copy on shared memory) to be closed after use, or empty if absent.
+   *
+   * <pre>{@code
+   * try (StmValue v = wf.read("embedding").orElseThrow()) {
+   *   NDArray a = v.asArray(); // the store's memory, valid until close
+   * }
+   * }</pre>
+   */
+  Optional<StmValue> read(String key);
+
+  /** Whether {@code key} is present. */
+  boolean contains(String key);
+
+  /** The present keys (a snapshot). */
+  Set<String> keys();
+
+  /** The present values, decoded as by {@link #get(String)} (a snapshot). */
+  List<Object> values();
+
+  /** The present entries, decoded as by {@link #get(String)}, in no particular order (a snapshot). */
+  Map<String, Object> entries();
+
+  /** The present entries decoded into {@code type} (a snapshot). */
+  <T> Map<String, T> entries(Class<T> type);
+
+  /** The number of present keys. */
+  int size();
+
+  /** Whether no key is present. */
+  default boolean isEmpty() {
+    return size() == 0;
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  /**
+   * Stores {@code value} under {@code key}, replacing any value (and its key TTL); one key is written, nothing else.
+   *
+   * @throws InvalidValueException if {@code value} is null
+   * @throws io.depot.CodecException naming the class if it cannot be encoded
+   * @throws ValueTooLargeException if the encoding exceeds {@link StmOptions#maxValueBytes()}
+   */
+  void put(String key, Object value);
+
+  /** Stores {@code value} under {@code key}, to expire after {@code ttl} (or with the workflow, if sooner). */
+  void put(String key, Object value, Duration ttl);
+
+  /** Stores {@code value} encoded by {@code codec}. */
+  <T> void put(String key, T value, Codec<T> codec);
+
+  /** Stores {@code value} only if {@code key} is absent; returns whether it did. */
+  boolean putIfAbsent(String key, Object value);
+
+  /** Stores every entry (each key atomically; the batch as a whole is not atomic). */
+  void putAll(Map<String, ?> values);
+
+  /**
+   * Stores {@code newValue} only if {@code key} still has {@code expectedVersion} ({@link #NO_VERSION}: only if
+   * absent), keeping its key TTL. Atomic across processes.
+   *
+   * @return whether it was stored
+   */
+  boolean compareAndSet(String key, long expectedVersion, Object newValue);
+
+  /**
+   * Atomically replaces the value of {@code key} by {@code fn(current)} ({@code current} is null if absent; a null
+   * result removes the key), retrying with back-off when another writer got in between, so no update is lost. The
+   * key TTL is kept. {@code fn} may run several times and must have no side effects.
+   *
+   * @return the new value
+   */
+  <T> T update(String key, Class<T> type, UnaryOperator<T> fn);
+
+  /** {@link #update(String, Class, UnaryOperator)} with a codec. */
+  <T> T update(String key, Codec<T> codec, UnaryOperator<T> fn);
+
+  /** Removes {@code key}; returns whether it was present. */
+  boolean remove(String key);
+
+  /** Atomically removes {@code key} and returns its value as by {@link #get(String)}, or null if absent. */
+  Object pop(String key);
+
+  /** Atomically removes {@code key} and returns its value decoded into {@code type}, or null if absent. */
+  <T> T pop(String key, Class<T> type);
+
+  /** Removes every key, atomically: no reader sees part of the old keys afterwards. The workflow TTL stays. */
+  void clear();
+
+  // ---------------------------------------------------------------- lifetime
+
+  /** Makes the whole workflow expire {@code ttl} from now (keys with an earlier key TTL expire earlier). */
+  void expireAfter(Duration ttl);
+
+  /** Removes the workflow TTL (key TTLs stay). */
+  void persist();
+
+  /** The time left before the workflow expires, or empty if it has no TTL (or no data). */
+  Optional<Duration> ttl();
+
+  /** Ends the workflow: removes every key and its TTL, and closes this scope. Other scopes may start it afresh. */
+  void end();
+
+  /**
+   * A {@code Map} view backed by this workflow: {@code get}/{@code put}/{@code remove}/{@code containsKey} go
+   * straight through; iteration, {@code size} and {@code equals} work on snapshots. Null keys and values are
+   * refused.
+   */
+  Map<String, Object> asMap();
+
+  /** Retires this scope object; stored data stays. Idempotent. */
+  @Override
+  void close();
+}

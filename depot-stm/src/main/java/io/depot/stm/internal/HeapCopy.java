@@ -1,0 +1,28 @@
+package io.depot.stm.internal;
+
+import java.lang.foreign.MemorySegment;
+
+/** Heap copies that keep typed-array reads legal (8-byte aligned). */
+public final class HeapCopy {
+  private HeapCopy() {}
+
+  /** An 8-byte-aligned heap segment of {@code size} bytes. */
+  public static MemorySegment allocate(long size) {
+    if (size > (long) Integer.MAX_VALUE * 8 - 64) {
+      throw new io.depot.InvalidArgumentException("too large for the heap: size=" + size);
+    }
+    return MemorySegment.ofArray(new long[(int) ((size + 7) >>> 3)]).asSlice(0, size);
+  }
+
+  /** An aligned heap copy of {@code src}. */
+  public static MemorySegment of(MemorySegment src) {
+    MemorySegment copy = allocate(src.byteSize());
+    copy.copyFrom(src);
+    return copy;
+  }
+
+  /** An aligned heap copy of {@code bytes[offset, offset + length)}. */
+  public static MemorySegment of(byte[] bytes, int offset, int length) {
+    return of(MemorySegment.ofArray(bytes).asSlice(offset, length));
+  }
+}

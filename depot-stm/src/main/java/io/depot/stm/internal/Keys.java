@@ -1,0 +1,75 @@
+package io.depot.stm.internal;
+
+import io.depot.InvalidArgumentException;
+import io.depot.stm.InvalidKeyException;
+import io.depot.stm.ShortTermMemory;
+import java.time.Duration;
+import java.util.Objects;
+
+/** Argument checks shared by the generic layer and the backends. */
+public final class Keys {
+  private Keys() {}
+
+  /**
+   * Checks a workflow id or key and returns its length in UTF-8 bytes.
+   *
+   * @param what {@code "workflowId"} or {@code "key"}, for the message
+   * @throws InvalidKeyException if null, empty, with an unpaired surrogate, or over {@link
+   *     ShortTermMemory#MAX_ID_BYTES} bytes
+   */
+  public static int check(String s, String what) {
+    if (s == null) {
+      throw new InvalidKeyException(what + " is null");
+    }
+    int n = s.length();
+    if (n == 0) {
+      throw new InvalidKeyException(what + " is empty");
+    }
+    if (n > ShortTermMemory.MAX_ID_BYTES) {
+      throw new InvalidKeyException(what + " is longer than " + ShortTermMemory.MAX_ID_BYTES
+          + " bytes in UTF-8: length=" + n + " " + what + "=" + abbreviate(s));
+    }
+    int bytes = 0;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+          bytes += 4;
+          i++;
+        } else {
+          throw new InvalidKeyException(what + " is not valid UTF-16 (unpaired surrogate at index=" + i + "): "
+              + what + "=" + abbreviate(s));
+        }
+      } else {
+        bytes += 3;
+      }
+    }
+    if (bytes > ShortTermMemory.MAX_ID_BYTES) {
+      throw new InvalidKeyException(what + " is longer than " + ShortTermMemory.MAX_ID_BYTES
+          + " bytes in UTF-8: bytes=" + bytes + " " + what + "=" + abbreviate(s));
+    }
+    return bytes;
+  }
+
+  /** A string shortened for messages. */
+  public static String abbreviate(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+  }
+
+  /**
+   * Checks a TTL.
+   *
+   * @throws InvalidArgumentException unless positive
+   */
+  public static Duration positive(Duration d, String what) {
+    Objects.requireNonNull(d, what);
+    if (d.isNegative() || d.isZero()) {
+      throw new InvalidArgumentException(what + " must be positive: " + what + "=" + d);
+    }
+    return d;
+  }
+}

@@ -1,0 +1,33 @@
+package io.depot.stm.spi;
+
+import io.depot.DType;
+import io.depot.stm.ValueType;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A value as read from a backend. {@link #payload()} is valid until {@link #close()} (on shared memory it is the
+ * store's memory, pinned by the handle). Closing twice is harmless.
+ */
+public interface StoredValue extends AutoCloseable {
+  /** The kind. */
+  ValueType type();
+
+  /** {@code "json"} for JSON, the codec's id for {@link ValueType#CODEC}, else null. */
+  String codecId();
+
+  /** The element type of an array, else null. */
+  DType dtype();
+
+  /** The shape of an array, else empty. */
+  long[] shape();
+
+  /** The bytes, read-only. */
+  MemorySegment payload();
+
+  /** The version. */
+  long version();
+
+  /** Releases the value. */
+  @Override
+  void close();
+}

@@ -1,0 +1,26 @@
+package io.depot.storage;
+
+import java.io.Serial;
+import java.net.URI;
+
+/** The blob exceeds a fixed limit of the provider (its documented maximum blob size), or a whole-blob operation such as {@link io.depot.storage.StorageProvider#load} cannot hold it (more than {@link io.depot.storage.StorageProvider#MAX_LOAD_BYTES}). */
+public class BlobTooLargeException extends StorageException {
+  @Serial private static final long serialVersionUID = 1L;
+
+  /**
+   * @param message what failed
+   * @param uri the blob or base URI concerned, named in the message; may be {@code null}
+   */
+  public BlobTooLargeException(String message, URI uri) {
+    super(message, uri);
+  }
+
+  /**
+   * @param message what failed
+   * @param uri the blob or base URI concerned, named in the message; may be {@code null}
+   * @param cause the underlying failure
+   */
+  public BlobTooLargeException(String message, URI uri, Throwable cause) {
+    super(message, uri, cause);
+  }
+}

@@ -1,0 +1,26 @@
+package io.depot.storage;
+
+import java.io.Serial;
+import java.net.URI;
+
+/** The bytes read do not match the blob's SHA-256 (or its stored length or metadata are damaged): the blob was tampered with or corrupted. The data is never returned silently. */
+public class IntegrityException extends StorageException {
+  @Serial private static final long serialVersionUID = 1L;
+
+  /**
+   * @param message what failed
+   * @param uri the blob or base URI concerned, named in the message; may be {@code null}
+   */
+  public IntegrityException(String message, URI uri) {
+    super(message, uri);
+  }
+
+  /**
+   * @param message what failed
+   * @param uri the blob or base URI concerned, named in the message; may be {@code null}
+   * @param cause the underlying failure
+   */
+  public IntegrityException(String message, URI uri, Throwable cause) {
+    super(message, uri, cause);
+  }
+}

@@ -1,0 +1,45 @@
+package io.depot.storage;
+
+import io.depot.DepotException;
+import java.io.Serial;
+import java.net.URI;
+
+/**
+ * The root of the storage exceptions: a failed store, load, delete or listing. Every message names the URI
+ * concerned as {@code uri=...} (a blob URI, or the provider's base URI when no blob is involved), and {@link #uri()}
+ * returns it. Credentials are never part of the message.
+ */
+public class StorageException extends DepotException {
+  @Serial private static final long serialVersionUID = 1L;
+
+  /** The URI concerned; a {@link URI} is serializable, so the exception stays serializable. */
+  private final URI uri;
+
+  /**
+   * @param message what failed
+   * @param uri the blob or base URI concerned, named in the message; may be {@code null}
+   */
+  public StorageException(String message, URI uri) {
+    super(format(message, uri));
+    this.uri = uri;
+  }
+
+  /**
+   * @param message what failed
+   * @param uri the blob or base URI concerned, named in the message; may be {@code null}
+   * @param cause the underlying failure
+   */
+  public StorageException(String message, URI uri, Throwable cause) {
+    super(format(message, uri), cause);
+    this.uri = uri;
+  }
+
+  /** The URI concerned, or {@code null} if none was known. */
+  public URI uri() {
+    return uri;
+  }
+
+  private static String format(String message, URI uri) {
+    return uri == null ? message : message + ": uri=" + uri;
+  }
+}

@@ -1,0 +1,26 @@
+package io.depot.storage;
+
+import java.io.Serial;
+import java.net.URI;
+
+/** No {@link io.depot.storage.spi.StorageProviderFactory} on the class or module path handles the URI's scheme. */
+public class UnsupportedSchemeException extends StorageException {
+  @Serial private static final long serialVersionUID = 1L;
+
+  /**
+   * @param message what failed
+   * @param uri the blob or base URI concerned, named in the message; may be {@code null}
+   */
+  public UnsupportedSchemeException(String message, URI uri) {
+    super(message, uri);
+  }
+
+  /**
+   * @param message what failed
+   * @param uri the blob or base URI concerned, named in the message; may be {@code null}
+   * @param cause the underlying failure
+   */
+  public UnsupportedSchemeException(String message, URI uri, Throwable cause) {
+    super(message, uri, cause);
+  }
+}

@@ -1,0 +1,131 @@
+package io.depot.storage.spi;
+
+import io.depot.InvalidArgumentException;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A provider's options (keys without the {@code depot.storage.<scheme>.} prefix), with typed accessors that name the
+ * key and the base URI when a value is malformed.
+ */
+public final class ProviderOptions {
+  private final Map<String, String> values;
+  private final URI base;
+
+  /**
+   * @param values the options
+   * @param base the provider's base URI, named in messages
+   * @param known the option keys the provider understands
+   * @throws InvalidArgumentException if {@code values} has a key not in {@code known}
+   */
+  public ProviderOptions(Map<String, String> values, URI base, Set<String> known) {
+    this.values = Map.copyOf(values);
+    this.base = base;
+    Set<String> unknown = new TreeSet<>(values.keySet());
+    unknown.removeAll(known);
+    if (!unknown.isEmpty()) {
+      throw new InvalidArgumentException("unknown storage option(s) " + unknown + " for base=" + base + "; known: "
+          + new TreeSet<>(known));
+    }
+  }
+
+  /** Whether the option is set. */
+  public boolean has(String key) {
+    return values.containsKey(key);
+  }
+
+  /** The option's value, or {@code defaultValue}. */
+  public String string(String key, String defaultValue) {
+    return values.getOrDefault(key, defaultValue);
+  }
+
+  /** A boolean option ({@code true}/{@code false}). */
+  public boolean bool(String key, boolean defaultValue) {
+    String v = values.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    return switch (v.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw bad(key, v, "true or false");
+    };
+  }
+
+  /**
+   * A size in bytes: a number with an optional unit {@code k}, {@code m}, {@code g}, {@code t} (powers of 1024;
+   * {@code KiB}, {@code MiB}, ... and {@code KB}, {@code MB}, ... are read the same).
+   */
+  public long size(String key, long defaultValue, long min, long max) {
+    String v = values.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    long n = parseSize(v);
+    if (n < 0) {
+      throw bad(key, v, "a size such as 1048576, 64m or 1g");
+    }
+    if (n < min || n > max) {
+      throw bad(key, v, "a size from " + min + " to " + max + " bytes");
+    }
+    return n;
+  }
+
+  /** An integer option in {@code [min, max]}. */
+  public long integer(String key, long defaultValue, long min, long max) {
+    String v = values.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n < min || n > max) {
+        throw bad(key, v, "an integer from " + min + " to " + max);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw bad(key, v, "an integer from " + min + " to " + max);
+    }
+  }
+
+  /** Parses a size, or returns -1. */
+  static long parseSize(String text) {
+    String s = text.trim().toLowerCase(Locale.ROOT);
+    for (String suffix : new String[] {"ib", "b"}) {
+      if (s.endsWith(suffix) && s.length() > suffix.length()) {
+        s = s.substring(0, s.length() - suffix.length());
+        break;
+      }
+    }
+    int shift = 0;
+    if (!s.isEmpty()) {
+      switch (s.charAt(s.length() - 1)) {
+        case 'k' -> shift = 10;
+        case 'm' -> shift = 20;
+        case 'g' -> shift = 30;
+        case 't' -> shift = 40;
+        default -> shift = 0;
+      }
+    }
+    if (shift > 0) {
+      s = s.substring(0, s.length() - 1).trim();
+    }
+    try {
+      long n = Long.parseLong(s);
+      if (n < 0 || n > (Long.MAX_VALUE >> shift)) {
+        return -1;
+      }
+      return n << shift;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private InvalidArgumentException bad(String key, String value, String expected) {
+    return new InvalidArgumentException("storage option " + key + " must be " + expected + ": " + key + "=" + value
+        + " base=" + base);
+  }
+}
