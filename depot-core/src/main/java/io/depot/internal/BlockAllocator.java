@@ -61,6 +61,10 @@ final class BlockAllocator {
     int state = PageDescriptor.state(word);
     if (state == PageDescriptor.SPAN_TAIL) {
       page = PageDescriptor.low(word);
+      if (page >= layout.pageCount) {
+        throw new io.depot.CorruptStoreException("span tail page points at head page=" + page + " beyond the arena: "
+            + store.path);
+      }
       word = mem.getLong(layout.page(page) + PageDescriptor.STATE_OFFSET);
       state = PageDescriptor.state(word);
     }

@@ -89,6 +89,8 @@ final class EntryImpl implements Entry {
     }
     try {
       store.unpin(index, generation, journalEntry);
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }

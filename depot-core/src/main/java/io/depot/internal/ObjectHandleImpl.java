@@ -169,6 +169,8 @@ final class ObjectHandleImpl implements ObjectHandle {
     }
     try {
       store.unpin(index, generation, entry);
+    } catch (RuntimeException e) {
+      throw store.translate(e);
     } finally {
       store.exit();
     }

@@ -269,10 +269,29 @@ final class ShmQueue implements DepotQueue {
 
   // ------------------------------------------------------------------ producing
 
+  /** Iterations without any progress of the head or tail after which a slot state is taken as damage. */
+  private static final int STUCK_LIMIT = 100_000;
+
+  private io.depot.CorruptStoreException stuck(String where, long pos, long c) {
+    return new io.depot.CorruptStoreException("queue slot of position=" + pos + " is inconsistent at the " + where
+        + " (lap " + QueueDescriptor.lap(c) + ", expected " + lapOf(pos, capacity) + ", state " + state(c)
+        + "): queue=" + name + " in " + store.path);
+  }
+
   /** Claims the next position: returns it, or -1 if the queue is full. */
   private long claimPosition() {
+    long last = -1;
+    int stuck = 0;
     for (; ; ) {
       long pos = mem.getLongAcquire(tail);
+      if (pos == last) {
+        if (++stuck > STUCK_LIMIT) {
+          throw stuck("tail", pos, mem.getLongAcquire(slot(pos) + SLOT_CTL_OFFSET));
+        }
+      } else {
+        last = pos;
+        stuck = 0;
+      }
       int lap = lapOf(pos, capacity);
       long s = slot(pos);
       long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
@@ -466,8 +485,16 @@ final class ShmQueue implements DepotQueue {
 
   /** Pops the head: an entry handle, {@link #EMPTY_QUEUE} if empty, or null after a force pop that freed it. */
   private Object popOnce(boolean force) {
+    long last = -1;
+    int stuck = 0;
     for (; ; ) {
       long pos = mem.getLongAcquire(head);
+      if (pos == last) {
+        stuck++;
+      } else {
+        last = pos;
+        stuck = 0;
+      }
       int lap = lapOf(pos, capacity);
       long s = slot(pos);
       long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
@@ -477,6 +504,9 @@ final class ShmQueue implements DepotQueue {
         continue;
       }
       if (sl != lap) {
+        if (stuck > STUCK_LIMIT) {
+          throw stuck("head", pos, c);
+        }
         continue; // a stale head read
       }
       switch (state(c)) {
@@ -500,7 +530,19 @@ final class ShmQueue implements DepotQueue {
             }
           }
         }
-        default -> Thread.onSpinWait(); // REMOVING: another consumer is finishing this position
+        case REMOVING -> {
+          // another consumer is finishing this position; if it does not soon, report nothing to pop now (a waiter
+          // checks whether that consumer died)
+          if (stuck > 1_000) {
+            return EMPTY_QUEUE;
+          }
+          Thread.onSpinWait();
+        }
+        default -> {
+          if (stuck > STUCK_LIMIT) {
+            throw stuck("head", pos, c);
+          }
+        }
       }
     }
   }
