@@ -28,6 +28,51 @@ public final class Memcpy {
     }
   }
 
+  /**
+   * Bandwidth, in GiB/s, of copying a heap array of {@code bytes} into {@code slots} rotating, touched native
+   * buffers: the data movement of a producer filling a ring of {@code slots} entries (not cache-resident).
+   */
+  public static double heapToRingGiBs(long bytes, int slots, int copies) {
+    double[] src = new double[(int) (bytes / 8)];
+    for (int i = 0; i < src.length; i++) {
+      src[i] = i;
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment ring = arena.allocate(bytes * slots, 64);
+      ring.fill((byte) 1);
+      for (int warm = 0; warm < slots; warm++) {
+        MemorySegment.copy(src, 0, ring, ValueLayout.JAVA_DOUBLE, warm * bytes, src.length);
+      }
+      long t0 = System.nanoTime();
+      for (int i = 0; i < copies; i++) {
+        MemorySegment.copy(src, 0, ring, ValueLayout.JAVA_DOUBLE, (i % slots) * bytes, src.length);
+      }
+      long t = System.nanoTime() - t0;
+      return bytes * (double) copies / (t / 1e9) / (1L << 30);
+    }
+  }
+
+  /**
+   * Like {@link #heapToRingGiBs}, but into {@code target}: a region of a store's shared mapping (4 KiB pages), the
+   * best a producer can do on the same memory.
+   */
+  public static double heapToSegmentRingGiBs(long bytes, MemorySegment target, int copies) {
+    double[] src = new double[(int) (bytes / 8)];
+    for (int i = 0; i < src.length; i++) {
+      src[i] = i;
+    }
+    int slots = (int) (target.byteSize() / bytes);
+    for (int warm = 0; warm < slots; warm++) {
+      MemorySegment.copy(src, 0, target, ValueLayout.JAVA_DOUBLE, warm * bytes, src.length);
+    }
+    long t0 = System.nanoTime();
+    for (int i = 0; i < copies; i++) {
+      MemorySegment.copy(src, 0, target, ValueLayout.JAVA_DOUBLE, (i % slots) * bytes, src.length);
+    }
+    long t = System.nanoTime() - t0;
+    return bytes * (double) copies / (t / 1e9) / (1L << 30);
+  }
+
   /** Median time of one copy of {@code bytes} from a heap array to native memory, in ns, over many rounds. */
   public static double smallCopyNanos(int bytes, int rounds) {
     byte[] src = new byte[bytes];

@@ -57,7 +57,7 @@ final class BlockAllocator {
       return;
     }
     long page = layout.pageOf(address);
-    long word = mem.getLong(layout.page(page) + PageDescriptor.STATE_OFFSET);
+    long word = mem.getLong(layout.pageState(page));
     int state = PageDescriptor.state(word);
     if (state == PageDescriptor.SPAN_TAIL) {
       page = PageDescriptor.low(word);
@@ -65,7 +65,7 @@ final class BlockAllocator {
         throw new io.depot.CorruptStoreException("span tail page points at head page=" + page + " beyond the arena: "
             + store.path);
       }
-      word = mem.getLong(layout.page(page) + PageDescriptor.STATE_OFFSET);
+      word = mem.getLong(layout.pageState(page));
       state = PageDescriptor.state(word);
     }
     if (state == PageDescriptor.SPAN) {
@@ -121,9 +121,9 @@ final class BlockAllocator {
       long address = slotAddress(c, span, slot);
       intend(cls, OP_ALLOC, span, slot, ownerTag);
       setBit(c, span, slot, true);
-      long word = mem.getLong(pe + PageDescriptor.STATE_OFFSET);
+      long word = mem.getLong(layout.pageState(span));
       long used = PageDescriptor.low(word) + 1;
-      mem.putLong(pe + PageDescriptor.STATE_OFFSET, PageDescriptor.word(PageDescriptor.SPAN, c, used));
+      mem.putLong(layout.pageState(span), PageDescriptor.word(PageDescriptor.SPAN, c, used));
       mem.putLong(pe + PageDescriptor.HINT_OFFSET, slot + 1);
       if (used == slots) {
         unlinkPartial(c, span);
@@ -144,7 +144,7 @@ final class BlockAllocator {
     lock(c);
     try {
       long pe = layout.page(span);
-      long word = mem.getLong(pe + PageDescriptor.STATE_OFFSET);
+      long word = mem.getLong(layout.pageState(span));
       if (mem.getLong(descriptor + ObjectDescriptor.BLOCK_OFFSET) != address
           || PageDescriptor.state(word) != PageDescriptor.SPAN
           || PageDescriptor.sizeClass(word) != c) {
@@ -161,7 +161,7 @@ final class BlockAllocator {
       mem.putLong(descriptor + ObjectDescriptor.BLOCK_OFFSET, 0);
       int slots = SizeClasses.slots(c);
       long used = PageDescriptor.low(word) - 1;
-      mem.putLong(pe + PageDescriptor.STATE_OFFSET, PageDescriptor.word(PageDescriptor.SPAN, c, used));
+      mem.putLong(layout.pageState(span), PageDescriptor.word(PageDescriptor.SPAN, c, used));
       if (slot < mem.getLong(pe + PageDescriptor.HINT_OFFSET)) {
         mem.putLong(pe + PageDescriptor.HINT_OFFSET, slot);
       }
@@ -302,7 +302,7 @@ final class BlockAllocator {
         && span < layout.pageCount
         && slot >= 0
         && slot < SizeClasses.slots(c)) {
-      long word = mem.getLong(layout.page(span) + PageDescriptor.STATE_OFFSET);
+      long word = mem.getLong(layout.pageState(span));
       if (PageDescriptor.state(word) == PageDescriptor.SPAN && PageDescriptor.sizeClass(word) == c) {
         setBit(c, span, (int) slot, false);
         long address = slotAddress(c, span, (int) slot);
@@ -329,12 +329,12 @@ final class BlockAllocator {
     int slots = SizeClasses.slots(c);
     for (long p = 0; p < layout.pageCount; p++) {
       long e = layout.page(p);
-      long word = mem.getLong(e + PageDescriptor.STATE_OFFSET);
+      long word = mem.getLong(layout.pageState(p));
       if (PageDescriptor.state(word) != PageDescriptor.SPAN || PageDescriptor.sizeClass(word) != c) {
         continue;
       }
       int used = countBits(c, p);
-      mem.putLong(e + PageDescriptor.STATE_OFFSET, PageDescriptor.word(PageDescriptor.SPAN, c, used));
+      mem.putLong(layout.pageState(p), PageDescriptor.word(PageDescriptor.SPAN, c, used));
       mem.putLong(e + PageDescriptor.LINK_OFFSET, 0);
       mem.putLong(e + PageDescriptor.HINT_OFFSET, 0);
       spans++;

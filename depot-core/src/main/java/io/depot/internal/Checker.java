@@ -90,7 +90,7 @@ final class Checker {
       partial.add(new HashSet<>());
     }
     for (long p = 0; p < layout.pageCount; p++) {
-      long w = mem.getLong(layout.page(p) + PageDescriptor.STATE_OFFSET);
+      long w = mem.getLong(layout.pageState(p));
       boolean freeBit = (mem.getLong(layout.pageFreeBitsOffset + (p >>> 6) * 8) & (1L << (p & 63))) != 0;
       int st = PageDescriptor.state(w);
       if (st == PageDescriptor.FREE) {
@@ -189,7 +189,7 @@ final class Checker {
 
   private void checkTails(long head, long n, int tailState) {
     for (long t = head + 1; t < head + n; t++) {
-      long tw = mem.getLong(layout.page(t) + PageDescriptor.STATE_OFFSET);
+      long tw = mem.getLong(layout.pageState(t));
       if (PageDescriptor.state(tw) != tailState || PageDescriptor.low(tw) != head) {
         problem("page " + t + " should be a tail of the run at page " + head + " but has state "
             + PageDescriptor.state(tw) + " head " + PageDescriptor.low(tw));
@@ -251,7 +251,7 @@ final class Checker {
         problem("block " + block + " is owned by descriptors " + other + " and " + i);
       }
       long size = cls >= 0 ? SizeClasses.size(cls)
-          : PageDescriptor.low(mem.getLong(layout.page(layout.pageOf(block)) + PageDescriptor.STATE_OFFSET))
+          : PageDescriptor.low(mem.getLong(layout.pageState(layout.pageOf(block))))
               << SizeClasses.PAGE_SHIFT;
       blockBytes += size;
       if (mem.getLong(d + BLOCK_SIZE_OFFSET) != size) {

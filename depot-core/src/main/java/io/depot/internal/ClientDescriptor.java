@@ -84,9 +84,12 @@ public final class ClientDescriptor {
     return word & PID_MASK;
   }
 
-  /** The token of the client in {@code slot} at {@code generation}; never 0. */
-  public static int token(int slot, int generation) {
-    return (int) (((generation & GEN_MASK) << SLOT_BITS) | (slot + 1));
+  /**
+   * The token of the client in {@code slot} at {@code generation}: an unsigned 32-bit value (as a long, never
+   * sign-extended: it is compared with the 32-bit fields that hold it), never 0.
+   */
+  public static long token(int slot, int generation) {
+    return ((generation & GEN_MASK) << SLOT_BITS) | (slot + 1);
   }
 
   /** The slot of {@code token}. */

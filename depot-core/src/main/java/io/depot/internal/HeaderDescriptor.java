@@ -25,8 +25,10 @@ import java.lang.foreign.StructLayout;
  * | Object descriptors: maxObjects x 64 B ({@link ObjectDescriptor}) |
  * +--------------------------------------------------------------+ DESCRIPTOR_HINT_OFFSET
  * | Free-descriptor hint bitmap: ceil(maxObjects / 64) x 8 B     |
+ * +--------------------------------------------------------------+ PAGE_STATE_OFFSET
+ * | Page states: pageCount x 8 B ({@link PageDescriptor})          |
  * +--------------------------------------------------------------+ PAGE_MAP_OFFSET
- * | Page map: pageCount x 32 B ({@link PageDescriptor})            |
+ * | Page map: pageCount x 24 B ({@link PageDescriptor})            |
  * +--------------------------------------------------------------+ PAGE_FREE_BITS_OFFSET
  * | Free-page bitmap: ceil(pageCount / 64) x 8 B                 |
  * +--------------------------------------------------------------+ CLASS_TABLE_OFFSET
@@ -57,8 +59,9 @@ import java.lang.foreign.StructLayout;
  *  |          Class count          |             Flags             |  64
  *  +-------------------------------+-------------------------------+
  *  |  Creator pid (8) | Created millis (8) | Store id (8)          |  72..95
- *  |  Region offsets: clients, journals, buckets, descriptors,     |  96..159
- *  |    descriptor hints, page map, page free bits, class table    |
+ *  |  Region offsets: clients, journals, buckets, descriptors,     |  96..167
+ *  |    descriptor hints, page map, page free bits, class table,   |
+ *  |    page states                                                |
  *  +---------------------------------------------------------------+
  *  |  Page-allocator lock: owner, intent op, 3 intent args,        | 256..383
  *  |    next-fit cursor, free page count                           |
@@ -99,7 +102,8 @@ public final class HeaderDescriptor {
   public static final int PAGE_MAP_OFFSET_OFFSET = DESCRIPTOR_HINT_OFFSET_OFFSET + 8;
   public static final int PAGE_FREE_BITS_OFFSET_OFFSET = PAGE_MAP_OFFSET_OFFSET + 8;
   public static final int CLASS_TABLE_OFFSET_OFFSET = PAGE_FREE_BITS_OFFSET_OFFSET + 8;
-  static final int FIELDS_END = CLASS_TABLE_OFFSET_OFFSET + 8;
+  public static final int PAGE_STATE_OFFSET_OFFSET = CLASS_TABLE_OFFSET_OFFSET + 8;
+  static final int FIELDS_END = PAGE_STATE_OFFSET_OFFSET + 8;
 
   /** The page allocator's robust lock and its intent record (two cache lines of their own). */
   public static final int PAGE_LOCK_OFFSET = 256;
@@ -140,6 +144,7 @@ public final class HeaderDescriptor {
           JAVA_LONG.withName("pageMapOffset"),
           JAVA_LONG.withName("pageFreeBitsOffset"),
           JAVA_LONG.withName("classTableOffset"),
+          JAVA_LONG.withName("pageStateOffset"),
           MemoryLayout.paddingLayout(PAGE_LOCK_OFFSET - FIELDS_END),
           JAVA_LONG.withName("pageLock"),
           JAVA_LONG.withName("pageIntentOp"),

@@ -1,6 +1,5 @@
 package io.depot.internal;
 
-import io.depot.IdleStrategy;
 
 /**
  * Robust short locks on a word of the mapped file. The word holds the owner's client token (0 = free), so a waiter
@@ -12,13 +11,17 @@ import io.depot.IdleStrategy;
  *  - acquire: CAS 0 -> token (volatile: acquire semantics for the protected data).
  *  - release: release-store 0, so the holder's writes are visible before the lock is seen free.
  *  - break:   CAS deadToken -> myToken. Only one waiter wins; the others keep waiting for it.
- *  Liveness is checked only after a waiter has idled a while (reading /proc costs ~10 us), and a lock owned by this
- *  very process is never broken: its holder is a live thread.
+ *  Waiting: these locks are held for microseconds, so a waiter spins (Thread.onSpinWait) for a few hundred
+ *  microseconds, then yields, and only then parks: a park of even 1 us sleeps 50 us or more on Linux (timer slack),
+ *  which would cost far more than the wait. The owner's liveness is checked every 10 ms of waiting (reading /proc
+ *  costs ~10 us), and a lock owned by this very process is never broken: its holder is a live thread.
  * </pre>
  */
 public final class Locks {
-  /** Idle rounds between liveness checks of the owner. */
-  private static final int CHECK_EVERY = 256;
+  private static final int SPINS = 8_192;
+  private static final int YIELDS = 256;
+  private static final long PARK_NANOS = 100_000;
+  private static final long CHECK_NANOS = 10_000_000;
 
   private Locks() {}
 
@@ -40,9 +43,8 @@ public final class Locks {
   private static boolean acquireSlow(Store store, long offset, long owner) {
     Mem mem = store.mem;
     long token = store.token;
-    IdleStrategy idle = store.newIdleStrategy();
-    int rounds = 0;
-    for (; ; ) {
+    long nextCheck = System.nanoTime() + CHECK_NANOS;
+    for (int rounds = 0; ; rounds++) {
       if (owner == 0) {
         owner = mem.compareAndExchangeLong(offset, 0, token);
         if (owner == 0) {
@@ -50,12 +52,19 @@ public final class Locks {
         }
         continue;
       }
-      if (++rounds % CHECK_EVERY == 0 && owner != token && !store.clients.isTokenAlive(owner)) {
-        if (mem.compareAndSetLong(offset, owner, token)) {
+      if (rounds < SPINS) {
+        Thread.onSpinWait();
+      } else if (rounds < SPINS + YIELDS) {
+        Thread.yield();
+      } else {
+        java.util.concurrent.locks.LockSupport.parkNanos(PARK_NANOS);
+      }
+      if ((rounds & 63) == 0 && System.nanoTime() - nextCheck > 0) {
+        nextCheck = System.nanoTime() + CHECK_NANOS;
+        if (owner != token && !store.clients.isTokenAlive(owner) && mem.compareAndSetLong(offset, owner, token)) {
           return true;
         }
       }
-      idle.idle();
       owner = mem.getLongAcquire(offset);
     }
   }

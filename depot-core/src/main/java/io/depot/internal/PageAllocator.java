@@ -36,7 +36,7 @@ final class PageAllocator {
   void format() {
     for (long p = 0; p < layout.pageCount; p++) {
       long e = layout.page(p);
-      mem.putLong(e + PageDescriptor.STATE_OFFSET, PageDescriptor.word(PageDescriptor.FREE, 0, 0));
+      mem.putLong(layout.pageState(p), PageDescriptor.word(PageDescriptor.FREE, 0, 0));
       mem.putLong(e + PageDescriptor.LINK_OFFSET, 0);
       mem.putLong(e + PageDescriptor.BITS_OFFSET, 0);
       mem.putLong(e + PageDescriptor.HINT_OFFSET, 0);
@@ -84,12 +84,12 @@ final class PageAllocator {
       }
       intend(OP_ALLOC, start, pages, ownerTag);
       for (long p = start + 1; p < start + pages; p++) {
-        mem.putLong(layout.page(p) + PageDescriptor.STATE_OFFSET,
+        mem.putLong(layout.pageState(p),
             PageDescriptor.word(PageDescriptor.LARGE_TAIL, 0, start));
       }
       long head = layout.page(start);
       mem.putLong(head + PageDescriptor.LINK_OFFSET, ownerTag);
-      mem.putLong(head + PageDescriptor.STATE_OFFSET, PageDescriptor.word(PageDescriptor.LARGE, 0, pages));
+      mem.putLong(layout.pageState(start), PageDescriptor.word(PageDescriptor.LARGE, 0, pages));
       takeRun(start, pages);
       long address = layout.pageAddress(start);
       mem.putLong(address + BlockHeaderDescriptor.OWNER_OFFSET, ownerTag);
@@ -110,7 +110,7 @@ final class PageAllocator {
     long start = layout.pageOf(address);
     lock();
     try {
-      long word = mem.getLong(layout.page(start) + PageDescriptor.STATE_OFFSET);
+      long word = mem.getLong(layout.pageState(start));
       if (mem.getLong(descriptor + ObjectDescriptor.BLOCK_OFFSET) != address
           || PageDescriptor.state(word) != PageDescriptor.LARGE) {
         return; // already freed by a recovery
@@ -145,14 +145,14 @@ final class PageAllocator {
         mem.segment().asSlice(layout.pageAddress(start), inBand).fill((byte) 0);
       }
       for (long p = start + 1; p < start + pages; p++) {
-        mem.putLong(layout.page(p) + PageDescriptor.STATE_OFFSET,
+        mem.putLong(layout.pageState(p),
             PageDescriptor.word(PageDescriptor.SPAN_TAIL, 0, start));
       }
       long head = layout.page(start);
       mem.putLong(head + PageDescriptor.LINK_OFFSET, 0);
       mem.putLong(head + PageDescriptor.BITS_OFFSET, 0);
       mem.putLong(head + PageDescriptor.HINT_OFFSET, 0);
-      mem.putLong(head + PageDescriptor.STATE_OFFSET, PageDescriptor.word(PageDescriptor.SPAN, sizeClass, 0));
+      mem.putLong(layout.pageState(start), PageDescriptor.word(PageDescriptor.SPAN, sizeClass, 0));
       takeRun(start, pages);
       intendNothing();
       return start;
@@ -188,10 +188,10 @@ final class PageAllocator {
   }
 
   private void markFree(long start, long pages) {
+    // Only the head's link matters (spans' partial-list links, extents' owner); tails' links are never read.
+    mem.putLong(layout.page(start) + PageDescriptor.LINK_OFFSET, 0);
     for (long p = start; p < start + pages; p++) {
-      long e = layout.page(p);
-      mem.putLong(e + PageDescriptor.STATE_OFFSET, PageDescriptor.word(PageDescriptor.FREE, 0, 0));
-      mem.putLong(e + PageDescriptor.LINK_OFFSET, 0);
+      mem.putLong(layout.pageState(p), PageDescriptor.word(PageDescriptor.FREE, 0, 0));
       setFreeBit(p, true);
     }
     mem.putLongOpaque(FREE_PAGES_OFFSET, mem.getLong(FREE_PAGES_OFFSET) + pages);
@@ -290,10 +290,9 @@ final class PageAllocator {
           }
         }
       }
+      mem.putLong(layout.page(start) + PageDescriptor.LINK_OFFSET, 0);
       for (long p = start; p < start + count; p++) {
-        long e = layout.page(p);
-        mem.putLong(e + PageDescriptor.STATE_OFFSET, PageDescriptor.word(PageDescriptor.FREE, 0, 0));
-        mem.putLong(e + PageDescriptor.LINK_OFFSET, 0);
+        mem.putLong(layout.pageState(p), PageDescriptor.word(PageDescriptor.FREE, 0, 0));
       }
     }
     intendNothing();
@@ -312,7 +311,7 @@ final class PageAllocator {
         if (p >= layout.pageCount) {
           break;
         }
-        if (PageDescriptor.state(mem.getLong(layout.page(p) + PageDescriptor.STATE_OFFSET)) == PageDescriptor.FREE) {
+        if (PageDescriptor.state(mem.getLong(layout.pageState(p))) == PageDescriptor.FREE) {
           bits |= 1L << b;
           free++;
         }

@@ -6,22 +6,28 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 
 /**
- * One entry of the page map: the state of one 64 KiB page of the arena.
+ * The page map: for each 64 KiB page of the arena, a state word (in a dense array of its own, 8 bytes per page, so
+ * that marking the pages of a large extent touches as few cache lines as possible) and an entry of three words
+ * that only a run's head page uses.
  *
  * <pre>
+ * State word (page state array)
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +-------+-------+---------------+-------------------------------+
- *  | State |  (0)  |  Class (8)    |         (0)                   |   0  word 0, high
+ *  | State |  (0)  |  Class (8)    |         (0)                   |   high word
  *  +-------+-------+---------------+-------------------------------+
- *  |  SPAN: used slots | LARGE: run pages | TAIL: head page (32)   |   4  word 0, low
+ *  |  SPAN: used slots | LARGE: run pages | TAIL: head page (32)   |   low word
  *  +---------------------------------------------------------------+
- *  |  SPAN: prev + 1 (32), next + 1 (32) in its class's partial    |   8  word 1
+ *
+ * Page entry (page map), read only for a run's head page
+ *  +---------------------------------------------------------------+
+ *  |  SPAN: prev + 1 (32), next + 1 (32) in its class's partial    |   0  link
  *  |        list | LARGE: owner tag (descriptor generation, index)  |
  *  +---------------------------------------------------------------+
- *  |  SPAN: slot bitmap when the span has at most 64 slots         |  16  word 2
+ *  |  SPAN: slot bitmap when the span has at most 64 slots         |   8  bits
  *  +---------------------------------------------------------------+
- *  |  SPAN: first slot that may be free (search hint)              |  24  word 3
+ *  |  SPAN: first slot that may be free (search hint)              |  16  hint
  *  +---------------------------------------------------------------+
  * </pre>
  *
@@ -30,9 +36,9 @@ import java.lang.foreign.StructLayout;
  * lists are indexes rebuilt from it after a crash.
  */
 public final class PageDescriptor {
-  public static final int LENGTH = 32;
-  public static final int STATE_OFFSET = 0;
-  public static final int LINK_OFFSET = STATE_OFFSET + 8;
+  public static final int LENGTH = 24;
+  public static final int STATE_LENGTH = 8;
+  public static final int LINK_OFFSET = 0;
   public static final int BITS_OFFSET = LINK_OFFSET + 8;
   public static final int HINT_OFFSET = BITS_OFFSET + 8;
 
@@ -46,9 +52,7 @@ public final class PageDescriptor {
   private static final int CLASS_SHIFT = 48;
 
   public static final StructLayout LAYOUT =
-      MemoryLayout.structLayout(
-          JAVA_LONG.withName("state"), JAVA_LONG.withName("link"), JAVA_LONG.withName("bits"),
-          JAVA_LONG.withName("hint"));
+      MemoryLayout.structLayout(JAVA_LONG.withName("link"), JAVA_LONG.withName("bits"), JAVA_LONG.withName("hint"));
 
   private PageDescriptor() {}
 

@@ -762,7 +762,9 @@ final class ShmQueue implements DepotQueue {
     private final long word;
     private final long deadline;
     private final String timeoutMessage;
-    private final IdleStrategy idle = IdleStrategy.backoff(64, 8, 1_000, 1_000);
+    // spin about 20-50 µs, then yield a little, before sleeping on the futex: with a producer and a consumer on two
+    // cores, a sleep-wake pair (a futex syscall on each side and a context switch) costs far more than an entry
+    private final IdleStrategy idle = IdleStrategy.backoff(2_000, 50, 1_000, 1_000);
     private int rounds;
     private long lastCheck = System.nanoTime();
 
@@ -785,7 +787,7 @@ final class ShmQueue implements DepotQueue {
         lastCheck = now;
         livenessCheck.run();
       }
-      if (++rounds < 72) {
+      if (++rounds < 2_050) {
         idle.idle(); // spins, then yields
         return;
       }

@@ -26,6 +26,7 @@ public final class StoreLayout {
   final long bucketOffset;
   final long descriptorOffset;
   final long descriptorHintOffset;
+  final long pageStateOffset;
   final long pageMapOffset;
   final long pageFreeBitsOffset;
   final long classTableOffset;
@@ -51,6 +52,8 @@ public final class StoreLayout {
     o = align(o + (long) maxObjects * ObjectDescriptor.LENGTH, REGION_ALIGN);
     descriptorHintOffset = o;
     o = align(o + 8L * words(maxObjects), REGION_ALIGN);
+    pageStateOffset = o;
+    o = align(o + pageCount * PageDescriptor.STATE_LENGTH, REGION_ALIGN);
     pageMapOffset = o;
     o = align(o + pageCount * PageDescriptor.LENGTH, REGION_ALIGN);
     pageFreeBitsOffset = o;
@@ -105,6 +108,7 @@ public final class StoreLayout {
     mem.putLong(PAGE_MAP_OFFSET_OFFSET, pageMapOffset);
     mem.putLong(PAGE_FREE_BITS_OFFSET_OFFSET, pageFreeBitsOffset);
     mem.putLong(CLASS_TABLE_OFFSET_OFFSET, classTableOffset);
+    mem.putLong(PAGE_STATE_OFFSET_OFFSET, pageStateOffset);
   }
 
   /**
@@ -164,6 +168,8 @@ public final class StoreLayout {
         mem.getLong(PAGE_FREE_BITS_OFFSET_OFFSET), path);
     check(mem.getLong(CLASS_TABLE_OFFSET_OFFSET) == l.classTableOffset, "classTableOffset",
         mem.getLong(CLASS_TABLE_OFFSET_OFFSET), path);
+    check(mem.getLong(PAGE_STATE_OFFSET_OFFSET) == l.pageStateOffset, "pageStateOffset",
+        mem.getLong(PAGE_STATE_OFFSET_OFFSET), path);
     return l;
   }
 
@@ -189,8 +195,14 @@ public final class StoreLayout {
     return descriptorOffset + (long) index * ObjectDescriptor.LENGTH;
   }
 
+  /** The page map entry of {@code page} (link, bits, hint: used for a run's head page). */
   long page(long page) {
     return pageMapOffset + page * PageDescriptor.LENGTH;
+  }
+
+  /** The state word of {@code page}. */
+  long pageState(long page) {
+    return pageStateOffset + page * PageDescriptor.STATE_LENGTH;
   }
 
   long pageAddress(long page) {

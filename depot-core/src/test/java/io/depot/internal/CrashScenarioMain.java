@@ -90,10 +90,10 @@ public final class CrashScenarioMain {
         mem.putLong(HeaderDescriptor.PAGE_INTENT_OWNER_OFFSET, tag);
         mem.putLongRelease(HeaderDescriptor.PAGE_INTENT_OP_OFFSET, PageAllocator.OP_ALLOC);
         for (long p = start + 1; p < start + 4; p++) {
-          mem.putLong(store.layout.page(p) + PageDescriptor.STATE_OFFSET,
+          mem.putLong(store.layout.pageState(p),
               PageDescriptor.word(PageDescriptor.LARGE_TAIL, 0, start));
         }
-        mem.putLong(store.layout.page(start) + PageDescriptor.STATE_OFFSET,
+        mem.putLong(store.layout.pageState(start),
             PageDescriptor.word(PageDescriptor.LARGE, 0, 4));
         mem.putLong(d + ObjectDescriptor.BLOCK_OFFSET, store.layout.pageAddress(start));
       }

@@ -44,15 +44,19 @@ public final class W1 {
         for (int i = 0; i < COUNT; i++) {
           values[i] = value(i);
         }
-        for (int round = 0; round < 3; round++) { // warm-up: same code path, other names
+        // warm-up, untimed: the same code path on other names, until the JIT has settled (at least 10 rounds and
+        // 3 seconds); the reader warms up on the last round's objects
+        long warmUntil = System.nanoTime() + 3_000_000_000L;
+        for (int round = 0; round < 10 || System.nanoTime() < warmUntil; round++) {
           for (int i = 0; i < COUNT; i++) {
             d.put("w" + i, values[i]);
           }
-          if (round < 2) {
-            for (int i = 0; i < COUNT; i++) {
-              d.remove("w" + i);
-            }
+          for (int i = 0; i < COUNT; i++) {
+            d.remove("w" + i);
           }
+        }
+        for (int i = 0; i < COUNT; i++) {
+          d.put("w" + i, values[i]);
         }
         String[] names = new String[COUNT];
         for (int i = 0; i < COUNT; i++) {
@@ -85,7 +89,8 @@ public final class W1 {
           warm[i] = "w" + i;
           names[i] = "k" + i;
         }
-        for (int round = 0; round < 5; round++) { // warm-up on the w* objects
+        long warmUntil = System.nanoTime() + 3_000_000_000L;
+        for (int round = 0; round < 10 || System.nanoTime() < warmUntil; round++) { // warm-up on the w* objects
           for (int i = 0; i < COUNT; i++) {
             try (ObjectHandle h = d.get(warm[i])) {
               verify(h, expected[i]);

@@ -15,14 +15,14 @@ import java.time.Duration;
  * W3: one producer process and one consumer process at the same time on a queue of capacity 16; each entry one
  * float64 array of 1 Mi elements (8 MiB) whose element 0 carries the sequence number; 500 entries. The producer
  * writes each entry in place (one copy from its source array into the claimed entry); the consumer pops, checks the
- * order and releases. Both first run 50 entries through a separate warm-up queue. Also small entries: 64 bytes,
+ * order and releases. Both first run 400 entries through a separate warm-up queue. Also small entries: 64 bytes,
  * 1 producer to 1 consumer and 2 to 2.
  *
  * <p>Times are {@link System#nanoTime()} (CLOCK_MONOTONIC on Linux: comparable across processes).
  */
 public final class W3 {
   public static final int ENTRIES = 500;
-  public static final int WARM = 50;
+  public static final int WARM = 400;
   public static final long ELEMENTS = 1L << 20;
   public static final long ENTRY_BYTES = ELEMENTS * 8;
   public static final int SMALL = 64;
@@ -52,21 +52,32 @@ public final class W3 {
           DepotQueue q = d.openQueue("w3")) {
         produce(warm, src, WARM);
         long t0 = System.nanoTime();
-        produce(q, src, ENTRIES);
+        long[] split = produce(q, src, ENTRIES);
+
         long t1 = System.nanoTime();
-        System.out.println("W3PRODUCER start=" + t0 + " end=" + t1);
+        System.out.println("W3PRODUCER start=" + t0 + " end=" + t1 + " claim_us=" + split[0] / 1000 / ENTRIES
+            + " copy_us=" + split[1] / 1000 / ENTRIES + " commit_us=" + split[2] / 1000 / ENTRIES);
       }
     }
 
-    private static void produce(DepotQueue q, MemorySegment src, int n) {
+    /** Produces {@code n} entries; returns the nanoseconds spent claiming, copying and committing. */
+    private static long[] produce(DepotQueue q, MemorySegment src, int n) {
+      long[] split = new long[3];
       for (int i = 0; i < n; i++) {
+        long a = System.nanoTime();
         try (EntryClaim c = q.createEntry(Duration.ofSeconds(60))) {
+          long b = System.nanoTime();
           MemorySegment dst = c.track(0);
           MemorySegment.copy(src, 0, dst, 0, ENTRY_BYTES);
           dst.set(ValueLayout.JAVA_DOUBLE, 0, i);
+          long e = System.nanoTime();
           c.commit();
+          split[0] += b - a;
+          split[1] += e - b;
+          split[2] += System.nanoTime() - e;
         }
       }
+      return split;
     }
   }
 
