@@ -53,6 +53,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ShmQueue implements DepotQueue {
   private static final long LIVENESS_CHECK_NANOS = 20_000_000L;
   private static final long MAX_SLEEP_NANOS = 20_000_000L;
+  private static final long REMOVING_LIMIT_NANOS = 5_000_000_000L;
   private static final byte[] NO_NAME = new byte[0];
   private static final long[] NO_SHAPE = new long[0];
 
@@ -487,6 +488,8 @@ final class ShmQueue implements DepotQueue {
   private Object popOnce(boolean force) {
     long last = -1;
     int stuck = 0;
+    long removingSince = 0;
+    long lastCheck = 0;
     for (; ; ) {
       long pos = mem.getLongAcquire(head);
       if (pos == last) {
@@ -531,12 +534,27 @@ final class ShmQueue implements DepotQueue {
           }
         }
         case REMOVING -> {
-          // another consumer is finishing this position; if it does not soon, report nothing to pop now (a waiter
-          // checks whether that consumer died)
+          // Another consumer (or a deleter) is finishing this position: wait for it, since entries behind it may be
+          // poppable (reporting "empty" now would be wrong). If it stays, check whether its process died (then
+          // resolve the position); a position REMOVING for seconds under a live token is damage.
           if (stuck > 1_000) {
-            return EMPTY_QUEUE;
+            long now = System.nanoTime();
+            if (removingSince == 0) {
+              removingSince = now;
+              lastCheck = now;
+            } else if (now - lastCheck > LIVENESS_CHECK_NANOS) {
+              lastCheck = now;
+              if (recoverPosition(pos, false)) {
+                continue;
+              }
+            }
+            if (now - removingSince > REMOVING_LIMIT_NANOS) {
+              throw stuck("head", pos, c);
+            }
+            Thread.yield();
+          } else {
+            Thread.onSpinWait();
           }
-          Thread.onSpinWait();
         }
         default -> {
           if (stuck > STUCK_LIMIT) {

@@ -36,7 +36,9 @@ public class QueuePopVsDelete extends QueueState {
 
   @Arbiter
   public void arbiter(III_Result r) {
-    r.r3 = a.size() + (int) pop(a) + (a.readLatest().isPresent() ? 100 : 0);
+    // the entry is gone: nothing to pop (a deleted position is passed over), then nothing left in the queue
+    int popped = (int) pop(a);
+    r.r3 = popped + a.size() + (a.readLatest().isPresent() ? 100 : 0);
     cleanUp();
   }
 }
