@@ -131,7 +131,7 @@ final class RedisBackend implements StmBackend {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       RuntimeException failure = translate(e, "connect", address);
       if (!(failure instanceof StmAuthenticationException)) {
-        String refused = credentialsRefused(resources, redisUri, timeout);
+        String refused = credentialsRefused(redisUri, timeout);
         if (refused != null) {
           failure = new StmAuthenticationException("redis refused the credentials at " + address + " (connect): "
               + refused, e);
@@ -143,43 +143,21 @@ final class RedisBackend implements StmBackend {
   }
 
   /**
-   * After a failed connect that did not say why: whether the server refuses the URI's credentials. Lettuce's
-   * handshake does not always report a refused AUTH as such, so this asks directly, on a connection without
-   * credentials.
+   * After a failed connect that did not say why: whether the server refuses the URI's credentials, or requires
+   * some that the URI lacks (see {@link io.depot.redis.AuthProbe}).
    *
-   * @return the server's refusal, or null if it accepts them, there are none, or it cannot be asked
+   * @return the server's refusal, or null
    */
-  private static String credentialsRefused(ClientResources resources, RedisURI uri, Duration timeout) {
-    RedisCredentials credentials;
+  private static String credentialsRefused(RedisURI uri, Duration timeout) {
+    RedisCredentials credentials = null;
     try {
       credentials = uri.getCredentialsProvider().resolveCredentials().block(timeout);
     } catch (RuntimeException e) {
-      return null;
+      // no credentials to resolve: probe without
     }
-    if (credentials == null || !credentials.hasPassword()) {
-      return null;
-    }
-    RedisURI probeUri = RedisURI.builder().withHost(uri.getHost()).withPort(uri.getPort()).withSsl(uri.isSsl())
-        .withStartTls(uri.isStartTls()).withVerifyPeer(uri.getVerifyMode()).withTimeout(timeout).build();
-    RedisClient probe = RedisClient.create(resources, probeUri);
-    probe.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
-        .socketOptions(SocketOptions.builder().connectTimeout(timeout).build()).build());
-    try (StatefulRedisConnection<byte[], byte[]> c = probe.connect(ByteArrayCodec.INSTANCE)) {
-      String password = new String(credentials.getPassword());
-      if (credentials.hasUsername()) {
-        c.sync().auth(credentials.getUsername(), password);
-      } else {
-        c.sync().auth(password);
-      }
-      return null;
-    } catch (RedisCommandExecutionException e) {
-      String m = String.valueOf(e.getMessage());
-      return m.contains("WRONGPASS") || m.contains("invalid") || m.contains("AUTH") ? m : null;
-    } catch (RuntimeException e) {
-      return null;
-    } finally {
-      probe.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-    }
+    String user = credentials != null && credentials.hasUsername() ? credentials.getUsername() : null;
+    char[] password = credentials != null && credentials.hasPassword() ? credentials.getPassword() : null;
+    return io.depot.redis.AuthProbe.refusal(uri.getHost(), uri.getPort(), uri.isSsl(), user, password, timeout);
   }
 
   private static ClientResources acquireResources() {

@@ -114,7 +114,18 @@ public class RedisStorageFactory implements StorageProviderFactory {
           maxBlob));
     } catch (RuntimeException e) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      throw RedisErrors.map("cannot connect", layout.base(), e);
+      io.depot.storage.StorageException failure = RedisErrors.map("cannot connect", layout.base(), e);
+      if (!(failure instanceof io.depot.storage.BackendAccessDeniedException)) {
+        // the handshake does not always say that AUTH was refused or required: ask the server directly
+        RedisURI built = ru.build();
+        String refused = io.depot.redis.AuthProbe.refusal(built.getHost(), built.getPort(), built.isSsl(), user,
+            password == null ? null : password.toCharArray(), timeout);
+        if (refused != null) {
+          failure = new io.depot.storage.BackendAccessDeniedException("cannot connect: redis refused the "
+              + "credentials: " + refused, layout.base(), e);
+        }
+      }
+      throw failure;
     }
   }
 }

@@ -1,0 +1,66 @@
+package io.depot.redis;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Explains a failed connect: asks the server directly whether it refuses the given credentials or demands some.
+ * Lettuce's connection handshake does not always report a refused or missing AUTH as such (a failed handshake can
+ * surface as "RedisHandshakeHandler not registered"), and a client must be told "wrong password" rather than
+ * "unreachable". Two RESP commands ({@code AUTH} if there is a password, then {@code PING}) on a plain socket; TLS
+ * servers are not probed. A diagnostic only: data never travels this way.
+ */
+public final class AuthProbe {
+  private AuthProbe() {}
+
+  /**
+   * The server's refusal (its error reply) if it refuses {@code password} or requires authentication, else null
+   * (accepted, not reachable, or not probed).
+   */
+  public static String refusal(String host, int port, boolean ssl, String user, char[] password, Duration timeout) {
+    if (ssl) {
+      return null;
+    }
+    int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), millis);
+      s.setSoTimeout(millis);
+      OutputStream out = s.getOutputStream();
+      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+      if (password != null && password.length > 0) {
+        String pw = new String(password);
+        out.write(user == null || user.isEmpty() ? command("AUTH", pw) : command("AUTH", user, pw));
+        out.flush();
+        String reply = in.readLine();
+        if (reply != null && reply.startsWith("-")) {
+          return reply.substring(1);
+        }
+      }
+      out.write(command("PING"));
+      out.flush();
+      String reply = in.readLine();
+      if (reply != null && reply.startsWith("-") && reply.toUpperCase(Locale.ROOT).contains("AUTH")) {
+        return reply.substring(1);
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static byte[] command(String... parts) {
+    StringBuilder sb = new StringBuilder("*").append(parts.length).append("\r\n");
+    for (String p : parts) {
+      byte[] b = p.getBytes(StandardCharsets.UTF_8);
+      sb.append('$').append(b.length).append("\r\n").append(p).append("\r\n");
+    }
+    return sb.toString().getBytes(StandardCharsets.UTF_8);
+  }
+}
