@@ -99,6 +99,26 @@ class LifecycleTest extends StoreExtension {
   }
 
   @Test
+  void aFreedExtentGoesToTheNextAllocationThatFits() {
+    // first fit: a queue whose consumer keeps up recycles a few cache-warm extents instead of sweeping the arena
+    Depot d = newStore(TestStores.small().capacity(16 << 20).build());
+    long first;
+    try (ObjectHandle h = d.get(put(d, "a"))) {
+      first = h.segment().address();
+    }
+    put(d, "b");
+    d.remove("a");
+    try (ObjectHandle h = d.get(put(d, "c"))) {
+      assertEquals(first, h.segment().address(), "c took the extent a gave back, the lowest that fits");
+    }
+  }
+
+  private static String put(Depot d, String name) {
+    d.put(name, new byte[1 << 20]);
+    return name;
+  }
+
+  @Test
   void freedMemoryIsReused() {
     Depot d = newStore(TestStores.small().capacity(2 << 20).build());
     for (int round = 0; round < 50; round++) {

@@ -31,6 +31,15 @@ class LimitsTest extends StoreExtension {
   }
 
   @Test
+  void queueSpinTimeIsBounded() {
+    var e = assertThrows(InvalidArgumentException.class, () -> DepotOptions.builder().queueSpinNanos(-1));
+    assertTrue(e.getMessage().contains("queueSpinNanos=-1"), e.getMessage());
+    assertThrows(InvalidArgumentException.class, () -> DepotOptions.builder().queueSpinNanos(2_000_000_000L));
+    assertEquals(0, DepotOptions.builder().queueSpinNanos(0).build().queueSpinNanos());
+    assertEquals(DepotOptions.DEFAULT_QUEUE_SPIN_NANOS, DepotOptions.defaults().queueSpinNanos());
+  }
+
+  @Test
   void tooSmallFileSystemFailsAtCreate() throws Exception {
     Path tmpfs = smallTmpfs(8);
     if (tmpfs == null) {

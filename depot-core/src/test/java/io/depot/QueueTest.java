@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The queue API: push, pop, read, readLatest, batch, in-place entries, deletes, waiting and bad input. */
 class QueueTest extends StoreExtension {
@@ -274,9 +276,11 @@ class QueueTest extends StoreExtension {
     assertThrows(HandleClosedException.class, closed::tryPop);
   }
 
-  @Test
-  void blockingPopIsWokenByAProducer() throws Exception {
-    Depot d = newStore();
+  /** Whether the consumer sleeps on the futex at once (0), after the default spin, or spins through the wait. */
+  @ParameterizedTest
+  @ValueSource(longs = {0, DepotOptions.DEFAULT_QUEUE_SPIN_NANOS, 400_000_000})
+  void blockingPopIsWokenByAProducer(long spinNanos) throws Exception {
+    Depot d = newStore(TestStores.small().queueSpinNanos(spinNanos).build());
     try (DepotQueue q = queue(d, 4); DepotQueue producerSide = attach(d).openQueue("q")) {
       Thread producer = Thread.ofPlatform().start(() -> {
         try {

@@ -111,6 +111,8 @@ public final class Harness {
     String name = store("w3");
     DepotOptions opts = W3.options();
     try (Depot d = Depot.create(name, opts);
+        var warmSmall = d.createQueue("warm-small", 16,
+            io.depot.Track.array("x", io.depot.DType.FLOAT64, W3.WARM_SMALL_ELEMENTS));
         var warm = d.createQueue("warm", 16, io.depot.Track.array("x", io.depot.DType.FLOAT64, W3.ELEMENTS));
         var q = d.createQueue("w3", 16, io.depot.Track.array("x", io.depot.DType.FLOAT64, W3.ELEMENTS))) {
       String producer;
@@ -134,7 +136,7 @@ public final class Harness {
           + "commit %d us)", seconds, W3.ENTRIES / seconds, gibs, memcpy, gibs / memcpy, memcpyShm, gibs / memcpyShm,
           (long) Stats.field(producer, "claim_us"), (long) Stats.field(producer, "copy_us"),
           (long) Stats.field(producer, "commit_us")));
-      assert warm.size() == 0 && q.size() == 0;
+      assert warmSmall.size() == 0 && warm.size() == 0 && q.size() == 0;
     } finally {
       Depot.destroy(name, opts);
     }

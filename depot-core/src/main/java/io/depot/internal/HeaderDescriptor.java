@@ -64,7 +64,7 @@ import java.lang.foreign.StructLayout;
  *  |    page states                                                |
  *  +---------------------------------------------------------------+
  *  |  Page-allocator lock: owner, intent op, 3 intent args,        | 256..383
- *  |    next-fit cursor, free page count                           |
+ *  |    first-fit cursor, free page count                          |
  *  +---------------------------------------------------------------+
  *  |  Commit sequence (8), on its own cache line                   | 384
  *  +---------------------------------------------------------------+

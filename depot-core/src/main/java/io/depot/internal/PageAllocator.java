@@ -5,8 +5,8 @@ import static io.depot.internal.HeaderDescriptor.*;
 /**
  * Allocates runs of 64 KiB pages: large extents (one block each) and size-class spans.
  *
- * <p>The page map is the truth; the free-page bitmap (one bit per page, set = free) is an index over it used for a
- * next-fit search, and the free-page count a statistic. Both are rebuilt from the page map when the lock is taken
+ * <p>The page map is the truth; the free-page bitmap (one bit per page, set = free) is an index over it used for an
+ * address-ordered first-fit search, and the free-page count a statistic. Both are rebuilt from the page map when the lock is taken
  * over from a dead holder.
  *
  * <pre>
@@ -195,6 +195,9 @@ final class PageAllocator {
       setFreeBit(p, true);
     }
     mem.putLongOpaque(FREE_PAGES_OFFSET, mem.getLong(FREE_PAGES_OFFSET) + pages);
+    if (start < mem.getLong(PAGE_CURSOR_OFFSET)) {
+      mem.putLong(PAGE_CURSOR_OFFSET, start);
+    }
   }
 
   private void takeRun(long start, long pages) {
@@ -202,8 +205,9 @@ final class PageAllocator {
       setFreeBit(p, false);
     }
     mem.putLongOpaque(FREE_PAGES_OFFSET, mem.getLong(FREE_PAGES_OFFSET) - pages);
-    long next = start + pages;
-    mem.putLong(PAGE_CURSOR_OFFSET, next >= layout.pageCount ? 0 : next);
+    if (start == mem.getLong(PAGE_CURSOR_OFFSET)) {
+      mem.putLong(PAGE_CURSOR_OFFSET, start + pages); // may be pageCount: the arena is full up to its end
+    }
   }
 
   private void setFreeBit(long page, boolean free) {
@@ -213,18 +217,29 @@ final class PageAllocator {
     mem.putLong(w, free ? v | bit : v & ~bit);
   }
 
-  /** Next-fit search of the free-page bitmap for {@code pages} consecutive free pages. */
+  /**
+   * Address-ordered first fit: the lowest run of {@code pages} free pages. First fit keeps fragmentation low and
+   * hands a just-freed extent to the next allocation of its size, whose pages are then likely still in the CPU
+   * caches (a queue whose consumer keeps up recycles a few extents instead of sweeping the arena). The search starts
+   * at the cursor, the lowest page that may be free (every page below it is taken; the cursor moves down on free and
+   * up when its page is taken), so a full low part of the arena is not rescanned.
+   */
   private long findRun(long pages) {
     if (pages > layout.pageCount || pages > mem.getLong(FREE_PAGES_OFFSET)) {
       return -1;
     }
     long cursor = mem.getLong(PAGE_CURSOR_OFFSET);
-    if (cursor < 0 || cursor >= layout.pageCount) {
-      cursor = 0;
+    if (cursor < 0 || cursor > layout.pageCount) {
+      cursor = 0; // damaged hint: it only narrows the search, so scanning from the start is always right
     }
     long found = findRun(cursor, layout.pageCount, pages);
     if (found < 0 && cursor > 0) {
-      found = findRun(0, Math.min(layout.pageCount, cursor + pages - 1), pages);
+      cursor = 0; // a hint left wrong by damage must not make a store that has room report full
+      found = findRun(0, layout.pageCount, pages);
+    }
+    if (found >= 0) {
+      long lowest = nextFree(cursor, layout.pageCount);
+      mem.putLong(PAGE_CURSOR_OFFSET, lowest < 0 ? layout.pageCount : lowest);
     }
     return found;
   }
@@ -319,6 +334,7 @@ final class PageAllocator {
       mem.putLong(layout.pageFreeBitsOffset + w * 8, bits);
     }
     mem.putLongOpaque(FREE_PAGES_OFFSET, free);
+    mem.putLong(PAGE_CURSOR_OFFSET, 0);
   }
 
   /** The longest run of free pages (a statistic; read without the lock). */

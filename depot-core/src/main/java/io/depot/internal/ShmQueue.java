@@ -9,7 +9,6 @@ import io.depot.Entry;
 import io.depot.EntryClaim;
 import io.depot.EntryNotFoundException;
 import io.depot.HandleClosedException;
-import io.depot.IdleStrategy;
 import io.depot.InvalidArgumentException;
 import io.depot.InvalidNameException;
 import io.depot.NDArray;
@@ -777,25 +776,35 @@ final class ShmQueue implements DepotQueue {
 
   /** Waits on one of the queue's futex words: spins and yields first, then sleeps until notified or timed out. */
   private final class Waiter {
+    /** Spinning with onSpinWait for this long, then with yields (polite when runnable threads outnumber cores). */
+    private static final long PURE_SPIN_NANOS = 20_000;
+
     private final long word;
     private final long deadline;
     private final String timeoutMessage;
-    // spin about 20-50 µs, then yield a little, before sleeping on the futex: with a producer and a consumer on two
-    // cores, a sleep-wake pair (a futex syscall on each side and a context switch) costs far more than an entry
-    private final IdleStrategy idle = IdleStrategy.backoff(2_000, 50, 1_000, 1_000);
-    private int rounds;
-    private long lastCheck = System.nanoTime();
+    private final long spinUntil;
+    private final long pureSpinUntil;
+    private long lastCheck;
 
     Waiter(long word, long deadline, String timeoutMessage) {
       this.word = word;
       this.deadline = deadline;
       this.timeoutMessage = timeoutMessage;
+      long now = System.nanoTime();
+      long spin = store.options.queueSpinNanos();
+      this.spinUntil = now + spin;
+      this.pureSpinUntil = now + Math.min(spin, PURE_SPIN_NANOS);
+      this.lastCheck = now;
     }
 
     int observe() {
       return mem.getIntVolatile(word);
     }
 
+    /**
+     * Waits until the futex word may have moved past {@code seen}: spins (then yields) until the configured spin
+     * time is over, then sleeps on the futex, registered in the waiter count so that notifiers know to wake it.
+     */
     void await(int seen, Runnable livenessCheck) {
       long now = System.nanoTime();
       if (now - deadline >= 0) {
@@ -805,8 +814,14 @@ final class ShmQueue implements DepotQueue {
         lastCheck = now;
         livenessCheck.run();
       }
-      if (++rounds < 2_050) {
-        idle.idle(); // spins, then yields
+      if (now - spinUntil < 0) {
+        for (int i = 0; i < 64 && mem.getIntVolatile(word) == seen; i++) {
+          if (now - pureSpinUntil < 0) {
+            Thread.onSpinWait();
+          } else {
+            Thread.yield();
+          }
+        }
         return;
       }
       long sleep = Math.min(deadline - now, MAX_SLEEP_NANOS);

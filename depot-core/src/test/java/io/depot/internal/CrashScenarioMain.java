@@ -57,12 +57,16 @@ public final class CrashScenarioMain {
       }
       case "class-lock" -> {
         // claim a descriptor as a put would, then stop inside the slot allocation, just after setting the bit
+        int keeper = store.directory.claim(); // a block of the same class keeps the span allocated, as it would be
+        long kd = store.layout.descriptor(keeper);
+        store.blocks.allocate(1024, kd, ObjectDescriptor.ownerTag(keeper,
+            ObjectDescriptor.generation(mem.getLongAcquire(kd + ObjectDescriptor.CTL_OFFSET))));
         int index = store.directory.claim();
         long d = store.layout.descriptor(index);
         int gen = ObjectDescriptor.generation(mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET));
         long tag = ObjectDescriptor.ownerTag(index, gen);
         int c = SizeClasses.classFor(1024);
-        long address = store.blocks.allocate(1024, d, tag); // a real allocation first, so a span exists
+        long address = store.blocks.allocate(1024, d, tag); // a real allocation first: the slot to take again
         store.blocks.free(d);
         long cls = store.layout.sizeClass(c);
         Locks.acquire(store, cls + ClassDescriptor.LOCK_OFFSET);

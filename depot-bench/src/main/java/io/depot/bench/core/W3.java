@@ -15,22 +15,31 @@ import java.time.Duration;
  * W3: one producer process and one consumer process at the same time on a queue of capacity 16; each entry one
  * float64 array of 1 Mi elements (8 MiB) whose element 0 carries the sequence number; 500 entries. The producer
  * writes each entry in place (one copy from its source array into the claimed entry); the consumer pops, checks the
- * order and releases. Both first run 400 entries through a separate warm-up queue. Also small entries: 64 bytes,
- * 1 producer to 1 consumer and 2 to 2.
+ * order and releases. Both first run 20,000 small entries through one warm-up queue (the same code path, so that it
+ * is compiled by C2 before it is timed, as JMH would) and 400 big ones through another. Also small entries: 64
+ * bytes, 1 producer to 1 consumer and 2 to 2.
  *
  * <p>Times are {@link System#nanoTime()} (CLOCK_MONOTONIC on Linux: comparable across processes).
  */
 public final class W3 {
   public static final int ENTRIES = 500;
   public static final int WARM = 400;
+  public static final int WARM_SMALL = 20_000;
+  public static final long WARM_SMALL_ELEMENTS = 8;
   public static final long ELEMENTS = 1L << 20;
   public static final long ENTRY_BYTES = ELEMENTS * 8;
   public static final int SMALL = 64;
 
   private W3() {}
 
+  /**
+   * The store's options. Blocked queue operations spin 1 ms before they sleep (default 50 µs): an entry arrives
+   * every 200-400 µs, so the consumer never sleeps and the producer never pays a futex wake (see {@link
+   * DepotOptions.Builder#queueSpinNanos}).
+   */
   public static DepotOptions options() {
-    return DepotOptions.builder().capacity(512L << 20).maxObjects(65_536).maxHandlesPerClient(4096).build();
+    return DepotOptions.builder().capacity(512L << 20).maxObjects(65_536).maxHandlesPerClient(4096)
+        .queueSpinNanos(1_000_000).build();
   }
 
   static Track bigTrack() {
@@ -48,8 +57,10 @@ public final class W3 {
       }
       MemorySegment src = MemorySegment.ofArray(source);
       try (Depot d = Depot.open(args[0], options());
+          DepotQueue warmSmall = d.openQueue("warm-small");
           DepotQueue warm = d.openQueue("warm");
           DepotQueue q = d.openQueue("w3")) {
+        produce(warmSmall, src, WARM_SMALL);
         produce(warm, src, WARM);
         long t0 = System.nanoTime();
         long[] split = produce(q, src, ENTRIES);
@@ -68,7 +79,7 @@ public final class W3 {
         try (EntryClaim c = q.createEntry(Duration.ofSeconds(60))) {
           long b = System.nanoTime();
           MemorySegment dst = c.track(0);
-          MemorySegment.copy(src, 0, dst, 0, ENTRY_BYTES);
+          MemorySegment.copy(src, 0, dst, 0, dst.byteSize());
           dst.set(ValueLayout.JAVA_DOUBLE, 0, i);
           long e = System.nanoTime();
           c.commit();
@@ -87,8 +98,10 @@ public final class W3 {
 
     public static void main(String[] args) {
       try (Depot d = Depot.open(args[0], options());
+          DepotQueue warmSmall = d.openQueue("warm-small");
           DepotQueue warm = d.openQueue("warm");
           DepotQueue q = d.openQueue("w3")) {
+        consume(warmSmall, WARM_SMALL);
         consume(warm, WARM);
         long end = consume(q, ENTRIES);
         System.out.println("W3CONSUMER end=" + end);
