@@ -264,6 +264,16 @@ public interface Depot extends AutoCloseable {
   boolean remove(String name);
 
   /**
+   * Removes {@code name} only if its committed object still has version {@code expectedVersion} ({@link
+   * ObjectHandle#version()}, {@link #version}): an atomic compare-and-remove across all processes, for removing
+   * exactly what was read without dropping a newer write of the same name. Handles on it stay valid until closed.
+   *
+   * @return whether it was removed ({@code false} if there is none or it has another version)
+   * @throws InvalidArgumentException if {@code expectedVersion} is not positive (no object has such a version)
+   */
+  boolean remove(String name, long expectedVersion);
+
+  /**
    * Removes {@code name} and frees its memory at once, even if handles are open. <b>Unsafe for current
    * readers</b>: their views may then show another object's bytes. For recovery from stuck readers only.
    *

@@ -228,6 +228,26 @@ class DepotTest extends StoreExtension {
   }
 
   @Test
+  void removeOnlyTheVersionThatWasRead() {
+    Depot d = newStore();
+    d.put("k", "first");
+    long v1 = d.version("k");
+    d.replace("k", "second"); // a newer write of the same name, by anyone
+    assertFalse(d.remove("k", v1), "the object read is gone: the newer one stays");
+    assertEquals("second", d.getString("k"));
+    long v2 = d.version("k");
+    try (ObjectHandle h = d.get("k")) {
+      assertTrue(d.remove("k", v2));
+      assertEquals("second", h.asString(), "a handle keeps its view of the removed object");
+    }
+    assertFalse(d.contains("k"));
+    assertFalse(d.remove("k", v2), "nothing left to remove");
+    assertEquals(0, d.stats().zombies(), "freed when the handle closed");
+    var e = assertThrows(InvalidArgumentException.class, () -> d.remove("k", Depot.NO_VERSION));
+    assertTrue(e.getMessage().contains("expectedVersion=0"), e.getMessage());
+  }
+
+  @Test
   void removeAndContains() {
     Depot d = newStore();
     assertFalse(d.remove("nothing"));

@@ -403,11 +403,14 @@ final class Directory {
   }
 
   /**
-   * Removes the committed object {@code name}.
+   * Removes the committed object {@code name} if it has version {@code expectedVersion} (or any, {@link
+   * #ANY_VERSION}). The version check and the retire happen under the bucket lock, which every commit of that name
+   * also takes, so no newer object of the name can be committed in between.
    *
-   * @return -1 if none; else its index, with bit 62 set if this call moved it to FREEING (the caller frees it)
+   * @return -1 if none (or another version); else its index, with bit 62 set if this call moved it to FREEING (the
+   *     caller frees it)
    */
-  long remove(byte[] name, long hash, boolean force) {
+  long remove(byte[] name, long hash, boolean force, long expectedVersion) {
     long bucket = bucketOf(hash);
     MemorySegment key = MemorySegment.ofArray(name);
     lockBucket(bucket);
@@ -419,6 +422,11 @@ final class Directory {
         long d = layout.descriptor(i);
         next = mem.getInt(d + NEXT_OFFSET);
         if (mem.getLong(d + HASH_OFFSET) == hash && nameEquals(d, key, name.length)) {
+          long c = mem.getLongAcquire(d + CTL_OFFSET);
+          if (expectedVersion != ANY_VERSION && state(c) == COMMITTED
+              && ownerTag(i, generation(c)) != expectedVersion) {
+            return -1; // the committed object of this name is another one
+          }
           int outcome = retire(d, force);
           if (outcome != NOT_COMMITTED) {
             head = unlink(bucket, head, pred, next);

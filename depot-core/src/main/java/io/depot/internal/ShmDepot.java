@@ -509,11 +509,24 @@ public final class ShmDepot implements Depot {
     return remove(name, true);
   }
 
+  @Override
+  public boolean remove(String name, long expectedVersion) {
+    if (expectedVersion <= 0) {
+      throw new io.depot.InvalidArgumentException("expectedVersion must be a version an object had (positive): "
+          + "expectedVersion=" + expectedVersion + " name=" + name);
+    }
+    return remove(name, false, expectedVersion);
+  }
+
   private boolean remove(String name, boolean force) {
+    return remove(name, force, Directory.ANY_VERSION);
+  }
+
+  private boolean remove(String name, boolean force, long expectedVersion) {
     byte[] key = Names.encode(name);
     store.enter();
     try {
-      long r = store.directory.remove(key, Names.hash(key), force);
+      long r = store.directory.remove(key, Names.hash(key), force, expectedVersion);
       if (r < 0) {
         return false;
       }

@@ -34,9 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Reclaiming (sweep): keys of a dead epoch (the metadata names another epoch, is expired, or is gone) are removed
  * unconditionally: nobody writes a dead epoch but stragglers whose writes are ordered before its end anyway, and
  * epochs never come back. Expired metadata, expired keys and tombstones of a live epoch can be rewritten at any
- * moment, so removing them needs "remove if still version v", which Depot does not offer yet: it is emulated by
- * version() then remove(), a window of one directory lookup in which a concurrent write of that same name could be
- * dropped. Only sweepExpired() (explicit or lazy) takes that window; the per-key operations never do.
+ * moment, so they are removed with Depot.remove(name, version): only if still the version the sweep read, atomically
+ * with any concurrent write of that name (which then wins and stays).
  * </pre>
  */
 final class ShmBackend implements StmBackend {
@@ -203,12 +202,9 @@ final class ShmBackend implements StmBackend {
     return reclaimed;
   }
 
-  /**
-   * Removes {@code name} if it still has {@code version}. Not atomic (see the class comment): Depot has no remove by
-   * version; replace with it when it has.
-   */
+  /** Removes {@code name} if it still has {@code version}, atomically (a concurrent rewrite wins and stays). */
   private boolean removeIfVersion(String name, long version) {
-    return depot.version(name) == version && depot.remove(name);
+    return depot.remove(name, version);
   }
 
   @Override
