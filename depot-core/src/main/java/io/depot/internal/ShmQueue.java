@@ -687,7 +687,9 @@ final class ShmQueue implements DepotQueue {
       for (; ; ) {
         long t = mem.getLongAcquire(tail);
         long h = mem.getLongAcquire(head);
-        for (long p = t - 1; p >= h && p >= 0; p--) {
+        // at most capacity positions are in the queue: a damaged head or tail must not make this loop unbounded
+        long lowest = Math.max(0, Math.max(h, t - capacity));
+        for (long p = t - 1; p >= lowest; p--) {
           EntryImpl e = readOnce(p);
           if (e != null) {
             return Optional.of(e);
@@ -942,7 +944,7 @@ final class ShmQueue implements DepotQueue {
     long slotsAt = q + slotsOffset(trackCount);
     long h = mem.getLongAcquire(q + headOffset(trackCount));
     long t = mem.getLongAcquire(q + tailOffset(trackCount));
-    for (long p = Math.max(h, t - capacity - 1); p <= t; p++) {
+    for (long p = Math.max(0, Math.max(h, t - capacity - 1)); p <= t; p++) {
       long s = slotsAt + (p % capacity) * SLOT_LENGTH;
       long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
       int st = state(c);
