@@ -40,6 +40,14 @@ class ChaosTest {
         : List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-Ddepot.trace.dir=" + trace);
   }
 
+  /**
+   * A worker's seed: the round in the high bits, so that names and entry ids (which the worker derives from it, see
+   * {@link ChaosWorkerMain}) never repeat across rounds, and 20 random bits.
+   */
+  static long workerSeed(int round, Random random) {
+    return (long) round << 20 | random.nextInt(1 << 20);
+  }
+
   @Test
   void killedWorkersNeverBreakTheStore() throws Exception {
     int rounds = Integer.getInteger("chaos.rounds", 12);
@@ -62,9 +70,9 @@ class ChaosTest {
           for (int w = 0; w < workers; w++) {
             ws.add(Boolean.getBoolean("chaos.nokill")
                 ? ChildJvm.start(workerJvm(), ChaosWorkerMain.class, name,
-                    Integer.toString(w), Long.toString(random.nextLong() & 0xFFFF_FFFFL), "1500")
+                    Integer.toString(w), Long.toString(workerSeed(round, random)), "1500")
                 : ChildJvm.start(workerJvm(), ChaosWorkerMain.class, name,
-                    Integer.toString(w), Long.toString(random.nextLong() & 0xFFFF_FFFFL)));
+                    Integer.toString(w), Long.toString(workerSeed(round, random))));
           }
           for (ChildJvm w : ws) {
             w.awaitLine("READY", 60, TimeUnit.SECONDS);
@@ -93,7 +101,8 @@ class ChaosTest {
             switch (line.substring(0, sp)) {
               case "ACK" -> acked.add(what);
               case "DEL", "REP" -> uncertain.add(what);
-              case "POP" -> assertTrue(popped.add(what), "entry popped twice: " + what);
+              case "POP" -> assertTrue(popped.add(what),
+                  "entry popped twice: " + what + " (round " + round + ", seed " + seed + ")");
               default -> {
                 // PUSH and others: informational
               }

@@ -93,7 +93,8 @@ public final class ChaosWorkerMain {
               }
             }
           } else if (op < 80) {
-            long id = ((long) worker << 48) | (seed & 0xFFFF) << 32 | n;
+            // unique across rounds and workers: the round (seed >>> 20, see ChaosTest.workerSeed), worker, counter
+            long id = (seed >>> 20) << 40 | (long) worker << 36 | n;
             Optional<EntryClaim> c = q.tryCreateEntry();
             if (c.isPresent()) {
               try (EntryClaim claim = c.get()) {
