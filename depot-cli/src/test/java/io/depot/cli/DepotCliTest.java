@@ -42,6 +42,8 @@ class DepotCliTest {
     String ls = run("ls", store, "--dir", dir);
     assertTrue(ls.contains("greeting STRING 5 B") && ls.contains("blob BYTES 3 B"), ls);
     assertTrue(run("stat", store, "--dir", dir).contains("2 committed"));
+    String fsck = run("fsck", store, "--recover", "--dir", dir);
+    assertTrue(fsck.contains("consistent: 2 objects") && fsck.contains("recovered 0 dead"), fsck);
     run("rm", store, "blob", "--dir", dir);
     assertFalse(run("ls", store, "--dir", dir).contains("blob"));
     assertEquals(1, DepotCli.run("rm", store, "blob", "--dir", dir));
