@@ -228,9 +228,9 @@ public final class DepotOptions {
      * Whether every attaching process pre-faults its own mapping of the store (default true), at about 0.3 ms per
      * MiB of store at {@link Depot#open} or {@link Depot#create} (with {@code madvise(MADV_POPULATE_WRITE)} and a
      * read of each page; about 1.5 ms per MiB on virtual machines where the first access to a page is slow even once
-     * it is mapped). Without it, attaching is instant but each process takes a page fault (about 3 µs) on its first touch of each
-     * 4 KiB page, which halves or worse the speed of the first writes and reads of large values. Turn it off for
-     * very large stores that each process only touches a part of. A created store's pages are always reserved and
+     * it is mapped). Without it, attaching is instant but each process takes a page fault (about 3 µs) on its first
+     * touch of each 4 KiB page, which halves or worse the speed of the first writes and reads of large values. Turn it
+     * off for very large stores that each process only touches a part of. A created store's pages are always reserved and
      * allocated ({@code posix_fallocate}), whatever this option.
      */
     public Builder prefault(boolean prefault) {

@@ -6,8 +6,8 @@ import static io.depot.internal.HeaderDescriptor.*;
  * Allocates runs of 64 KiB pages: large extents (one block each) and size-class spans.
  *
  * <p>The page map is the truth; the free-page bitmap (one bit per page, set = free) is an index over it used for an
- * address-ordered first-fit search, and the free-page count a statistic. Both are rebuilt from the page map when the lock is taken
- * over from a dead holder.
+ * address-ordered first-fit search, and the free-page count a statistic. Both are rebuilt from the page map when the
+ * lock is taken over from a dead holder.
  *
  * <pre>
  * Concurrency: every method runs under the page lock (a robust lock in the header), which is short: a bitmap

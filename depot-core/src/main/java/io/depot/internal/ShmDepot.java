@@ -501,12 +501,12 @@ public final class ShmDepot implements Depot {
 
   @Override
   public boolean remove(String name) {
-    return remove(name, false);
+    return remove(name, false, Directory.ANY_VERSION);
   }
 
   @Override
   public boolean forceRemove(String name) {
-    return remove(name, true);
+    return remove(name, true, Directory.ANY_VERSION);
   }
 
   @Override
@@ -516,10 +516,6 @@ public final class ShmDepot implements Depot {
           + "expectedVersion=" + expectedVersion + " name=" + name);
     }
     return remove(name, false, expectedVersion);
-  }
-
-  private boolean remove(String name, boolean force) {
-    return remove(name, force, Directory.ANY_VERSION);
   }
 
   private boolean remove(String name, boolean force, long expectedVersion) {
