@@ -291,6 +291,12 @@ public interface Depot extends AutoCloseable {
   StoreStats stats();
 
   /**
+   * The processes attached to the store, live and dead (a dead one is listed until it is recovered), with the claims
+   * and handles each holds. Reads every descriptor and journal entry: meant for tools, not for hot paths.
+   */
+  List<ClientInfo> clients();
+
+  /**
    * Walks the whole store and verifies its invariants (see {@link CheckReport}). Meant for a quiescent store; the
    * cost is linear in the store's size (every page, descriptor, bucket and journal entry).
    */

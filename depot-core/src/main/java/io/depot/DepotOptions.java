@@ -2,6 +2,7 @@ package io.depot;
 
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -22,8 +23,9 @@ import java.util.function.Supplier;
  *   <li>{@code maxHandlesPerClient}: open handles per process at once, 16 to {@value #MAX_HANDLES}; default 4096.
  * </ul>
  *
- * <p>Only {@code directory}, {@code idleStrategy} and {@code openTimeout} matter to {@link Depot#open}; the sizes are
- * read from the file.
+ * <p>The sizes and permissions matter only to {@link Depot#create}; an attaching process reads them from the file.
+ * The other options ({@code directory}, {@code prefault}, {@code recoveryInterval}, {@code zeroClaims}, {@code
+ * idleStrategy}, {@code queueSpinNanos}, {@code openTimeout}) are this process's own.
  */
 public final class DepotOptions {
   /** Where stores live by default: the Linux tmpfs. */
@@ -42,6 +44,10 @@ public final class DepotOptions {
   public static final long DEFAULT_QUEUE_SPIN_NANOS = 50_000;
   /** The most {@link Builder#queueSpinNanos} accepts: 1 s. */
   public static final long MAX_QUEUE_SPIN_NANOS = 1_000_000_000;
+  /** The default of {@link Builder#recoveryInterval}: 1 s. */
+  public static final Duration DEFAULT_RECOVERY_INTERVAL = Duration.ofSeconds(1);
+  /** The shortest {@link Builder#recoveryInterval} other than zero: 10 ms. */
+  public static final Duration MIN_RECOVERY_INTERVAL = Duration.ofMillis(10);
 
   private static final DepotOptions DEFAULTS = builder().build();
 
@@ -51,7 +57,9 @@ public final class DepotOptions {
   private final int maxClients;
   private final int maxHandlesPerClient;
   private final Set<PosixFilePermission> permissions;
-  private final boolean prefault;
+  private final Prefault prefault;
+  private final Duration recoveryInterval;
+  private final boolean zeroClaims;
   private final Supplier<IdleStrategy> idleStrategy;
   private final long queueSpinNanos;
   private final long openTimeoutMillis;
@@ -65,6 +73,8 @@ public final class DepotOptions {
     this.permissions = Set.copyOf(b.permissions);
     this.queueSpinNanos = b.queueSpinNanos;
     this.prefault = b.prefault;
+    this.recoveryInterval = b.recoveryInterval;
+    this.zeroClaims = b.zeroClaims;
     this.idleStrategy = b.idleStrategy;
     this.openTimeoutMillis = b.openTimeoutMillis;
   }
@@ -89,6 +99,8 @@ public final class DepotOptions {
     b.maxHandlesPerClient = maxHandlesPerClient;
     b.permissions = EnumSet.copyOf(permissions);
     b.prefault = prefault;
+    b.recoveryInterval = recoveryInterval;
+    b.zeroClaims = zeroClaims;
     b.idleStrategy = idleStrategy;
     b.queueSpinNanos = queueSpinNanos;
     b.openTimeoutMillis = openTimeoutMillis;
@@ -120,8 +132,22 @@ public final class DepotOptions {
     return permissions;
   }
 
-  public boolean prefault() {
+  /** When this process pre-faults its mapping of the store (default {@link Prefault#AUTO}). */
+  public Prefault prefault() {
     return prefault;
+  }
+
+  /**
+   * How often this process's recovery sweep runs (default 1 s), or {@link Duration#ZERO} if it never sweeps; see
+   * {@link Builder#recoveryInterval}.
+   */
+  public Duration recoveryInterval() {
+    return recoveryInterval;
+  }
+
+  /** Whether claims hand out zero-filled memory (default false: claimed memory holds whatever was there before). */
+  public boolean zeroClaims() {
+    return zeroClaims;
   }
 
   /** A new idle strategy for one waiter. */
@@ -147,7 +173,9 @@ public final class DepotOptions {
     private int maxHandlesPerClient = 4096;
     private Set<PosixFilePermission> permissions =
         EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
-    private boolean prefault = true;
+    private Prefault prefault = Prefault.AUTO;
+    private Duration recoveryInterval = DEFAULT_RECOVERY_INTERVAL;
+    private boolean zeroClaims;
     private Supplier<IdleStrategy> idleStrategy = IdleStrategy::backoff;
     private long queueSpinNanos = DEFAULT_QUEUE_SPIN_NANOS;
     private long openTimeoutMillis = 5_000;
@@ -225,16 +253,49 @@ public final class DepotOptions {
     }
 
     /**
-     * Whether every attaching process pre-faults its own mapping of the store (default true), at about 0.3 ms per
-     * MiB of store at {@link Depot#open} or {@link Depot#create} (with {@code madvise(MADV_POPULATE_WRITE)} and a
-     * read of each page; about 1.5 ms per MiB on virtual machines where the first access to a page is slow even once
-     * it is mapped). Without it, attaching is instant but each process takes a page fault (about 3 µs) on its first
-     * touch of each 4 KiB page, which halves or worse the speed of the first writes and reads of large values. Turn it
-     * off for very large stores that each process only touches a part of. A created store's pages are always reserved and
-     * allocated ({@code posix_fallocate}), whatever this option.
+     * When this process pre-faults its own mapping of the store (default {@link Prefault#AUTO}: before {@link
+     * Depot#create} returns, in a background thread after {@link Depot#open}); see {@link Prefault} for the costs.
+     * A created store's memory is always reserved ({@code posix_fallocate}), whatever this option.
      */
+    public Builder prefault(Prefault prefault) {
+      this.prefault = Objects.requireNonNull(prefault, "prefault");
+      return this;
+    }
+
+    /** {@code prefault(true)} is {@link Prefault#EAGER}, {@code prefault(false)} {@link Prefault#NONE}. */
     public Builder prefault(boolean prefault) {
-      this.prefault = prefault;
+      return prefault(prefault ? Prefault.EAGER : Prefault.NONE);
+    }
+
+    /**
+     * How often this process sweeps the store for dead processes (default 1 s): every attached process runs the
+     * sweep on a daemon thread, taking turns through a lease in the store's header so that the store as a whole is
+     * swept about twice per interval whatever the number of processes. A sweep checks each attached process's pid
+     * and start time and recovers the dead: their claims are given back, the handles they held are released (a
+     * removed object they were reading is freed), their popped queue entries are delivered again. The memory of a
+     * process that dies is therefore free again within one interval (plus the recovery itself, a scan of the store's
+     * descriptors), as long as any process with a non-zero interval is attached. Operations that run into a dead
+     * process's state (a name it was writing, a full store, a queue position) recover it at once, sweep or not.
+     *
+     * @param interval 10 ms or more, or {@link Duration#ZERO} for no sweeping by this process (inspection tools)
+     */
+    public Builder recoveryInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative() || (!interval.isZero() && interval.compareTo(MIN_RECOVERY_INTERVAL) < 0)) {
+        throw new InvalidArgumentException("recoveryInterval must be 0 or at least " + MIN_RECOVERY_INTERVAL
+            + ": recoveryInterval=" + interval);
+      }
+      this.recoveryInterval = interval;
+      return this;
+    }
+
+    /**
+     * Whether {@link Depot#claim} and queue entry claims hand out zero-filled memory (default false). Like {@code
+     * malloc}, a claim's memory otherwise holds whatever was there before (the bytes of a removed object), so a
+     * writer must fill all of it; zeroing costs a memory write of the claimed size.
+     */
+    public Builder zeroClaims(boolean zeroClaims) {
+      this.zeroClaims = zeroClaims;
       return this;
     }
 

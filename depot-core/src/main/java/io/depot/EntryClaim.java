@@ -7,6 +7,10 @@ import java.lang.foreign.MemorySegment;
  * fills the tracks in place and {@link #commit() commits}. Consumers see entries in the order their positions were
  * claimed, so a claim holds back the entries behind it until it is committed or aborted: keep claims short. Closing
  * an uncommitted claim aborts it (its position is skipped). If the writer's process dies, the claim is skipped.
+ *
+ * <p>Like {@code malloc}, the tracks' memory is not cleared: it holds whatever an earlier entry left there, unless
+ * the store was opened with {@link DepotOptions.Builder#zeroClaims(boolean) zeroClaims}. A byte track is read back
+ * at its full size unless {@link #setLength} says how many bytes were written ({@link DepotQueue#push} does).
  */
 public interface EntryClaim extends AutoCloseable {
   /** The entry's sequence number. */
@@ -21,6 +25,19 @@ public interface EntryClaim extends AutoCloseable {
 
   /** Track {@code name}'s writable bytes. */
   MemorySegment track(String name);
+
+  /**
+   * Records that the first {@code length} bytes of byte track {@code index} hold the value: readers see a segment of
+   * that length. Without it a byte track is read at its full size.
+   *
+   * @throws InvalidArgumentException if {@code length} is negative or larger than the track
+   * @throws TypeMismatchException if the track holds an array (always its full size)
+   * @throws HandleClosedException after commit or abort
+   */
+  void setLength(int index, long length);
+
+  /** {@link #setLength(int, long)} for track {@code name}. */
+  void setLength(String name, long length);
 
   /** Array track {@code index} as a writable typed view. */
   MutableNDArray array(int index);

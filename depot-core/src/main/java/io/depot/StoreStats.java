@@ -11,11 +11,15 @@ package io.depot;
  *     size-class slot
  * @param fragmentation external fragmentation of the free pages, {@code 1 - largestFreeExtent / freePageBytes} (0
  *     when all free pages are contiguous)
- * @param objects committed objects (IDLE or BUSY), queues included
- * @param zombies removed objects still held by readers
- * @param writing objects in the WRITE stage
+ * @param objects committed named objects (IDLE or BUSY), queues included, their entries not: what {@link
+ *     Depot#list()} lists
+ * @param queueEntries committed queue entries (in all queues); each takes a descriptor of {@code maxObjects}
+ * @param zombies removed objects and entries still held by readers
+ * @param writing objects and queue entries in the WRITE stage
  * @param maxObjects the directory's capacity
- * @param clients attached processes
+ * @param clients attached processes that are alive
+ * @param deadClients client slots of processes that died and are not recovered yet (they are recovered at the
+ *     next contact or sweep; see {@link DepotOptions.Builder#recoveryInterval})
  * @param maxClients the client table's capacity
  */
 public record StoreStats(
@@ -25,8 +29,10 @@ public record StoreStats(
     long largestFreeExtent,
     double fragmentation,
     long objects,
+    long queueEntries,
     long zombies,
     long writing,
     long maxObjects,
     int clients,
+    int deadClients,
     int maxClients) {}

@@ -346,12 +346,13 @@ final class Checker {
       if (st == ClientDescriptor.STATE_FREE) {
         continue;
       }
-      boolean alive = store.clients.isSlotAlive(s, word);
       if (st == ClientDescriptor.STATE_RECOVERING) {
-        long recoverer = mem.getLongAcquire(layout.client(s) + ClientDescriptor.RECOVERER_OFFSET);
-        alive = store.clients.isTokenAlive(recoverer);
+        dead++;
+        problem("client slot " + s + " is being recovered" + (store.clients.isTokenAlive(ClientDescriptor.recoverer(
+            word)) ? "" : " by a dead recoverer"));
+        continue;
       }
-      if (!alive) {
+      if (!store.clients.isSlotAlive(s, word)) {
         dead++;
         problem("client slot " + s + " (pid " + ClientDescriptor.pid(word) + ") is dead and not recovered");
         continue;
@@ -433,45 +434,68 @@ final class Checker {
       return;
     }
     long slots = q + QueueDescriptor.slotsOffset(tracks);
-    for (long p = head; p < head + capacity; p++) {
-      long s = slots + (p % capacity) * QueueDescriptor.SLOT_LENGTH;
-      long c = mem.getLongAcquire(s + QueueDescriptor.SLOT_CTL_OFFSET);
-      int lap = QueueDescriptor.lapOf(p, capacity);
-      int st = QueueDescriptor.state(c);
-      if (p >= tail) {
-        if (st != QueueDescriptor.EMPTY || QueueDescriptor.lap(c) != lap) {
-          problem(name + " position " + p + " (beyond tail " + tail + ") is state " + st + " lap "
-              + QueueDescriptor.lap(c) + ", expected EMPTY lap " + lap);
-        }
-        continue;
+    // Each slot's latest claimed position is in [tail - capacity, tail); slots with none (tail < capacity) are EMPTY.
+    for (long p = Math.max(0, tail - capacity); p < tail; p++) {
+      checkPosition(name, version, slots + (p % capacity) * QueueDescriptor.SLOT_LENGTH, p, head, capacity,
+          referenced);
+    }
+    for (long p = tail; p < capacity; p++) {
+      long c = mem.getLongAcquire(slots + p * QueueDescriptor.SLOT_LENGTH + QueueDescriptor.SLOT_CTL_OFFSET);
+      if (QueueDescriptor.state(c) != QueueDescriptor.EMPTY || QueueDescriptor.lap(c) != 0) {
+        problem(name + " position " + p + " (never claimed, tail " + tail + ") is "
+            + QueueDescriptor.stateName(QueueDescriptor.state(c)) + " lap " + QueueDescriptor.lap(c)
+            + ", expected EMPTY lap 0");
       }
-      if (QueueDescriptor.lap(c) != lap) {
-        problem(name + " position " + p + " has lap " + QueueDescriptor.lap(c) + ", expected " + lap);
-        continue;
+    }
+  }
+
+  /**
+   * Position {@code p}, claimed (below the tail): in the queue ({@code p >= head}) it is CLAIMED, COMMITTED or SKIP;
+   * behind the head it is POPPED or REDELIVER (held until released) or EMPTY for the next lap (released).
+   */
+  private void checkPosition(String name, long version, long s, long p, long head, int capacity,
+      Set<Integer> referenced) {
+    long c = mem.getLongAcquire(s + QueueDescriptor.SLOT_CTL_OFFSET);
+    int lap = QueueDescriptor.lapOf(p, capacity);
+    int st = QueueDescriptor.state(c);
+    String where = name + " position " + p;
+    if (QueueDescriptor.lap(c) == QueueDescriptor.nextLap(lap) && st == QueueDescriptor.EMPTY) {
+      if (p >= head) {
+        problem(where + " is released (EMPTY for the next lap) but not behind the head " + head);
       }
-      if (st == QueueDescriptor.CLAIMED || st == QueueDescriptor.REMOVING) {
-        if (!store.clients.isTokenAlive(QueueDescriptor.token(c))) {
-          problem(name + " position " + p + " is " + (st == QueueDescriptor.CLAIMED ? "CLAIMED" : "REMOVING")
-              + " by dead client token=" + QueueDescriptor.token(c));
-        }
+      return;
+    }
+    if (QueueDescriptor.lap(c) != lap) {
+      problem(where + " has lap " + QueueDescriptor.lap(c) + ", expected " + lap);
+      return;
+    }
+    boolean behind = p < head;
+    boolean held = st == QueueDescriptor.POPPED || st == QueueDescriptor.REDELIVER;
+    if (behind != held && st != QueueDescriptor.REMOVING) {
+      problem(where + " is " + QueueDescriptor.stateName(st) + (behind ? " behind" : " at or after") + " the head "
+          + head);
+    }
+    if (st == QueueDescriptor.CLAIMED || st == QueueDescriptor.REMOVING || st == QueueDescriptor.POPPED) {
+      if (!store.clients.isTokenAlive(QueueDescriptor.token(c))) {
+        problem(where + " is " + QueueDescriptor.stateName(st) + " by dead client token=" + QueueDescriptor.token(c));
       }
-      if (st == QueueDescriptor.COMMITTED) {
-        long v = mem.getLongAcquire(s + QueueDescriptor.SLOT_ENTRY_OFFSET);
-        int e = (int) v;
-        if (e < 0 || e >= layout.maxObjects) {
-          problem(name + " position " + p + " names entry descriptor " + e);
-          continue;
-        }
-        long ed = layout.descriptor(e);
-        long ec = mem.getLongAcquire(ed + CTL_OFFSET);
-        if (generation(ec) != (int) (v >>> 32) || state(ec) != COMMITTED
-            || (mem.getByte(ed + FLAGS_OFFSET) & FLAG_ENTRY) == 0 || mem.getLong(ed + AUX_OFFSET) != version
-            || mem.getLong(ed + COMMIT_SEQ_OFFSET) != p) {
-          problem(name + " position " + p + " is COMMITTED but entry descriptor " + e + " is "
-              + stateName(state(ec)) + " (not this queue's committed entry " + p + ")");
-        } else if (!referenced.add(e)) {
-          problem(name + " position " + p + " references entry " + e + " already referenced elsewhere");
-        }
+    }
+    if (st == QueueDescriptor.COMMITTED || held) {
+      long v = mem.getLongAcquire(s + QueueDescriptor.SLOT_ENTRY_OFFSET);
+      int e = ownerIndex(v);
+      if (e < 0 || e >= layout.maxObjects) {
+        problem(where + " names entry descriptor " + e);
+        return;
+      }
+      long ed = layout.descriptor(e);
+      long ec = mem.getLongAcquire(ed + CTL_OFFSET);
+      if (generation(ec) != ownerGeneration(v) || state(ec) != COMMITTED
+          || (mem.getByte(ed + FLAGS_OFFSET) & FLAG_ENTRY) == 0 || mem.getLong(ed + AUX_OFFSET) != version
+          || mem.getLong(ed + COMMIT_SEQ_OFFSET) != p) {
+        problem(where + " is " + QueueDescriptor.stateName(st) + " but entry descriptor " + e + " is "
+            + stateName(state(ec)) + " (not this queue's committed entry " + p + ")");
+      } else if (!referenced.add(e)) {
+        problem(where + " references entry " + e + " already referenced elsewhere");
       }
     }
   }

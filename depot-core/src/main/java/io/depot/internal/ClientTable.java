@@ -9,17 +9,25 @@ import io.depot.TooManyClientsException;
  *
  * <pre>
  * Concurrency:
- *  - A slot is claimed by one CAS of its state word FREE(gen) -> CLAIMING(gen + 1, pid): the pid is in the word from
- *    the first instant, so a claimer killed right after the CAS is still recognisable as dead.
- *  - The start time is written next, then ATTACHED is release-stored: readers that see ATTACHED (acquire) see the
- *    start time.
- *  - Recovery of a dead slot is claimed by CAS ATTACHED/CLAIMING -> RECOVERING (same generation, same pid); a dead
- *    recoverer is detected by its own token in RECOVERER and the recovery is taken over.
- *  - Tokens carry the slot generation: a token whose generation is not the slot's current one is dead by
- *    definition, whatever process holds the slot now.
+ *  - A free slot is claimed by one CAS of its state word FREE(gen) -> CLAIMING(gen + 1, pid): the pid is in the word
+ *    from the first instant, so a claimer killed right after the CAS is still recognisable as dead.
+ *  - The start time is written next, then ATTACHED is release-stored (by the Store, once its journal is ready):
+ *    readers that see ATTACHED (acquire) see the start time.
+ *  - Recovery of a dead slot is claimed by CAS ATTACHED/CLAIMING(gen, pid) -> RECOVERING(gen, recoverer token); a
+ *    dead recoverer's recovery is taken over by CAS RECOVERING(gen, dead token) -> RECOVERING(gen, own token). Only
+ *    the holder of the RECOVERING word touches the slot's journal row.
+ *  - When no slot is free, a dead slot is adopted: CAS from its dead word to CLAIMING(gen + 1, own pid), then
+ *    ADOPTING is written (release) before any of the previous state is touched; the adopter recovers that state
+ *    under its own token, clears ADOPTING and publishes ATTACHED. A dead adopter's slot is recovered like any dead
+ *    slot, and its ADOPTING word tells that a recovery was under way.
+ *  - Tokens carry the slot generation: a token whose generation is not the slot's current one, or whose slot is
+ *    FREE or RECOVERING, is dead by definition, whatever process holds the slot now.
  * </pre>
  */
 final class ClientTable {
+  /** How long an attach waits for live recoverers to free a slot of a full table. */
+  private static final long RECOVERING_WAIT_NANOS = 2_000_000_000L;
+
   private final Store store;
   private final Mem mem;
   private final StoreLayout layout;
@@ -30,49 +38,86 @@ final class ClientTable {
     this.layout = store.layout;
   }
 
-  /** Claims a slot for this process; returns the slot index. */
-  int attach() {
-    for (int round = 0; round < 2; round++) {
+  /**
+   * A claimed slot, still CLAIMING: {@code adopted} if it was taken from a dead occupant whose state the new
+   * occupant must recover (with a recount if {@code takeover}) before it publishes itself.
+   */
+  record Claim(int slot, int generation, boolean adopted, boolean takeover) {}
+
+  /** Claims a slot for this process: a free one, else a dead process's (adopted). */
+  Claim attach() {
+    long deadline = System.nanoTime() + RECOVERING_WAIT_NANOS;
+    for (; ; ) {
       for (int slot = 0; slot < layout.maxClients; slot++) {
+        long word = slotWord(slot);
+        if (state(word) == STATE_FREE && mem.compareAndSetLong(layout.client(slot) + STATE_OFFSET, word,
+            stateWord(STATE_CLAIMING, nextGeneration(generation(word)), ProcessInfo.selfPid()))) {
+          initFields(slot);
+          return new Claim(slot, nextGeneration(generation(word)), false, false);
+        }
+      }
+      // Full: adopt the slot of a dead process (or of a dead recoverer).
+      boolean recovering = false;
+      for (int slot = 0; slot < layout.maxClients; slot++) {
+        long word = slotWord(slot);
+        long st = state(word);
         long c = layout.client(slot);
-        long word = mem.getLongAcquire(c + STATE_OFFSET);
-        if (state(word) != STATE_FREE) {
+        boolean takeover;
+        if (st == STATE_RECOVERING) {
+          if (isTokenAlive(recoverer(word))) {
+            recovering = true; // will be FREE soon
+            continue;
+          }
+          takeover = true;
+        } else if ((st == STATE_ATTACHED || st == STATE_CLAIMING) && !isSlotAlive(slot, word)) {
+          takeover = mem.getLongAcquire(c + ADOPTING_OFFSET) != 0;
+        } else {
           continue;
         }
-        int gen = (generation(word) + 1) & ((1 << GEN_BITS) - 1);
-        if (gen == 0) {
-          gen = 1;
-        }
-        long claiming = stateWord(STATE_CLAIMING, gen, ProcessInfo.selfPid());
-        if (mem.compareAndSetLong(c + STATE_OFFSET, word, claiming)) {
-          mem.putLong(c + START_TIME_OFFSET, ProcessInfo.selfStartTime());
-          mem.putLong(c + ATTACH_MILLIS_OFFSET, System.currentTimeMillis());
-          mem.putLong(c + RECOVERER_OFFSET, 0);
-          mem.putLong(c + RECOUNTING_OFFSET, 0);
-          mem.putLong(c + PUTS_OFFSET, 0);
-          mem.putLong(c + GETS_OFFSET, 0);
-          mem.putLong(c + REMOVES_OFFSET, 0);
-          mem.putLongRelease(c + STATE_OFFSET, stateWord(STATE_ATTACHED, gen, ProcessInfo.selfPid()));
-          return slot;
+        int gen = nextGeneration(generation(word));
+        if (mem.compareAndSetLong(c + STATE_OFFSET, word, stateWord(STATE_CLAIMING, gen, ProcessInfo.selfPid()))) {
+          // Before anything of the previous state is touched: a recovery of it is under way.
+          mem.putLongRelease(c + ADOPTING_OFFSET, ADOPT_STARTED | (takeover ? ADOPT_TAKEOVER : 0));
+          initFields(slot);
+          return new Claim(slot, gen, true, takeover);
         }
       }
-      // Full: reclaim the slots of dead processes, then look again.
-      if (round == 0 && store.recoverDeadClients() == 0) {
-        break;
+      if (!recovering || System.nanoTime() - deadline > 0) {
+        throw new TooManyClientsException("all maxClients=" + layout.maxClients
+            + " client slots are taken by live processes: " + store.pathString());
       }
+      Thread.onSpinWait();
+      Thread.yield();
     }
-    throw new TooManyClientsException(
-        "all maxClients=" + layout.maxClients + " client slots are taken by live processes: " + store.pathString());
   }
 
-  int slotGeneration(int slot) {
-    return ClientDescriptor.generation(mem.getLongAcquire(layout.client(slot) + STATE_OFFSET));
+  private static int nextGeneration(int generation) {
+    int gen = (generation + 1) & ((1 << GEN_BITS) - 1);
+    return gen == 0 ? 1 : gen;
+  }
+
+  private void initFields(int slot) {
+    long c = layout.client(slot);
+    mem.putLong(c + START_TIME_OFFSET, ProcessInfo.selfStartTime());
+    mem.putLong(c + ATTACH_MILLIS_OFFSET, System.currentTimeMillis());
+    mem.putLong(c + RECOUNTING_OFFSET, 0);
+    mem.putLong(c + PUTS_OFFSET, 0);
+    mem.putLong(c + GETS_OFFSET, 0);
+    mem.putLong(c + REMOVES_OFFSET, 0);
+  }
+
+  /** Publishes this process's claimed slot: ATTACHED (the adopting word cleared first). */
+  void publish(int slot, int generation) {
+    long c = layout.client(slot);
+    mem.putLongRelease(c + ADOPTING_OFFSET, 0);
+    mem.putLongRelease(c + STATE_OFFSET, stateWord(STATE_ATTACHED, generation, ProcessInfo.selfPid()));
   }
 
   /** Frees this process's slot (after its handles and claims are released). */
   void detach(int slot) {
     long c = layout.client(slot);
     long word = mem.getLongAcquire(c + STATE_OFFSET);
+    mem.putLongRelease(c + ADOPTING_OFFSET, 0);
     mem.putLongRelease(c + STATE_OFFSET, stateWord(STATE_FREE, ClientDescriptor.generation(word), 0));
   }
 
@@ -82,11 +127,25 @@ final class ClientTable {
     if (slot < 0 || slot >= layout.maxClients) {
       return false;
     }
-    long word = mem.getLongAcquire(layout.client(slot) + STATE_OFFSET);
+    long word = slotWord(slot);
     if (ClientDescriptor.generation(word) != generationOf(token)) {
       return false;
     }
     return isSlotAlive(slot, word);
+  }
+
+  /**
+   * Whether {@code token} is dead by the client table alone (no look at {@code /proc}): its slot is free, being
+   * recovered, or holds another generation.
+   */
+  boolean isTokenDetached(long token) {
+    int slot = slotOf(token);
+    if (slot < 0 || slot >= layout.maxClients) {
+      return true;
+    }
+    long word = slotWord(slot);
+    long st = state(word);
+    return ClientDescriptor.generation(word) != generationOf(token) || st == STATE_FREE || st == STATE_RECOVERING;
   }
 
   /** Whether the process in {@code slot} (whose state word is {@code word}) is alive. */
@@ -107,8 +166,25 @@ final class ClientTable {
     return ProcessInfo.isAlive(pid, mem.getLongAcquire(layout.client(slot) + START_TIME_OFFSET));
   }
 
+  /** Whether the slot's occupant (for a RECOVERING slot: its recoverer) is alive. */
+  boolean isOccupantAlive(int slot, long word) {
+    return state(word) == STATE_RECOVERING ? isTokenAlive(recoverer(word)) : isSlotAlive(slot, word);
+  }
+
   long slotWord(int slot) {
     return mem.getLongAcquire(layout.client(slot) + STATE_OFFSET);
+  }
+
+  /** The pid of the process that holds or held {@code token}, if its slot still says so; else 0. */
+  long pidOf(long token) {
+    int slot = slotOf(token);
+    if (slot < 0 || slot >= layout.maxClients) {
+      return 0;
+    }
+    long word = slotWord(slot);
+    long st = state(word);
+    return ClientDescriptor.generation(word) == generationOf(token) && (st == STATE_ATTACHED
+        || st == STATE_CLAIMING) ? pid(word) : 0;
   }
 
   /** Attached (or attaching) slots, live or not. */

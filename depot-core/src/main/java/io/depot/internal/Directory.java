@@ -47,20 +47,13 @@ final class Directory {
     this.cursor = new AtomicInteger((int) ((ProcessInfo.selfPid() * 0x9E3779B9L) & 0x7FFF_FFFF) % words);
   }
 
-  /** Initializes a new store: every descriptor FREE, every hint bit set, every bucket empty. */
-  void format() {
-    for (int i = 0; i < layout.maxObjects; i++) {
-      mem.putLong(layout.descriptor(i) + CTL_OFFSET, ctl(0, FREE, 0));
-    }
-    rebuildHints();
-    for (int b = 0; b < layout.bucketCount; b++) {
-      mem.putLong(layout.bucket(b) + BucketDescriptor.SEQ_HEAD_OFFSET, 0);
-      mem.putLong(layout.bucket(b) + BucketDescriptor.LOCK_OFFSET, 0);
-    }
-  }
-
   /** Sets the hint bit of every FREE descriptor (others' bits are left as they are). */
   void rebuildHints() {
+    rebuildHints(mem, layout);
+  }
+
+  /** Sets the hint bit of every FREE descriptor of the store mapped at {@code mem}. */
+  static void rebuildHints(Mem mem, StoreLayout layout) {
     long words = StoreLayout.words(layout.maxObjects);
     for (long w = 0; w < words; w++) {
       long bits = 0;
@@ -254,11 +247,35 @@ final class Directory {
 
   /**
    * Links the WRITE descriptor {@code index} (its name, hash and block already written) into its bucket, reserving
-   * the name.
+   * the name. A name held in WRITE by a process that died is recovered on the spot (see {@link
+   * Recovery#recoverIfDead}), and the link tried again.
    *
-   * @throws ObjectExistsException if, unless {@code replace}, an object of that name is committed or being written
+   * @throws ObjectExistsException if, unless {@code replace}, an object of that name is committed, or being written
+   *     by a live process (named by its pid)
    */
   void insert(int index, byte[] name, long hash, boolean replace, String displayName) {
+    for (; ; ) {
+      long writer = link(index, name, hash, replace, displayName);
+      if (writer == LINKED) {
+        return;
+      }
+      if (!store.recovery.recoverIfDead(writer)) {
+        long pid = store.clients.pidOf(writer);
+        throw new ObjectExistsException("object already being written by " + (pid != 0 ? "pid=" + pid
+            : "a process whose recovery is still in progress") + ": name=" + displayName);
+      }
+    }
+  }
+
+  /**
+   * Links {@code index} into its bucket unless the name is taken.
+   *
+   * @return {@link #LINKED}, or the token of the client holding the name in WRITE (nothing linked)
+   * @throws ObjectExistsException if the name is committed (and not {@code replace})
+   */
+  private static final long LINKED = -1;
+
+  private long link(int index, byte[] name, long hash, boolean replace, String displayName) {
     long bucket = bucketOf(hash);
     MemorySegment key = MemorySegment.ofArray(name);
     lockBucket(bucket);
@@ -267,17 +284,21 @@ final class Directory {
       if (!replace) {
         for (int next = head, steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {
           long d = layout.descriptor(next - 1);
-          int st = state(mem.getLongAcquire(d + CTL_OFFSET));
+          long c = mem.getLongAcquire(d + CTL_OFFSET);
+          int st = state(c);
           if ((st == COMMITTED || st == WRITE) && mem.getLong(d + HASH_OFFSET) == hash
               && nameEquals(d, key, name.length)) {
-            throw new ObjectExistsException("object already " + (st == WRITE ? "being written" : "exists")
-                + ": name=" + displayName);
+            if (st == WRITE) {
+              return count(c);
+            }
+            throw new ObjectExistsException("object already exists: name=" + displayName);
           }
           next = mem.getInt(d + NEXT_OFFSET);
         }
       }
       mem.putInt(layout.descriptor(index) + NEXT_OFFSET, head);
       head = index + 1;
+      return LINKED;
     } finally {
       unlockBucket(bucket, head);
     }
@@ -379,7 +400,7 @@ final class Directory {
         return NOT_COMMITTED;
       }
       if (recounting(c)) {
-        store.awaitRecount(d);
+        store.recovery.awaitRecount(d);
         c = mem.getLongAcquire(d + CTL_OFFSET);
         continue;
       }

@@ -44,7 +44,18 @@ final class EntryClaimImpl implements EntryClaim {
   public MemorySegment track(int i) {
     checkOpen();
     queue.checkTrack(i);
-    return queue.depot().store().mem.slice(data + queue.trackOffset(i), queue.trackSize(i));
+    return queue.store().mem.slice(data + queue.trackOffset(i), queue.trackSize(i));
+  }
+
+  @Override
+  public void setLength(int i, long length) {
+    checkOpen();
+    queue.setTrackLength(data, i, length);
+  }
+
+  @Override
+  public void setLength(String name, long length) {
+    setLength(queue.trackIndex(name), length);
   }
 
   @Override

@@ -8,7 +8,10 @@ import io.depot.TypeMismatchException;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A pin on one queue entry (from pop or read), holding a journal entry of its process. */
+/**
+ * A pin on one queue entry, holding a journal entry of its process: either popped (its position stays POPPED by
+ * this client until the entry is closed, which consumes it) or read in place.
+ */
 final class EntryImpl implements Entry {
   private final ShmQueue queue;
   private final Store store;
@@ -17,16 +20,35 @@ final class EntryImpl implements Entry {
   private final int generation;
   private final int journalEntry;
   private final long data;
+  /** The lap of the position this entry was popped from, or -1 for an entry read in place. */
+  private final int lap;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  EntryImpl(ShmQueue queue, long sequence, int index, int generation, int journalEntry, long data) {
+  EntryImpl(ShmQueue queue, long sequence, int index, int generation, int journalEntry, long data, int lap) {
     this.queue = queue;
-    this.store = queue.depot().store();
+    this.store = queue.store();
     this.sequence = sequence;
     this.index = index;
     this.generation = generation;
     this.journalEntry = journalEntry;
     this.data = data;
+    this.lap = lap;
+  }
+
+  int index() {
+    return index;
+  }
+
+  int generation() {
+    return generation;
+  }
+
+  int journalEntry() {
+    return journalEntry;
+  }
+
+  int lap() {
+    return lap;
   }
 
   @Override
@@ -49,7 +71,7 @@ final class EntryImpl implements Entry {
   public MemorySegment track(int i) {
     checkOpen();
     queue.checkTrack(i);
-    return store.mem.slice(data + queue.trackOffset(i), queue.trackSize(i)).asReadOnly();
+    return store.mem.slice(data + queue.trackOffset(i), queue.trackLength(data, i)).asReadOnly();
   }
 
   @Override
@@ -80,6 +102,10 @@ final class EntryImpl implements Entry {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true) || store.isClosed()) {
+      return;
+    }
+    if (lap >= 0) {
+      queue.releasePopped(this);
       return;
     }
     try {

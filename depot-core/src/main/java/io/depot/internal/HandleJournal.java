@@ -26,9 +26,18 @@ final class HandleJournal {
     this.next = new int[capacity];
     for (int i = 0; i < capacity; i++) {
       next[i] = i + 2 <= capacity ? i + 2 : 0;
-      mem.putLong(base + (long) i * JournalDescriptor.LENGTH, JournalDescriptor.EMPTY);
     }
     head.set(capacity > 0 ? 1 : 0);
+  }
+
+  /**
+   * Empties the row. Only once the row's previous entries are of no use: a freed slot's row is empty already, an
+   * adopted slot's row is cleared by the recovery of its dead occupant's pins.
+   */
+  void clear() {
+    for (int i = 0; i < capacity; i++) {
+      mem.putLongRelease(base + (long) i * JournalDescriptor.LENGTH, JournalDescriptor.EMPTY);
+    }
   }
 
   /** Takes a free entry. */

@@ -68,13 +68,16 @@ import java.lang.foreign.StructLayout;
  *  +---------------------------------------------------------------+
  *  |  Commit sequence (8), on its own cache line                   | 384
  *  +---------------------------------------------------------------+
+ *  |  Recovery sweep lease: System.nanoTime() until which the last   | 512
+ *  |    sweeper holds it (8), on its own cache line                |
+ *  +---------------------------------------------------------------+
  * </pre>
  */
 public final class HeaderDescriptor {
   /** "DEPOTSHM" read as a little-endian long. */
   public static final long MAGIC = 0x4d4853544f504544L;
   /** Incremented on every incompatible layout change. */
-  public static final int LAYOUT_VERSION = 1;
+  public static final int LAYOUT_VERSION = 2;
   public static final int HEADER_LENGTH = 4096;
 
   public static final int MAGIC_OFFSET = 0;
@@ -117,6 +120,12 @@ public final class HeaderDescriptor {
   /** Incremented by every commit; a cheap "did anything change" probe for waiters. */
   public static final int COMMIT_SEQUENCE_OFFSET = 384;
 
+  /**
+   * The recovery sweep's lease: the {@code System.nanoTime()} (CLOCK_MONOTONIC, one clock for every process of the
+   * machine) until which the process that last swept the store holds it; see {@link Recovery}.
+   */
+  public static final int SWEEP_LEASE_OFFSET = 512;
+
   public static final StructLayout LAYOUT =
       MemoryLayout.structLayout(
           JAVA_LONG.withName("magic"),
@@ -155,7 +164,9 @@ public final class HeaderDescriptor {
           JAVA_LONG.withName("freePages"),
           MemoryLayout.paddingLayout(COMMIT_SEQUENCE_OFFSET - FREE_PAGES_OFFSET - 8),
           JAVA_LONG.withName("commitSequence"),
-          MemoryLayout.paddingLayout(HEADER_LENGTH - COMMIT_SEQUENCE_OFFSET - 8));
+          MemoryLayout.paddingLayout(SWEEP_LEASE_OFFSET - COMMIT_SEQUENCE_OFFSET - 8),
+          JAVA_LONG.withName("sweepLease"),
+          MemoryLayout.paddingLayout(HEADER_LENGTH - SWEEP_LEASE_OFFSET - 8));
 
   private HeaderDescriptor() {}
 }

@@ -48,6 +48,44 @@ public final class Inspector {
     return out;
   }
 
+  /** The client table of {@code store} as the public API reports it. */
+  static java.util.List<io.depot.ClientInfo> clients(Store store) {
+    StoreLayout layout = store.layout;
+    Mem mem = store.mem;
+    java.util.List<io.depot.ClientInfo> out = new java.util.ArrayList<>();
+    long[] claims = new long[layout.maxClients];
+    for (int i = 0; i < layout.maxObjects; i++) {
+      long c = mem.getLongAcquire(layout.descriptor(i) + ObjectDescriptor.CTL_OFFSET);
+      if (ObjectDescriptor.state(c) == ObjectDescriptor.WRITE) {
+        long owner = ObjectDescriptor.count(c);
+        int s = ClientDescriptor.slotOf(owner);
+        if (s >= 0 && s < layout.maxClients
+            && ClientDescriptor.generationOf(owner) == ClientDescriptor.generation(store.clients.slotWord(s))) {
+          claims[s]++;
+        }
+      }
+    }
+    for (int s = 0; s < layout.maxClients; s++) {
+      long word = store.clients.slotWord(s);
+      long st = ClientDescriptor.state(word);
+      if (st == ClientDescriptor.STATE_FREE) {
+        continue;
+      }
+      long pins = 0;
+      for (int e = 0; e < layout.handlesPerClient; e++) {
+        if (JournalDescriptor.state(mem.getLongAcquire(layout.journal(s, e))) == JournalDescriptor.PINNED) {
+          pins++;
+        }
+      }
+      boolean recovering = st == ClientDescriptor.STATE_RECOVERING;
+      out.add(new io.depot.ClientInfo(s, recovering ? 0 : ClientDescriptor.pid(word),
+          ClientDescriptor.stateName(st), !recovering && store.clients.isSlotAlive(s, word),
+          java.time.Instant.ofEpochMilli(mem.getLong(layout.client(s) + ClientDescriptor.ATTACH_MILLIS_OFFSET)),
+          claims[s], pins, s == store.slot));
+    }
+    return out;
+  }
+
   /** Lock repairs this attachment performed (taking a lock over from a dead holder). */
   public static long lockRepairs(Depot depot) {
     return ((ShmDepot) depot).store().counters.lockRepairs.sum();

@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * The few libc calls Depot needs, through the FFM {@link Linker}: {@code posix_fallocate} (reserve tmpfs pages so a
  * full {@code /dev/shm} is an error at create, not a SIGBUS at put), {@code madvise(MADV_POPULATE_WRITE)} (pre-fault
- * the mapping) and {@code futex} (wake blocked waiters in other processes).
+ * the mapping), {@code futex} (wake blocked waiters in other processes) and {@code setpriority} (run background
+ * pre-faulting at the lowest priority).
  *
  * <p>Every call degrades: when native access is not granted or a symbol is missing, {@link #AVAILABLE} is false and
  * callers fall back to pure Java (touching pages, polling).
@@ -27,6 +28,7 @@ final class Native {
   static final int ETIMEDOUT = 110;
   private static final int O_RDWR = 02;
   private static final int MADV_POPULATE_WRITE = 23;
+  private static final int PRIO_PROCESS = 0;
   private static final long SYS_FUTEX = 202; // x86_64
   private static final int FUTEX_WAIT = 0;
   private static final int FUTEX_WAKE = 1;
@@ -37,6 +39,8 @@ final class Native {
   private static final MethodHandle FALLOCATE;
   private static final MethodHandle MADVISE;
   private static final MethodHandle SYSCALL_FUTEX;
+  private static final MethodHandle GETTID;
+  private static final MethodHandle SETPRIORITY;
   private static final VarHandle ERRNO;
   private static final boolean FUTEX_AVAILABLE;
 
@@ -46,6 +50,8 @@ final class Native {
     MethodHandle fallocate = null;
     MethodHandle madvise = null;
     MethodHandle futex = null;
+    MethodHandle gettid = null;
+    MethodHandle setpriority = null;
     VarHandle errno = null;
     boolean ok = false;
     boolean futexOk = false;
@@ -77,6 +83,16 @@ final class Native {
                   ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
               ccs);
       ok = true;
+      Optional<MemorySegment> gettidSymbol = libc.find("gettid");
+      Optional<MemorySegment> setprioritySymbol = libc.find("setpriority");
+      if (gettidSymbol.isPresent() && setprioritySymbol.isPresent()) {
+        gettid = linker.downcallHandle(gettidSymbol.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        setpriority =
+            linker.downcallHandle(
+                setprioritySymbol.get(),
+                FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+      }
       if ("amd64".equals(System.getProperty("os.arch")) || "x86_64".equals(System.getProperty("os.arch"))) {
         Optional<MemorySegment> syscall = libc.find("syscall");
         if (syscall.isPresent()) {
@@ -104,6 +120,8 @@ final class Native {
     FALLOCATE = fallocate;
     MADVISE = madvise;
     SYSCALL_FUTEX = futex;
+    GETTID = gettid;
+    SETPRIORITY = setpriority;
     ERRNO = errno;
     AVAILABLE = ok;
     FUTEX_AVAILABLE = futexOk;
@@ -153,6 +171,24 @@ final class Native {
       return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
     } catch (Throwable t) {
       return -1;
+    }
+  }
+
+  /**
+   * Lowers the calling thread's CPU priority to {@code nice} (Linux: {@code setpriority(PRIO_PROCESS, gettid(),
+   * nice)} applies to one thread), for background work that must yield to everything else.
+   *
+   * @return whether it was lowered
+   */
+  static boolean niceCurrentThread(int nice) {
+    if (GETTID == null || SETPRIORITY == null) {
+      return false;
+    }
+    try {
+      int tid = (int) GETTID.invokeExact();
+      return (int) SETPRIORITY.invokeExact(PRIO_PROCESS, tid, nice) == 0;
+    } catch (Throwable t) {
+      return false;
     }
   }
 

@@ -117,9 +117,22 @@ public final class ObjectDescriptor {
     return (generation + 1) & GEN_MASK;
   }
 
-  /** A block owner tag: descriptor index and generation in one long (block headers, page map). */
+  /**
+   * A block owner tag, which is also an object's version: descriptor index (low word) and generation (high word) in
+   * one long (block headers, page map, queue slots, versions).
+   */
   public static long ownerTag(int index, int generation) {
     return ((long) generation << 32) | Integer.toUnsignedLong(index);
+  }
+
+  /** The descriptor index of an owner tag. */
+  public static int ownerIndex(long tag) {
+    return (int) tag;
+  }
+
+  /** The generation of an owner tag. */
+  public static int ownerGeneration(long tag) {
+    return (int) (tag >>> 32);
   }
 
   public static String stateName(int state) {

@@ -32,18 +32,6 @@ final class PageAllocator {
     this.layout = store.layout;
   }
 
-  /** Initializes a new store: every page free. */
-  void format() {
-    for (long p = 0; p < layout.pageCount; p++) {
-      long e = layout.page(p);
-      mem.putLong(layout.pageState(p), PageDescriptor.word(PageDescriptor.FREE, 0, 0));
-      mem.putLong(e + PageDescriptor.LINK_OFFSET, 0);
-      mem.putLong(e + PageDescriptor.BITS_OFFSET, 0);
-      mem.putLong(e + PageDescriptor.HINT_OFFSET, 0);
-    }
-    rebuildIndex();
-  }
-
   void lock() {
     if (Locks.acquire(store, PAGE_LOCK_OFFSET)) {
       repair();
@@ -317,6 +305,11 @@ final class PageAllocator {
 
   /** Rebuilds the free-page bitmap and count from the page map. */
   void rebuildIndex() {
+    rebuildIndex(mem, layout);
+  }
+
+  /** Rebuilds the free-page bitmap and count of the store mapped at {@code mem} from its page map. */
+  static void rebuildIndex(Mem mem, StoreLayout layout) {
     long free = 0;
     long words = StoreLayout.words(layout.pageCount);
     for (long w = 0; w < words; w++) {

@@ -1,13 +1,13 @@
 package io.depot.internal;
 
 /**
- * The layout of a queue object's value: a fixed header, the track table, the head and tail sequence numbers and
- * the two futex words (each on its own 128-byte pair of cache lines), then the ring of slots. Offsets are relative
- * to the start of the value (64-byte aligned).
+ * The layout of a queue object's value: a fixed header, the track table, the head and tail sequence numbers, the
+ * two futex words and the redelivery count (each on its own 128-byte pair of cache lines), then the ring of slots.
+ * Offsets are relative to the start of the value (64-byte aligned).
  *
  * <pre>
  * +------------------------------------------------------------+ 0
- * | magic "DEPOTQ01" (8) | capacity (4) | track count (4)      |
+ * | magic "DEPOTQ02" (8) | capacity (4) | track count (4)      |
  * | entry data length (8) | queue version (8) | reserved       |
  * +------------------------------------------------------------+ 64
  * | track table: trackCount x 256 B                            |
@@ -16,8 +16,16 @@ package io.depot.internal;
  * | tail: next sequence to claim (8)                | padding  |
  * | notEmpty futex word (4) | consumers waiting (4) | padding  |
  * | notFull futex word (4)  | producers waiting (4) | padding  |
+ * | redeliveries: REDELIVER slots, a hint (8)       | padding  |
  * +------------------------------------------------------------+ slots
  * | slot[capacity]: ctl (8) | entry version (8)                |
+ * +------------------------------------------------------------+
+ *
+ * An entry's data (the value of its block)
+ * +------------------------------------------------------------+ 0
+ * | lengths: trackCount x 8 B, the bytes written in each track |
+ * +------------------------------------------------------------+ align(8 x trackCount, 64)
+ * | track 0 | track 1 | ... each at its offset, 64-byte aligned |
  * +------------------------------------------------------------+
  *
  * Track record (256 B)
@@ -27,26 +35,27 @@ package io.depot.internal;
  *  24  shape: 16 x 8
  * 152  name (UTF-8, up to 63 bytes)
  *
- * Slot ctl
+ * Slot ctl (a little-endian long: the low word first)
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *  +---------------+-----------------------------------------------+
- *  |   (unused)    |                 Lap (24)                      | high word, bits 40..63
- *  +-------+-------+-----------------------------------------------+
- *  | State |                                                       | bits 32..35
- *  +-------+-------------------------------------------------------+
- *  |       Token of the claiming producer or removing consumer     | low word
  *  +---------------------------------------------------------------+
+ *  |  Token of the claiming producer, or the popping / removing    |   0  low word, bits 0..31
+ *  |  consumer (32)                                                |
+ *  +-------+-------+-----------------------------------------------+
+ *  | State |(unusd)|                 Lap (24)                      |   4  high word: state bits 32..35,
+ *  +-------+-------+-----------------------------------------------+      lap bits 40..63
  * </pre>
  *
  * <p>A position {@code p} lives in slot {@code p % capacity} during lap {@code p / capacity}. Slot states: {@code
  * EMPTY(lap)} (free for position lap * capacity + slot), {@code CLAIMED(lap, producer)}, {@code COMMITTED(lap)},
- * {@code REMOVING(lap, consumer)}, {@code SKIP(lap)} (aborted or deleted; the next consumer passes it). Every
- * transition is one CAS of the ctl word that records who made it, so a dead process's half-done position can be
- * told apart and skipped or undone.
+ * {@code POPPED(lap, consumer)} (taken by a consumer that has not released it yet: the head has moved past it, but
+ * the slot is not free until the release), {@code REDELIVER(lap)} (a dead consumer's popped entry, to be delivered
+ * again by the next pop), {@code REMOVING(lap, consumer)} (a delete or force pop in progress), {@code SKIP(lap)}
+ * (aborted or deleted; the next consumer passes it). Every transition is one CAS of the ctl word that records who
+ * made it, so a dead process's half-done position can be told apart and skipped, redelivered or undone.
  */
 final class QueueDescriptor {
-  static final long MAGIC = 0x31305154_4f504544L; // "DEPOTQ01"
+  static final long MAGIC = 0x32305154_4f504544L; // "DEPOTQ02"
   static final int MAGIC_OFFSET = 0;
   static final int CAPACITY_OFFSET = 8;
   static final int TRACK_COUNT_OFFSET = 12;
@@ -74,6 +83,8 @@ final class QueueDescriptor {
   static final int COMMITTED = 2;
   static final int REMOVING = 3;
   static final int SKIP = 4;
+  static final int POPPED = 5;
+  static final int REDELIVER = 6;
 
   static final int LAP_BITS = 24;
   static final int LAP_MASK = (1 << LAP_BITS) - 1;
@@ -96,8 +107,30 @@ final class QueueDescriptor {
     return notEmptyOffset(trackCount) + LINE;
   }
 
-  static long slotsOffset(int trackCount) {
+  static long redeliveriesOffset(int trackCount) {
     return notFullOffset(trackCount) + LINE;
+  }
+
+  static long slotsOffset(int trackCount) {
+    return redeliveriesOffset(trackCount) + LINE;
+  }
+
+  /** The size of an entry's lengths table: one long per track, rounded up to 64 bytes. */
+  static long lengthsLength(int trackCount) {
+    return StoreLayout.align(8L * trackCount, 64);
+  }
+
+  static String stateName(int state) {
+    return switch (state) {
+      case EMPTY -> "EMPTY";
+      case CLAIMED -> "CLAIMED";
+      case COMMITTED -> "COMMITTED";
+      case REMOVING -> "REMOVING";
+      case SKIP -> "SKIP";
+      case POPPED -> "POPPED";
+      case REDELIVER -> "REDELIVER";
+      default -> "state" + state;
+    };
   }
 
   static long length(int trackCount, int capacity) {

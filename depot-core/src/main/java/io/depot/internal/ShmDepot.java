@@ -1,5 +1,6 @@
 package io.depot.internal;
 
+import io.depot.ClientInfo;
 import io.depot.Codec;
 import io.depot.CodecException;
 import io.depot.Codecs;
@@ -32,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** The shared-memory {@link Depot}: API checks and value encoding over a {@link Store}. */
 public final class ShmDepot implements Depot {
@@ -41,7 +41,6 @@ public final class ShmDepot implements Depot {
   private final String name;
   private final Store store;
   private final Mem mem;
-  private final ConcurrentHashMap<Integer, WriteClaimImpl> openClaims = new ConcurrentHashMap<>();
 
   private ShmDepot(String name, Store store) {
     this.name = name;
@@ -256,7 +255,7 @@ public final class ShmDepot implements Depot {
     store.enter();
     try {
       long found = store.directory.lookup(key, Names.hash(key));
-      return found < 0 ? NO_VERSION : ObjectDescriptor.ownerTag((int) found, (int) (found >>> 32));
+      return found < 0 ? NO_VERSION : found; // lookup returns the owner tag, which is the version
     } catch (RuntimeException e) {
       throw store.translate(e);
     } finally {
@@ -310,9 +309,11 @@ public final class ShmDepot implements Depot {
       int index = store.claim(key, hash, name, kind.code(), dtype == null ? 0 : dtype.code(), shape, null, size,
           mode == PutMode.REPLACE, 0);
       MemorySegment data = mem.slice(store.dataAddress(index), size);
-      WriteClaimImpl claim = new WriteClaimImpl(this, name, index, data, dtype, shape);
-      openClaims.put(index, claim);
-      return claim;
+      if (store.options.zeroClaims()) {
+        data.fill((byte) 0);
+      }
+      store.outstanding.increment();
+      return new WriteClaimImpl(this, name, index, data, dtype, shape);
     } catch (RuntimeException e) {
       throw store.translate(e);
     } finally {
@@ -330,7 +331,6 @@ public final class ShmDepot implements Depot {
     }
     store.enter();
     try {
-      openClaims.remove(claim.index);
       boolean ok = false;
       try {
         ok = store.commitIf(claim.index, expected);
@@ -338,6 +338,7 @@ public final class ShmDepot implements Depot {
         if (!ok) {
           store.abort(claim.index);
         }
+        store.outstanding.decrement();
       }
       if (ok) {
         store.clients.addStat(store.slot, ClientDescriptor.PUTS_OFFSET);
@@ -351,16 +352,14 @@ public final class ShmDepot implements Depot {
   }
 
   void abortClaim(WriteClaimImpl claim) {
-    if (openClaims.remove(claim.index) == null) {
-      return; // aborted by close()
-    }
     try {
       store.enter();
     } catch (io.depot.StoreClosedException e) {
-      return;
+      return; // aborted by the store's close
     }
     try {
       store.abort(claim.index);
+      store.outstanding.decrement();
     } catch (RuntimeException e) {
       throw store.translate(e);
     } finally {
@@ -431,8 +430,8 @@ public final class ShmDepot implements Depot {
         if (found < 0) {
           return null;
         }
-        int index = (int) found;
-        int gen = (int) (found >>> 32);
+        int index = ObjectDescriptor.ownerIndex(found);
+        int gen = ObjectDescriptor.ownerGeneration(found);
         int entry = store.pin(index, gen);
         if (entry < 0) {
           continue; // removed or replaced meanwhile: look again
@@ -598,6 +597,7 @@ public final class ShmDepot implements Depot {
     store.enter();
     try {
       long objects = 0;
+      long entries = 0;
       long zombies = 0;
       long writing = 0;
       long used = 0;
@@ -605,7 +605,13 @@ public final class ShmDepot implements Depot {
         long d = layout.descriptor(i);
         int st = ObjectDescriptor.state(mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET));
         switch (st) {
-          case ObjectDescriptor.COMMITTED -> objects++;
+          case ObjectDescriptor.COMMITTED -> {
+            if ((mem.getByte(d + ObjectDescriptor.FLAGS_OFFSET) & ObjectDescriptor.FLAG_ENTRY) != 0) {
+              entries++;
+            } else {
+              objects++;
+            }
+          }
           case ObjectDescriptor.ZOMBIE -> zombies++;
           case ObjectDescriptor.WRITE -> writing++;
           default -> {
@@ -617,8 +623,22 @@ public final class ShmDepot implements Depot {
       long freePages = store.pages.freePages();
       long largest = store.pages.largestFreeRun();
       double frag = freePages == 0 ? 0.0 : 1.0 - (double) largest / freePages;
+      int live = 0;
+      int dead = 0;
+      for (int s = 0; s < layout.maxClients; s++) {
+        long word = store.clients.slotWord(s);
+        long st = ClientDescriptor.state(word);
+        if (st == ClientDescriptor.STATE_FREE) {
+          continue;
+        }
+        if (st != ClientDescriptor.STATE_RECOVERING && store.clients.isSlotAlive(s, word)) {
+          live++;
+        } else {
+          dead++; // dead, or dead and being recovered
+        }
+      }
       return new StoreStats(layout.arenaLength, store.freeBytes(), used, largest << SizeClasses.PAGE_SHIFT, frag,
-          objects, zombies, writing, layout.maxObjects, store.clients.countAttached(), layout.maxClients);
+          objects, entries, zombies, writing, layout.maxObjects, live, dead, layout.maxClients);
     } catch (RuntimeException e) {
       throw store.translate(e);
     } finally {
@@ -642,7 +662,19 @@ public final class ShmDepot implements Depot {
   public int recoverDeadClients() {
     store.enter();
     try {
-      return store.recoverDeadClients();
+      return store.recovery.recoverDeadClients(true);
+    } catch (RuntimeException e) {
+      throw store.translate(e);
+    } finally {
+      store.exit();
+    }
+  }
+
+  @Override
+  public List<ClientInfo> clients() {
+    store.enter();
+    try {
+      return Inspector.clients(store);
     } catch (RuntimeException e) {
       throw store.translate(e);
     } finally {
@@ -652,9 +684,7 @@ public final class ShmDepot implements Depot {
 
   @Override
   public void close() {
-    int[] claims = openClaims.keySet().stream().mapToInt(Integer::intValue).toArray();
-    openClaims.clear();
-    store.close(claims);
+    store.close();
   }
 
   @Override

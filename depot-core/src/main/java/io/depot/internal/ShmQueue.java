@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongPredicate;
 
 /**
  * A queue object, open in this process (it holds a pin on the queue's descriptor until closed).
@@ -38,15 +40,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *              release-stored in the slot before the claim is handed out.
  *  - commit:   the entry's ctl CAS WRITE -> COMMITTED, then the slot CAS CLAIMED -> COMMITTED (release: the entry's
  *              bytes and version are visible to whoever acquires the slot).
- *  - pop:      read head (acquire); CAS slot COMMITTED(lap) -> REMOVING(lap, token); pin the entry (journal) and
- *              retire it (ZOMBIE: our pin keeps it alive); release-store EMPTY(lap + 1); CAS head on.
- *  - delete:   CAS COMMITTED -> REMOVING; retire; release-store SKIP(lap): consumers pass it.
+ *  - pop:      if the redelivery count is non-zero, first look for a REDELIVER slot behind the head and CAS it
+ *              to POPPED(lap, token). Else read head (acquire); CAS slot COMMITTED(lap) -> POPPED(lap, token); CAS
+ *              head on; pin the entry (journal). The slot stays POPPED while the consumer holds the entry: the
+ *              producers' position p + capacity waits for it.
+ *  - release:  (closing a popped entry) retire the entry (ZOMBIE: our pin keeps it); CAS POPPED(lap, token) ->
+ *              EMPTY(lap + 1); unpin (the last unpin frees it). An entry is consumed when released: a consumer
+ *              that dies holding it (slot POPPED by a dead token, entry still committed) has it delivered again:
+ *              REDELIVER(lap), the count incremented, consumers woken. Delivery is at least once.
+ *  - delete:   CAS COMMITTED -> REMOVING; retire; release-store SKIP(lap): consumers pass it. A force pop does
+ *              the same at the head, then EMPTY(lap + 1).
  *  - waiting:  consumers sleep on the notEmpty futex word, producers on notFull; a notifier increments the word and
  *              wakes only if the waiter count is non-zero (the waiter increments the count, re-reads the word, then
  *              sleeps with FUTEX_WAIT on that value: no lost wake-ups).
- *  - failure:  a waiter that has waited a while checks the token of a CLAIMED or REMOVING slot blocking it; a dead
- *              producer's claim is skipped (its entry aborted or freed), a dead consumer's removal is undone if the
- *              entry was not yet retired, else completed.
+ *  - failure:  a waiter that has waited a while, or a tryPop that finds a CLAIMED position ahead of committed
+ *              ones, checks the token of the slot blocking it (at most every 20 ms per queue handle); a dead
+ *              producer's claim is skipped (its entry aborted or freed), a dead consumer's removal is undone if
+ *              the entry was not yet retired, else completed; its popped entries are redelivered.
+ *  - handles:  a DepotQueue handle pins the queue object; operations and popped entries hold references on the
+ *              handle, so the pin (and the queue's memory) outlives both, whatever the order of the closes.
  * </pre>
  */
 final class ShmQueue implements DepotQueue {
@@ -73,8 +85,14 @@ final class ShmQueue implements DepotQueue {
   private final long tail;
   private final long notEmpty;
   private final long notFull;
+  private final long redeliveries;
   private final long slots;
+  private final long lengthsLength;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** The handle itself (1 until close), plus operations in flight and popped entries not yet released. */
+  private final AtomicInteger refs = new AtomicInteger(1);
+  /** When a non-blocking operation next checks whether the process blocking it is alive. */
+  private volatile long nextBlockedCheck;
 
   private ShmQueue(ShmDepot depot, Store store, String name, ObjectHandleImpl pin, long q) {
     this.depot = depot;
@@ -111,7 +129,9 @@ final class ShmQueue implements DepotQueue {
     this.tail = q + tailOffset(trackCount);
     this.notEmpty = q + notEmptyOffset(trackCount);
     this.notFull = q + notFullOffset(trackCount);
+    this.redeliveries = q + redeliveriesOffset(trackCount);
     this.slots = q + slotsOffset(trackCount);
+    this.lengthsLength = lengthsLength(trackCount);
   }
 
   // ------------------------------------------------------------------ creation
@@ -127,7 +147,7 @@ final class ShmQueue implements DepotQueue {
           "a queue needs 1.." + Track.MAX_TRACKS + " tracks: tracks=" + tracks.length);
     }
     long[] offsets = new long[tracks.length + 1];
-    long at = 0;
+    long at = lengthsLength(tracks.length);
     java.util.Set<String> names = new java.util.HashSet<>();
     for (int i = 0; i < tracks.length; i++) {
       if (!names.add(tracks[i].name())) {
@@ -181,12 +201,16 @@ final class ShmQueue implements DepotQueue {
           + " tracks=" + trackCount + " size=" + pin.size() + "): name=" + pin.name());
     }
     long entryLength = mem.getLong(q + ENTRY_LENGTH_OFFSET);
+    if (entryLength < lengthsLength(trackCount)) {
+      throw new io.depot.CorruptStoreException("queue entry length=" + entryLength + " cannot hold its " + trackCount
+          + " track lengths: name=" + pin.name());
+    }
     for (int i = 0; i < trackCount; i++) {
       long t = q + TRACKS_OFFSET + (long) TRACK_LENGTH * i;
       long off = mem.getLong(t + TRACK_DATA_OFFSET_OFFSET);
       long size = mem.getLong(t + TRACK_SIZE_OFFSET);
       int nameLength = mem.getByte(t + TRACK_NAME_LENGTH_OFFSET);
-      if (off < 0 || size < 0 || off > entryLength - size || nameLength < 1 || nameLength > Track.MAX_NAME_BYTES
+      if (off < lengthsLength(trackCount) || size < 0 || off > entryLength - size || nameLength < 1 || nameLength > Track.MAX_NAME_BYTES
           || mem.getByte(t + TRACK_NDIM_OFFSET) > io.depot.NDArray.MAX_DIMS) {
         throw new io.depot.CorruptStoreException("queue track " + i + " is damaged (offset=" + off + " size=" + size
             + " entry length=" + entryLength + "): name=" + pin.name());
@@ -240,6 +264,30 @@ final class ShmQueue implements DepotQueue {
     return trackSize[i];
   }
 
+  /** The bytes written in track {@code i} of the entry whose data is at {@code data}. */
+  long trackLength(long data, int i) {
+    long length = mem.getLong(data + 8L * i);
+    if (length < 0 || length > trackSize[i]) {
+      throw new io.depot.CorruptStoreException("queue entry track " + tracks.get(i).name() + " records length="
+          + length + " for a track of size=" + trackSize[i] + ": queue=" + name);
+    }
+    return length;
+  }
+
+  /** Records that {@code length} bytes were written in track {@code i} of the entry claimed at {@code data}. */
+  void setTrackLength(long data, int i, long length) {
+    Track t = tracks.get(checkTrack(i));
+    if (t.isArray()) {
+      throw new TypeMismatchException("track " + t.name() + " holds an array of fixed size=" + trackSize[i]
+          + ": its length cannot be set: queue=" + name);
+    }
+    if (length < 0 || length > trackSize[i]) {
+      throw new InvalidArgumentException("length=" + length + " out of 0.." + trackSize[i] + " for track="
+          + t.name() + " of queue=" + name);
+    }
+    mem.putLong(data + 8L * i, length);
+  }
+
   @Override
   public long headSequence() {
     return mem.getLongAcquire(head);
@@ -257,14 +305,37 @@ final class ShmQueue implements DepotQueue {
     return Math.clamp(t - h, 0, capacity);
   }
 
-  private void checkOpen() {
-    if (closed.get()) {
-      throw new HandleClosedException("queue is closed: name=" + name);
+  /** Takes a reference on this handle for an operation or a popped entry; fails once the handle is closed. */
+  private void acquire() {
+    for (int r = refs.get(); ; r = refs.get()) {
+      if (r == 0 || closed.get()) {
+        throw new HandleClosedException("queue is closed: name=" + name);
+      }
+      if (refs.compareAndSet(r, r + 1)) {
+        return;
+      }
+    }
+  }
+
+  /** Drops a reference; the last one (the handle closed, nothing in flight) unpins the queue. */
+  void release() {
+    if (refs.decrementAndGet() == 0) {
+      pin.close();
     }
   }
 
   private long slot(long position) {
     return slots + (position % capacity) * SLOT_LENGTH;
+  }
+
+  /** Whether a non-blocking operation may check the liveness of whoever blocks it now (at most every 20 ms). */
+  private boolean blockedCheckDue() {
+    long now = System.nanoTime();
+    if (now - nextBlockedCheck < 0) {
+      return false;
+    }
+    nextBlockedCheck = now + LIVENESS_CHECK_NANOS;
+    return true;
   }
 
   // ------------------------------------------------------------------ producing
@@ -274,8 +345,8 @@ final class ShmQueue implements DepotQueue {
 
   private io.depot.CorruptStoreException stuck(String where, long pos, long c) {
     return new io.depot.CorruptStoreException("queue slot of position=" + pos + " is inconsistent at the " + where
-        + " (lap " + QueueDescriptor.lap(c) + ", expected " + lapOf(pos, capacity) + ", state " + state(c)
-        + "): queue=" + name + " in " + store.path);
+        + " (lap " + QueueDescriptor.lap(c) + ", expected " + lapOf(pos, capacity) + ", state "
+        + QueueDescriptor.stateName(state(c)) + "): queue=" + name + " in " + store.path);
   }
 
   /** Claims the next position: returns it, or -1 if the queue is full. */
@@ -306,9 +377,21 @@ final class ShmQueue implements DepotQueue {
           mem.compareAndSetLong(tail, pos, pos + 1); // claimed by someone whose tail update is late: help
         }
       } else if (sl == previousLap(lap)) {
-        if (mem.getLongAcquire(tail) == pos) {
-          return -1; // the previous round's position is still in the queue: full
+        if (mem.getLongAcquire(tail) != pos) {
+          continue;
         }
+        // The previous round's position is still in the queue (or popped and not released): full. If a dead
+        // consumer holds it, resolve it; if it waits to be delivered again, remind the consumers (each at most every
+        // 20 ms per handle) and look again.
+        if (pos >= capacity && blockedCheckDue()) {
+          if (recoverPosition(pos - capacity, false)) {
+            continue;
+          }
+          if (state(c) == REDELIVER) {
+            remindRedelivery();
+          }
+        }
+        return -1;
       } else {
         mem.compareAndSetLong(tail, pos, pos + 1); // this position was claimed and consumed already
       }
@@ -335,9 +418,17 @@ final class ShmQueue implements DepotQueue {
     long d = store.layout.descriptor(index);
     mem.putLong(d + ObjectDescriptor.AUX_OFFSET, version);
     mem.putLong(d + ObjectDescriptor.COMMIT_SEQ_OFFSET, pos);
+    long data = store.dataAddress(index);
+    if (store.options.zeroClaims()) {
+      mem.segment().asSlice(data + lengthsLength, entryLength - lengthsLength).fill((byte) 0);
+    }
+    for (int i = 0; i < trackSize.length; i++) {
+      mem.putLong(data + 8L * i, trackSize[i]); // a track not given a length holds its whole size
+    }
     int gen = ObjectDescriptor.generation(mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET));
     mem.putLongRelease(s + SLOT_ENTRY_OFFSET, ObjectDescriptor.ownerTag(index, gen));
-    return new EntryClaimImpl(this, pos, index, store.dataAddress(index));
+    store.outstanding.increment();
+    return new EntryClaimImpl(this, pos, index, data);
   }
 
   void commitClaim(EntryClaimImpl claim) {
@@ -347,6 +438,7 @@ final class ShmQueue implements DepotQueue {
       long s = slot(claim.sequence);
       int lap = lapOf(claim.sequence, capacity);
       long claimed = QueueDescriptor.ctl(lap, CLAIMED, store.token);
+      store.outstanding.decrement();
       if (!mem.compareAndSetLong(s + SLOT_CTL_OFFSET, claimed, QueueDescriptor.ctl(lap, COMMITTED, store.token))) {
         // Only possible if another process took this client for dead and skipped the claim.
         store.retireAndFree(claim.index, false);
@@ -365,10 +457,11 @@ final class ShmQueue implements DepotQueue {
     try {
       store.enter();
     } catch (io.depot.StoreClosedException e) {
-      return;
+      return; // given back by the store's close
     }
     try {
       store.abort(claim.index);
+      store.outstanding.decrement();
       long s = slot(claim.sequence);
       int lap = lapOf(claim.sequence, capacity);
       mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, CLAIMED, store.token),
@@ -383,7 +476,7 @@ final class ShmQueue implements DepotQueue {
 
   @Override
   public Optional<EntryClaim> tryCreateEntry() {
-    checkOpen();
+    acquire();
     store.enter();
     try {
       return Optional.ofNullable(tryClaim());
@@ -391,28 +484,33 @@ final class ShmQueue implements DepotQueue {
       throw store.translate(e);
     } finally {
       store.exit();
+      release();
     }
   }
 
   @Override
   public EntryClaim createEntry(Duration timeout) {
-    checkOpen();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Waiter w = new Waiter(notFull, deadline, "no room in queue=" + name + " within timeout=" + timeout);
-    for (; ; ) {
-      int seen = w.observe();
-      store.enter();
-      try {
-        EntryClaimImpl c = tryClaim();
-        if (c != null) {
-          return c;
+    acquire();
+    try {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      Waiter w = new Waiter(notFull, deadline, "no room in queue=" + name + " within timeout=" + timeout);
+      for (; ; ) {
+        int seen = w.observe();
+        store.enter();
+        try {
+          EntryClaimImpl c = tryClaim();
+          if (c != null) {
+            return c;
+          }
+        } catch (RuntimeException e) {
+          throw store.translate(e);
+        } finally {
+          store.exit();
         }
-      } catch (RuntimeException e) {
-        throw store.translate(e);
-      } finally {
-        store.exit();
+        w.await(seen, () -> checkBlocked(mem.getLongAcquire(tail) - capacity));
       }
-      w.await(seen, () -> checkBlocked(mem.getLongAcquire(tail) - capacity));
+    } finally {
+      release();
     }
   }
 
@@ -464,17 +562,26 @@ final class ShmQueue implements DepotQueue {
           + values.length);
     }
     for (int i = 0; i < values.length; i++) {
-      if (values[i].byteSize() > trackSize[i]) {
-        throw new InvalidArgumentException("value of size=" + values[i].byteSize() + " is larger than track="
+      long size = values[i].byteSize();
+      if (size > trackSize[i]) {
+        throw new InvalidArgumentException("value of size=" + size + " is larger than track="
+            + tracks.get(i).name() + " of size=" + trackSize[i] + " in queue=" + name);
+      }
+      if (tracks.get(i).isArray() && size != trackSize[i]) {
+        throw new InvalidArgumentException("value of size=" + size + " does not fill array track="
             + tracks.get(i).name() + " of size=" + trackSize[i] + " in queue=" + name);
       }
     }
   }
 
-  private static long fill(EntryClaim claim, MemorySegment[] values) {
+  private long fill(EntryClaim claim, MemorySegment[] values) {
     try (claim) {
       for (int i = 0; i < values.length; i++) {
-        MemorySegment.copy(values[i], 0, claim.track(i), 0, values[i].byteSize());
+        long size = values[i].byteSize();
+        MemorySegment.copy(values[i], 0, claim.track(i), 0, size);
+        if (!tracks.get(i).isArray()) {
+          claim.setLength(i, size);
+        }
       }
       claim.commit();
       return claim.sequence();
@@ -485,6 +592,12 @@ final class ShmQueue implements DepotQueue {
 
   /** Pops the head: an entry handle, {@link #EMPTY_QUEUE} if empty, or null after a force pop that freed it. */
   private Object popOnce(boolean force) {
+    if (!force && mem.getLongAcquire(redeliveries) != 0) {
+      EntryImpl e = redeliver();
+      if (e != null) {
+        return e;
+      }
+    }
     long last = -1;
     int stuck = 0;
     long removingSince = 0;
@@ -505,6 +618,9 @@ final class ShmQueue implements DepotQueue {
         mem.compareAndSetLong(head, pos, pos + 1); // consumed already: the head is late, help it on
         continue;
       }
+      if (sl == previousLap(lap)) {
+        return EMPTY_QUEUE; // the slot still holds the previous round's popped entry: nothing claimed at pos yet
+      }
       if (sl != lap) {
         if (stuck > STUCK_LIMIT) {
           throw stuck("head", pos, c);
@@ -512,9 +628,17 @@ final class ShmQueue implements DepotQueue {
         continue; // a stale head read
       }
       switch (state(c)) {
-        case EMPTY, CLAIMED -> {
+        case EMPTY -> {
           return EMPTY_QUEUE;
         }
+        case CLAIMED -> {
+          // Committed entries behind a claim whose producer may have died: check it (at most every 20 ms).
+          if (mem.getLongAcquire(tail) > pos + 1 && blockedCheckDue() && recoverPosition(pos, false)) {
+            continue;
+          }
+          return EMPTY_QUEUE;
+        }
+        case POPPED, REDELIVER -> mem.compareAndSetLong(head, pos, pos + 1); // popped, the head is late: help
         case SKIP -> {
           if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0))) {
             mem.compareAndSetLong(head, pos, pos + 1);
@@ -522,12 +646,19 @@ final class ShmQueue implements DepotQueue {
           }
         }
         case COMMITTED -> {
-          if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
-            EntryImpl e = take(pos, s, force);
-            mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0));
+          if (force) {
+            if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
+              long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
+              store.retireAndFree(ObjectDescriptor.ownerIndex(v), true);
+              mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0));
+              mem.compareAndSetLong(head, pos, pos + 1);
+              notifyNotFull();
+              return null;
+            }
+          } else if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, POPPED, store.token))) {
             mem.compareAndSetLong(head, pos, pos + 1);
-            notifyNotFull();
-            if (e != null || force) {
+            EntryImpl e = takePopped(pos, s, lap);
+            if (e != null) {
               return e;
             }
           }
@@ -566,26 +697,96 @@ final class ShmQueue implements DepotQueue {
 
   private static final Object EMPTY_QUEUE = new Object();
 
-  /** Takes the entry of a slot this client moved to REMOVING: pinned and retired (or freed, if forced). */
-  private EntryImpl take(long pos, long s, boolean force) {
+  /**
+   * Takes a dead consumer's popped entry that is waiting to be delivered again (REDELIVER), oldest first; null if
+   * there is none. The redelivery count is a hint: a scan that finds nothing resets it.
+   */
+  private EntryImpl redeliver() {
+    long hint = mem.getLongAcquire(redeliveries);
+    long t = mem.getLongAcquire(tail);
+    long h = mem.getLongAcquire(head);
+    for (long p = Math.max(0, t - capacity); p < h; p++) {
+      long s = slot(p);
+      int lap = lapOf(p, capacity);
+      long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
+      if (QueueDescriptor.lap(c) == lap && state(c) == REDELIVER
+          && mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, POPPED, store.token))) {
+        for (long r = mem.getLongAcquire(redeliveries); r > 0; r = mem.getLongAcquire(redeliveries)) {
+          if (mem.compareAndSetLong(redeliveries, r, r - 1)) {
+            break; // never below 0: a scan that found nothing may have reset it meanwhile
+          }
+        }
+        EntryImpl e = takePopped(p, s, lap);
+        if (e != null) {
+          return e;
+        }
+      }
+    }
+    mem.compareAndSetLong(redeliveries, hint, 0);
+    return null;
+  }
+
+  /**
+   * A producer found the queue full because of a REDELIVER slot: the redelivery count may have been reset by a scan
+   * that raced the recovery that set it (it is a hint). Raise it and wake the consumers, so that one delivers the
+   * entry again.
+   */
+  private void remindRedelivery() {
+    mem.getAndAddLong(redeliveries, 1);
+    notifyNotEmpty();
+  }
+
+  /**
+   * Pins the entry of a slot this client just moved to POPPED and hands it out; if the entry cannot be pinned (only
+   * a damaged slot does that), completes the position as consumed and returns null.
+   */
+  private EntryImpl takePopped(long pos, long s, int lap) {
     long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
-    int index = (int) v;
-    int gen = (int) (v >>> 32);
-    if (force) {
-      store.retireAndFree(index, true);
+    int index = ObjectDescriptor.ownerIndex(v);
+    int gen = ObjectDescriptor.ownerGeneration(v);
+    int entry = index >= 0 && index < store.layout.maxObjects ? store.pin(index, gen) : -1;
+    if (entry < 0) {
+      mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, POPPED, store.token),
+          QueueDescriptor.ctl(nextLap(lap), EMPTY, 0));
+      notifyNotFull();
       return null;
     }
-    int entry = store.pin(index, gen);
-    if (entry < 0) {
-      return null; // the entry is no longer committed (force-deleted): nothing to hand out
+    refs.incrementAndGet(); // the handle stays pinned until this entry is released
+    store.outstanding.increment();
+    return new EntryImpl(this, pos, index, gen, entry, store.dataAddress(index), lap);
+  }
+
+  /**
+   * Releases a popped entry (its handle is closing): the entry is consumed. Retires it (our pin keeps it alive),
+   * frees its position for the producers, then unpins (the last unpin frees it).
+   */
+  void releasePopped(EntryImpl e) {
+    try {
+      store.enter();
+    } catch (io.depot.StoreClosedException closed) {
+      return; // the store's close delivered it again
     }
-    store.retireAndFree(index, false); // our pin keeps it alive: ZOMBIE
-    return new EntryImpl(this, pos, index, gen, entry, store.dataAddress(index));
+    try {
+      store.retireAndFree(e.index(), false);
+      long s = slot(e.sequence());
+      int lap = e.lap();
+      if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, POPPED, store.token),
+          QueueDescriptor.ctl(nextLap(lap), EMPTY, 0))) {
+        notifyNotFull();
+      }
+      store.unpin(e.index(), e.generation(), e.journalEntry());
+      store.outstanding.decrement();
+    } catch (RuntimeException ex) {
+      throw store.translate(ex);
+    } finally {
+      store.exit();
+      release();
+    }
   }
 
   @Override
   public Optional<Entry> tryPop() {
-    checkOpen();
+    acquire();
     store.enter();
     try {
       Object e = popOnce(false);
@@ -594,27 +795,32 @@ final class ShmQueue implements DepotQueue {
       throw store.translate(e);
     } finally {
       store.exit();
+      release();
     }
   }
 
   @Override
   public Entry pop(Duration timeout) {
-    checkOpen();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Waiter w = new Waiter(notEmpty, deadline, "no entry in queue=" + name + " within timeout=" + timeout);
-    for (; ; ) {
-      int seen = w.observe();
-      Optional<Entry> e = tryPop();
-      if (e.isPresent()) {
-        return e.get();
+    acquire();
+    try {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      Waiter w = new Waiter(notEmpty, deadline, "no entry in queue=" + name + " within timeout=" + timeout);
+      for (; ; ) {
+        int seen = w.observe();
+        Optional<Entry> e = tryPop();
+        if (e.isPresent()) {
+          return e.get();
+        }
+        w.await(seen, () -> checkBlocked(mem.getLongAcquire(head)));
       }
-      w.await(seen, () -> checkBlocked(mem.getLongAcquire(head)));
+    } finally {
+      release();
     }
   }
 
   @Override
   public boolean forcePop() {
-    checkOpen();
+    acquire();
     store.enter();
     try {
       return popOnce(true) != EMPTY_QUEUE;
@@ -622,6 +828,7 @@ final class ShmQueue implements DepotQueue {
       throw store.translate(e);
     } finally {
       store.exit();
+      release();
     }
   }
 
@@ -629,7 +836,7 @@ final class ShmQueue implements DepotQueue {
 
   @Override
   public Entry read(long sequence) {
-    checkOpen();
+    acquire();
     store.enter();
     try {
       EntryImpl e = readOnce(sequence);
@@ -641,6 +848,7 @@ final class ShmQueue implements DepotQueue {
       throw store.translate(e);
     } finally {
       store.exit();
+      release();
     }
   }
 
@@ -664,8 +872,11 @@ final class ShmQueue implements DepotQueue {
       return null;
     }
     long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
-    int index = (int) v;
-    int gen = (int) (v >>> 32);
+    int index = ObjectDescriptor.ownerIndex(v);
+    int gen = ObjectDescriptor.ownerGeneration(v);
+    if (index < 0 || index >= store.layout.maxObjects) {
+      return null;
+    }
     int entry = store.pin(index, gen);
     if (entry < 0) {
       return null;
@@ -676,12 +887,12 @@ final class ShmQueue implements DepotQueue {
       store.unpin(index, gen, entry);
       return null;
     }
-    return new EntryImpl(this, sequence, index, gen, entry, store.dataAddress(index));
+    return new EntryImpl(this, sequence, index, gen, entry, store.dataAddress(index), -1);
   }
 
   @Override
   public Optional<Entry> readLatest() {
-    checkOpen();
+    acquire();
     store.enter();
     try {
       for (; ; ) {
@@ -703,6 +914,7 @@ final class ShmQueue implements DepotQueue {
       throw store.translate(e);
     } finally {
       store.exit();
+      release();
     }
   }
 
@@ -731,7 +943,7 @@ final class ShmQueue implements DepotQueue {
   }
 
   private boolean delete(long sequence, boolean force) {
-    checkOpen();
+    acquire();
     store.enter();
     try {
       if (sequence < 0 || sequence >= mem.getLongAcquire(tail)) {
@@ -746,7 +958,7 @@ final class ShmQueue implements DepotQueue {
         }
         if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
           long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
-          store.retireAndFree((int) v, force);
+          store.retireAndFree(ObjectDescriptor.ownerIndex(v), force);
           mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, SKIP, 0));
           notifyNotEmpty(); // a consumer blocked at this position can pass it now
           return true;
@@ -756,6 +968,7 @@ final class ShmQueue implements DepotQueue {
       throw store.translate(e);
     } finally {
       store.exit();
+      release();
     }
   }
 
@@ -770,6 +983,10 @@ final class ShmQueue implements DepotQueue {
   }
 
   private void notify(long word) {
+    notify(mem, word);
+  }
+
+  private static void notify(Mem mem, long word) {
     mem.getAndAddInt(word, 1);
     if (mem.getIntVolatile(word + 4) > 0) {
       Native.futexWake(mem.slice(word, 4), Integer.MAX_VALUE);
@@ -842,7 +1059,7 @@ final class ShmQueue implements DepotQueue {
 
   /**
    * Resolves the position a waiter is blocked at if the process holding it died: a dead producer's claim is
-   * skipped, a dead consumer's removal is undone or completed.
+   * skipped, a dead consumer's removal is undone or completed, its popped entry redelivered.
    */
   private void checkBlocked(long position) {
     if (position < 0) {
@@ -859,46 +1076,43 @@ final class ShmQueue implements DepotQueue {
   }
 
   /**
-   * If position {@code position} is CLAIMED or REMOVING by a dead client (or by any other client, with {@code
-   * knownDead}), resolves it. Returns whether it changed anything.
+   * If position {@code position} is CLAIMED, POPPED or REMOVING by a dead client (or by any other client, with
+   * {@code knownDead}), resolves it. Returns whether it changed anything.
    */
   boolean recoverPosition(long position, boolean knownDead) {
     long s = slot(position);
     int lap = lapOf(position, capacity);
     long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
     int st = state(c);
-    if (QueueDescriptor.lap(c) != lap || (st != CLAIMED && st != REMOVING)) {
+    if (QueueDescriptor.lap(c) != lap || (st != CLAIMED && st != REMOVING && st != POPPED)) {
       return false;
     }
     long owner = QueueDescriptor.token(c);
     if (owner == store.token || (!knownDead && store.clients.isTokenAlive(owner))) {
       return false;
     }
-    return recoverSlot(s, lap, position, c);
-  }
-
-  /** Resolves a slot held by a dead client; {@code c} is its ctl as read. */
-  private boolean recoverSlot(long s, int lap, long position, long c) {
-    return resolveDeadSlot(store, notEmpty, version, s, lap, position, c);
+    return resolveDeadSlot(store, q, version, s, lap, position, c);
   }
 
   /**
-   * Resolves a slot whose ctl {@code c} is CLAIMED or REMOVING by a dead client: takes it over with a CAS, then
-   * puts a committed entry back (a consumer died before retiring it), or aborts or frees the dead producer's entry
-   * and marks the position SKIP. The entry is only touched if its descriptor proves it belongs to this queue and
-   * position (the slot's entry word may be stale if the producer died before writing it).
+   * Resolves a slot whose ctl {@code c} is CLAIMED, POPPED or REMOVING by a dead client: takes it over with a CAS,
+   * then delivers a popped entry again (REDELIVER), puts a committed entry back (a removal that died before
+   * retiring it), or aborts or frees the dead producer's entry and marks the position SKIP (or, for a popped entry
+   * already retired by its release, EMPTY for the next lap). The entry is only touched if its descriptor proves it
+   * belongs to this queue and position (the slot's entry word may be stale if the producer died before writing
+   * it).
    *
    * @return whether this call resolved the slot
    */
-  static boolean resolveDeadSlot(Store store, long notEmptyWord, long version, long s, int lap, long position,
-      long c) {
+  static boolean resolveDeadSlot(Store store, long q, long version, long s, int lap, long position, long c) {
     Mem mem = store.mem;
     if (!mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
       return false;
     }
+    int trackCount = mem.getInt(q + TRACK_COUNT_OFFSET);
     long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
-    int index = (int) v;
-    int gen = (int) (v >>> 32);
+    int index = ObjectDescriptor.ownerIndex(v);
+    int gen = ObjectDescriptor.ownerGeneration(v);
     long deadOwner = QueueDescriptor.token(c);
     boolean ours = index >= 0 && index < store.layout.maxObjects;
     long d = ours ? store.layout.descriptor(index) : 0;
@@ -907,52 +1121,73 @@ final class ShmQueue implements DepotQueue {
         && (mem.getByte(d + ObjectDescriptor.FLAGS_OFFSET) & ObjectDescriptor.FLAG_ENTRY) != 0
         && mem.getLong(d + ObjectDescriptor.AUX_OFFSET) == version
         && mem.getLong(d + ObjectDescriptor.COMMIT_SEQ_OFFSET) == position;
-    if (state(c) == REMOVING && ours && ObjectDescriptor.state(ec) == ObjectDescriptor.COMMITTED) {
-      mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, COMMITTED, 0));
-    } else {
-      if (state(c) == CLAIMED && ours) {
-        int es = ObjectDescriptor.state(ec);
-        if (es == ObjectDescriptor.WRITE && ObjectDescriptor.count(ec) == deadOwner
-            && mem.compareAndSetLong(d + ObjectDescriptor.CTL_OFFSET, ec,
-                ObjectDescriptor.with(ec, es, store.token))) {
-          store.abort(index);
-        } else if (es == ObjectDescriptor.COMMITTED) {
-          store.retireAndFree(index, false); // committed, but the producer died before publishing the slot
+    boolean committed = ours && ObjectDescriptor.state(ec) == ObjectDescriptor.COMMITTED;
+    switch (state(c)) {
+      case POPPED -> {
+        if (committed) {
+          mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, REDELIVER, 0));
+          mem.getAndAddLong(q + redeliveriesOffset(trackCount), 1);
+          notify(mem, q + notEmptyOffset(trackCount));
+        } else {
+          mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0));
+          notify(mem, q + notFullOffset(trackCount));
         }
+        return true;
       }
-      mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, SKIP, 0));
+      case REMOVING -> {
+        mem.putLongRelease(s + SLOT_CTL_OFFSET, committed ? QueueDescriptor.ctl(lap, COMMITTED, 0)
+            : QueueDescriptor.ctl(lap, SKIP, 0));
+      }
+      default -> { // CLAIMED
+        if (ours) {
+          int es = ObjectDescriptor.state(ec);
+          if (es == ObjectDescriptor.WRITE && ObjectDescriptor.count(ec) == deadOwner
+              && mem.compareAndSetLong(d + ObjectDescriptor.CTL_OFFSET, ec,
+                  ObjectDescriptor.with(ec, es, store.token))) {
+            store.abort(index);
+          } else if (es == ObjectDescriptor.COMMITTED) {
+            store.retireAndFree(index, false); // committed, but the producer died before publishing the slot
+          }
+        }
+        mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, SKIP, 0));
+      }
     }
-    mem.getAndAddInt(notEmptyWord, 1);
-    Native.futexWake(mem.slice(notEmptyWord, 4), Integer.MAX_VALUE);
+    notify(mem, q + notEmptyOffset(trackCount));
     return true;
   }
 
   /**
-   * Resolves every position of this queue held by the dead client {@code deadToken} (client recovery). Called with
-   * the queue's memory pinned.
+   * Resolves every position of the queue at {@code q} held by a client whose token matches {@code dead} (client
+   * recovery, or this client's own at close). Called with the queue's memory pinned.
+   *
+   * @return the number of positions resolved
    */
-  static void recoverDeadClient(Store store, long q, long queueVersion, long deadToken) {
+  static long recoverPositions(Store store, long q, long queueVersion, LongPredicate dead) {
     Mem mem = store.mem;
     if (mem.getLongAcquire(q + MAGIC_OFFSET) != MAGIC) {
-      return;
+      return 0;
     }
     int capacity = mem.getInt(q + CAPACITY_OFFSET);
     int trackCount = mem.getInt(q + TRACK_COUNT_OFFSET);
     if (capacity < 1 || trackCount < 1 || trackCount > Track.MAX_TRACKS) {
-      return;
+      return 0;
     }
     long slotsAt = q + slotsOffset(trackCount);
-    long h = mem.getLongAcquire(q + headOffset(trackCount));
     long t = mem.getLongAcquire(q + tailOffset(trackCount));
-    for (long p = Math.max(0, Math.max(h, t - capacity - 1)); p <= t; p++) {
+    long n = 0;
+    // Every position with state lies in [t - capacity, t]: popped ones not yet released down to t - capacity (the
+    // producers wait for them), and a claim whose tail update is late at t itself.
+    for (long p = Math.max(0, t - capacity); p <= t; p++) {
       long s = slotsAt + (p % capacity) * SLOT_LENGTH;
       long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
       int st = state(c);
-      if ((st == CLAIMED || st == REMOVING) && QueueDescriptor.token(c) == deadToken
-          && QueueDescriptor.lap(c) == lapOf(p, capacity)) {
-        resolveDeadSlot(store, q + notEmptyOffset(trackCount), queueVersion, s, QueueDescriptor.lap(c), p, c);
+      if ((st == CLAIMED || st == REMOVING || st == POPPED) && dead.test(QueueDescriptor.token(c))
+          && QueueDescriptor.lap(c) == lapOf(p, capacity)
+          && resolveDeadSlot(store, q, queueVersion, s, QueueDescriptor.lap(c), p, c)) {
+        n++;
       }
     }
+    return n;
   }
 
   /** When a queue object is freed (no process has it open): retire the entries still in it. */
@@ -971,17 +1206,18 @@ final class ShmQueue implements DepotQueue {
     for (int i = 0; i < capacity; i++) {
       long s = slotsAt + (long) i * SLOT_LENGTH;
       long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
-      if (state(c) != COMMITTED && state(c) != REMOVING) {
+      int st = state(c);
+      if (st != COMMITTED && st != REMOVING && st != POPPED && st != REDELIVER) {
         continue;
       }
       long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
-      int index = (int) v;
+      int index = ObjectDescriptor.ownerIndex(v);
       if (index < 0 || index >= store.layout.maxObjects) {
         continue;
       }
       long d = store.layout.descriptor(index);
       long ec = mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET);
-      if (ObjectDescriptor.generation(ec) == (int) (v >>> 32)
+      if (ObjectDescriptor.generation(ec) == ObjectDescriptor.ownerGeneration(v)
           && (mem.getByte(d + ObjectDescriptor.FLAGS_OFFSET) & ObjectDescriptor.FLAG_ENTRY) != 0
           && mem.getLong(d + ObjectDescriptor.AUX_OFFSET) == version
           && ObjectDescriptor.state(ec) == ObjectDescriptor.COMMITTED) {
@@ -994,7 +1230,7 @@ final class ShmQueue implements DepotQueue {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      pin.close();
+      release();
     }
   }
 
@@ -1006,5 +1242,9 @@ final class ShmQueue implements DepotQueue {
 
   ShmDepot depot() {
     return depot;
+  }
+
+  Store store() {
+    return store;
   }
 }

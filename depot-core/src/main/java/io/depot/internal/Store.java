@@ -7,36 +7,25 @@ import io.depot.DepotOptions;
 import io.depot.DirectoryFullException;
 import io.depot.IdleStrategy;
 import io.depot.InvalidArgumentException;
-import io.depot.StoreAccessException;
+import io.depot.Prefault;
 import io.depot.StoreClosedException;
-import io.depot.StoreExistsException;
 import io.depot.StoreFullException;
-import io.depot.StoreNotFoundException;
-import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One attachment of this process to a store file: the mapping, this client's slot and token, and the engine's
- * primitives (claim, commit, abort, pin, unpin, free), on which {@link ShmDepot} and the queues are built.
+ * One attachment of this process to a store: this client's slot, token and handle journal over the mapping of a
+ * {@link StoreFile}, and the engine's lifecycle primitives (claim, commit, abort, pin, unpin, retire, free), on
+ * which {@link ShmDepot} and the queues are built. Recovery of dead clients is {@link Recovery}'s job.
  *
  * <pre>
  * Concurrency: a Store is shared by all threads of its process. Shared state lives in the mapping and changes
  * only through the protocols of {@link Directory}, {@link BlockAllocator}, {@link PageAllocator} and the pin
- * protocol below. Process-local state is the handle journal's free list (lock-free) and an operation gate
- * (LongAdder + volatile flag) that lets close() wait for operations in flight before unmapping.
+ * protocol below. Process-local state is the handle journal's free list (lock-free), an operation gate (LongAdder
+ * + volatile flag) that lets close() wait for operations in flight before unmapping, and a count of the claims and
+ * popped entries handed out and not yet finished (close() gives back what is left of them).
  *
  * Pin protocol (a reader's hold on a COMMITTED descriptor):
  *   journal[e] = PIN_PENDING(index, gen)    release store
@@ -60,12 +49,16 @@ public final class Store implements AutoCloseable {
   final BlockAllocator blocks;
   final Directory directory;
   final HandleJournal journal;
+  final Recovery recovery;
   final Counters counters = new Counters();
+  /** Claims (objects, queue entries) and popped entries handed out by this client and not yet finished. */
+  final LongAdder outstanding = new LongAdder();
 
-  private final Arena arena;
-  private final FileChannel channel;
+  private final StoreFile file;
   private final LongAdder active = new LongAdder();
   private volatile boolean closed;
+  private volatile boolean stopPrefault;
+  private Thread prefaulter;
 
   /** Process-local counters of rare events (tests and stats). */
   static final class Counters {
@@ -73,222 +66,93 @@ public final class Store implements AutoCloseable {
     final LongAdder recoveredClients = new LongAdder();
   }
 
-  private Store(Path path, DepotOptions options, Arena arena, FileChannel channel, MemorySegment segment,
-      StoreLayout layout, boolean format) {
-    this.path = path;
+  private Store(StoreFile file, DepotOptions options) {
+    this.file = file;
+    this.path = file.path;
     this.options = options;
-    this.arena = arena;
-    this.channel = channel;
-    this.mem = new Mem(segment);
-    this.layout = layout;
+    this.mem = file.mem;
+    this.layout = file.layout;
     this.clients = new ClientTable(this);
     this.pages = new PageAllocator(this);
     this.blocks = new BlockAllocator(this, pages);
     this.directory = new Directory(this);
-    if (format) {
-      pages.rebuildIndex();
-      directory.rebuildHints();
-      this.slot = -1;
-      this.token = 0;
-      this.journal = null;
-      return;
-    }
-    this.slot = clients.attach();
-    this.token = ClientDescriptor.token(slot, clients.slotGeneration(slot));
+    this.recovery = new Recovery(this);
+    ClientTable.Claim claim = clients.attach();
+    this.slot = claim.slot();
+    this.token = ClientDescriptor.token(slot, claim.generation());
     this.journal = new HandleJournal(mem, layout.journal(slot, 0), layout.handlesPerClient);
-  }
-
-  // ------------------------------------------------------------------ files
-
-  public static Path fileOf(String name, DepotOptions options) {
-    return options.directory().resolve(Names.checkStoreName(name) + ".depot");
+    if (claim.adopted()) {
+      // The slot was a dead process's: recover what it left, under our own token, before anything uses the journal
+      // row (the recovery empties it). Should this process die meanwhile, the slot's adopting word tells the next
+      // recoverer that a recovery was under way.
+      try {
+        recovery.recoverSlot(slot, claim.takeover(), token);
+      } catch (RuntimeException | Error e) {
+        // Hand the slot and its unfinished recovery to whoever comes next: RECOVERING by no live client.
+        mem.putLongRelease(layout.client(slot) + ClientDescriptor.STATE_OFFSET,
+            ClientDescriptor.recoveringWord(claim.generation(), 0));
+        throw e;
+      }
+    } else {
+      journal.clear();
+    }
+    clients.publish(slot, claim.generation());
   }
 
   /** Creates, formats and publishes a new store file, then attaches to it. */
   public static Store create(String name, DepotOptions options) {
-    Path target = fileOf(name, options);
-    Path dir = options.directory();
-    if (!Files.isDirectory(dir)) {
-      throw new StoreAccessException("store directory does not exist: " + dir);
-    }
-    if (Files.exists(target)) {
-      throw new StoreExistsException("store already exists: " + target);
-    }
-    StoreLayout layout = StoreLayout.forOptions(options);
-    long usable = usableSpace(dir);
-    if (usable >= 0 && usable < layout.fileLength) {
-      throw new StoreFullException("not enough space in " + dir + " for a store of fileLength=" + layout.fileLength
-          + " bytes (capacity=" + options.capacity() + "): free=" + usable);
-    }
-    Path tmp = dir.resolve("." + name + ".depot." + ProcessInfo.selfPid() + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-    boolean linked = false;
-    try {
-      build(tmp, layout, options);
-      try {
-        Files.createLink(target, tmp);
-        linked = true;
-      } catch (FileAlreadyExistsException e) {
-        throw new StoreExistsException("store already exists (created concurrently): " + target);
-      } catch (UnsupportedOperationException e) {
-        Files.move(tmp, target);
-        linked = true;
-      }
-    } catch (IOException e) {
-      throw new StoreAccessException("cannot create store " + target + ": " + e, e);
-    } finally {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // best effort: a leftover temp file is harmless and named as such
-      }
-    }
-    assert linked;
-    return open(target, options);
+    return attach(StoreFile.create(name, options), options, true);
   }
-
-  private static long usableSpace(Path dir) {
-    try {
-      return Files.getFileStore(dir).getUsableSpace();
-    } catch (IOException e) {
-      return -1;
-    }
-  }
-
-  /** Writes a complete store file at {@code tmp}: reserved, pre-faulted, formatted, magic last. */
-  private static void build(Path tmp, StoreLayout layout, DepotOptions options) throws IOException {
-    FileChannel ch;
-    try {
-      ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-          StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(options.permissions()));
-    } catch (UnsupportedOperationException e) {
-      ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    }
-    try (FileChannel channel = ch; Arena arena = Arena.ofShared()) {
-      try {
-        Files.setPosixFilePermissions(tmp, options.permissions()); // exact, whatever the umask
-      } catch (UnsupportedOperationException ignored) {
-        // not a POSIX file system
-      }
-      channel.write(ByteBuffer.wrap(new byte[1]), layout.fileLength - 1);
-      // posix_fallocate allocates every page of a tmpfs file (zeroed): a full file system is ENOSPC here, never a
-      // SIGBUS later. Each attaching process then pre-faults its own mapping (see open).
-      int rc = Native.fallocate(tmp, layout.fileLength);
-      if (rc == Native.ENOSPC) {
-        throw new StoreFullException("cannot reserve fileLength=" + layout.fileLength + " bytes in "
-            + tmp.getParent() + " (posix_fallocate: ENOSPC): free=" + usableSpace(tmp.getParent()));
-      }
-      MemorySegment segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, layout.fileLength, arena);
-      if (rc != 0) {
-        // no posix_fallocate: allocate the pages by writing one byte into each (the file is all zeros)
-        long size = segment.byteSize();
-        for (long off = 0; off < size; off += 4096) {
-          segment.set(ValueLayout.JAVA_BYTE, off, (byte) 0);
-        }
-      }
-      Store formatter = new Store(tmp, options, arena, channel, segment, layout, true);
-      layout.writeHeader(formatter.mem, ThreadLocalRandom.current().nextLong());
-      formatter.mem.putLongRelease(HeaderDescriptor.MAGIC_OFFSET, HeaderDescriptor.MAGIC);
-      segment.force();
-    } catch (InternalError e) {
-      // SIGBUS: the file system ran out of pages while we touched them.
-      throw new StoreFullException("ran out of space in " + tmp.getParent() + " while reserving fileLength="
-          + layout.fileLength + " bytes: free=" + usableSpace(tmp.getParent()), e);
-    }
-  }
-
-  /**
-   * Pre-faults this process's mapping of the store: without it, the first touch of each 4 KiB page by each process
-   * takes a page fault (about 3 µs; a 512 MiB array would be written at about 1.3 GiB/s instead of memcpy speed).
-   * First {@code madvise(MADV_POPULATE_WRITE)} maps every page writable (about 0.3 ms per MiB), then one byte of
-   * every page is read: on some virtual machines (measured on a Firecracker guest) the first access to each page by
-   * each process still costs about 5 µs after the populate, without any guest page fault, and this read pass takes
-   * that cost at attach rather than in the first put (elsewhere it takes about 10 ns per page). Reads only: other
-   * processes may be writing. Without {@code madvise}, the read pass alone maps the pages (a read fault maps several
-   * pages at a time; the first write to each still faults, more cheaply).
-   */
-  private static void prefault(MemorySegment segment) {
-    Native.populateWrite(segment);
-    long size = segment.byteSize();
-    byte sink = 0;
-    for (long off = 0; off < size; off += 4096) {
-      sink ^= segment.get(ValueLayout.JAVA_BYTE, off);
-    }
-    SINK = sink;
-  }
-
-  @SuppressWarnings("unused") // keeps the page-touching reads from being optimized away
-  private static volatile byte SINK;
 
   /** Attaches to an existing store file. */
   public static Store open(String name, DepotOptions options) {
-    return open(fileOf(name, options), options);
+    return attach(StoreFile.open(StoreFile.fileOf(name, options)), options, false);
   }
 
-  static Store open(Path path, DepotOptions options) {
-    FileChannel channel;
+  private static Store attach(StoreFile file, DepotOptions options, boolean created) {
+    Store store;
     try {
-      channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    } catch (NoSuchFileException e) {
-      throw new StoreNotFoundException("no store at " + path);
-    } catch (AccessDeniedException e) {
-      throw new StoreAccessException("permission denied opening store " + path + " (mode "
-          + describePermissions(path) + ")", e);
-    } catch (IOException e) {
-      throw new StoreAccessException("cannot open store " + path + ": " + e, e);
-    }
-    Arena arena = Arena.ofShared();
-    try {
-      long size = channel.size();
-      if (size < HeaderDescriptor.HEADER_LENGTH) {
-        throw new CorruptStoreException("not a Depot store (truncated: " + size + " bytes): " + path);
-      }
-      MemorySegment segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
-      StoreLayout layout = StoreLayout.readHeader(new Mem(segment), size, path.toString());
-      if (options.prefault()) {
-        prefault(segment.asSlice(0, layout.fileLength));
-      }
-      return new Store(path, options, arena, channel, segment, layout, false);
-    } catch (IOException e) {
-      closeQuietly(arena, channel);
-      throw new StoreAccessException("cannot map store " + path + ": " + e, e);
+      store = new Store(file, options);
     } catch (RuntimeException e) {
-      closeQuietly(arena, channel);
-      throw translate(e, path);
+      file.close();
+      throw translate(e, file.path);
     } catch (Error e) {
-      closeQuietly(arena, channel);
+      file.close();
       throw e;
     }
+    Prefault prefault = options.prefault();
+    if (prefault == Prefault.AUTO) {
+      prefault = created ? Prefault.EAGER : Prefault.BACKGROUND;
+    }
+    switch (prefault) {
+      case EAGER -> file.prefault(() -> false);
+      case BACKGROUND -> store.startPrefault();
+      default -> {
+        // NONE: each page faults on first use
+      }
+    }
+    store.recovery.startSweeping();
+    return store;
   }
 
-  private static String describePermissions(Path path) {
-    try {
-      return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
-    } catch (IOException | UnsupportedOperationException e) {
-      return "unknown";
-    }
+  /** Pre-faults this process's mapping in a daemon thread at the lowest priority, until done or closed. */
+  private void startPrefault() {
+    prefaulter = Thread.ofPlatform().daemon().name("depot-prefault " + path.getFileName()).start(() -> {
+      Native.niceCurrentThread(19);
+      try {
+        file.prefault(() -> stopPrefault);
+      } catch (RuntimeException | InternalError e) {
+        LOG.log(System.Logger.Level.DEBUG, "pre-fault of {0} stopped: {1}", path, e);
+      }
+    });
   }
 
-  private static void closeQuietly(Arena arena, FileChannel channel) {
-    try {
-      arena.close();
-    } catch (RuntimeException ignored) {
-      // already closed
-    }
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // nothing to do
-    }
+  public static Path fileOf(String name, DepotOptions options) {
+    return StoreFile.fileOf(name, options);
   }
 
   public static boolean destroy(String name, DepotOptions options) {
-    Path p = fileOf(name, options);
-    try {
-      return Files.deleteIfExists(p);
-    } catch (IOException e) {
-      throw new StoreAccessException("cannot delete store " + p + ": " + e, e);
-    }
+    return StoreFile.destroy(name, options);
   }
 
   String pathString() {
@@ -357,6 +221,9 @@ public final class Store implements AutoCloseable {
           + layout.arenaLength + " bytes): name=" + displayName);
     }
     int index = directory.claim();
+    if (index < 0 && recovery.recoverOnContention() > 0) {
+      index = directory.claim(); // dead clients held descriptors
+    }
     if (index < 0) {
       throw new DirectoryFullException("all maxObjects=" + layout.maxObjects
           + " descriptors are in use; remove objects or create the store with a larger maxObjects: name="
@@ -368,6 +235,9 @@ public final class Store implements AutoCloseable {
     try {
       long blockSize = headerLength + dataLength;
       long block = blocks.allocate(blockSize, d, ownerTag(index, gen));
+      if (block < 0 && recovery.recoverOnContention() > 0) {
+        block = blocks.allocate(blockSize, d, ownerTag(index, gen)); // dead clients held memory
+      }
       if (block < 0) {
         throw new StoreFullException("no room for a block of requested=" + blockSize + " bytes (value "
             + dataLength + " + header " + headerLength + "): free=" + freeBytes() + ", largest free extent="
@@ -493,7 +363,7 @@ public final class Store implements AutoCloseable {
         return false;
       }
       if (recounting(c)) {
-        awaitRecount(d);
+        recovery.awaitRecount(d);
         c = mem.getLongAcquire(d + CTL_OFFSET);
         continue;
       }
@@ -516,28 +386,49 @@ public final class Store implements AutoCloseable {
    * @return the journal entry holding the pin, or -1 if the descriptor is no longer that committed object
    */
   int pin(int index, int gen) {
+    return pin(index, gen, false);
+  }
+
+  /**
+   * Pins descriptor {@code index} at {@code gen} if it is COMMITTED, or a ZOMBIE still held by a reader (so that its
+   * memory stays while recovery looks at it; the last unpin frees it as usual).
+   *
+   * @return the journal entry holding the pin, or -1 if it is neither
+   */
+  int pinLive(int index, int gen) {
+    return pin(index, gen, true);
+  }
+
+  private int pin(int index, int gen, boolean zombies) {
     int entry = journal.acquire();
     long pending = JournalDescriptor.entry(JournalDescriptor.PIN_PENDING, index, gen);
     journal.write(entry, pending);
     long d = layout.descriptor(index);
     long c = mem.getLongAcquire(d + CTL_OFFSET);
     for (; ; ) {
-      if (state(c) != COMMITTED || generation(c) != gen) {
+      int st = state(c);
+      if (generation(c) != gen || !(st == COMMITTED || (zombies && st == ZOMBIE && count(c) > 0))) {
         journal.write(entry, JournalDescriptor.EMPTY);
         journal.release(entry);
         return -1;
       }
       if (recounting(c)) {
         journal.write(entry, JournalDescriptor.EMPTY);
-        awaitRecount(d);
+        recovery.awaitRecount(d);
         journal.write(entry, pending);
         c = mem.getLongAcquire(d + CTL_OFFSET);
         continue;
       }
-      if (count(c) >= MAX_COUNT) {
+      if (count(c) >= MAX_COUNT || count(c) >= journalEntries()) {
         journal.write(entry, JournalDescriptor.EMPTY);
         journal.release(entry);
-        throw new io.depot.DepotException("too many open handles on one object: count=" + count(c));
+        if (count(c) < journalEntries()) {
+          throw new io.depot.TooManyHandlesException("too many open handles on one object: count=" + count(c)
+              + " index=" + index);
+        }
+        // Every pin holds a journal entry: more readers than journal entries exist only in a damaged file.
+        throw new CorruptStoreException("descriptor " + index + " counts " + count(c) + " readers, more than the "
+            + journalEntries() + " handles all clients together can hold: " + path);
       }
       long seen = mem.compareAndExchangeLong(d + CTL_OFFSET, c, c + 1);
       if (seen == c) {
@@ -564,7 +455,7 @@ public final class Store implements AutoCloseable {
       }
       if (recounting(c)) {
         journal.write(entry, pinned);
-        awaitRecount(d);
+        recovery.awaitRecount(d);
         journal.write(entry, pending);
         c = mem.getLongAcquire(d + CTL_OFFSET);
         continue;
@@ -585,303 +476,36 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  /**
-   * Waits while descriptor {@code d}'s count is frozen for a recount (see crash recovery). If no live client is
-   * recounting it (the recounter died), this caller does the recount itself.
-   */
-  void awaitRecount(long d) {
-    IdleStrategy idle = newIdleStrategy();
-    long deadline = System.nanoTime() + 200_000_000L;
-    for (long c = mem.getLongAcquire(d + CTL_OFFSET); recounting(c); c = mem.getLongAcquire(d + CTL_OFFSET)) {
-      idle.idle();
-      if (System.nanoTime() - deadline > 0) {
-        int index = (int) ((d - layout.descriptorOffset) / ObjectDescriptor.LENGTH);
-        if (!someoneRecounting(index)) {
-          recount(index, generation(c), -1, true);
-        }
-        deadline = System.nanoTime() + 200_000_000L;
-      }
-    }
-  }
-
-  /** Whether a live client says (in its slot) that it is recounting descriptor {@code index}. */
-  private boolean someoneRecounting(int index) {
-    for (int s = 0; s < layout.maxClients; s++) {
-      long c = layout.client(s);
-      if (mem.getLongAcquire(c + ClientDescriptor.RECOUNTING_OFFSET) == index + 1L
-          && clients.isSlotAlive(s, clients.slotWord(s))) {
-        return true;
-      }
-    }
-    return false;
+  /** The handle journal entries of all clients together: an upper bound of any reader count. */
+  private long journalEntries() {
+    return (long) layout.maxClients * layout.handlesPerClient;
   }
 
   long freeBytes() {
     return (pages.freePages() << SizeClasses.PAGE_SHIFT) + blocks.freeSlotBytes();
   }
 
-  // ------------------------------------------------------------------ recovery
-
-  /**
-   * Recovers every client slot whose process is dead: breaks its locks, gives back its WRITE claims, finishes its
-   * frees, and releases its readers' pins.
-   *
-   * @return the number of slots recovered
-   */
-  public int recoverDeadClients() {
-    int recovered = 0;
-    for (int s = 0; s < layout.maxClients; s++) {
-      if (s == slot) {
-        continue;
-      }
-      long word = clients.slotWord(s);
-      long st = ClientDescriptor.state(word);
-      if (st == ClientDescriptor.STATE_FREE) {
-        continue;
-      }
-      long c = layout.client(s);
-      if (st == ClientDescriptor.STATE_RECOVERING) {
-        long recoverer = mem.getLongAcquire(c + ClientDescriptor.RECOVERER_OFFSET);
-        if (recoverer == token || clients.isTokenAlive(recoverer)) {
-          continue;
-        }
-      } else if (clients.isSlotAlive(s, word)) {
-        continue;
-      }
-      long recovering = ClientDescriptor.stateWord(ClientDescriptor.STATE_RECOVERING,
-          ClientDescriptor.generation(word), ClientDescriptor.pid(word));
-      if (!mem.compareAndSetLong(c + ClientDescriptor.STATE_OFFSET, word, recovering)) {
-        continue;
-      }
-      mem.putLongVolatile(c + ClientDescriptor.RECOVERER_OFFSET, token);
-      boolean takeOver = st == ClientDescriptor.STATE_RECOVERING;
-      recoverSlot(s, ClientDescriptor.token(s, ClientDescriptor.generation(word)), takeOver);
-      mem.putLongRelease(c + ClientDescriptor.STATE_OFFSET,
-          ClientDescriptor.stateWord(ClientDescriptor.STATE_FREE, ClientDescriptor.generation(word), 0));
-      counters.recoveredClients.increment();
-      recovered++;
-    }
-    return recovered;
-  }
-
-  private void recoverSlot(int deadSlot, long deadToken, boolean takeOver) {
-    blocks.repairAbandoned();
-    directory.repairAbandoned();
-    // The dead client's WRITE claims and unfinished frees.
-    for (int i = 0; i < layout.maxObjects; i++) {
-      long d = layout.descriptor(i);
-      long c = mem.getLongAcquire(d + CTL_OFFSET);
-      int st = state(c);
-      if ((st == WRITE || st == FREEING) && count(c) == deadToken) {
-        long mine = with(c, st, token);
-        if (!mem.compareAndSetLong(d + CTL_OFFSET, c, mine)) {
-          continue;
-        }
-        if (st == WRITE) {
-          abort(i);
-        } else {
-          freeObject(i);
-        }
-      }
-    }
-    // Queue positions the dead client had claimed or was removing.
-    for (int i = 0; i < layout.maxObjects; i++) {
-      long d = layout.descriptor(i);
-      long c = mem.getLongAcquire(d + CTL_OFFSET);
-      int st = state(c);
-      if ((st == COMMITTED || st == ZOMBIE) && mem.getByte(d + KIND_OFFSET) == io.depot.ValueKind.QUEUE.code()) {
-        int gen = generation(c);
-        int entry = pinQuietly(i, gen, st);
-        if (entry == -2) {
-          continue;
-        }
-        try {
-          ShmQueue.recoverDeadClient(this, dataAddress(i), ownerTag(i, gen), deadToken);
-        } finally {
-          if (entry >= 0) {
-            unpin(i, gen, entry);
-          }
-        }
-      }
-    }
-    // The dead client's pins. A PINNED entry is surely in its object's count: decrement once per entry. A pending
-    // entry may or may not be: recount that object from the other clients' journals (the dead client's entries on
-    // it are all left out, so its PINNED entries on that object must not be decremented as well). A recovery taken
-    // over from a dead recoverer may have decremented some entries already: then every object is recounted.
-    java.util.Map<Long, Boolean> recount = new java.util.HashMap<>();
-    for (int e = 0; e < layout.handlesPerClient; e++) {
-      long entry = mem.getLongAcquire(layout.journal(deadSlot, e));
-      long st = JournalDescriptor.state(entry);
-      if (st == JournalDescriptor.EMPTY || JournalDescriptor.index(entry) < 0
-          || JournalDescriptor.index(entry) >= layout.maxObjects) {
-        continue;
-      }
-      long key = ownerTag(JournalDescriptor.index(entry), JournalDescriptor.generation(entry));
-      if (takeOver || st != JournalDescriptor.PINNED) {
-        recount.put(key, true);
-      } else {
-        recount.putIfAbsent(key, false);
-      }
-    }
-    for (var r : recount.entrySet()) {
-      if (r.getValue()) {
-        recount((int) (long) r.getKey(), (int) (r.getKey() >>> 32), deadSlot, false);
-      }
-    }
-    for (int e = 0; e < layout.handlesPerClient; e++) {
-      long at = layout.journal(deadSlot, e);
-      long entry = mem.getLongAcquire(at);
-      if (JournalDescriptor.state(entry) == JournalDescriptor.PINNED) {
-        int index = JournalDescriptor.index(entry);
-        int gen = JournalDescriptor.generation(entry);
-        if (Boolean.FALSE.equals(recount.get(ownerTag(index, gen)))) {
-          releaseDeadPin(index, gen);
-        }
-      }
-      mem.putLongRelease(at, JournalDescriptor.EMPTY);
-    }
-  }
-
-  /**
-   * Pins a COMMITTED descriptor (returns the journal entry); for a ZOMBIE, which cannot be pinned, returns -1 (the
-   * caller relies on the dead client's own pins, released after it); -2 if neither.
-   */
-  private int pinQuietly(int index, int gen, int state) {
-    if (state == COMMITTED) {
-      int e = pin(index, gen);
-      return e >= 0 ? e : -2;
-    }
-    return state == ZOMBIE ? -1 : -2;
-  }
-
-  /** Decrements a count a dead client held (its journal said PINNED). */
-  private void releaseDeadPin(int index, int gen) {
-    long d = layout.descriptor(index);
-    long c = mem.getLongAcquire(d + CTL_OFFSET);
-    for (; ; ) {
-      int st = state(c);
-      if (generation(c) != gen || (st != COMMITTED && st != ZOMBIE) || count(c) == 0) {
-        return;
-      }
-      if (recounting(c)) {
-        awaitRecount(d);
-        c = mem.getLongAcquire(d + CTL_OFFSET);
-        continue;
-      }
-      boolean last = st == ZOMBIE && count(c) == 1;
-      long n = last ? with(c, FREEING, token) : c - 1;
-      long seen = mem.compareAndExchangeLong(d + CTL_OFFSET, c, n);
-      if (seen == c) {
-        if (last) {
-          freeObject(index);
-        }
-        return;
-      }
-      c = seen;
-    }
-  }
-
-  /**
-   * Recounts the readers of descriptor {@code index}: freezes its count (RECOUNT; or finds it frozen by a dead
-   * recounter, with {@code takeOver}), waits until no live client has a pending pin on it, counts the PINNED journal
-   * entries of live clients, stores that count and unfreezes. While it works, this client's slot names the
-   * descriptor, so waiters can tell a live recount from an abandoned one.
-   */
-  private void recount(int index, int gen, int deadSlot, boolean takeOver) {
-    long d = layout.descriptor(index);
-    long c = mem.getLongAcquire(d + CTL_OFFSET);
-    for (; ; ) {
-      int st = state(c);
-      if (generation(c) != gen || (st != COMMITTED && st != ZOMBIE)) {
-        if (takeOver && recounting(c)) {
-          mem.compareAndSetLong(d + CTL_OFFSET, c, c & ~RECOUNT); // not a countable object any more
-        }
-        return;
-      }
-      if (recounting(c)) {
-        if (takeOver) {
-          break;
-        }
-        awaitRecount(d);
-        c = mem.getLongAcquire(d + CTL_OFFSET);
-        continue;
-      }
-      if (mem.compareAndSetLong(d + CTL_OFFSET, c, c | RECOUNT)) {
-        break;
-      }
-      c = mem.getLongAcquire(d + CTL_OFFSET);
-    }
-    long me = layout.client(slot) + ClientDescriptor.RECOUNTING_OFFSET;
-    mem.putLongVolatile(me, index + 1L);
-    try {
-      long count = 0;
-      IdleStrategy idle = newIdleStrategy();
-      for (int s = 0; s < layout.maxClients; s++) {
-        if (s == deadSlot) {
-          continue;
-        }
-        long word = clients.slotWord(s);
-        if (ClientDescriptor.state(word) == ClientDescriptor.STATE_FREE) {
-          continue;
-        }
-        // A dead client not yet recovered still holds its PINNED counts (its own recovery will release them);
-        // its pending entries are left to its own recovery's recount.
-        boolean alive = s == slot || clients.isSlotAlive(s, word);
-        for (int e = 0; e < layout.handlesPerClient; e++) {
-          long at = layout.journal(s, e);
-          for (int spins = 0; ; spins++) {
-            long entry = mem.getLongAcquire(at);
-            long est = JournalDescriptor.state(entry);
-            boolean mine = est != JournalDescriptor.EMPTY && JournalDescriptor.index(entry) == index
-                && JournalDescriptor.generation(entry) == gen;
-            if (!mine) {
-              break;
-            }
-            if (est == JournalDescriptor.PINNED) {
-              count++;
-              break;
-            }
-            // A live client is between its journal write and its CAS (which fails on RECOUNT and reverts).
-            if (!alive || s == slot || (spins % 1024 == 1023 && !clients.isSlotAlive(s, clients.slotWord(s)))) {
-              break;
-            }
-            idle.idle();
-          }
-        }
-      }
-      c = mem.getLongAcquire(d + CTL_OFFSET);
-      int st = state(c);
-      boolean free = st == ZOMBIE && count == 0;
-      long n = free ? with(c, FREEING, token) : with(c, st, count);
-      mem.putLongVolatile(d + CTL_OFFSET, n & ~RECOUNT);
-      if (free) {
-        freeObject(index);
-      }
-    } finally {
-      mem.putLongRelease(me, 0);
-    }
-  }
-
   // ------------------------------------------------------------------ close
 
   /**
-   * Detaches: waits for operations in flight, releases this client's pins (leaks), frees its slot and unmaps.
-   *
-   * @param openClaims this client's WRITE claims to abort first
+   * Detaches: waits for operations in flight, gives back this client's unfinished claims (aborted) and popped
+   * entries (delivered again), releases its pins (leaks, reported), frees its slot and unmaps.
    */
-  void close(int[] openClaims) {
+  @Override
+  public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    stopPrefault = true;
+    recovery.stopSweeping();
     IdleStrategy idle = newIdleStrategy();
     while (active.sum() != 0) {
       idle.idle();
     }
+    joinPrefaulter();
     try {
-      for (int index : openClaims) {
-        abort(index);
-      }
+      long unfinished = outstanding.sum() != 0 ? recovery.reclaimOwned(t -> t == token) : 0;
       int leaked = 0;
       for (int e = 0; e < journal.capacity(); e++) {
         long entry = journal.read(e);
@@ -890,18 +514,31 @@ public final class Store implements AutoCloseable {
           leaked++;
         }
       }
-      if (leaked > 0) {
-        LOG.log(System.Logger.Level.WARNING, "{0} handle(s) on store {1} were not closed; released at close",
-            leaked, path);
+      if (leaked > 0 || unfinished > 0) {
+        LOG.log(System.Logger.Level.WARNING, "{0} handle(s) and {1} claim(s) or popped entries on store {2} were "
+            + "not closed; released at close", leaked, unfinished, path);
       }
       clients.detach(slot);
     } finally {
-      closeQuietly(arena, channel);
+      file.close();
     }
   }
 
-  @Override
-  public void close() {
-    close(new int[0]);
+  private void joinPrefaulter() {
+    Thread t = prefaulter;
+    if (t == null) {
+      return;
+    }
+    boolean interrupted = false;
+    while (t.isAlive()) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

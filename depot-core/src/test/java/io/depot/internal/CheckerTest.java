@@ -45,10 +45,11 @@ class CheckerTest {
       long block = s.mem.getLong(d + ObjectDescriptor.BLOCK_OFFSET);
       int c = SizeClasses.classFor(s.mem.getLong(d + ObjectDescriptor.BLOCK_SIZE_OFFSET));
       long span = s.layout.pageOf(block);
-      // mark the next slot allocated with no owner
+      // mark a free slot of the span allocated with no owner
       long bits = SizeClasses.inBandBytes(c) == 0 ? s.layout.page(span) + PageDescriptor.BITS_OFFSET
           : s.layout.pageAddress(span);
-      s.mem.putLong(bits, s.mem.getLong(bits) | 0b10);
+      long w = s.mem.getLong(bits);
+      s.mem.putLong(bits, w | Long.lowestOneBit(~w));
     });
     assertTrue(p.contains("leaked block") || p.contains("bitmap has"), p);
   }
