@@ -262,9 +262,12 @@ public final class DepotOptions {
       return this;
     }
 
-    /** {@code prefault(true)} is {@link Prefault#EAGER}, {@code prefault(false)} {@link Prefault#NONE}. */
+    /**
+     * Whether to pre-fault at all: {@code true} is the default, {@link Prefault#AUTO}; {@code false} is {@link
+     * Prefault#NONE}.
+     */
     public Builder prefault(boolean prefault) {
-      return prefault(prefault ? Prefault.EAGER : Prefault.NONE);
+      return prefault(prefault ? Prefault.AUTO : Prefault.NONE);
     }
 
     /**

@@ -18,9 +18,9 @@ public enum Prefault {
   /** Before {@code create} or {@code open} returns. */
   EAGER,
   /**
-   * In a daemon thread of this process at the lowest CPU priority (nice 19), started at attach and stopped at
-   * close: attaching returns at once, and pages not yet pre-faulted when first used cost what they would without
-   * pre-faulting.
+   * In a daemon thread of this process that runs only on otherwise idle CPU time (Linux {@code SCHED_IDLE}),
+   * started at attach and stopped at close: attaching returns at once, the pre-faulting never competes with real
+   * work, and pages not yet pre-faulted when first used cost what they would without pre-faulting.
    */
   BACKGROUND,
   /** Never: each page costs its fault on first use. For tools that look at a store briefly, and for huge stores. */

@@ -9,8 +9,9 @@ import java.util.Objects;
  * with a dtype and shape. An entry of a queue with tracks {@code obs}, {@code action}, {@code reward} holds one
  * block for each.
  *
- * <p>Limits: names 1 to {@value #MAX_NAME_BYTES} UTF-8 bytes, unique within a queue; at most {@value #MAX_TRACKS}
- * tracks per queue.
+ * <p>Limits: names 1 to {@value #MAX_NAME_BYTES} UTF-8 bytes (no unpaired surrogates), unique within a queue; at
+ * most {@value #MAX_TRACKS} tracks per queue. A byte track records, per entry, how many bytes were written (see
+ * {@link EntryClaim#setLength}); an array track always holds its whole array.
  */
 public final class Track {
   /** The longest track name, in UTF-8 bytes. */
@@ -25,6 +26,7 @@ public final class Track {
 
   private Track(String name, long size, DType dtype, long[] shape) {
     Objects.requireNonNull(name, "name");
+    io.depot.internal.Names.requireWellFormed("track name", name);
     int bytes = name.getBytes(StandardCharsets.UTF_8).length;
     if (bytes == 0 || bytes > MAX_NAME_BYTES) {
       throw new InvalidNameException("track name must be 1.." + MAX_NAME_BYTES + " UTF-8 bytes: name=" + name);

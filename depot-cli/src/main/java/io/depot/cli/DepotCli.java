@@ -1,7 +1,9 @@
 package io.depot.cli;
 
 import io.depot.Depot;
+import io.depot.ClientInfo;
 import io.depot.DepotOptions;
+import io.depot.Prefault;
 import io.depot.ObjectHandle;
 import io.depot.ObjectInfo;
 import io.depot.StoreStats;
@@ -9,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -63,8 +66,13 @@ public final class DepotCli implements Runnable {
     @Option(names = "--dir", description = "Store directory (default: ${DEFAULT-VALUE}).", defaultValue = "/dev/shm")
     Path dir;
 
+    /**
+     * Options for a command's short attachment: no pre-faulting (a command touches little of the store) and no
+     * recovery sweep (so that {@code stat} and {@code fsck} show dead processes as they are; operations still
+     * recover what they run into).
+     */
     DepotOptions.Builder builder() {
-      return DepotOptions.builder().directory(dir);
+      return DepotOptions.builder().directory(dir).prefault(Prefault.NONE).recoveryInterval(Duration.ZERO);
     }
   }
 
@@ -140,7 +148,21 @@ public final class DepotCli implements Runnable {
             100 * s.fragmentation());
         out.printf("objects        %d committed, %d zombie, %d being written (max %d)%n", s.objects(), s.zombies(),
             s.writing(), s.maxObjects());
-        out.printf("clients        %d attached (max %d, this one included)%n", s.clients(), s.maxClients());
+        out.printf("clients        %d alive, %d dead (max %d, this command included)%n", s.clients(),
+            s.deadClients(), s.maxClients());
+        List<ClientInfo> clients = d.clients();
+        out.printf("  %-5s %-8s %-10s %-6s %-24s %7s %7s%n", "slot", "pid", "state", "alive", "attached", "claims",
+            "pins");
+        for (ClientInfo c : clients) {
+          out.printf("  %-5d %-8s %-10s %-6s %-24s %7d %7d%s%n", c.slot(), c.pid() == 0 ? "-" : Long.toString(c.pid()),
+              c.state(), c.alive() ? "yes" : "DEAD", c.attachedAt(), c.claims(), c.pins(),
+              c.self() ? "  (this command)" : "");
+        }
+        if (s.deadClients() > 0) {
+          out.printf("%d dead process(es): their claims, handles and queue positions are recovered at the next "
+              + "operation that runs into them, by the recovery sweep of any attached process (within its "
+              + "recoveryInterval, 1 s by default), or now with: depot fsck --recover %s%n", s.deadClients(), name);
+        }
       }
       return 0;
     }
@@ -171,6 +193,11 @@ public final class DepotCli implements Runnable {
         }
         io.depot.CheckReport report = d.check();
         out.println(d.path() + ": " + report);
+        if (!recover && report.deadClients() > 0) {
+          out.printf("%d dead client(s): what they left is recovered automatically (at the next operation that "
+              + "runs into it, or by the recovery sweep of any attached process within its recoveryInterval, 1 s by "
+              + "default); to recover now and check again: depot fsck --recover %s%n", report.deadClients(), name);
+        }
         return report.consistent() ? 0 : 1;
       }
     }

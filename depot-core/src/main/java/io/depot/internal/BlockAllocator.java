@@ -89,7 +89,7 @@ final class BlockAllocator {
   void repairAbandoned() {
     pages.repairIfAbandoned();
     for (int c = 0; c < layout.classCount; c++) {
-      if (Locks.breakIfDead(store, layout.sizeClass(c) + LOCK_OFFSET)) {
+      if (Locks.breakIfDead(store, layout.sizeClass(c) + LOCK_OFFSET) != 0) {
         try {
           repair(c);
         } finally {

@@ -160,7 +160,8 @@ final class Directory {
     long bucket = bucketOf(hash);
     MemorySegment key = MemorySegment.ofArray(name);
     IdleStrategy idle = null;
-    for (int attempt = 0; ; attempt++) {
+    long nextCheck = 0;
+    for (; ; ) {
       long w1 = mem.getLongAcquire(bucket + BucketDescriptor.SEQ_HEAD_OFFSET);
       int next = BucketDescriptor.head(w1);
       boolean sane = true;
@@ -187,13 +188,20 @@ final class Directory {
       }
       // A writer changed the bucket, or is changing it: a miss seen now may straddle two of its steps (e.g. a
       // replace's new object still in WRITE, the old one already retired). Wait for it to finish, then look again.
+      // A writer holds the bucket for microseconds: check whether it died only every 10 ms of waiting.
       if (BucketDescriptor.isWriting(w2)) {
+        long now = System.nanoTime();
         if (idle == null) {
           idle = store.newIdleStrategy();
+          nextCheck = now + WRITER_CHECK_NANOS;
         }
         idle.idle();
-        if (attempt % 1024 == 1023) {
-          repairIfAbandoned(bucket);
+        if (now - nextCheck > 0) {
+          nextCheck = now + WRITER_CHECK_NANOS;
+          long dead = repairIfAbandoned(bucket);
+          if (dead != 0) {
+            store.recovery.recoverSoon(dead); // a reader ran into the dead writer: recover the rest it left
+          }
         }
       }
     }
@@ -202,16 +210,20 @@ final class Directory {
   /**
    * Takes the bucket's lock over if its holder is dead, repairs the chain, and releases it. A bucket whose sequence
    * is odd with no lock holder at all (only a damaged file does that) is repaired the same way.
+   *
+   * @return the dead holder's token if the lock was taken over from one, else 0
    */
-  private void repairIfAbandoned(long bucket) {
+  private long repairIfAbandoned(long bucket) {
     long lock = bucket + BucketDescriptor.LOCK_OFFSET;
-    boolean taken = Locks.breakIfDead(store, lock)
+    long dead = Locks.breakIfDead(store, lock);
+    boolean taken = dead != 0
         || (BucketDescriptor.isWriting(mem.getLongAcquire(bucket + BucketDescriptor.SEQ_HEAD_OFFSET))
             && Locks.tryAcquire(store, lock));
     if (taken) {
       repairChain(bucket);
       Locks.release(store, lock);
     }
+    return dead;
   }
 
   /** Whether descriptor {@code d}'s block holds {@code key}; false for anything out of bounds (a racing reuse). */
@@ -274,6 +286,8 @@ final class Directory {
    * @throws ObjectExistsException if the name is committed (and not {@code replace})
    */
   private static final long LINKED = -1;
+  /** How long a reader waits for a bucket's writer before it checks whether the writer died. */
+  private static final long WRITER_CHECK_NANOS = 10_000_000L;
 
   private long link(int index, byte[] name, long hash, boolean replace, String displayName) {
     long bucket = bucketOf(hash);

@@ -14,7 +14,9 @@ package io.depot.internal;
  *  Waiting: these locks are held for microseconds, so a waiter spins (Thread.onSpinWait) for a few hundred
  *  microseconds, then yields, and only then parks: a park of even 1 us sleeps 50 us or more on Linux (timer slack),
  *  which would cost far more than the wait. The owner's liveness is checked every 10 ms of waiting (reading /proc
- *  costs ~10 us), and a lock owned by this very process is never broken: its holder is a live thread.
+ *  costs ~10 us), and a lock owned by this very process is never broken: its holder is a live thread. A waiter that
+ *  takes a lock over also has the rest of the dead holder's state recovered, on the recovery thread (it holds locks
+ *  the recovery needs).
  * </pre>
  */
 public final class Locks {
@@ -62,6 +64,7 @@ public final class Locks {
       if ((rounds & 63) == 0 && System.nanoTime() - nextCheck > 0) {
         nextCheck = System.nanoTime() + CHECK_NANOS;
         if (owner != token && !store.clients.isTokenAlive(owner) && mem.compareAndSetLong(offset, owner, token)) {
+          store.recovery.recoverSoon(owner); // what else the dead holder left (this caller holds locks: not here)
           return true;
         }
       }
@@ -81,13 +84,13 @@ public final class Locks {
   /**
    * If the lock at {@code offset} is held by a dead client, takes it over.
    *
-   * @return whether it was taken over (the caller then repairs and releases)
+   * @return the dead holder's token if the lock was taken over (the caller then repairs and releases), else 0
    */
-  static boolean breakIfDead(Store store, long offset) {
+  static long breakIfDead(Store store, long offset) {
     long owner = store.mem.getLongAcquire(offset);
     if (owner == 0 || owner == store.token || store.clients.isTokenAlive(owner)) {
-      return false;
+      return 0;
     }
-    return store.mem.compareAndSetLong(offset, owner, store.token);
+    return store.mem.compareAndSetLong(offset, owner, store.token) ? owner : 0;
   }
 }

@@ -34,23 +34,33 @@ public final class Names {
       throw new InvalidNameException(
           "object name longer than " + Depot.MAX_NAME_BYTES + " bytes: length=" + n + " name=" + abbreviate(name));
     }
-    for (int i = 0; i < n; i++) {
-      char c = name.charAt(i);
-      if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(name.charAt(i + 1))) {
-          i++;
-        } else {
-          throw new InvalidNameException("object name is not valid UTF-8 (unpaired surrogate at index " + i
-              + "): name=" + abbreviate(name));
-        }
-      }
-    }
+    requireWellFormed("object name", name);
     byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
     if (bytes.length > Depot.MAX_NAME_BYTES) {
       throw new InvalidNameException("object name longer than " + Depot.MAX_NAME_BYTES + " bytes in UTF-8: bytes="
           + bytes.length + " name=" + abbreviate(name));
     }
     return bytes;
+  }
+
+  /**
+   * Checks that {@code name} (a {@code what}) is well-formed UTF-16, so encodable as UTF-8: no unpaired surrogate.
+   *
+   * @throws InvalidNameException naming the index of the first unpaired surrogate
+   */
+  public static void requireWellFormed(String what, String name) {
+    int n = name.length();
+    for (int i = 0; i < n; i++) {
+      char c = name.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(name.charAt(i + 1))) {
+          i++;
+        } else {
+          throw new InvalidNameException(what + " is not valid UTF-8 (unpaired surrogate at index " + i
+              + "): name=" + abbreviate(name));
+        }
+      }
+    }
   }
 
   /**

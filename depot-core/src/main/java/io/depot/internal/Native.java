@@ -14,8 +14,8 @@ import java.util.Optional;
 /**
  * The few libc calls Depot needs, through the FFM {@link Linker}: {@code posix_fallocate} (reserve tmpfs pages so a
  * full {@code /dev/shm} is an error at create, not a SIGBUS at put), {@code madvise(MADV_POPULATE_WRITE)} (pre-fault
- * the mapping), {@code futex} (wake blocked waiters in other processes) and {@code setpriority} (run background
- * pre-faulting at the lowest priority).
+ * the mapping), {@code futex} (wake blocked waiters in other processes) and {@code sched_setscheduler} / {@code
+ * setpriority} (run background pre-faulting only on idle CPU time).
  *
  * <p>Every call degrades: when native access is not granted or a symbol is missing, {@link #AVAILABLE} is false and
  * callers fall back to pure Java (touching pages, polling).
@@ -29,6 +29,7 @@ final class Native {
   private static final int O_RDWR = 02;
   private static final int MADV_POPULATE_WRITE = 23;
   private static final int PRIO_PROCESS = 0;
+  private static final int SCHED_IDLE = 5;
   private static final long SYS_FUTEX = 202; // x86_64
   private static final int FUTEX_WAIT = 0;
   private static final int FUTEX_WAKE = 1;
@@ -41,6 +42,7 @@ final class Native {
   private static final MethodHandle SYSCALL_FUTEX;
   private static final MethodHandle GETTID;
   private static final MethodHandle SETPRIORITY;
+  private static final MethodHandle SCHED_SETSCHEDULER;
   private static final VarHandle ERRNO;
   private static final boolean FUTEX_AVAILABLE;
 
@@ -52,6 +54,7 @@ final class Native {
     MethodHandle futex = null;
     MethodHandle gettid = null;
     MethodHandle setpriority = null;
+    MethodHandle schedSetscheduler = null;
     VarHandle errno = null;
     boolean ok = false;
     boolean futexOk = false;
@@ -85,6 +88,14 @@ final class Native {
       ok = true;
       Optional<MemorySegment> gettidSymbol = libc.find("gettid");
       Optional<MemorySegment> setprioritySymbol = libc.find("setpriority");
+      Optional<MemorySegment> schedSymbol = libc.find("sched_setscheduler");
+      if (schedSymbol.isPresent()) {
+        schedSetscheduler =
+            linker.downcallHandle(
+                schedSymbol.get(),
+                FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+      }
       if (gettidSymbol.isPresent() && setprioritySymbol.isPresent()) {
         gettid = linker.downcallHandle(gettidSymbol.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
         setpriority =
@@ -122,6 +133,7 @@ final class Native {
     SYSCALL_FUTEX = futex;
     GETTID = gettid;
     SETPRIORITY = setpriority;
+    SCHED_SETSCHEDULER = schedSetscheduler;
     ERRNO = errno;
     AVAILABLE = ok;
     FUTEX_AVAILABLE = futexOk;
@@ -175,18 +187,25 @@ final class Native {
   }
 
   /**
-   * Lowers the calling thread's CPU priority to {@code nice} (Linux: {@code setpriority(PRIO_PROCESS, gettid(),
-   * nice)} applies to one thread), for background work that must yield to everything else.
+   * Makes the calling thread run only when a CPU would otherwise be idle: Linux's {@code SCHED_IDLE} policy (which an
+   * unprivileged thread may always choose), else the lowest nice value (19). For background work that must never
+   * slow anything else down. Linux applies both to one thread ({@code gettid()}).
    *
-   * @return whether it was lowered
+   * @return whether the priority was lowered
    */
-  static boolean niceCurrentThread(int nice) {
-    if (GETTID == null || SETPRIORITY == null) {
+  static boolean idleCurrentThread() {
+    if (GETTID == null) {
       return false;
     }
-    try {
+    try (Arena arena = Arena.ofConfined()) {
       int tid = (int) GETTID.invokeExact();
-      return (int) SETPRIORITY.invokeExact(PRIO_PROCESS, tid, nice) == 0;
+      if (SCHED_SETSCHEDULER != null) {
+        MemorySegment param = arena.allocate(ValueLayout.JAVA_INT); // struct sched_param { int priority = 0; }
+        if ((int) SCHED_SETSCHEDULER.invokeExact(tid, SCHED_IDLE, param) == 0) {
+          return true;
+        }
+      }
+      return SETPRIORITY != null && (int) SETPRIORITY.invokeExact(PRIO_PROCESS, tid, 19) == 0;
     } catch (Throwable t) {
       return false;
     }

@@ -44,7 +44,7 @@ final class PageAllocator {
 
   /** Takes the lock over from a dead holder if there is one, repairs, releases. */
   void repairIfAbandoned() {
-    if (Locks.breakIfDead(store, PAGE_LOCK_OFFSET)) {
+    if (Locks.breakIfDead(store, PAGE_LOCK_OFFSET) != 0) {
       try {
         repair();
       } finally {

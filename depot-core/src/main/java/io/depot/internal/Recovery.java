@@ -6,6 +6,8 @@ import io.depot.IdleStrategy;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -20,10 +22,11 @@ import java.util.function.LongPredicate;
  *
  * <ul>
  *   <li><b>On contact</b>: an operation blocked by a dead process's state recovers that process there and then and
- *       proceeds: a claim of a name it held in WRITE ({@link #recoverIfDead}), a claim that finds the store or the
- *       directory full ({@link #recoverOnContention}), an attach to a full client table (the dead slot is adopted,
- *       see {@link ClientTable}), a lock it held (see {@link Locks}), a queue position it held (see {@link
- *       ShmQueue}).
+ *       proceeds: a claim of a name it held in WRITE ({@link #recoverIfDead}), a queue position it held (see {@link
+ *       ShmQueue}), a claim that finds the store or the directory full ({@link #recoverOnContention}), an attach
+ *       to a full client table (the dead slot is adopted, see {@link ClientTable}). A lock it held is taken over
+ *       and repaired by the waiter (see {@link Locks}), which holds other locks at that point: the rest of the dead
+ *       process's state is then recovered on the recovery thread ({@link #recoverSoon}), milliseconds later.
  *   <li><b>By the sweep</b>: every attached process with a non-zero {@code recoveryInterval} runs {@link #sweep} on a
  *       daemon thread every half interval; a lease in the header lets one sweep run per half interval for the whole
  *       store. A sweep checks each attached slot's process (pid and start time) and recovers the dead ones, so a
@@ -60,6 +63,8 @@ final class Recovery {
   private final StoreLayout layout;
   private final AtomicLong lastContention = new AtomicLong(System.nanoTime() - 2 * CONTENTION_GAP_NANOS);
   private volatile ScheduledFuture<?> sweeping;
+  /** Tokens whose recovery {@link #recoverSoon} has queued and not finished. */
+  private final Set<Long> queued = ConcurrentHashMap.newKeySet();
 
   Recovery(Store store) {
     this.store = store;
@@ -199,6 +204,32 @@ final class Recovery {
         return true;
       }
     }
+  }
+
+  /**
+   * {@link #recoverIfDead} on the recovery thread, as soon as it is free: for a caller that ran into a dead client's
+   * state while holding locks that the recovery needs (a lock taken over from a dead holder). Queued once per token.
+   */
+  void recoverSoon(long token) {
+    if (token == 0 || token == store.token || !queued.add(token)) {
+      return;
+    }
+    Sweeper.EXECUTOR.execute(() -> {
+      try {
+        store.enter();
+      } catch (io.depot.StoreClosedException e) {
+        queued.remove(token);
+        return;
+      }
+      try {
+        recoverIfDead(token);
+      } catch (RuntimeException | InternalError e) {
+        LOG.log(System.Logger.Level.WARNING, "recovery of a dead client of " + store.path + " failed", e);
+      } finally {
+        queued.remove(token);
+        store.exit();
+      }
+    });
   }
 
   /**

@@ -384,7 +384,7 @@ final class ShmQueue implements DepotQueue {
         // consumer holds it, resolve it; if it waits to be delivered again, remind the consumers (each at most every
         // 20 ms per handle) and look again.
         if (pos >= capacity && blockedCheckDue()) {
-          if (recoverPosition(pos - capacity, false)) {
+          if (recoverPosition(pos - capacity)) {
             continue;
           }
           if (state(c) == REDELIVER) {
@@ -633,7 +633,7 @@ final class ShmQueue implements DepotQueue {
         }
         case CLAIMED -> {
           // Committed entries behind a claim whose producer may have died: check it (at most every 20 ms).
-          if (mem.getLongAcquire(tail) > pos + 1 && blockedCheckDue() && recoverPosition(pos, false)) {
+          if (mem.getLongAcquire(tail) > pos + 1 && blockedCheckDue() && recoverPosition(pos)) {
             continue;
           }
           return EMPTY_QUEUE;
@@ -674,7 +674,7 @@ final class ShmQueue implements DepotQueue {
               lastCheck = now;
             } else if (now - lastCheck > LIVENESS_CHECK_NANOS) {
               lastCheck = now;
-              if (recoverPosition(pos, false)) {
+              if (recoverPosition(pos)) {
                 continue;
               }
             }
@@ -1067,7 +1067,7 @@ final class ShmQueue implements DepotQueue {
     }
     store.enter();
     try {
-      recoverPosition(position, false);
+      recoverPosition(position);
     } catch (RuntimeException e) {
       throw store.translate(e);
     } finally {
@@ -1076,10 +1076,10 @@ final class ShmQueue implements DepotQueue {
   }
 
   /**
-   * If position {@code position} is CLAIMED, POPPED or REMOVING by a dead client (or by any other client, with
-   * {@code knownDead}), resolves it. Returns whether it changed anything.
+   * If position {@code position} is CLAIMED, POPPED or REMOVING by a dead client, recovers that client (the position
+   * among what it left) there and then. Returns whether it changed anything.
    */
-  boolean recoverPosition(long position, boolean knownDead) {
+  boolean recoverPosition(long position) {
     long s = slot(position);
     int lap = lapOf(position, capacity);
     long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
@@ -1088,10 +1088,10 @@ final class ShmQueue implements DepotQueue {
       return false;
     }
     long owner = QueueDescriptor.token(c);
-    if (owner == store.token || (!knownDead && store.clients.isTokenAlive(owner))) {
-      return false;
+    if (owner == store.token || !store.recovery.recoverIfDead(owner)) {
+      return false; // ours, or a live client's
     }
-    return resolveDeadSlot(store, q, version, s, lap, position, c);
+    return true; // the dead client's whole state, this position included, is recovered
   }
 
   /**

@@ -135,10 +135,10 @@ public final class Store implements AutoCloseable {
     return store;
   }
 
-  /** Pre-faults this process's mapping in a daemon thread at the lowest priority, until done or closed. */
+  /** Pre-faults this process's mapping in a daemon thread that runs on idle CPU time only, until done or closed. */
   private void startPrefault() {
     prefaulter = Thread.ofPlatform().daemon().name("depot-prefault " + path.getFileName()).start(() -> {
-      Native.niceCurrentThread(19);
+      Native.idleCurrentThread();
       try {
         file.prefault(() -> stopPrefault);
       } catch (RuntimeException | InternalError e) {

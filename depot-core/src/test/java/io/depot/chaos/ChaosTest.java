@@ -26,9 +26,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Chaos: rounds of worker JVMs running a mixed workload (put, in-place claims, remove, replace, get, held handles,
- * queue push, pop, readLatest) on one store, each killed with SIGKILL at a random moment. After every round this
- * process recovers the dead clients, runs the invariant checker (it must pass), and verifies every object whose
- * commit a worker acknowledged. At the end everything is removed and no byte may be leaked.
+ * queue push, pop, readLatest) on one store, each killed with SIGKILL at a random moment. Nobody calls a recovery
+ * method: after every round this process waits until the dead workers are recovered by the recovery sweep (its
+ * own, with the default interval; it reports the slowest), runs the invariant checker (it must pass), and verifies
+ * every object whose commit a worker acknowledged. Queue entries are delivered at least once: an entry popped by a
+ * worker that died before releasing it comes back, but none comes back after its release, and none is lost. At the
+ * end everything is removed and no byte may be leaked.
  *
  * <p>Rounds: {@code -Dchaos.rounds=N} (default 12). The long run: {@code mvn -pl depot-core test -Dtest=ChaosTest
  * -Dchaos.rounds=1000}.
@@ -39,6 +42,9 @@ class ChaosTest {
     return trace == null ? List.of("-Xmx128m", "-XX:TieredStopAtLevel=1")
         : List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-Ddepot.trace.dir=" + trace);
   }
+
+  /** The documented bound for recovery by the sweep (one default interval), with slack for a loaded machine. */
+  private static final java.time.Duration RECOVERY_BOUND = DepotOptions.DEFAULT_RECOVERY_INTERVAL.multipliedBy(5);
 
   /**
    * A worker's seed: the round in the high bits, so that names and entry ids (which the worker derives from it, see
@@ -58,7 +64,11 @@ class ChaosTest {
     DepotOptions opts = DepotOptions.builder().capacity(48L << 20).maxObjects(16_384).maxClients(16).build();
     Set<String> acked = new HashSet<>();
     Set<String> uncertain = new HashSet<>();
-    Set<String> popped = new HashSet<>();
+    Set<String> pushed = new HashSet<>();
+    Set<String> released = new HashSet<>();
+    Set<String> releasing = new HashSet<>();
+    long redelivered = 0;
+    double slowestRecoveryMs = 0;
     long kills = 0;
     long verified = 0;
     long recovered = 0;
@@ -101,15 +111,30 @@ class ChaosTest {
             switch (line.substring(0, sp)) {
               case "ACK" -> acked.add(what);
               case "DEL", "REP" -> uncertain.add(what);
-              case "POP" -> assertTrue(popped.add(what),
-                  "entry popped twice: " + what + " (round " + round + ", seed " + seed + ")");
+              case "PUSH" -> pushed.add(what);
+              case "POP" -> {
+                assertFalse(released.contains(what),
+                    "entry delivered again after its release: " + what + " (round " + round + ", seed " + seed + ")");
+                if (!releasing.add(what)) {
+                  redelivered++; // popped before by a worker that died holding it
+                }
+              }
+              case "REL" -> assertTrue(released.add(what),
+                  "entry released twice: " + what + " (round " + round + ", seed " + seed + ")");
               default -> {
-                // PUSH and others: informational
+                // RELEASING and others: informational
               }
             }
           }
         }
-        recovered += d.recoverDeadClients();
+        long t0 = System.nanoTime();
+        while (d.stats().deadClients() > 0) {
+          assertTrue(System.nanoTime() - t0 < RECOVERY_BOUND.toNanos(), "round " + round + " (seed " + seed
+              + "): dead workers not recovered within " + RECOVERY_BOUND + ": " + d.stats());
+          Thread.sleep(1);
+        }
+        slowestRecoveryMs = Math.max(slowestRecoveryMs, (System.nanoTime() - t0) / 1e6);
+        recovered += workers;
         CheckReport report = d.check();
         assertTrue(report.consistent(), "round " + round + " (seed " + seed + "): " + report);
         assertEquals(0, report.deadClients());
@@ -134,12 +159,19 @@ class ChaosTest {
         }
       }
       // drain and remove everything; nothing may be left
+      Set<String> drained = new HashSet<>();
       for (Optional<Entry> e = q.tryPop(); e.isPresent(); e = q.tryPop()) {
         try (Entry entry = e.get()) {
           Payloads.verify(entry.track(0), "entry");
-          assertTrue(popped.add(Long.toHexString(entry.track(0).get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED,
-              0))), "an entry popped by a worker is still in the queue");
+          String id = Long.toHexString(entry.track(0).get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0));
+          assertFalse(released.contains(id), "an entry released by a worker is still in the queue: " + id);
+          assertTrue(drained.add(id), "drained twice: " + id);
         }
+      }
+      for (String id : pushed) {
+        // a RELEASING entry without its REL line was released or not when its worker died: either way is right
+        assertTrue(released.contains(id) || drained.contains(id) || releasing.contains(id),
+            "entry lost: " + id + " (seed " + seed + ")");
       }
       for (ObjectInfo o : d.list()) {
         if (!o.name().equals("cq")) {
@@ -155,9 +187,10 @@ class ChaosTest {
       assertEquals(0, end.zombies(), end.toString());
       assertEquals(0, end.writing(), end.toString());
       assertEquals(end.arenaBytes(), end.freeBytes(), "no byte leaked: " + end);
-      System.out.printf("chaos: seed=%d rounds=%d kills=%d recovered=%d acknowledged=%d verified=%d popped=%d "
-          + "lock repairs=%d%n", seed, rounds, kills, recovered, acked.size(), verified, popped.size(),
-          Inspector.lockRepairs(d));
+      System.out.printf("chaos: seed=%d rounds=%d kills=%d recovered=%d (slowest round %.0f ms) acknowledged=%d "
+          + "verified=%d pushed=%d released=%d redelivered=%d drained=%d lock repairs=%d%n", seed, rounds, kills,
+          recovered, slowestRecoveryMs, acked.size(), verified, pushed.size(), released.size(), redelivered,
+          drained.size(), Inspector.lockRepairs(d));
     } finally {
       Depot.destroy(name, opts);
     }

@@ -28,7 +28,8 @@ import java.util.SplittableRandom;
  *   <li>{@code ACK name} after a put or an in-place commit returned (the object must exist and verify from then on,
  *       unless a later {@code DEL} or {@code REP} names it);
  *   <li>{@code DEL name} before a remove, {@code REP name} before a replace (the object may then be either way);
- *   <li>{@code PUSH id} after a queue push returned, {@code POP id} after a pop returned.
+ *   <li>{@code PUSH id} after a queue push returned, {@code POP id} after a pop returned, {@code RELEASING id}
+ *       before a popped entry is closed (released: consumed) and {@code REL id} after.
  * </ul>
  *
  * Every value is self-verifying ({@link Payloads}); every read is verified, and a failure exits with status 3.
@@ -111,7 +112,7 @@ public final class ChaosWorkerMain {
               if (r.nextInt(3) == 0 && heldEntries.size() < 4) {
                 heldEntries.add(e.get());
               } else {
-                e.get().close();
+                release(out, e.get());
               }
             }
           } else if (op < 93) {
@@ -126,7 +127,7 @@ public final class ChaosWorkerMain {
               held.remove(r.nextInt(held.size())).close();
             }
             if (!heldEntries.isEmpty()) {
-              heldEntries.remove(0).close();
+              release(out, heldEntries.remove(0));
             }
           }
         } catch (StoreFullException | ObjectExistsException | DepotTimeoutException full) {
@@ -145,12 +146,20 @@ public final class ChaosWorkerMain {
         }
       }
       held.forEach(ObjectHandle::close);
-      heldEntries.forEach(Entry::close);
+      heldEntries.forEach(e -> release(out, e));
     } catch (DepotException | AssertionError e) {
       e.printStackTrace();
       System.exit(3);
     }
     out.println("DONE");
+  }
+
+  /** Closes a popped entry (which consumes it), saying so before and after. */
+  private static void release(PrintStream out, Entry e) {
+    String id = Long.toHexString(e.track(0).get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0));
+    ack(out, "RELEASING " + id);
+    e.close();
+    ack(out, "REL " + id);
   }
 
   private static void ack(PrintStream out, String line) {

@@ -1,22 +1,29 @@
 package io.depot.internal;
 
+import io.depot.DType;
 import io.depot.Depot;
 import io.depot.DepotQueue;
 import io.depot.Entry;
 import io.depot.EntryClaim;
 import io.depot.ObjectHandle;
 import io.depot.WriteClaim;
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Child process for the crash tests: gets into one precise state, prints READY, then waits to be killed.
+ * Child process for the crash tests: gets into one precise state, prints READY, then waits to be killed. Arguments:
+ * the store name, the scenario, and the scenario's parameters.
  *
  * <ul>
- *   <li>{@code claim}: an uncommitted claim (WRITE block, reserved name);
- *   <li>{@code hold}: two handles open on object {@code obj};
- *   <li>{@code entry}: an uncommitted queue entry claimed at the head of queue {@code q};
+ *   <li>{@code claim NAME SIZE}: an uncommitted claim of SIZE bytes (WRITE block, reserved name);
+ *   <li>{@code claim-array NAME ELEMENTS}: an uncommitted claim of a float64 array;
+ *   <li>{@code claims PREFIX COUNT SIZE}: COUNT uncommitted claims named PREFIX0, PREFIX1, ...;
+ *   <li>{@code hold NAME COUNT}: COUNT handles open on object NAME;
+ *   <li>{@code hold-all PREFIX COUNT}: one handle open on each of PREFIX0 .. PREFIX(COUNT-1);
+ *   <li>{@code entry}: an uncommitted queue entry claimed at the tail of queue {@code q};
  *   <li>{@code pop}: an entry popped from queue {@code q} and held;
+ *   <li>{@code attach COUNT}: COUNT attachments to the store (each takes a client slot);
  *   <li>{@code class-lock}: in the middle of a slot allocation: class lock held, intent recorded, slot bit set,
  *       descriptor pointing at the block;
  *   <li>{@code page-lock}: in the middle of an extent allocation: page lock held, intent recorded, pages marked;
@@ -33,27 +40,47 @@ public final class CrashScenarioMain {
     Depot depot = Depot.open(storeName);
     Store store = ((ShmDepot) depot).store();
     Mem mem = store.mem;
-    Object keep = null;
+    List<Object> keep = new ArrayList<>();
     switch (scenario) {
       case "claim" -> {
-        WriteClaim c = depot.claim("half", 500_000);
+        WriteClaim c = depot.claim(args[2], Long.parseLong(args[3]));
         c.segment().fill((byte) 7);
-        keep = c;
+        keep.add(c);
+      }
+      case "claim-array" -> keep.add(depot.claimArray(args[2], DType.FLOAT64, Long.parseLong(args[3])));
+      case "claims" -> {
+        for (int i = 0; i < Integer.parseInt(args[3]); i++) {
+          keep.add(depot.claim(args[2] + i, Long.parseLong(args[4])));
+        }
       }
       case "hold" -> {
-        ObjectHandle a = depot.get("obj");
-        ObjectHandle b = depot.get("obj");
-        keep = new Object[] {a, b};
+        for (int i = 0; i < Integer.parseInt(args[3]); i++) {
+          keep.add(depot.get(args[2]));
+        }
+      }
+      case "hold-all" -> {
+        for (int i = 0; i < Integer.parseInt(args[3]); i++) {
+          ObjectHandle h = depot.get(args[2] + i);
+          keep.add(h);
+        }
       }
       case "entry" -> {
         DepotQueue q = depot.openQueue("q");
         EntryClaim c = q.tryCreateEntry().orElseThrow();
-        keep = new Object[] {q, c};
+        keep.add(q);
+        keep.add(c);
       }
       case "pop" -> {
         DepotQueue q = depot.openQueue("q");
         Entry e = q.pop(Duration.ofSeconds(10));
-        keep = new Object[] {q, e};
+        System.out.println("POPPED " + e.sequence());
+        keep.add(q);
+        keep.add(e);
+      }
+      case "attach" -> {
+        for (int i = 1; i < Integer.parseInt(args[2]); i++) {
+          keep.add(Depot.open(storeName));
+        }
       }
       case "class-lock" -> {
         // claim a descriptor as a put would, then stop inside the slot allocation, just after setting the bit
@@ -110,7 +137,7 @@ public final class CrashScenarioMain {
         mem.putLongVolatile(bucket + BucketDescriptor.SEQ_HEAD_OFFSET,
             BucketDescriptor.word(BucketDescriptor.seq(w) | 1, BucketDescriptor.head(w)));
         long found = store.directory.lookup(key, hash);
-        long d = store.layout.descriptor((int) found);
+        long d = store.layout.descriptor(ObjectDescriptor.ownerIndex(found));
         long c = mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET);
         // retired (no readers: FREEING, owned by this client) but still linked
         mem.compareAndSetLong(d + ObjectDescriptor.CTL_OFFSET, c,
@@ -122,6 +149,5 @@ public final class CrashScenarioMain {
     System.out.flush();
     Thread.sleep(600_000);
     System.out.println(keep); // never reached; keeps the handles reachable
-    MemorySegment.ofArray(new byte[0]);
   }
 }

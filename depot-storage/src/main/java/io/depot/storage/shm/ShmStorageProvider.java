@@ -50,9 +50,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <h2>Writes</h2>
  *
  * A blob is written in place into a {@link WriteClaim} and published by its commit, so it is visible whole or not at
- * all, and a writer killed mid-store leaves nothing (its claim is reclaimed by the store's recovery). Content-addressed
- * stores claim in {@link PutMode#CREATE} mode: of concurrent writers of the same bytes one writes, the others wait for
- * its commit (or retry if it aborts). Keys are claimed in {@link PutMode#REPLACE} mode.
+ * all, and a writer killed mid-store leaves nothing: its claim is reclaimed by the store's recovery, at the latest
+ * when another process stores the same blob (the claim of the name recovers it on contact). Content-addressed stores
+ * claim in {@link PutMode#CREATE} mode: of concurrent writers of the same bytes one writes, the others wait for its
+ * commit (or claim the name themselves if it aborts or dies). Keys are claimed in {@link PutMode#REPLACE} mode.
  *
  * <h2>Streams of unknown length</h2>
  *
@@ -65,9 +66,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ShmStorageProvider extends AbstractStorageProvider {
   private static final int COPY_BUFFER = 1 << 16;
-  /** How long a content-addressed store waits for a concurrent writer of the same bytes to commit. */
+  /** How long a content-addressed store waits for a live concurrent writer of the same bytes to commit. */
   private static final Duration CONCURRENT_WRITER_WAIT = Duration.ofSeconds(30);
-  private static final int MAX_ATTEMPTS = 4;
+  /** How long it waits for that commit before it tries to claim the name again. */
+  private static final Duration CONCURRENT_WRITER_POLL = Duration.ofMillis(20);
   private static final String SPOOL_PREFIX = ".depot-storage-spool/";
   private static final AtomicLong SPOOL_SEQUENCE = new AtomicLong();
 
@@ -197,12 +199,18 @@ final class ShmStorageProvider extends AbstractStorageProvider {
     void fill(MemorySegment data);
   }
 
-  /** Claims the blob's object, fills it, writes the trailer and commits (content: at most once). */
+  /**
+   * Claims the blob's object, fills it, writes the trailer and commits (content: at most once). Of concurrent
+   * writers of the same content, one writes and the others wait for its commit; a writer that died holding the
+   * name is recovered by the next claim of it (the store does that on contact), so its bytes can be stored again at
+   * once.
+   */
   private void publish(BlobRef ref, BlobTrailer trailer, Filler filler) {
     String name = objectName(ref);
     byte[] t = trailer.encode();
     long total = trailer.size() + t.length;
-    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    long deadline = System.nanoTime() + CONCURRENT_WRITER_WAIT.toNanos();
+    for (; ; ) {
       if (ref.contentAddressed() && depot.contains(name)) {
         return;
       }
@@ -210,11 +218,16 @@ final class ShmStorageProvider extends AbstractStorageProvider {
       try {
         claim = claim(name, total, ref.contentAddressed() ? PutMode.CREATE : PutMode.REPLACE, ref.uri(), total);
       } catch (ObjectExistsException e) {
-        // a concurrent writer of the same bytes: wait for its commit; if it aborts, try again
+        // a live writer of the same bytes: wait a little for its commit, then look again (if it aborts or dies,
+        // the next claim takes the name)
+        if (System.nanoTime() - deadline > 0) {
+          throw new StorageException("shm: another process kept writing the same blob for "
+              + CONCURRENT_WRITER_WAIT + " (" + e.getMessage() + ")", ref.uri(), e);
+        }
         try {
-          depot.get(name, CONCURRENT_WRITER_WAIT).close();
+          depot.get(name, CONCURRENT_WRITER_POLL).close();
           return;
-        } catch (ObjectNotFoundException retry) {
+        } catch (ObjectNotFoundException notYet) {
           continue;
         }
       }
@@ -226,8 +239,6 @@ final class ShmStorageProvider extends AbstractStorageProvider {
         return;
       }
     }
-    throw new StorageException("shm: concurrent writers of the same blob kept aborting: attempts=" + MAX_ATTEMPTS,
-        ref.uri());
   }
 
   private WriteClaim claim(String name, long size, PutMode mode, URI uri, long blobBytes) {
