@@ -351,4 +351,154 @@ class QueueTest extends StoreExtension {
     }
     assertEquals(0, d.stats().zombies());
   }
+
+  // ------------------------------------------------------------------ at-least-once delivery
+
+  @Test
+  void aPoppedEntryHoldsItsSlotUntilReleased() {
+    Depot d = newStore();
+    try (DepotQueue q = d.createQueue("q", 2, Track.bytes("v", 8))) {
+      q.tryPush(MemorySegment.ofArray(new long[] {1}));
+      q.tryPush(MemorySegment.ofArray(new long[] {2}));
+      Entry first = q.tryPop().orElseThrow();
+      Entry second = q.tryPop().orElseThrow();
+      assertEquals(0, q.size(), "both popped");
+      assertEquals(DepotQueue.FULL, q.tryPush(MemorySegment.ofArray(new long[] {3})),
+          "popped entries keep their slots until released");
+      first.close(); // consumed: its slot is free again
+      assertEquals(2, q.tryPush(MemorySegment.ofArray(new long[] {3})));
+      second.close();
+      try (Entry e = q.tryPop().orElseThrow()) {
+        assertEquals(3, e.track(0).get(ValueLayout.JAVA_LONG, 0));
+      }
+      assertTrue(q.tryPop().isEmpty());
+    }
+  }
+
+  @Test
+  void entriesPoppedAndNotReleasedWhenTheirStoreClosesAreDeliveredAgain() {
+    Depot d = newStore();
+    try (DepotQueue q = d.createQueue("q", 4, Track.bytes("v", 8))) {
+      q.tryPush(MemorySegment.ofArray(new long[] {1}));
+      q.tryPush(MemorySegment.ofArray(new long[] {2}));
+      Depot other = attach(d);
+      Entry held = other.openQueue("q").tryPop().orElseThrow();
+      assertEquals(1, held.track(0).get(ValueLayout.JAVA_LONG, 0));
+      other.close(); // without releasing it (a leak, logged): it is not consumed
+      List<Long> values = new ArrayList<>();
+      for (Optional<Entry> e = q.tryPop(); e.isPresent(); e = q.tryPop()) {
+        try (Entry entry = e.get()) {
+          values.add(entry.track(0).get(ValueLayout.JAVA_LONG, 0));
+        }
+      }
+      assertEquals(List.of(1L, 2L), values, "the unreleased entry comes back first, then the rest in order");
+    }
+  }
+
+  @Test
+  void aPoppedEntryOutlivesItsQueueHandleAndItsQueue() {
+    Depot d = newStore();
+    long free = d.stats().freeBytes();
+    DepotQueue q = d.createQueue("q", 4, Track.bytes("v", 1000));
+    q.tryPush(MemorySegment.ofArray(new byte[1000]).fill((byte) 9));
+    Entry e = q.tryPop().orElseThrow();
+    q.close();
+    assertTrue(d.remove("q"));
+    assertEquals(9, e.track(0).get(ValueLayout.JAVA_BYTE, 999), "still readable");
+    e.close();
+    assertEquals(free, d.stats().freeBytes(), "queue and entry freed once both were closed");
+  }
+
+  // ------------------------------------------------------------------ track lengths, zeroing, names
+
+  @Test
+  void aByteTrackReadsBackExactlyTheBytesWritten() {
+    Depot d = newStore();
+    try (DepotQueue q = d.createQueue("msgs", 4, Track.bytes("text", 32), Track.array("n", DType.INT32, 1))) {
+      byte[] a = "a fairly long message here".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] x = "x".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      q.tryPush(MemorySegment.ofArray(a), MemorySegment.ofArray(new int[] {1}));
+      q.tryPush(MemorySegment.ofArray(x), MemorySegment.ofArray(new int[] {2}));
+      try (Entry e = q.tryPop().orElseThrow()) {
+        assertArrayEquals(a, e.track("text").toArray(ValueLayout.JAVA_BYTE));
+      }
+      try (Entry e = q.tryPop().orElseThrow()) {
+        assertArrayEquals(x, e.track("text").toArray(ValueLayout.JAVA_BYTE), "not the previous entry's tail");
+        assertEquals(4, e.track("n").byteSize(), "an array track is always whole");
+      }
+      try (EntryClaim c = q.createEntry(Duration.ofSeconds(1))) {
+        assertEquals(32, c.track("text").byteSize(), "a claim's track is writable at its full size");
+        c.track("text").set(ValueLayout.JAVA_BYTE, 0, (byte) 'y');
+        c.setLength("text", 1);
+        assertThrows(InvalidArgumentException.class, () -> c.setLength("text", 33));
+        assertThrows(InvalidArgumentException.class, () -> c.setLength("text", -1));
+        assertThrows(TypeMismatchException.class, () -> c.setLength("n", 2));
+        c.commit();
+      }
+      try (EntryClaim c = q.createEntry(Duration.ofSeconds(1))) {
+        c.commit(); // no length given: the whole track
+      }
+      try (Entry e = q.tryPop().orElseThrow()) {
+        assertEquals("y", new String(e.track("text").toArray(ValueLayout.JAVA_BYTE),
+            java.nio.charset.StandardCharsets.UTF_8));
+      }
+      try (Entry e = q.tryPop().orElseThrow()) {
+        assertEquals(32, e.track("text").byteSize());
+      }
+      assertThrows(InvalidArgumentException.class,
+          () -> q.tryPush(MemorySegment.ofArray(x), MemorySegment.ofArray(new short[] {1})),
+          "an array track takes a whole array");
+    }
+  }
+
+  @Test
+  void zeroClaimsHandsOutZeroedMemory() {
+    Depot d = newStore();
+    d.put("junk", new byte[5000]);
+    byte[] ones = new byte[5000];
+    java.util.Arrays.fill(ones, (byte) 1);
+    d.replace("junk", ones);
+    d.remove("junk"); // its block is free and holds ones
+    try (Depot z = Depot.open(d.name(), options.toBuilder().zeroClaims(true).build());
+        DepotQueue q = z.createQueue("q", 2, Track.bytes("t", 5000))) {
+      try (WriteClaim c = z.claim("fresh", 5000)) {
+        assertEquals(-1, c.segment().asByteBuffer().mismatch(java.nio.ByteBuffer.allocate(5000)), "zeroed");
+        c.commit();
+      }
+      try (EntryClaim c = q.createEntry(Duration.ofSeconds(1))) {
+        assertEquals(-1, c.track(0).asByteBuffer().mismatch(java.nio.ByteBuffer.allocate(5000)), "zeroed");
+        c.commit();
+      }
+      q.tryPop().orElseThrow().close();
+      z.remove("q");
+    }
+  }
+
+  @Test
+  void trackNamesAreValidatedLikeObjectNames() {
+    assertThrows(InvalidNameException.class, () -> Track.bytes("bad\uD800", 8), "an unpaired surrogate");
+    assertThrows(InvalidNameException.class, () -> Track.bytes("\uDC00x", 8));
+    assertEquals("\uD83D\uDE00", Track.bytes("\uD83D\uDE00", 8).name(), "a pair is fine");
+    Depot d = newStore();
+    try (DepotQueue q = d.createQueue("q", 2, Track.bytes("\u00e9t\u00e9", 8))) {
+      assertEquals(0, q.trackIndex("\u00e9t\u00e9"));
+    }
+  }
+
+  @Test
+  void statsCountQueueEntriesApartFromObjects() {
+    Depot d = newStore();
+    d.put("obj", new byte[10]);
+    try (DepotQueue q = d.createQueue("q", 8, Track.bytes("v", 8))) {
+      for (int i = 0; i < 5; i++) {
+        q.tryPush(MemorySegment.ofArray(new long[] {i}));
+      }
+      StoreStats s = d.stats();
+      assertEquals(2, s.objects(), s.toString());
+      assertEquals(5, s.queueEntries(), s.toString());
+      assertEquals(2, d.list().size());
+      assertEquals(2, d.check().objects());
+      assertEquals(5, d.check().entries());
+    }
+  }
 }

@@ -471,7 +471,9 @@ final class Checker {
     }
     boolean behind = p < head;
     boolean held = st == QueueDescriptor.POPPED || st == QueueDescriptor.REDELIVER;
-    if (behind != held && st != QueueDescriptor.REMOVING) {
+    // a consumer between its slot CAS and its head CAS leaves its position POPPED at the head
+    boolean lateHead = held && p == head && st == QueueDescriptor.POPPED;
+    if (behind != held && st != QueueDescriptor.REMOVING && !lateHead) {
       problem(where + " is " + QueueDescriptor.stateName(st) + (behind ? " behind" : " at or after") + " the head "
           + head);
     }

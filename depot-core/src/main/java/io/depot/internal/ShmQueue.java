@@ -1127,11 +1127,13 @@ final class ShmQueue implements DepotQueue {
         if (committed) {
           mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, REDELIVER, 0));
           mem.getAndAddLong(q + redeliveriesOffset(trackCount), 1);
-          notify(mem, q + notEmptyOffset(trackCount));
         } else {
           mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0));
           notify(mem, q + notFullOffset(trackCount));
         }
+        // A consumer that died between its slot CAS and its head CAS left the head at its position: move it on.
+        mem.compareAndSetLong(q + headOffset(trackCount), position, position + 1);
+        notify(mem, q + notEmptyOffset(trackCount));
         return true;
       }
       case REMOVING -> {

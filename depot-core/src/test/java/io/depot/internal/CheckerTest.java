@@ -148,4 +148,26 @@ class CheckerTest {
     String p = damaged(s -> s.mem.putLong(HeaderDescriptor.PAGE_LOCK_OFFSET, ClientDescriptor.token(5, 77)));
     assertTrue(p.contains("page allocator lock is held by dead client"), p);
   }
+
+  @Test
+  void aDamagedReaderCountIsACorruptStoreNotABareFailure() {
+    String name = TestStores.uniqueName("checker");
+    try (Depot d = Depot.create(name, TestStores.small().build())) {
+      d.put("a", new byte[10]);
+      d.createQueue("q", 4, Track.bytes("v", 8)).close();
+      Store s = ((ShmDepot) d).store();
+      for (String n : new String[] {"a", "q"}) {
+        long desc = descriptorOf(s, n);
+        long c = s.mem.getLong(desc + ObjectDescriptor.CTL_OFFSET);
+        s.mem.putLong(desc + ObjectDescriptor.CTL_OFFSET, ObjectDescriptor.with(c, ObjectDescriptor.COMMITTED,
+            3_425_112_128L));
+      }
+      io.depot.CorruptStoreException e = assertThrows(io.depot.CorruptStoreException.class, () -> d.get("a"));
+      assertTrue(e.getMessage().contains("3425112128"), e.getMessage());
+      // recovery pins every queue to look at its positions: the damaged count is reported the same way
+      assertThrows(io.depot.CorruptStoreException.class, d::recoverDeadClients);
+    } finally {
+      Depot.destroy(name, TestStores.small().build());
+    }
+  }
 }
