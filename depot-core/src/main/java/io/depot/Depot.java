@@ -34,8 +34,18 @@ import java.util.Optional;
  *
  * A {@code Depot} is thread-safe; any number of processes may attach to one store (up to {@link
  * DepotOptions#maxClients()}). Each process attaches once per {@code Depot} instance and takes a client slot until
- * {@link #close()}; a process that dies without closing is detected (pid and start time) and its claims, handles and
- * locks are recovered by the others.
+ * {@link #close()}.
+ *
+ * <h2>Processes that die</h2>
+ *
+ * A process killed at any moment is detected (pid and start time) and what it held is recovered by the others, with
+ * no call and no daemon: an operation that runs into its state recovers it there and then and proceeds (a put of a
+ * name it was writing, a put that finds the store full, a queue operation behind its half-made or popped entry, an
+ * attach to a full client table, a lock it held); and every attached process runs a recovery sweep on a daemon
+ * thread (taking turns, about twice per {@linkplain DepotOptions.Builder#recoveryInterval recovery interval} for the
+ * whole store), so that its handles, claims and popped entries are given back within one interval (1 s by
+ * default) even if nobody runs into them. Its uncommitted claims are aborted, its handles released (a removed object
+ * it was reading is freed), its popped queue entries delivered again.
  */
 public interface Depot extends AutoCloseable {
   /** The longest object name, in UTF-8 bytes. */
@@ -47,9 +57,10 @@ public interface Depot extends AutoCloseable {
   /**
    * Creates a store and attaches to it.
    *
-   * <p>All of the file's memory is reserved ({@code posix_fallocate}) and pre-faulted before the store becomes
-   * visible under its name (it is built under a temporary name and linked into place), so other processes never see
-   * a half-made store, and a {@code /dev/shm} too small for it fails here, not later.
+   * <p>All of the file's memory is reserved ({@code posix_fallocate}) before the store becomes visible under its
+   * name (it is built under a temporary name and linked into place), so other processes never see a half-made store,
+   * and a {@code /dev/shm} too small for it fails here, not later. By default the creator's mapping is also
+   * pre-faulted before this returns ({@link DepotOptions.Builder#prefault(Prefault)}).
    *
    * @throws StoreExistsException if a store of that name exists (two creators racing: exactly one wins)
    * @throws StoreFullException if the file system has no room for the file
@@ -60,7 +71,8 @@ public interface Depot extends AutoCloseable {
   }
 
   /**
-   * Attaches to an existing store in {@code /dev/shm}.
+   * Attaches to an existing store in {@code /dev/shm}. Attaching takes milliseconds whatever the store's size: by
+   * default this process's mapping is pre-faulted afterwards, by a background thread that uses idle CPU time only.
    *
    * @throws StoreNotFoundException if there is none
    * @throws CorruptStoreException if the file is not a store of this layout version, or is truncated
@@ -303,19 +315,22 @@ public interface Depot extends AutoCloseable {
   CheckReport check();
 
   /**
-   * Recovers every client slot whose process is dead (pid and start time checked): takes over its locks (repairing
-   * what they guard), aborts its uncommitted claims, skips its half-made queue positions, releases its readers'
-   * pins, and frees its slot. Safe to call at any time from any number of processes at once; Depot also calls it
-   * when the client table is full.
+   * Recovers now every client slot whose process is dead (pid and start time checked): takes over its locks
+   * (repairing what they guard), aborts its uncommitted claims, skips its half-made queue positions, delivers its
+   * popped entries again, releases its readers' pins, and frees its slot; then gives back whatever is still owned by
+   * clients no slot holds. Never needed for correctness (Depot recovers on contact and by its sweep, see the class
+   * comment); for tools ({@code depot fsck --recover}) and tests. Safe to call at any time from any number of
+   * processes at once.
    *
    * @return the number of dead clients recovered by this call
    */
   int recoverDeadClients();
 
   /**
-   * Detaches: releases this instance's open handles (a leak, reported through {@link System.Logger}), aborts its
-   * open claims, frees its client slot and unmaps the file. Idempotent; operations afterwards throw {@link
-   * StoreClosedException}.
+   * Detaches: waits for this instance's operations in flight, aborts its open claims, has its popped and unreleased
+   * queue entries delivered again, releases its open handles (leaks, reported through {@link System.Logger}), stops
+   * its pre-fault and recovery threads, frees its client slot and unmaps the file. Idempotent; operations afterwards
+   * throw {@link StoreClosedException}.
    */
   @Override
   void close();

@@ -25,10 +25,21 @@ import java.util.Optional;
  * <h2>Ordering</h2>
  *
  * Every entry gets a sequence number when its position is claimed ({@code push}, {@code createEntry}); positions
- * are claimed in one total order across all producers and processes. Consumers pop entries in exactly that order:
- * every committed entry is popped exactly once (unless deleted), and each producer's entries come out in the order
- * it claimed them (per-producer FIFO, and more: a global FIFO by claim). A claim not yet committed holds back the
- * entries behind it. {@link #readLatest()} returns the committed entry with the highest sequence number at the time
+ * are claimed in one total order across all producers and processes. Consumers pop entries in exactly that order,
+ * and each producer's entries come out in the order it claimed them (per-producer FIFO, and more: a global FIFO by
+ * claim). A claim not yet committed holds back the entries behind it.
+ *
+ * <h2>Delivery: at least once</h2>
+ *
+ * A popped entry is <em>consumed</em> when its handle is closed ({@link Entry#close()}): until then it keeps its
+ * position's slot (so popped entries that are still open count against the capacity, and a producer waits for
+ * them), and if the consumer's process dies first — or its {@code Depot} is closed first — the entry is delivered
+ * again, to the next pop, before any newer entry, with the same sequence number (as a Redis consumer group
+ * redelivers pending messages). So every committed entry is delivered at least once, and exactly once to consumers
+ * that release what they pop; an entry is never delivered again after its release returned. A consumer that must
+ * not act twice on an entry can remember the sequence numbers it has done. A dead consumer's entries come back
+ * within the recovery interval ({@link DepotOptions.Builder#recoveryInterval}, 1 s by default), or at once to a
+ * producer blocked behind them. {@link #readLatest()} returns the committed entry with the highest sequence number at the time
  * of the call; when producers race, an entry claimed later but committed earlier may be the latest.
  *
  * <h2>Waiting</h2>
@@ -91,7 +102,10 @@ public interface DepotQueue extends AutoCloseable {
    */
   EntryClaim createEntry(Duration timeout);
 
-  /** Takes the oldest entry out of the queue and returns a handle on it, unless the queue is empty. */
+  /**
+   * Takes the oldest entry out of the queue (an entry a dead consumer held first) and returns a handle on it, unless
+   * the queue is empty. The entry is consumed when the handle is closed; see the class comment.
+   */
   Optional<Entry> tryPop();
 
   /**
@@ -154,10 +168,16 @@ public interface DepotQueue extends AutoCloseable {
   /** The sequence number the next claim will get. */
   long tailSequence();
 
-  /** Positions in the queue ({@code tailSequence() - headSequence()}), committed or not. */
+  /**
+   * Positions in the queue ({@code tailSequence() - headSequence()}), committed or not; popped entries not yet
+   * released are not counted, though they hold their slots.
+   */
   int size();
 
-  /** Unpins the queue. Idempotent. Entries and claims obtained from it stay valid until closed. */
+  /**
+   * Unpins the queue. Idempotent. Entries and claims obtained from it stay valid until closed (the queue's memory
+   * stays until the last of them is closed).
+   */
   @Override
   void close();
 }

@@ -42,7 +42,11 @@ public interface Entry extends AutoCloseable {
   /** Whether the handle is still open. */
   boolean isOpen();
 
-  /** Releases the hold; the last release of a popped or deleted entry frees its memory. Idempotent. */
+  /**
+   * Releases the hold. For a popped entry this consumes it: its slot goes back to the producers, and it will not be
+   * delivered again. The last release of a popped or deleted entry frees its memory. Idempotent; a no-op once the
+   * {@code Depot} is closed (a popped entry not released by then is delivered again).
+   */
   @Override
   void close();
 }

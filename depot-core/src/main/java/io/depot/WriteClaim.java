@@ -8,7 +8,12 @@ import java.lang.foreign.MemorySegment;
  * object with one release-store, after which it is immutable.
  *
  * <p>Closing a claim that was not committed aborts it: the name and the memory are given back. A claim belongs to
- * the process that made it; if that process dies, the claim is reclaimed by whoever recovers the store.
+ * the process that made it; if that process dies, the claim is given back too: at once when another process claims
+ * the name or finds the store full, else by the recovery sweep within the recovery interval (see {@link
+ * DepotOptions.Builder#recoveryInterval}). Closing the {@code Depot} aborts its claims still open.
+ *
+ * <p>Like {@code malloc}, the claimed memory is not cleared: it holds whatever a removed object left there, so write
+ * all of it, or attach with {@link DepotOptions.Builder#zeroClaims(boolean) zeroClaims}.
  */
 public interface WriteClaim extends AutoCloseable {
   /** The object's name (reserved from claim to commit or abort). */

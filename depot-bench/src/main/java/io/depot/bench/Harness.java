@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
  * The multi-process workload harness: each workload's writer and reader run as separate JVMs on one store; this
  * process creates the store, runs them, and prints a table with the memcpy baseline of the same run.
  *
- * <p>Usage: {@code java -jar depot-bench/target/benchmarks.jar [w1] [w2] [w3] [w4] [storage]} (default: w1 w2 w3).
- * {@code w4} (short-term memory, shared memory vs Redis) and {@code storage} (storage providers) print their own
- * tables.
+ * <p>Usage: {@code java -jar depot-bench/target/benchmarks.jar [w1] [w2] [w3] [w4] [storage] [attach]} (default: w1
+ * w2 w3). {@code w4} (short-term memory, shared memory vs Redis) and {@code storage} (storage providers) print their
+ * own tables; {@code attach} starts 72 processes attaching at once to a 2 GiB store (about a minute per mode).
  */
 public final class Harness {
   private Harness() {}
@@ -35,7 +35,9 @@ public final class Harness {
         case "w3" -> w3(table);
         case "w4" -> io.depot.bench.stm.W4.main(new String[0]);
         case "storage" -> io.depot.bench.storage.StorageBench.main(new String[0]);
-        default -> throw new IllegalArgumentException("unknown workload " + w + " (known: w1 w2 w3 w4 storage)");
+        case "attach" -> attach(table);
+        default -> throw new IllegalArgumentException("unknown workload " + w
+            + " (known: w1 w2 w3 w4 storage attach)");
       }
     }
     System.out.println();
@@ -45,6 +47,16 @@ public final class Harness {
 
   private static String store(String w) {
     return "bench-" + w + "-" + ProcessHandle.current().pid();
+  }
+
+  private static void attach(List<String> table) throws Exception {
+    for (io.depot.Prefault mode : List.of(io.depot.Prefault.AUTO, io.depot.Prefault.NONE)) {
+      table.add("attach 72 processes at once, 2 GiB   " + io.depot.bench.core.Attach.run(store("attach"), 72, mode));
+    }
+    // the former default: every process pre-faults its whole mapping before open returns (8 processes: 72 take many
+    // minutes on 2 cores)
+    table.add("attach 8 processes at once, 2 GiB    "
+        + io.depot.bench.core.Attach.run(store("attach"), 8, io.depot.Prefault.EAGER));
   }
 
   private static void w1(List<String> table) throws Exception {
@@ -83,10 +95,15 @@ public final class Harness {
     long c0 = System.nanoTime();
     try (Depot d = Depot.create(name, opts)) {
       double createSeconds = (System.nanoTime() - c0) / 1e9;
-      String put;
-      try (ChildJvm writer = ChildJvm.start(List.of("-Xmx1400m"), W2.Writer.class, name)) {
-        writer.awaitSuccess(300, TimeUnit.SECONDS);
-        put = writer.output().getLast();
+      // the writer attaches with the default options (pre-faulted in the background), then, for comparison, with
+      // an eager pre-fault (tuned: open returns once the whole mapping is pre-faulted)
+      String put = null;
+      for (String mode : List.of("AUTO", "EAGER")) {
+        try (ChildJvm writer = ChildJvm.start(List.of("-Xmx1400m"), W2.Writer.class, name, mode)) {
+          writer.awaitSuccess(300, TimeUnit.SECONDS);
+          put = writer.output().getLast();
+        }
+        table.add(String.format("W2 put 512 MiB, writer prefault=%-6s %s", mode, put.substring(6)));
       }
       String get;
       String sum;
@@ -97,7 +114,6 @@ public final class Harness {
       }
       assert d.contains("w2");
       table.add(String.format("W2 create 516 MiB store, prefaulted (s) %.3f", createSeconds));
-      table.add(String.format("W2 put 512 MiB float64 (writer)       %s", put.substring(6)));
       table.add(String.format("W2 get to usable view (µs)            %s", get.substring(6)));
       table.add(String.format("W2 sum 64 Mi doubles (reader)         %s", sum.substring(6)));
     } finally {

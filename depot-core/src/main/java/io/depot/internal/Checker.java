@@ -469,6 +469,10 @@ final class Checker {
       problem(where + " has lap " + QueueDescriptor.lap(c) + ", expected " + lap);
       return;
     }
+    if (st == QueueDescriptor.EMPTY) {
+      problem(where + " is below the tail but EMPTY (a claimed position is never empty in its own lap)");
+      return;
+    }
     boolean behind = p < head;
     boolean held = st == QueueDescriptor.POPPED || st == QueueDescriptor.REDELIVER;
     // a consumer between its slot CAS and its head CAS leaves its position POPPED at the head

@@ -35,7 +35,10 @@ public final class W2 {
       for (int i = 0; i < values.length; i++) {
         values[i] = i;
       }
-      try (Depot d = Depot.open(args[0], options())) {
+      // args[1]: how this process pre-faults its mapping (the library's default, AUTO: in the background after open)
+      io.depot.Prefault prefault = args.length > 1 ? io.depot.Prefault.valueOf(args[1]) : io.depot.Prefault.AUTO;
+      try (Depot d = Depot.open(args[0], options().toBuilder().prefault(prefault).build())) {
+        d.remove("w2"); // left by an earlier writer of the run
         for (int r = 0; r < 3; r++) { // warm-up of the put path on a small array
           d.put("warm", NDArray.of(new double[1024]));
           d.remove("warm");

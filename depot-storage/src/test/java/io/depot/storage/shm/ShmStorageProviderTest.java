@@ -131,6 +131,38 @@ class ShmStorageProviderTest extends StorageProviderContract {
     }
   }
 
+  @Test
+  void aWriterKilledWhileStoringDoesNotBlockTheSameBytes() throws Exception {
+    byte[] data = TestData.bytes(2 << 20, 8);
+    String name = p.base().getPath().substring(1) + "sha256/" + TestData.sha256(data);
+    try (ChildJvm child = ChildJvm.start(ClaimingWriter.class, p.base().getAuthority(), name,
+        Integer.toString(data.length))) {
+      child.awaitLine("READY", 60, TimeUnit.SECONDS); // holds the blob's object in WRITE, as a store in progress does
+      child.kill();
+    }
+    long t0 = System.nanoTime();
+    URI uri = p.store(data); // the claim of the name recovers the dead writer on contact
+    double ms = (System.nanoTime() - t0) / 1e6;
+    System.out.printf("recovery: storing the bytes a dead writer was storing %.1f ms%n", ms);
+    assertTrue(ms < 10_000, "took " + ms + " ms");
+    assertArrayEquals(data, p.load(uri));
+    assertEquals(0, ((ShmStorageProvider) p).depot().stats().writing());
+  }
+
+  /** A process that claims an object of the store and never commits it (killed by the test). */
+  public static final class ClaimingWriter {
+    private ClaimingWriter() {}
+
+    public static void main(String[] args) throws Exception {
+      Depot d = Depot.open(args[0]);
+      io.depot.WriteClaim c = d.claim(args[1], Long.parseLong(args[2]) + 100);
+      System.out.println("READY");
+      System.out.flush();
+      Thread.sleep(600_000);
+      System.out.println(c);
+    }
+  }
+
   /** A worker process: loads a blob by URI (checks its digest), stores another and prints its URI. */
   public static final class ShmWorker {
     private ShmWorker() {}
