@@ -51,9 +51,9 @@ public abstract class StoreExtension {
       for (Depot d : open) {
         d.close();
       }
-    }
-    for (String n : names) {
-      Depot.destroy(n, options);
+      for (String n : names) {
+        Depot.destroy(n, options); // also after a failed check: a leftover store holds memory in /dev/shm
+      }
     }
   }
 }
