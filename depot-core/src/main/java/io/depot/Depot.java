@@ -238,9 +238,11 @@ public interface Depot extends AutoCloseable {
   Optional<ObjectHandle> tryGet(String name);
 
   /**
-   * Opens a handle on {@code name}, waiting up to {@code timeout} for it to be committed.
+   * Opens a handle on {@code name}, waiting up to {@code timeout} for it to be committed: the commit (by any
+   * process) wakes the waiter, which spins briefly, then sleeps on a futex in the store (parks, on a virtual thread).
    *
    * @throws ObjectNotFoundException naming the timeout if it is still not committed
+   * @throws DepotInterruptedException if the thread is interrupted while waiting
    */
   ObjectHandle get(String name, Duration timeout);
 

@@ -40,8 +40,8 @@ public final class DepotOptions {
   public static final int MAX_CLIENTS = 4095;
   /** Most open handles per process. */
   public static final int MAX_HANDLES = 1 << 20;
-  /** The default of {@link Builder#queueSpinNanos}: 50 µs. */
-  public static final long DEFAULT_QUEUE_SPIN_NANOS = 50_000;
+  /** The default of {@link Builder#queueSpinNanos}: 1 ms. */
+  public static final long DEFAULT_QUEUE_SPIN_NANOS = 1_000_000;
   /** The most {@link Builder#queueSpinNanos} accepts: 1 s. */
   public static final long MAX_QUEUE_SPIN_NANOS = 1_000_000_000;
   /** The default of {@link Builder#recoveryInterval}: 1 s. */
@@ -155,7 +155,7 @@ public final class DepotOptions {
     return idleStrategy.get();
   }
 
-  /** How long a blocked queue operation spins before it sleeps on the queue's futex; see the builder. */
+  /** The most a blocked operation spins before it sleeps; see the builder. */
   public long queueSpinNanos() {
     return queueSpinNanos;
   }
@@ -309,12 +309,13 @@ public final class DepotOptions {
     }
 
     /**
-     * How long a queue operation that must wait (a pop on an empty queue, a push or {@code createEntry} on a full
-     * one) spins — {@link Thread#onSpinWait()}, then {@link Thread#yield()} — before it sleeps on the queue's futex
-     * (default 50 µs; at most 1 s; 0 sleeps at once). A sleep costs the waker a {@code futex} system call and the
-     * sleeper a context switch: a few µs on bare metal, tens of µs in a VM. Make it longer than the usual gap
-     * between entries when latency matters more than a busy core (a consumer of an entry every 400 µs spinning
-     * 1 ms never sleeps); keep it short when waiters outnumber cores. Only this process's waits are affected.
+     * The most a blocked operation (a pop on an empty queue, a push or {@code createEntry} on a full one, a {@code
+     * get} waiting for a commit) spins before it sleeps on a futex in the store (default 1 ms; at most 1 s; 0 sleeps
+     * at once). The spin adapts, per queue handle and side: it doubles while waits end during the spin, and halves
+     * each time a wait has to sleep, between 1 µs and this bound. So a consumer whose entries arrive every few
+     * hundred µs ends up spinning through the gaps (a sleep costs the waker a system call and the sleeper a context
+     * switch: tens of µs in a VM), and many waiters on few cores end up sleeping at once. Only this process's waits
+     * are affected.
      */
     public Builder queueSpinNanos(long nanos) {
       if (nanos < 0 || nanos > MAX_QUEUE_SPIN_NANOS) {

@@ -45,8 +45,10 @@ import java.util.Optional;
  * <h2>Waiting</h2>
  *
  * The {@code try} forms never wait and report "empty" or "full" by their result, never by an exception. The forms
- * with a timeout wait (spin, yield, then sleep on a futex in the queue's shared memory, woken by the other process)
- * and throw {@link DepotTimeoutException} when it expires.
+ * with a timeout wait — an adaptive spin ({@link DepotOptions.Builder#queueSpinNanos}), then a sleep on a futex in
+ * the queue's shared memory that the other process wakes (on a virtual thread, a park that does not pin its
+ * carrier) — and throw {@link DepotTimeoutException} when it expires, or {@link DepotInterruptedException} when the
+ * thread is interrupted.
  *
  * <p>A {@code DepotQueue} is thread-safe and {@link AutoCloseable}; it pins the queue object while open.
  */

@@ -501,4 +501,77 @@ class QueueTest extends StoreExtension {
       assertEquals(5, d.check().entries());
     }
   }
+
+  // ------------------------------------------------------------------ waiting
+
+  @Test
+  void blockedWaitsEndWithAnInterrupt() throws Exception {
+    Depot d = newStore();
+    try (DepotQueue q = d.createQueue("q", 1, Track.bytes("v", 8))) {
+      java.util.List<java.util.function.Supplier<Object>> waits = java.util.List.of(
+          () -> q.pop(Duration.ofSeconds(30)),
+          () -> {
+            q.tryPush(MemorySegment.ofArray(new long[] {1})); // full from now on
+            return q.createEntry(Duration.ofSeconds(30));
+          },
+          () -> d.get("never", Duration.ofSeconds(30)));
+      for (var wait : waits) {
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread t = Thread.ofPlatform().start(() -> {
+          try {
+            wait.get();
+            outcome.complete(null);
+          } catch (Throwable e) {
+            outcome.complete(Thread.currentThread().isInterrupted() ? e : new AssertionError("flag not set", e));
+          }
+        });
+        Thread.sleep(100); // asleep by now
+        long t0 = System.nanoTime();
+        t.interrupt();
+        Throwable e = outcome.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertInstanceOf(DepotInterruptedException.class, e, String.valueOf(e));
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "the interrupt ends the wait promptly");
+      }
+      q.tryPop().orElseThrow().close();
+    }
+  }
+
+  @Test
+  void virtualThreadsWaitWithoutPinningTheirCarriers() throws Exception {
+    Depot d = newStore();
+    int n = 200; // far more than carrier threads: a wait pinned to its carrier would starve the others
+    try (DepotQueue q = d.createQueue("q", 256, Track.bytes("v", 8));
+        var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      java.util.List<java.util.concurrent.Future<Long>> popped = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        popped.add(executor.submit(() -> {
+          try (Entry e = q.pop(Duration.ofSeconds(30))) {
+            return e.track(0).get(ValueLayout.JAVA_LONG, 0);
+          }
+        }));
+      }
+      Thread.sleep(200);
+      for (int i = 0; i < n; i++) {
+        assertTrue(q.tryPush(MemorySegment.ofArray(new long[] {i})) >= 0);
+      }
+      java.util.Set<Long> values = new java.util.HashSet<>();
+      for (var f : popped) {
+        values.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      assertEquals(n, values.size(), "every waiter got its own entry");
+      java.util.List<java.util.concurrent.Future<String>> gets = new ArrayList<>();
+      for (int i = 0; i < n; i++) { // waiting for a commit, on virtual threads too
+        gets.add(executor.submit(() -> {
+          try (ObjectHandle h = d.get("late", Duration.ofSeconds(30))) {
+            return h.asString();
+          }
+        }));
+      }
+      Thread.sleep(200);
+      d.put("late", "here");
+      for (var f : gets) {
+        assertEquals("here", f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+    }
+  }
 }

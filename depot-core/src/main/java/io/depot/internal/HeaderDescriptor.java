@@ -66,7 +66,8 @@ import java.lang.foreign.StructLayout;
  *  |  Page-allocator lock: owner, intent op, 3 intent args,        | 256..383
  *  |    first-fit cursor, free page count                          |
  *  +---------------------------------------------------------------+
- *  |  Commit sequence (8), on its own cache line                   | 384
+ *  |  Commit signal: event count (4) | sleeping get waiters (4),    | 384
+ *  |    on its own cache line                                      |
  *  +---------------------------------------------------------------+
  *  |  Recovery sweep lease: System.nanoTime() until which the last   | 512
  *  |    sweeper holds it (8), on its own cache line                |
@@ -117,8 +118,11 @@ public final class HeaderDescriptor {
   public static final int PAGE_CURSOR_OFFSET = PAGE_INTENT_OWNER_OFFSET + 8;
   public static final int FREE_PAGES_OFFSET = PAGE_CURSOR_OFFSET + 8;
 
-  /** Incremented by every commit; a cheap "did anything change" probe for waiters. */
-  public static final int COMMIT_SEQUENCE_OFFSET = 384;
+  /**
+   * The commit signal: an event count ({@link Waiter}) that a commit of a named object signals when a {@code get}
+   * with a timeout sleeps on it.
+   */
+  public static final int COMMIT_SIGNAL_OFFSET = 384;
 
   /**
    * The recovery sweep's lease: the {@code System.nanoTime()} (CLOCK_MONOTONIC, one clock for every process of the
@@ -162,9 +166,10 @@ public final class HeaderDescriptor {
           JAVA_LONG.withName("pageIntentOwner"),
           JAVA_LONG.withName("pageCursor"),
           JAVA_LONG.withName("freePages"),
-          MemoryLayout.paddingLayout(COMMIT_SEQUENCE_OFFSET - FREE_PAGES_OFFSET - 8),
-          JAVA_LONG.withName("commitSequence"),
-          MemoryLayout.paddingLayout(SWEEP_LEASE_OFFSET - COMMIT_SEQUENCE_OFFSET - 8),
+          MemoryLayout.paddingLayout(COMMIT_SIGNAL_OFFSET - FREE_PAGES_OFFSET - 8),
+          JAVA_INT.withName("commitSignal"),
+          JAVA_INT.withName("commitSleepers"),
+          MemoryLayout.paddingLayout(SWEEP_LEASE_OFFSET - COMMIT_SIGNAL_OFFSET - 8),
           JAVA_LONG.withName("sweepLease"),
           MemoryLayout.paddingLayout(HEADER_LENGTH - SWEEP_LEASE_OFFSET - 8));
 

@@ -10,7 +10,6 @@ import io.depot.DepotException;
 import io.depot.DepotOptions;
 import io.depot.DepotQueue;
 import io.depot.Track;
-import io.depot.IdleStrategy;
 import io.depot.NDArray;
 import io.depot.ObjectHandle;
 import io.depot.ObjectInfo;
@@ -41,11 +40,14 @@ public final class ShmDepot implements Depot {
   private final String name;
   private final Store store;
   private final Mem mem;
+  /** The adaptive spin of this process's waits for a commit ({@link #get(String, Duration)}). */
+  private final Waiter.Spin getSpin;
 
   private ShmDepot(String name, Store store) {
     this.name = name;
     this.store = store;
     this.mem = store.mem;
+    this.getSpin = new Waiter.Spin(store.options.queueSpinNanos());
   }
 
   public static Depot create(String name, DepotOptions options) {
@@ -471,17 +473,15 @@ public final class ShmDepot implements Depot {
 
   @Override
   public ObjectHandle get(String name, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    IdleStrategy idle = store.newIdleStrategy();
-    for (; ; ) {
-      ObjectHandleImpl h = find(name);
-      if (h != null) {
-        return h;
-      }
-      if (System.nanoTime() - deadline >= 0) {
-        throw new ObjectNotFoundException("no committed object after waiting timeout=" + timeout + ": name=" + name);
-      }
-      idle.idle();
+    ObjectHandleImpl h = find(name);
+    if (h != null) {
+      return h;
+    }
+    try {
+      return Waiter.await(mem, HeaderDescriptor.COMMIT_SIGNAL_OFFSET, timeout.toNanos(), getSpin,
+          () -> find(name), null, "no committed object after waiting timeout=" + timeout + ": name=" + name);
+    } catch (io.depot.DepotTimeoutException e) {
+      throw new ObjectNotFoundException(e.getMessage());
     }
   }
 

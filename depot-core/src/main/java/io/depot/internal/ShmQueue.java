@@ -50,9 +50,10 @@ import java.util.function.LongPredicate;
  *              REDELIVER(lap), the count incremented, consumers woken. Delivery is at least once.
  *  - delete:   CAS COMMITTED -> REMOVING; retire; release-store SKIP(lap): consumers pass it. A force pop does
  *              the same at the head, then EMPTY(lap + 1).
- *  - waiting:  consumers sleep on the notEmpty futex word, producers on notFull; a notifier increments the word and
- *              wakes only if the waiter count is non-zero (the waiter increments the count, re-reads the word, then
- *              sleeps with FUTEX_WAIT on that value: no lost wake-ups).
+ *  - waiting:  consumers wait on the notEmpty event count, producers on notFull (see Waiter: an adaptive spin,
+ *              then FUTEX_WAIT; a signaller writes nothing unless someone sleeps). A commit wakes one consumer, a
+ *              release one producer; a woken waiter that succeeds wakes the next while entries (room) remain; a
+ *              skipped or recovered position wakes them all.
  *  - failure:  a waiter that has waited a while, or a tryPop that finds a CLAIMED position ahead of committed
  *              ones, checks the token of the slot blocking it (at most every 20 ms per queue handle); a dead
  *              producer's claim is skipped (its entry aborted or freed), a dead consumer's removal is undone if
@@ -62,8 +63,7 @@ import java.util.function.LongPredicate;
  * </pre>
  */
 final class ShmQueue implements DepotQueue {
-  private static final long LIVENESS_CHECK_NANOS = 20_000_000L;
-  private static final long MAX_SLEEP_NANOS = 20_000_000L;
+  private static final long LIVENESS_CHECK_NANOS = Waiter.LIVENESS_CHECK_NANOS;
   private static final long REMOVING_LIMIT_NANOS = 5_000_000_000L;
   private static final byte[] NO_NAME = new byte[0];
   private static final long[] NO_SHAPE = new long[0];
@@ -93,6 +93,9 @@ final class ShmQueue implements DepotQueue {
   private final AtomicInteger refs = new AtomicInteger(1);
   /** When a non-blocking operation next checks whether the process blocking it is alive. */
   private volatile long nextBlockedCheck;
+  /** The adaptive spins of this handle's consumers (pop) and producers (push, createEntry). */
+  private final Waiter.Spin consumerSpin;
+  private final Waiter.Spin producerSpin;
 
   private ShmQueue(ShmDepot depot, Store store, String name, ObjectHandleImpl pin, long q) {
     this.depot = depot;
@@ -132,6 +135,8 @@ final class ShmQueue implements DepotQueue {
     this.redeliveries = q + redeliveriesOffset(trackCount);
     this.slots = q + slotsOffset(trackCount);
     this.lengthsLength = lengthsLength(trackCount);
+    this.consumerSpin = new Waiter.Spin(store.options.queueSpinNanos());
+    this.producerSpin = new Waiter.Spin(store.options.queueSpinNanos());
   }
 
   // ------------------------------------------------------------------ creation
@@ -412,7 +417,7 @@ final class ShmQueue implements DepotQueue {
           entryLength, false, ObjectDescriptor.FLAG_ENTRY);
     } catch (RuntimeException e) { // store or directory full: give the position up
       mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, SKIP, 0));
-      notifyNotEmpty();
+      notifyAllNotEmpty();
       throw e;
     }
     long d = store.layout.descriptor(index);
@@ -466,7 +471,7 @@ final class ShmQueue implements DepotQueue {
       int lap = lapOf(claim.sequence, capacity);
       mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, CLAIMED, store.token),
           QueueDescriptor.ctl(lap, SKIP, 0));
-      notifyNotEmpty();
+      notifyAllNotEmpty(); // consumers blocked at this position can pass it now
     } catch (RuntimeException e) {
       throw store.translate(e);
     } finally {
@@ -477,13 +482,9 @@ final class ShmQueue implements DepotQueue {
   @Override
   public Optional<EntryClaim> tryCreateEntry() {
     acquire();
-    store.enter();
     try {
-      return Optional.ofNullable(tryClaim());
-    } catch (RuntimeException e) {
-      throw store.translate(e);
+      return Optional.ofNullable(claimNow());
     } finally {
-      store.exit();
       release();
     }
   }
@@ -492,25 +493,32 @@ final class ShmQueue implements DepotQueue {
   public EntryClaim createEntry(Duration timeout) {
     acquire();
     try {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      Waiter w = new Waiter(notFull, deadline, "no room in queue=" + name + " within timeout=" + timeout);
-      for (; ; ) {
-        int seen = w.observe();
-        store.enter();
-        try {
-          EntryClaimImpl c = tryClaim();
-          if (c != null) {
-            return c;
-          }
-        } catch (RuntimeException e) {
-          throw store.translate(e);
-        } finally {
-          store.exit();
-        }
-        w.await(seen, () -> checkBlocked(mem.getLongAcquire(tail) - capacity));
+      EntryClaimImpl c = claimNow();
+      if (c != null) {
+        return c;
       }
+      return Waiter.await(mem, notFull, timeout.toNanos(), producerSpin, this::claimNow,
+          () -> checkBlocked(mem.getLongAcquire(tail) - capacity),
+          "no room in queue=" + name + " within timeout=" + timeout);
     } finally {
       release();
+    }
+  }
+
+  /** One claim attempt inside the store's gate: the claim, or null if the queue is full. */
+  private EntryClaimImpl claimNow() {
+    store.enter();
+    try {
+      EntryClaimImpl c = tryClaim();
+      if (c != null && mem.getIntVolatile(notFull + 4) != 0
+          && mem.getLongAcquire(tail) - mem.getLongAcquire(head) < capacity) {
+        notifyNotFull(); // likewise for producers, while room remains
+      }
+      return c;
+    } catch (RuntimeException e) {
+      throw store.translate(e);
+    } finally {
+      store.exit();
     }
   }
 
@@ -787,14 +795,9 @@ final class ShmQueue implements DepotQueue {
   @Override
   public Optional<Entry> tryPop() {
     acquire();
-    store.enter();
     try {
-      Object e = popOnce(false);
-      return e == EMPTY_QUEUE ? Optional.empty() : Optional.ofNullable((Entry) e);
-    } catch (RuntimeException e) {
-      throw store.translate(e);
+      return Optional.ofNullable(popNow());
     } finally {
-      store.exit();
       release();
     }
   }
@@ -803,18 +806,35 @@ final class ShmQueue implements DepotQueue {
   public Entry pop(Duration timeout) {
     acquire();
     try {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      Waiter w = new Waiter(notEmpty, deadline, "no entry in queue=" + name + " within timeout=" + timeout);
-      for (; ; ) {
-        int seen = w.observe();
-        Optional<Entry> e = tryPop();
-        if (e.isPresent()) {
-          return e.get();
-        }
-        w.await(seen, () -> checkBlocked(mem.getLongAcquire(head)));
+      EntryImpl e = popNow();
+      if (e != null) {
+        return e;
       }
+      return Waiter.await(mem, notEmpty, timeout.toNanos(), consumerSpin, this::popNow,
+          () -> checkBlocked(mem.getLongAcquire(head)), "no entry in queue=" + name + " within timeout=" + timeout);
     } finally {
       release();
+    }
+  }
+
+  /** One pop attempt inside the store's gate: the entry, or null if the queue is empty. */
+  private EntryImpl popNow() {
+    store.enter();
+    try {
+      Object e = popOnce(false);
+      if (e == EMPTY_QUEUE) {
+        return null;
+      }
+      // A sleeping consumer woken for one entry passes the wake-up on while entries remain (it may have been woken
+      // for an entry someone else took, or behind a claim that held several back).
+      if (mem.getIntVolatile(notEmpty + 4) != 0 && mem.getLongAcquire(tail) > mem.getLongAcquire(head)) {
+        notifyNotEmpty();
+      }
+      return (EntryImpl) e;
+    } catch (RuntimeException e) {
+      throw store.translate(e);
+    } finally {
+      store.exit();
     }
   }
 
@@ -960,7 +980,7 @@ final class ShmQueue implements DepotQueue {
           long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
           store.retireAndFree(ObjectDescriptor.ownerIndex(v), force);
           mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, SKIP, 0));
-          notifyNotEmpty(); // a consumer blocked at this position can pass it now
+          notifyAllNotEmpty(); // consumers blocked at this position can pass it now
           return true;
         }
       }
@@ -974,87 +994,19 @@ final class ShmQueue implements DepotQueue {
 
   // ------------------------------------------------------------------ waiting and failure
 
+  /** Wakes one sleeping consumer: one entry more can be popped. */
   private void notifyNotEmpty() {
-    notify(notEmpty);
+    Waiter.signal(mem, notEmpty, 1);
   }
 
+  /** Wakes every sleeping consumer: a position they may all be blocked at was resolved. */
+  private void notifyAllNotEmpty() {
+    Waiter.signal(mem, notEmpty, Integer.MAX_VALUE);
+  }
+
+  /** Wakes one sleeping producer: one slot more is free. */
   private void notifyNotFull() {
-    notify(notFull);
-  }
-
-  private void notify(long word) {
-    notify(mem, word);
-  }
-
-  private static void notify(Mem mem, long word) {
-    mem.getAndAddInt(word, 1);
-    if (mem.getIntVolatile(word + 4) > 0) {
-      Native.futexWake(mem.slice(word, 4), Integer.MAX_VALUE);
-    }
-  }
-
-  /** Waits on one of the queue's futex words: spins and yields first, then sleeps until notified or timed out. */
-  private final class Waiter {
-    /** Spinning with onSpinWait for this long, then with yields (polite when runnable threads outnumber cores). */
-    private static final long PURE_SPIN_NANOS = 20_000;
-
-    private final long word;
-    private final long deadline;
-    private final String timeoutMessage;
-    private final long spinUntil;
-    private final long pureSpinUntil;
-    private long lastCheck;
-
-    Waiter(long word, long deadline, String timeoutMessage) {
-      this.word = word;
-      this.deadline = deadline;
-      this.timeoutMessage = timeoutMessage;
-      long now = System.nanoTime();
-      long spin = store.options.queueSpinNanos();
-      this.spinUntil = now + spin;
-      this.pureSpinUntil = now + Math.min(spin, PURE_SPIN_NANOS);
-      this.lastCheck = now;
-    }
-
-    int observe() {
-      return mem.getIntVolatile(word);
-    }
-
-    /**
-     * Waits until the futex word may have moved past {@code seen}: spins (then yields) until the configured spin
-     * time is over, then sleeps on the futex, registered in the waiter count so that notifiers know to wake it.
-     */
-    void await(int seen, Runnable livenessCheck) {
-      long now = System.nanoTime();
-      if (now - deadline >= 0) {
-        throw new DepotTimeoutException(timeoutMessage);
-      }
-      if (now - lastCheck > LIVENESS_CHECK_NANOS) {
-        lastCheck = now;
-        livenessCheck.run();
-      }
-      if (now - spinUntil < 0) {
-        for (int i = 0; i < 64 && mem.getIntVolatile(word) == seen; i++) {
-          if (now - pureSpinUntil < 0) {
-            Thread.onSpinWait();
-          } else {
-            Thread.yield();
-          }
-        }
-        return;
-      }
-      long sleep = Math.min(deadline - now, MAX_SLEEP_NANOS);
-      mem.getAndAddInt(word + 4, 1);
-      try {
-        if (mem.getIntVolatile(word) == seen) {
-          if (Native.futexWait(mem.slice(word, 4), seen, sleep) == -1) {
-            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(sleep, 200_000));
-          }
-        }
-      } finally {
-        mem.getAndAddInt(word + 4, -1);
-      }
-    }
+    Waiter.signal(mem, notFull, 1);
   }
 
   /**
@@ -1129,11 +1081,11 @@ final class ShmQueue implements DepotQueue {
           mem.getAndAddLong(q + redeliveriesOffset(trackCount), 1);
         } else {
           mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0));
-          notify(mem, q + notFullOffset(trackCount));
+          Waiter.signal(mem, q + notFullOffset(trackCount), 1);
         }
         // A consumer that died between its slot CAS and its head CAS left the head at its position: move it on.
         mem.compareAndSetLong(q + headOffset(trackCount), position, position + 1);
-        notify(mem, q + notEmptyOffset(trackCount));
+        Waiter.signal(mem, q + notEmptyOffset(trackCount), Integer.MAX_VALUE);
         return true;
       }
       case REMOVING -> {
@@ -1154,7 +1106,7 @@ final class ShmQueue implements DepotQueue {
         mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, SKIP, 0));
       }
     }
-    notify(mem, q + notEmptyOffset(trackCount));
+    Waiter.signal(mem, q + notEmptyOffset(trackCount), Integer.MAX_VALUE);
     return true;
   }
 

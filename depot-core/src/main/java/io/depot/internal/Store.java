@@ -303,6 +303,9 @@ public final class Store implements AutoCloseable {
     if (freed == null) {
       return false;
     }
+    if ((mem.getByte(d + FLAGS_OFFSET) & FLAG_ENTRY) == 0) {
+      Waiter.signal(mem, HeaderDescriptor.COMMIT_SIGNAL_OFFSET, Integer.MAX_VALUE); // gets waiting for a name
+    }
     if (Trace.on()) {
       Trace.log("COMMIT " + index + " " + generation(mem.getLongAcquire(d + CTL_OFFSET)) + " "
           + directory.nameOf(d));

@@ -27,7 +27,8 @@ class LayoutTest {
     at(l, "pageStateOffset", HeaderDescriptor.PAGE_STATE_OFFSET_OFFSET);
     at(l, "pageLock", HeaderDescriptor.PAGE_LOCK_OFFSET);
     at(l, "freePages", HeaderDescriptor.FREE_PAGES_OFFSET);
-    at(l, "commitSequence", HeaderDescriptor.COMMIT_SEQUENCE_OFFSET);
+    at(l, "commitSignal", HeaderDescriptor.COMMIT_SIGNAL_OFFSET);
+    at(l, "sweepLease", HeaderDescriptor.SWEEP_LEASE_OFFSET);
     assertEquals(0, HeaderDescriptor.PAGE_LOCK_OFFSET % 128, "the page lock has cache lines of its own");
   }
 

@@ -32,14 +32,9 @@ public final class W3 {
 
   private W3() {}
 
-  /**
-   * The store's options. Blocked queue operations spin 1 ms before they sleep (default 50 µs): an entry arrives
-   * every 200-400 µs, so the consumer never sleeps and the producer never pays a futex wake (see {@link
-   * DepotOptions.Builder#queueSpinNanos}).
-   */
+  /** The store's options: the defaults but for the sizes (no tuned spin). */
   public static DepotOptions options() {
-    return DepotOptions.builder().capacity(512L << 20).maxObjects(65_536).maxHandlesPerClient(4096)
-        .queueSpinNanos(1_000_000).build();
+    return DepotOptions.builder().capacity(512L << 20).maxObjects(65_536).maxHandlesPerClient(4096).build();
   }
 
   static Track bigTrack() {
