@@ -189,7 +189,7 @@ class QueueTest extends StoreExtension {
   @Test
   void deleteEntryAndPoppedEntriesStayReadable() {
     Depot d = newStore();
-    try (DepotQueue q = queue(d, 8)) {
+    try (DepotQueue q = queue(d, 4)) {
       for (int i = 0; i < 4; i++) {
         q.tryPush(values(i));
       }
@@ -198,21 +198,32 @@ class QueueTest extends StoreExtension {
       assertFalse(q.deleteEntry(1), "deleting twice");
       assertThrows(EntryNotFoundException.class, () -> q.read(1));
       assertEquals(1, step(held), "a deleted entry stays readable through open handles");
-      assertEquals(1, d.stats().zombies());
-      held.close();
-      held.close();
-      assertEquals(0, d.stats().zombies());
-      assertEquals(0, q.tryPop().orElseThrow().sequence());
+      q.tryPop().orElseThrow().close();
       Entry popped = q.tryPop().orElseThrow();
       assertEquals(2, popped.sequence(), "deleted position 1 is skipped");
       assertEquals(2, step(popped));
       popped.close();
+      assertEquals(4, q.tryPush(values(4)), "position 4 reuses the slot of released position 0");
+      assertEquals(DepotQueue.FULL, q.tryPush(values(5)), "position 5 waits for the reader of deleted position 1");
+      assertEquals(1, step(held), "its bytes are still the deleted entry's");
+      held.close();
+      held.close();
+      assertEquals(5, q.tryPush(values(5)), "the reader let go: the slot is free");
+      for (int i = 0; i < 3; i++) {
+        q.tryPop().orElseThrow().close(); // 3, 4, 5
+      }
       assertThrows(HandleClosedException.class, () -> popped.track(0), "releasing then reading");
-      assertTrue(q.forceDeleteEntry(3));
+      assertEquals(6, q.tryPush(values(6)));
+      Entry reader = q.read(6);
+      assertTrue(q.forceDeleteEntry(6));
       assertTrue(q.tryPop().isEmpty());
-      q.tryPush(values(4));
+      reader.close(); // after a force delete: harmless
+      q.tryPush(values(7));
       assertTrue(q.forcePop());
       assertFalse(q.forcePop());
+      for (int i = 8; i < 12; i++) {
+        assertEquals(i, q.tryPush(values(i)), "every slot is free again");
+      }
     }
   }
 

@@ -71,7 +71,7 @@ final class Checker {
       problem("client table or journals unreadable: " + e);
     }
     try {
-      checkQueues();
+      checkQueues(counts);
     } catch (RuntimeException e) {
       problem("queues unreadable: " + e);
     }
@@ -218,9 +218,8 @@ final class Checker {
         problem("descriptor " + i + " has state " + st);
         continue;
       }
-      boolean entry = (mem.getByte(d + FLAGS_OFFSET) & FLAG_ENTRY) != 0;
       switch (st) {
-        case COMMITTED -> counts[entry ? 1 : 0]++;
+        case COMMITTED -> counts[0]++;
         case ZOMBIE -> counts[2]++;
         case WRITE -> counts[3]++;
         default -> {
@@ -307,9 +306,6 @@ final class Checker {
         if (st != WRITE && st != COMMITTED) {
           problem("bucket " + b + " chain holds descriptor " + i + " in state " + stateName(st));
         }
-        if ((mem.getByte(d + FLAGS_OFFSET) & FLAG_ENTRY) != 0) {
-          problem("bucket " + b + " chain holds queue entry descriptor " + i);
-        }
         if (((int) mem.getLong(d + HASH_OFFSET) & mask) != b) {
           problem("descriptor " + i + " is in bucket " + b + " but its hash belongs to bucket "
               + ((int) mem.getLong(d + HASH_OFFSET) & mask));
@@ -327,8 +323,7 @@ final class Checker {
     for (int i = 0; i < layout.maxObjects; i++) {
       long d = layout.descriptor(i);
       int st = state(mem.getLongAcquire(d + CTL_OFFSET));
-      if ((st == WRITE || st == COMMITTED) && (mem.getByte(d + FLAGS_OFFSET) & FLAG_ENTRY) == 0
-          && !reachable.contains(i)) {
+      if ((st == WRITE || st == COMMITTED) && !reachable.contains(i)) {
         problem("descriptor " + i + " (" + stateName(st) + ", name=" + store.directory.nameOf(d)
             + ") is in no bucket chain");
       }
@@ -336,6 +331,13 @@ final class Checker {
   }
 
   // ------------------------------------------------------------------ clients, journals, reader counts
+
+  /** Pins on queue slots recorded in live clients' journals, by (queue, slot) key times 16 plus the lap's low bits. */
+  private final Map<Long, Long> slotPins = new HashMap<>();
+
+  private static long slotKey(int queueIndex, int slot) {
+    return ((long) queueIndex << 24) | slot;
+  }
 
   private int checkClientsAndPins() {
     int dead = 0;
@@ -363,9 +365,12 @@ final class Checker {
         if (js == JournalDescriptor.EMPTY) {
           continue;
         }
-        long key = ownerTag(JournalDescriptor.index(entry), JournalDescriptor.generation(entry));
-        if (js == JournalDescriptor.PINNED) {
-          pins.merge(key, 1L, Long::sum);
+        if (js == JournalDescriptor.PINNED && JournalDescriptor.isSlot(entry)) {
+          // a reader's pin on queue slot: (queue index, slot, lap low bits)
+          slotPins.merge(slotKey(JournalDescriptor.index(entry), JournalDescriptor.slot(entry))
+              * 16 + JournalDescriptor.slotLap(entry), 1L, Long::sum);
+        } else if (js == JournalDescriptor.PINNED) {
+          pins.merge(ownerTag(JournalDescriptor.index(entry), JournalDescriptor.generation(entry)), 1L, Long::sum);
         } else {
           problem("client slot " + s + " journal entry " + e + " is pending (an operation in flight?)");
         }
@@ -391,8 +396,7 @@ final class Checker {
 
   // ------------------------------------------------------------------ queues
 
-  private void checkQueues() {
-    Set<Integer> referenced = new HashSet<>();
+  private void checkQueues(long[] counts) {
     for (int i = 0; i < layout.maxObjects; i++) {
       long d = layout.descriptor(i);
       long c = mem.getLongAcquire(d + CTL_OFFSET);
@@ -401,82 +405,96 @@ final class Checker {
           || mem.getLong(d + BLOCK_OFFSET) == 0) {
         continue;
       }
-      checkQueue(i, ownerTag(i, generation(c)), store.dataAddress(i), referenced);
-    }
-    for (int i = 0; i < layout.maxObjects; i++) {
-      long d = layout.descriptor(i);
-      int st = state(mem.getLongAcquire(d + CTL_OFFSET));
-      if (st == COMMITTED && (mem.getByte(d + FLAGS_OFFSET) & FLAG_ENTRY) != 0 && !referenced.contains(i)) {
-        problem("queue entry descriptor " + i + " is committed but in no queue slot (orphan)");
-      }
+      checkQueue(i, ownerTag(i, generation(c)), counts);
     }
   }
 
-  private void checkQueue(int index, long version, long q, Set<Integer> referenced) {
+  private void checkQueue(int index, long version, long[] counts) {
     String name = "queue " + store.directory.nameOf(layout.descriptor(index));
-    if (mem.getLongAcquire(q + QueueDescriptor.MAGIC_OFFSET) != QueueDescriptor.MAGIC) {
-      problem(name + " has no queue header");
+    QueueRing ring = QueueRing.ofDescriptor(store, index);
+    if (ring == null) {
+      problem(name + " has no valid queue header for its size");
       return;
     }
-    int capacity = mem.getInt(q + QueueDescriptor.CAPACITY_OFFSET);
-    int tracks = mem.getInt(q + QueueDescriptor.TRACK_COUNT_OFFSET);
-    if (capacity < 1 || tracks < 1 || tracks > io.depot.Track.MAX_TRACKS) {
-      problem(name + " has capacity=" + capacity + " tracks=" + tracks);
-      return;
-    }
+    long q = ring.q;
+    int capacity = ring.capacity;
     if (mem.getLong(q + QueueDescriptor.QUEUE_VERSION_OFFSET) != version) {
       problem(name + " header version " + mem.getLong(q + QueueDescriptor.QUEUE_VERSION_OFFSET) + " != " + version);
     }
-    long head = mem.getLongAcquire(q + QueueDescriptor.headOffset(tracks));
-    long tail = mem.getLongAcquire(q + QueueDescriptor.tailOffset(tracks));
+    long head = mem.getLongAcquire(ring.head);
+    long tail = mem.getLongAcquire(ring.tail);
     if (head < 0 || tail < head || tail - head > capacity) {
       problem(name + " has head=" + head + " tail=" + tail + " capacity=" + capacity);
       return;
     }
-    long slots = q + QueueDescriptor.slotsOffset(tracks);
     // Each slot's latest claimed position is in [tail - capacity, tail); slots with none (tail < capacity) are EMPTY.
     for (long p = Math.max(0, tail - capacity); p < tail; p++) {
-      checkPosition(name, version, slots + (p % capacity) * QueueDescriptor.SLOT_LENGTH, p, head, capacity,
-          referenced);
+      if (checkPosition(name, ring, p, head)) {
+        counts[1]++;
+      }
     }
     for (long p = tail; p < capacity; p++) {
-      long c = mem.getLongAcquire(slots + p * QueueDescriptor.SLOT_LENGTH + QueueDescriptor.SLOT_CTL_OFFSET);
+      long c = ring.ctl(ring.slotAt((int) p));
       if (QueueDescriptor.state(c) != QueueDescriptor.EMPTY || QueueDescriptor.lap(c) != 0) {
         problem(name + " position " + p + " (never claimed, tail " + tail + ") is "
             + QueueDescriptor.stateName(QueueDescriptor.state(c)) + " lap " + QueueDescriptor.lap(c)
             + ", expected EMPTY lap 0");
       }
     }
+    // Reader pins: each slot's count equals the live journals' pins on it.
+    for (int i = 0; i < capacity; i++) {
+      long pins = ring.pins(ring.slotAt(i));
+      int lap = QueueDescriptor.pinsLap(pins);
+      long expected = slotPins.getOrDefault(slotKey(index, i) * 16 + (lap & JournalDescriptor.SLOT_LAP_MASK), 0L);
+      if (QueueDescriptor.pinsRecounting(pins)) {
+        problem(name + " slot " + i + " is frozen for a recount");
+      }
+      if (QueueDescriptor.pinsCount(pins) != expected) {
+        problem(name + " slot " + i + " counts " + QueueDescriptor.pinsCount(pins) + " readers in lap " + lap
+            + " but journals of live clients hold " + expected + " pins");
+      }
+      long c = ring.ctl(ring.slotAt(i));
+      int ctlLap = QueueDescriptor.lap(c);
+      boolean empty = QueueDescriptor.state(c) == QueueDescriptor.EMPTY;
+      if (lap != ctlLap && !(empty && lap == ctlLap) && !(lap == QueueDescriptor.nextLap(ctlLap))) {
+        problem(name + " slot " + i + " has pins for lap " + lap + " but its position is in lap " + ctlLap);
+      }
+      if (QueueDescriptor.state(c) == QueueDescriptor.RELEASED && QueueDescriptor.pinsCount(pins) == 0) {
+        problem(name + " slot " + i + " is RELEASED with no reader: it should have been freed");
+      }
+    }
   }
 
   /**
    * Position {@code p}, claimed (below the tail): in the queue ({@code p >= head}) it is CLAIMED, COMMITTED or SKIP;
-   * behind the head it is POPPED or REDELIVER (held until released) or EMPTY for the next lap (released).
+   * behind the head it is POPPED, REDELIVER or RELEASED (held until released, or until its readers let go) or EMPTY
+   * for the next lap (free).
+   *
+   * @return whether it holds a committed entry
    */
-  private void checkPosition(String name, long version, long s, long p, long head, int capacity,
-      Set<Integer> referenced) {
-    long c = mem.getLongAcquire(s + QueueDescriptor.SLOT_CTL_OFFSET);
-    int lap = QueueDescriptor.lapOf(p, capacity);
+  private boolean checkPosition(String name, QueueRing ring, long p, long head) {
+    long c = ring.ctl(ring.slot(p));
+    int lap = ring.lapOf(p);
     int st = QueueDescriptor.state(c);
     String where = name + " position " + p;
     if (QueueDescriptor.lap(c) == QueueDescriptor.nextLap(lap) && st == QueueDescriptor.EMPTY) {
       if (p >= head) {
         problem(where + " is released (EMPTY for the next lap) but not behind the head " + head);
       }
-      return;
+      return false;
     }
     if (QueueDescriptor.lap(c) != lap) {
       problem(where + " has lap " + QueueDescriptor.lap(c) + ", expected " + lap);
-      return;
+      return false;
     }
     if (st == QueueDescriptor.EMPTY) {
       problem(where + " is below the tail but EMPTY (a claimed position is never empty in its own lap)");
-      return;
+      return false;
     }
     boolean behind = p < head;
-    boolean held = st == QueueDescriptor.POPPED || st == QueueDescriptor.REDELIVER;
+    boolean held = st == QueueDescriptor.POPPED || st == QueueDescriptor.REDELIVER || st == QueueDescriptor.RELEASED;
     // a consumer between its slot CAS and its head CAS leaves its position POPPED at the head
-    boolean lateHead = held && p == head && st == QueueDescriptor.POPPED;
+    boolean lateHead = p == head && st == QueueDescriptor.POPPED;
     if (behind != held && st != QueueDescriptor.REMOVING && !lateHead) {
       problem(where + " is " + QueueDescriptor.stateName(st) + (behind ? " behind" : " at or after") + " the head "
           + head);
@@ -486,23 +504,6 @@ final class Checker {
         problem(where + " is " + QueueDescriptor.stateName(st) + " by dead client token=" + QueueDescriptor.token(c));
       }
     }
-    if (st == QueueDescriptor.COMMITTED || held) {
-      long v = mem.getLongAcquire(s + QueueDescriptor.SLOT_ENTRY_OFFSET);
-      int e = ownerIndex(v);
-      if (e < 0 || e >= layout.maxObjects) {
-        problem(where + " names entry descriptor " + e);
-        return;
-      }
-      long ed = layout.descriptor(e);
-      long ec = mem.getLongAcquire(ed + CTL_OFFSET);
-      if (generation(ec) != ownerGeneration(v) || state(ec) != COMMITTED
-          || (mem.getByte(ed + FLAGS_OFFSET) & FLAG_ENTRY) == 0 || mem.getLong(ed + AUX_OFFSET) != version
-          || mem.getLong(ed + COMMIT_SEQ_OFFSET) != p) {
-        problem(where + " is " + QueueDescriptor.stateName(st) + " but entry descriptor " + e + " is "
-            + stateName(state(ec)) + " (not this queue's committed entry " + p + ")");
-      } else if (!referenced.add(e)) {
-        problem(where + " references entry " + e + " already referenced elsewhere");
-      }
-    }
+    return st == QueueDescriptor.COMMITTED;
   }
 }

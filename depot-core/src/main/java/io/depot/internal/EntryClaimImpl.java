@@ -8,7 +8,7 @@ import io.depot.TypeMismatchException;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A claimed queue position with its entry in the WRITE stage. */
+/** A claimed queue position: its slot's entry in the WRITE stage, for this producer alone. */
 final class EntryClaimImpl implements EntryClaim {
   private static final int OPEN = 0;
   private static final int COMMITTED = 1;
@@ -16,14 +16,12 @@ final class EntryClaimImpl implements EntryClaim {
 
   private final ShmQueue queue;
   final long sequence;
-  final int index;
   private final long data;
   private final AtomicInteger state = new AtomicInteger(OPEN);
 
-  EntryClaimImpl(ShmQueue queue, long sequence, int index, long data) {
+  EntryClaimImpl(ShmQueue queue, long sequence, long data) {
     this.queue = queue;
     this.sequence = sequence;
-    this.index = index;
     this.data = data;
   }
 

@@ -9,46 +9,35 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A pin on one queue entry, holding a journal entry of its process: either popped (its position stays POPPED by
- * this client until the entry is closed, which consumes it) or read in place.
+ * A hold on one queue entry, in its slot: either popped (the slot stays POPPED by this client until the entry is
+ * closed, which consumes it) or read in place (a reader's pin on the slot, recorded in a journal entry of this
+ * process).
  */
 final class EntryImpl implements Entry {
   private final ShmQueue queue;
   private final Store store;
   private final long sequence;
-  private final int index;
-  private final int generation;
-  private final int journalEntry;
   private final long data;
-  /** The lap of the position this entry was popped from, or -1 for an entry read in place. */
   private final int lap;
+  /** The journal entry holding a reader's pin, or -1 for a popped entry. */
+  private final int journalEntry;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  EntryImpl(ShmQueue queue, long sequence, int index, int generation, int journalEntry, long data, int lap) {
+  EntryImpl(ShmQueue queue, long sequence, long data, int lap, int journalEntry) {
     this.queue = queue;
     this.store = queue.store();
     this.sequence = sequence;
-    this.index = index;
-    this.generation = generation;
-    this.journalEntry = journalEntry;
     this.data = data;
     this.lap = lap;
-  }
-
-  int index() {
-    return index;
-  }
-
-  int generation() {
-    return generation;
-  }
-
-  int journalEntry() {
-    return journalEntry;
+    this.journalEntry = journalEntry;
   }
 
   int lap() {
     return lap;
+  }
+
+  int journalEntry() {
+    return journalEntry;
   }
 
   @Override
@@ -101,24 +90,13 @@ final class EntryImpl implements Entry {
 
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true) || store.isClosed()) {
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
-    if (lap >= 0) {
+    if (journalEntry < 0) {
       queue.releasePopped(this);
-      return;
-    }
-    try {
-      store.enter();
-    } catch (io.depot.StoreClosedException e) {
-      return;
-    }
-    try {
-      store.unpin(index, generation, journalEntry);
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
+    } else {
+      queue.releaseRead(this);
     }
   }
 

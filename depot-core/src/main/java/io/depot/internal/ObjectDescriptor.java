@@ -9,7 +9,8 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 
 /**
- * An object descriptor: one cache line per object (or queue entry block) in the directory.
+ * An object descriptor: one cache line per object in the directory (a queue is one object; its entries live in
+ * its value).
  *
  * <pre>
  *   0                   1                   2                   3
@@ -61,8 +62,6 @@ public final class ObjectDescriptor {
 
   /** Flag: the writer replaces any committed object of the same name at commit. */
   public static final int FLAG_REPLACE = 1;
-  /** Flag: the object is a queue entry block, owned by its queue, never in the directory. */
-  public static final int FLAG_ENTRY = 2;
 
   private static final int STATE_SHIFT = 32;
   private static final long STATE_MASK = 0x7L << STATE_SHIFT;

@@ -2,26 +2,29 @@ package io.depot.internal;
 
 /**
  * The layout of a queue object's value: a fixed header, the track table, the head and tail sequence numbers, the
- * two futex words and the redelivery count (each on its own 128-byte pair of cache lines), then the ring of slots.
- * Offsets are relative to the start of the value (64-byte aligned).
+ * two event counts and the redelivery count (each on its own 128-byte pair of cache lines), the ring of slots, then
+ * the entries themselves: one per slot, allocated with the queue and reused lap after lap (no allocation per
+ * entry). Offsets are relative to the start of the value (64-byte aligned).
  *
  * <pre>
  * +------------------------------------------------------------+ 0
- * | magic "DEPOTQ02" (8) | capacity (4) | track count (4)      |
- * | entry data length (8) | queue version (8) | reserved       |
+ * | magic "DEPOTQ03" (8) | capacity (4) | track count (4)      |
+ * | entry stride (8) | queue version (8) | reserved            |
  * +------------------------------------------------------------+ 64
  * | track table: trackCount x 256 B                            |
  * +------------------------------------------------------------+ head (128-aligned)
  * | head: oldest sequence in the queue (8)          | padding  |
  * | tail: next sequence to claim (8)                | padding  |
- * | notEmpty futex word (4) | consumers waiting (4) | padding  |
- * | notFull futex word (4)  | producers waiting (4) | padding  |
+ * | notEmpty event count (4) | consumers asleep (4) | padding  |
+ * | notFull event count (4)  | producers asleep (4) | padding  |
  * | redeliveries: REDELIVER slots, a hint (8)       | padding  |
  * +------------------------------------------------------------+ slots
- * | slot[capacity]: ctl (8) | entry version (8)                |
+ * | slot[capacity]: ctl (8) | pins (8)                         |
+ * +------------------------------------------------------------+ entries (64-aligned)
+ * | entry[capacity]: stride bytes each                         |
  * +------------------------------------------------------------+
  *
- * An entry's data (the value of its block)
+ * An entry (stride bytes)
  * +------------------------------------------------------------+ 0
  * | lengths: trackCount x 8 B, the bytes written in each track |
  * +------------------------------------------------------------+ align(8 x trackCount, 64)
@@ -46,16 +49,26 @@ package io.depot.internal;
  *  +-------+-------+-----------------------------------------------+      lap bits 40..63
  * </pre>
  *
+ * Slot pins: the readers that hold the entry in place (read, readLatest), not counting its consumer
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-------------------------------------------------------------+-+
+ *  |                     Count (31)                              |R|   0  low word (R: frozen for a recount)
+ *  +---------------+-----------------------------------------------+
+ *  |   (unused)    |                 Lap (24)                      |   4  high word: the lap the count is for
+ *  +---------------+-----------------------------------------------+
+ *
  * <p>A position {@code p} lives in slot {@code p % capacity} during lap {@code p / capacity}. Slot states: {@code
  * EMPTY(lap)} (free for position lap * capacity + slot), {@code CLAIMED(lap, producer)}, {@code COMMITTED(lap)},
  * {@code POPPED(lap, consumer)} (taken by a consumer that has not released it yet: the head has moved past it, but
  * the slot is not free until the release), {@code REDELIVER(lap)} (a dead consumer's popped entry, to be delivered
  * again by the next pop), {@code REMOVING(lap, consumer)} (a delete or force pop in progress), {@code SKIP(lap)}
- * (aborted or deleted; the next consumer passes it). Every transition is one CAS of the ctl word that records who
+ * (aborted or deleted; the next consumer passes it), {@code RELEASED(lap)} (consumed, or passed, and waiting for its
+ * last reader: then EMPTY for the next lap). Every transition is one CAS of the ctl word that records who
  * made it, so a dead process's half-done position can be told apart and skipped, redelivered or undone.
  */
 final class QueueDescriptor {
-  static final long MAGIC = 0x32305154_4f504544L; // "DEPOTQ02"
+  static final long MAGIC = 0x33305154_4f504544L; // "DEPOTQ03"
   static final int MAGIC_OFFSET = 0;
   static final int CAPACITY_OFFSET = 8;
   static final int TRACK_COUNT_OFFSET = 12;
@@ -76,7 +89,7 @@ final class QueueDescriptor {
   static final int LINE = 128;
   static final int SLOT_LENGTH = 16;
   static final int SLOT_CTL_OFFSET = 0;
-  static final int SLOT_ENTRY_OFFSET = 8;
+  static final int SLOT_PINS_OFFSET = 8;
 
   static final int EMPTY = 0;
   static final int CLAIMED = 1;
@@ -85,6 +98,11 @@ final class QueueDescriptor {
   static final int SKIP = 4;
   static final int POPPED = 5;
   static final int REDELIVER = 6;
+  static final int RELEASED = 7;
+
+  /** Pins word: the count is frozen for a recount (a reader died between its journal write and its CAS). */
+  static final long PINS_RECOUNT = 1L << 31;
+  private static final long PINS_COUNT_MASK = PINS_RECOUNT - 1;
 
   static final int LAP_BITS = 24;
   static final int LAP_MASK = (1 << LAP_BITS) - 1;
@@ -115,6 +133,10 @@ final class QueueDescriptor {
     return redeliveriesOffset(trackCount) + LINE;
   }
 
+  static long entriesOffset(int trackCount, int capacity) {
+    return StoreLayout.align(slotsOffset(trackCount) + (long) SLOT_LENGTH * capacity, 64);
+  }
+
   /** The size of an entry's lengths table: one long per track, rounded up to 64 bytes. */
   static long lengthsLength(int trackCount) {
     return StoreLayout.align(8L * trackCount, 64);
@@ -129,12 +151,35 @@ final class QueueDescriptor {
       case SKIP -> "SKIP";
       case POPPED -> "POPPED";
       case REDELIVER -> "REDELIVER";
+      case RELEASED -> "RELEASED";
       default -> "state" + state;
     };
   }
 
-  static long length(int trackCount, int capacity) {
-    return slotsOffset(trackCount) + (long) SLOT_LENGTH * capacity;
+  /**
+   * The length of a queue's value, its entries included.
+   *
+   * @throws ArithmeticException if it does not fit in a long
+   */
+  static long length(int trackCount, int capacity, long stride) {
+    return Math.addExact(entriesOffset(trackCount, capacity), Math.multiplyExact((long) capacity, stride));
+  }
+
+  /** A pins word: {@code count} readers holding the entry of lap {@code lap}. */
+  static long pins(int lap, long count) {
+    return ((long) (lap & LAP_MASK) << 32) | (count & PINS_COUNT_MASK);
+  }
+
+  static int pinsLap(long pins) {
+    return (int) (pins >>> 32) & LAP_MASK;
+  }
+
+  static long pinsCount(long pins) {
+    return pins & PINS_COUNT_MASK;
+  }
+
+  static boolean pinsRecounting(long pins) {
+    return (pins & PINS_RECOUNT) != 0;
   }
 
   static long ctl(int lap, int state, long token) {

@@ -317,8 +317,7 @@ final class Recovery {
       long d = layout.descriptor(i);
       long c = mem.getLongAcquire(d + CTL_OFFSET);
       int st = state(c);
-      if ((st != COMMITTED && st != ZOMBIE) || mem.getByte(d + KIND_OFFSET) != io.depot.ValueKind.QUEUE.code()
-          || (mem.getByte(d + FLAGS_OFFSET) & FLAG_ENTRY) != 0) {
+      if ((st != COMMITTED && st != ZOMBIE) || mem.getByte(d + KIND_OFFSET) != io.depot.ValueKind.QUEUE.code()) {
         continue;
       }
       int gen = generation(c);
@@ -327,7 +326,10 @@ final class Recovery {
         continue; // freed meanwhile: its positions went with it
       }
       try {
-        n += ShmQueue.recoverPositions(store, store.dataAddress(i), ownerTag(i, gen), dead);
+        QueueRing ring = QueueRing.ofDescriptor(store, i);
+        if (ring != null) {
+          n += ring.recoverPositions(dead);
+        }
       } finally {
         store.unpin(i, gen, entry);
       }
@@ -342,11 +344,35 @@ final class Recovery {
    * decremented as well). With {@code takeover} every object is recounted.
    */
   private void releaseJournal(int deadSlot, boolean takeover) {
+    // Pins on queue slots first: while this row still pins their queues' descriptors, the queues are alive.
+    for (int e = 0; e < layout.handlesPerClient; e++) {
+      long at = layout.journal(deadSlot, e);
+      long entry = mem.getLongAcquire(at);
+      long st = JournalDescriptor.state(entry);
+      if (st == JournalDescriptor.EMPTY || !JournalDescriptor.isSlot(entry)) {
+        continue;
+      }
+      QueueRing ring = liveRing(JournalDescriptor.index(entry));
+      int slot = JournalDescriptor.slot(entry);
+      if (ring != null && slot < ring.capacity) {
+        int lapLow = JournalDescriptor.slotLap(entry);
+        if (st == JournalDescriptor.PINNED && !takeover) {
+          ring.releaseDeadPin(slot, lapLow);
+        } else {
+          // pending (the count may or may not include it), or a recovery taken over: recount the slot
+          int lap = QueueDescriptor.pinsLap(ring.pins(ring.slotAt(slot)));
+          if ((lap & JournalDescriptor.SLOT_LAP_MASK) == lapLow) {
+            ring.recount(slot, lap, deadSlot, false);
+          }
+        }
+      }
+      mem.putLongRelease(at, JournalDescriptor.EMPTY);
+    }
     Map<Long, Boolean> recount = new HashMap<>();
     for (int e = 0; e < layout.handlesPerClient; e++) {
       long entry = mem.getLongAcquire(layout.journal(deadSlot, e));
       long st = JournalDescriptor.state(entry);
-      if (st == JournalDescriptor.EMPTY || JournalDescriptor.index(entry) < 0
+      if (st == JournalDescriptor.EMPTY || JournalDescriptor.isSlot(entry) || JournalDescriptor.index(entry) < 0
           || JournalDescriptor.index(entry) >= layout.maxObjects) {
         continue;
       }
@@ -374,6 +400,15 @@ final class Recovery {
       }
       mem.putLongRelease(at, JournalDescriptor.EMPTY);
     }
+  }
+
+  /** The ring of queue {@code index} if it is a live (committed or zombie) queue object, else null. */
+  QueueRing liveRing(int index) {
+    if (index < 0 || index >= layout.maxObjects) {
+      return null;
+    }
+    int st = state(mem.getLongAcquire(layout.descriptor(index) + CTL_OFFSET));
+    return st == COMMITTED || st == ZOMBIE ? QueueRing.ofDescriptor(store, index) : null;
   }
 
   /** Decrements a count a dead client held (its journal said PINNED). */
@@ -487,8 +522,8 @@ final class Recovery {
           for (int spins = 0; ; spins++) {
             long entry = mem.getLongAcquire(at);
             long est = JournalDescriptor.state(entry);
-            boolean mine = est != JournalDescriptor.EMPTY && JournalDescriptor.index(entry) == index
-                && JournalDescriptor.generation(entry) == gen;
+            boolean mine = est != JournalDescriptor.EMPTY && !JournalDescriptor.isSlot(entry)
+                && JournalDescriptor.index(entry) == index && JournalDescriptor.generation(entry) == gen;
             if (!mine) {
               break;
             }

@@ -374,7 +374,7 @@ public final class ShmDepot implements Depot {
   @Override
   public DepotQueue createQueue(String name, int capacity, Track... tracks) {
     long[] offsets = ShmQueue.layout(capacity, tracks);
-    long length = QueueDescriptor.length(tracks.length, capacity);
+    long length = ShmQueue.valueLength(capacity, tracks, offsets);
     byte[] key = Names.encode(name);
     long hash = Names.hash(key);
     store.enter();
@@ -552,8 +552,7 @@ public final class ShmDepot implements Depot {
       for (int i = 0; i < layout.maxObjects; i++) {
         long d = layout.descriptor(i);
         long c1 = mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET);
-        if (ObjectDescriptor.state(c1) != ObjectDescriptor.COMMITTED
-            || (mem.getByte(d + ObjectDescriptor.FLAGS_OFFSET) & ObjectDescriptor.FLAG_ENTRY) != 0) {
+        if (ObjectDescriptor.state(c1) != ObjectDescriptor.COMMITTED) {
           continue;
         }
         ObjectInfo info = describe(d);
@@ -606,10 +605,10 @@ public final class ShmDepot implements Depot {
         int st = ObjectDescriptor.state(mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET));
         switch (st) {
           case ObjectDescriptor.COMMITTED -> {
-            if ((mem.getByte(d + ObjectDescriptor.FLAGS_OFFSET) & ObjectDescriptor.FLAG_ENTRY) != 0) {
-              entries++;
-            } else {
-              objects++;
+            objects++;
+            if (mem.getByte(d + ObjectDescriptor.KIND_OFFSET) == ValueKind.QUEUE.code()) {
+              QueueRing ring = QueueRing.ofDescriptor(store, i);
+              entries += ring == null ? 0 : ring.committedEntries();
             }
           }
           case ObjectDescriptor.ZOMBIE -> zombies++;

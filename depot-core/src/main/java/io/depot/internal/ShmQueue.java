@@ -4,7 +4,6 @@ import static io.depot.internal.QueueDescriptor.*;
 
 import io.depot.DType;
 import io.depot.DepotQueue;
-import io.depot.DepotTimeoutException;
 import io.depot.Entry;
 import io.depot.EntryClaim;
 import io.depot.EntryNotFoundException;
@@ -26,70 +25,64 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongPredicate;
 
 /**
- * A queue object, open in this process (it holds a pin on the queue's descriptor until closed).
+ * A queue object, open in this process (it holds a pin on the queue's descriptor until closed). Its entries are
+ * allocated with the queue, one per slot ({@link QueueRing}): producing and consuming touch only the slot words and
+ * the entries, never the store's allocator or directory.
  *
  * <pre>
- * Concurrency (see {@link QueueDescriptor} for the slot states):
+ * Concurrency (see {@link QueueDescriptor} for the slot states, {@link QueueRing} for pins and freeing):
  *  - claim:    read tail (acquire); CAS slot EMPTY(lap) -> CLAIMED(lap, token); CAS tail pos -> pos + 1 (anyone
  *              who sees a claimed slot at the tail helps move the tail on). The slot CAS is the claim: it records
- *              the producer, so a claim whose producer died is recognisable.
- *  - entry:    a descriptor flagged ENTRY (not in the directory), WRITE and owned by the producer; its version is
- *              release-stored in the slot before the claim is handed out.
- *  - commit:   the entry's ctl CAS WRITE -> COMMITTED, then the slot CAS CLAIMED -> COMMITTED (release: the entry's
- *              bytes and version are visible to whoever acquires the slot).
+ *              the producer, so a claim whose producer died is recognisable. The entry is the slot's own.
+ *  - commit:   CAS CLAIMED -> COMMITTED (release: the entry's bytes are visible to whoever acquires the slot).
  *  - pop:      if the redelivery count is non-zero, first look for a REDELIVER slot behind the head and CAS it
  *              to POPPED(lap, token). Else read head (acquire); CAS slot COMMITTED(lap) -> POPPED(lap, token); CAS
- *              head on; pin the entry (journal). The slot stays POPPED while the consumer holds the entry: the
- *              producers' position p + capacity waits for it.
- *  - release:  (closing a popped entry) retire the entry (ZOMBIE: our pin keeps it); CAS POPPED(lap, token) ->
- *              EMPTY(lap + 1); unpin (the last unpin frees it). An entry is consumed when released: a consumer
- *              that dies holding it (slot POPPED by a dead token, entry still committed) has it delivered again:
- *              REDELIVER(lap), the count incremented, consumers woken. Delivery is at least once.
- *  - delete:   CAS COMMITTED -> REMOVING; retire; release-store SKIP(lap): consumers pass it. A force pop does
- *              the same at the head, then EMPTY(lap + 1).
+ *              head on. The slot stays POPPED while the consumer holds the entry: the producers' position
+ *              p + capacity waits for it.
+ *  - release:  (closing a popped entry) CAS POPPED(lap, token) -> RELEASED(lap); free it unless readers pin it
+ *              (the last one frees it). An entry is consumed when released: a consumer that dies holding it (slot
+ *              POPPED by a dead token) has it delivered again: REDELIVER(lap), the count incremented, consumers
+ *              woken. Delivery is at least once.
+ *  - read:     pin the slot for the lap (QueueRing.pin), journaled, so the producers wait for the reader too.
+ *  - delete:   CAS COMMITTED -> REMOVING; release-store SKIP(lap); a consumer passes it (SKIP -> RELEASED, freed
+ *              once no reader pins it). A force pop or force delete also moves the pins on at once.
  *  - waiting:  consumers wait on the notEmpty event count, producers on notFull (see Waiter: an adaptive spin,
  *              then FUTEX_WAIT; a signaller writes nothing unless someone sleeps). A commit wakes one consumer, a
- *              release one producer; a woken waiter that succeeds wakes the next while entries (room) remain; a
+ *              freed slot one producer; a woken waiter that succeeds wakes the next while entries (room) remain; a
  *              skipped or recovered position wakes them all.
  *  - failure:  a waiter that has waited a while, or a tryPop that finds a CLAIMED position ahead of committed
- *              ones, checks the token of the slot blocking it (at most every 20 ms per queue handle); a dead
- *              producer's claim is skipped (its entry aborted or freed), a dead consumer's removal is undone if
- *              the entry was not yet retired, else completed; its popped entries are redelivered.
- *  - handles:  a DepotQueue handle pins the queue object; operations and popped entries hold references on the
- *              handle, so the pin (and the queue's memory) outlives both, whatever the order of the closes.
+ *              ones, checks the token of the slot blocking it (at most every 20 ms per queue handle) and recovers a
+ *              dead holder: a producer's claim is skipped, a consumer's popped entry delivered again, a deleter's
+ *              removal completed.
+ *  - handles:  a DepotQueue handle pins the queue object; operations and entries hold references on the handle,
+ *              so the pin (and the queue's memory) outlives both, whatever the order of the closes.
  * </pre>
  */
 final class ShmQueue implements DepotQueue {
   private static final long LIVENESS_CHECK_NANOS = Waiter.LIVENESS_CHECK_NANOS;
   private static final long REMOVING_LIMIT_NANOS = 5_000_000_000L;
-  private static final byte[] NO_NAME = new byte[0];
-  private static final long[] NO_SHAPE = new long[0];
 
   private final ShmDepot depot;
   private final Store store;
   private final Mem mem;
   private final String name;
   private final ObjectHandleImpl pin;
-  private final long version;
-  private final long q;
+  private final QueueRing ring;
   private final int capacity;
   private final List<Track> tracks;
   private final long[] trackOffset;
   private final long[] trackSize;
   private final Map<String, Integer> trackIndex = new HashMap<>();
-  private final long entryLength;
   private final long head;
   private final long tail;
   private final long notEmpty;
   private final long notFull;
   private final long redeliveries;
-  private final long slots;
   private final long lengthsLength;
   private final AtomicBoolean closed = new AtomicBoolean();
-  /** The handle itself (1 until close), plus operations in flight and popped entries not yet released. */
+  /** The handle itself (1 until close), plus operations in flight and entries not yet closed. */
   private final AtomicInteger refs = new AtomicInteger(1);
   /** When a non-blocking operation next checks whether the process blocking it is alive. */
   private volatile long nextBlockedCheck;
@@ -97,17 +90,16 @@ final class ShmQueue implements DepotQueue {
   private final Waiter.Spin consumerSpin;
   private final Waiter.Spin producerSpin;
 
-  private ShmQueue(ShmDepot depot, Store store, String name, ObjectHandleImpl pin, long q) {
+  private ShmQueue(ShmDepot depot, Store store, String name, ObjectHandleImpl pin, QueueRing ring) {
     this.depot = depot;
     this.store = store;
     this.mem = store.mem;
     this.name = name;
     this.pin = pin;
-    this.version = pin.version();
-    this.q = q;
-    this.capacity = mem.getInt(q + CAPACITY_OFFSET);
-    int trackCount = mem.getInt(q + TRACK_COUNT_OFFSET);
-    this.entryLength = mem.getLong(q + ENTRY_LENGTH_OFFSET);
+    this.ring = ring;
+    long q = ring.q;
+    this.capacity = ring.capacity;
+    int trackCount = ring.trackCount;
     this.tracks = new ArrayList<>(trackCount);
     this.trackOffset = new long[trackCount];
     this.trackSize = new long[trackCount];
@@ -128,12 +120,11 @@ final class ShmQueue implements DepotQueue {
       }
       trackIndex.put(tn, i);
     }
-    this.head = q + headOffset(trackCount);
-    this.tail = q + tailOffset(trackCount);
-    this.notEmpty = q + notEmptyOffset(trackCount);
-    this.notFull = q + notFullOffset(trackCount);
-    this.redeliveries = q + redeliveriesOffset(trackCount);
-    this.slots = q + slotsOffset(trackCount);
+    this.head = ring.head;
+    this.tail = ring.tail;
+    this.notEmpty = ring.notEmpty;
+    this.notFull = ring.notFull;
+    this.redeliveries = ring.redeliveries;
     this.lengthsLength = lengthsLength(trackCount);
     this.consumerSpin = new Waiter.Spin(store.options.queueSpinNanos());
     this.producerSpin = new Waiter.Spin(store.options.queueSpinNanos());
@@ -165,10 +156,23 @@ final class ShmQueue implements DepotQueue {
     return offsets;
   }
 
-  /** Writes a new queue's header, track table and empty ring into {@code q} (a claim's value). */
+  /** The length of a queue's value with these tracks ({@link #layout} gives the stride, last). */
+  static long valueLength(int capacity, Track[] tracks, long[] offsets) {
+    try {
+      return QueueDescriptor.length(tracks.length, capacity, offsets[tracks.length]);
+    } catch (ArithmeticException e) {
+      throw new InvalidArgumentException("queue too large: capacity=" + capacity + " x entry of "
+          + offsets[tracks.length] + " bytes");
+    }
+  }
+
+  /**
+   * Writes a new queue's header, track table and empty ring into {@code q} (a claim's value). The entries are left
+   * as they are (like any claimed memory, unless the store zeroes claims).
+   */
   static void format(Mem mem, long q, int capacity, Track[] tracks, long[] offsets) {
-    long length = QueueDescriptor.length(tracks.length, capacity);
-    mem.segment().asSlice(q, length).fill((byte) 0);
+    long entries = QueueDescriptor.entriesOffset(tracks.length, capacity);
+    mem.segment().asSlice(q, entries).fill((byte) 0);
     mem.putInt(q + CAPACITY_OFFSET, capacity);
     mem.putInt(q + TRACK_COUNT_OFFSET, tracks.length);
     mem.putLong(q + ENTRY_LENGTH_OFFSET, offsets[tracks.length]);
@@ -194,34 +198,24 @@ final class ShmQueue implements DepotQueue {
   static ShmQueue open(ShmDepot depot, Store store, ObjectHandleImpl pin) {
     long q = pin.dataAddress();
     Mem mem = store.mem;
-    int capacity = mem.getInt(q + CAPACITY_OFFSET);
-    int trackCount = mem.getInt(q + TRACK_COUNT_OFFSET);
-    if (mem.getLongAcquire(q + MAGIC_OFFSET) != MAGIC
-        || capacity < 1
-        || capacity > io.depot.Depot.MAX_QUEUE_CAPACITY
-        || trackCount < 1
-        || trackCount > Track.MAX_TRACKS
-        || QueueDescriptor.length(trackCount, capacity) > pin.size()) {
-      throw new io.depot.CorruptStoreException("queue object has no valid queue header (capacity=" + capacity
-          + " tracks=" + trackCount + " size=" + pin.size() + "): name=" + pin.name());
+    QueueRing ring = QueueRing.at(store, ObjectDescriptor.ownerIndex(pin.version()), q, pin.size());
+    if (ring == null) {
+      throw new io.depot.CorruptStoreException("queue object has no valid queue header (capacity="
+          + mem.getInt(q + CAPACITY_OFFSET) + " tracks=" + mem.getInt(q + TRACK_COUNT_OFFSET) + " stride="
+          + mem.getLong(q + ENTRY_LENGTH_OFFSET) + " size=" + pin.size() + "): name=" + pin.name());
     }
-    long entryLength = mem.getLong(q + ENTRY_LENGTH_OFFSET);
-    if (entryLength < lengthsLength(trackCount)) {
-      throw new io.depot.CorruptStoreException("queue entry length=" + entryLength + " cannot hold its " + trackCount
-          + " track lengths: name=" + pin.name());
-    }
-    for (int i = 0; i < trackCount; i++) {
+    for (int i = 0; i < ring.trackCount; i++) {
       long t = q + TRACKS_OFFSET + (long) TRACK_LENGTH * i;
       long off = mem.getLong(t + TRACK_DATA_OFFSET_OFFSET);
       long size = mem.getLong(t + TRACK_SIZE_OFFSET);
       int nameLength = mem.getByte(t + TRACK_NAME_LENGTH_OFFSET);
-      if (off < lengthsLength(trackCount) || size < 0 || off > entryLength - size || nameLength < 1 || nameLength > Track.MAX_NAME_BYTES
-          || mem.getByte(t + TRACK_NDIM_OFFSET) > io.depot.NDArray.MAX_DIMS) {
+      if (off < lengthsLength(ring.trackCount) || size < 0 || off > ring.stride - size || nameLength < 1
+          || nameLength > Track.MAX_NAME_BYTES || mem.getByte(t + TRACK_NDIM_OFFSET) > io.depot.NDArray.MAX_DIMS) {
         throw new io.depot.CorruptStoreException("queue track " + i + " is damaged (offset=" + off + " size=" + size
-            + " entry length=" + entryLength + "): name=" + pin.name());
+            + " entry stride=" + ring.stride + "): name=" + pin.name());
       }
     }
-    return new ShmQueue(depot, store, pin.name(), pin, q);
+    return new ShmQueue(depot, store, pin.name(), pin, ring);
   }
 
   // ------------------------------------------------------------------ accessors
@@ -310,7 +304,7 @@ final class ShmQueue implements DepotQueue {
     return Math.clamp(t - h, 0, capacity);
   }
 
-  /** Takes a reference on this handle for an operation or a popped entry; fails once the handle is closed. */
+  /** Takes a reference on this handle for an operation or an entry; fails once the handle is closed. */
   private void acquire() {
     for (int r = refs.get(); ; r = refs.get()) {
       if (r == 0 || closed.get()) {
@@ -330,7 +324,7 @@ final class ShmQueue implements DepotQueue {
   }
 
   private long slot(long position) {
-    return slots + (position % capacity) * SLOT_LENGTH;
+    return ring.slot(position);
   }
 
   /** Whether a non-blocking operation may check the liveness of whoever blocks it now (at most every 20 ms). */
@@ -385,15 +379,17 @@ final class ShmQueue implements DepotQueue {
         if (mem.getLongAcquire(tail) != pos) {
           continue;
         }
-        // The previous round's position is still in the queue (or popped and not released): full. If a dead
-        // consumer holds it, resolve it; if it waits to be delivered again, remind the consumers (each at most every
-        // 20 ms per handle) and look again.
+        // The previous round's position is still in the queue (or popped and not released, or read): full. If a
+        // dead consumer holds it, recover it; if it waits to be delivered again, remind the consumers (each at
+        // most every 20 ms per handle) and look again.
         if (pos >= capacity && blockedCheckDue()) {
           if (recoverPosition(pos - capacity)) {
             continue;
           }
           if (state(c) == REDELIVER) {
             remindRedelivery();
+          } else if (state(c) == RELEASED && store.recovery.recoverOnContention() > 0) {
+            continue; // consumed, but readers pin it: one of them may be dead (the sweep releases its pins)
           }
         }
         return -1;
@@ -403,50 +399,38 @@ final class ShmQueue implements DepotQueue {
     }
   }
 
-  /** Claims a position and allocates its entry; null if full. */
+  /** Claims a position (its entry is the slot's own); null if full. */
   private EntryClaimImpl tryClaim() {
     long pos = claimPosition();
     if (pos < 0) {
       return null;
     }
-    long s = slot(pos);
-    int lap = lapOf(pos, capacity);
-    int index;
-    try {
-      index = store.claim(NO_NAME, 0, name + "#" + pos, io.depot.ValueKind.BYTES.code(), 0, NO_SHAPE, null,
-          entryLength, false, ObjectDescriptor.FLAG_ENTRY);
-    } catch (RuntimeException e) { // store or directory full: give the position up
-      mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, SKIP, 0));
-      notifyAllNotEmpty();
-      throw e;
-    }
-    long d = store.layout.descriptor(index);
-    mem.putLong(d + ObjectDescriptor.AUX_OFFSET, version);
-    mem.putLong(d + ObjectDescriptor.COMMIT_SEQ_OFFSET, pos);
-    long data = store.dataAddress(index);
+    long data = ring.entry(pos);
     if (store.options.zeroClaims()) {
-      mem.segment().asSlice(data + lengthsLength, entryLength - lengthsLength).fill((byte) 0);
+      mem.segment().asSlice(data + lengthsLength, ring.stride - lengthsLength).fill((byte) 0);
     }
     for (int i = 0; i < trackSize.length; i++) {
       mem.putLong(data + 8L * i, trackSize[i]); // a track not given a length holds its whole size
     }
-    int gen = ObjectDescriptor.generation(mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET));
-    mem.putLongRelease(s + SLOT_ENTRY_OFFSET, ObjectDescriptor.ownerTag(index, gen));
     store.outstanding.increment();
-    return new EntryClaimImpl(this, pos, index, data);
+    refs.incrementAndGet(); // the handle stays pinned until the claim is committed or aborted
+    return new EntryClaimImpl(this, pos, data);
   }
 
   void commitClaim(EntryClaimImpl claim) {
-    store.enter();
     try {
-      store.commit(claim.index);
+      store.enter();
+    } catch (io.depot.StoreClosedException e) {
+      release();
+      throw e; // the store's close skipped the position
+    }
+    try {
       long s = slot(claim.sequence);
       int lap = lapOf(claim.sequence, capacity);
-      long claimed = QueueDescriptor.ctl(lap, CLAIMED, store.token);
       store.outstanding.decrement();
-      if (!mem.compareAndSetLong(s + SLOT_CTL_OFFSET, claimed, QueueDescriptor.ctl(lap, COMMITTED, store.token))) {
+      if (!mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, CLAIMED, store.token),
+          QueueDescriptor.ctl(lap, COMMITTED, 0))) {
         // Only possible if another process took this client for dead and skipped the claim.
-        store.retireAndFree(claim.index, false);
         throw new io.depot.DepotException("entry position was skipped before commit (this process was taken for "
             + "dead): sequence=" + claim.sequence + " queue=" + name);
       }
@@ -455,6 +439,7 @@ final class ShmQueue implements DepotQueue {
       throw store.translate(e);
     } finally {
       store.exit();
+      release();
     }
   }
 
@@ -462,10 +447,10 @@ final class ShmQueue implements DepotQueue {
     try {
       store.enter();
     } catch (io.depot.StoreClosedException e) {
+      release();
       return; // given back by the store's close
     }
     try {
-      store.abort(claim.index);
       store.outstanding.decrement();
       long s = slot(claim.sequence);
       int lap = lapOf(claim.sequence, capacity);
@@ -476,6 +461,7 @@ final class ShmQueue implements DepotQueue {
       throw store.translate(e);
     } finally {
       store.exit();
+      release();
     }
   }
 
@@ -512,7 +498,7 @@ final class ShmQueue implements DepotQueue {
       EntryClaimImpl c = tryClaim();
       if (c != null && mem.getIntVolatile(notFull + 4) != 0
           && mem.getLongAcquire(tail) - mem.getLongAcquire(head) < capacity) {
-        notifyNotFull(); // likewise for producers, while room remains
+        notifyNotFull(); // a woken producer passes the wake-up on while room remains
       }
       return c;
     } catch (RuntimeException e) {
@@ -598,7 +584,7 @@ final class ShmQueue implements DepotQueue {
 
   // ------------------------------------------------------------------ consuming
 
-  /** Pops the head: an entry handle, {@link #EMPTY_QUEUE} if empty, or null after a force pop that freed it. */
+  /** Pops the head: an entry handle, {@link #EMPTY_QUEUE} if empty, or null after a force pop. */
   private Object popOnce(boolean force) {
     if (!force && mem.getLongAcquire(redeliveries) != 0) {
       EntryImpl e = redeliver();
@@ -627,7 +613,7 @@ final class ShmQueue implements DepotQueue {
         continue;
       }
       if (sl == previousLap(lap)) {
-        return EMPTY_QUEUE; // the slot still holds the previous round's popped entry: nothing claimed at pos yet
+        return EMPTY_QUEUE; // the slot still holds the previous round's entry: nothing claimed at pos yet
       }
       if (sl != lap) {
         if (stuck > STUCK_LIMIT) {
@@ -646,18 +632,17 @@ final class ShmQueue implements DepotQueue {
           }
           return EMPTY_QUEUE;
         }
-        case POPPED, REDELIVER -> mem.compareAndSetLong(head, pos, pos + 1); // popped, the head is late: help
+        case POPPED, REDELIVER, RELEASED -> mem.compareAndSetLong(head, pos, pos + 1); // popped: the head is late
         case SKIP -> {
-          if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0))) {
+          if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, RELEASED, 0))) {
             mem.compareAndSetLong(head, pos, pos + 1);
-            notifyNotFull();
+            ring.tryFree(s, lap);
           }
         }
         case COMMITTED -> {
           if (force) {
             if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
-              long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
-              store.retireAndFree(ObjectDescriptor.ownerIndex(v), true);
+              ring.invalidatePins(s, lap);
               mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0));
               mem.compareAndSetLong(head, pos, pos + 1);
               notifyNotFull();
@@ -665,14 +650,11 @@ final class ShmQueue implements DepotQueue {
             }
           } else if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, POPPED, store.token))) {
             mem.compareAndSetLong(head, pos, pos + 1);
-            EntryImpl e = takePopped(pos, s, lap);
-            if (e != null) {
-              return e;
-            }
+            return popped(pos, lap);
           }
         }
         case REMOVING -> {
-          // Another consumer (or a deleter) is finishing this position: wait for it, since entries behind it may be
+          // A deleter (or a force pop) is finishing this position: wait for it, since entries behind it may be
           // poppable (reporting "empty" now would be wrong). If it stays, check whether its process died (then
           // resolve the position); a position REMOVING for seconds under a live token is damage.
           if (stuck > 1_000) {
@@ -705,6 +687,13 @@ final class ShmQueue implements DepotQueue {
 
   private static final Object EMPTY_QUEUE = new Object();
 
+  /** The handle on the entry of a position this client just moved to POPPED. */
+  private EntryImpl popped(long pos, int lap) {
+    refs.incrementAndGet(); // the handle stays pinned until this entry is released
+    store.outstanding.increment();
+    return new EntryImpl(this, pos, ring.entry(pos), lap, -1);
+  }
+
   /**
    * Takes a dead consumer's popped entry that is waiting to be delivered again (REDELIVER), oldest first; null if
    * there is none. The redelivery count is a hint: a scan that finds nothing resets it.
@@ -724,10 +713,7 @@ final class ShmQueue implements DepotQueue {
             break; // never below 0: a scan that found nothing may have reset it meanwhile
           }
         }
-        EntryImpl e = takePopped(p, s, lap);
-        if (e != null) {
-          return e;
-        }
+        return popped(p, lap);
       }
     }
     mem.compareAndSetLong(redeliveries, hint, 0);
@@ -745,45 +731,43 @@ final class ShmQueue implements DepotQueue {
   }
 
   /**
-   * Pins the entry of a slot this client just moved to POPPED and hands it out; if the entry cannot be pinned (only
-   * a damaged slot does that), completes the position as consumed and returns null.
-   */
-  private EntryImpl takePopped(long pos, long s, int lap) {
-    long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
-    int index = ObjectDescriptor.ownerIndex(v);
-    int gen = ObjectDescriptor.ownerGeneration(v);
-    int entry = index >= 0 && index < store.layout.maxObjects ? store.pin(index, gen) : -1;
-    if (entry < 0) {
-      mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, POPPED, store.token),
-          QueueDescriptor.ctl(nextLap(lap), EMPTY, 0));
-      notifyNotFull();
-      return null;
-    }
-    refs.incrementAndGet(); // the handle stays pinned until this entry is released
-    store.outstanding.increment();
-    return new EntryImpl(this, pos, index, gen, entry, store.dataAddress(index), lap);
-  }
-
-  /**
-   * Releases a popped entry (its handle is closing): the entry is consumed. Retires it (our pin keeps it alive),
-   * frees its position for the producers, then unpins (the last unpin frees it).
+   * Releases a popped entry (its handle is closing): the entry is consumed. Its slot goes to RELEASED, and is freed
+   * for the producers unless readers pin it (the last one frees it then).
    */
   void releasePopped(EntryImpl e) {
     try {
       store.enter();
     } catch (io.depot.StoreClosedException closed) {
+      release();
       return; // the store's close delivered it again
     }
     try {
-      store.retireAndFree(e.index(), false);
       long s = slot(e.sequence());
       int lap = e.lap();
       if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, POPPED, store.token),
-          QueueDescriptor.ctl(nextLap(lap), EMPTY, 0))) {
-        notifyNotFull();
+          QueueDescriptor.ctl(lap, RELEASED, 0))) {
+        ring.tryFree(s, lap);
       }
-      store.unpin(e.index(), e.generation(), e.journalEntry());
       store.outstanding.decrement();
+    } catch (RuntimeException ex) {
+      throw store.translate(ex);
+    } finally {
+      store.exit();
+      release();
+    }
+  }
+
+  /** Releases a reader's pin on an entry read in place (its handle is closing). */
+  void releaseRead(EntryImpl e) {
+    try {
+      store.enter();
+    } catch (io.depot.StoreClosedException closed) {
+      release();
+      return; // released by the store's close
+    }
+    try {
+      ring.unpin(e.sequence(), e.lap(), e.journalEntry(), true);
+      store.journal.release(e.journalEntry());
     } catch (RuntimeException ex) {
       throw store.translate(ex);
     } finally {
@@ -881,33 +865,24 @@ final class ShmQueue implements DepotQueue {
         + "): queue=" + name;
   }
 
-  /** A handle on the committed entry at {@code sequence}, or null. */
+  /** A handle on the committed entry at {@code sequence} (pinned in place), or null. */
   private EntryImpl readOnce(long sequence) {
     if (sequence < 0 || sequence >= mem.getLongAcquire(tail)) {
       return null;
     }
     long s = slot(sequence);
     long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
-    if (QueueDescriptor.lap(c) != lapOf(sequence, capacity) || state(c) != COMMITTED) {
+    int lap = lapOf(sequence, capacity);
+    if (QueueDescriptor.lap(c) != lap || state(c) != COMMITTED) {
       return null;
     }
-    long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
-    int index = ObjectDescriptor.ownerIndex(v);
-    int gen = ObjectDescriptor.ownerGeneration(v);
-    if (index < 0 || index >= store.layout.maxObjects) {
+    int entry = store.journal.acquire();
+    if (!ring.pin(sequence, entry)) {
+      store.journal.release(entry);
       return null;
     }
-    int entry = store.pin(index, gen);
-    if (entry < 0) {
-      return null;
-    }
-    // The pin succeeded on a committed entry; make sure it is the one at this position (not a later lap's).
-    long d = store.layout.descriptor(index);
-    if (mem.getLong(d + ObjectDescriptor.COMMIT_SEQ_OFFSET) != sequence) {
-      store.unpin(index, gen, entry);
-      return null;
-    }
-    return new EntryImpl(this, sequence, index, gen, entry, store.dataAddress(index), -1);
+    refs.incrementAndGet(); // the handle stays pinned until this entry is closed
+    return new EntryImpl(this, sequence, ring.entry(sequence), lap, entry);
   }
 
   @Override
@@ -977,8 +952,9 @@ final class ShmQueue implements DepotQueue {
           return false;
         }
         if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
-          long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
-          store.retireAndFree(ObjectDescriptor.ownerIndex(v), force);
+          if (force) {
+            ring.invalidatePins(s, lap); // the readers' views may show the next entry from now on
+          }
           mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, SKIP, 0));
           notifyAllNotEmpty(); // consumers blocked at this position can pass it now
           return true;
@@ -996,22 +972,22 @@ final class ShmQueue implements DepotQueue {
 
   /** Wakes one sleeping consumer: one entry more can be popped. */
   private void notifyNotEmpty() {
-    Waiter.signal(mem, notEmpty, 1);
+    ring.signalNotEmpty(1);
   }
 
   /** Wakes every sleeping consumer: a position they may all be blocked at was resolved. */
   private void notifyAllNotEmpty() {
-    Waiter.signal(mem, notEmpty, Integer.MAX_VALUE);
+    ring.signalNotEmpty(Integer.MAX_VALUE);
   }
 
   /** Wakes one sleeping producer: one slot more is free. */
   private void notifyNotFull() {
-    Waiter.signal(mem, notFull, 1);
+    ring.signalNotFull(1);
   }
 
   /**
    * Resolves the position a waiter is blocked at if the process holding it died: a dead producer's claim is
-   * skipped, a dead consumer's removal is undone or completed, its popped entry redelivered.
+   * skipped, a dead consumer's popped entry redelivered, a dead deleter's removal completed.
    */
   private void checkBlocked(long position) {
     if (position < 0) {
@@ -1040,145 +1016,7 @@ final class ShmQueue implements DepotQueue {
       return false;
     }
     long owner = QueueDescriptor.token(c);
-    if (owner == store.token || !store.recovery.recoverIfDead(owner)) {
-      return false; // ours, or a live client's
-    }
-    return true; // the dead client's whole state, this position included, is recovered
-  }
-
-  /**
-   * Resolves a slot whose ctl {@code c} is CLAIMED, POPPED or REMOVING by a dead client: takes it over with a CAS,
-   * then delivers a popped entry again (REDELIVER), puts a committed entry back (a removal that died before
-   * retiring it), or aborts or frees the dead producer's entry and marks the position SKIP (or, for a popped entry
-   * already retired by its release, EMPTY for the next lap). The entry is only touched if its descriptor proves it
-   * belongs to this queue and position (the slot's entry word may be stale if the producer died before writing
-   * it).
-   *
-   * @return whether this call resolved the slot
-   */
-  static boolean resolveDeadSlot(Store store, long q, long version, long s, int lap, long position, long c) {
-    Mem mem = store.mem;
-    if (!mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
-      return false;
-    }
-    int trackCount = mem.getInt(q + TRACK_COUNT_OFFSET);
-    long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
-    int index = ObjectDescriptor.ownerIndex(v);
-    int gen = ObjectDescriptor.ownerGeneration(v);
-    long deadOwner = QueueDescriptor.token(c);
-    boolean ours = index >= 0 && index < store.layout.maxObjects;
-    long d = ours ? store.layout.descriptor(index) : 0;
-    long ec = ours ? mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET) : 0;
-    ours = ours && ObjectDescriptor.generation(ec) == gen
-        && (mem.getByte(d + ObjectDescriptor.FLAGS_OFFSET) & ObjectDescriptor.FLAG_ENTRY) != 0
-        && mem.getLong(d + ObjectDescriptor.AUX_OFFSET) == version
-        && mem.getLong(d + ObjectDescriptor.COMMIT_SEQ_OFFSET) == position;
-    boolean committed = ours && ObjectDescriptor.state(ec) == ObjectDescriptor.COMMITTED;
-    switch (state(c)) {
-      case POPPED -> {
-        if (committed) {
-          mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, REDELIVER, 0));
-          mem.getAndAddLong(q + redeliveriesOffset(trackCount), 1);
-        } else {
-          mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0));
-          Waiter.signal(mem, q + notFullOffset(trackCount), 1);
-        }
-        // A consumer that died between its slot CAS and its head CAS left the head at its position: move it on.
-        mem.compareAndSetLong(q + headOffset(trackCount), position, position + 1);
-        Waiter.signal(mem, q + notEmptyOffset(trackCount), Integer.MAX_VALUE);
-        return true;
-      }
-      case REMOVING -> {
-        mem.putLongRelease(s + SLOT_CTL_OFFSET, committed ? QueueDescriptor.ctl(lap, COMMITTED, 0)
-            : QueueDescriptor.ctl(lap, SKIP, 0));
-      }
-      default -> { // CLAIMED
-        if (ours) {
-          int es = ObjectDescriptor.state(ec);
-          if (es == ObjectDescriptor.WRITE && ObjectDescriptor.count(ec) == deadOwner
-              && mem.compareAndSetLong(d + ObjectDescriptor.CTL_OFFSET, ec,
-                  ObjectDescriptor.with(ec, es, store.token))) {
-            store.abort(index);
-          } else if (es == ObjectDescriptor.COMMITTED) {
-            store.retireAndFree(index, false); // committed, but the producer died before publishing the slot
-          }
-        }
-        mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, SKIP, 0));
-      }
-    }
-    Waiter.signal(mem, q + notEmptyOffset(trackCount), Integer.MAX_VALUE);
-    return true;
-  }
-
-  /**
-   * Resolves every position of the queue at {@code q} held by a client whose token matches {@code dead} (client
-   * recovery, or this client's own at close). Called with the queue's memory pinned.
-   *
-   * @return the number of positions resolved
-   */
-  static long recoverPositions(Store store, long q, long queueVersion, LongPredicate dead) {
-    Mem mem = store.mem;
-    if (mem.getLongAcquire(q + MAGIC_OFFSET) != MAGIC) {
-      return 0;
-    }
-    int capacity = mem.getInt(q + CAPACITY_OFFSET);
-    int trackCount = mem.getInt(q + TRACK_COUNT_OFFSET);
-    if (capacity < 1 || trackCount < 1 || trackCount > Track.MAX_TRACKS) {
-      return 0;
-    }
-    long slotsAt = q + slotsOffset(trackCount);
-    long t = mem.getLongAcquire(q + tailOffset(trackCount));
-    long n = 0;
-    // Every position with state lies in [t - capacity, t]: popped ones not yet released down to t - capacity (the
-    // producers wait for them), and a claim whose tail update is late at t itself.
-    for (long p = Math.max(0, t - capacity); p <= t; p++) {
-      long s = slotsAt + (p % capacity) * SLOT_LENGTH;
-      long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
-      int st = state(c);
-      if ((st == CLAIMED || st == REMOVING || st == POPPED) && dead.test(QueueDescriptor.token(c))
-          && QueueDescriptor.lap(c) == lapOf(p, capacity)
-          && resolveDeadSlot(store, q, queueVersion, s, QueueDescriptor.lap(c), p, c)) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** When a queue object is freed (no process has it open): retire the entries still in it. */
-  static void releaseEntries(Store store, long q) {
-    Mem mem = store.mem;
-    if (mem.getLongAcquire(q + MAGIC_OFFSET) != MAGIC) {
-      return;
-    }
-    int capacity = mem.getInt(q + CAPACITY_OFFSET);
-    int trackCount = mem.getInt(q + TRACK_COUNT_OFFSET);
-    if (capacity < 1 || trackCount < 1 || trackCount > Track.MAX_TRACKS) {
-      return;
-    }
-    long version = mem.getLong(q + QUEUE_VERSION_OFFSET);
-    long slotsAt = q + slotsOffset(trackCount);
-    for (int i = 0; i < capacity; i++) {
-      long s = slotsAt + (long) i * SLOT_LENGTH;
-      long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
-      int st = state(c);
-      if (st != COMMITTED && st != REMOVING && st != POPPED && st != REDELIVER) {
-        continue;
-      }
-      long v = mem.getLongAcquire(s + SLOT_ENTRY_OFFSET);
-      int index = ObjectDescriptor.ownerIndex(v);
-      if (index < 0 || index >= store.layout.maxObjects) {
-        continue;
-      }
-      long d = store.layout.descriptor(index);
-      long ec = mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET);
-      if (ObjectDescriptor.generation(ec) == ObjectDescriptor.ownerGeneration(v)
-          && (mem.getByte(d + ObjectDescriptor.FLAGS_OFFSET) & ObjectDescriptor.FLAG_ENTRY) != 0
-          && mem.getLong(d + ObjectDescriptor.AUX_OFFSET) == version
-          && ObjectDescriptor.state(ec) == ObjectDescriptor.COMMITTED) {
-        store.retireAndFree(index, false);
-      }
-      mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(QueueDescriptor.lap(c), SKIP, 0));
-    }
+    return owner != store.token && store.recovery.recoverIfDead(owner);
   }
 
   @Override

@@ -266,9 +266,7 @@ public final class Store implements AutoCloseable {
       mem.putByte(d + FLAGS_OFFSET, flags | (replace ? FLAG_REPLACE : 0));
       mem.putLong(d + HASH_OFFSET, hash);
       mem.putLong(d + DATA_LENGTH_OFFSET, dataLength);
-      if ((flags & FLAG_ENTRY) == 0) {
-        directory.insert(index, name, hash, replace, displayName);
-      }
+      directory.insert(index, name, hash, replace, displayName);
       ok = true;
       return index;
     } finally {
@@ -303,9 +301,7 @@ public final class Store implements AutoCloseable {
     if (freed == null) {
       return false;
     }
-    if ((mem.getByte(d + FLAGS_OFFSET) & FLAG_ENTRY) == 0) {
-      Waiter.signal(mem, HeaderDescriptor.COMMIT_SIGNAL_OFFSET, Integer.MAX_VALUE); // gets waiting for a name
-    }
+    Waiter.signal(mem, HeaderDescriptor.COMMIT_SIGNAL_OFFSET, Integer.MAX_VALUE); // gets waiting for a name
     if (Trace.on()) {
       Trace.log("COMMIT " + index + " " + generation(mem.getLongAcquire(d + CTL_OFFSET)) + " "
           + directory.nameOf(d));
@@ -324,63 +320,20 @@ public final class Store implements AutoCloseable {
           + ObjectDescriptor.stateName(state(mem.getLongAcquire(d + CTL_OFFSET))) + " " + directory.nameOf(d) + " "
           + Trace.caller());
     }
-    if ((mem.getByte(d + FLAGS_OFFSET) & FLAG_ENTRY) == 0) {
-      directory.unlinkWrite(index);
-    }
+    directory.unlinkWrite(index);
     blocks.free(d);
     directory.release(index);
   }
 
-  /**
-   * Frees a descriptor this client moved to FREEING (or owns in WRITE): block, then descriptor. A queue object's
-   * remaining entries are retired first.
-   */
+  /** Frees a descriptor this client moved to FREEING (or owns in WRITE): block, then descriptor. */
   void freeObject(int index) {
     long d = layout.descriptor(index);
     if (Trace.on()) {
       Trace.log("FREE " + index + " " + generation(mem.getLongAcquire(d + CTL_OFFSET)) + " "
           + directory.nameOf(d) + " " + Trace.caller());
     }
-    if (mem.getByte(d + KIND_OFFSET) == io.depot.ValueKind.QUEUE.code()
-        && ObjectDescriptor.state(mem.getLongAcquire(d + CTL_OFFSET)) == FREEING) {
-      long block = mem.getLong(d + BLOCK_OFFSET);
-      if (block != 0 && layout.isArenaAddress(block)) {
-        ShmQueue.releaseEntries(this, dataAddress(index));
-      }
-    }
     blocks.free(d);
     directory.release(index);
-  }
-
-  /**
-   * Retires a committed object that is not in the directory (a queue entry): ZOMBIE if readers hold it and not
-   * {@code force}, else FREEING and freed now.
-   *
-   * @return whether it was committed (and is now retired)
-   */
-  boolean retireAndFree(int index, boolean force) {
-    long d = layout.descriptor(index);
-    long c = mem.getLongAcquire(d + CTL_OFFSET);
-    for (; ; ) {
-      if (state(c) != COMMITTED) {
-        return false;
-      }
-      if (recounting(c)) {
-        recovery.awaitRecount(d);
-        c = mem.getLongAcquire(d + CTL_OFFSET);
-        continue;
-      }
-      boolean free = force || count(c) == 0;
-      long n = free ? with(c, FREEING, token) : with(c, ZOMBIE, count(c));
-      long seen = mem.compareAndExchangeLong(d + CTL_OFFSET, c, n);
-      if (seen == c) {
-        if (free) {
-          freeObject(index);
-        }
-        return true;
-      }
-      c = seen;
-    }
   }
 
   /**
@@ -510,6 +463,17 @@ public final class Store implements AutoCloseable {
     try {
       long unfinished = outstanding.sum() != 0 ? recovery.reclaimOwned(t -> t == token) : 0;
       int leaked = 0;
+      for (int e = 0; e < journal.capacity(); e++) { // entries read in place first: their queues are pinned too
+        long entry = journal.read(e);
+        if (JournalDescriptor.state(entry) == JournalDescriptor.PINNED && JournalDescriptor.isSlot(entry)) {
+          QueueRing ring = recovery.liveRing(JournalDescriptor.index(entry));
+          if (ring != null && JournalDescriptor.slot(entry) < ring.capacity) {
+            ring.releaseDeadPin(JournalDescriptor.slot(entry), JournalDescriptor.slotLap(entry));
+          }
+          journal.write(e, JournalDescriptor.EMPTY);
+          leaked++;
+        }
+      }
       for (int e = 0; e < journal.capacity(); e++) {
         long entry = journal.read(e);
         if (JournalDescriptor.state(entry) == JournalDescriptor.PINNED) {

@@ -130,17 +130,29 @@ class CheckerTest {
   }
 
   @Test
-  void orphanQueueEntry() {
+  void damagedQueueSlot() {
     String p = damaged(s -> {
-      byte[] key = Names.encode("q");
-      int qi = (int) s.directory.lookup(key, Names.hash(key));
-      long q = s.dataAddress(qi);
-      long slot0 = q + QueueDescriptor.slotsOffset(1);
+      long slot0 = queueSlot0(s);
       long c = s.mem.getLong(slot0 + QueueDescriptor.SLOT_CTL_OFFSET);
       s.mem.putLong(slot0 + QueueDescriptor.SLOT_CTL_OFFSET,
-          QueueDescriptor.ctl(QueueDescriptor.lap(c), QueueDescriptor.SKIP, 0));
+          QueueDescriptor.ctl(QueueDescriptor.lap(c), QueueDescriptor.EMPTY, 0));
     });
-    assertTrue(p.contains("in no queue slot (orphan)"), p);
+    assertTrue(p.contains("below the tail but EMPTY"), p);
+  }
+
+  @Test
+  void readerPinsWithoutJournal() {
+    String p = damaged(s -> {
+      long slot0 = queueSlot0(s);
+      s.mem.putLong(slot0 + QueueDescriptor.SLOT_PINS_OFFSET, QueueDescriptor.pins(0, 3));
+    });
+    assertTrue(p.contains("counts 3 readers in lap 0 but journals of live clients hold 0 pins"), p);
+  }
+
+  private static long queueSlot0(Store s) {
+    byte[] key = Names.encode("q");
+    int qi = (int) s.directory.lookup(key, Names.hash(key));
+    return s.dataAddress(qi) + QueueDescriptor.slotsOffset(1);
   }
 
   @Test

@@ -283,6 +283,7 @@ class CrashRecoveryTest extends StoreExtension {
     long t0 = System.nanoTime();
     await("memory of 100 objects held by a dead reader, by the sweep", SWEEP_BOUND,
         () -> d.stats().freeBytes() == free);
+    await("the dead reader's slot", SWEEP_BOUND, () -> d.stats().deadClients() == 0);
     assertTrue(System.nanoTime() - t0 < SWEEP_BOUND.toNanos());
     assertWhole(d, 0);
   }
@@ -295,6 +296,7 @@ class CrashRecoveryTest extends StoreExtension {
     assertTrue(d.stats().freeBytes() < free - (1L << 30) + (1 << 20), d.stats().toString());
     await("a dead writer's claim of a 1 GiB array, by the sweep", SWEEP_BOUND,
         () -> d.stats().freeBytes() == free);
+    await("the dead writer's slot", SWEEP_BOUND, () -> d.stats().deadClients() == 0);
     assertWhole(d, 0);
   }
 
@@ -318,6 +320,26 @@ class CrashRecoveryTest extends StoreExtension {
       long t0 = System.nanoTime();
       assertEquals(0, popped.get(30, TimeUnit.SECONDS), "the dead consumer's entry is delivered again");
       report("pop of the entry a dead consumer held", t0);
+      assertWhole(d, 1);
+    }
+  }
+
+  @Test
+  void deadReaderOfAnEntryDoesNotHoldItsSlotForever() throws Exception {
+    Depot d = contactOnly();
+    try (DepotQueue q = d.createQueue("q", 2, Track.bytes("v", 8))) {
+      q.tryPush(MemorySegment.ofArray(new long[] {1}));
+      q.tryPush(MemorySegment.ofArray(new long[] {2}));
+      killIn(d, "read"); // held entry 0 in place
+      q.tryPop().orElseThrow().close(); // consumed; its slot waits for the (dead) reader
+      q.tryPop().orElseThrow().close();
+      assertEquals(2, q.tryPush(MemorySegment.ofArray(new long[] {3})));
+      long t0 = System.nanoTime();
+      // position 3 needs slot 0: a producer blocked by it sweeps the store (contention), finds the reader dead
+      assertEquals(3, q.push(Duration.ofSeconds(10), MemorySegment.ofArray(new long[] {4})));
+      report("push blocked by the slot a dead reader held", t0);
+      q.tryPop().orElseThrow().close();
+      q.tryPop().orElseThrow().close();
       assertWhole(d, 1);
     }
   }

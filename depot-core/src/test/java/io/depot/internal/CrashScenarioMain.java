@@ -23,6 +23,7 @@ import java.util.List;
  *   <li>{@code hold-all PREFIX COUNT}: one handle open on each of PREFIX0 .. PREFIX(COUNT-1);
  *   <li>{@code entry}: an uncommitted queue entry claimed at the tail of queue {@code q};
  *   <li>{@code pop}: an entry popped from queue {@code q} and held;
+ *   <li>{@code read}: entry 0 of queue {@code q} read in place and held;
  *   <li>{@code attach COUNT}: COUNT attachments to the store (each takes a client slot);
  *   <li>{@code class-lock}: in the middle of a slot allocation: class lock held, intent recorded, slot bit set,
  *       descriptor pointing at the block;
@@ -69,6 +70,12 @@ public final class CrashScenarioMain {
         EntryClaim c = q.tryCreateEntry().orElseThrow();
         keep.add(q);
         keep.add(c);
+      }
+      case "read" -> {
+        DepotQueue q = depot.openQueue("q");
+        Entry e = q.read(0);
+        keep.add(q);
+        keep.add(e);
       }
       case "pop" -> {
         DepotQueue q = depot.openQueue("q");
