@@ -455,9 +455,9 @@ final class Checker {
       }
       long c = ring.ctl(ring.slotAt(i));
       int ctlLap = QueueDescriptor.lap(c);
-      boolean empty = QueueDescriptor.state(c) == QueueDescriptor.EMPTY;
-      if (lap != ctlLap && !(empty && lap == ctlLap) && !(lap == QueueDescriptor.nextLap(ctlLap))) {
-        problem(name + " slot " + i + " has pins for lap " + lap + " but its position is in lap " + ctlLap);
+      if (QueueDescriptor.pinsCount(pins) != 0 && lap != ctlLap) {
+        problem(name + " slot " + i + " has " + QueueDescriptor.pinsCount(pins) + " readers in lap " + lap
+            + " but its position is in lap " + ctlLap);
       }
       if (QueueDescriptor.state(c) == QueueDescriptor.RELEASED && QueueDescriptor.pinsCount(pins) == 0) {
         problem(name + " slot " + i + " is RELEASED with no reader: it should have been freed");

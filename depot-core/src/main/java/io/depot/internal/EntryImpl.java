@@ -6,7 +6,8 @@ import io.depot.NDArray;
 import io.depot.Track;
 import io.depot.TypeMismatchException;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A hold on one queue entry, in its slot: either popped (the slot stays POPPED by this client until the entry is
@@ -14,6 +15,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * process).
  */
 final class EntryImpl implements Entry {
+  private static final VarHandle CLOSED;
+
+  static {
+    try {
+      CLOSED = MethodHandles.lookup().findVarHandle(EntryImpl.class, "closed", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final ShmQueue queue;
   private final Store store;
   private final long sequence;
@@ -21,7 +32,8 @@ final class EntryImpl implements Entry {
   private final int lap;
   /** The journal entry holding a reader's pin, or -1 for a popped entry. */
   private final int journalEntry;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  @SuppressWarnings("unused") // accessed through CLOSED
+  private volatile int closed;
 
   EntryImpl(ShmQueue queue, long sequence, long data, int lap, int journalEntry) {
     this.queue = queue;
@@ -51,7 +63,7 @@ final class EntryImpl implements Entry {
   }
 
   private void checkOpen() {
-    if (closed.get()) {
+    if ((int) CLOSED.getOpaque(this) != 0) {
       throw new HandleClosedException("entry is closed: sequence=" + sequence + " queue=" + queue.name());
     }
   }
@@ -85,12 +97,12 @@ final class EntryImpl implements Entry {
 
   @Override
   public boolean isOpen() {
-    return !closed.get();
+    return (int) CLOSED.getOpaque(this) == 0;
   }
 
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
+    if (!CLOSED.compareAndSet(this, 0, 1)) {
       return;
     }
     if (journalEntry < 0) {
@@ -102,6 +114,6 @@ final class EntryImpl implements Entry {
 
   @Override
   public String toString() {
-    return "Entry[" + queue.name() + "#" + sequence + (closed.get() ? ", closed" : "") + "]";
+    return "Entry[" + queue.name() + "#" + sequence + (isOpen() ? "" : ", closed") + "]";
   }
 }

@@ -19,11 +19,13 @@ import java.util.function.LongPredicate;
  *    writes PIN_PENDING to its journal, CASes the count up if the word is still for that lap, re-reads the ctl (still
  *    COMMITTED in that lap, or it unpins and fails), then writes PINNED. A reader that dies holding a pin has it
  *    released by recovery from its journal (a pending one by a recount of that slot, the count frozen meanwhile).
- *  - Freeing: a released (consumed) or passed (skipped) position goes to RELEASED; whoever sees it RELEASED with no
- *    pin (the releaser, or the last reader's unpin) CASes the pins word on to the next lap (from then on no reader
- *    can pin the old entry) and then the ctl to EMPTY(lap + 1): the producers' next position in the slot.
- *    Releaser and last reader both write then read (CAS, then a volatile read of the other word), so at least one of
- *    them sees the slot free.
+ *  - Freeing: a released (consumed) or passed (skipped) position with no pin goes straight to EMPTY(lap + 1), the
+ *    producers' next position in the slot; with pins, to RELEASED, and whoever then sees it RELEASED with no pin
+ *    (the releaser, or the last reader's unpin) CASes it to EMPTY(lap + 1). Releaser and last reader both write then
+ *    read (CAS, then a volatile read of the other word), so at least one of them sees the slot free. A successful
+ *    reader's count CAS precedes its ctl read that saw COMMITTED, which precedes the pop: a releaser always sees it.
+ *    The pins word is brought to a new lap by that lap's first reader (a word of an older lap with no count is
+ *    free); a reader that pins a slot freed meanwhile sees another ctl on its re-read and backs off.
  *  - A force pop or force delete moves the pins word on at once: the readers' later unpins see another lap and do
  *    nothing, their views may show the next entry (documented as unsafe for them).
  * </pre>
@@ -145,22 +147,45 @@ final class QueueRing {
    */
   void tryFree(long s, int lap) {
     long c = ctl(s);
-    if (QueueDescriptor.lap(c) != lap || state(c) != RELEASED) {
-      return;
+    if (QueueDescriptor.lap(c) != lap || state(c) != RELEASED || held(s, lap)) {
+      return; // a reader still holds it: its unpin frees the slot
     }
-    long p = pins(s);
-    int next = nextLap(lap);
-    if (pinsLap(p) == lap) {
-      if (pinsCount(p) != 0 || pinsRecounting(p)
-          || !mem.compareAndSetLong(s + SLOT_PINS_OFFSET, p, QueueDescriptor.pins(next, 0))) {
-        return; // a reader still holds it: its unpin frees the slot
-      }
-    } else if (pinsLap(p) != next) {
-      return; // not this lap's pins any more (only damage does that)
-    }
-    if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(next, EMPTY, 0))) {
+    if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0))) {
       signalNotFull(1);
     }
+  }
+
+  /**
+   * Whether readers pin slot {@code s} in {@code lap}. The pins word is brought to a new lap lazily, by the first
+   * reader of that lap: a word of another lap with no count holds nothing.
+   */
+  boolean held(long s, int lap) {
+    long p = pins(s);
+    return pinsLap(p) == lap && (pinsCount(p) != 0 || pinsRecounting(p));
+  }
+
+  /**
+   * Frees slot {@code s}, at position lap {@code lap} in state {@code from} (a popped entry being released, a skipped
+   * position being passed), for the producers at once if no reader pins it; else moves it to RELEASED, for the last
+   * reader to free. A reader that pins it meanwhile re-reads the ctl after its count CAS and backs off.
+   *
+   * @return whether this call made the transition (false: the ctl was not {@code from})
+   */
+  boolean free(long s, int lap, long from) {
+    if (!held(s, lap)) {
+      if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, from, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0))) {
+        signalNotFull(1);
+        return true;
+      }
+      if (ctl(s) != from) {
+        return false;
+      }
+    }
+    if (!mem.compareAndSetLong(s + SLOT_CTL_OFFSET, from, QueueDescriptor.ctl(lap, RELEASED, 0))) {
+      return false;
+    }
+    tryFree(s, lap); // the last reader may have let go before the CAS
+    return true;
   }
 
   /** Moves {@code s}'s pins word on to the lap after {@code lap}, whatever its count (force operations). */
@@ -189,8 +214,15 @@ final class QueueRing {
     for (; ; ) {
       long p = pins(s);
       if (pinsLap(p) != lap) {
-        journal.write(entry, JournalDescriptor.EMPTY);
-        return false;
+        if (pinsCount(p) != 0 || pinsRecounting(p)) {
+          journal.write(entry, JournalDescriptor.EMPTY);
+          return false; // another lap's readers: this entry is gone
+        }
+        // the first reader of this lap brings the word to it (the ctl re-read below says whether it still is)
+        if (mem.compareAndSetLong(s + SLOT_PINS_OFFSET, p, QueueDescriptor.pins(lap, 1))) {
+          break;
+        }
+        continue;
       }
       if (pinsRecounting(p)) {
         journal.write(entry, JournalDescriptor.EMPTY);

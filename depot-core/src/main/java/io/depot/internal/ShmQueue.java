@@ -215,6 +215,7 @@ final class ShmQueue implements DepotQueue {
             + " entry stride=" + ring.stride + "): name=" + pin.name());
       }
     }
+    store.queuesOpened = true; // its claims and popped entries are given back at close
     return new ShmQueue(depot, store, pin.name(), pin, ring);
   }
 
@@ -412,7 +413,6 @@ final class ShmQueue implements DepotQueue {
     for (int i = 0; i < trackSize.length; i++) {
       mem.putLong(data + 8L * i, trackSize[i]); // a track not given a length holds its whole size
     }
-    store.outstanding.increment();
     refs.incrementAndGet(); // the handle stays pinned until the claim is committed or aborted
     return new EntryClaimImpl(this, pos, data);
   }
@@ -427,7 +427,6 @@ final class ShmQueue implements DepotQueue {
     try {
       long s = slot(claim.sequence);
       int lap = lapOf(claim.sequence, capacity);
-      store.outstanding.decrement();
       if (!mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, CLAIMED, store.token),
           QueueDescriptor.ctl(lap, COMMITTED, 0))) {
         // Only possible if another process took this client for dead and skipped the claim.
@@ -451,7 +450,6 @@ final class ShmQueue implements DepotQueue {
       return; // given back by the store's close
     }
     try {
-      store.outstanding.decrement();
       long s = slot(claim.sequence);
       int lap = lapOf(claim.sequence, capacity);
       mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, CLAIMED, store.token),
@@ -511,11 +509,57 @@ final class ShmQueue implements DepotQueue {
   @Override
   public long tryPush(MemorySegment... values) {
     checkValues(values);
-    Optional<EntryClaim> c = tryCreateEntry();
-    if (c.isEmpty()) {
-      return FULL;
+    acquire();
+    try {
+      return pushNow(values);
+    } finally {
+      release();
     }
-    return fill(c.get(), values);
+  }
+
+  /**
+   * One push attempt inside the store's gate, without a claim handle: claims a position, copies the values into
+   * its entry, records the byte tracks' lengths and commits.
+   *
+   * @return the sequence number, or {@link #FULL}
+   */
+  private long pushNow(MemorySegment[] values) {
+    store.enter();
+    try {
+      long pos = claimPosition();
+      if (pos < 0) {
+        return FULL;
+      }
+      long s = slot(pos);
+      int lap = lapOf(pos, capacity);
+      long claimed = QueueDescriptor.ctl(lap, CLAIMED, store.token);
+      try {
+        long data = ring.entry(pos);
+        for (int i = 0; i < values.length; i++) {
+          long size = values[i].byteSize();
+          MemorySegment.copy(values[i], 0, mem.segment(), data + trackOffset[i], size);
+          mem.putLong(data + 8L * i, size);
+        }
+      } catch (RuntimeException e) {
+        // a value that cannot be read (closed, another thread's confined segment): give the position up
+        mem.compareAndSetLong(s + SLOT_CTL_OFFSET, claimed, QueueDescriptor.ctl(lap, SKIP, 0));
+        notifyAllNotEmpty();
+        throw e;
+      }
+      if (!mem.compareAndSetLong(s + SLOT_CTL_OFFSET, claimed, QueueDescriptor.ctl(lap, COMMITTED, 0))) {
+        throw new io.depot.DepotException("entry position was skipped before commit (this process was taken for "
+            + "dead): sequence=" + pos + " queue=" + name);
+      }
+      notifyNotEmpty();
+      if (mem.getIntVolatile(notFull + 4) != 0 && mem.getLongAcquire(tail) - mem.getLongAcquire(head) < capacity) {
+        notifyNotFull(); // a woken producer passes the wake-up on while room remains
+      }
+      return pos;
+    } catch (RuntimeException e) {
+      throw store.translate(e);
+    } finally {
+      store.exit();
+    }
   }
 
   @Override
@@ -526,7 +570,20 @@ final class ShmQueue implements DepotQueue {
   @Override
   public long push(Duration timeout, MemorySegment... values) {
     checkValues(values);
-    return fill(createEntry(timeout), values);
+    acquire();
+    try {
+      long pos = pushNow(values);
+      if (pos != FULL) {
+        return pos;
+      }
+      return Waiter.await(mem, notFull, timeout.toNanos(), producerSpin, () -> {
+        long p = pushNow(values);
+        return p == FULL ? null : p;
+      }, () -> checkBlocked(mem.getLongAcquire(tail) - capacity),
+          "no room in queue=" + name + " within timeout=" + timeout);
+    } finally {
+      release();
+    }
   }
 
   @Override
@@ -565,20 +622,6 @@ final class ShmQueue implements DepotQueue {
         throw new InvalidArgumentException("value of size=" + size + " does not fill array track="
             + tracks.get(i).name() + " of size=" + trackSize[i] + " in queue=" + name);
       }
-    }
-  }
-
-  private long fill(EntryClaim claim, MemorySegment[] values) {
-    try (claim) {
-      for (int i = 0; i < values.length; i++) {
-        long size = values[i].byteSize();
-        MemorySegment.copy(values[i], 0, claim.track(i), 0, size);
-        if (!tracks.get(i).isArray()) {
-          claim.setLength(i, size);
-        }
-      }
-      claim.commit();
-      return claim.sequence();
     }
   }
 
@@ -634,9 +677,8 @@ final class ShmQueue implements DepotQueue {
         }
         case POPPED, REDELIVER, RELEASED -> mem.compareAndSetLong(head, pos, pos + 1); // popped: the head is late
         case SKIP -> {
-          if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, RELEASED, 0))) {
+          if (ring.free(s, lap, c)) {
             mem.compareAndSetLong(head, pos, pos + 1);
-            ring.tryFree(s, lap);
           }
         }
         case COMMITTED -> {
@@ -690,7 +732,6 @@ final class ShmQueue implements DepotQueue {
   /** The handle on the entry of a position this client just moved to POPPED. */
   private EntryImpl popped(long pos, int lap) {
     refs.incrementAndGet(); // the handle stays pinned until this entry is released
-    store.outstanding.increment();
     return new EntryImpl(this, pos, ring.entry(pos), lap, -1);
   }
 
@@ -742,13 +783,7 @@ final class ShmQueue implements DepotQueue {
       return; // the store's close delivered it again
     }
     try {
-      long s = slot(e.sequence());
-      int lap = e.lap();
-      if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, POPPED, store.token),
-          QueueDescriptor.ctl(lap, RELEASED, 0))) {
-        ring.tryFree(s, lap);
-      }
-      store.outstanding.decrement();
+      ring.free(slot(e.sequence()), e.lap(), QueueDescriptor.ctl(e.lap(), POPPED, store.token));
     } catch (RuntimeException ex) {
       throw store.translate(ex);
     } finally {

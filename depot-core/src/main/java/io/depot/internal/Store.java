@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Concurrency: a Store is shared by all threads of its process. Shared state lives in the mapping and changes
  * only through the protocols of {@link Directory}, {@link BlockAllocator}, {@link PageAllocator} and the pin
  * protocol below. Process-local state is the handle journal's free list (lock-free), an operation gate (LongAdder
- * + volatile flag) that lets close() wait for operations in flight before unmapping, and a count of the claims and
- * popped entries handed out and not yet finished (close() gives back what is left of them).
+ * + volatile flag) that lets close() wait for operations in flight before unmapping, and a count of the object claims
+ * handed out and not yet finished (close() gives back what is left of them, and of its queue positions).
  *
  * Pin protocol (a reader's hold on a COMMITTED descriptor):
  *   journal[e] = PIN_PENDING(index, gen)    release store
@@ -51,8 +51,13 @@ public final class Store implements AutoCloseable {
   final HandleJournal journal;
   final Recovery recovery;
   final Counters counters = new Counters();
-  /** Claims (objects, queue entries) and popped entries handed out by this client and not yet finished. */
+  /** Object claims handed out by this client and not yet committed or aborted. */
   final LongAdder outstanding = new LongAdder();
+  /**
+   * Whether this client ever opened a queue (its claims and popped entries, which it does not count, may then be
+   * left at close). Written once, read at close.
+   */
+  volatile boolean queuesOpened;
 
   private final StoreFile file;
   private final LongAdder active = new LongAdder();
@@ -461,7 +466,12 @@ public final class Store implements AutoCloseable {
     }
     joinPrefaulter();
     try {
-      long unfinished = outstanding.sum() != 0 ? recovery.reclaimOwned(t -> t == token) : 0;
+      long unfinished = 0;
+      try {
+        unfinished = outstanding.sum() != 0 || queuesOpened ? recovery.reclaimOwned(t -> t == token) : 0;
+      } catch (RuntimeException e) { // a damaged store: detach all the same (its check reports the damage)
+        LOG.log(System.Logger.Level.WARNING, "cannot give back this client's claims on " + path + " at close", e);
+      }
       int leaked = 0;
       for (int e = 0; e < journal.capacity(); e++) { // entries read in place first: their queues are pinned too
         long entry = journal.read(e);
