@@ -14,15 +14,15 @@ import java.util.concurrent.TimeUnit;
  * The multi-process workload harness: each workload's writer and reader run as separate JVMs on one store; this
  * process creates the store, runs them, and prints a table with the memcpy baseline of the same run.
  *
- * <p>Usage: {@code java -jar depot-bench/target/benchmarks.jar [w1] [w2] [w3] [w4] [storage] [attach]} (default: w1
- * w2 w3). {@code w4} (short-term memory, shared memory vs Redis) and {@code storage} (storage providers) print their
+ * <p>Usage: {@code java -jar depot-bench/target/benchmarks.jar [w1] [w2] [w3] [w4] [storage] [attach] [pingpong]}
+ * (default: w1 w2 w3 pingpong). {@code w4} (short-term memory, shared memory vs Redis) and {@code storage} (storage providers) print their
  * own tables; {@code attach} starts 72 processes attaching at once to a 2 GiB store (about a minute per mode).
  */
 public final class Harness {
   private Harness() {}
 
   public static void main(String[] args) throws Exception {
-    List<String> which = args.length == 0 ? List.of("w1", "w2", "w3") : List.of(args);
+    List<String> which = args.length == 0 ? List.of("w1", "w2", "w3", "pingpong") : List.of(args);
     System.out.printf("machine: %d cores, %s %s, java %s%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.name"), System.getProperty("os.arch"), Runtime.version());
     List<String> table = new ArrayList<>();
@@ -36,8 +36,13 @@ public final class Harness {
         case "w4" -> io.depot.bench.stm.W4.main(new String[0]);
         case "storage" -> io.depot.bench.storage.StorageBench.main(new String[0]);
         case "attach" -> attach(table);
+        case "pingpong" -> {
+          List<String> lines = io.depot.bench.core.PingPong.run(store("pingpong"));
+          table.add("ping-pong 64 B, 2 queues, RTT (µs)  " + lines.get(0));
+          table.add("baseline: mapped word, spinning (µs) " + lines.get(1));
+        }
         default -> throw new IllegalArgumentException("unknown workload " + w
-            + " (known: w1 w2 w3 w4 storage attach)");
+            + " (known: w1 w2 w3 w4 storage attach pingpong)");
       }
     }
     System.out.println();
@@ -120,45 +125,54 @@ public final class Harness {
   }
 
   private static void w3(List<String> table) throws Exception {
-    // the same data movement as the producer: 8 MiB copies into a ring of 16 such buffers (128 MiB: out of cache on
-    // most machines, at the edge of it on CPUs with a very large L3), and into 2 buffers (cache-warm: what a
-    // producer gets when the allocator hands it the extent the consumer just released)
-    double memcpy = Memcpy.heapToRingGiBs(W3.ENTRY_BYTES, 16, W3.ENTRIES);
-    double memcpyWarm = Memcpy.heapToRingGiBs(W3.ENTRY_BYTES, 2, W3.ENTRIES);
+    bigEntries(table, 1L << 20, 16, W3.ENTRIES, W3.WARM);
+    bigEntries(table, 1L << 18, 8, 2_000, 400);
+    smallEntries(table, 1, 2_000_000);
+    smallEntries(table, 2, 2_000_000);
+  }
+
+  /** One producer and one consumer process move {@code entries} float64 arrays of {@code elements} through a queue. */
+  private static void bigEntries(List<String> table, long elements, int capacity, int entries, int warm)
+      throws Exception {
+    long entryBytes = elements * 8;
+    // the same data movement as the producer: copies into a ring of capacity such buffers, and into 2 buffers
+    // (cache-warm: the most favourable memcpy of the run)
+    double memcpy = Memcpy.heapToRingGiBs(entryBytes, capacity, entries);
+    double memcpyWarm = Memcpy.heapToRingGiBs(entryBytes, 2, entries);
     String name = store("w3");
     DepotOptions opts = W3.options();
     try (Depot d = Depot.create(name, opts);
         var warmSmall = d.createQueue("warm-small", 16,
             io.depot.Track.array("x", io.depot.DType.FLOAT64, W3.WARM_SMALL_ELEMENTS));
-        var q = d.createQueue("w3", 16, io.depot.Track.array("x", io.depot.DType.FLOAT64, W3.ELEMENTS))) {
+        var q = d.createQueue("w3", capacity, io.depot.Track.array("x", io.depot.DType.FLOAT64, elements))) {
       String producer;
       String consumer;
-      try (ChildJvm c = ChildJvm.start(List.of("-Xmx256m"), W3.Consumer.class, name);
-          ChildJvm p = ChildJvm.start(List.of("-Xmx256m"), W3.Producer.class, name)) {
+      try (ChildJvm c = ChildJvm.start(List.of("-Xmx256m"), W3.Consumer.class, name, "w3", Integer.toString(entries),
+              Integer.toString(warm));
+          ChildJvm p = ChildJvm.start(List.of("-Xmx256m"), W3.Producer.class, name, "w3", Long.toString(elements),
+              Integer.toString(entries), Integer.toString(warm))) {
         p.awaitSuccess(300, TimeUnit.SECONDS);
         c.awaitSuccess(300, TimeUnit.SECONDS);
         producer = line(p, "W3PRODUCER ");
         consumer = line(c, "W3CONSUMER ");
       }
       double seconds = (Stats.field(consumer, "end") - Stats.field(producer, "start")) / 1e9;
-      double gibs = W3.ENTRIES * (double) W3.ENTRY_BYTES / seconds / (1L << 30);
+      double gibs = entries * (double) entryBytes / seconds / (1L << 30);
       // the same copies into the store's own shared memory (4 KiB pages): the most the producer can reach there
       double memcpyShm;
-      try (io.depot.WriteClaim ring = d.claim("memcpy-baseline", 16 * W3.ENTRY_BYTES)) {
-        memcpyShm = Memcpy.heapToSegmentRingGiBs(W3.ENTRY_BYTES, ring.segment(), W3.ENTRIES);
+      try (io.depot.WriteClaim ring = d.claim("memcpy-baseline", capacity * entryBytes)) {
+        memcpyShm = Memcpy.heapToSegmentRingGiBs(entryBytes, ring.segment(), entries);
       }
       double best = Math.max(memcpy, Math.max(memcpyWarm, memcpyShm));
-      table.add(String.format("W3 500 x 8 MiB entries, 1P->1C, cap 16  seconds=%.3f entries/s=%.0f gibs=%.3f "
+      table.add(String.format("W3 %d x %d MiB entries, 1P->1C, cap %d  seconds=%.3f entries/s=%.0f gibs=%.3f "
           + "memcpy=%.3f ratio=%.3f memcpy_warm=%.3f memcpy_shm=%.3f ratio_to_best=%.3f (producer per entry: claim %d "
-          + "us, copy %d us, commit %d us)", seconds, W3.ENTRIES / seconds, gibs, memcpy, gibs / memcpy, memcpyWarm,
-          memcpyShm, gibs / best, (long) Stats.field(producer, "claim_us"), (long) Stats.field(producer, "copy_us"),
-          (long) Stats.field(producer, "commit_us")));
+          + "us, copy %d us, commit %d us)", entries, entryBytes >> 20, capacity, seconds, entries / seconds, gibs,
+          memcpy, gibs / memcpy, memcpyWarm, memcpyShm, gibs / best, (long) Stats.field(producer, "claim_us"),
+          (long) Stats.field(producer, "copy_us"), (long) Stats.field(producer, "commit_us")));
       assert warmSmall.size() == 0 && q.size() == 0;
     } finally {
       Depot.destroy(name, opts);
     }
-    smallEntries(table, 1, 2_000_000);
-    smallEntries(table, 2, 2_000_000);
   }
 
   /** Untimed entries each small producer pushes first (the documented warm-up). */

@@ -12,12 +12,13 @@ import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 
 /**
- * W3: one producer process and one consumer process at the same time on a queue of capacity 16; each entry one
- * float64 array of 1 Mi elements (8 MiB) whose element 0 carries the sequence number; 500 entries. The producer
- * writes each entry in place (one copy from its source array into the claimed entry); the consumer pops, checks the
- * order and releases. Both first run 20,000 small entries through one warm-up queue (the same code path, so that it
- * is compiled by C2 before it is timed, as JMH would) and 400 big ones through another. Also small entries: 64
- * bytes, 1 producer to 1 consumer and 2 to 2.
+ * W3: one producer process and one consumer process at the same time on one queue; each entry one float64 array
+ * whose element 0 carries the sequence number: 500 entries of 1 Mi elements (8 MiB) through a queue of capacity 16,
+ * and 2,000 of 256 Ki elements (2 MiB) through one of capacity 8. The producer writes each entry in place (one copy
+ * from its source array into the claimed entry); the consumer pops, checks the order and releases. Both first run
+ * 20,000 small entries through a warm-up queue (so that the code path is compiled before it is timed, as JMH would)
+ * and then warm-up entries through the timed queue itself (its entries are touched once, as in a running pipeline).
+ * Also small entries: 64 bytes, 1 producer to 1 consumer and 2 to 2.
  *
  * <p>Times are {@link System#nanoTime()} (CLOCK_MONOTONIC on Linux: comparable across processes).
  */
@@ -45,23 +46,27 @@ public final class W3 {
   public static final class Producer {
     private Producer() {}
 
+    /** {@code args: store queue elements entries warm}. */
     public static void main(String[] args) {
-      double[] source = new double[(int) ELEMENTS];
+      long elements = Long.parseLong(args[2]);
+      int entries = Integer.parseInt(args[3]);
+      int warm = Integer.parseInt(args[4]);
+      double[] source = new double[(int) elements];
       for (int i = 0; i < source.length; i++) {
         source[i] = i * 0.5;
       }
       MemorySegment src = MemorySegment.ofArray(source);
       try (Depot d = Depot.open(args[0], options());
           DepotQueue warmSmall = d.openQueue("warm-small");
-          DepotQueue q = d.openQueue("w3")) {
+          DepotQueue q = d.openQueue(args[1])) {
         produce(warmSmall, src, WARM_SMALL);
-        produce(q, src, WARM); // the documented warm-up: the same queue (its entries, its code path), untimed
+        produce(q, src, warm); // the documented warm-up: the same queue (its entries, its code path), untimed
         long t0 = System.nanoTime();
-        long[] split = produce(q, src, ENTRIES);
+        long[] split = produce(q, src, entries);
 
         long t1 = System.nanoTime();
-        System.out.println("W3PRODUCER start=" + t0 + " end=" + t1 + " claim_us=" + split[0] / 1000 / ENTRIES
-            + " copy_us=" + split[1] / 1000 / ENTRIES + " commit_us=" + split[2] / 1000 / ENTRIES);
+        System.out.println("W3PRODUCER start=" + t0 + " end=" + t1 + " claim_us=" + split[0] / 1000 / entries
+            + " copy_us=" + split[1] / 1000 / entries + " commit_us=" + split[2] / 1000 / entries);
       }
     }
 
@@ -90,13 +95,16 @@ public final class W3 {
   public static final class Consumer {
     private Consumer() {}
 
+    /** {@code args: store queue entries warm}. */
     public static void main(String[] args) {
+      int entries = Integer.parseInt(args[2]);
+      int warm = Integer.parseInt(args[3]);
       try (Depot d = Depot.open(args[0], options());
           DepotQueue warmSmall = d.openQueue("warm-small");
-          DepotQueue q = d.openQueue("w3")) {
+          DepotQueue q = d.openQueue(args[1])) {
         consume(warmSmall, WARM_SMALL);
-        consume(q, WARM);
-        long end = consume(q, ENTRIES);
+        consume(q, warm);
+        long end = consume(q, entries);
         System.out.println("W3CONSUMER end=" + end);
       }
     }
