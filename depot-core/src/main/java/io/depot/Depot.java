@@ -201,10 +201,13 @@ public interface Depot extends AutoCloseable {
   // ---------------------------------------------------------------- queues
 
   /**
-   * Creates a queue object: a bounded queue of up to {@code capacity} entries, each with one block per track.
+   * Creates a queue object: a bounded queue of up to {@code capacity} entries, each with one block per track. The
+   * entries are allocated with the queue, {@code capacity} of them (each the tracks' sizes, 64-byte aligned, plus 8
+   * bytes per track), and reused: producing and consuming allocate nothing.
    *
    * @return the open queue (close it when done)
    * @throws ObjectExistsException if the name is taken
+   * @throws StoreFullException if the store has no room for the queue and its entries
    * @throws InvalidArgumentException if the capacity is not 1..{@value #MAX_QUEUE_CAPACITY}, there are no tracks or
    *     more than {@link Track#MAX_TRACKS}, or two tracks share a name
    */

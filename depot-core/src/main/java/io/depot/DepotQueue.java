@@ -50,6 +50,13 @@ import java.util.Optional;
  * carrier) — and throw {@link DepotTimeoutException} when it expires, or {@link DepotInterruptedException} when the
  * thread is interrupted.
  *
+ * <h2>Readers in place</h2>
+ *
+ * An entry opened by {@link #read}, {@link #readLatest} or {@link #batchRead} is held in its slot until the handle is
+ * closed: if it is popped or deleted meanwhile, the slot is not reused (producers wait for it) until the last such
+ * reader lets go, so its bytes never change under a reader. {@link #forcePop} and {@link #forceDeleteEntry} are the
+ * exceptions: they give the slot back at once.
+ *
  * <p>A {@code DepotQueue} is thread-safe and {@link AutoCloseable}; it pins the queue object while open.
  */
 public interface DepotQueue extends AutoCloseable {
@@ -118,8 +125,8 @@ public interface DepotQueue extends AutoCloseable {
   Entry pop(Duration timeout);
 
   /**
-   * Removes the oldest entry and frees its memory at once, even if readers hold it. <b>Unsafe for current
-   * readers</b> of that entry.
+   * Removes the oldest entry and gives its slot back to the producers at once, even if readers hold it. <b>Unsafe
+   * for current readers</b> of that entry: their views may show the next entry written into the slot.
    *
    * @return whether an entry was removed
    */
@@ -151,14 +158,16 @@ public interface DepotQueue extends AutoCloseable {
   }
 
   /**
-   * Removes entry {@code sequence} from the queue; its memory is reused when its last reader closes.
+   * Removes entry {@code sequence} from the queue; its slot is reused once consumers have passed it and its last
+   * reader has closed.
    *
    * @return whether a committed entry was removed
    */
   boolean deleteEntry(long sequence);
 
   /**
-   * Removes entry {@code sequence} and frees its memory at once. <b>Unsafe for current readers</b> of it.
+   * Removes entry {@code sequence}; its slot is reused once consumers have passed it, whether readers hold it or
+   * not. <b>Unsafe for current readers</b> of it: their views may show the next entry written into the slot.
    *
    * @return whether a committed entry was removed
    */
