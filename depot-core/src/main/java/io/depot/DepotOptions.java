@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  *       rounded up to whole 64 KiB pages; the file adds metadata (about 100 bytes per object of {@code
  *       maxObjects}, 8 bytes per journal slot).
  *   <li>{@code maxObjects}: the directory size, 1 to {@value #MAX_OBJECTS}; default {@code capacity / 4096}, at least
- *       1024. Every committed, written or zombie object (and every queue entry block) takes one.
+ *       1024. Every committed, written or zombie object takes one (a queue is one object, its entries included).
  *   <li>{@code maxClients}: attached processes at once, 1 to {@value #MAX_CLIENTS}; default 64.
  *   <li>{@code maxHandlesPerClient}: open handles per process at once, 16 to {@value #MAX_HANDLES}; default 4096.
  * </ul>

@@ -13,7 +13,7 @@ package io.depot;
  *     when all free pages are contiguous)
  * @param objects committed named objects (IDLE or BUSY), queues included, their entries not: what {@link
  *     Depot#list()} lists
- * @param queueEntries committed queue entries (in all queues); each takes a descriptor of {@code maxObjects}
+ * @param queueEntries committed queue entries (in all queues), not yet popped
  * @param zombies removed objects and entries still held by readers
  * @param writing objects and queue entries in the WRITE stage
  * @param maxObjects the directory's capacity
