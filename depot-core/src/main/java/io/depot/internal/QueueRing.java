@@ -338,41 +338,10 @@ final class QueueRing {
         break;
       }
     }
-    StoreLayout layout = store.layout;
-    long count = 0;
-    for (int client = 0; client < layout.maxClients; client++) {
-      if (client == deadSlot) {
-        continue;
-      }
-      long word = store.clients.slotWord(client);
-      if (ClientDescriptor.state(word) == ClientDescriptor.STATE_FREE) {
-        continue;
-      }
-      boolean alive = client == store.slot || store.clients.isSlotAlive(client, word);
-      for (int e = 0; e < layout.handlesPerClient; e++) {
-        long at = layout.journal(client, e);
-        for (int spins = 0; ; spins++) {
-          long entry = mem.getLongAcquire(at);
-          long st = JournalDescriptor.state(entry);
-          boolean mine = st != JournalDescriptor.EMPTY && JournalDescriptor.isSlot(entry)
-              && JournalDescriptor.index(entry) == queueIndex && JournalDescriptor.slot(entry) == slot
-              && JournalDescriptor.slotLap(entry) == (lap & JournalDescriptor.SLOT_LAP_MASK);
-          if (!mine) {
-            break;
-          }
-          if (st == JournalDescriptor.PINNED) {
-            count++;
-            break;
-          }
-          // a live client between its journal write and its CAS (which waits while the count is frozen)
-          if (!alive || client == store.slot
-              || (spins % 1024 == 1023 && !store.clients.isSlotAlive(client, store.clients.slotWord(client)))) {
-            break;
-          }
-          Thread.onSpinWait();
-        }
-      }
-    }
+    int lapLow = lap & JournalDescriptor.SLOT_LAP_MASK;
+    long count = store.recovery.countLivePins(entry -> JournalDescriptor.isSlot(entry)
+        && JournalDescriptor.index(entry) == queueIndex && JournalDescriptor.slot(entry) == slot
+        && JournalDescriptor.slotLap(entry) == lapLow, deadSlot);
     mem.putLongVolatile(s + SLOT_PINS_OFFSET, QueueDescriptor.pins(lap, count));
     if (count == 0) {
       tryFree(s, lap);

@@ -504,42 +504,8 @@ final class Recovery {
     long me = layout.client(store.slot) + ClientDescriptor.RECOUNTING_OFFSET;
     mem.putLongVolatile(me, index + 1L);
     try {
-      long count = 0;
-      IdleStrategy idle = store.newIdleStrategy();
-      for (int s = 0; s < layout.maxClients; s++) {
-        if (s == deadSlot) {
-          continue;
-        }
-        long word = store.clients.slotWord(s);
-        if (ClientDescriptor.state(word) == ClientDescriptor.STATE_FREE) {
-          continue;
-        }
-        // A dead client not yet recovered still holds its PINNED counts (its own recovery will release them);
-        // its pending entries are left to its own recovery's recount.
-        boolean alive = s == store.slot || store.clients.isSlotAlive(s, word);
-        for (int e = 0; e < layout.handlesPerClient; e++) {
-          long at = layout.journal(s, e);
-          for (int spins = 0; ; spins++) {
-            long entry = mem.getLongAcquire(at);
-            long est = JournalDescriptor.state(entry);
-            boolean mine = est != JournalDescriptor.EMPTY && !JournalDescriptor.isSlot(entry)
-                && JournalDescriptor.index(entry) == index && JournalDescriptor.generation(entry) == gen;
-            if (!mine) {
-              break;
-            }
-            if (est == JournalDescriptor.PINNED) {
-              count++;
-              break;
-            }
-            // A live client is between its journal write and its CAS (which fails on RECOUNT and reverts).
-            if (!alive || s == store.slot
-                || (spins % 1024 == 1023 && !store.clients.isSlotAlive(s, store.clients.slotWord(s)))) {
-              break;
-            }
-            idle.idle();
-          }
-        }
-      }
+      long count = countLivePins(entry -> !JournalDescriptor.isSlot(entry)
+          && JournalDescriptor.index(entry) == index && JournalDescriptor.generation(entry) == gen, deadSlot);
       c = mem.getLongAcquire(d + CTL_OFFSET);
       int st = state(c);
       boolean free = st == ZOMBIE && count == 0;
@@ -551,5 +517,46 @@ final class Recovery {
     } finally {
       mem.putLongRelease(me, 0);
     }
+  }
+
+  /**
+   * Counts the PINNED journal entries matching {@code pin} in the rows of attached clients other than {@code
+   * deadSlot}, for a recount: the count being recounted is frozen, so a live client between its journal write and its
+   * count CAS (pending) settles (its CAS fails on the frozen count and it reverts) and is waited for; a dead client's
+   * pending entries are left to its own recovery, its PINNED ones counted (its own recovery releases them).
+   */
+  long countLivePins(LongPredicate pin, int deadSlot) {
+    long count = 0;
+    IdleStrategy idle = store.newIdleStrategy();
+    for (int s = 0; s < layout.maxClients; s++) {
+      if (s == deadSlot) {
+        continue;
+      }
+      long word = store.clients.slotWord(s);
+      if (ClientDescriptor.state(word) == ClientDescriptor.STATE_FREE) {
+        continue;
+      }
+      boolean alive = s == store.slot || store.clients.isSlotAlive(s, word);
+      for (int e = 0; e < layout.handlesPerClient; e++) {
+        long at = layout.journal(s, e);
+        for (int spins = 0; ; spins++) {
+          long entry = mem.getLongAcquire(at);
+          long st = JournalDescriptor.state(entry);
+          if (st == JournalDescriptor.EMPTY || !pin.test(entry)) {
+            break;
+          }
+          if (st == JournalDescriptor.PINNED) {
+            count++;
+            break;
+          }
+          if (!alive || s == store.slot
+              || (spins % 1024 == 1023 && !store.clients.isSlotAlive(s, store.clients.slotWord(s)))) {
+            break;
+          }
+          idle.idle();
+        }
+      }
+    }
+    return count;
   }
 }
