@@ -33,6 +33,26 @@ class LifecycleTest extends StoreExtension {
   }
 
   @Test
+  void aReplaceCommittedDuringAPutWinsAndThePutFails() {
+    Depot d = newStore();
+    Depot other = attach(d);
+    long free = d.stats().freeBytes();
+    try (WriteClaim c = d.claim("race", 8)) {
+      c.segment().set(ValueLayout.JAVA_LONG, 0, 1L);
+      other.replace("race", new byte[] {2}); // a replace may overtake a create of the same name
+      ObjectExistsException e = assertThrows(ObjectExistsException.class, c::commit);
+      assertTrue(e.getMessage().contains("name=race"), e.getMessage());
+    }
+    try (ObjectHandle h = d.get("race")) {
+      assertEquals(2, h.segment().get(ValueLayout.JAVA_BYTE, 0), "the replace's value, alone");
+    }
+    assertEquals(1, d.stats().objects());
+    assertTrue(d.check().consistent(), d.check().toString());
+    assertTrue(d.remove("race"));
+    assertEquals(free, d.stats().freeBytes());
+  }
+
+  @Test
   void closingAnUncommittedClaimAbortsIt() {
     Depot d = newStore();
     long free = d.stats().freeBytes();

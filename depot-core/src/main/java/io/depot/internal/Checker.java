@@ -226,7 +226,7 @@ final class Checker {
           // FREEING: a free in progress (or a dead freer's)
         }
       }
-      if (recounting(c)) {
+      if (recounting(c) && st != WRITE) { // on a WRITE descriptor the bit means SUPERSEDED
         problem("descriptor " + i + " is frozen for a recount");
       }
       if ((st == WRITE || st == FREEING) && !store.clients.isTokenAlive(count(c))) {

@@ -332,11 +332,16 @@ final class Directory {
    */
   int[] commit(int index, boolean replace, long expectedVersion) {
     long d = layout.descriptor(index);
-    long c = mem.getLongAcquire(d + CTL_OFFSET);
-    long committed = ctl(generation(c), COMMITTED, 0);
     if (!replace && expectedVersion == ANY_VERSION) {
-      // Release semantics of the CAS publish the block's contents to every reader that acquires the ctl.
-      if (!mem.compareAndSetLong(d + CTL_OFFSET, c, committed)) {
+      long c = mem.getLongAcquire(d + CTL_OFFSET);
+      // Release semantics of the CAS publish the block's contents to every reader that acquires the ctl. A replace
+      // that supersedes this create sets a bit of the ctl under the bucket lock: then the CAS fails.
+      if (superseded(c) || !mem.compareAndSetLong(d + CTL_OFFSET, c, ctl(generation(c), COMMITTED, 0))) {
+        c = mem.getLongAcquire(d + CTL_OFFSET);
+        if (superseded(c)) {
+          throw new ObjectExistsException("object already exists (a replace committed it while this put was "
+              + "writing): name=" + nameOf(d));
+        }
         throw new IllegalStateException("descriptor " + index + " changed under its writer: ctl=" + c);
       }
       return NONE;
@@ -349,11 +354,25 @@ final class Directory {
     lockBucket(bucket);
     int head = BucketDescriptor.head(mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET));
     int[] freed = NONE;
+    int flags = mem.getByte(d + FLAGS_OFFSET);
     try {
       if (expectedVersion != ANY_VERSION && currentVersion(head, hash, key, nameLength) != expectedVersion) {
         return null;
       }
-      if (!mem.compareAndSetLong(d + CTL_OFFSET, c, committed)) {
+      // Creates of this name still being written will fail at their commit (they cannot commit from now on, as
+      // their commit CAS must see the bit this sets).
+      for (int next = head, steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {
+        long od = layout.descriptor(next - 1);
+        if (next - 1 != index && mem.getLong(od + HASH_OFFSET) == hash && nameEquals(od, key, nameLength)) {
+          supersedeCreate(od);
+        }
+        next = mem.getInt(od + NEXT_OFFSET);
+      }
+      // Should this writer die between the commit and the end of the retire loop, the repair of this bucket knows
+      // by this flag which of the two committed objects of the name is the new one (see repairChain).
+      mem.putByte(d + FLAGS_OFFSET, flags | FLAG_COMMITTING);
+      long c = mem.getLongAcquire(d + CTL_OFFSET); // under the lock: no replace can supersede it now
+      if (!mem.compareAndSetLong(d + CTL_OFFSET, c, ctl(generation(c), COMMITTED, 0))) {
         throw new IllegalStateException("descriptor " + index + " changed under its writer: ctl=" + c);
       }
       long pred = -1;
@@ -374,9 +393,25 @@ final class Directory {
         pred = od;
       }
     } finally {
+      mem.putByte(d + FLAGS_OFFSET, flags); // published by the unlock's release store
       unlockBucket(bucket, head);
     }
     return freed;
+  }
+
+  /**
+   * Marks a create (a WRITE descriptor without {@link ObjectDescriptor#FLAG_REPLACE}) SUPERSEDED, so that its commit
+   * fails; a create that committed meanwhile is left COMMITTED, for the retire loop. Under the bucket lock.
+   */
+  private void supersedeCreate(long d) {
+    long c = mem.getLongAcquire(d + CTL_OFFSET);
+    while (state(c) == WRITE && !superseded(c) && (mem.getByte(d + FLAGS_OFFSET) & FLAG_REPLACE) == 0) {
+      long seen = mem.compareAndExchangeLong(d + CTL_OFFSET, c, c | SUPERSEDED);
+      if (seen == c) {
+        return;
+      }
+      c = seen;
+    }
   }
 
   /** The version of the committed object named {@code key} in the chain from {@code head}, or 0. Under the lock. */
@@ -506,6 +541,8 @@ final class Directory {
   private void repairChain(long bucket) {
     long w = mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET);
     int head = BucketDescriptor.head(w);
+    int committing = committingIn(head);
+    long cd = committing < 0 ? 0 : layout.descriptor(committing);
     int newHead = 0;
     long tail = -1;
     int kept = 0;
@@ -517,6 +554,13 @@ final class Directory {
       long d = layout.descriptor(i);
       next = mem.getInt(d + NEXT_OFFSET);
       int st = state(mem.getLongAcquire(d + CTL_OFFSET));
+      if (st == COMMITTED && committing >= 0 && i != committing && sameName(d, cd)) {
+        // The dead writer committed the new object of this name but did not retire this older one: finish it.
+        if (retire(d, false) == RETIRED_FREEING) {
+          store.freeObject(i);
+        }
+        continue;
+      }
       if (st == WRITE || st == COMMITTED) {
         if (tail < 0) {
           newHead = i + 1;
@@ -532,8 +576,37 @@ final class Directory {
     }
     long seq = (BucketDescriptor.seq(w) | 1) + 1;
     mem.putLongRelease(bucket + BucketDescriptor.SEQ_HEAD_OFFSET, BucketDescriptor.word(seq & 0xFFFF_FFFFL, newHead));
+    if (committing >= 0) {
+      mem.putByte(cd + FLAGS_OFFSET, mem.getByte(cd + FLAGS_OFFSET) & ~FLAG_COMMITTING);
+    }
     store.counters.lockRepairs.increment();
     assert kept >= 0;
+  }
+
+  /** The COMMITTED descriptor of the chain from {@code head} whose writer died inside its commit, or -1. */
+  private int committingIn(int head) {
+    for (int next = head, steps = 0; next > 0 && next <= layout.maxObjects && steps <= layout.maxObjects; steps++) {
+      long d = layout.descriptor(next - 1);
+      if ((mem.getByte(d + FLAGS_OFFSET) & FLAG_COMMITTING) != 0
+          && state(mem.getLongAcquire(d + CTL_OFFSET)) == COMMITTED) {
+        return next - 1;
+      }
+      next = mem.getInt(d + NEXT_OFFSET);
+    }
+    return -1;
+  }
+
+  /** Whether descriptors {@code d} and {@code other} name the same object (hash and name bytes). */
+  private boolean sameName(long d, long other) {
+    if (mem.getLong(d + HASH_OFFSET) != mem.getLong(other + HASH_OFFSET)) {
+      return false;
+    }
+    int length = mem.getShort(other + NAME_LENGTH_OFFSET);
+    long block = mem.getLong(other + BLOCK_OFFSET);
+    if (block < layout.arenaOffset || !mem.inBounds(block + BlockHeaderDescriptor.NAME_OFFSET, length)) {
+      return false;
+    }
+    return nameEquals(d, mem.slice(block + BlockHeaderDescriptor.NAME_OFFSET, length), length);
   }
 
   /** Takes over bucket locks held by dead clients, repairing each chain. */

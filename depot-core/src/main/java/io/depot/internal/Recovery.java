@@ -483,7 +483,7 @@ final class Recovery {
     for (; ; ) {
       int st = state(c);
       if (generation(c) != gen || (st != COMMITTED && st != ZOMBIE)) {
-        if (takeOver && recounting(c)) {
+        if (takeOver && recounting(c) && st != WRITE) { // on a WRITE descriptor the bit means SUPERSEDED
           mem.compareAndSetLong(d + CTL_OFFSET, c, c & ~RECOUNT); // not a countable object any more
         }
         return;
