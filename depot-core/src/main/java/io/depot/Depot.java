@@ -214,12 +214,26 @@ public interface Depot extends AutoCloseable {
   DepotQueue createQueue(String name, int capacity, Track... tracks);
 
   /**
+   * {@link #createQueue(String, int, Track...)} with a policy for a full queue other than the default {@link
+   * Overflow#BLOCK}.
+   */
+  DepotQueue createQueue(String name, int capacity, Overflow overflow, Track... tracks);
+
+  /**
    * Opens an existing queue object.
    *
    * @throws ObjectNotFoundException if there is none
    * @throws TypeMismatchException if the object is not a queue
    */
   DepotQueue openQueue(String name);
+
+  /**
+   * Opens an existing queue object that must have been created with {@code overflow}: for code that relies on its
+   * policy (a "latest values" reader expecting {@link Overflow#OVERWRITE_OLDEST}).
+   *
+   * @throws TypeMismatchException naming both policies if the queue has another
+   */
+  DepotQueue openQueue(String name, Overflow overflow);
 
   /** The largest queue capacity. */
   int MAX_QUEUE_CAPACITY = 1 << 24;

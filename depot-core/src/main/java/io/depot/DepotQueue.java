@@ -92,7 +92,10 @@ public interface DepotQueue extends AutoCloseable {
   long tryPush(NDArray... values);
 
   /**
-   * Like {@link #tryPush(MemorySegment...)}, waiting up to {@code timeout} for room.
+   * Like {@link #tryPush(MemorySegment...)}, waiting up to {@code timeout} for room — under the queue's {@link
+   * #overflow()} policy: {@link Overflow#BLOCK} waits; {@link Overflow#FAIL} returns {@link #FULL} at once; {@link
+   * Overflow#OVERWRITE_OLDEST} drops the oldest entry not yet popped (and waits only for one that is popped or held
+   * in place). {@code tryPush} overwrites too, on such a queue.
    *
    * @throws DepotTimeoutException if the queue stayed full
    */
@@ -105,9 +108,11 @@ public interface DepotQueue extends AutoCloseable {
   Optional<EntryClaim> tryCreateEntry();
 
   /**
-   * Like {@link #tryCreateEntry()}, waiting up to {@code timeout} for room.
+   * Like {@link #tryCreateEntry()}, waiting up to {@code timeout} for room (under the queue's {@link #overflow()}
+   * policy, as {@link #push(Duration, MemorySegment...)}).
    *
    * @throws DepotTimeoutException if the queue stayed full
+   * @throws QueueFullException at once if it is full and its policy is {@link Overflow#FAIL}
    */
   EntryClaim createEntry(Duration timeout);
 
@@ -142,6 +147,37 @@ public interface DepotQueue extends AutoCloseable {
 
   /** A handle on the most recently claimed committed entry, or empty if the queue has none. */
   Optional<Entry> readLatest();
+
+  /**
+   * Waits up to {@code timeout} until the queue holds a committed entry with a sequence number above {@code
+   * sequence}, and returns a handle on the latest one (as {@link #readLatest()}). With {@code sequence = -1}, any
+   * entry will do. For readers of the latest value that must not see the same one twice: pass the sequence of the
+   * entry seen last.
+   *
+   * @throws DepotTimeoutException if none came
+   * @throws DepotInterruptedException if the thread was interrupted while waiting
+   */
+  Entry readLatestAfter(long sequence, Duration timeout);
+
+  /**
+   * A cursor that sees every entry committed from now on (from {@link #tailSequence()}), without consuming; see
+   * {@link QueueCursor}.
+   */
+  QueueCursor subscribe();
+
+  /**
+   * A cursor that starts at sequence {@code from} (entries before {@code headSequence()} are gone: it starts at the
+   * oldest still in the queue).
+   *
+   * @throws InvalidArgumentException if {@code from} is negative
+   */
+  QueueCursor subscribe(long from);
+
+  /** The queue's policy for a full queue, fixed at its creation. */
+  Overflow overflow();
+
+  /** How many entries were dropped unread by {@link Overflow#OVERWRITE_OLDEST} since the queue was created. */
+  long dropped();
 
   /**
    * Handles on several entries at once; on failure, those already opened are released.

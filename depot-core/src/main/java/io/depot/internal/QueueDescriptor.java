@@ -8,8 +8,8 @@ package io.depot.internal;
  *
  * <pre>
  * +------------------------------------------------------------+ 0
- * | magic "DEPOTQ03" (8) | capacity (4) | track count (4)      |
- * | entry stride (8) | queue version (8) | reserved            |
+ * | magic "DEPOTQ04" (8) | capacity (4) | track count (4)      |
+ * | entry stride (8) | queue version (8) | overflow (1) | rsvd |
  * +------------------------------------------------------------+ 64
  * | track table: trackCount x 256 B                            |
  * +------------------------------------------------------------+ head (128-aligned)
@@ -18,6 +18,8 @@ package io.depot.internal;
  * | notEmpty event count (4) | consumers asleep (4) | padding  |
  * | notFull event count (4)  | producers asleep (4) | padding  |
  * | redeliveries: REDELIVER slots, a hint (8)       | padding  |
+ * | published event count (4) | cursors asleep (4) |          |
+ * |   dropped: entries overwritten unread (8)       | padding  |
  * +------------------------------------------------------------+ slots
  * | slot[capacity]: ctl (8) | pins (8)                         |
  * +------------------------------------------------------------+ entries (64-aligned)
@@ -68,12 +70,14 @@ package io.depot.internal;
  * made it, so a dead process's half-done position can be told apart and skipped, redelivered or undone.
  */
 final class QueueDescriptor {
-  static final long MAGIC = 0x33305154_4f504544L; // "DEPOTQ03"
+  static final long MAGIC = 0x34305154_4f504544L; // "DEPOTQ04"
   static final int MAGIC_OFFSET = 0;
   static final int CAPACITY_OFFSET = 8;
   static final int TRACK_COUNT_OFFSET = 12;
   static final int ENTRY_LENGTH_OFFSET = 16;
   static final int QUEUE_VERSION_OFFSET = 24;
+  /** The queue's {@link io.depot.Overflow} policy, by ordinal. */
+  static final int OVERFLOW_OFFSET = 32;
   static final int TRACKS_OFFSET = 64;
 
   static final int TRACK_LENGTH = 256;
@@ -129,8 +133,18 @@ final class QueueDescriptor {
     return notFullOffset(trackCount) + LINE;
   }
 
-  static long slotsOffset(int trackCount) {
+  /** The event count that cursors and readLatestAfter wait on: every commit signals all of them. */
+  static long publishedOffset(int trackCount) {
     return redeliveriesOffset(trackCount) + LINE;
+  }
+
+  /** The count of entries dropped by overwrite, beside the published event count (producers write both). */
+  static long droppedOffset(int trackCount) {
+    return publishedOffset(trackCount) + 8;
+  }
+
+  static long slotsOffset(int trackCount) {
+    return publishedOffset(trackCount) + LINE;
   }
 
   static long entriesOffset(int trackCount, int capacity) {

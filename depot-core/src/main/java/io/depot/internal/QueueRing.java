@@ -46,6 +46,9 @@ final class QueueRing {
   final long notEmpty;
   final long notFull;
   final long redeliveries;
+  final long published;
+  final long dropped;
+  final io.depot.Overflow overflow;
   final long slots;
   final long entries;
 
@@ -62,6 +65,9 @@ final class QueueRing {
     this.notEmpty = q + notEmptyOffset(trackCount);
     this.notFull = q + notFullOffset(trackCount);
     this.redeliveries = q + redeliveriesOffset(trackCount);
+    this.published = q + publishedOffset(trackCount);
+    this.dropped = q + droppedOffset(trackCount);
+    this.overflow = io.depot.Overflow.values()[mem.getByte(q + OVERFLOW_OFFSET)];
     this.slots = q + slotsOffset(trackCount);
     this.entries = q + entriesOffset(trackCount, capacity);
   }
@@ -79,7 +85,8 @@ final class QueueRing {
     int trackCount = mem.getInt(q + TRACK_COUNT_OFFSET);
     long stride = mem.getLong(q + ENTRY_LENGTH_OFFSET);
     if (capacity < 1 || capacity > io.depot.Depot.MAX_QUEUE_CAPACITY || trackCount < 1
-        || trackCount > Track.MAX_TRACKS || stride < lengthsLength(trackCount) || stride % 64 != 0) {
+        || trackCount > Track.MAX_TRACKS || stride < lengthsLength(trackCount) || stride % 64 != 0
+        || mem.getByte(q + OVERFLOW_OFFSET) < 0 || mem.getByte(q + OVERFLOW_OFFSET) >= io.depot.Overflow.values().length) {
       return null;
     }
     try {
@@ -131,8 +138,10 @@ final class QueueRing {
     return mem.getLongAcquire(s + SLOT_PINS_OFFSET);
   }
 
+  /** Signals a commit (or a position consumers can pass): {@code count} consumers, and every cursor. */
   void signalNotEmpty(int count) {
     Waiter.signal(mem, notEmpty, count);
+    Waiter.signal(mem, published, Integer.MAX_VALUE);
   }
 
   void signalNotFull(int count) {

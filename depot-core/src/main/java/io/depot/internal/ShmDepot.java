@@ -373,6 +373,12 @@ public final class ShmDepot implements Depot {
 
   @Override
   public DepotQueue createQueue(String name, int capacity, Track... tracks) {
+    return createQueue(name, capacity, io.depot.Overflow.BLOCK, tracks);
+  }
+
+  @Override
+  public DepotQueue createQueue(String name, int capacity, io.depot.Overflow overflow, Track... tracks) {
+    java.util.Objects.requireNonNull(overflow, "overflow");
     long[] offsets = ShmQueue.layout(capacity, tracks);
     long length = ShmQueue.valueLength(capacity, tracks, offsets);
     byte[] key = Names.encode(name);
@@ -383,7 +389,7 @@ public final class ShmDepot implements Depot {
       boolean ok = false;
       try {
         long q = store.dataAddress(index);
-        ShmQueue.format(mem, q, capacity, tracks, offsets);
+        ShmQueue.format(mem, q, capacity, overflow, tracks, offsets);
         long d = store.layout.descriptor(index);
         int gen = ObjectDescriptor.generation(mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET));
         mem.putLong(q + QueueDescriptor.QUEUE_VERSION_OFFSET, ObjectDescriptor.ownerTag(index, gen));
@@ -400,6 +406,18 @@ public final class ShmDepot implements Depot {
       store.exit();
     }
     return openQueue(name);
+  }
+
+  @Override
+  public DepotQueue openQueue(String name, io.depot.Overflow overflow) {
+    java.util.Objects.requireNonNull(overflow, "overflow");
+    DepotQueue q = openQueue(name);
+    if (q.overflow() != overflow) {
+      q.close();
+      throw new io.depot.TypeMismatchException("queue was created with overflow=" + q.overflow() + ", not overflow="
+          + overflow + ": name=" + name);
+    }
+    return q;
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.depot.HandleClosedException;
 import io.depot.InvalidArgumentException;
 import io.depot.InvalidNameException;
 import io.depot.NDArray;
+import io.depot.QueueCursor;
 import io.depot.Track;
 import io.depot.TypeMismatchException;
 import java.lang.foreign.MemorySegment;
@@ -89,6 +90,8 @@ final class ShmQueue implements DepotQueue {
   /** The adaptive spins of this handle's consumers (pop) and producers (push, createEntry). */
   private final Waiter.Spin consumerSpin;
   private final Waiter.Spin producerSpin;
+  /** The adaptive spin of this handle's cursors and readLatestAfter. */
+  final Waiter.Spin cursorSpin;
 
   private ShmQueue(ShmDepot depot, Store store, String name, ObjectHandleImpl pin, QueueRing ring) {
     this.depot = depot;
@@ -128,6 +131,7 @@ final class ShmQueue implements DepotQueue {
     this.lengthsLength = lengthsLength(trackCount);
     this.consumerSpin = new Waiter.Spin(store.options.queueSpinNanos());
     this.producerSpin = new Waiter.Spin(store.options.queueSpinNanos());
+    this.cursorSpin = new Waiter.Spin(store.options.queueSpinNanos());
   }
 
   // ------------------------------------------------------------------ creation
@@ -170,10 +174,11 @@ final class ShmQueue implements DepotQueue {
    * Writes a new queue's header, track table and empty ring into {@code q} (a claim's value). The entries are left
    * as they are (like any claimed memory, unless the store zeroes claims).
    */
-  static void format(Mem mem, long q, int capacity, Track[] tracks, long[] offsets) {
+  static void format(Mem mem, long q, int capacity, io.depot.Overflow overflow, Track[] tracks, long[] offsets) {
     long entries = QueueDescriptor.entriesOffset(tracks.length, capacity);
     mem.segment().asSlice(q, entries).fill((byte) 0);
     mem.putInt(q + CAPACITY_OFFSET, capacity);
+    mem.putByte(q + OVERFLOW_OFFSET, overflow.ordinal());
     mem.putInt(q + TRACK_COUNT_OFFSET, tracks.length);
     mem.putLong(q + ENTRY_LENGTH_OFFSET, offsets[tracks.length]);
     for (int i = 0; i < tracks.length; i++) {
@@ -380,6 +385,10 @@ final class ShmQueue implements DepotQueue {
         if (mem.getLongAcquire(tail) != pos) {
           continue;
         }
+        if (state(c) == COMMITTED && ring.overflow == io.depot.Overflow.OVERWRITE_OLDEST) {
+          dropOldest(s, sl, c, pos - capacity);
+          continue; // the slot is free now, or RELEASED until its readers let go (then: full)
+        }
         // The previous round's position is still in the queue (or popped and not released, or read): full. If a
         // dead consumer holds it, recover it; if it waits to be delivered again, remind the consumers (each at
         // most every 20 ms per handle) and look again.
@@ -397,6 +406,20 @@ final class ShmQueue implements DepotQueue {
       } else {
         mem.compareAndSetLong(tail, pos, pos + 1); // this position was claimed and consumed already
       }
+    }
+  }
+
+  /**
+   * Drops the committed entry of {@code position} (slot {@code s}, ctl {@code c}, lap {@code lap}) unread, for an
+   * overwriting producer: COMMITTED -> SKIP (a consumer popping it at the same moment wins or loses that CAS), then
+   * freed like any passed position, the head helped past it.
+   */
+  private void dropOldest(long s, int lap, long c, long position) {
+    long skip = QueueDescriptor.ctl(lap, SKIP, 0);
+    if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, skip)) {
+      mem.getAndAddLong(ring.dropped, 1);
+      ring.free(s, lap, skip);
+      mem.compareAndSetLong(head, position, position + 1);
     }
   }
 
@@ -480,6 +503,10 @@ final class ShmQueue implements DepotQueue {
       EntryClaimImpl c = claimNow();
       if (c != null) {
         return c;
+      }
+      if (ring.overflow == io.depot.Overflow.FAIL) {
+        throw new io.depot.QueueFullException("queue is full (capacity=" + capacity + ", overflow=FAIL): name="
+            + name);
       }
       return Waiter.await(mem, notFull, timeout.toNanos(), producerSpin, this::claimNow,
           () -> checkBlocked(mem.getLongAcquire(tail) - capacity),
@@ -573,7 +600,7 @@ final class ShmQueue implements DepotQueue {
     acquire();
     try {
       long pos = pushNow(values);
-      if (pos != FULL) {
+      if (pos != FULL || ring.overflow == io.depot.Overflow.FAIL) {
         return pos;
       }
       return Waiter.await(mem, notFull, timeout.toNanos(), producerSpin, () -> {
@@ -900,6 +927,45 @@ final class ShmQueue implements DepotQueue {
         + "): queue=" + name;
   }
 
+  /** {@link #readOnce} inside the store's gate. */
+  EntryImpl readPinned(long sequence) {
+    store.enter();
+    try {
+      return readOnce(sequence);
+    } catch (RuntimeException e) {
+      throw store.translate(e);
+    } finally {
+      store.exit();
+    }
+  }
+
+  /** Runs {@code op} holding a reference on this handle (it fails once the handle is closed). */
+  <T> T withRef(java.util.function.Supplier<T> op) {
+    acquire();
+    try {
+      return op.get();
+    } finally {
+      release();
+    }
+  }
+
+  /** Whether the queue object was removed (its descriptor is no longer the committed object this handle pins). */
+  boolean removed() {
+    long c = mem.getLongAcquire(store.layout.descriptor(ObjectDescriptor.ownerIndex(pin.version()))
+        + ObjectDescriptor.CTL_OFFSET);
+    return ObjectDescriptor.state(c) != ObjectDescriptor.COMMITTED
+        || ObjectDescriptor.generation(c) != ObjectDescriptor.ownerGeneration(pin.version());
+  }
+
+  QueueRing ring() {
+    return ring;
+  }
+
+  /** Recovers the holder of {@code position} if it died (a cursor waiting there). */
+  void checkBlockedAt(long position) {
+    checkBlocked(position);
+  }
+
   /** A handle on the committed entry at {@code sequence} (pinned in place), or null. */
   private EntryImpl readOnce(long sequence) {
     if (sequence < 0 || sequence >= mem.getLongAcquire(tail)) {
@@ -946,6 +1012,62 @@ final class ShmQueue implements DepotQueue {
       store.exit();
       release();
     }
+  }
+
+  @Override
+  public Entry readLatestAfter(long sequence, Duration timeout) {
+    acquire();
+    try {
+      EntryImpl e = latestAfter(sequence);
+      if (e != null) {
+        return e;
+      }
+      return Waiter.await(mem, ring.published, timeout.toNanos(), cursorSpin, () -> latestAfter(sequence), null,
+          "no entry after sequence=" + sequence + " in queue=" + name + " within timeout=" + timeout);
+    } finally {
+      release();
+    }
+  }
+
+  /** The latest committed entry if its sequence is above {@code sequence}, else null. */
+  private EntryImpl latestAfter(long sequence) {
+    if (mem.getLongAcquire(tail) - 1 <= sequence) {
+      return null; // nothing claimed after it: no need to look
+    }
+    Optional<Entry> latest = readLatest();
+    if (latest.isEmpty()) {
+      return null;
+    }
+    if (latest.get().sequence() <= sequence) {
+      latest.get().close();
+      return null;
+    }
+    return (EntryImpl) latest.get();
+  }
+
+  @Override
+  public QueueCursor subscribe() {
+    return subscribe(mem.getLongAcquire(tail));
+  }
+
+  @Override
+  public QueueCursor subscribe(long from) {
+    if (from < 0) {
+      throw new InvalidArgumentException("cursor start must be a sequence number >= 0: from=" + from
+          + " queue=" + name);
+    }
+    acquire(); // the cursor holds a reference on this handle until it is closed
+    return new QueueCursorImpl(this, from);
+  }
+
+  @Override
+  public io.depot.Overflow overflow() {
+    return ring.overflow;
+  }
+
+  @Override
+  public long dropped() {
+    return mem.getLongAcquire(ring.dropped);
   }
 
   @Override
