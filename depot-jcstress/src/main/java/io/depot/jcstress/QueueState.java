@@ -2,6 +2,7 @@ package io.depot.jcstress;
 
 import io.depot.DepotQueue;
 import io.depot.Entry;
+import io.depot.Overflow;
 import io.depot.Track;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -14,7 +15,11 @@ class QueueState {
   final DepotQueue b;
 
   QueueState(int capacity) {
-    a = Shared.A.createQueue(name, capacity, Track.bytes("v", 8));
+    this(capacity, Overflow.BLOCK);
+  }
+
+  QueueState(int capacity, Overflow overflow) {
+    a = Shared.A.createQueue(name, capacity, overflow, Track.bytes("v", 8));
     b = Shared.B.openQueue(name);
   }
 
