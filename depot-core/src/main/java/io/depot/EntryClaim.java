@@ -46,6 +46,21 @@ public interface EntryClaim extends AutoCloseable {
   MutableNDArray array(String name);
 
   /**
+   * Array track {@code index} as a writable typed view of shape {@code shape}, which this entry records: readers
+   * see an array of that shape. For a {@link Track#arrayUpTo variable-shape} track any shape of at most its
+   * maximum element count; for a fixed array track, its own shape only. Without this call a variable-shape track
+   * holds a 1-D array of its maximum element count.
+   *
+   * @throws InvalidArgumentException naming the shape if it has more elements than the track's maximum, a negative
+   *     extent or more than {@value NDArray#MAX_DIMS} dimensions
+   * @throws TypeMismatchException if the track holds raw bytes, or is a fixed array of another shape
+   */
+  MutableNDArray array(int index, long... shape);
+
+  /** {@link #array(int, long...)} for track {@code name}. */
+  MutableNDArray array(String name, long... shape);
+
+  /**
    * Publishes the entry to every process.
    *
    * @throws HandleClosedException if already committed or aborted

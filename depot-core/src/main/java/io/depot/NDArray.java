@@ -122,7 +122,7 @@ public sealed class NDArray permits MutableNDArray {
    *
    * @throws InvalidArgumentException naming the shape if it has too many dimensions or a negative extent
    */
-  static long elementCount(long[] shape) {
+  public static long elementCount(long... shape) {
     if (shape.length > MAX_DIMS) {
       throw new InvalidArgumentException(
           "at most " + MAX_DIMS + " dimensions: ndim=" + shape.length + " shape=" + Arrays.toString(shape));

@@ -9,9 +9,13 @@ import java.util.Objects;
  * with a dtype and shape. An entry of a queue with tracks {@code obs}, {@code action}, {@code reward} holds one
  * block for each.
  *
+ * <p>Three kinds: {@link #bytes} (up to its size; each entry records how many bytes were written, see {@link
+ * EntryClaim#setLength}), {@link #array} (always its whole array, of the track's shape), and {@link #arrayUpTo} (a
+ * dtype and a maximum element count; each entry records its own shape within it, as SMOS sets dtype and shape per
+ * entry within its block size).
+ *
  * <p>Limits: names 1 to {@value #MAX_NAME_BYTES} UTF-8 bytes (no unpaired surrogates), unique within a queue; at
- * most {@value #MAX_TRACKS} tracks per queue. A byte track records, per entry, how many bytes were written (see
- * {@link EntryClaim#setLength}); an array track always holds its whole array.
+ * most {@value #MAX_TRACKS} tracks per queue; shapes of at most {@value NDArray#MAX_DIMS} dimensions.
  */
 public final class Track {
   /** The longest track name, in UTF-8 bytes. */
@@ -23,8 +27,14 @@ public final class Track {
   private final long size;
   private final DType dtype;
   private final long[] shape;
+  /** The most elements of a variable-shape array track; -1 for the other kinds. */
+  private final long maxElements;
 
   private Track(String name, long size, DType dtype, long[] shape) {
+    this(name, size, dtype, shape, -1);
+  }
+
+  private Track(String name, long size, DType dtype, long[] shape, long maxElements) {
     Objects.requireNonNull(name, "name");
     io.depot.internal.Names.requireWellFormed("track name", name);
     int bytes = name.getBytes(StandardCharsets.UTF_8).length;
@@ -38,6 +48,7 @@ public final class Track {
     this.size = size;
     this.dtype = dtype;
     this.shape = shape;
+    this.maxElements = maxElements;
   }
 
   /** A track of raw bytes of {@code size} bytes. */
@@ -56,6 +67,36 @@ public final class Track {
       throw new InvalidArgumentException("track too large: shape=" + Arrays.toString(shape) + " track=" + name);
     }
     return new Track(name, size, dtype, shape.clone());
+  }
+
+  /**
+   * A track holding an array of {@code dtype} whose shape each entry sets ({@link EntryClaim#array(int, long...)},
+   * or the shape of the value pushed), of at most {@code maxElements} elements in all.
+   *
+   * @throws InvalidArgumentException if {@code maxElements} is negative or the track would be too large
+   */
+  public static Track arrayUpTo(String name, DType dtype, long maxElements) {
+    Objects.requireNonNull(dtype, "dtype");
+    if (maxElements < 0) {
+      throw new InvalidArgumentException("negative maxElements=" + maxElements + ": track=" + name);
+    }
+    long size;
+    try {
+      size = Math.multiplyExact(maxElements, (long) dtype.itemSize());
+    } catch (ArithmeticException e) {
+      throw new InvalidArgumentException("track too large: maxElements=" + maxElements + " track=" + name);
+    }
+    return new Track(name, size, dtype, new long[] {maxElements}, maxElements);
+  }
+
+  /** Whether each entry sets this array track's shape ({@link #arrayUpTo}). */
+  public boolean isVariableShape() {
+    return maxElements >= 0;
+  }
+
+  /** The most elements an entry of a variable-shape track holds; for a fixed array, its element count; else -1. */
+  public long maxElements() {
+    return maxElements >= 0 ? maxElements : dtype == null ? -1 : NDArray.elementCount(shape);
   }
 
   public String name() {
@@ -77,7 +118,7 @@ public final class Track {
     return dtype;
   }
 
-  /** The shape of an array track (empty for bytes). */
+  /** The shape of an array track (empty for bytes; {@code [maxElements]} for a variable-shape track). */
   public long[] shape() {
     return shape.clone();
   }
@@ -85,7 +126,7 @@ public final class Track {
   @Override
   public boolean equals(Object o) {
     return o instanceof Track t && name.equals(t.name) && size == t.size && dtype == t.dtype
-        && Arrays.equals(shape, t.shape);
+        && Arrays.equals(shape, t.shape) && maxElements == t.maxElements;
   }
 
   @Override
@@ -95,6 +136,9 @@ public final class Track {
 
   @Override
   public String toString() {
+    if (maxElements >= 0) {
+      return name + ": " + dtype.numpyName() + "[<=" + maxElements + "]";
+    }
     return dtype == null ? name + ": " + size + " B" : name + ": " + dtype.numpyName() + Arrays.toString(shape);
   }
 }

@@ -68,12 +68,28 @@ final class EntryClaimImpl implements EntryClaim {
     if (!t.isArray()) {
       throw new TypeMismatchException("track " + t.name() + " holds raw bytes, not an array: queue=" + queue.name());
     }
+    if (t.isVariableShape()) {
+      long[] shape = queue.entryShape(data, i);
+      return MutableNDArray.wrap(t.dtype(), s.asSlice(0, queue.trackLength(data, i)), shape);
+    }
     return MutableNDArray.wrap(t.dtype(), s, t.shape());
   }
 
   @Override
   public MutableNDArray array(String name) {
     return array(queue.trackIndex(name));
+  }
+
+  @Override
+  public MutableNDArray array(int i, long... shape) {
+    checkOpen();
+    queue.setEntryShape(data, i, shape.clone());
+    return array(i);
+  }
+
+  @Override
+  public MutableNDArray array(String name, long... shape) {
+    return array(queue.trackIndex(name), shape);
   }
 
   @Override

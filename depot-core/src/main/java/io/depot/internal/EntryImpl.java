@@ -87,7 +87,7 @@ final class EntryImpl implements Entry {
     if (!t.isArray()) {
       throw new TypeMismatchException("track " + t.name() + " holds raw bytes, not an array: queue=" + queue.name());
     }
-    return NDArray.of(t.dtype(), s, t.shape());
+    return NDArray.of(t.dtype(), s, t.isVariableShape() ? queue.entryShape(data, i) : t.shape());
   }
 
   @Override

@@ -31,10 +31,12 @@ package io.depot.internal;
  * | lengths: trackCount x 8 B, the bytes written in each track |
  * +------------------------------------------------------------+ align(8 x trackCount, 64)
  * | track 0 | track 1 | ... each at its offset, 64-byte aligned |
+ * |   (a variable-shape array track: its shape record, 192 B,   |
+ * |    just before: ndim (8), extents (8 each))                 |
  * +------------------------------------------------------------+
  *
  * Track record (256 B)
- *   0  name length (1) | is array (1) | dtype (1) | ndim (1) | padding (4)
+ *   0  name length (1) | kind (1: bytes 0, array 1, variable-shape array 2) | dtype (1) | ndim (1) | padding (4)
  *   8  offset of the track in the entry's data (8)
  *  16  size in bytes (8)
  *  24  shape: 16 x 8
@@ -89,6 +91,15 @@ final class QueueDescriptor {
   static final int TRACK_SIZE_OFFSET = 16;
   static final int TRACK_SHAPE_OFFSET = 24;
   static final int TRACK_NAME_OFFSET = 152;
+  /** Track kinds, at TRACK_IS_ARRAY_OFFSET. */
+  static final int TRACK_BYTES = 0;
+  static final int TRACK_FIXED_ARRAY = 1;
+  static final int TRACK_VARIABLE_ARRAY = 2;
+  /**
+   * Per entry, before the data of each variable-shape array track: ndim (8), then up to MAX_DIMS extents (8 each),
+   * rounded up to 64 bytes so that the data stays 64-byte aligned.
+   */
+  static final int SHAPE_RECORD_LENGTH = 192;
 
   static final int LINE = 128;
   static final int SLOT_LENGTH = 16;

@@ -75,6 +75,9 @@ final class ShmQueue implements DepotQueue {
   private final List<Track> tracks;
   private final long[] trackOffset;
   private final long[] trackSize;
+  /** Per track: whether each entry records its shape, and the largest 1-D shape (for variable ones). */
+  private final boolean[] variable;
+  private final long[][] maxShape;
   private final Map<String, Integer> trackIndex = new HashMap<>();
   private final long head;
   private final long tail;
@@ -106,22 +109,28 @@ final class ShmQueue implements DepotQueue {
     this.tracks = new ArrayList<>(trackCount);
     this.trackOffset = new long[trackCount];
     this.trackSize = new long[trackCount];
+    this.variable = new boolean[trackCount];
+    this.maxShape = new long[trackCount][];
     for (int i = 0; i < trackCount; i++) {
       long t = q + TRACKS_OFFSET + (long) TRACK_LENGTH * i;
       String tn = new String(mem.slice(t + TRACK_NAME_OFFSET, mem.getByte(t + TRACK_NAME_LENGTH_OFFSET))
           .toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
       trackOffset[i] = mem.getLong(t + TRACK_DATA_OFFSET_OFFSET);
       trackSize[i] = mem.getLong(t + TRACK_SIZE_OFFSET);
-      if (mem.getByte(t + TRACK_IS_ARRAY_OFFSET) != 0) {
+      int kind = mem.getByte(t + TRACK_IS_ARRAY_OFFSET);
+      if (kind != TRACK_BYTES) {
         long[] shape = new long[mem.getByte(t + TRACK_NDIM_OFFSET)];
         for (int d = 0; d < shape.length; d++) {
           shape[d] = mem.getLong(t + TRACK_SHAPE_OFFSET + 8L * d);
         }
-        tracks.add(Track.array(tn, DType.ofCode(mem.getByte(t + TRACK_DTYPE_OFFSET)), shape));
+        DType dtype = DType.ofCode(mem.getByte(t + TRACK_DTYPE_OFFSET));
+        tracks.add(kind == TRACK_VARIABLE_ARRAY ? Track.arrayUpTo(tn, dtype, shape[0]) : Track.array(tn, dtype, shape));
       } else {
         tracks.add(Track.bytes(tn, trackSize[i]));
       }
       trackIndex.put(tn, i);
+      variable[i] = tracks.get(i).isVariableShape();
+      maxShape[i] = variable[i] ? tracks.get(i).shape() : null;
     }
     this.head = ring.head;
     this.tail = ring.tail;
@@ -152,6 +161,9 @@ final class ShmQueue implements DepotQueue {
     for (int i = 0; i < tracks.length; i++) {
       if (!names.add(tracks[i].name())) {
         throw new InvalidArgumentException("two tracks named track=" + tracks[i].name());
+      }
+      if (tracks[i].isVariableShape()) {
+        at += SHAPE_RECORD_LENGTH; // the entry's shape of this track, just before its data
       }
       offsets[i] = at;
       at = StoreLayout.align(at + tracks[i].size(), 64);
@@ -186,7 +198,8 @@ final class ShmQueue implements DepotQueue {
       byte[] n = tracks[i].name().getBytes(StandardCharsets.UTF_8);
       mem.putByte(t + TRACK_NAME_LENGTH_OFFSET, n.length);
       MemorySegment.copy(n, 0, mem.segment(), ValueLayout.JAVA_BYTE, t + TRACK_NAME_OFFSET, n.length);
-      mem.putByte(t + TRACK_IS_ARRAY_OFFSET, tracks[i].isArray() ? 1 : 0);
+      mem.putByte(t + TRACK_IS_ARRAY_OFFSET, tracks[i].isVariableShape() ? TRACK_VARIABLE_ARRAY
+          : tracks[i].isArray() ? TRACK_FIXED_ARRAY : TRACK_BYTES);
       mem.putByte(t + TRACK_DTYPE_OFFSET, tracks[i].isArray() ? tracks[i].dtype().code() : 0);
       long[] shape = tracks[i].shape();
       mem.putByte(t + TRACK_NDIM_OFFSET, shape.length);
@@ -214,8 +227,11 @@ final class ShmQueue implements DepotQueue {
       long off = mem.getLong(t + TRACK_DATA_OFFSET_OFFSET);
       long size = mem.getLong(t + TRACK_SIZE_OFFSET);
       int nameLength = mem.getByte(t + TRACK_NAME_LENGTH_OFFSET);
-      if (off < lengthsLength(ring.trackCount) || size < 0 || off > ring.stride - size || nameLength < 1
-          || nameLength > Track.MAX_NAME_BYTES || mem.getByte(t + TRACK_NDIM_OFFSET) > io.depot.NDArray.MAX_DIMS) {
+      int kind = mem.getByte(t + TRACK_IS_ARRAY_OFFSET);
+      long before = lengthsLength(ring.trackCount) + (kind == TRACK_VARIABLE_ARRAY ? SHAPE_RECORD_LENGTH : 0);
+      if (off < before || size < 0 || off > ring.stride - size || nameLength < 1 || kind < 0 || kind > 2
+          || nameLength > Track.MAX_NAME_BYTES || mem.getByte(t + TRACK_NDIM_OFFSET) > io.depot.NDArray.MAX_DIMS
+          || (kind == TRACK_VARIABLE_ARRAY && mem.getByte(t + TRACK_NDIM_OFFSET) != 1)) {
         throw new io.depot.CorruptStoreException("queue track " + i + " is damaged (offset=" + off + " size=" + size
             + " entry stride=" + ring.stride + "): name=" + pin.name());
       }
@@ -277,6 +293,69 @@ final class ShmQueue implements DepotQueue {
           + length + " for a track of size=" + trackSize[i] + ": queue=" + name);
     }
     return length;
+  }
+
+  /**
+   * The shape the entry at {@code data} records for variable-shape track {@code i}, checked against the bytes it
+   * records (a damaged record is reported, never read past).
+   */
+  long[] entryShape(long data, int i) {
+    long record = data + trackOffset[i] - SHAPE_RECORD_LENGTH;
+    long ndim = mem.getLong(record);
+    long length = trackLength(data, i);
+    if (ndim < 0 || ndim > io.depot.NDArray.MAX_DIMS) {
+      throw new io.depot.CorruptStoreException("queue entry track " + tracks.get(i).name() + " records ndim=" + ndim
+          + ": queue=" + name);
+    }
+    long[] shape = new long[(int) ndim];
+    for (int d = 0; d < shape.length; d++) {
+      shape[d] = mem.getLong(record + 8 + 8L * d);
+    }
+    long elements;
+    try {
+      elements = io.depot.NDArray.elementCount(shape);
+    } catch (InvalidArgumentException e) {
+      elements = -1;
+    }
+    if (elements < 0 || elements * tracks.get(i).dtype().itemSize() != length) {
+      throw new io.depot.CorruptStoreException("queue entry track " + tracks.get(i).name() + " records shape="
+          + Arrays.toString(shape) + " for length=" + length + ": queue=" + name);
+    }
+    return shape;
+  }
+
+  /**
+   * Records shape {@code shape} (and the matching length) for array track {@code i} of the entry claimed at {@code
+   * data}, after checking it against the track.
+   */
+  void setEntryShape(long data, int i, long[] shape) {
+    Track t = tracks.get(checkTrack(i));
+    if (!t.isArray()) {
+      throw new TypeMismatchException("track " + t.name() + " holds raw bytes, not an array: queue=" + name);
+    }
+    long elements = io.depot.NDArray.elementCount(shape);
+    if (!t.isVariableShape()) {
+      if (!Arrays.equals(shape, t.shape())) {
+        throw new TypeMismatchException("track " + t.name() + " holds arrays of shape=" + Arrays.toString(t.shape())
+            + " only, not shape=" + Arrays.toString(shape) + ": queue=" + name);
+      }
+      return;
+    }
+    if (elements > t.maxElements()) {
+      throw new InvalidArgumentException("shape=" + Arrays.toString(shape) + " has " + elements
+          + " elements, more than maxElements=" + t.maxElements() + " of track=" + t.name() + " in queue=" + name);
+    }
+    writeShape(data, i, shape, elements * t.dtype().itemSize());
+  }
+
+  /** Writes the shape record and the length of variable-shape track {@code i} (both already checked). */
+  private void writeShape(long data, int i, long[] shape, long length) {
+    long record = data + trackOffset[i] - SHAPE_RECORD_LENGTH;
+    mem.putLong(record, shape.length);
+    for (int d = 0; d < shape.length; d++) {
+      mem.putLong(record + 8 + 8L * d, shape[d]);
+    }
+    mem.putLong(data + 8L * i, length);
   }
 
   /** Records that {@code length} bytes were written in track {@code i} of the entry claimed at {@code data}. */
@@ -435,6 +514,9 @@ final class ShmQueue implements DepotQueue {
     }
     for (int i = 0; i < trackSize.length; i++) {
       mem.putLong(data + 8L * i, trackSize[i]); // a track not given a length holds its whole size
+      if (variable[i]) {
+        writeShape(data, i, maxShape[i], trackSize[i]); // and a variable-shape track its largest 1-D shape
+      }
     }
     refs.incrementAndGet(); // the handle stays pinned until the claim is committed or aborted
     return new EntryClaimImpl(this, pos, data);
@@ -538,7 +620,7 @@ final class ShmQueue implements DepotQueue {
     checkValues(values);
     acquire();
     try {
-      return pushNow(values);
+      return pushNow(values, null);
     } finally {
       release();
     }
@@ -546,11 +628,12 @@ final class ShmQueue implements DepotQueue {
 
   /**
    * One push attempt inside the store's gate, without a claim handle: claims a position, copies the values into
-   * its entry, records the byte tracks' lengths and commits.
+   * its entry, records the tracks' lengths (and the shapes of variable-shape tracks: from {@code shapes}, or 1-D)
+   * and commits.
    *
    * @return the sequence number, or {@link #FULL}
    */
-  private long pushNow(MemorySegment[] values) {
+  private long pushNow(MemorySegment[] values, long[][] shapes) {
     store.enter();
     try {
       long pos = claimPosition();
@@ -565,7 +648,12 @@ final class ShmQueue implements DepotQueue {
         for (int i = 0; i < values.length; i++) {
           long size = values[i].byteSize();
           MemorySegment.copy(values[i], 0, mem.segment(), data + trackOffset[i], size);
-          mem.putLong(data + 8L * i, size);
+          if (variable[i]) {
+            writeShape(data, i, shapes != null ? shapes[i] : new long[] {size / tracks.get(i).dtype().itemSize()},
+                size);
+          } else {
+            mem.putLong(data + 8L * i, size);
+          }
         }
       } catch (RuntimeException e) {
         // a value that cannot be read (closed, another thread's confined segment): give the position up
@@ -591,20 +679,31 @@ final class ShmQueue implements DepotQueue {
 
   @Override
   public long tryPush(NDArray... values) {
-    return tryPush(segments(values));
+    MemorySegment[] segments = segments(values);
+    checkValues(segments);
+    acquire();
+    try {
+      return pushNow(segments, shapes(values));
+    } finally {
+      release();
+    }
   }
 
   @Override
   public long push(Duration timeout, MemorySegment... values) {
     checkValues(values);
+    return pushWaiting(timeout, values, null);
+  }
+
+  private long pushWaiting(Duration timeout, MemorySegment[] values, long[][] shapes) {
     acquire();
     try {
-      long pos = pushNow(values);
+      long pos = pushNow(values, shapes);
       if (pos != FULL || ring.overflow == io.depot.Overflow.FAIL) {
         return pos;
       }
       return Waiter.await(mem, notFull, timeout.toNanos(), producerSpin, () -> {
-        long p = pushNow(values);
+        long p = pushNow(values, shapes);
         return p == FULL ? null : p;
       }, () -> checkBlocked(mem.getLongAcquire(tail) - capacity),
           "no room in queue=" + name + " within timeout=" + timeout);
@@ -615,9 +714,12 @@ final class ShmQueue implements DepotQueue {
 
   @Override
   public long push(Duration timeout, NDArray... values) {
-    return push(timeout, segments(values));
+    MemorySegment[] segments = segments(values);
+    checkValues(segments);
+    return pushWaiting(timeout, segments, shapes(values));
   }
 
+  /** The arrays' segments, after checking each against its track (dtype; shape, or element count). */
   private MemorySegment[] segments(NDArray[] values) {
     if (values.length != tracks.size()) {
       throw new InvalidArgumentException("queue " + name + " has " + tracks.size() + " tracks, got values="
@@ -626,12 +728,32 @@ final class ShmQueue implements DepotQueue {
     MemorySegment[] s = new MemorySegment[values.length];
     for (int i = 0; i < values.length; i++) {
       Track t = tracks.get(i);
-      if (!t.isArray() || t.dtype() != values[i].dtype() || !Arrays.equals(t.shape(), values[i].shape())) {
+      if (!t.isArray() || t.dtype() != values[i].dtype()
+          || (!t.isVariableShape() && !Arrays.equals(t.shape(), values[i].shape()))) {
         throw new TypeMismatchException("value " + values[i] + " does not match track " + t + " of queue=" + name);
+      }
+      if (t.isVariableShape() && values[i].size() > t.maxElements()) {
+        throw new InvalidArgumentException("value of shape=" + Arrays.toString(values[i].shape()) + " has "
+            + values[i].size() + " elements, more than maxElements=" + t.maxElements() + " of track=" + t.name()
+            + " in queue=" + name);
       }
       s[i] = values[i].segment();
     }
     return s;
+  }
+
+  /** The arrays' shapes, for the variable-shape tracks (null if there are none). */
+  private long[][] shapes(NDArray[] values) {
+    long[][] shapes = null;
+    for (int i = 0; i < values.length; i++) {
+      if (variable[i]) {
+        if (shapes == null) {
+          shapes = new long[values.length][];
+        }
+        shapes[i] = values[i].shape();
+      }
+    }
+    return shapes;
   }
 
   private void checkValues(MemorySegment[] values) {
@@ -645,7 +767,12 @@ final class ShmQueue implements DepotQueue {
         throw new InvalidArgumentException("value of size=" + size + " is larger than track="
             + tracks.get(i).name() + " of size=" + trackSize[i] + " in queue=" + name);
       }
-      if (tracks.get(i).isArray() && size != trackSize[i]) {
+      if (variable[i] && size % tracks.get(i).dtype().itemSize() != 0) {
+        throw new InvalidArgumentException("value of size=" + size + " is not a whole number of "
+            + tracks.get(i).dtype().numpyName() + " elements for track=" + tracks.get(i).name() + " in queue="
+            + name);
+      }
+      if (tracks.get(i).isArray() && !variable[i] && size != trackSize[i]) {
         throw new InvalidArgumentException("value of size=" + size + " does not fill array track="
             + tracks.get(i).name() + " of size=" + trackSize[i] + " in queue=" + name);
       }
