@@ -14,9 +14,11 @@ import java.util.concurrent.TimeUnit;
  * The multi-process workload harness: each workload's writer and reader run as separate JVMs on one store; this
  * process creates the store, runs them, and prints a table with the memcpy baseline of the same run.
  *
- * <p>Usage: {@code java -jar depot-bench/target/benchmarks.jar [w1] [w2] [w3] [w4] [storage] [attach] [pingpong]}
+ * <p>Usage: {@code java -jar depot-bench/target/benchmarks.jar [w1] [w2] [w3] [w4] [storage] [attach] [pingpong]
+ * [wake]}
  * (default: w1 w2 w3 pingpong). {@code w4} (short-term memory, shared memory vs Redis) and {@code storage} (storage providers) print their
- * own tables; {@code attach} starts 72 processes attaching at once to a 2 GiB store (about a minute per mode).
+ * own tables; {@code attach} starts 72 processes attaching at once to a 2 GiB store (about a minute per mode);
+ * {@code wake} times how late 32 + 32 sleeping waiters wake ({@link io.depot.bench.core.Wake}).
  */
 public final class Harness {
   private Harness() {}
@@ -41,8 +43,13 @@ public final class Harness {
           table.add("ping-pong 64 B, 2 queues, RTT (µs)  " + lines.get(0));
           table.add("baseline: mapped word, spinning (µs) " + lines.get(1));
         }
+        case "wake" -> {
+          List<String> lines = io.depot.bench.core.Wake.run(store("wake"));
+          table.add("wake 32 pop waiters, 1 of 2 procs (µs) " + lines.get(0));
+          table.add("wake 32 get waiters, same run (µs)     " + lines.get(1));
+        }
         default -> throw new IllegalArgumentException("unknown workload " + w
-            + " (known: w1 w2 w3 w4 storage attach pingpong)");
+            + " (known: w1 w2 w3 w4 storage attach pingpong wake)");
       }
     }
     System.out.println();
