@@ -41,14 +41,14 @@ final class EntryClaimImpl implements EntryClaim {
   @Override
   public MemorySegment track(int i) {
     checkOpen();
-    queue.checkTrack(i);
-    return queue.store().mem.slice(data + queue.trackOffset(i), queue.trackSize(i));
+    queue.trackTable().checkTrack(i);
+    return queue.store().mem.slice(data + queue.trackTable().trackOffset(i), queue.trackTable().trackSize(i));
   }
 
   @Override
   public void setLength(int i, long length) {
     checkOpen();
-    queue.setTrackLength(data, i, length);
+    queue.trackTable().setTrackLength(data, i, length);
   }
 
   @Override
@@ -64,13 +64,13 @@ final class EntryClaimImpl implements EntryClaim {
   @Override
   public MutableNDArray array(int i) {
     MemorySegment s = track(i);
-    Track t = queue.track(i);
+    Track t = queue.trackTable().track(i);
     if (!t.isArray()) {
       throw new TypeMismatchException("track " + t.name() + " holds raw bytes, not an array: queue=" + queue.name());
     }
     if (t.isVariableShape()) {
-      long[] shape = queue.entryShape(data, i);
-      return MutableNDArray.wrap(t.dtype(), s.asSlice(0, queue.trackLength(data, i)), shape);
+      long[] shape = queue.trackTable().entryShape(data, i);
+      return MutableNDArray.wrap(t.dtype(), s.asSlice(0, queue.trackTable().trackLength(data, i)), shape);
     }
     return MutableNDArray.wrap(t.dtype(), s, t.shape());
   }
@@ -83,7 +83,7 @@ final class EntryClaimImpl implements EntryClaim {
   @Override
   public MutableNDArray array(int i, long... shape) {
     checkOpen();
-    queue.setEntryShape(data, i, shape.clone());
+    queue.trackTable().setEntryShape(data, i, shape.clone());
     return array(i);
   }
 

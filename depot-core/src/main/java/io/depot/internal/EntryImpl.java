@@ -71,8 +71,8 @@ final class EntryImpl implements Entry {
   @Override
   public MemorySegment track(int i) {
     checkOpen();
-    queue.checkTrack(i);
-    return store.mem.slice(data + queue.trackOffset(i), queue.trackLength(data, i)).asReadOnly();
+    queue.trackTable().checkTrack(i);
+    return store.mem.slice(data + queue.trackTable().trackOffset(i), queue.trackTable().trackLength(data, i)).asReadOnly();
   }
 
   @Override
@@ -83,11 +83,11 @@ final class EntryImpl implements Entry {
   @Override
   public NDArray array(int i) {
     MemorySegment s = track(i);
-    Track t = queue.track(i);
+    Track t = queue.trackTable().track(i);
     if (!t.isArray()) {
       throw new TypeMismatchException("track " + t.name() + " holds raw bytes, not an array: queue=" + queue.name());
     }
-    return NDArray.of(t.dtype(), s, t.isVariableShape() ? queue.entryShape(data, i) : t.shape());
+    return NDArray.of(t.dtype(), s, t.isVariableShape() ? queue.trackTable().entryShape(data, i) : t.shape());
   }
 
   @Override

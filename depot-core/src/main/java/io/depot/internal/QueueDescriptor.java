@@ -1,5 +1,14 @@
 package io.depot.internal;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import io.depot.NDArray;
+import io.depot.Track;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
+
 /**
  * The layout of a queue object's value: a fixed header, the track table, the head and tail sequence numbers, the
  * two event counts and the redelivery count (each on its own 128-byte pair of cache lines), the ring of slots, then
@@ -121,6 +130,40 @@ final class QueueDescriptor {
 
   static final int LAP_BITS = 24;
   static final int LAP_MASK = (1 << LAP_BITS) - 1;
+
+  /** The fixed header at the start of the value (its first cache line). */
+  static final StructLayout HEADER_LAYOUT = MemoryLayout.structLayout(
+      JAVA_LONG.withName("magic"),
+      JAVA_INT.withName("capacity"),
+      JAVA_INT.withName("trackCount"),
+      JAVA_LONG.withName("entryStride"),
+      JAVA_LONG.withName("queueVersion"),
+      JAVA_BYTE.withName("overflow"),
+      MemoryLayout.paddingLayout(31));
+
+  /** One record of the track table. */
+  static final StructLayout TRACK_LAYOUT = MemoryLayout.structLayout(
+      JAVA_BYTE.withName("nameLength"),
+      JAVA_BYTE.withName("kind"),
+      JAVA_BYTE.withName("dtype"),
+      JAVA_BYTE.withName("ndim"),
+      MemoryLayout.paddingLayout(4),
+      JAVA_LONG.withName("dataOffset"),
+      JAVA_LONG.withName("size"),
+      MemoryLayout.sequenceLayout(NDArray.MAX_DIMS, JAVA_LONG).withName("shape"),
+      MemoryLayout.sequenceLayout(Track.MAX_NAME_BYTES, JAVA_BYTE).withName("name"),
+      MemoryLayout.paddingLayout(TRACK_LENGTH - TRACK_NAME_OFFSET - Track.MAX_NAME_BYTES));
+
+  /** One slot of the ring. */
+  static final StructLayout SLOT_LAYOUT = MemoryLayout.structLayout(
+      JAVA_LONG.withName("ctl"),
+      JAVA_LONG.withName("pins"));
+
+  /** The shape record of a variable-shape track in an entry, just before the track's data. */
+  static final StructLayout SHAPE_RECORD_LAYOUT = MemoryLayout.structLayout(
+      JAVA_LONG.withName("ndim"),
+      MemoryLayout.sequenceLayout(NDArray.MAX_DIMS, JAVA_LONG).withName("extents"),
+      MemoryLayout.paddingLayout(SHAPE_RECORD_LENGTH - 8 - 8L * NDArray.MAX_DIMS));
 
   private QueueDescriptor() {}
 

@@ -144,6 +144,16 @@ final class QueueRing {
     Waiter.signal(mem, published, Integer.MAX_VALUE);
   }
 
+  /**
+   * A producer found the queue full because of a REDELIVER slot: the redelivery count may have been reset by a scan
+   * that raced the recovery that set it (it is a hint). Raise it and wake the consumers, so that one delivers the
+   * entry again.
+   */
+  void remindRedelivery() {
+    mem.getAndAddLong(redeliveries, 1);
+    signalNotEmpty(1);
+  }
+
   void signalNotFull(int count) {
     Waiter.signal(mem, notFull, count);
   }

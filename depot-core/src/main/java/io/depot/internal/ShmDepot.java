@@ -379,8 +379,8 @@ public final class ShmDepot implements Depot {
   @Override
   public DepotQueue createQueue(String name, int capacity, io.depot.Overflow overflow, Track... tracks) {
     java.util.Objects.requireNonNull(overflow, "overflow");
-    long[] offsets = ShmQueue.layout(capacity, tracks);
-    long length = ShmQueue.valueLength(capacity, tracks, offsets);
+    long[] offsets = QueueFormat.layout(capacity, tracks);
+    long length = QueueFormat.valueLength(capacity, tracks, offsets);
     byte[] key = Names.encode(name);
     long hash = Names.hash(key);
     store.enter();
@@ -389,7 +389,7 @@ public final class ShmDepot implements Depot {
       boolean ok = false;
       try {
         long q = store.dataAddress(index);
-        ShmQueue.format(mem, q, capacity, overflow, tracks, offsets);
+        QueueFormat.format(mem, q, capacity, overflow, tracks, offsets);
         long d = store.layout.descriptor(index);
         int gen = ObjectDescriptor.generation(mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET));
         mem.putLong(q + QueueDescriptor.QUEUE_VERSION_OFFSET, ObjectDescriptor.ownerTag(index, gen));

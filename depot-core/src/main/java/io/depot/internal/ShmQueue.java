@@ -2,27 +2,19 @@ package io.depot.internal;
 
 import static io.depot.internal.QueueDescriptor.*;
 
-import io.depot.DType;
 import io.depot.DepotQueue;
 import io.depot.Entry;
 import io.depot.EntryClaim;
 import io.depot.EntryNotFoundException;
 import io.depot.HandleClosedException;
 import io.depot.InvalidArgumentException;
-import io.depot.InvalidNameException;
 import io.depot.NDArray;
 import io.depot.QueueCursor;
 import io.depot.Track;
-import io.depot.TypeMismatchException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -57,13 +49,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  *              ones, checks the token of the slot blocking it (at most every 20 ms per queue handle) and recovers a
  *              dead holder: a producer's claim is skipped, a consumer's popped entry delivered again, a deleter's
  *              removal completed.
+ *  - overwrite: (OVERWRITE_OLDEST) a producer whose position's slot still holds the previous lap's COMMITTED entry
+ *              CASes it to SKIP (dropped: a racing pop gets it or sees it skipped), counts it and frees it.
  *  - handles:  a DepotQueue handle pins the queue object; operations and entries hold references on the handle,
  *              so the pin (and the queue's memory) outlives both, whatever the order of the closes.
  * </pre>
+ *
+ * <p>The parts: {@link QueueFormat} (the value's format, checked at open), {@link QueueTracks} (the tracks and the
+ * entries' records of them), {@link QueueProducer} (claim, commit, abort, push, overwrite), {@link QueueConsumer}
+ * (pop, redelivery, release, force pop, delete), {@link QueueRing} (the shared slot protocols: pins, freeing, dead
+ * positions), {@link QueueCursorImpl} (cursors), {@link Waiter} (waiting); this class is the handle: references,
+ * reads in place, waiting and the recovery of a position that blocks a waiter.
  */
 final class ShmQueue implements DepotQueue {
   private static final long LIVENESS_CHECK_NANOS = Waiter.LIVENESS_CHECK_NANOS;
-  private static final long REMOVING_LIMIT_NANOS = 5_000_000_000L;
 
   private final ShmDepot depot;
   private final Store store;
@@ -72,19 +71,13 @@ final class ShmQueue implements DepotQueue {
   private final ObjectHandleImpl pin;
   private final QueueRing ring;
   private final int capacity;
-  private final List<Track> tracks;
-  private final long[] trackOffset;
-  private final long[] trackSize;
-  /** Per track: whether each entry records its shape, and the largest 1-D shape (for variable ones). */
-  private final boolean[] variable;
-  private final long[][] maxShape;
-  private final Map<String, Integer> trackIndex = new HashMap<>();
+  private final QueueTracks trackTable;
+  private final QueueProducer producer;
+  private final QueueConsumer consumer;
   private final long head;
   private final long tail;
   private final long notEmpty;
   private final long notFull;
-  private final long redeliveries;
-  private final long lengthsLength;
   private final AtomicBoolean closed = new AtomicBoolean();
   /** The handle itself (1 until close), plus operations in flight and entries not yet closed. */
   private final AtomicInteger refs = new AtomicInteger(1);
@@ -103,114 +96,20 @@ final class ShmQueue implements DepotQueue {
     this.name = name;
     this.pin = pin;
     this.ring = ring;
-    long q = ring.q;
     this.capacity = ring.capacity;
-    int trackCount = ring.trackCount;
-    this.tracks = new ArrayList<>(trackCount);
-    this.trackOffset = new long[trackCount];
-    this.trackSize = new long[trackCount];
-    this.variable = new boolean[trackCount];
-    this.maxShape = new long[trackCount][];
-    for (int i = 0; i < trackCount; i++) {
-      long t = q + TRACKS_OFFSET + (long) TRACK_LENGTH * i;
-      String tn = new String(mem.slice(t + TRACK_NAME_OFFSET, mem.getByte(t + TRACK_NAME_LENGTH_OFFSET))
-          .toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
-      trackOffset[i] = mem.getLong(t + TRACK_DATA_OFFSET_OFFSET);
-      trackSize[i] = mem.getLong(t + TRACK_SIZE_OFFSET);
-      int kind = mem.getByte(t + TRACK_IS_ARRAY_OFFSET);
-      if (kind != TRACK_BYTES) {
-        long[] shape = new long[mem.getByte(t + TRACK_NDIM_OFFSET)];
-        for (int d = 0; d < shape.length; d++) {
-          shape[d] = mem.getLong(t + TRACK_SHAPE_OFFSET + 8L * d);
-        }
-        DType dtype = DType.ofCode(mem.getByte(t + TRACK_DTYPE_OFFSET));
-        tracks.add(kind == TRACK_VARIABLE_ARRAY ? Track.arrayUpTo(tn, dtype, shape[0]) : Track.array(tn, dtype, shape));
-      } else {
-        tracks.add(Track.bytes(tn, trackSize[i]));
-      }
-      trackIndex.put(tn, i);
-      variable[i] = tracks.get(i).isVariableShape();
-      maxShape[i] = variable[i] ? tracks.get(i).shape() : null;
-    }
+    this.trackTable = new QueueTracks(store.mem, ring, name);
     this.head = ring.head;
     this.tail = ring.tail;
     this.notEmpty = ring.notEmpty;
     this.notFull = ring.notFull;
-    this.redeliveries = ring.redeliveries;
-    this.lengthsLength = lengthsLength(trackCount);
     this.consumerSpin = new Waiter.Spin(store.options.queueSpinNanos());
     this.producerSpin = new Waiter.Spin(store.options.queueSpinNanos());
     this.cursorSpin = new Waiter.Spin(store.options.queueSpinNanos());
+    this.producer = new QueueProducer(this);
+    this.consumer = new QueueConsumer(this);
   }
 
   // ------------------------------------------------------------------ creation
-
-  /** Checks a queue definition; returns each track's offset in an entry's data, and the data length last. */
-  static long[] layout(int capacity, Track[] tracks) {
-    if (capacity < 1 || capacity > io.depot.Depot.MAX_QUEUE_CAPACITY) {
-      throw new InvalidArgumentException(
-          "queue capacity must be 1.." + io.depot.Depot.MAX_QUEUE_CAPACITY + ": capacity=" + capacity);
-    }
-    if (tracks.length == 0 || tracks.length > Track.MAX_TRACKS) {
-      throw new InvalidArgumentException(
-          "a queue needs 1.." + Track.MAX_TRACKS + " tracks: tracks=" + tracks.length);
-    }
-    long[] offsets = new long[tracks.length + 1];
-    long at = lengthsLength(tracks.length);
-    java.util.Set<String> names = new java.util.HashSet<>();
-    for (int i = 0; i < tracks.length; i++) {
-      if (!names.add(tracks[i].name())) {
-        throw new InvalidArgumentException("two tracks named track=" + tracks[i].name());
-      }
-      if (tracks[i].isVariableShape()) {
-        at += SHAPE_RECORD_LENGTH; // the entry's shape of this track, just before its data
-      }
-      offsets[i] = at;
-      at = StoreLayout.align(at + tracks[i].size(), 64);
-    }
-    offsets[tracks.length] = at;
-    return offsets;
-  }
-
-  /** The length of a queue's value with these tracks ({@link #layout} gives the stride, last). */
-  static long valueLength(int capacity, Track[] tracks, long[] offsets) {
-    try {
-      return QueueDescriptor.length(tracks.length, capacity, offsets[tracks.length]);
-    } catch (ArithmeticException e) {
-      throw new InvalidArgumentException("queue too large: capacity=" + capacity + " x entry of "
-          + offsets[tracks.length] + " bytes");
-    }
-  }
-
-  /**
-   * Writes a new queue's header, track table and empty ring into {@code q} (a claim's value). The entries are left
-   * as they are (like any claimed memory, unless the store zeroes claims).
-   */
-  static void format(Mem mem, long q, int capacity, io.depot.Overflow overflow, Track[] tracks, long[] offsets) {
-    long entries = QueueDescriptor.entriesOffset(tracks.length, capacity);
-    mem.segment().asSlice(q, entries).fill((byte) 0);
-    mem.putInt(q + CAPACITY_OFFSET, capacity);
-    mem.putByte(q + OVERFLOW_OFFSET, overflow.ordinal());
-    mem.putInt(q + TRACK_COUNT_OFFSET, tracks.length);
-    mem.putLong(q + ENTRY_LENGTH_OFFSET, offsets[tracks.length]);
-    for (int i = 0; i < tracks.length; i++) {
-      long t = q + TRACKS_OFFSET + (long) TRACK_LENGTH * i;
-      byte[] n = tracks[i].name().getBytes(StandardCharsets.UTF_8);
-      mem.putByte(t + TRACK_NAME_LENGTH_OFFSET, n.length);
-      MemorySegment.copy(n, 0, mem.segment(), ValueLayout.JAVA_BYTE, t + TRACK_NAME_OFFSET, n.length);
-      mem.putByte(t + TRACK_IS_ARRAY_OFFSET, tracks[i].isVariableShape() ? TRACK_VARIABLE_ARRAY
-          : tracks[i].isArray() ? TRACK_FIXED_ARRAY : TRACK_BYTES);
-      mem.putByte(t + TRACK_DTYPE_OFFSET, tracks[i].isArray() ? tracks[i].dtype().code() : 0);
-      long[] shape = tracks[i].shape();
-      mem.putByte(t + TRACK_NDIM_OFFSET, shape.length);
-      for (int d = 0; d < shape.length; d++) {
-        mem.putLong(t + TRACK_SHAPE_OFFSET + 8L * d, shape[d]);
-      }
-      mem.putLong(t + TRACK_DATA_OFFSET_OFFSET, offsets[i]);
-      mem.putLong(t + TRACK_SIZE_OFFSET, tracks[i].size());
-    }
-    mem.putLongRelease(q + MAGIC_OFFSET, MAGIC);
-  }
 
   /** Opens the queue behind a pinned handle (which it takes over), after checking its header against its size. */
   static ShmQueue open(ShmDepot depot, Store store, ObjectHandleImpl pin) {
@@ -222,20 +121,7 @@ final class ShmQueue implements DepotQueue {
           + mem.getInt(q + CAPACITY_OFFSET) + " tracks=" + mem.getInt(q + TRACK_COUNT_OFFSET) + " stride="
           + mem.getLong(q + ENTRY_LENGTH_OFFSET) + " size=" + pin.size() + "): name=" + pin.name());
     }
-    for (int i = 0; i < ring.trackCount; i++) {
-      long t = q + TRACKS_OFFSET + (long) TRACK_LENGTH * i;
-      long off = mem.getLong(t + TRACK_DATA_OFFSET_OFFSET);
-      long size = mem.getLong(t + TRACK_SIZE_OFFSET);
-      int nameLength = mem.getByte(t + TRACK_NAME_LENGTH_OFFSET);
-      int kind = mem.getByte(t + TRACK_IS_ARRAY_OFFSET);
-      long before = lengthsLength(ring.trackCount) + (kind == TRACK_VARIABLE_ARRAY ? SHAPE_RECORD_LENGTH : 0);
-      if (off < before || size < 0 || off > ring.stride - size || nameLength < 1 || kind < 0 || kind > 2
-          || nameLength > Track.MAX_NAME_BYTES || mem.getByte(t + TRACK_NDIM_OFFSET) > io.depot.NDArray.MAX_DIMS
-          || (kind == TRACK_VARIABLE_ARRAY && mem.getByte(t + TRACK_NDIM_OFFSET) != 1)) {
-        throw new io.depot.CorruptStoreException("queue track " + i + " is damaged (offset=" + off + " size=" + size
-            + " entry stride=" + ring.stride + "): name=" + pin.name());
-      }
-    }
+    QueueFormat.checkTracks(mem, ring, pin.name());
     store.queuesOpened = true; // its claims and popped entries are given back at close
     return new ShmQueue(depot, store, pin.name(), pin, ring);
   }
@@ -254,122 +140,17 @@ final class ShmQueue implements DepotQueue {
 
   @Override
   public List<Track> tracks() {
-    return List.copyOf(tracks);
+    return List.copyOf(trackTable.list());
   }
 
   @Override
   public int trackIndex(String trackName) {
-    Integer i = trackIndex.get(trackName);
-    if (i == null) {
-      throw new InvalidNameException("queue " + name + " has no track=" + trackName + " (tracks: " + tracks + ")");
-    }
-    return i;
+    return trackTable.indexOf(trackName);
   }
 
-  int checkTrack(int i) {
-    if (i < 0 || i >= tracks.size()) {
-      throw new IndexOutOfBoundsException("track index=" + i + " of " + tracks.size() + " tracks: queue=" + name);
-    }
-    return i;
-  }
-
-  Track track(int i) {
-    return tracks.get(i);
-  }
-
-  long trackOffset(int i) {
-    return trackOffset[i];
-  }
-
-  long trackSize(int i) {
-    return trackSize[i];
-  }
-
-  /** The bytes written in track {@code i} of the entry whose data is at {@code data}. */
-  long trackLength(long data, int i) {
-    long length = mem.getLong(data + 8L * i);
-    if (length < 0 || length > trackSize[i]) {
-      throw new io.depot.CorruptStoreException("queue entry track " + tracks.get(i).name() + " records length="
-          + length + " for a track of size=" + trackSize[i] + ": queue=" + name);
-    }
-    return length;
-  }
-
-  /**
-   * The shape the entry at {@code data} records for variable-shape track {@code i}, checked against the bytes it
-   * records (a damaged record is reported, never read past).
-   */
-  long[] entryShape(long data, int i) {
-    long record = data + trackOffset[i] - SHAPE_RECORD_LENGTH;
-    long ndim = mem.getLong(record);
-    long length = trackLength(data, i);
-    if (ndim < 0 || ndim > io.depot.NDArray.MAX_DIMS) {
-      throw new io.depot.CorruptStoreException("queue entry track " + tracks.get(i).name() + " records ndim=" + ndim
-          + ": queue=" + name);
-    }
-    long[] shape = new long[(int) ndim];
-    for (int d = 0; d < shape.length; d++) {
-      shape[d] = mem.getLong(record + 8 + 8L * d);
-    }
-    long elements;
-    try {
-      elements = io.depot.NDArray.elementCount(shape);
-    } catch (InvalidArgumentException e) {
-      elements = -1;
-    }
-    if (elements < 0 || elements * tracks.get(i).dtype().itemSize() != length) {
-      throw new io.depot.CorruptStoreException("queue entry track " + tracks.get(i).name() + " records shape="
-          + Arrays.toString(shape) + " for length=" + length + ": queue=" + name);
-    }
-    return shape;
-  }
-
-  /**
-   * Records shape {@code shape} (and the matching length) for array track {@code i} of the entry claimed at {@code
-   * data}, after checking it against the track.
-   */
-  void setEntryShape(long data, int i, long[] shape) {
-    Track t = tracks.get(checkTrack(i));
-    if (!t.isArray()) {
-      throw new TypeMismatchException("track " + t.name() + " holds raw bytes, not an array: queue=" + name);
-    }
-    long elements = io.depot.NDArray.elementCount(shape);
-    if (!t.isVariableShape()) {
-      if (!Arrays.equals(shape, t.shape())) {
-        throw new TypeMismatchException("track " + t.name() + " holds arrays of shape=" + Arrays.toString(t.shape())
-            + " only, not shape=" + Arrays.toString(shape) + ": queue=" + name);
-      }
-      return;
-    }
-    if (elements > t.maxElements()) {
-      throw new InvalidArgumentException("shape=" + Arrays.toString(shape) + " has " + elements
-          + " elements, more than maxElements=" + t.maxElements() + " of track=" + t.name() + " in queue=" + name);
-    }
-    writeShape(data, i, shape, elements * t.dtype().itemSize());
-  }
-
-  /** Writes the shape record and the length of variable-shape track {@code i} (both already checked). */
-  private void writeShape(long data, int i, long[] shape, long length) {
-    long record = data + trackOffset[i] - SHAPE_RECORD_LENGTH;
-    mem.putLong(record, shape.length);
-    for (int d = 0; d < shape.length; d++) {
-      mem.putLong(record + 8 + 8L * d, shape[d]);
-    }
-    mem.putLong(data + 8L * i, length);
-  }
-
-  /** Records that {@code length} bytes were written in track {@code i} of the entry claimed at {@code data}. */
-  void setTrackLength(long data, int i, long length) {
-    Track t = tracks.get(checkTrack(i));
-    if (t.isArray()) {
-      throw new TypeMismatchException("track " + t.name() + " holds an array of fixed size=" + trackSize[i]
-          + ": its length cannot be set: queue=" + name);
-    }
-    if (length < 0 || length > trackSize[i]) {
-      throw new InvalidArgumentException("length=" + length + " out of 0.." + trackSize[i] + " for track="
-          + t.name() + " of queue=" + name);
-    }
-    mem.putLong(data + 8L * i, length);
+  /** The tracks and the entries' records of them. */
+  QueueTracks trackTable() {
+    return trackTable;
   }
 
   @Override
@@ -401,6 +182,20 @@ final class ShmQueue implements DepotQueue {
     }
   }
 
+  /** Takes a reference on this handle for an entry or a claim it hands out (the caller holds one already). */
+  void retain() {
+    refs.incrementAndGet();
+  }
+
+  /** Iterations without any progress of the head or tail after which a slot state is taken as damage. */
+  static final int STUCK_LIMIT = 100_000;
+
+  io.depot.CorruptStoreException stuck(String where, long pos, long c) {
+    return new io.depot.CorruptStoreException("queue slot of position=" + pos + " is inconsistent at the " + where
+        + " (lap " + QueueDescriptor.lap(c) + ", expected " + lapOf(pos, capacity) + ", state "
+        + QueueDescriptor.stateName(state(c)) + "): queue=" + name + " in " + store.path);
+  }
+
   /** Drops a reference; the last one (the handle closed, nothing in flight) unpins the queue. */
   void release() {
     if (refs.decrementAndGet() == 0) {
@@ -413,7 +208,7 @@ final class ShmQueue implements DepotQueue {
   }
 
   /** Whether a non-blocking operation may check the liveness of whoever blocks it now (at most every 20 ms). */
-  private boolean blockedCheckDue() {
+  boolean blockedCheckDue() {
     long now = System.nanoTime();
     if (now - nextBlockedCheck < 0) {
       return false;
@@ -424,155 +219,11 @@ final class ShmQueue implements DepotQueue {
 
   // ------------------------------------------------------------------ producing
 
-  /** Iterations without any progress of the head or tail after which a slot state is taken as damage. */
-  private static final int STUCK_LIMIT = 100_000;
-
-  private io.depot.CorruptStoreException stuck(String where, long pos, long c) {
-    return new io.depot.CorruptStoreException("queue slot of position=" + pos + " is inconsistent at the " + where
-        + " (lap " + QueueDescriptor.lap(c) + ", expected " + lapOf(pos, capacity) + ", state "
-        + QueueDescriptor.stateName(state(c)) + "): queue=" + name + " in " + store.path);
-  }
-
-  /** Claims the next position: returns it, or -1 if the queue is full. */
-  private long claimPosition() {
-    long last = -1;
-    int stuck = 0;
-    for (; ; ) {
-      long pos = mem.getLongAcquire(tail);
-      if (pos == last) {
-        if (++stuck > STUCK_LIMIT) {
-          throw stuck("tail", pos, mem.getLongAcquire(slot(pos) + SLOT_CTL_OFFSET));
-        }
-      } else {
-        last = pos;
-        stuck = 0;
-      }
-      int lap = lapOf(pos, capacity);
-      long s = slot(pos);
-      long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
-      int sl = QueueDescriptor.lap(c);
-      if (sl == lap) {
-        if (state(c) == EMPTY && mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, CLAIMED,
-            store.token))) {
-          mem.compareAndSetLong(tail, pos, pos + 1);
-          return pos;
-        }
-        if (state(c) != EMPTY) {
-          mem.compareAndSetLong(tail, pos, pos + 1); // claimed by someone whose tail update is late: help
-        }
-      } else if (sl == previousLap(lap)) {
-        if (mem.getLongAcquire(tail) != pos) {
-          continue;
-        }
-        if (state(c) == COMMITTED && ring.overflow == io.depot.Overflow.OVERWRITE_OLDEST) {
-          dropOldest(s, sl, c, pos - capacity);
-          continue; // the slot is free now, or RELEASED until its readers let go (then: full)
-        }
-        // The previous round's position is still in the queue (or popped and not released, or read): full. If a
-        // dead consumer holds it, recover it; if it waits to be delivered again, remind the consumers (each at
-        // most every 20 ms per handle) and look again.
-        if (pos >= capacity && blockedCheckDue()) {
-          if (recoverPosition(pos - capacity)) {
-            continue;
-          }
-          if (state(c) == REDELIVER) {
-            remindRedelivery();
-          } else if (state(c) == RELEASED && store.recovery.recoverOnContention() > 0) {
-            continue; // consumed, but readers pin it: one of them may be dead (the sweep releases its pins)
-          }
-        }
-        return -1;
-      } else {
-        mem.compareAndSetLong(tail, pos, pos + 1); // this position was claimed and consumed already
-      }
-    }
-  }
-
-  /**
-   * Drops the committed entry of {@code position} (slot {@code s}, ctl {@code c}, lap {@code lap}) unread, for an
-   * overwriting producer: COMMITTED -> SKIP (a consumer popping it at the same moment wins or loses that CAS), then
-   * freed like any passed position, the head helped past it.
-   */
-  private void dropOldest(long s, int lap, long c, long position) {
-    long skip = QueueDescriptor.ctl(lap, SKIP, 0);
-    if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, skip)) {
-      mem.getAndAddLong(ring.dropped, 1);
-      ring.free(s, lap, skip);
-      mem.compareAndSetLong(head, position, position + 1);
-    }
-  }
-
-  /** Claims a position (its entry is the slot's own); null if full. */
-  private EntryClaimImpl tryClaim() {
-    long pos = claimPosition();
-    if (pos < 0) {
-      return null;
-    }
-    long data = ring.entry(pos);
-    if (store.options.zeroClaims()) {
-      mem.segment().asSlice(data + lengthsLength, ring.stride - lengthsLength).fill((byte) 0);
-    }
-    for (int i = 0; i < trackSize.length; i++) {
-      mem.putLong(data + 8L * i, trackSize[i]); // a track not given a length holds its whole size
-      if (variable[i]) {
-        writeShape(data, i, maxShape[i], trackSize[i]); // and a variable-shape track its largest 1-D shape
-      }
-    }
-    refs.incrementAndGet(); // the handle stays pinned until the claim is committed or aborted
-    return new EntryClaimImpl(this, pos, data);
-  }
-
-  void commitClaim(EntryClaimImpl claim) {
-    try {
-      store.enter();
-    } catch (io.depot.StoreClosedException e) {
-      release();
-      throw e; // the store's close skipped the position
-    }
-    try {
-      long s = slot(claim.sequence);
-      int lap = lapOf(claim.sequence, capacity);
-      if (!mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, CLAIMED, store.token),
-          QueueDescriptor.ctl(lap, COMMITTED, 0))) {
-        // Only possible if another process took this client for dead and skipped the claim.
-        throw new io.depot.DepotException("entry position was skipped before commit (this process was taken for "
-            + "dead): sequence=" + claim.sequence + " queue=" + name);
-      }
-      notifyNotEmpty();
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-      release();
-    }
-  }
-
-  void abortClaim(EntryClaimImpl claim) {
-    try {
-      store.enter();
-    } catch (io.depot.StoreClosedException e) {
-      release();
-      return; // given back by the store's close
-    }
-    try {
-      long s = slot(claim.sequence);
-      int lap = lapOf(claim.sequence, capacity);
-      mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, CLAIMED, store.token),
-          QueueDescriptor.ctl(lap, SKIP, 0));
-      notifyAllNotEmpty(); // consumers blocked at this position can pass it now
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-      release();
-    }
-  }
-
   @Override
   public Optional<EntryClaim> tryCreateEntry() {
     acquire();
     try {
-      return Optional.ofNullable(claimNow());
+      return Optional.ofNullable(producer.claimNow());
     } finally {
       release();
     }
@@ -582,7 +233,7 @@ final class ShmQueue implements DepotQueue {
   public EntryClaim createEntry(Duration timeout) {
     acquire();
     try {
-      EntryClaimImpl c = claimNow();
+      EntryClaimImpl c = producer.claimNow();
       if (c != null) {
         return c;
       }
@@ -590,7 +241,7 @@ final class ShmQueue implements DepotQueue {
         throw new io.depot.QueueFullException("queue is full (capacity=" + capacity + ", overflow=FAIL): name="
             + name);
       }
-      return Waiter.await(mem, notFull, timeout.toNanos(), producerSpin, this::claimNow,
+      return Waiter.await(mem, notFull, timeout.toNanos(), producerSpin, producer::claimNow,
           () -> checkBlocked(mem.getLongAcquire(tail) - capacity),
           "no room in queue=" + name + " within timeout=" + timeout);
     } finally {
@@ -598,92 +249,24 @@ final class ShmQueue implements DepotQueue {
     }
   }
 
-  /** One claim attempt inside the store's gate: the claim, or null if the queue is full. */
-  private EntryClaimImpl claimNow() {
-    store.enter();
-    try {
-      EntryClaimImpl c = tryClaim();
-      if (c != null && mem.getIntVolatile(notFull + 4) != 0
-          && mem.getLongAcquire(tail) - mem.getLongAcquire(head) < capacity) {
-        notifyNotFull(); // a woken producer passes the wake-up on while room remains
-      }
-      return c;
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-    }
-  }
-
   @Override
   public long tryPush(MemorySegment... values) {
-    checkValues(values);
+    trackTable.checkValues(values);
     acquire();
     try {
-      return pushNow(values, null);
+      return producer.pushNow(values, null);
     } finally {
       release();
     }
   }
 
-  /**
-   * One push attempt inside the store's gate, without a claim handle: claims a position, copies the values into
-   * its entry, records the tracks' lengths (and the shapes of variable-shape tracks: from {@code shapes}, or 1-D)
-   * and commits.
-   *
-   * @return the sequence number, or {@link #FULL}
-   */
-  private long pushNow(MemorySegment[] values, long[][] shapes) {
-    store.enter();
-    try {
-      long pos = claimPosition();
-      if (pos < 0) {
-        return FULL;
-      }
-      long s = slot(pos);
-      int lap = lapOf(pos, capacity);
-      long claimed = QueueDescriptor.ctl(lap, CLAIMED, store.token);
-      try {
-        long data = ring.entry(pos);
-        for (int i = 0; i < values.length; i++) {
-          long size = values[i].byteSize();
-          MemorySegment.copy(values[i], 0, mem.segment(), data + trackOffset[i], size);
-          if (variable[i]) {
-            writeShape(data, i, shapes != null ? shapes[i] : new long[] {size / tracks.get(i).dtype().itemSize()},
-                size);
-          } else {
-            mem.putLong(data + 8L * i, size);
-          }
-        }
-      } catch (RuntimeException e) {
-        // a value that cannot be read (closed, another thread's confined segment): give the position up
-        mem.compareAndSetLong(s + SLOT_CTL_OFFSET, claimed, QueueDescriptor.ctl(lap, SKIP, 0));
-        notifyAllNotEmpty();
-        throw e;
-      }
-      if (!mem.compareAndSetLong(s + SLOT_CTL_OFFSET, claimed, QueueDescriptor.ctl(lap, COMMITTED, 0))) {
-        throw new io.depot.DepotException("entry position was skipped before commit (this process was taken for "
-            + "dead): sequence=" + pos + " queue=" + name);
-      }
-      notifyNotEmpty();
-      if (mem.getIntVolatile(notFull + 4) != 0 && mem.getLongAcquire(tail) - mem.getLongAcquire(head) < capacity) {
-        notifyNotFull(); // a woken producer passes the wake-up on while room remains
-      }
-      return pos;
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-    }
-  }
-
   @Override
   public long tryPush(NDArray... values) {
-    MemorySegment[] segments = segments(values);
-    checkValues(segments);
+    MemorySegment[] segments = trackTable.segments(values);
+    trackTable.checkValues(segments);
     acquire();
     try {
-      return pushNow(segments, shapes(values));
+      return producer.pushNow(segments, trackTable.shapes(values));
     } finally {
       release();
     }
@@ -691,19 +274,19 @@ final class ShmQueue implements DepotQueue {
 
   @Override
   public long push(Duration timeout, MemorySegment... values) {
-    checkValues(values);
+    trackTable.checkValues(values);
     return pushWaiting(timeout, values, null);
   }
 
   private long pushWaiting(Duration timeout, MemorySegment[] values, long[][] shapes) {
     acquire();
     try {
-      long pos = pushNow(values, shapes);
+      long pos = producer.pushNow(values, shapes);
       if (pos != FULL || ring.overflow == io.depot.Overflow.FAIL) {
         return pos;
       }
       return Waiter.await(mem, notFull, timeout.toNanos(), producerSpin, () -> {
-        long p = pushNow(values, shapes);
+        long p = producer.pushNow(values, shapes);
         return p == FULL ? null : p;
       }, () -> checkBlocked(mem.getLongAcquire(tail) - capacity),
           "no room in queue=" + name + " within timeout=" + timeout);
@@ -714,237 +297,12 @@ final class ShmQueue implements DepotQueue {
 
   @Override
   public long push(Duration timeout, NDArray... values) {
-    MemorySegment[] segments = segments(values);
-    checkValues(segments);
-    return pushWaiting(timeout, segments, shapes(values));
-  }
-
-  /** The arrays' segments, after checking each against its track (dtype; shape, or element count). */
-  private MemorySegment[] segments(NDArray[] values) {
-    if (values.length != tracks.size()) {
-      throw new InvalidArgumentException("queue " + name + " has " + tracks.size() + " tracks, got values="
-          + values.length);
-    }
-    MemorySegment[] s = new MemorySegment[values.length];
-    for (int i = 0; i < values.length; i++) {
-      Track t = tracks.get(i);
-      if (!t.isArray() || t.dtype() != values[i].dtype()
-          || (!t.isVariableShape() && !Arrays.equals(t.shape(), values[i].shape()))) {
-        throw new TypeMismatchException("value " + values[i] + " does not match track " + t + " of queue=" + name);
-      }
-      if (t.isVariableShape() && values[i].size() > t.maxElements()) {
-        throw new InvalidArgumentException("value of shape=" + Arrays.toString(values[i].shape()) + " has "
-            + values[i].size() + " elements, more than maxElements=" + t.maxElements() + " of track=" + t.name()
-            + " in queue=" + name);
-      }
-      s[i] = values[i].segment();
-    }
-    return s;
-  }
-
-  /** The arrays' shapes, for the variable-shape tracks (null if there are none). */
-  private long[][] shapes(NDArray[] values) {
-    long[][] shapes = null;
-    for (int i = 0; i < values.length; i++) {
-      if (variable[i]) {
-        if (shapes == null) {
-          shapes = new long[values.length][];
-        }
-        shapes[i] = values[i].shape();
-      }
-    }
-    return shapes;
-  }
-
-  private void checkValues(MemorySegment[] values) {
-    if (values.length != tracks.size()) {
-      throw new InvalidArgumentException("queue " + name + " has " + tracks.size() + " tracks, got values="
-          + values.length);
-    }
-    for (int i = 0; i < values.length; i++) {
-      long size = values[i].byteSize();
-      if (size > trackSize[i]) {
-        throw new InvalidArgumentException("value of size=" + size + " is larger than track="
-            + tracks.get(i).name() + " of size=" + trackSize[i] + " in queue=" + name);
-      }
-      if (variable[i] && size % tracks.get(i).dtype().itemSize() != 0) {
-        throw new InvalidArgumentException("value of size=" + size + " is not a whole number of "
-            + tracks.get(i).dtype().numpyName() + " elements for track=" + tracks.get(i).name() + " in queue="
-            + name);
-      }
-      if (tracks.get(i).isArray() && !variable[i] && size != trackSize[i]) {
-        throw new InvalidArgumentException("value of size=" + size + " does not fill array track="
-            + tracks.get(i).name() + " of size=" + trackSize[i] + " in queue=" + name);
-      }
-    }
+    MemorySegment[] segments = trackTable.segments(values);
+    trackTable.checkValues(segments);
+    return pushWaiting(timeout, segments, trackTable.shapes(values));
   }
 
   // ------------------------------------------------------------------ consuming
-
-  /** Pops the head: an entry handle, {@link #EMPTY_QUEUE} if empty, or null after a force pop. */
-  private Object popOnce(boolean force) {
-    if (!force && mem.getLongAcquire(redeliveries) != 0) {
-      EntryImpl e = redeliver();
-      if (e != null) {
-        return e;
-      }
-    }
-    long last = -1;
-    int stuck = 0;
-    long removingSince = 0;
-    long lastCheck = 0;
-    for (; ; ) {
-      long pos = mem.getLongAcquire(head);
-      if (pos == last) {
-        stuck++;
-      } else {
-        last = pos;
-        stuck = 0;
-      }
-      int lap = lapOf(pos, capacity);
-      long s = slot(pos);
-      long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
-      int sl = QueueDescriptor.lap(c);
-      if (sl == nextLap(lap)) {
-        mem.compareAndSetLong(head, pos, pos + 1); // consumed already: the head is late, help it on
-        continue;
-      }
-      if (sl == previousLap(lap)) {
-        return EMPTY_QUEUE; // the slot still holds the previous round's entry: nothing claimed at pos yet
-      }
-      if (sl != lap) {
-        if (stuck > STUCK_LIMIT) {
-          throw stuck("head", pos, c);
-        }
-        continue; // a stale head read
-      }
-      switch (state(c)) {
-        case EMPTY -> {
-          return EMPTY_QUEUE;
-        }
-        case CLAIMED -> {
-          // Committed entries behind a claim whose producer may have died: check it (at most every 20 ms).
-          if (mem.getLongAcquire(tail) > pos + 1 && blockedCheckDue() && recoverPosition(pos)) {
-            continue;
-          }
-          return EMPTY_QUEUE;
-        }
-        case POPPED, REDELIVER, RELEASED -> mem.compareAndSetLong(head, pos, pos + 1); // popped: the head is late
-        case SKIP -> {
-          if (ring.free(s, lap, c)) {
-            mem.compareAndSetLong(head, pos, pos + 1);
-          }
-        }
-        case COMMITTED -> {
-          if (force) {
-            if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
-              ring.invalidatePins(s, lap);
-              mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0));
-              mem.compareAndSetLong(head, pos, pos + 1);
-              notifyNotFull();
-              return null;
-            }
-          } else if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, POPPED, store.token))) {
-            mem.compareAndSetLong(head, pos, pos + 1);
-            return popped(pos, lap);
-          }
-        }
-        case REMOVING -> {
-          // A deleter (or a force pop) is finishing this position: wait for it, since entries behind it may be
-          // poppable (reporting "empty" now would be wrong). If it stays, check whether its process died (then
-          // resolve the position); a position REMOVING for seconds under a live token is damage.
-          if (stuck > 1_000) {
-            long now = System.nanoTime();
-            if (removingSince == 0) {
-              removingSince = now;
-              lastCheck = now;
-            } else if (now - lastCheck > LIVENESS_CHECK_NANOS) {
-              lastCheck = now;
-              if (recoverPosition(pos)) {
-                continue;
-              }
-            }
-            if (now - removingSince > REMOVING_LIMIT_NANOS) {
-              throw stuck("head", pos, c);
-            }
-            Thread.yield();
-          } else {
-            Thread.onSpinWait();
-          }
-        }
-        default -> {
-          if (stuck > STUCK_LIMIT) {
-            throw stuck("head", pos, c);
-          }
-        }
-      }
-    }
-  }
-
-  private static final Object EMPTY_QUEUE = new Object();
-
-  /** The handle on the entry of a position this client just moved to POPPED. */
-  private EntryImpl popped(long pos, int lap) {
-    refs.incrementAndGet(); // the handle stays pinned until this entry is released
-    return new EntryImpl(this, pos, ring.entry(pos), lap, -1);
-  }
-
-  /**
-   * Takes a dead consumer's popped entry that is waiting to be delivered again (REDELIVER), oldest first; null if
-   * there is none. The redelivery count is a hint: a scan that finds nothing resets it.
-   */
-  private EntryImpl redeliver() {
-    long hint = mem.getLongAcquire(redeliveries);
-    long t = mem.getLongAcquire(tail);
-    long h = mem.getLongAcquire(head);
-    for (long p = Math.max(0, t - capacity); p < h; p++) {
-      long s = slot(p);
-      int lap = lapOf(p, capacity);
-      long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
-      if (QueueDescriptor.lap(c) == lap && state(c) == REDELIVER
-          && mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, POPPED, store.token))) {
-        for (long r = mem.getLongAcquire(redeliveries); r > 0; r = mem.getLongAcquire(redeliveries)) {
-          if (mem.compareAndSetLong(redeliveries, r, r - 1)) {
-            break; // never below 0: a scan that found nothing may have reset it meanwhile
-          }
-        }
-        return popped(p, lap);
-      }
-    }
-    mem.compareAndSetLong(redeliveries, hint, 0);
-    return null;
-  }
-
-  /**
-   * A producer found the queue full because of a REDELIVER slot: the redelivery count may have been reset by a scan
-   * that raced the recovery that set it (it is a hint). Raise it and wake the consumers, so that one delivers the
-   * entry again.
-   */
-  private void remindRedelivery() {
-    mem.getAndAddLong(redeliveries, 1);
-    notifyNotEmpty();
-  }
-
-  /**
-   * Releases a popped entry (its handle is closing): the entry is consumed. Its slot goes to RELEASED, and is freed
-   * for the producers unless readers pin it (the last one frees it then).
-   */
-  void releasePopped(EntryImpl e) {
-    try {
-      store.enter();
-    } catch (io.depot.StoreClosedException closed) {
-      release();
-      return; // the store's close delivered it again
-    }
-    try {
-      ring.free(slot(e.sequence()), e.lap(), QueueDescriptor.ctl(e.lap(), POPPED, store.token));
-    } catch (RuntimeException ex) {
-      throw store.translate(ex);
-    } finally {
-      store.exit();
-      release();
-    }
-  }
 
   /** Releases a reader's pin on an entry read in place (its handle is closing). */
   void releaseRead(EntryImpl e) {
@@ -969,7 +327,7 @@ final class ShmQueue implements DepotQueue {
   public Optional<Entry> tryPop() {
     acquire();
     try {
-      return Optional.ofNullable(popNow());
+      return Optional.ofNullable(consumer.popNow());
     } finally {
       release();
     }
@@ -979,35 +337,14 @@ final class ShmQueue implements DepotQueue {
   public Entry pop(Duration timeout) {
     acquire();
     try {
-      EntryImpl e = popNow();
+      EntryImpl e = consumer.popNow();
       if (e != null) {
         return e;
       }
-      return Waiter.await(mem, notEmpty, timeout.toNanos(), consumerSpin, this::popNow,
+      return Waiter.await(mem, notEmpty, timeout.toNanos(), consumerSpin, consumer::popNow,
           () -> checkBlocked(mem.getLongAcquire(head)), "no entry in queue=" + name + " within timeout=" + timeout);
     } finally {
       release();
-    }
-  }
-
-  /** One pop attempt inside the store's gate: the entry, or null if the queue is empty. */
-  private EntryImpl popNow() {
-    store.enter();
-    try {
-      Object e = popOnce(false);
-      if (e == EMPTY_QUEUE) {
-        return null;
-      }
-      // A sleeping consumer woken for one entry passes the wake-up on while entries remain (it may have been woken
-      // for an entry someone else took, or behind a claim that held several back).
-      if (mem.getIntVolatile(notEmpty + 4) != 0 && mem.getLongAcquire(tail) > mem.getLongAcquire(head)) {
-        notifyNotEmpty();
-      }
-      return (EntryImpl) e;
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
     }
   }
 
@@ -1016,7 +353,7 @@ final class ShmQueue implements DepotQueue {
     acquire();
     store.enter();
     try {
-      return popOnce(true) != EMPTY_QUEUE;
+      return consumer.popOnce(true) != QueueConsumer.EMPTY_QUEUE;
     } catch (RuntimeException e) {
       throw store.translate(e);
     } finally {
@@ -1213,43 +550,26 @@ final class ShmQueue implements DepotQueue {
 
   @Override
   public boolean deleteEntry(long sequence) {
-    return delete(sequence, false);
+    return withRef(() -> consumer.delete(sequence, false));
   }
 
   @Override
   public boolean forceDeleteEntry(long sequence) {
-    return delete(sequence, true);
+    return withRef(() -> consumer.delete(sequence, true));
   }
 
-  private boolean delete(long sequence, boolean force) {
-    acquire();
-    store.enter();
-    try {
-      if (sequence < 0 || sequence >= mem.getLongAcquire(tail)) {
-        return false;
-      }
-      long s = slot(sequence);
-      int lap = lapOf(sequence, capacity);
-      for (; ; ) {
-        long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
-        if (QueueDescriptor.lap(c) != lap || state(c) != COMMITTED) {
-          return false;
-        }
-        if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
-          if (force) {
-            ring.invalidatePins(s, lap); // the readers' views may show the next entry from now on
-          }
-          mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, SKIP, 0));
-          notifyAllNotEmpty(); // consumers blocked at this position can pass it now
-          return true;
-        }
-      }
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-      release();
-    }
+  // ------------------------------------------------------------------ entries and claims closing
+
+  void commitClaim(EntryClaimImpl claim) {
+    producer.commitClaim(claim);
+  }
+
+  void abortClaim(EntryClaimImpl claim) {
+    producer.abortClaim(claim);
+  }
+
+  void releasePopped(EntryImpl e) {
+    consumer.releasePopped(e);
   }
 
   // ------------------------------------------------------------------ waiting and failure
@@ -1312,7 +632,7 @@ final class ShmQueue implements DepotQueue {
 
   @Override
   public String toString() {
-    return "DepotQueue[" + name + ", capacity=" + capacity + ", tracks=" + tracks + ", head=" + headSequence()
+    return "DepotQueue[" + name + ", capacity=" + capacity + ", tracks=" + trackTable.list() + ", head=" + headSequence()
         + ", tail=" + tailSequence() + "]";
   }
 

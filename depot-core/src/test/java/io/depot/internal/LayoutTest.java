@@ -69,6 +69,49 @@ class LayoutTest {
   }
 
   @Test
+  void queueRecords() {
+    StructLayout h = QueueDescriptor.HEADER_LAYOUT;
+    assertEquals(QueueDescriptor.TRACKS_OFFSET, h.byteSize());
+    at(h, "magic", QueueDescriptor.MAGIC_OFFSET);
+    at(h, "capacity", QueueDescriptor.CAPACITY_OFFSET);
+    at(h, "trackCount", QueueDescriptor.TRACK_COUNT_OFFSET);
+    at(h, "entryStride", QueueDescriptor.ENTRY_LENGTH_OFFSET);
+    at(h, "queueVersion", QueueDescriptor.QUEUE_VERSION_OFFSET);
+    at(h, "overflow", QueueDescriptor.OVERFLOW_OFFSET);
+    StructLayout t = QueueDescriptor.TRACK_LAYOUT;
+    assertEquals(QueueDescriptor.TRACK_LENGTH, t.byteSize());
+    at(t, "nameLength", QueueDescriptor.TRACK_NAME_LENGTH_OFFSET);
+    at(t, "kind", QueueDescriptor.TRACK_IS_ARRAY_OFFSET);
+    at(t, "dtype", QueueDescriptor.TRACK_DTYPE_OFFSET);
+    at(t, "ndim", QueueDescriptor.TRACK_NDIM_OFFSET);
+    at(t, "dataOffset", QueueDescriptor.TRACK_DATA_OFFSET_OFFSET);
+    at(t, "size", QueueDescriptor.TRACK_SIZE_OFFSET);
+    at(t, "shape", QueueDescriptor.TRACK_SHAPE_OFFSET);
+    at(t, "name", QueueDescriptor.TRACK_NAME_OFFSET);
+    StructLayout s = QueueDescriptor.SLOT_LAYOUT;
+    assertEquals(QueueDescriptor.SLOT_LENGTH, s.byteSize());
+    at(s, "ctl", QueueDescriptor.SLOT_CTL_OFFSET);
+    at(s, "pins", QueueDescriptor.SLOT_PINS_OFFSET);
+    StructLayout r = QueueDescriptor.SHAPE_RECORD_LAYOUT;
+    assertEquals(QueueDescriptor.SHAPE_RECORD_LENGTH, r.byteSize());
+    assertEquals(0, QueueDescriptor.SHAPE_RECORD_LENGTH % 64, "track data stays 64-byte aligned");
+    at(r, "extents", 8);
+    // the shared words each on lines of their own, in order, the slots after them
+    long[] words = {QueueDescriptor.headOffset(3), QueueDescriptor.tailOffset(3), QueueDescriptor.notEmptyOffset(3),
+        QueueDescriptor.notFullOffset(3), QueueDescriptor.redeliveriesOffset(3), QueueDescriptor.publishedOffset(3),
+        QueueDescriptor.slotsOffset(3)};
+    assertTrue(words[0] >= QueueDescriptor.TRACKS_OFFSET + 3L * QueueDescriptor.TRACK_LENGTH);
+    for (int i = 0; i < words.length; i++) {
+      assertEquals(0, words[i] % QueueDescriptor.LINE, "line " + i);
+      if (i > 0) {
+        assertEquals(QueueDescriptor.LINE, words[i] - words[i - 1], "line " + i);
+      }
+    }
+    assertEquals(QueueDescriptor.publishedOffset(3) + 8, QueueDescriptor.droppedOffset(3));
+    assertEquals(0, QueueDescriptor.entriesOffset(3, 5) % 64);
+  }
+
+  @Test
   void ctlWordRoundTrips() {
     long c = ObjectDescriptor.ctl(ObjectDescriptor.GEN_MASK, ObjectDescriptor.ZOMBIE, 0xFFFF_FFFFL);
     assertEquals(ObjectDescriptor.GEN_MASK, ObjectDescriptor.generation(c));

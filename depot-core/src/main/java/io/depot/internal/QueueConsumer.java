@@ -1,0 +1,278 @@
+package io.depot.internal;
+
+import static io.depot.internal.QueueDescriptor.*;
+
+/**
+ * The consuming side of an open queue: popping (delivering again first what a dead consumer held), releasing popped
+ * entries, force pops and deletes. See {@link ShmQueue} for the protocol; every method here runs inside a reference
+ * on the handle, taken by the caller.
+ */
+final class QueueConsumer {
+  private static final long LIVENESS_CHECK_NANOS = Waiter.LIVENESS_CHECK_NANOS;
+  private static final long REMOVING_LIMIT_NANOS = 5_000_000_000L;
+  private static final int STUCK_LIMIT = ShmQueue.STUCK_LIMIT;
+
+  private final ShmQueue queue;
+  private final Store store;
+  private final Mem mem;
+  private final QueueRing ring;
+  private final String name;
+  private final int capacity;
+  private final long head;
+  private final long tail;
+  private final long notEmpty;
+  private final long notFull;
+  private final long redeliveries;
+
+  QueueConsumer(ShmQueue queue) {
+    this.queue = queue;
+    this.store = queue.store();
+    this.mem = store.mem;
+    this.ring = queue.ring();
+    this.name = queue.name();
+    this.capacity = ring.capacity;
+    this.head = ring.head;
+    this.tail = ring.tail;
+    this.notEmpty = ring.notEmpty;
+    this.notFull = ring.notFull;
+    this.redeliveries = ring.redeliveries;
+  }
+
+  private long slot(long position) {
+    return ring.slot(position);
+  }
+
+  private io.depot.CorruptStoreException stuck(String where, long pos, long c) {
+    return queue.stuck(where, pos, c);
+  }
+
+  private boolean blockedCheckDue() {
+    return queue.blockedCheckDue();
+  }
+
+  private boolean recoverPosition(long position) {
+    return queue.recoverPosition(position);
+  }
+
+  private void release() {
+    queue.release();
+  }
+
+  private void notifyNotEmpty() {
+    ring.signalNotEmpty(1);
+  }
+
+  private void notifyAllNotEmpty() {
+    ring.signalNotEmpty(Integer.MAX_VALUE);
+  }
+
+  private void notifyNotFull() {
+    ring.signalNotFull(1);
+  }
+
+  /** Pops the head: an entry handle, {@link #EMPTY_QUEUE} if empty, or null after a force pop. */
+  Object popOnce(boolean force) {
+    if (!force && mem.getLongAcquire(redeliveries) != 0) {
+      EntryImpl e = redeliver();
+      if (e != null) {
+        return e;
+      }
+    }
+    long last = -1;
+    int stuck = 0;
+    long removingSince = 0;
+    long lastCheck = 0;
+    for (; ; ) {
+      long pos = mem.getLongAcquire(head);
+      if (pos == last) {
+        stuck++;
+      } else {
+        last = pos;
+        stuck = 0;
+      }
+      int lap = lapOf(pos, capacity);
+      long s = slot(pos);
+      long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
+      int sl = QueueDescriptor.lap(c);
+      if (sl == nextLap(lap)) {
+        mem.compareAndSetLong(head, pos, pos + 1); // consumed already: the head is late, help it on
+        continue;
+      }
+      if (sl == previousLap(lap)) {
+        return EMPTY_QUEUE; // the slot still holds the previous round's entry: nothing claimed at pos yet
+      }
+      if (sl != lap) {
+        if (stuck > STUCK_LIMIT) {
+          throw stuck("head", pos, c);
+        }
+        continue; // a stale head read
+      }
+      switch (state(c)) {
+        case EMPTY -> {
+          return EMPTY_QUEUE;
+        }
+        case CLAIMED -> {
+          // Committed entries behind a claim whose producer may have died: check it (at most every 20 ms).
+          if (mem.getLongAcquire(tail) > pos + 1 && blockedCheckDue() && recoverPosition(pos)) {
+            continue;
+          }
+          return EMPTY_QUEUE;
+        }
+        case POPPED, REDELIVER, RELEASED -> mem.compareAndSetLong(head, pos, pos + 1); // popped: the head is late
+        case SKIP -> {
+          if (ring.free(s, lap, c)) {
+            mem.compareAndSetLong(head, pos, pos + 1);
+          }
+        }
+        case COMMITTED -> {
+          if (force) {
+            if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
+              ring.invalidatePins(s, lap);
+              mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0));
+              mem.compareAndSetLong(head, pos, pos + 1);
+              notifyNotFull();
+              return null;
+            }
+          } else if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, POPPED, store.token))) {
+            mem.compareAndSetLong(head, pos, pos + 1);
+            return popped(pos, lap);
+          }
+        }
+        case REMOVING -> {
+          // A deleter (or a force pop) is finishing this position: wait for it, since entries behind it may be
+          // poppable (reporting "empty" now would be wrong). If it stays, check whether its process died (then
+          // resolve the position); a position REMOVING for seconds under a live token is damage.
+          if (stuck > 1_000) {
+            long now = System.nanoTime();
+            if (removingSince == 0) {
+              removingSince = now;
+              lastCheck = now;
+            } else if (now - lastCheck > LIVENESS_CHECK_NANOS) {
+              lastCheck = now;
+              if (recoverPosition(pos)) {
+                continue;
+              }
+            }
+            if (now - removingSince > REMOVING_LIMIT_NANOS) {
+              throw stuck("head", pos, c);
+            }
+            Thread.yield();
+          } else {
+            Thread.onSpinWait();
+          }
+        }
+        default -> {
+          if (stuck > STUCK_LIMIT) {
+            throw stuck("head", pos, c);
+          }
+        }
+      }
+    }
+  }
+
+  static final Object EMPTY_QUEUE = new Object();
+
+  /** The handle on the entry of a position this client just moved to POPPED. */
+  private EntryImpl popped(long pos, int lap) {
+    queue.retain(); // the handle stays pinned until this entry is released
+    return new EntryImpl(queue, pos, ring.entry(pos), lap, -1);
+  }
+
+  /**
+   * Takes a dead consumer's popped entry that is waiting to be delivered again (REDELIVER), oldest first; null if
+   * there is none. The redelivery count is a hint: a scan that finds nothing resets it.
+   */
+  private EntryImpl redeliver() {
+    long hint = mem.getLongAcquire(redeliveries);
+    long t = mem.getLongAcquire(tail);
+    long h = mem.getLongAcquire(head);
+    for (long p = Math.max(0, t - capacity); p < h; p++) {
+      long s = slot(p);
+      int lap = lapOf(p, capacity);
+      long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
+      if (QueueDescriptor.lap(c) == lap && state(c) == REDELIVER
+          && mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, POPPED, store.token))) {
+        for (long r = mem.getLongAcquire(redeliveries); r > 0; r = mem.getLongAcquire(redeliveries)) {
+          if (mem.compareAndSetLong(redeliveries, r, r - 1)) {
+            break; // never below 0: a scan that found nothing may have reset it meanwhile
+          }
+        }
+        return popped(p, lap);
+      }
+    }
+    mem.compareAndSetLong(redeliveries, hint, 0);
+    return null;
+  }
+
+
+  /**
+   * Releases a popped entry (its handle is closing): the entry is consumed. Its slot goes to RELEASED, and is freed
+   * for the producers unless readers pin it (the last one frees it then).
+   */
+  void releasePopped(EntryImpl e) {
+    try {
+      store.enter();
+    } catch (io.depot.StoreClosedException closed) {
+      release();
+      return; // the store's close delivered it again
+    }
+    try {
+      ring.free(slot(e.sequence()), e.lap(), QueueDescriptor.ctl(e.lap(), POPPED, store.token));
+    } catch (RuntimeException ex) {
+      throw store.translate(ex);
+    } finally {
+      store.exit();
+      release();
+    }
+  }
+
+  /** One pop attempt inside the store's gate: the entry, or null if the queue is empty. */
+  EntryImpl popNow() {
+    store.enter();
+    try {
+      Object e = popOnce(false);
+      if (e == EMPTY_QUEUE) {
+        return null;
+      }
+      // A sleeping consumer woken for one entry passes the wake-up on while entries remain (it may have been woken
+      // for an entry someone else took, or behind a claim that held several back).
+      if (mem.getIntVolatile(notEmpty + 4) != 0 && mem.getLongAcquire(tail) > mem.getLongAcquire(head)) {
+        notifyNotEmpty();
+      }
+      return (EntryImpl) e;
+    } catch (RuntimeException e) {
+      throw store.translate(e);
+    } finally {
+      store.exit();
+    }
+  }
+
+  boolean delete(long sequence, boolean force) {
+    store.enter();
+    try {
+      if (sequence < 0 || sequence >= mem.getLongAcquire(tail)) {
+        return false;
+      }
+      long s = slot(sequence);
+      int lap = lapOf(sequence, capacity);
+      for (; ; ) {
+        long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
+        if (QueueDescriptor.lap(c) != lap || state(c) != COMMITTED) {
+          return false;
+        }
+        if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
+          if (force) {
+            ring.invalidatePins(s, lap); // the readers' views may show the next entry from now on
+          }
+          mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, SKIP, 0));
+          notifyAllNotEmpty(); // consumers blocked at this position can pass it now
+          return true;
+        }
+      }
+    } catch (RuntimeException e) {
+      throw store.translate(e);
+    } finally {
+      store.exit();
+    }
+  }
+}
