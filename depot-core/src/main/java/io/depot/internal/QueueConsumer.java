@@ -54,10 +54,6 @@ final class QueueConsumer {
     return queue.recoverPosition(position);
   }
 
-  private void release() {
-    queue.release();
-  }
-
   private void notifyNotEmpty() {
     ring.signalNotEmpty(1);
   }
@@ -90,7 +86,7 @@ final class QueueConsumer {
         last = pos;
         stuck = 0;
       }
-      int lap = lapOf(pos, capacity);
+      int lap = ring.lapOf(pos);
       long s = slot(pos);
       long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
       int sl = QueueDescriptor.lap(c);
@@ -174,7 +170,6 @@ final class QueueConsumer {
 
   /** The handle on the entry of a position this client just moved to POPPED. */
   private EntryImpl popped(long pos, int lap) {
-    queue.retain(); // the handle stays pinned until this entry is released
     return new EntryImpl(queue, pos, ring.entry(pos), lap, -1);
   }
 
@@ -188,7 +183,7 @@ final class QueueConsumer {
     long h = mem.getLongAcquire(head);
     for (long p = Math.max(0, t - capacity); p < h; p++) {
       long s = slot(p);
-      int lap = lapOf(p, capacity);
+      int lap = ring.lapOf(p);
       long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
       if (QueueDescriptor.lap(c) == lap && state(c) == REDELIVER
           && mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, POPPED, store.token))) {
@@ -211,24 +206,14 @@ final class QueueConsumer {
    */
   void releasePopped(EntryImpl e) {
     try {
-      store.enter();
-    } catch (io.depot.StoreClosedException closed) {
-      release();
-      return; // the store's close delivered it again
-    }
-    try {
       ring.free(slot(e.sequence()), e.lap(), QueueDescriptor.ctl(e.lap(), POPPED, store.token));
     } catch (RuntimeException ex) {
       throw store.translate(ex);
-    } finally {
-      store.exit();
-      release();
     }
   }
 
-  /** One pop attempt inside the store's gate: the entry, or null if the queue is empty. */
+  /** One pop attempt inside an operation of the handle (ShmQueue holds the gate): the entry, or null if the queue is empty. */
   EntryImpl popNow() {
-    store.enter();
     try {
       Object e = popOnce(false);
       if (e == EMPTY_QUEUE) {
@@ -242,19 +227,16 @@ final class QueueConsumer {
       return (EntryImpl) e;
     } catch (RuntimeException e) {
       throw store.translate(e);
-    } finally {
-      store.exit();
     }
   }
 
   boolean delete(long sequence, boolean force) {
-    store.enter();
     try {
       if (sequence < 0 || sequence >= mem.getLongAcquire(tail)) {
         return false;
       }
       long s = slot(sequence);
-      int lap = lapOf(sequence, capacity);
+      int lap = ring.lapOf(sequence);
       for (; ; ) {
         long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
         if (QueueDescriptor.lap(c) != lap || state(c) != COMMITTED) {
@@ -271,8 +253,6 @@ final class QueueConsumer {
       }
     } catch (RuntimeException e) {
       throw store.translate(e);
-    } finally {
-      store.exit();
     }
   }
 }

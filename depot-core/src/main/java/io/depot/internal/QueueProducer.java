@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
 /**
  * The producing side of an open queue: claiming positions (and, for {@link io.depot.Overflow#OVERWRITE_OLDEST},
  * dropping the oldest entry to make room), committing and aborting claims, and the one-call push. See {@link
- * ShmQueue} for the protocol; every method here runs inside the store's gate and a reference on the handle, taken
+ * ShmQueue} for the protocol; every method here runs inside an operation of the handle (ShmQueue holds the gate) and a reference on the handle, taken
  * by the caller.
  */
 final class QueueProducer {
@@ -54,10 +54,6 @@ final class QueueProducer {
     return queue.recoverPosition(position);
   }
 
-  private void release() {
-    queue.release();
-  }
-
   private void notifyNotEmpty() {
     ring.signalNotEmpty(1);
   }
@@ -84,7 +80,7 @@ final class QueueProducer {
         last = pos;
         stuck = 0;
       }
-      int lap = lapOf(pos, capacity);
+      int lap = ring.lapOf(pos);
       long s = slot(pos);
       long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
       int sl = QueueDescriptor.lap(c);
@@ -151,20 +147,13 @@ final class QueueProducer {
           .fill((byte) 0);
     }
     tracks.resetRecords(data);
-    queue.retain(); // the handle stays pinned until the claim is committed or aborted
     return new EntryClaimImpl(queue, pos, data);
   }
 
   void commitClaim(EntryClaimImpl claim) {
     try {
-      store.enter();
-    } catch (io.depot.StoreClosedException e) {
-      release();
-      throw e; // the store's close skipped the position
-    }
-    try {
       long s = slot(claim.sequence);
-      int lap = lapOf(claim.sequence, capacity);
+      int lap = ring.lapOf(claim.sequence);
       if (!mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, CLAIMED, store.token),
           QueueDescriptor.ctl(lap, COMMITTED, 0))) {
         // Only possible if another process took this client for dead and skipped the claim.
@@ -174,36 +163,23 @@ final class QueueProducer {
       notifyNotEmpty();
     } catch (RuntimeException e) {
       throw store.translate(e);
-    } finally {
-      store.exit();
-      release();
     }
   }
 
   void abortClaim(EntryClaimImpl claim) {
     try {
-      store.enter();
-    } catch (io.depot.StoreClosedException e) {
-      release();
-      return; // given back by the store's close
-    }
-    try {
       long s = slot(claim.sequence);
-      int lap = lapOf(claim.sequence, capacity);
+      int lap = ring.lapOf(claim.sequence);
       mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, CLAIMED, store.token),
           QueueDescriptor.ctl(lap, SKIP, 0));
       notifyAllNotEmpty(); // consumers blocked at this position can pass it now
     } catch (RuntimeException e) {
       throw store.translate(e);
-    } finally {
-      store.exit();
-      release();
     }
   }
 
-  /** One claim attempt inside the store's gate: the claim, or null if the queue is full. */
+  /** One claim attempt inside an operation of the handle (ShmQueue holds the gate): the claim, or null if the queue is full. */
   EntryClaimImpl claimNow() {
-    store.enter();
     try {
       EntryClaimImpl c = tryClaim();
       if (c != null && mem.getIntVolatile(notFull + 4) != 0
@@ -213,27 +189,24 @@ final class QueueProducer {
       return c;
     } catch (RuntimeException e) {
       throw store.translate(e);
-    } finally {
-      store.exit();
     }
   }
 
   /**
-   * One push attempt inside the store's gate, without a claim handle: claims a position, copies the values into
+   * One push attempt inside an operation of the handle (ShmQueue holds the gate), without a claim handle: claims a position, copies the values into
    * its entry, records the tracks' lengths (and the shapes of variable-shape tracks: from {@code shapes}, or 1-D)
    * and commits.
    *
    * @return the sequence number, or {@link #FULL}
    */
   long pushNow(MemorySegment[] values, long[][] shapes) {
-    store.enter();
     try {
       long pos = claimPosition();
       if (pos < 0) {
         return DepotQueue.FULL;
       }
       long s = slot(pos);
-      int lap = lapOf(pos, capacity);
+      int lap = ring.lapOf(pos);
       long claimed = QueueDescriptor.ctl(lap, CLAIMED, store.token);
       try {
         long data = ring.entry(pos);
@@ -255,8 +228,6 @@ final class QueueProducer {
       return pos;
     } catch (RuntimeException e) {
       throw store.translate(e);
-    } finally {
-      store.exit();
     }
   }
 }

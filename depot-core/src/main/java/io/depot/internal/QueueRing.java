@@ -50,6 +50,9 @@ final class QueueRing {
   final long dropped;
   final io.depot.Overflow overflow;
   final long slots;
+  /** capacity - 1 and log2(capacity) if the capacity is a power of two; else -1 and 0. */
+  private final long indexMask;
+  private final int lapShift;
   final long entries;
 
   private QueueRing(Store store, long q, int queueIndex, int capacity, int trackCount, long stride) {
@@ -69,6 +72,9 @@ final class QueueRing {
     this.dropped = q + droppedOffset(trackCount);
     this.overflow = io.depot.Overflow.values()[mem.getByte(q + OVERFLOW_OFFSET)];
     this.slots = q + slotsOffset(trackCount);
+    boolean pow2 = Integer.bitCount(capacity) == 1;
+    this.indexMask = pow2 ? capacity - 1 : -1;
+    this.lapShift = pow2 ? Integer.numberOfTrailingZeros(capacity) : 0;
     this.entries = q + entriesOffset(trackCount, capacity);
   }
 
@@ -109,25 +115,30 @@ final class QueueRing {
     return at(store, index, store.dataAddress(index), store.mem.getLong(d + ObjectDescriptor.DATA_LENGTH_OFFSET));
   }
 
+  /**
+   * The slot index of {@code position}: a mask when the capacity is a power of two (the usual case: a 64-bit
+   * division costs tens of cycles, and every operation needs the slot and the lap of its position).
+   */
+  int slotIndex(long position) {
+    return (int) (indexMask >= 0 ? position & indexMask : position % capacity);
+  }
+
   long slot(long position) {
-    return slots + (position % capacity) * SLOT_LENGTH;
+    return slots + (long) slotIndex(position) * SLOT_LENGTH;
   }
 
   long slotAt(int index) {
     return slots + (long) index * SLOT_LENGTH;
   }
 
-  int slotIndex(long position) {
-    return (int) (position % capacity);
-  }
 
   /** The address of the entry of position {@code position}. */
   long entry(long position) {
-    return entries + (position % capacity) * stride;
+    return entries + slotIndex(position) * stride;
   }
 
   int lapOf(long position) {
-    return QueueDescriptor.lapOf(position, capacity);
+    return (int) (indexMask >= 0 ? position >>> lapShift : position / capacity) & LAP_MASK;
   }
 
   long ctl(long s) {

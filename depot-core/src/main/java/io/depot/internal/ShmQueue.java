@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A queue object, open in this process (it holds a pin on the queue's descriptor until closed). Its entries are
@@ -79,8 +79,12 @@ final class ShmQueue implements DepotQueue {
   private final long notEmpty;
   private final long notFull;
   private final AtomicBoolean closed = new AtomicBoolean();
-  /** The handle itself (1 until close), plus operations in flight and entries not yet closed. */
-  private final AtomicInteger refs = new AtomicInteger(1);
+  /**
+   * Low word: references (the handle itself until closed, entries, claims and cursors handed out, blocking waits);
+   * high word: operations in flight. Both in one word, so that an operation enters the handle and the store with
+   * one atomic add (see {@link #opEnter}); the queue is unpinned when the whole word drops to zero.
+   */
+  private final AtomicLong refs = new AtomicLong(1);
   /** When a non-blocking operation next checks whether the process blocking it is alive. */
   private volatile long nextBlockedCheck;
   /** The adaptive spins of this handle's consumers (pop) and producers (push, createEntry). */
@@ -107,6 +111,7 @@ final class ShmQueue implements DepotQueue {
     this.cursorSpin = new Waiter.Spin(store.options.queueSpinNanos());
     this.producer = new QueueProducer(this);
     this.consumer = new QueueConsumer(this);
+    store.queueHandles.add(this);
   }
 
   // ------------------------------------------------------------------ creation
@@ -170,10 +175,10 @@ final class ShmQueue implements DepotQueue {
     return Math.clamp(t - h, 0, capacity);
   }
 
-  /** Takes a reference on this handle for an operation or an entry; fails once the handle is closed. */
+  /** Takes a reference on this handle (a wait, a cursor, an entry read in place); fails once it is closed. */
   private void acquire() {
-    for (int r = refs.get(); ; r = refs.get()) {
-      if (r == 0 || closed.get()) {
+    for (long r = refs.get(); ; r = refs.get()) {
+      if ((int) r == 0 || closed.get()) {
         throw new HandleClosedException("queue is closed: name=" + name);
       }
       if (refs.compareAndSet(r, r + 1)) {
@@ -182,9 +187,68 @@ final class ShmQueue implements DepotQueue {
     }
   }
 
-  /** Takes a reference on this handle for an entry or a claim it hands out (the caller holds one already). */
+  /** Takes a reference on this handle for an entry it hands out (the caller holds one already). */
   void retain() {
     refs.incrementAndGet();
+  }
+
+  /** One operation in flight, in the high word of {@link #refs}. */
+  private static final long OP = 1L << 32;
+
+  /**
+   * Enters an operation of the handle: one atomic add, then checks that the handle and the store are open. It is
+   * the store's gate for queue operations: the store's close, after setting its closed flag, waits until no
+   * registered queue handle has an operation in flight (a Dekker pair of volatile accesses: either the close sees
+   * this operation, or this operation sees the store closed).
+   */
+  private void opEnter() {
+    long r = refs.getAndAdd(OP);
+    if ((int) r == 0 || closed.get()) {
+      opExit();
+      throw new HandleClosedException("queue is closed: name=" + name);
+    }
+    if (store.isClosed()) {
+      opExit();
+      throw new io.depot.StoreClosedException("store is closed: " + store.path);
+    }
+  }
+
+  /** Enters an operation of an entry or claim, which holds a reference (the handle itself may be closed). */
+  private boolean opEnterHeld() {
+    refs.getAndAdd(OP);
+    if (store.isClosed()) {
+      opExit();
+      return false;
+    }
+    return true;
+  }
+
+  private void opExit() {
+    if (refs.addAndGet(-OP) == 0) {
+      unpin();
+    }
+  }
+
+  /** Ends an operation that hands out an entry or a claim: its hold becomes the reference the handout keeps. */
+  private void opExitKeeping() {
+    refs.getAndAdd(1 - OP);
+  }
+
+  /** Ends an operation of an entry or claim that is done: the operation and the handout's reference go. */
+  private void opExitReleasing() {
+    if (refs.addAndGet(-OP - 1) == 0) {
+      unpin();
+    }
+  }
+
+  /** Whether an operation is in flight (the store's close waits for none). */
+  boolean operating() {
+    return refs.get() >>> 32 != 0;
+  }
+
+  private void unpin() {
+    store.queueHandles.remove(this);
+    pin.close();
   }
 
   /** Iterations without any progress of the head or tail after which a slot state is taken as damage. */
@@ -192,14 +256,14 @@ final class ShmQueue implements DepotQueue {
 
   io.depot.CorruptStoreException stuck(String where, long pos, long c) {
     return new io.depot.CorruptStoreException("queue slot of position=" + pos + " is inconsistent at the " + where
-        + " (lap " + QueueDescriptor.lap(c) + ", expected " + lapOf(pos, capacity) + ", state "
+        + " (lap " + QueueDescriptor.lap(c) + ", expected " + ring.lapOf(pos) + ", state "
         + QueueDescriptor.stateName(state(c)) + "): queue=" + name + " in " + store.path);
   }
 
   /** Drops a reference; the last one (the handle closed, nothing in flight) unpins the queue. */
   void release() {
     if (refs.decrementAndGet() == 0) {
-      pin.close();
+      unpin();
     }
   }
 
@@ -221,11 +285,22 @@ final class ShmQueue implements DepotQueue {
 
   @Override
   public Optional<EntryClaim> tryCreateEntry() {
-    acquire();
+    return Optional.ofNullable(gatedClaim());
+  }
+
+  /** One claim attempt as an operation: the claim (which keeps the operation's hold as its reference), or null. */
+  private EntryClaimImpl gatedClaim() {
+    opEnter();
+    EntryClaimImpl c = null;
     try {
-      return Optional.ofNullable(producer.claimNow());
+      c = producer.claimNow();
+      return c;
     } finally {
-      release();
+      if (c != null) {
+        opExitKeeping();
+      } else {
+        opExit();
+      }
     }
   }
 
@@ -233,7 +308,7 @@ final class ShmQueue implements DepotQueue {
   public EntryClaim createEntry(Duration timeout) {
     acquire();
     try {
-      EntryClaimImpl c = producer.claimNow();
+      EntryClaimImpl c = gatedClaim();
       if (c != null) {
         return c;
       }
@@ -241,7 +316,7 @@ final class ShmQueue implements DepotQueue {
         throw new io.depot.QueueFullException("queue is full (capacity=" + capacity + ", overflow=FAIL): name="
             + name);
       }
-      return Waiter.await(mem, notFull, timeout.toNanos(), producerSpin, producer::claimNow,
+      return Waiter.await(mem, notFull, timeout.toNanos(), producerSpin, this::gatedClaim,
           () -> checkBlocked(mem.getLongAcquire(tail) - capacity),
           "no room in queue=" + name + " within timeout=" + timeout);
     } finally {
@@ -252,11 +327,16 @@ final class ShmQueue implements DepotQueue {
   @Override
   public long tryPush(MemorySegment... values) {
     trackTable.checkValues(values);
-    acquire();
+    return gatedPush(values, null);
+  }
+
+  /** One push attempt as an operation. */
+  private long gatedPush(MemorySegment[] values, long[][] shapes) {
+    opEnter();
     try {
-      return producer.pushNow(values, null);
+      return producer.pushNow(values, shapes);
     } finally {
-      release();
+      opExit();
     }
   }
 
@@ -264,12 +344,7 @@ final class ShmQueue implements DepotQueue {
   public long tryPush(NDArray... values) {
     MemorySegment[] segments = trackTable.segments(values);
     trackTable.checkValues(segments);
-    acquire();
-    try {
-      return producer.pushNow(segments, trackTable.shapes(values));
-    } finally {
-      release();
-    }
+    return gatedPush(segments, trackTable.shapes(values));
   }
 
   @Override
@@ -281,12 +356,12 @@ final class ShmQueue implements DepotQueue {
   private long pushWaiting(Duration timeout, MemorySegment[] values, long[][] shapes) {
     acquire();
     try {
-      long pos = producer.pushNow(values, shapes);
+      long pos = gatedPush(values, shapes);
       if (pos != FULL || ring.overflow == io.depot.Overflow.FAIL) {
         return pos;
       }
       return Waiter.await(mem, notFull, timeout.toNanos(), producerSpin, () -> {
-        long p = producer.pushNow(values, shapes);
+        long p = gatedPush(values, shapes);
         return p == FULL ? null : p;
       }, () -> checkBlocked(mem.getLongAcquire(tail) - capacity),
           "no room in queue=" + name + " within timeout=" + timeout);
@@ -325,11 +400,22 @@ final class ShmQueue implements DepotQueue {
 
   @Override
   public Optional<Entry> tryPop() {
-    acquire();
+    return Optional.ofNullable(gatedPop());
+  }
+
+  /** One pop attempt as an operation: the entry (which keeps the operation's hold as its reference), or null. */
+  private EntryImpl gatedPop() {
+    opEnter();
+    EntryImpl e = null;
     try {
-      return Optional.ofNullable(consumer.popNow());
+      e = consumer.popNow();
+      return e;
     } finally {
-      release();
+      if (e != null) {
+        opExitKeeping();
+      } else {
+        opExit();
+      }
     }
   }
 
@@ -337,11 +423,11 @@ final class ShmQueue implements DepotQueue {
   public Entry pop(Duration timeout) {
     acquire();
     try {
-      EntryImpl e = consumer.popNow();
+      EntryImpl e = gatedPop();
       if (e != null) {
         return e;
       }
-      return Waiter.await(mem, notEmpty, timeout.toNanos(), consumerSpin, consumer::popNow,
+      return Waiter.await(mem, notEmpty, timeout.toNanos(), consumerSpin, this::gatedPop,
           () -> checkBlocked(mem.getLongAcquire(head)), "no entry in queue=" + name + " within timeout=" + timeout);
     } finally {
       release();
@@ -350,15 +436,13 @@ final class ShmQueue implements DepotQueue {
 
   @Override
   public boolean forcePop() {
-    acquire();
-    store.enter();
+    opEnter();
     try {
       return consumer.popOnce(true) != QueueConsumer.EMPTY_QUEUE;
     } catch (RuntimeException e) {
       throw store.translate(e);
     } finally {
-      store.exit();
-      release();
+      opExit();
     }
   }
 
@@ -437,7 +521,7 @@ final class ShmQueue implements DepotQueue {
     }
     long s = slot(sequence);
     long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
-    int lap = lapOf(sequence, capacity);
+    int lap = ring.lapOf(sequence);
     if (QueueDescriptor.lap(c) != lap || state(c) != COMMITTED) {
       return null;
     }
@@ -561,15 +645,39 @@ final class ShmQueue implements DepotQueue {
   // ------------------------------------------------------------------ entries and claims closing
 
   void commitClaim(EntryClaimImpl claim) {
-    producer.commitClaim(claim);
+    if (!opEnterHeld()) {
+      release();
+      throw new io.depot.StoreClosedException("store is closed: " + store.path); // its close skipped the position
+    }
+    try {
+      producer.commitClaim(claim);
+    } finally {
+      opExitReleasing();
+    }
   }
 
   void abortClaim(EntryClaimImpl claim) {
-    producer.abortClaim(claim);
+    if (!opEnterHeld()) {
+      release();
+      return; // given back by the store's close
+    }
+    try {
+      producer.abortClaim(claim);
+    } finally {
+      opExitReleasing();
+    }
   }
 
   void releasePopped(EntryImpl e) {
-    consumer.releasePopped(e);
+    if (!opEnterHeld()) {
+      release();
+      return; // the store's close delivered it again
+    }
+    try {
+      consumer.releasePopped(e);
+    } finally {
+      opExitReleasing();
+    }
   }
 
   // ------------------------------------------------------------------ waiting and failure
@@ -613,7 +721,7 @@ final class ShmQueue implements DepotQueue {
    */
   boolean recoverPosition(long position) {
     long s = slot(position);
-    int lap = lapOf(position, capacity);
+    int lap = ring.lapOf(position);
     long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
     int st = state(c);
     if (QueueDescriptor.lap(c) != lap || (st != CLAIMED && st != REMOVING && st != POPPED)) {

@@ -58,6 +58,11 @@ public final class Store implements AutoCloseable {
    * left at close). Written once, read at close.
    */
   volatile boolean queuesOpened;
+  /**
+   * The open queue handles of this client: their operations pass their own gate ({@code ShmQueue.opEnter}), which
+   * {@link #close} waits for as it waits for {@link #enter}'s.
+   */
+  final java.util.Set<ShmQueue> queueHandles = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final StoreFile file;
   private final LongAdder active = new LongAdder();
@@ -463,6 +468,11 @@ public final class Store implements AutoCloseable {
     IdleStrategy idle = newIdleStrategy();
     while (active.sum() != 0) {
       idle.idle();
+    }
+    for (ShmQueue q : queueHandles) {
+      while (q.operating()) {
+        idle.idle();
+      }
     }
     joinPrefaulter();
     try {
