@@ -14,6 +14,10 @@ import java.time.Instant;
  * @param claims its WRITE-stage objects and queue entries
  * @param pins the handles it holds open (objects, queues, entries)
  * @param self whether this is the slot of the {@code Depot} that was asked
+ * @param puts objects this process committed since it attached (puts, replaces, committed claims)
+ * @param gets handles on objects this process opened since it attached
+ * @param removes objects this process removed since it attached
  */
 public record ClientInfo(
-    int slot, long pid, String state, boolean alive, Instant attachedAt, long claims, long pins, boolean self) {}
+    int slot, long pid, String state, boolean alive, Instant attachedAt, long claims, long pins, boolean self,
+    long puts, long gets, long removes) {}

@@ -21,6 +21,9 @@ package io.depot;
  * @param deadClients client slots of processes that died and are not recovered yet (they are recovered at the
  *     next contact or sweep; see {@link DepotOptions.Builder#recoveryInterval})
  * @param maxClients the client table's capacity
+ * @param puts objects committed by all processes since the store was created (puts, replaces, committed claims)
+ * @param gets handles on objects opened by all processes since the store was created
+ * @param removes objects removed by all processes since the store was created
  */
 public record StoreStats(
     long arenaBytes,
@@ -35,4 +38,7 @@ public record StoreStats(
     long maxObjects,
     int clients,
     int deadClients,
-    int maxClients) {}
+    int maxClients,
+    long puts,
+    long gets,
+    long removes) {}

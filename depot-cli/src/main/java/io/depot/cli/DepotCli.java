@@ -28,6 +28,7 @@ import picocli.CommandLine.Parameters;
     subcommands = {
       DemoCommand.class,
       DemoCommand.Worker.class,
+      ServeCommand.class,
       DepotCli.Create.class,
       DepotCli.Ls.class,
       DepotCli.Stat.class,

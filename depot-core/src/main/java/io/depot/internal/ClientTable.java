@@ -101,9 +101,38 @@ final class ClientTable {
     mem.putLong(c + START_TIME_OFFSET, ProcessInfo.selfStartTime());
     mem.putLong(c + ATTACH_MILLIS_OFFSET, System.currentTimeMillis());
     mem.putLong(c + RECOUNTING_OFFSET, 0);
-    mem.putLong(c + PUTS_OFFSET, 0);
-    mem.putLong(c + GETS_OFFSET, 0);
-    mem.putLong(c + REMOVES_OFFSET, 0);
+    retireCount(c + PUTS_OFFSET, HeaderDescriptor.RETIRED_PUTS_OFFSET);
+    retireCount(c + GETS_OFFSET, HeaderDescriptor.RETIRED_GETS_OFFSET);
+    retireCount(c + REMOVES_OFFSET, HeaderDescriptor.RETIRED_REMOVES_OFFSET);
+  }
+
+  /** Adds the previous occupant's count at {@code at} to the header's retired total, then zeroes it. */
+  private void retireCount(long at, int retired) {
+    long n = mem.getLongOpaque(at);
+    if (n > 0) {
+      mem.getAndAddLong(retired, n);
+    }
+    mem.putLongOpaque(at, 0);
+  }
+
+  /**
+   * The store's operation totals since it was created: the retired counts plus every slot's (a process's counts stay
+   * in its slot after it detaches). A slot being taken over may be counted twice for an instant (added to the
+   * retired total, not yet zeroed); readers that need a monotonic figure keep the highest they saw.
+   *
+   * @return puts, gets, removes
+   */
+  long[] operationTotals() {
+    long[] t = {mem.getLongOpaque(HeaderDescriptor.RETIRED_PUTS_OFFSET),
+        mem.getLongOpaque(HeaderDescriptor.RETIRED_GETS_OFFSET),
+        mem.getLongOpaque(HeaderDescriptor.RETIRED_REMOVES_OFFSET)};
+    for (int s = 0; s < layout.maxClients; s++) {
+      long c = layout.client(s);
+      t[0] += mem.getLongOpaque(c + PUTS_OFFSET);
+      t[1] += mem.getLongOpaque(c + GETS_OFFSET);
+      t[2] += mem.getLongOpaque(c + REMOVES_OFFSET);
+    }
+    return t;
   }
 
   /** Publishes this process's claimed slot: ATTACHED (the adopting word cleared first). */

@@ -130,6 +130,15 @@ public final class HeaderDescriptor {
    */
   public static final int SWEEP_LEASE_OFFSET = 512;
 
+  /**
+   * Operation counts of the clients whose slots were reused: puts, gets, removes (one long each). A slot keeps its
+   * process's counts after it detaches; the next process to take the slot adds them here before it zeroes them, so
+   * that these plus every slot's counts are the store's totals since it was created.
+   */
+  public static final int RETIRED_PUTS_OFFSET = 640;
+  public static final int RETIRED_GETS_OFFSET = RETIRED_PUTS_OFFSET + 8;
+  public static final int RETIRED_REMOVES_OFFSET = RETIRED_GETS_OFFSET + 8;
+
   public static final StructLayout LAYOUT =
       MemoryLayout.structLayout(
           JAVA_LONG.withName("magic"),
@@ -171,7 +180,11 @@ public final class HeaderDescriptor {
           JAVA_INT.withName("commitSleepers"),
           MemoryLayout.paddingLayout(SWEEP_LEASE_OFFSET - COMMIT_SIGNAL_OFFSET - 8),
           JAVA_LONG.withName("sweepLease"),
-          MemoryLayout.paddingLayout(HEADER_LENGTH - SWEEP_LEASE_OFFSET - 8));
+          MemoryLayout.paddingLayout(RETIRED_PUTS_OFFSET - SWEEP_LEASE_OFFSET - 8),
+          JAVA_LONG.withName("retiredPuts"),
+          JAVA_LONG.withName("retiredGets"),
+          JAVA_LONG.withName("retiredRemoves"),
+          MemoryLayout.paddingLayout(HEADER_LENGTH - RETIRED_REMOVES_OFFSET - 8));
 
   private HeaderDescriptor() {}
 }

@@ -81,7 +81,9 @@ public final class Inspector {
       out.add(new io.depot.ClientInfo(s, recovering ? 0 : ClientDescriptor.pid(word),
           ClientDescriptor.stateName(st), !recovering && store.clients.isSlotAlive(s, word),
           java.time.Instant.ofEpochMilli(mem.getLong(layout.client(s) + ClientDescriptor.ATTACH_MILLIS_OFFSET)),
-          claims[s], pins, s == store.slot));
+          claims[s], pins, s == store.slot, mem.getLongOpaque(layout.client(s) + ClientDescriptor.PUTS_OFFSET),
+          mem.getLongOpaque(layout.client(s) + ClientDescriptor.GETS_OFFSET),
+          mem.getLongOpaque(layout.client(s) + ClientDescriptor.REMOVES_OFFSET)));
     }
     return out;
   }

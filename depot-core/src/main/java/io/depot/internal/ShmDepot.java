@@ -654,8 +654,10 @@ public final class ShmDepot implements Depot {
           dead++; // dead, or dead and being recovered
         }
       }
+      long[] ops = store.clients.operationTotals();
       return new StoreStats(layout.arenaLength, store.freeBytes(), used, largest << SizeClasses.PAGE_SHIFT, frag,
-          objects, entries, zombies, writing, layout.maxObjects, live, dead, layout.maxClients);
+          objects, entries, zombies, writing, layout.maxObjects, live, dead, layout.maxClients, ops[0], ops[1],
+          ops[2]);
     } catch (RuntimeException e) {
       throw store.translate(e);
     } finally {

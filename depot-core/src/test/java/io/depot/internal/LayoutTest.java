@@ -29,6 +29,8 @@ class LayoutTest {
     at(l, "freePages", HeaderDescriptor.FREE_PAGES_OFFSET);
     at(l, "commitSignal", HeaderDescriptor.COMMIT_SIGNAL_OFFSET);
     at(l, "sweepLease", HeaderDescriptor.SWEEP_LEASE_OFFSET);
+    at(l, "retiredPuts", HeaderDescriptor.RETIRED_PUTS_OFFSET);
+    at(l, "retiredRemoves", HeaderDescriptor.RETIRED_REMOVES_OFFSET);
     assertEquals(0, HeaderDescriptor.PAGE_LOCK_OFFSET % 128, "the page lock has cache lines of its own");
   }
 

@@ -1,0 +1,100 @@
+package io.depot.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.depot.Depot;
+import io.depot.DepotOptions;
+import io.depot.testkit.ChildJvm;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code depot serve} as a real process: it creates the store, serves Prometheus metrics on loopback (scraped over
+ * HTTP, a counter seen to move after another process's puts), refuses a second daemon naming the first's pid, and
+ * stops on SIGTERM with exit code 0, destroying the store with {@code --destroy-on-exit}.
+ */
+class ServeCommandTest {
+  @TempDir Path dir;
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static String scrape(String url) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode());
+    return r.body();
+  }
+
+  private static double value(String metrics, String series) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
+    assertTrue(m.find(), "no " + series + " in:\n" + metrics);
+    return Double.parseDouble(m.group(1));
+  }
+
+  @Test
+  void servesMetricsRefusesASecondDaemonAndStopsOnSigterm() throws Exception {
+    String name = "serve-" + ProcessHandle.current().pid();
+    DepotOptions opts = DepotOptions.builder().directory(dir).build();
+    try (ChildJvm daemon = ChildJvm.start(DepotCli.class, "serve", name, "--create", "--capacity", "8M",
+        "--metrics-port", "0", "--interval", "200ms", "--destroy-on-exit", "--dir", dir.toString())) {
+      String banner = daemon.awaitLine("depot serve: ", 60, TimeUnit.SECONDS);
+      Matcher m = Pattern.compile("metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)").matcher(banner);
+      assertTrue(m.find(), banner);
+      String url = m.group(1);
+      assertTrue(banner.contains("pid " + daemon.pid()), banner);
+
+      String first = scrape(url);
+      assertEquals(8 << 20, value(first, "depot_capacity_bytes"));
+      assertEquals(0, value(first, "depot_objects"));
+      double puts = value(first, "depot_operations_total{op=\"put\"}");
+      try (Depot d = Depot.open(name, opts)) {
+        for (int i = 0; i < 3; i++) {
+          d.put("k" + i, new byte[100]);
+        }
+        d.createQueue("q", 4, io.depot.Track.bytes("v", 8)).close();
+      }
+      String second = scrape(url);
+      assertEquals(4, value(second, "depot_objects"));
+      assertEquals(puts + 3, value(second, "depot_operations_total{op=\"put\"}"),
+          "the puts of a process that has detached since are counted");
+      assertEquals(0, value(second, "depot_queue_depth{queue=\"q\"}"));
+      assertTrue(value(second, "depot_sweeps_total") >= 0);
+
+      try (ChildJvm other = ChildJvm.start(DepotCli.class, "serve", name, "--metrics-port", "0", "--dir",
+          dir.toString())) {
+        assertEquals(1, other.await(60, TimeUnit.SECONDS));
+        assertTrue(String.join("\n", other.errors()).contains("already served by pid=" + daemon.pid()),
+            other.errors().toString());
+      }
+
+      daemon.process().toHandle().destroy(); // SIGTERM (Process.destroy would also close the pipes)
+      assertEquals(0, daemon.await(30, TimeUnit.SECONDS), daemon.errors().toString());
+      assertTrue(daemon.output().contains("depot serve: stopped, store destroyed"), daemon.output().toString());
+      assertFalse(Depot.exists(name, opts));
+      assertFalse(Files.exists(dir.resolve(name + ".depot.serve")));
+    }
+  }
+
+  @Test
+  void refusesBadArgumentsAndAMissingStore() throws Exception {
+    for (List<String> args : List.of(List.of("serve", "nostore", "--dir", dir.toString()),
+        List.of("serve", "x", "--interval", "soon", "--dir", dir.toString()),
+        List.of("serve", "x", "--metrics-port", "70000", "--create", "--dir", dir.toString()))) {
+      try (ChildJvm p = ChildJvm.start(DepotCli.class, args.toArray(String[]::new))) {
+        int code = p.await(60, TimeUnit.SECONDS);
+        assertNotEquals(0, code, args + ": " + p.output());
+        assertFalse(String.join("\n", p.errors()).contains("\tat "), "no stack trace: " + p.errors());
+      }
+    }
+  }
+}
