@@ -202,10 +202,17 @@ final class ServeCommand implements Callable<Integer> {
       gauge("depot_writing", "Objects and entries in the WRITE stage (claims).", StoreStats::writing);
       gauge("depot_clients", "Attached processes that are alive.", StoreStats::clients);
       gauge("depot_dead_clients", "Client slots of dead processes not yet recovered.", StoreStats::deadClients);
-      GaugeWithCallback.builder().name("depot_client_pins").help("Handles held open, per attached process.")
-          .labelNames("pid").callback(cb -> {
+      GaugeWithCallback.builder().name("depot_client_pins")
+          .help("Handles held open, per client slot (a process may attach more than once).")
+          .labelNames("slot", "pid").callback(cb -> {
             for (ClientInfo c : depot.clients()) {
-              cb.call(c.pins(), Long.toString(c.pid()));
+              cb.call(c.pins(), Integer.toString(c.slot()), Long.toString(c.pid()));
+            }
+          }).register(registry);
+      GaugeWithCallback.builder().name("depot_client_claims").help("WRITE-stage claims, per client slot.")
+          .labelNames("slot", "pid").callback(cb -> {
+            for (ClientInfo c : depot.clients()) {
+              cb.call(c.claims(), Integer.toString(c.slot()), Long.toString(c.pid()));
             }
           }).register(registry);
       GaugeWithCallback.builder().name("depot_queue_depth").help("Positions in each queue (committed or not).")

@@ -69,6 +69,7 @@ class ServeCommandTest {
           "the puts of a process that has detached since are counted");
       assertEquals(0, value(second, "depot_queue_depth{queue=\"q\"}"));
       assertTrue(value(second, "depot_sweeps_total") >= 0);
+      assertTrue(second.contains("depot_client_pins{pid=\"" + daemon.pid() + "\""), second);
 
       try (ChildJvm other = ChildJvm.start(DepotCli.class, "serve", name, "--metrics-port", "0", "--dir",
           dir.toString())) {
@@ -82,6 +83,30 @@ class ServeCommandTest {
       assertTrue(daemon.output().contains("depot serve: stopped, store destroyed"), daemon.output().toString());
       assertFalse(Depot.exists(name, opts));
       assertFalse(Files.exists(dir.resolve(name + ".depot.serve")));
+    }
+  }
+
+  @Test
+  void sweepsTheExpiredWorkflowsOfAShortTermMemory() throws Exception {
+    String name = "serve-stm-" + ProcessHandle.current().pid();
+    String uri = "shm:" + name + "?dir=" + dir;
+    try (ChildJvm daemon = ChildJvm.start(DepotCli.class, "serve", name, "--create", "--metrics-port", "0",
+        "--interval", "100ms", "--stm", uri, "--destroy-on-exit", "--dir", dir.toString())) {
+      String banner = daemon.awaitLine("depot serve: ", 60, TimeUnit.SECONDS);
+      Matcher m = Pattern.compile("metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)").matcher(banner);
+      assertTrue(m.find(), banner);
+      try (io.depot.stm.ShortTermMemory stm = io.depot.stm.ShortTermMemory.open(uri)) {
+        stm.workflow("w").put("k", "v", java.time.Duration.ofMillis(1));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      double expired = 0;
+      while (expired == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+        expired = value(scrape(m.group(1)), "depot_stm_expired_total");
+      }
+      assertTrue(expired >= 1, "the daemon's sweep reclaimed the expired key");
+      daemon.process().toHandle().destroy();
+      assertEquals(0, daemon.await(30, TimeUnit.SECONDS), daemon.errors().toString());
     }
   }
 
