@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
  * 512x512 float32 frame in place (claim, fill, commit); each consumer reads it as a zero-copy view and acknowledges;
  * the producer removes a frame once both consumers are done, and its memory is reused for the next ones.
  */
-@Command(name = "demo", description = "Run a producer and two consumer JVMs sharing frames through a store.")
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run a producer and two consumer JVMs sharing frames through a store.")
 final class DemoCommand implements Callable<Integer> {
   static final int SIDE = 512;
 

@@ -20,12 +20,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The {@code depot} command. */
-@Command(
-    name = "depot",
+@Command(name = "depot",
     mixinStandardHelpOptions = true,
     version = "depot 0.1.0",
     description = "A shared-memory object store for the JVM.",
+    footer = {"", "Exit codes: 0 done, 1 failed, 2 usage error, 3 not found (store, object or entry).",
+        "Stores live in /dev/shm (--dir) and outlive the processes that use them: `depot destroy NAME` removes one."},
     subcommands = {
+      CommandLine.HelpCommand.class,
       DemoCommand.class,
       DemoCommand.Worker.class,
       ServeCommand.class,
@@ -47,12 +49,24 @@ public final class DepotCli implements Runnable {
     System.exit(run(args));
   }
 
+  /** Exit codes: 0 done, 1 failed, 2 usage error (picocli's), 3 not found (store, object, entry). */
+  static final int FAILED = 1;
+  static final int NOT_FOUND = 3;
+
+  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "Print the stack trace of a failure (the message alone otherwise).")
+  boolean verbose;
+
   /** Runs the command line; returns the exit code. */
   public static int run(String... args) {
     CommandLine cl = new CommandLine(new DepotCli());
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("depot: " + e.getMessage());
-      return 2;
+      cmd.getErr().println("depot: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+      if (parsed.hasMatchedOption("--verbose")) {
+        e.printStackTrace(cmd.getErr());
+      }
+      return e instanceof io.depot.ObjectNotFoundException || e instanceof io.depot.StoreNotFoundException
+          || e instanceof io.depot.EntryNotFoundException ? NOT_FOUND : FAILED;
     });
     return cl.execute(args);
   }
@@ -77,7 +91,7 @@ public final class DepotCli implements Runnable {
     }
   }
 
-  @Command(name = "create", description = "Create a store.")
+  @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a store.")
   static final class Create implements Callable<Integer> {
     @Parameters(index = "0", description = "Store name.")
     String name;
@@ -107,7 +121,7 @@ public final class DepotCli implements Runnable {
     }
   }
 
-  @Command(name = "ls", description = "List the objects of a store.")
+  @Command(name = "ls", mixinStandardHelpOptions = true, description = "List the objects of a store.")
   static final class Ls implements Callable<Integer> {
     @Parameters(index = "0", description = "Store name.")
     String name;
@@ -130,7 +144,7 @@ public final class DepotCli implements Runnable {
     }
   }
 
-  @Command(name = "stat", description = "Show a store's occupancy.")
+  @Command(name = "stat", mixinStandardHelpOptions = true, description = "Show a store's occupancy.")
   static final class Stat implements Callable<Integer> {
     @Parameters(index = "0", description = "Store name.")
     String name;
@@ -169,8 +183,7 @@ public final class DepotCli implements Runnable {
     }
   }
 
-  @Command(
-      name = "fsck",
+  @Command(name = "fsck", mixinStandardHelpOptions = true,
       description = {
         "Check a store's invariants: every arena byte free or in exactly one block, directory chains, reader counts,"
             + " queues. Exit code 0 if consistent, 1 if not.",
@@ -204,7 +217,7 @@ public final class DepotCli implements Runnable {
     }
   }
 
-  @Command(name = "put", description = "Store a file's bytes (or a string) under a name.")
+  @Command(name = "put", mixinStandardHelpOptions = true, description = "Store a file's bytes (or a string) under a name.")
   static final class Put implements Callable<Integer> {
     @Parameters(index = "0", description = "Store name.")
     String name;
@@ -248,7 +261,7 @@ public final class DepotCli implements Runnable {
     }
   }
 
-  @Command(name = "get", description = "Print an object (strings as text, other values as a summary).")
+  @Command(name = "get", mixinStandardHelpOptions = true, description = "Print an object (strings as text, other values as a summary).")
   static final class Get implements Callable<Integer> {
     @Parameters(index = "0", description = "Store name.")
     String name;
@@ -279,7 +292,7 @@ public final class DepotCli implements Runnable {
     }
   }
 
-  @Command(name = "rm", description = "Remove objects.")
+  @Command(name = "rm", mixinStandardHelpOptions = true, description = "Remove objects.")
   static final class Rm implements Callable<Integer> {
     @Parameters(index = "0", description = "Store name.")
     String name;
@@ -300,11 +313,11 @@ public final class DepotCli implements Runnable {
           }
         }
       }
-      return missing == 0 ? 0 : 1;
+      return missing == 0 ? 0 : NOT_FOUND;
     }
   }
 
-  @Command(name = "destroy", description = "Delete a store file (attached processes keep their mapping).")
+  @Command(name = "destroy", mixinStandardHelpOptions = true, description = "Delete a store file (attached processes keep their mapping).")
   static final class Destroy implements Callable<Integer> {
     @Parameters(index = "0", description = "Store name.")
     String name;
@@ -315,7 +328,7 @@ public final class DepotCli implements Runnable {
     public Integer call() {
       boolean removed = Depot.destroy(name, store.builder().build());
       System.out.println(removed ? "destroyed " + name : "no store " + name);
-      return removed ? 0 : 1;
+      return removed ? 0 : NOT_FOUND;
     }
   }
 }

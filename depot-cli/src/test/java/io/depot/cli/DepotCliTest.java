@@ -46,8 +46,11 @@ class DepotCliTest {
     assertTrue(fsck.contains("consistent: 2 objects") && fsck.contains("recovered 0 dead"), fsck);
     run("rm", store, "blob", "--dir", dir);
     assertFalse(run("ls", store, "--dir", dir).contains("blob"));
-    assertEquals(1, DepotCli.run("rm", store, "blob", "--dir", dir));
-    assertEquals(2, DepotCli.run("get", store, "nothing", "--dir", dir), "a Depot exception exits with 2");
+    assertEquals(3, DepotCli.run("rm", store, "blob", "--dir", dir), "not found");
+    assertEquals(3, DepotCli.run("get", store, "nothing", "--dir", dir), "not found");
+    assertEquals(2, DepotCli.run("get", store), "a usage error");
+    assertEquals(0, DepotCli.run("create", "--help"), "help works without the required parameters");
+    assertEquals(0, DepotCli.run("help", "stat"));
     run("destroy", store, "--dir", dir);
   }
 
