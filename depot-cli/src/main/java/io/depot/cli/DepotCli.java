@@ -121,26 +121,90 @@ public final class DepotCli implements Runnable {
     }
   }
 
-  @Command(name = "ls", mixinStandardHelpOptions = true, description = "List the objects of a store.")
+  @Command(name = "ls", mixinStandardHelpOptions = true,
+      description = "List the objects of a store: name, kind, size, version, state (IDLE, BUSY with its reader "
+          + "count), and for queues their depth and capacity.")
   static final class Ls implements Callable<Integer> {
     @Parameters(index = "0", description = "Store name.")
     String name;
 
-    @Parameters(index = "1", arity = "0..1", description = "Name prefix.", defaultValue = "")
-    String prefix;
+    @Parameters(index = "1", arity = "0..1", defaultValue = "",
+        description = "A name prefix, or a pattern with * and ? (quote it for the shell).")
+    String pattern;
+
+    @Option(names = "--json", description = "Print a JSON array instead of a table.")
+    boolean json;
 
     @CommandLine.Mixin StoreOptions store = new StoreOptions();
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+      boolean glob = pattern.contains("*") || pattern.contains("?");
+      java.util.regex.Pattern re = glob ? java.util.regex.Pattern.compile(globToRegex(pattern)) : null;
+      List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
       try (Depot d = Depot.open(name, store.builder().build())) {
-        List<ObjectInfo> list = d.list(prefix);
+        List<ObjectInfo> list = new java.util.ArrayList<>(d.list(glob ? "" : pattern));
         list.sort(java.util.Comparator.comparing(ObjectInfo::name));
-        for (ObjectInfo i : list) {
-          System.out.println(i);
+        for (ObjectInfo o : list) {
+          if (re != null && !re.matcher(o.name()).matches()) {
+            continue;
+          }
+          java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+          long version = d.version(o.name());
+          if (version == Depot.NO_VERSION) {
+            continue; // removed since the list
+          }
+          String state = io.depot.internal.Inspector.state(d, version);
+          long readers = state.startsWith("COMMITTED/") ? Long.parseLong(state.substring(10)) : 0;
+          row.put("name", o.name());
+          row.put("kind", o.kind().toString());
+          row.put("size", o.size());
+          row.put("version", version);
+          row.put("state", readers == 0 ? "IDLE" : "BUSY");
+          row.put("readers", readers);
+          if (o.kind() == io.depot.ValueKind.ARRAY) {
+            row.put("dtype", o.dtype().numpyName());
+            row.put("shape", o.shape());
+          }
+          if (o.kind() == io.depot.ValueKind.QUEUE) {
+            try (io.depot.DepotQueue q = d.openQueue(o.name())) {
+              row.put("depth", q.size());
+              row.put("capacity", q.capacity());
+              // the table's own hold on the queue is not a reader
+              row.put("readers", Math.max(0, readers - 1));
+              row.put("state", readers - 1 > 0 ? "BUSY" : "IDLE");
+            } catch (RuntimeException gone) {
+              continue; // removed since the list
+            }
+          }
+          rows.add(row);
         }
       }
+      if (json) {
+        System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(rows));
+        return 0;
+      }
+      String format = "%-32s %-8s %10s %-20s %-5s %7s %s%n";
+      System.out.printf(format, "NAME", "KIND", "SIZE", "VERSION", "STATE", "READERS", "QUEUE");
+      for (java.util.Map<String, Object> r : rows) {
+        String queue = r.containsKey("depth") ? r.get("depth") + "/" + r.get("capacity") : r.containsKey("dtype")
+            ? r.get("dtype") + java.util.Arrays.toString((long[]) r.get("shape")) : "";
+        System.out.printf(format, r.get("name"), r.get("kind"), Sizes.format((long) r.get("size")),
+            Long.toHexString((long) r.get("version")), r.get("state"), r.get("readers"), queue);
+      }
       return 0;
+    }
+
+    private static String globToRegex(String glob) {
+      StringBuilder b = new StringBuilder();
+      for (char c : glob.toCharArray()) {
+        switch (c) {
+          case '*' -> b.append(".*");
+          case '?' -> b.append('.');
+          default -> b.append(java.util.regex.Pattern.quote(String.valueOf(c)));
+        }
+      }
+      return b.toString();
     }
   }
 

@@ -40,7 +40,28 @@ class DepotCliTest {
     run("get", store, "blob", "--out", out.toString(), "--dir", dir);
     assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(out));
     String ls = run("ls", store, "--dir", dir);
-    assertTrue(ls.contains("greeting STRING 5 B") && ls.contains("blob BYTES 3 B"), ls);
+    assertTrue(ls.startsWith("NAME ") && ls.matches("(?s).*\\ngreeting +STRING +5 B +\\p{XDigit}+ +IDLE +0 .*")
+        && ls.matches("(?s).*\\nblob +BYTES +3 B .*"), ls);
+    try (io.depot.Depot d = io.depot.Depot.open(store, io.depot.DepotOptions.builder().directory(tmp).build())) {
+      try (io.depot.DepotQueue q = d.createQueue("jobs", 8, io.depot.Track.bytes("v", 8))) {
+        q.tryPush(java.lang.foreign.MemorySegment.ofArray(new long[] {1}));
+      }
+      try (io.depot.ObjectHandle held = d.get("greeting")) {
+        assertTrue(held.isOpen());
+        String busy = run("ls", store, "g*", "--dir", dir);
+        assertTrue(busy.matches("(?s).*\\ngreeting +STRING +5 B +\\p{XDigit}+ +BUSY +1 .*"), busy);
+        assertFalse(busy.contains("blob"), "the pattern selects");
+      }
+    }
+    String json = run("ls", store, "--json", "--dir", dir);
+    var rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    assertEquals(3, rows.size(), json);
+    var jobs = rows.get(2); // sorted: blob, greeting, jobs
+    assertEquals("jobs", jobs.get("name").asText());
+    assertEquals(1, jobs.get("depth").asInt());
+    assertEquals(8, jobs.get("capacity").asInt());
+    assertEquals("IDLE", jobs.get("state").asText(), "the listing's own hold on a queue is not a reader");
+    run("rm", store, "jobs", "--dir", dir);
     assertTrue(run("stat", store, "--dir", dir).contains("2 committed"));
     String fsck = run("fsck", store, "--recover", "--dir", dir);
     assertTrue(fsck.contains("consistent: 2 objects") && fsck.contains("recovered 0 dead"), fsck);
