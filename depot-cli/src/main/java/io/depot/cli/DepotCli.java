@@ -281,7 +281,9 @@ public final class DepotCli implements Runnable {
     }
   }
 
-  @Command(name = "put", mixinStandardHelpOptions = true, description = "Store a file's bytes (or a string) under a name.")
+  @Command(name = "put", mixinStandardHelpOptions = true,
+      description = "Store a file's bytes (or standard input's, with -, or a string) under a name. Streams: the "
+          + "value is copied into the store in chunks, with no heap or 2 GiB limit.")
   static final class Put implements Callable<Integer> {
     @Parameters(index = "0", description = "Store name.")
     String name;
@@ -289,7 +291,10 @@ public final class DepotCli implements Runnable {
     @Parameters(index = "1", description = "Object name.")
     String object;
 
-    @Option(names = "--file", description = "Read the value from this file.")
+    @Parameters(index = "2", arity = "0..1", description = "The file to store, or - for standard input.")
+    String source;
+
+    @Option(names = "--file", description = "Read the value from this file (as the third parameter).")
     Path file;
 
     @Option(names = "--string", description = "Store this string.")
@@ -302,8 +307,10 @@ public final class DepotCli implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if ((file == null) == (string == null)) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "give exactly one of --file, --string");
+      int given = (file != null ? 1 : 0) + (string != null ? 1 : 0) + (source != null ? 1 : 0);
+      if (given != 1) {
+        throw new CommandLine.ParameterException(new CommandLine(this),
+            "give exactly one of FILE (or - for standard input), --file, --string");
       }
       try (Depot d = Depot.open(name, store.builder().build())) {
         if (string != null) {
@@ -312,12 +319,18 @@ public final class DepotCli implements Runnable {
           } else {
             d.put(object, string);
           }
-        } else {
-          byte[] bytes = Files.readAllBytes(file);
-          if (replace) {
-            d.replace(object, bytes);
-          } else {
-            d.put(object, bytes);
+          return 0;
+        }
+        boolean stdin = "-".equals(source);
+        Path path = stdin ? Transfer.spool(System.in) : file != null ? file : Path.of(source);
+        try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(path);
+            io.depot.WriteClaim c = d.claim(object, in.size(),
+                replace ? io.depot.PutMode.REPLACE : io.depot.PutMode.CREATE)) {
+          Transfer.fill(in, c.segment());
+          c.commit();
+        } finally {
+          if (stdin) {
+            Files.deleteIfExists(path);
           }
         }
       }
@@ -325,7 +338,9 @@ public final class DepotCli implements Runnable {
     }
   }
 
-  @Command(name = "get", mixinStandardHelpOptions = true, description = "Print an object (strings as text, other values as a summary).")
+  @Command(name = "get", mixinStandardHelpOptions = true,
+      description = "Print an object: the raw bytes of a bytes value, the text of a string, a summary of other "
+          + "values; with FILE (or - for standard output) its raw bytes, streamed.")
   static final class Get implements Callable<Integer> {
     @Parameters(index = "0", description = "Store name.")
     String name;
@@ -333,7 +348,11 @@ public final class DepotCli implements Runnable {
     @Parameters(index = "1", description = "Object name.")
     String object;
 
-    @Option(names = "--out", description = "Write the raw bytes to this file.")
+    @Parameters(index = "2", arity = "0..1", description = "Write the raw bytes to this file, or - for standard "
+        + "output.")
+    String target;
+
+    @Option(names = "--out", description = "Write the raw bytes to this file (as the third parameter).")
     Path out;
 
     @CommandLine.Mixin StoreOptions store = new StoreOptions();
@@ -341,8 +360,17 @@ public final class DepotCli implements Runnable {
     @Override
     public Integer call() throws Exception {
       try (Depot d = Depot.open(name, store.builder().build()); ObjectHandle h = d.get(object)) {
-        if (out != null) {
-          Files.write(out, h.toByteArray());
+        Path to = out != null ? out : target != null && !target.equals("-") ? Path.of(target) : null;
+        if (to != null) {
+          try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(to,
+              java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+              java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            Transfer.drain(h.segment(), ch);
+          }
+        } else if ("-".equals(target) || h.kind() == io.depot.ValueKind.BYTES) {
+          java.nio.channels.WritableByteChannel stdout = java.nio.channels.Channels.newChannel(System.out);
+          Transfer.drain(h.segment(), stdout);
+          System.out.flush();
         } else {
           switch (h.kind()) {
             case STRING -> System.out.println(h.asString());
