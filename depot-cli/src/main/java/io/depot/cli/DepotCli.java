@@ -34,6 +34,8 @@ import picocli.CommandLine.Parameters;
       DepotCli.Create.class,
       DepotCli.Ls.class,
       DepotCli.Stat.class,
+      DepotCli.Stores.class,
+      WatchCommand.class,
       DepotCli.Fsck.class,
       DepotCli.Put.class,
       DepotCli.Get.class,
@@ -378,6 +380,57 @@ public final class DepotCli implements Runnable {
             default -> System.out.println(h.kind() + " " + Sizes.format(h.size())
                 + (h.codecId() == null ? "" : " codec=" + h.codecId()));
           }
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "stores", mixinStandardHelpOptions = true,
+      description = "List the stores of a directory: name, capacity, used, objects, attached processes.")
+  static final class Stores implements Callable<Integer> {
+    @Option(names = "--json", description = "Print a JSON array instead of a table.")
+    boolean json;
+
+    @CommandLine.Mixin StoreOptions store = new StoreOptions();
+
+    @Override
+    public Integer call() throws Exception {
+      List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
+      List<Path> files;
+      try (var listing = Files.list(store.dir)) {
+        files = listing.filter(f -> f.getFileName().toString().endsWith(".depot")).sorted().toList();
+      }
+      for (Path f : files) {
+        String n = f.getFileName().toString();
+        n = n.substring(0, n.length() - ".depot".length());
+        java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+        row.put("name", n);
+        try (Depot d = Depot.open(n, store.builder().build())) {
+          StoreStats st = d.stats();
+          row.put("capacity", st.arenaBytes());
+          row.put("used", st.arenaBytes() - st.freeBytes());
+          row.put("objects", st.objects());
+          row.put("clients", st.clients() - 1); // not this command
+          row.put("deadClients", st.deadClients());
+        } catch (io.depot.DepotException e) {
+          row.put("error", e.getMessage());
+        }
+        rows.add(row);
+      }
+      if (json) {
+        System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(rows));
+        return 0;
+      }
+      String format = "%-32s %10s %10s %8s %8s %s%n";
+      System.out.printf(format, "NAME", "CAPACITY", "USED", "OBJECTS", "CLIENTS", "");
+      for (java.util.Map<String, Object> r : rows) {
+        if (r.containsKey("error")) {
+          System.out.printf(format, r.get("name"), "-", "-", "-", "-", "cannot open: " + r.get("error"));
+        } else {
+          System.out.printf(format, r.get("name"), Sizes.format((long) r.get("capacity")),
+              Sizes.format((long) r.get("used")), r.get("objects"), r.get("clients"),
+              (int) r.get("deadClients") > 0 ? r.get("deadClients") + " dead" : "");
         }
       }
       return 0;

@@ -111,8 +111,48 @@ class ServeCommandTest {
   }
 
   @Test
+  void watchPrintsPlainLinesWhenPipedAndStoresListsTheDirectory() throws Exception {
+    String name = "watch-" + ProcessHandle.current().pid();
+    DepotOptions opts = DepotOptions.builder().directory(dir).capacity(8 << 20).build();
+    try (Depot d = Depot.create(name, opts)) {
+      d.createQueue("jobs", 16, io.depot.Track.bytes("v", 8)).close();
+      try (ChildJvm watch = ChildJvm.start(DepotCli.class, "watch", name, "--interval", "200", "--count", "3",
+          "--dir", dir.toString())) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (watch.output().isEmpty() && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
+        for (int i = 0; i < 20; i++) {
+          d.put("k" + i, new byte[10]);
+          Thread.sleep(20);
+        }
+        assertEquals(0, watch.await(60, TimeUnit.SECONDS), watch.errors().toString());
+        List<String> lines = watch.output();
+        assertEquals(3, lines.size(), lines.toString());
+        for (String l : lines) {
+          assertTrue(l.matches("\\d\\d:\\d\\d:\\d\\d used .* of?.*queues jobs=0/16") || l.contains("queues jobs=0/16"),
+              l);
+          assertFalse(l.contains("\033"), "no terminal codes when piped");
+        }
+        assertTrue(lines.stream().anyMatch(l -> !l.contains("ops/s put 0 ")), "puts seen: " + lines);
+        assertTrue(lines.stream().allMatch(l -> l.contains(" get 0 ")), "its own reads are not counted: " + lines);
+      }
+      try (ChildJvm stores = ChildJvm.start(DepotCli.class, "stores", "--json", "--dir", dir.toString())) {
+        assertEquals(0, stores.await(60, TimeUnit.SECONDS), stores.errors().toString());
+        var rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(String.join("", stores.output()));
+        assertEquals(1, rows.size());
+        assertEquals(name, rows.get(0).get("name").asText());
+        assertEquals(1, rows.get(0).get("clients").asInt(), "this test's process");
+        assertEquals(21, rows.get(0).get("objects").asInt());
+      }
+    }
+  }
+
+  @Test
   void refusesBadArgumentsAndAMissingStore() throws Exception {
     for (List<String> args : List.of(List.of("serve", "nostore", "--dir", dir.toString()),
+        List.of("watch", "x", "--interval", "0", "--dir", dir.toString()),
+        List.of("watch", "nostore", "--dir", dir.toString()),
         List.of("serve", "x", "--interval", "soon", "--dir", dir.toString()),
         List.of("serve", "x", "--metrics-port", "70000", "--create", "--dir", dir.toString()))) {
       try (ChildJvm p = ChildJvm.start(DepotCli.class, args.toArray(String[]::new))) {
