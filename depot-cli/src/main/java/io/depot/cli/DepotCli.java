@@ -215,12 +215,39 @@ public final class DepotCli implements Runnable {
     @Parameters(index = "0", description = "Store name.")
     String name;
 
+    @Option(names = "--json", description = "Print the figures and the process table as JSON.")
+    boolean json;
+
     @CommandLine.Mixin StoreOptions store = new StoreOptions();
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       try (Depot d = Depot.open(name, store.builder().build())) {
         StoreStats s = d.stats();
+        if (json) {
+          java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+          m.put("store", d.path().toString());
+          m.put("stats", s);
+          List<java.util.Map<String, Object>> clients = new java.util.ArrayList<>();
+          for (ClientInfo c : d.clients()) {
+            java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("slot", c.slot());
+            row.put("pid", c.pid());
+            row.put("state", c.state());
+            row.put("alive", c.alive());
+            row.put("attachedAt", c.attachedAt().toString());
+            row.put("claims", c.claims());
+            row.put("pins", c.pins());
+            row.put("self", c.self());
+            row.put("puts", c.puts());
+            row.put("gets", c.gets());
+            row.put("removes", c.removes());
+            clients.add(row);
+          }
+          m.put("clients", clients);
+          System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m));
+          return 0;
+        }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         out.printf("store          %s%n", d.path());
         out.printf("arena          %s, free %s, in blocks %s%n", Sizes.format(s.arenaBytes()),

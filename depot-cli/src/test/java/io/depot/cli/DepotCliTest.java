@@ -62,6 +62,10 @@ class DepotCliTest {
     assertEquals(8, jobs.get("capacity").asInt());
     assertEquals("IDLE", jobs.get("state").asText(), "the listing's own hold on a queue is not a reader");
     run("rm", store, "jobs", "--dir", dir);
+    var stat = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run("stat", store, "--json", "--dir", dir));
+    assertEquals(2, stat.get("stats").get("objects").asInt(), stat.toString());
+    assertEquals(2, stat.get("stats").get("puts").asLong(), "greeting and blob, by processes since gone: " + stat);
+    assertTrue(stat.get("clients").get(0).get("self").asBoolean(), stat.toString());
     assertTrue(run("stat", store, "--dir", dir).contains("2 committed"));
     String fsck = run("fsck", store, "--recover", "--dir", dir);
     assertTrue(fsck.contains("consistent: 2 objects") && fsck.contains("recovered 0 dead"), fsck);
