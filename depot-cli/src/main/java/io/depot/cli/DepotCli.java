@@ -40,6 +40,9 @@ import picocli.CommandLine.Parameters;
       DepotCli.Put.class,
       DepotCli.Get.class,
       DepotCli.Rm.class,
+      QueueCommands.Push.class,
+      QueueCommands.Pop.class,
+      QueueCommands.Peek.class,
       DepotCli.Destroy.class
     })
 public final class DepotCli implements Runnable {

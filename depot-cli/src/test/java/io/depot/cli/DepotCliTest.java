@@ -61,6 +61,14 @@ class DepotCliTest {
     assertEquals(1, jobs.get("depth").asInt());
     assertEquals(8, jobs.get("capacity").asInt());
     assertEquals("IDLE", jobs.get("state").asText(), "the listing's own hold on a queue is not a reader");
+    assertEquals("1", run("push", store, "jobs", "--string", "abcdefgh", "--dir", dir).trim());
+    String peeked = run("peek", store, "jobs", "--dir", dir);
+    assertEquals(8, peeked.length(), "raw bytes of the oldest: the one pushed by the test above");
+    assertEquals("abcdefgh", run("peek", store, "jobs", "--latest", "--dir", dir));
+    run("pop", store, "jobs", "--dir", dir);
+    assertEquals("abcdefgh", run("pop", store, "jobs", "--dir", dir));
+    assertEquals(3, DepotCli.run("pop", store, "jobs", "--dir", dir), "empty");
+    assertEquals(2, DepotCli.run("push", store, "jobs", "a", "b", "--dir", dir), "two values for one track");
     run("rm", store, "jobs", "--dir", dir);
     var stat = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run("stat", store, "--json", "--dir", dir));
     assertEquals(2, stat.get("stats").get("objects").asInt(), stat.toString());
