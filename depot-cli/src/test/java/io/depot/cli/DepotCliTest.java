@@ -98,9 +98,20 @@ class DepotCliTest {
 
   @Test
   void demoRunsAcrossProcesses() {
-    String out = run("demo", "--frames", "2", "--dir", tmp.toString());
-    assertTrue(out.contains("[consumer 1 pid") && out.contains("[consumer 2 pid"), out);
-    assertTrue(out.contains("removed frame/1"), out);
-    assertTrue(out.contains("0 zombies"), out);
+    String out = run("demo", "--frames", "2000", "--dir", tmp.toString());
+    assertTrue(out.contains("[consumer 2 pid") && out.contains("[consumer 3 pid"), out);
+    assertTrue(out.matches("(?s).*killed consumer 1 \\(pid \\d+\\) with SIGKILL.*"), out);
+    assertTrue(out.contains("lost              0 of 2000"), out);
+    assertTrue(out.contains("plan=\"collect 2000 frames\"") && out.contains("answer=\"consumer 2 will collect"),
+        out);
+    assertTrue(out.contains("read zero-copy by every consumer, sum "), out);
+    assertTrue(out.contains("0 zombies") && out.contains("[demo] stores destroyed"), out);
+    try (var files = java.nio.file.Files.list(tmp)) {
+      assertEquals(0, files.filter(f -> f.toString().endsWith(".depot")).count(), "both stores destroyed");
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    assertEquals(2, DepotCli.run("demo", "--frames", "-1"), "bad arguments are refused");
+    assertEquals(2, DepotCli.run("demo", "--consumers", "1"));
   }
 }
