@@ -292,16 +292,29 @@ public final class DepotCli implements Runnable {
     @Option(names = "--recover", description = "First recover the client slots of dead processes.")
     boolean recover;
 
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
     @CommandLine.Mixin StoreOptions store = new StoreOptions();
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       try (Depot d = Depot.open(name, store.builder().build())) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-        if (recover) {
-          out.printf("recovered %d dead client(s)%n", d.recoverDeadClients());
-        }
+        int recovered = recover ? d.recoverDeadClients() : 0;
         io.depot.CheckReport report = d.check();
+        if (json) {
+          java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+          m.put("store", d.path().toString());
+          m.put("recovered", recovered);
+          m.put("consistent", report.consistent());
+          m.put("report", report);
+          out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m));
+          return report.consistent() ? 0 : 1;
+        }
+        if (recover) {
+          out.printf("recovered %d dead client(s)%n", recovered);
+        }
         out.println(d.path() + ": " + report);
         if (!recover && report.deadClients() > 0) {
           out.printf("%d dead client(s): what they left is recovered automatically (at the next operation that "

@@ -75,6 +75,9 @@ class DepotCliTest {
     assertEquals(2, stat.get("stats").get("puts").asLong(), "greeting and blob, by processes since gone: " + stat);
     assertTrue(stat.get("clients").get(0).get("self").asBoolean(), stat.toString());
     assertTrue(run("stat", store, "--dir", dir).contains("2 committed"));
+    var fsckJson = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run("fsck", store, "--json", "--dir",
+        dir));
+    assertTrue(fsckJson.get("consistent").asBoolean(), fsckJson.toString());
     String fsck = run("fsck", store, "--recover", "--dir", dir);
     assertTrue(fsck.contains("consistent: 2 objects") && fsck.contains("recovered 0 dead"), fsck);
     run("rm", store, "blob", "--dir", dir);
