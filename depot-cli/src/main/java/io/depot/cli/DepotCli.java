@@ -54,6 +54,9 @@ public final class DepotCli implements Runnable {
     System.exit(run(args));
   }
 
+  /** Writes the {@code --json} output of the commands. */
+  static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
   /** Exit codes: 0 done, 1 failed, 2 usage error (picocli's), 3 not found (store, object, entry). */
   static final int FAILED = 1;
   static final int NOT_FOUND = 3;
@@ -186,7 +189,7 @@ public final class DepotCli implements Runnable {
         }
       }
       if (json) {
-        System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(rows));
+        System.out.println(JSON.writeValueAsString(rows));
         return 0;
       }
       String format = "%-32s %-8s %10s %-20s %-5s %7s %s%n";
@@ -248,7 +251,7 @@ public final class DepotCli implements Runnable {
             clients.add(row);
           }
           m.put("clients", clients);
-          System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m));
+          System.out.println(JSON.writeValueAsString(m));
           return 0;
         }
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
@@ -309,7 +312,7 @@ public final class DepotCli implements Runnable {
           m.put("recovered", recovered);
           m.put("consistent", report.consistent());
           m.put("report", report);
-          out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(m));
+          out.println(JSON.writeValueAsString(m));
           return report.consistent() ? 0 : 1;
         }
         if (recover) {
@@ -462,7 +465,7 @@ public final class DepotCli implements Runnable {
         rows.add(row);
       }
       if (json) {
-        System.out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(rows));
+        System.out.println(JSON.writeValueAsString(rows));
         return 0;
       }
       String format = "%-32s %10s %10s %8s %8s %s%n";

@@ -24,6 +24,18 @@ import picocli.CommandLine.Parameters;
 final class QueueCommands {
   private QueueCommands() {}
 
+  /** Prints the entry and closes it, or says the queue is empty: the exit code. */
+  static int printOrEmpty(Optional<Entry> e, DepotQueue q) throws Exception {
+    if (e.isEmpty()) {
+      System.err.println("depot: queue " + q.name() + " is empty");
+      return DepotCli.NOT_FOUND;
+    }
+    try (Entry entry = e.get()) {
+      print(entry, q.tracks());
+    }
+    return 0;
+  }
+
   /** Prints an entry: the raw bytes of a one-track byte queue, else one line per track. */
   static void print(Entry e, List<Track> tracks) throws Exception {
     if (tracks.size() == 1 && !tracks.get(0).isArray()) {
@@ -124,15 +136,8 @@ final class QueueCommands {
         } catch (io.depot.DepotTimeoutException empty) {
           e = Optional.empty();
         }
-        if (e.isEmpty()) {
-          System.err.println("depot: queue " + queue + " is empty");
-          return DepotCli.NOT_FOUND;
-        }
-        try (Entry entry = e.get()) {
-          print(entry, q.tracks());
-        }
+        return printOrEmpty(e, q);
       }
-      return 0;
     }
   }
 
@@ -155,15 +160,8 @@ final class QueueCommands {
     public Integer call() throws Exception {
       try (Depot d = Depot.open(name, store.builder().build()); DepotQueue q = d.openQueue(queue)) {
         Optional<Entry> e = latest ? q.readLatest() : oldest(q);
-        if (e.isEmpty()) {
-          System.err.println("depot: queue " + queue + " is empty");
-          return DepotCli.NOT_FOUND;
-        }
-        try (Entry entry = e.get()) {
-          print(entry, q.tracks());
-        }
+        return printOrEmpty(e, q);
       }
-      return 0;
     }
 
     private static Optional<Entry> oldest(DepotQueue q) {

@@ -4,66 +4,14 @@ import static io.depot.internal.QueueDescriptor.*;
 
 /**
  * The consuming side of an open queue: popping (delivering again first what a dead consumer held), releasing popped
- * entries, force pops and deletes. See {@link ShmQueue} for the protocol; every method here runs inside a reference
- * on the handle, taken by the caller.
+ * entries, force pops and deletes. See {@link ShmQueue} for the protocol.
  */
-final class QueueConsumer {
+final class QueueConsumer extends QueueSide {
   private static final long LIVENESS_CHECK_NANOS = Waiter.LIVENESS_CHECK_NANOS;
   private static final long REMOVING_LIMIT_NANOS = 5_000_000_000L;
-  private static final int STUCK_LIMIT = ShmQueue.STUCK_LIMIT;
-
-  private final ShmQueue queue;
-  private final Store store;
-  private final Mem mem;
-  private final QueueRing ring;
-  private final String name;
-  private final int capacity;
-  private final long head;
-  private final long tail;
-  private final long notEmpty;
-  private final long notFull;
-  private final long redeliveries;
 
   QueueConsumer(ShmQueue queue) {
-    this.queue = queue;
-    this.store = queue.store();
-    this.mem = store.mem;
-    this.ring = queue.ring();
-    this.name = queue.name();
-    this.capacity = ring.capacity;
-    this.head = ring.head;
-    this.tail = ring.tail;
-    this.notEmpty = ring.notEmpty;
-    this.notFull = ring.notFull;
-    this.redeliveries = ring.redeliveries;
-  }
-
-  private long slot(long position) {
-    return ring.slot(position);
-  }
-
-  private io.depot.CorruptStoreException stuck(String where, long pos, long c) {
-    return queue.stuck(where, pos, c);
-  }
-
-  private boolean blockedCheckDue() {
-    return queue.blockedCheckDue();
-  }
-
-  private boolean recoverPosition(long position) {
-    return queue.recoverPosition(position);
-  }
-
-  private void notifyNotEmpty() {
-    ring.signalNotEmpty(1);
-  }
-
-  private void notifyAllNotEmpty() {
-    ring.signalNotEmpty(Integer.MAX_VALUE);
-  }
-
-  private void notifyNotFull() {
-    ring.signalNotFull(1);
+    super(queue);
   }
 
   /** Pops the head: an entry handle, {@link #EMPTY_QUEUE} if empty, or null after a force pop. */
@@ -212,7 +160,7 @@ final class QueueConsumer {
     }
   }
 
-  /** One pop attempt inside an operation of the handle (ShmQueue holds the gate): the entry, or null if the queue is empty. */
+  /** One pop attempt: the entry, or null if the queue is empty. */
   EntryImpl popNow() {
     try {
       Object e = popOnce(false);

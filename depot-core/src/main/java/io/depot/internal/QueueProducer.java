@@ -8,62 +8,14 @@ import java.lang.foreign.MemorySegment;
 /**
  * The producing side of an open queue: claiming positions (and, for {@link io.depot.Overflow#OVERWRITE_OLDEST},
  * dropping the oldest entry to make room), committing and aborting claims, and the one-call push. See {@link
- * ShmQueue} for the protocol; every method here runs inside an operation of the handle (ShmQueue holds the gate) and a reference on the handle, taken
- * by the caller.
+ * ShmQueue} for the protocol.
  */
-final class QueueProducer {
-  private static final int STUCK_LIMIT = ShmQueue.STUCK_LIMIT;
-
-  private final ShmQueue queue;
-  private final Store store;
-  private final Mem mem;
-  private final QueueRing ring;
+final class QueueProducer extends QueueSide {
   private final QueueTracks tracks;
-  private final String name;
-  private final int capacity;
-  private final long head;
-  private final long tail;
-  private final long notFull;
 
   QueueProducer(ShmQueue queue) {
-    this.queue = queue;
-    this.store = queue.store();
-    this.mem = store.mem;
-    this.ring = queue.ring();
+    super(queue);
     this.tracks = queue.trackTable();
-    this.name = queue.name();
-    this.capacity = ring.capacity;
-    this.head = ring.head;
-    this.tail = ring.tail;
-    this.notFull = ring.notFull;
-  }
-
-  private long slot(long position) {
-    return ring.slot(position);
-  }
-
-  private io.depot.CorruptStoreException stuck(String where, long pos, long c) {
-    return queue.stuck(where, pos, c);
-  }
-
-  private boolean blockedCheckDue() {
-    return queue.blockedCheckDue();
-  }
-
-  private boolean recoverPosition(long position) {
-    return queue.recoverPosition(position);
-  }
-
-  private void notifyNotEmpty() {
-    ring.signalNotEmpty(1);
-  }
-
-  private void notifyAllNotEmpty() {
-    ring.signalNotEmpty(Integer.MAX_VALUE);
-  }
-
-  private void notifyNotFull() {
-    ring.signalNotFull(1);
   }
 
   /** Claims the next position: returns it, or -1 if the queue is full. */
@@ -178,7 +130,7 @@ final class QueueProducer {
     }
   }
 
-  /** One claim attempt inside an operation of the handle (ShmQueue holds the gate): the claim, or null if the queue is full. */
+  /** One claim attempt: the claim, or null if the queue is full. */
   EntryClaimImpl claimNow() {
     try {
       EntryClaimImpl c = tryClaim();
@@ -193,11 +145,10 @@ final class QueueProducer {
   }
 
   /**
-   * One push attempt inside an operation of the handle (ShmQueue holds the gate), without a claim handle: claims a position, copies the values into
-   * its entry, records the tracks' lengths (and the shapes of variable-shape tracks: from {@code shapes}, or 1-D)
-   * and commits.
+   * One push attempt, without a claim handle: claims a position, copies the values into its entry, records the
+   * tracks' lengths (and the shapes of variable-shape tracks: from {@code shapes}, or 1-D) and commits.
    *
-   * @return the sequence number, or {@link #FULL}
+   * @return the sequence number, or {@link DepotQueue#FULL}
    */
   long pushNow(MemorySegment[] values, long[][] shapes) {
     try {

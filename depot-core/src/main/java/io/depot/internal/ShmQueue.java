@@ -682,21 +682,6 @@ final class ShmQueue implements DepotQueue {
 
   // ------------------------------------------------------------------ waiting and failure
 
-  /** Wakes one sleeping consumer: one entry more can be popped. */
-  private void notifyNotEmpty() {
-    ring.signalNotEmpty(1);
-  }
-
-  /** Wakes every sleeping consumer: a position they may all be blocked at was resolved. */
-  private void notifyAllNotEmpty() {
-    ring.signalNotEmpty(Integer.MAX_VALUE);
-  }
-
-  /** Wakes one sleeping producer: one slot more is free. */
-  private void notifyNotFull() {
-    ring.signalNotFull(1);
-  }
-
   /**
    * Resolves the position a waiter is blocked at if the process holding it died: a dead producer's claim is
    * skipped, a dead consumer's popped entry redelivered, a dead deleter's removal completed.
