@@ -90,6 +90,49 @@ class DepotCliTest {
     run("destroy", store, "--dir", dir);
   }
 
+  /** {@code get} takes the short-term memory's envelope and the storage providers' trailer off; --raw does not. */
+  @Test
+  void getDecodesShortTermMemoryValuesAndBlobs() throws Exception {
+    String store = "cli-decode-" + ProcessHandle.current().pid();
+    String dir = tmp.toString();
+    try (var stm = io.depot.stm.ShortTermMemory.open("shm:" + store + "?dir=" + dir + "&capacity=8m")) {
+      stm.workflow("wf/1").put("plan", java.util.Map.of("steps", 3));
+      stm.workflow("wf/1").put("note", "hello");
+      stm.workflow("wf/1").put("raw", new byte[] {1, 2, 3});
+      stm.workflow("wf/1").put("w", io.depot.NDArray.of(new float[] {1, 2, 3, 4}, 2, 2));
+    }
+    String ls = run("ls", store, "stm/k/*", "--dir", dir);
+    String planName = ls.lines().map(l -> l.split("\\s+")[0]).filter(n -> n.endsWith("/plan")).findFirst()
+        .orElseThrow(() -> new AssertionError(ls));
+    String prefix = planName.substring(0, planName.length() - "plan".length());
+    assertTrue(planName.startsWith("stm/k/wf%2F1/"), planName);
+    assertEquals("{\"steps\":3}", run("get", store, planName, "--dir", dir).trim());
+    assertEquals("hello", run("get", store, prefix + "note", "--dir", dir).trim());
+    Path rawOut = tmp.resolve("raw.bin");
+    run("get", store, prefix + "raw", rawOut.toString(), "--dir", dir);
+    assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(rawOut));
+    assertTrue(run("get", store, prefix + "w", "--dir", dir).startsWith("float32[2, 2] 16 B"));
+    run("get", store, prefix + "raw", rawOut.toString(), "--raw", "--dir", dir);
+    assertTrue(Files.size(rawOut) > 3, "--raw keeps the envelope");
+
+    String blobs = "cli-blobs-" + ProcessHandle.current().pid();
+    byte[] blob = new byte[100_000];
+    new java.util.Random(7).nextBytes(blob);
+    java.net.URI uri;
+    try (var storage = io.depot.storage.StorageProviders.open(java.util.Map.of("depot.storage.store",
+        "shm://" + blobs + "/run-1", "depot.storage.shm.directory", dir, "depot.storage.shm.capacity", "8m"))) {
+      uri = storage.store(blob);
+    }
+    String blobName = uri.getPath().substring(1);
+    Path blobOut = tmp.resolve("blob.bin");
+    run("get", blobs, blobName, blobOut.toString(), "--dir", dir);
+    assertArrayEquals(blob, Files.readAllBytes(blobOut));
+    run("get", blobs, blobName, blobOut.toString(), "--raw", "--dir", dir);
+    assertTrue(Files.size(blobOut) > blob.length, "--raw keeps the trailer");
+    run("destroy", store, "--dir", dir);
+    run("destroy", blobs, "--dir", dir);
+  }
+
   @Test
   void sizes() {
     assertEquals(64L << 20, Sizes.parse("64M"));
