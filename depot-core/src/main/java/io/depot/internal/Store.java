@@ -227,8 +227,9 @@ public final class Store implements AutoCloseable {
     int codecLength = codecId == null ? 0 : codecId.length;
     int headerLength = BlockHeaderDescriptor.headerLength(name.length, ndim, codecLength);
     if (dataLength < 0 || dataLength > layout.arenaLength - headerLength) {
-      throw new InvalidArgumentException("value size=" + dataLength + " is negative or larger than the arena ("
-          + layout.arenaLength + " bytes): name=" + displayName);
+      throw new InvalidArgumentException("value size=" + io.depot.ByteSize.describe(dataLength)
+          + " is negative or larger than the arena (" + io.depot.ByteSize.format(layout.arenaLength) + "): name="
+          + displayName);
     }
     int index = directory.claim();
     if (index < 0 && recovery.recoverOnContention() > 0) {
@@ -249,9 +250,10 @@ public final class Store implements AutoCloseable {
         block = blocks.allocate(blockSize, d, ownerTag(index, gen)); // dead clients held memory
       }
       if (block < 0) {
-        throw new StoreFullException("no room for a block of requested=" + blockSize + " bytes (value "
-            + dataLength + " + header " + headerLength + "): free=" + freeBytes() + ", largest free extent="
-            + (pages.largestFreeRun() << SizeClasses.PAGE_SHIFT) + ": name=" + displayName);
+        throw new StoreFullException("no room for a block of requested=" + io.depot.ByteSize.describe(blockSize)
+            + " (value " + dataLength + " + header " + headerLength + "): free="
+            + io.depot.ByteSize.describe(freeBytes()) + ", largest free extent="
+            + io.depot.ByteSize.describe(pages.largestFreeRun() << SizeClasses.PAGE_SHIFT) + ": name=" + displayName);
       }
       mem.putShort(block + BlockHeaderDescriptor.NAME_LENGTH_OFFSET, name.length);
       mem.putByte(block + BlockHeaderDescriptor.KIND_OFFSET, kind);

@@ -69,7 +69,7 @@ public final class StoreLayout {
   static StoreLayout forOptions(DepotOptions options) {
     long pages = SizeClasses.extentPages(options.capacity());
     if (pages > Integer.MAX_VALUE) {
-      throw new io.depot.InvalidArgumentException("capacity too large: capacity=" + options.capacity());
+      throw new io.depot.InvalidArgumentException("capacity too large: capacity=" + io.depot.ByteSize.describe(options.capacity()));
     }
     return new StoreLayout(pages, options.maxClients(), options.maxHandlesPerClient(), options.maxObjects());
   }
