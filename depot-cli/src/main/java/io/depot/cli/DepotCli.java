@@ -410,12 +410,20 @@ public final class DepotCli implements Runnable {
         + "trailer taken off.")
     boolean raw;
 
+    @Option(names = "--json", description = "Print what the object is (kind, sizes, version, dtype and shape, what "
+        + "it holds for the short-term memory or a storage provider) as JSON, not its bytes.")
+    boolean json;
+
     @CommandLine.Mixin StoreOptions store = new StoreOptions();
 
     @Override
     public Integer call() throws Exception {
       try (Depot d = Depot.open(name, store.builder().build()); ObjectHandle h = d.get(object)) {
         Values.Shown v = raw ? Values.raw(h) : Values.decode(object, h);
+        if (json) {
+          System.out.println(JSON.writeValueAsString(Values.describe(object, h, v)));
+          return 0;
+        }
         Path to = out != null ? out : target != null && !target.equals("-") ? Path.of(target) : null;
         if (to != null) {
           try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(to,

@@ -1,5 +1,6 @@
 package io.depot.cli;
 
+import io.depot.NDArray;
 import io.depot.ObjectHandle;
 import io.depot.ObjectNotFoundException;
 import io.depot.ValueKind;
@@ -9,6 +10,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.URI;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -30,7 +33,31 @@ final class Values {
    * @param text whether the bytes are text (a newline follows them on a terminal)
    * @param summary a one-line description printed instead of the bytes, or {@code null}
    */
-  record Shown(MemorySegment bytes, boolean text, String summary) {}
+  record Shown(MemorySegment bytes, boolean text, String summary, Map<String, Object> details) {
+    Shown(MemorySegment bytes, boolean text, String summary) {
+      this(bytes, text, summary, Map.of());
+    }
+  }
+
+  /** {@code depot get --json}: the object's description, and what {@link #decode} found in it. */
+  static Map<String, Object> describe(String name, ObjectHandle h, Shown shown) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("name", name);
+    row.put("kind", h.kind().name());
+    row.put("size", h.size());
+    row.put("version", Long.toHexString(h.version()));
+    if (h.kind() == ValueKind.ARRAY) {
+      NDArray a = h.asArray();
+      row.put("dtype", a.dtype().numpyName());
+      row.put("shape", a.shape());
+    }
+    if (h.codecId() != null) {
+      row.put("codec", h.codecId());
+    }
+    row.put("valueSize", shown.bytes().byteSize());
+    row.putAll(shown.details());
+    return row;
+  }
 
   /** The object's bytes as stored. */
   static Shown raw(ObjectHandle h) {
@@ -44,9 +71,9 @@ final class Values {
       return stmValue(name, seg);
     }
     if (h.kind() == ValueKind.BYTES && BLOB_NAME.matcher(name).matches()) {
-      Optional<MemorySegment> blob = blob(name, seg);
+      Optional<Blob> blob = blob(name, seg);
       if (blob.isPresent()) {
-        return new Shown(blob.get(), false, null);
+        return new Shown(blob.get().data(), false, null, Map.of("storage", blob.get().details()));
       }
     }
     return switch (h.kind()) {
@@ -61,18 +88,34 @@ final class Values {
   private static Shown stmValue(String name, MemorySegment seg) {
     ShmStmObjects.StoredValue v = ShmStmObjects.decode(name, seg).orElseThrow(() -> new ObjectNotFoundException(
         "the short-term memory key was removed (a tombstone is left until the sweep): name=" + name));
+    Map<String, Object> stm = new LinkedHashMap<>();
+    stm.put("workflow", v.workflowId());
+    stm.put("key", v.key());
+    stm.put("type", v.type().name());
+    if (v.codecId() != null) {
+      stm.put("codec", v.codecId());
+    }
+    if (v.dtype() != null) {
+      stm.put("dtype", v.dtype().numpyName());
+      stm.put("shape", v.shape());
+    }
+    if (v.deadline() != null) {
+      stm.put("expires", v.deadline().toString());
+    }
+    Map<String, Object> details = Map.of("stm", stm);
     return switch (v.type()) {
-      case JSON, STRING -> new Shown(v.payload(), true, null);
-      case BYTES -> new Shown(v.payload(), false, null);
-      case ARRAY -> new Shown(v.payload(), false, v.dtype().name().toLowerCase(java.util.Locale.ROOT)
-          + Arrays.toString(v.shape()) + " " + Sizes.format(v.size()) + " (short-term memory key " + v.key()
-          + " of workflow " + v.workflowId() + ")");
-      default -> new Shown(v.payload(), false, null);
+      case JSON, STRING -> new Shown(v.payload(), true, null, details);
+      case ARRAY -> new Shown(v.payload(), false, v.dtype().numpyName() + Arrays.toString(v.shape()) + " "
+          + Sizes.format(v.size()) + " (short-term memory key " + v.key() + " of workflow " + v.workflowId() + ")",
+          details);
+      default -> new Shown(v.payload(), false, null, details);
     };
   }
 
+  private record Blob(MemorySegment data, Map<String, Object> details) {}
+
   /** The blob's bytes if {@code seg} ends with a valid blob trailer of its length. */
-  private static Optional<MemorySegment> blob(String name, MemorySegment seg) {
+  private static Optional<Blob> blob(String name, MemorySegment seg) {
     long total = seg.byteSize();
     if (total < BlobTrailer.TAIL_BYTES) {
       return Optional.empty();
@@ -81,7 +124,14 @@ final class Values {
       byte[] tail = seg.asSlice(total - BlobTrailer.TAIL_BYTES).toArray(ValueLayout.JAVA_BYTE);
       int len = BlobTrailer.trailerLength(tail, total, BLOB_URI);
       BlobTrailer t = BlobTrailer.decode(seg.asSlice(total - len).toArray(ValueLayout.JAVA_BYTE), total, BLOB_URI);
-      return Optional.of(seg.asSlice(0, t.size()));
+      Map<String, Object> details = new LinkedHashMap<>();
+      details.put("size", t.size());
+      details.put("sha256", java.util.HexFormat.of().formatHex(t.sha256()));
+      details.put("created", t.created().toString());
+      if (t.contentType() != null) {
+        details.put("contentType", t.contentType());
+      }
+      return Optional.of(new Blob(seg.asSlice(0, t.size()), details));
     } catch (RuntimeException notABlob) {
       return Optional.empty();
     }

@@ -228,8 +228,8 @@ public final class Store implements AutoCloseable {
     int headerLength = BlockHeaderDescriptor.headerLength(name.length, ndim, codecLength);
     if (dataLength < 0 || dataLength > layout.arenaLength - headerLength) {
       throw new InvalidArgumentException("value size=" + io.depot.ByteSize.describe(dataLength)
-          + " is negative or larger than the arena (" + io.depot.ByteSize.format(layout.arenaLength) + "): name="
-          + displayName);
+          + (dataLength < 0 ? " is negative" : " is larger than the arena (" + io.depot.ByteSize.format(
+              layout.arenaLength) + ")") + ": name=" + displayName);
     }
     int index = directory.claim();
     if (index < 0 && recovery.recoverOnContention() > 0) {
