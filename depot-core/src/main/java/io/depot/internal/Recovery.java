@@ -385,7 +385,8 @@ final class Recovery {
     }
     for (var r : recount.entrySet()) {
       if (r.getValue()) {
-        recount((int) (long) r.getKey(), (int) (r.getKey() >>> 32), deadSlot, false);
+        recount(ObjectDescriptor.ownerIndex(r.getKey()), ObjectDescriptor.ownerGeneration(r.getKey()), deadSlot,
+            false);
       }
     }
     for (int e = 0; e < layout.handlesPerClient; e++) {

@@ -540,11 +540,11 @@ public final class ShmDepot implements Depot {
     store.enter();
     try {
       long r = store.directory.remove(key, Names.hash(key), force, expectedVersion);
-      if (r < 0) {
+      if (r == Directory.NOT_REMOVED) {
         return false;
       }
-      if ((r & (1L << 62)) != 0) {
-        store.freeObject((int) r);
+      if (Directory.freedNow(r)) {
+        store.freeObject(Directory.removedIndex(r));
       }
       store.clients.addStat(store.slot, ClientDescriptor.REMOVES_OFFSET);
       return true;
