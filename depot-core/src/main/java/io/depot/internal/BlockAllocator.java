@@ -220,7 +220,7 @@ final class BlockAllocator {
       slot = clearBitIn(c, span, 0, from);
     }
     if (slot < 0) {
-      throw new IllegalStateException("span " + span + " of class " + c + " on the partial list is full");
+      throw new InvariantViolation("span " + span + " of class " + c + " on the partial list is full");
     }
     return slot;
   }

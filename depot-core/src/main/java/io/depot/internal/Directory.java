@@ -341,7 +341,7 @@ final class Directory {
           throw new ObjectExistsException("object already exists (a replace committed it while this put was "
               + "writing): name=" + nameOf(d));
         }
-        throw new IllegalStateException("descriptor " + index + " changed under its writer: ctl=" + c);
+        throw new InvariantViolation("descriptor " + index + " changed under its writer: ctl=" + Long.toHexString(c));
       }
       return NONE;
     }
@@ -372,7 +372,7 @@ final class Directory {
       mem.putByte(d + FLAGS_OFFSET, flags | FLAG_COMMITTING);
       long c = mem.getLongAcquire(d + CTL_OFFSET); // under the lock: no replace can supersede it now
       if (!mem.compareAndSetLong(d + CTL_OFFSET, c, ctl(generation(c), COMMITTED, 0))) {
-        throw new IllegalStateException("descriptor " + index + " changed under its writer: ctl=" + c);
+        throw new InvariantViolation("descriptor " + index + " changed under its writer: ctl=" + Long.toHexString(c));
       }
       long pred = -1;
       for (int next = head, steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {

@@ -193,9 +193,10 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Turns a low-level failure met while following the store's metadata (an index or size out of range, a broken
-   * invariant: only a damaged or hostile file causes these) into a {@link CorruptStoreException} naming the store.
-   * Depot's own exceptions pass through.
+   * Turns a low-level failure of the JDK met while following the store's metadata (an index or size out of range, an
+   * arithmetic overflow: only a damaged or hostile file causes these) into a {@link CorruptStoreException} naming the
+   * store. Depot's own exceptions pass through, and so does an {@link InvariantViolation} (Depot's own check of its
+   * protocol failed: a bug, not a damaged file).
    */
   RuntimeException translate(RuntimeException e) {
     return translate(e, path);
@@ -216,13 +217,45 @@ public final class Store implements AutoCloseable {
   // ------------------------------------------------------------------ lifecycle primitives
 
   /**
+   * What {@link #claim} is asked for.
+   *
+   * @param name the encoded name ({@link Names#encode})
+   * @param hash its {@link Names#hash}
+   * @param displayName the name as given, for messages
+   * @param kind what the value is
+   * @param dtype the element type of an array, else {@code null}
+   * @param shape the array's shape (empty for other kinds)
+   * @param codecId the codec's id (ASCII) of an encoded value, else {@code null}
+   * @param dataLength the value's length in bytes
+   * @param replace whether the commit replaces a committed object of the name (else the name must be free)
+   */
+  record ClaimRequest(byte[] name, long hash, String displayName, io.depot.ValueKind kind, io.depot.DType dtype,
+      long[] shape, byte[] codecId, long dataLength, boolean replace) {
+    /** The request for a value named {@code name}. */
+    static ClaimRequest of(String name, io.depot.ValueKind kind, io.depot.DType dtype, long[] shape, String codecId,
+        long dataLength, boolean replace) {
+      byte[] key = Names.encode(name);
+      return new ClaimRequest(key, Names.hash(key), name, kind, dtype, shape,
+          codecId == null ? null : codecId.getBytes(java.nio.charset.StandardCharsets.US_ASCII), dataLength, replace);
+    }
+  }
+
+  /**
    * Claims a descriptor and a block of {@code headerLength + dataLength} bytes, writes the header, and links the
    * name into the directory (WRITE stage).
    *
    * @return the descriptor index
    */
-  int claim(byte[] name, long hash, String displayName, int kind, int dtype, long[] shape, byte[] codecId,
-      long dataLength, boolean replace, int flags) {
+  int claim(ClaimRequest r) {
+    byte[] name = r.name();
+    long hash = r.hash();
+    String displayName = r.displayName();
+    int kind = r.kind().code();
+    int dtype = r.dtype() == null ? 0 : r.dtype().code();
+    long[] shape = r.shape();
+    byte[] codecId = r.codecId();
+    long dataLength = r.dataLength();
+    boolean replace = r.replace();
     int ndim = shape.length;
     int codecLength = codecId == null ? 0 : codecId.length;
     int headerLength = BlockHeaderDescriptor.headerLength(name.length, ndim, codecLength);
@@ -275,7 +308,7 @@ public final class Store implements AutoCloseable {
       }
       mem.putShort(d + NAME_LENGTH_OFFSET, name.length);
       mem.putByte(d + KIND_OFFSET, kind);
-      mem.putByte(d + FLAGS_OFFSET, flags | (replace ? FLAG_REPLACE : 0));
+      mem.putByte(d + FLAGS_OFFSET, replace ? FLAG_REPLACE : 0);
       mem.putLong(d + HASH_OFFSET, hash);
       mem.putLong(d + DATA_LENGTH_OFFSET, dataLength);
       directory.insert(index, name, hash, replace, displayName);
