@@ -441,23 +441,32 @@ public final class Store implements AutoCloseable {
     return entry;
   }
 
-  /** Releases the pin held in journal {@code entry} on descriptor {@code index} at {@code gen}. */
-  void unpin(int index, int gen, int entry) {
-    long pinned = JournalDescriptor.entry(JournalDescriptor.PINNED, index, gen);
-    long pending = JournalDescriptor.entry(JournalDescriptor.UNPIN_PENDING, index, gen);
-    journal.write(entry, pending);
+  /**
+   * Drops one reader reference of the object {@code (index, gen)}: a CAS of its count, and for the last reader of a
+   * ZOMBIE the move to FREEING. Nothing if the object is no longer that committed or zombie one (force-removed
+   * meanwhile) or has no readers. While a recount has frozen the count it waits for it; if the reference is this
+   * process's, its journal entry says PINNED during the wait (so the recount counts it) and UNPIN_PENDING again
+   * after.
+   *
+   * @param journalEntry this process's journal entry of the reference, or -1 for a dead client's reference
+   * @return whether this call moved the object to FREEING (the caller frees it)
+   */
+  boolean dropReference(int index, int gen, int journalEntry) {
     long d = layout.descriptor(index);
     long c = mem.getLongAcquire(d + CTL_OFFSET);
-    boolean free = false;
     for (; ; ) {
       int st = state(c);
       if (generation(c) != gen || (st != COMMITTED && st != ZOMBIE) || count(c) == 0) {
-        break; // force-removed meanwhile: nothing to release
+        return false;
       }
       if (recounting(c)) {
-        journal.write(entry, pinned);
+        if (journalEntry >= 0) {
+          journal.write(journalEntry, JournalDescriptor.entry(JournalDescriptor.PINNED, index, gen));
+        }
         recovery.awaitRecount(d);
-        journal.write(entry, pending);
+        if (journalEntry >= 0) {
+          journal.write(journalEntry, JournalDescriptor.entry(JournalDescriptor.UNPIN_PENDING, index, gen));
+        }
         c = mem.getLongAcquire(d + CTL_OFFSET);
         continue;
       }
@@ -465,11 +474,16 @@ public final class Store implements AutoCloseable {
       long n = last ? with(c, FREEING, token) : c - 1;
       long seen = mem.compareAndExchangeLong(d + CTL_OFFSET, c, n);
       if (seen == c) {
-        free = last;
-        break;
+        return last;
       }
       c = seen;
     }
+  }
+
+  /** Releases the pin held in journal {@code entry} on descriptor {@code index} at {@code gen}. */
+  void unpin(int index, int gen, int entry) {
+    journal.write(entry, JournalDescriptor.entry(JournalDescriptor.UNPIN_PENDING, index, gen));
+    boolean free = dropReference(index, gen, entry);
     journal.write(entry, JournalDescriptor.EMPTY);
     journal.release(entry);
     if (free) {
