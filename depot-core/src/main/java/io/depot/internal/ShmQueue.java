@@ -187,11 +187,6 @@ final class ShmQueue implements DepotQueue {
     }
   }
 
-  /** Takes a reference on this handle for an entry it hands out (the caller holds one already). */
-  void retain() {
-    refs.incrementAndGet();
-  }
-
   /** One operation in flight, in the high word of {@link #refs}; references are its low word. */
   private static final long OP = 1L << 32;
 
