@@ -1,12 +1,23 @@
 package io.depot.redis.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.depot.DepotQueue;
+import io.depot.Entry;
+import io.depot.EntryClaim;
+import io.depot.ObjectNotFoundException;
+import io.depot.Track;
 import io.depot.contract.DepotQueueContractTest;
 import io.depot.testkit.RedisServer;
+import java.lang.foreign.MemorySegment;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The {@link io.depot.DepotQueue} contract on Redis Streams against a real standalone {@code redis-server}, with a
@@ -31,6 +42,33 @@ class RedisDepotQueueTest extends DepotQueueContractTest {
   @Override
   protected URI newStoreUri() {
     return URI.create(server.uri() + "/0?prefix=queues" + STORES.incrementAndGet() + "&claimIdle=1s");
+  }
+
+  @Test
+  void aRemovedQueueFailsOnItsOpenHandles() {
+    try (DepotQueue q = store.createQueue("gone", 4, Track.bytes("v", 8))) {
+      q.tryPush(MemorySegment.ofArray(new long[] {1}));
+      assertTrue(store.remove("gone"));
+      assertThrows(ObjectNotFoundException.class, () -> q.tryPush(MemorySegment.ofArray(new long[] {2})));
+      assertThrows(ObjectNotFoundException.class, q::tryPop);
+    }
+  }
+
+  @Test
+  void anEntryClaimGetsItsSequenceAtCommit() {
+    try (DepotQueue q = store.createQueue("late", 4, Track.bytes("v", 8))) {
+      EntryClaim first = q.createEntry(Duration.ofSeconds(1));
+      assertEquals(-1, first.sequence());
+      try (EntryClaim second = q.createEntry(Duration.ofSeconds(1))) {
+        second.commit();
+        assertEquals(0, second.sequence());
+      }
+      first.commit();
+      assertEquals(1, first.sequence());
+      try (Entry e = q.pop(Duration.ofSeconds(5))) {
+        assertEquals(0, e.sequence(), "a claim holds no entry behind it back");
+      }
+    }
   }
 
   @Override

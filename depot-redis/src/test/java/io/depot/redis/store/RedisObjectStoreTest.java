@@ -1,5 +1,6 @@
 package io.depot.redis.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.depot.Depot;
 import io.depot.DepotOptions;
 import io.depot.InvalidArgumentException;
+import io.depot.ObjectExistsException;
+import io.depot.StoreStats;
+import io.depot.WriteClaim;
 import io.depot.StoreAuthenticationException;
 import io.depot.StoreNotFoundException;
 import io.depot.StoreUnavailableException;
@@ -102,6 +106,26 @@ class RedisObjectStoreTest extends ObjectStoreContractTest {
       assertTrue(e.getMessage().contains("1001") && e.getMessage().contains("big"), e.getMessage());
       assertInstanceOf(InvalidArgumentException.class, e);
     }
+  }
+
+  @Test
+  void aCreateClaimChecksTheNameWhenMadeAndAtCommit() {
+    store.put("taken", "x");
+    assertThrows(ObjectExistsException.class, () -> store.claim("taken", 4));
+    try (WriteClaim c = store.claim("raced", 4)) {
+      store.put("raced", "first");
+      assertThrows(ObjectExistsException.class, c::commit);
+    }
+    assertEquals("first", store.getString("raced"));
+  }
+
+  @Test
+  void statsHaveNoMemoryOrClientFigures() {
+    store.put("a", "1");
+    StoreStats s = store.stats();
+    assertEquals(1, s.objects());
+    assertEquals(0, s.arenaBytes());
+    assertEquals(0, s.clients());
   }
 
   @Test
