@@ -16,6 +16,7 @@ import io.depot.ObjectNotFoundException;
 import io.depot.ObjectStore;
 import io.depot.Overflow;
 import io.depot.PutMode;
+import io.depot.StoreAccessException;
 import io.depot.StoreClosedException;
 import io.depot.StoreNotFoundException;
 import io.depot.StoreStats;
@@ -29,10 +30,13 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
+import io.depot.storage.StorageProvider;
+import io.depot.storage.StorageProviders;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -59,7 +63,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class RedisObjectStore implements ObjectStore {
   static final int LAYOUT = 1;
-  private static final byte[][] OBJECT_FIELDS = {b("k"), b("v"), b("n"), b("c"), b("d"), b("s")};
+  private static final byte[][] OBJECT_FIELDS = {b("k"), b("v"), b("n"), b("c"), b("d"), b("s"), b("r")};
   private static final byte[][] INFO_FIELDS = {b("k"), b("z"), b("c"), b("d"), b("s")};
 
   final RedisLink link;
@@ -69,6 +73,8 @@ final class RedisObjectStore implements ObjectStore {
   /** Heartbeats of popped entries, and nothing else: one daemon thread per store. */
   final ScheduledExecutorService timer;
   private volatile boolean closed;
+  /** Where values over {@code largeValueBytes} go, or null. */
+  private final StorageProvider largeValues;
   private final java.util.Set<RedisQueue> queues = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   RedisObjectStore(RedisLink link, RedisStoreOptions options, String uri) {
@@ -76,6 +82,7 @@ final class RedisObjectStore implements ObjectStore {
     this.keys = new StoreKeys(options.prefix());
     this.options = options;
     this.uri = uri;
+    this.largeValues = options.largeValues() == null ? null : StorageProviders.provider(options.largeValues());
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "depot-redis-heartbeat");
       t.setDaemon(true);
@@ -86,7 +93,13 @@ final class RedisObjectStore implements ObjectStore {
   /** Connects; with {@code create}, marks the store as existing, else requires it to exist. */
   static RedisObjectStore open(RedisStoreOptions options, boolean create) {
     RedisLink link = RedisLink.connect(options.redisUri(), options.cluster(), options.timeout());
-    RedisObjectStore store = new RedisObjectStore(link, options, options.redacted());
+    RedisObjectStore store;
+    try {
+      store = new RedisObjectStore(link, options, options.redacted());
+    } catch (RuntimeException e) {
+      link.close();
+      throw e;
+    }
     try {
       byte[] meta = store.keys.meta;
       if (create) {
@@ -202,9 +215,16 @@ final class RedisObjectStore implements ObjectStore {
     checkName(name);
     checkSize(name, value.length);
     byte[][] k = {keys.object(name), keys.stream(name)};
+    byte[] inline = value;
+    String ref = "";
+    if (largeValues != null && value.length > options.largeValueBytes()) {
+      // Content addressed: the same bytes are stored once, however many objects refer to them.
+      ref = largeValues.store(value).toString();
+      inline = new byte[0];
+    }
     Long v = link.script("put", Scripts.PUT, ScriptOutputType.INTEGER, k, b(mode), ascii(expected),
-        ascii(kind.code()), value, b(codecId == null ? "" : codecId), b(dtype == null ? "" : dtype.name()),
-        b(shape == null ? "" : shapeText(shape)));
+        ascii(kind.code()), inline, b(codecId == null ? "" : codecId), b(dtype == null ? "" : dtype.name()),
+        b(shape == null ? "" : shapeText(shape)), b(ref), ascii(value.length));
     if (v > 0) {
       count("puts");
     }
@@ -430,6 +450,14 @@ final class RedisObjectStore implements ObjectStore {
     count("gets");
     ValueKind kind = ValueKind.ofCode(Integer.parseInt(str(f.get(0).getValue())));
     byte[] value = f.get(1).getValueOrElse(new byte[0]);
+    String ref = str(f.get(6).getValueOrElse(new byte[0]));
+    if (!ref.isEmpty()) {
+      if (largeValues == null) {
+        throw new StoreAccessException("object is stored by reference=" + ref + " but this store has no largeValues"
+            + " provider: name=" + name + " uri=" + uri);
+      }
+      value = largeValues.load(URI.create(ref));
+    }
     String codec = str(f.get(3).getValueOrElse(new byte[0]));
     String dtype = str(f.get(4).getValueOrElse(new byte[0]));
     return Optional.of(new RedisHandle(name, kind, aligned(value), Long.parseLong(str(f.get(2).getValue())),
@@ -571,6 +599,9 @@ final class RedisObjectStore implements ObjectStore {
     }
     closed = true;
     timer.shutdown();
+    if (largeValues != null) {
+      largeValues.close();
+    }
     try {
       timer.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -13,10 +13,14 @@ import java.util.Map;
  * (default {@code depot}, 1 or more of {@code [A-Za-z0-9._-]}), {@code timeout} (default 5s), {@code maxValueBytes}
  * (default 512 MiB, Redis's largest value), {@code claimIdle} (how long a popped entry whose consumer stopped
  * heart-beating stays with it before another consumer takes it over; default 5s), and {@code cluster=true} (the
- * host is a seed node of a Redis Cluster).
+ * host is a seed node of a Redis Cluster); {@code largeValues} (the base URI of a storage provider, URL-encoded, e.g.
+ * {@code s3://bucket/depot/} or {@code file:///data/blobs/}) with {@code largeValueBytes} (default 1 MiB): values
+ * larger than that are stored there and the object holds a reference to them.
  */
 record RedisStoreOptions(RedisURI redisUri, String redacted, String prefix, Duration timeout, long maxValueBytes,
-    Duration claimIdle, boolean cluster) {
+    Duration claimIdle, boolean cluster, URI largeValues, long largeValueBytes) {
+  static final long DEFAULT_LARGE_VALUE_BYTES = 1L << 20;
+
   static final long MAX_REDIS_VALUE = 512L << 20;
 
   static RedisStoreOptions parse(URI uri) {
@@ -42,10 +46,31 @@ record RedisStoreOptions(RedisURI redisUri, String redacted, String prefix, Dura
       }
     }
     boolean cluster = Boolean.parseBoolean(params.getOrDefault("cluster", "false"));
+    URI largeValues = null;
+    if (params.containsKey("largeValues")) {
+      try {
+        largeValues = new URI(params.get("largeValues"));
+      } catch (java.net.URISyntaxException e) {
+        throw new InvalidArgumentException("largeValues is not a URI: largeValues=" + params.get("largeValues")
+            + ": uri=" + redacted, e);
+      }
+    }
+    long largeValueBytes = DEFAULT_LARGE_VALUE_BYTES;
+    if (params.containsKey("largeValueBytes")) {
+      try {
+        largeValueBytes = Long.parseLong(params.get("largeValueBytes"));
+      } catch (NumberFormatException e) {
+        largeValueBytes = -1;
+      }
+      if (largeValueBytes < 0) {
+        throw new InvalidArgumentException("largeValueBytes must be a byte count: largeValueBytes="
+            + params.get("largeValueBytes") + ": uri=" + redacted);
+      }
+    }
     for (String k : params.keySet()) {
-      if (!k.matches("prefix|timeout|claimIdle|maxValueBytes|cluster")) {
-        throw new InvalidArgumentException("unknown parameter=" + k
-            + " (known: prefix, timeout, claimIdle, maxValueBytes, cluster): uri=" + redacted);
+      if (!k.matches("prefix|timeout|claimIdle|maxValueBytes|cluster|largeValues|largeValueBytes")) {
+        throw new InvalidArgumentException("unknown parameter=" + k + " (known: prefix, timeout, claimIdle,"
+            + " maxValueBytes, cluster, largeValues, largeValueBytes): uri=" + redacted);
       }
     }
     String base = uri.getScheme() + "://" + (uri.getRawAuthority() == null ? "" : uri.getRawAuthority())
@@ -57,7 +82,8 @@ record RedisStoreOptions(RedisURI redisUri, String redacted, String prefix, Dura
       throw new InvalidArgumentException("invalid Redis URI (" + e.getMessage() + "): uri=" + redacted, e);
     }
     redisUri.setTimeout(timeout);
-    return new RedisStoreOptions(redisUri, redacted, prefix, timeout, maxValue, claimIdle, cluster);
+    return new RedisStoreOptions(redisUri, redacted, prefix, timeout, maxValue, claimIdle, cluster, largeValues,
+        largeValueBytes);
   }
 
   private static Duration duration(Map<String, String> params, String key, Duration dflt, String redacted) {

@@ -27,7 +27,7 @@ final class Scripts {
 
   /**
    * Writes an object. KEYS: hash, stream. ARGV: mode (create, replace, cas), expected version, kind, value, codec,
-   * dtype, shape. Returns the new version, -1 if the name is taken (create), 0 if the version differs (cas).
+   * dtype, shape, reference (the URI of a value stored by a storage provider, else empty), its size. Returns the new version, -1 if the name is taken (create), 0 if the version differs (cas).
    */
   static final String PUT = CHECK_TYPE + """
       local old = tonumber(redis.call('HGET', KEYS[1], 'n') or '0')
@@ -35,8 +35,10 @@ final class Scripts {
       if ARGV[1] == 'cas' and old ~= tonumber(ARGV[2]) then return 0 end
       """ + NEXT_VERSION + """
       redis.call('DEL', KEYS[1], KEYS[2])
-      redis.call('HSET', KEYS[1], 'n', v, 'k', ARGV[3], 'v', ARGV[4], 'z', string.len(ARGV[4]), 'c', ARGV[5],
-        'd', ARGV[6], 's', ARGV[7])
+      local size = string.len(ARGV[4])
+      if ARGV[8] ~= '' then size = tonumber(ARGV[9]) end
+      redis.call('HSET', KEYS[1], 'n', v, 'k', ARGV[3], 'v', ARGV[4], 'z', size, 'c', ARGV[5],
+        'd', ARGV[6], 's', ARGV[7], 'r', ARGV[8])
       return v
       """;
 

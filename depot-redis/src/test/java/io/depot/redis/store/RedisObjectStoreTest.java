@@ -1,5 +1,6 @@
 package io.depot.redis.store;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.depot.Depot;
 import io.depot.DepotOptions;
 import io.depot.InvalidArgumentException;
+import io.depot.NDArray;
+import io.depot.ObjectHandle;
+import io.depot.StoreAccessException;
 import io.depot.ObjectExistsException;
 import io.depot.StoreStats;
 import io.depot.WriteClaim;
@@ -21,12 +25,16 @@ import io.depot.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.ServerSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@link io.depot.ObjectStore} contract on a real standalone {@code redis-server} started here, plus the bad input
@@ -126,6 +134,36 @@ class RedisObjectStoreTest extends ObjectStoreContractTest {
     assertEquals(1, s.objects());
     assertEquals(0, s.arenaBytes());
     assertEquals(0, s.clients());
+  }
+
+  @Test
+  void valuesOverTheThresholdGoToTheStorageProviderByReference(@TempDir Path blobs) {
+    URI withBlobs = URI.create(uri + "&largeValueBytes=100&largeValues="
+        + URLEncoder.encode(blobs.toUri().toString(), StandardCharsets.UTF_8));
+    byte[] big = new byte[5000];
+    new java.util.Random(7).nextBytes(big);
+    try (var s = Depot.open(withBlobs)) {
+      s.put("big", big);
+      s.put("small", new byte[100]);
+      s.put("array", NDArray.of(new double[200], 10, 20));
+      assertArrayEquals(big, s.getBytes("big"));
+      assertEquals(5000, s.list("big").getFirst().size());
+      try (ObjectHandle h = s.get("array")) {
+        assertArrayEquals(new long[] {10, 20}, h.asArray().shape());
+      }
+    }
+    String prefix = uri.getQuery().split("&")[0].substring("prefix=".length());
+    RedisClient client = RedisClient.create(server.uri());
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      assertEquals("", c.sync().hget("{" + prefix + ":big}:o", "v"), "the value is not in Redis");
+      assertTrue(c.sync().hget("{" + prefix + ":big}:o", "r").startsWith("file:"));
+      assertEquals("", c.sync().hget("{" + prefix + ":small}:o", "r"), "a value at the threshold stays inline");
+    } finally {
+      client.shutdown();
+    }
+    // a client without the provider cannot read it, and says why
+    StoreAccessException e = assertThrows(StoreAccessException.class, () -> store.get("big"));
+    assertTrue(e.getMessage().contains("largeValues"), e.getMessage());
   }
 
   @Test
