@@ -85,6 +85,13 @@ final class RedisQueue implements DepotQueue {
     long period = Math.max(10, store.options.claimIdle().toMillis() / 3);
     this.heartbeat = store.timer.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
     store.opened(this);
+    try {
+      // Consumers of handles whose process died without closing them: forgotten once they hold nothing.
+      store.link.script("openQueue", Scripts.FORGET_IDLE_CONSUMERS, ScriptOutputType.INTEGER, new byte[][] {stream},
+          RedisObjectStore.ascii(10 * store.options.claimIdle().toMillis()));
+    } catch (RuntimeException e) {
+      // housekeeping only
+    }
   }
 
   private void beat() {

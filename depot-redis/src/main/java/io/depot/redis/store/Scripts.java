@@ -91,6 +91,24 @@ final class Scripts {
       """;
 
   /**
+   * Forgets the group's consumers that hold no entry and were idle for ARGV[1] ms (handles of processes that are
+   * gone). Atomic, so a consumer cannot read an entry between the check and its deletion. KEYS: stream. Returns the
+   * number forgotten.
+   */
+  static final String FORGET_IDLE_CONSUMERS = """
+      local n = 0
+      for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], 'g')) do
+        local f = {}
+        for i = 1, #c, 2 do f[c[i]] = c[i + 1] end
+        if tonumber(f['pending']) == 0 and tonumber(f['idle']) > tonumber(ARGV[1]) then
+          redis.call('XGROUP', 'DELCONSUMER', KEYS[1], 'g', f['name'])
+          n = n + 1
+        end
+      end
+      return n
+      """;
+
+  /**
    * Consumes a popped entry: acknowledges and deletes it if it is still pending for this consumer (not re-delivered
    * to another after this one stalled). KEYS: stream. ARGV: id, consumer. Returns 1 if consumed.
    */

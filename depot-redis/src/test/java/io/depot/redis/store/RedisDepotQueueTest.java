@@ -1,19 +1,26 @@
 package io.depot.redis.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.depot.Depot;
 import io.depot.DepotQueue;
+import io.depot.ObjectStore;
 import io.depot.Entry;
 import io.depot.EntryClaim;
 import io.depot.ObjectNotFoundException;
 import io.depot.Track;
 import io.depot.contract.DepotQueueContractTest;
 import io.depot.testkit.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.lang.foreign.MemorySegment;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,6 +74,29 @@ class RedisDepotQueueTest extends DepotQueueContractTest {
       assertEquals(1, first.sequence());
       try (Entry e = q.pop(Duration.ofSeconds(5))) {
         assertEquals(0, e.sequence(), "a claim holds no entry behind it back");
+      }
+    }
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void consumersOfGoneHandlesAreForgottenOnceTheyHoldNothing() throws Exception {
+    URI fast = URI.create(uri.toString().replace("claimIdle=1s", "claimIdle=100ms"));
+    try (ObjectStore s = Depot.open(fast); DepotQueue q = s.createQueue("ghosts", 4, Track.bytes("v", 8))) {
+      q.tryPush(MemorySegment.ofArray(new long[] {1}));
+      RedisClient client = RedisClient.create(server.uri());
+      try (StatefulRedisConnection<String, String> c = client.connect()) {
+        String stream = "{" + s.name() + ":ghosts}:s";
+        c.sync().xreadgroup(io.lettuce.core.Consumer.from("g", "holder"), XReadArgs.StreamOffset.lastConsumed(stream));
+        c.sync().xreadgroup(io.lettuce.core.Consumer.from("g", "ghost"), XReadArgs.StreamOffset.lastConsumed(stream));
+        Thread.sleep(1_200);
+        s.openQueue("ghosts").close();
+        List<String> names = c.sync().xinfoConsumers(stream, "g").stream()
+            .map(o -> String.valueOf(((List<?>) o).get(1))).toList();
+        assertTrue(names.contains("holder"), "a consumer holding an entry stays: " + names);
+        assertFalse(names.contains("ghost"), "an idle consumer holding nothing goes: " + names);
+      } finally {
+        client.shutdown();
       }
     }
   }
