@@ -36,6 +36,12 @@ class RedisClusterStorageProviderTest extends StorageProviderContract {
     return true;
   }
 
+  /** Still larger than the child's heap; smaller than the default to keep the cluster run short. */
+  @Override
+  protected long largeStreamSize() {
+    return 80L << 20;
+  }
+
   @Override
   protected StorageProvider openProvider() {
     cluster = RedisCluster.start();
