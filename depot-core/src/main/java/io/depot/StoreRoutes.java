@@ -50,6 +50,10 @@ final class StoreRoutes {
   static String redacted(URI uri) {
     String s = uri.toString();
     String info = uri.getRawUserInfo();
-    return info == null ? s : s.replace(info + "@", (info.contains(":") ? info.substring(0, info.indexOf(':')) + ":***" : "***") + "@");
+    if (info == null) {
+      return s;
+    }
+    int colon = info.indexOf(':');
+    return s.replace(info + "@", (colon < 0 ? "***" : info.substring(0, colon) + ":***") + "@");
   }
 }
