@@ -201,8 +201,7 @@ public final class ShmDepot implements Depot {
     long length = src.byteSize();
     Store.ClaimRequest request = Store.ClaimRequest.of(name, kind, dtype, shape, codecId, length,
         mode == PutMode.REPLACE);
-    store.enter();
-    try {
+    return store.call(() -> {
       int index = store.claim(request);
       boolean ok = false;
       try {
@@ -217,11 +216,7 @@ public final class ShmDepot implements Depot {
         store.clients.addStat(store.slot, ClientDescriptor.PUTS_OFFSET);
       }
       return ok;
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-    }
+    });
   }
 
   @Override
@@ -252,15 +247,10 @@ public final class ShmDepot implements Depot {
   @Override
   public long version(String name) {
     byte[] key = Names.encode(name);
-    store.enter();
-    try {
+    return store.callLong(() -> {
       long found = store.directory.lookup(key, Names.hash(key));
       return found < 0 ? NO_VERSION : found; // lookup returns the owner tag, which is the version
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-    }
+    });
   }
 
   @Override
@@ -303,8 +293,7 @@ public final class ShmDepot implements Depot {
   private WriteClaim newClaim(String name, ValueKind kind, DType dtype, long[] shape, long size, PutMode mode) {
     Objects.requireNonNull(mode, "mode");
     Store.ClaimRequest request = Store.ClaimRequest.of(name, kind, dtype, shape, null, size, mode == PutMode.REPLACE);
-    store.enter();
-    try {
+    return store.call(() -> {
       int index = store.claim(request);
       MemorySegment data = mem.slice(store.dataAddress(index), size);
       if (store.options.zeroClaims()) {
@@ -312,11 +301,7 @@ public final class ShmDepot implements Depot {
       }
       store.outstanding.increment();
       return new WriteClaimImpl(this, name, index, data, dtype, shape);
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-    }
+    });
   }
 
   void commitClaim(WriteClaimImpl claim) {
@@ -327,8 +312,7 @@ public final class ShmDepot implements Depot {
     if (expected != Directory.ANY_VERSION && expected < 0) {
       throw new io.depot.InvalidArgumentException("not a version: expectedVersion=" + expected);
     }
-    store.enter();
-    try {
+    return store.call(() -> {
       boolean ok = false;
       try {
         ok = store.commitIf(claim.index, expected);
@@ -342,11 +326,7 @@ public final class ShmDepot implements Depot {
         store.clients.addStat(store.slot, ClientDescriptor.PUTS_OFFSET);
       }
       return ok;
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-    }
+    });
   }
 
   void abortClaim(WriteClaimImpl claim) {
@@ -378,8 +358,7 @@ public final class ShmDepot implements Depot {
     long[] offsets = QueueFormat.layout(capacity, tracks);
     long length = QueueFormat.valueLength(capacity, tracks, offsets);
     Store.ClaimRequest request = Store.ClaimRequest.of(name, ValueKind.QUEUE, null, NO_SHAPE, null, length, false);
-    store.enter();
-    try {
+    store.run(() -> {
       int index = store.claim(request);
       boolean ok = false;
       try {
@@ -395,11 +374,7 @@ public final class ShmDepot implements Depot {
           store.abort(index);
         }
       }
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-    }
+    });
     return openQueue(name);
   }
 
@@ -438,8 +413,7 @@ public final class ShmDepot implements Depot {
   private ObjectHandleImpl find(String name) {
     byte[] key = Names.encode(name);
     long hash = Names.hash(key);
-    store.enter();
-    try {
+    return store.call(() -> {
       for (; ; ) {
         long found = store.directory.lookup(key, hash);
         if (found < 0) {
@@ -463,11 +437,7 @@ public final class ShmDepot implements Depot {
           }
         }
       }
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-    }
+    });
   }
 
   @Override
@@ -501,14 +471,9 @@ public final class ShmDepot implements Depot {
   @Override
   public boolean contains(String name) {
     byte[] key = Names.encode(name);
-    store.enter();
-    try {
+    return store.call(() -> {
       return store.directory.lookup(key, Names.hash(key)) >= 0;
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-    }
+    });
   }
 
   @Override
@@ -532,8 +497,7 @@ public final class ShmDepot implements Depot {
 
   private boolean remove(String name, boolean force, long expectedVersion) {
     byte[] key = Names.encode(name);
-    store.enter();
-    try {
+    return store.call(() -> {
       long r = store.directory.remove(key, Names.hash(key), force, expectedVersion);
       if (r == Directory.NOT_REMOVED) {
         return false;
@@ -543,11 +507,7 @@ public final class ShmDepot implements Depot {
       }
       store.clients.addStat(store.slot, ClientDescriptor.REMOVES_OFFSET);
       return true;
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-    }
+    });
   }
 
   @Override
@@ -560,8 +520,7 @@ public final class ShmDepot implements Depot {
     Objects.requireNonNull(prefix, "prefix");
     List<ObjectInfo> out = new ArrayList<>();
     StoreLayout layout = store.layout;
-    store.enter();
-    try {
+    store.run(() -> {
       for (int i = 0; i < layout.maxObjects; i++) {
         long d = layout.descriptor(i);
         long c1 = mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET);
@@ -576,11 +535,7 @@ public final class ShmDepot implements Depot {
           out.add(info);
         }
       }
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-    }
+    });
     return out;
   }
 
@@ -606,8 +561,7 @@ public final class ShmDepot implements Depot {
   @Override
   public StoreStats stats() {
     StoreLayout layout = store.layout;
-    store.enter();
-    try {
+    return store.call(() -> {
       long objects = 0;
       long entries = 0;
       long zombies = 0;
@@ -653,47 +607,28 @@ public final class ShmDepot implements Depot {
       return new StoreStats(layout.arenaLength, store.freeBytes(), used, largest << SizeClasses.PAGE_SHIFT, frag,
           objects, entries, zombies, writing, layout.maxObjects, live, dead, layout.maxClients, ops[0], ops[1],
           ops[2]);
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-    }
+    });
   }
 
   @Override
   public io.depot.CheckReport check() {
-    store.enter();
-    try {
+    return store.call(() -> {
       return Checker.run(store);
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-    }
+    });
   }
 
   @Override
   public int recoverDeadClients() {
-    store.enter();
-    try {
+    return store.callInt(() -> {
       return store.recovery.recoverDeadClients(true);
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-    }
+    });
   }
 
   @Override
   public List<ClientInfo> clients() {
-    store.enter();
-    try {
+    return store.call(() -> {
       return Inspector.clients(store);
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-    }
+    });
   }
 
   @Override

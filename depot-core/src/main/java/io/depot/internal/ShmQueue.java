@@ -456,17 +456,13 @@ final class ShmQueue implements DepotQueue {
   @Override
   public Entry read(long sequence) {
     acquire();
-    store.enter();
     try {
-      EntryImpl e = readOnce(sequence);
+      EntryImpl e = readPinned(sequence);
       if (e == null) {
         throw new EntryNotFoundException(describeMissing(sequence));
       }
       return e;
-    } catch (RuntimeException e) {
-      throw store.translate(e);
     } finally {
-      store.exit();
       release();
     }
   }
@@ -482,14 +478,7 @@ final class ShmQueue implements DepotQueue {
 
   /** {@link #readOnce} inside the store's gate. */
   EntryImpl readPinned(long sequence) {
-    store.enter();
-    try {
-      return readOnce(sequence);
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-    }
+    return store.call(() -> readOnce(sequence));
   }
 
   /** Runs {@code op} holding a reference on this handle (it fails once the handle is closed). */
@@ -695,14 +684,7 @@ final class ShmQueue implements DepotQueue {
     if (position < 0) {
       return;
     }
-    store.enter();
-    try {
-      recoverPosition(position);
-    } catch (RuntimeException e) {
-      throw store.translate(e);
-    } finally {
-      store.exit();
-    }
+    store.run(() -> recoverPosition(position));
   }
 
   /**

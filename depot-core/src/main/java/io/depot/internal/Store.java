@@ -188,6 +188,82 @@ public final class Store implements AutoCloseable {
     active.decrement();
   }
 
+  /** The body of an operation run by {@link #call}. */
+  @FunctionalInterface
+  interface Op<T> {
+    T run();
+  }
+
+  /** The body of an operation run by {@link #callLong}. */
+  @FunctionalInterface
+  interface LongOp {
+    long run();
+  }
+
+  /** The body of an operation run by {@link #callInt}. */
+  @FunctionalInterface
+  interface IntOp {
+    int run();
+  }
+
+  /** The body of an operation run by {@link #run}. */
+  @FunctionalInterface
+  interface VoidOp {
+    void run();
+  }
+
+  /**
+   * Runs one operation of the store: {@link #enter} (it fails once the store is closed), the body, {@link #exit};
+   * a low-level failure of the body is {@link #translate}d. Every public operation of the store's handles goes
+   * through this gate (or one of its primitive forms), so that the close can wait for operations in flight.
+   */
+  <T> T call(Op<T> op) {
+    enter();
+    try {
+      return op.run();
+    } catch (RuntimeException e) {
+      throw translate(e);
+    } finally {
+      exit();
+    }
+  }
+
+  /** {@link #call} for a {@code long} result (no boxing). */
+  long callLong(LongOp op) {
+    enter();
+    try {
+      return op.run();
+    } catch (RuntimeException e) {
+      throw translate(e);
+    } finally {
+      exit();
+    }
+  }
+
+  /** {@link #call} for an {@code int} result (no boxing). */
+  int callInt(IntOp op) {
+    enter();
+    try {
+      return op.run();
+    } catch (RuntimeException e) {
+      throw translate(e);
+    } finally {
+      exit();
+    }
+  }
+
+  /** {@link #call} without a result. */
+  void run(VoidOp op) {
+    enter();
+    try {
+      op.run();
+    } catch (RuntimeException e) {
+      throw translate(e);
+    } finally {
+      exit();
+    }
+  }
+
   boolean isClosed() {
     return closed;
   }
