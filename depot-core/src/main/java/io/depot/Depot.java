@@ -1,6 +1,6 @@
 package io.depot;
 
-import io.depot.internal.ShmDepot;
+import io.depot.internal.ShmDepots;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,7 +67,7 @@ public interface Depot extends ObjectStore {
    * @throws StoreAccessException if the file cannot be created or mapped
    */
   static Depot create(String name, DepotOptions options) {
-    return ShmDepot.create(name, options);
+    return ShmDepots.create(name, options);
   }
 
   /**
@@ -78,7 +78,7 @@ public interface Depot extends ObjectStore {
    * @throws CorruptStoreException if the file is not a store of this layout version, or is truncated
    */
   static Depot open(String name) {
-    return ShmDepot.open(name, DepotOptions.defaults());
+    return ShmDepots.open(name, DepotOptions.defaults());
   }
 
   /**
@@ -88,7 +88,7 @@ public interface Depot extends ObjectStore {
    * @throws CorruptStoreException if the file is not a store of this layout version, or is truncated
    */
   static Depot open(String name, DepotOptions options) {
-    return ShmDepot.open(name, options);
+    return ShmDepots.open(name, options);
   }
 
   /**
@@ -96,7 +96,7 @@ public interface Depot extends ObjectStore {
    * and the others attach to what it created.
    */
   static Depot openOrCreate(String name, DepotOptions options) {
-    return ShmDepot.openOrCreate(name, options);
+    return ShmDepots.openOrCreate(name, options);
   }
 
   /**
@@ -130,12 +130,12 @@ public interface Depot extends ObjectStore {
    * @return whether a file was removed
    */
   static boolean destroy(String name, DepotOptions options) {
-    return ShmDepot.destroy(name, options);
+    return ShmDepots.destroy(name, options);
   }
 
   /** Whether a store file of that name exists in {@code options.directory()}. */
   static boolean exists(String name, DepotOptions options) {
-    return ShmDepot.exists(name, options);
+    return ShmDepots.exists(name, options);
   }
 
   /** The store file. */

@@ -31,7 +31,7 @@ import java.lang.foreign.StructLayout;
  *  |   Value bytes                                               ...  headerLength
  * </pre>
  */
-public final class BlockHeaderDescriptor {
+final class BlockHeaderDescriptor {
   public static final int OWNER_OFFSET = 0;
   public static final int NAME_LENGTH_OFFSET = OWNER_OFFSET + 8;
   public static final int KIND_OFFSET = NAME_LENGTH_OFFSET + 2;

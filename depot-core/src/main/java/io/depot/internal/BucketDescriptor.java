@@ -23,7 +23,7 @@ import java.lang.foreign.StructLayout;
  * <p>Chains only ever change by single stores (link at head, unlink by one pointer store), so a chain is
  * consistent at every instant, even when its writer is killed mid-change.
  */
-public final class BucketDescriptor {
+final class BucketDescriptor {
   public static final int LENGTH = 16;
   public static final int SEQ_HEAD_OFFSET = 0;
   public static final int LOCK_OFFSET = SEQ_HEAD_OFFSET + 8;

@@ -25,7 +25,7 @@ import java.lang.foreign.StructLayout;
  *  +---------------------------------------------------------------+
  * </pre>
  */
-public final class ClassDescriptor {
+final class ClassDescriptor {
   public static final int LENGTH = 128;
   public static final int LOCK_OFFSET = 0;
   public static final int INTENT_OP_OFFSET = LOCK_OFFSET + 8;

@@ -37,7 +37,7 @@ import java.lang.foreign.StructLayout;
  * WRITE-stage descriptors and recoverers record tokens, so a slot reused by another process never inherits the dead
  * one's locks.
  */
-public final class ClientDescriptor {
+final class ClientDescriptor {
   public static final int LENGTH = 128;
 
   public static final int STATE_OFFSET = 0;

@@ -74,7 +74,7 @@ import java.lang.foreign.StructLayout;
  *  +---------------------------------------------------------------+
  * </pre>
  */
-public final class HeaderDescriptor {
+final class HeaderDescriptor {
   /** "DEPOTSHM" read as a little-endian long. */
   public static final long MAGIC = 0x4d4853544f504544L;
   /** Incremented on every incompatible layout change. */

@@ -26,7 +26,7 @@ package io.depot.internal;
  * it); {@code PINNED} (the count includes it); {@code UNPIN_PENDING} (written before the decrement). Recovery
  * decrements for a dead client's {@code PINNED} entries and recounts a descriptor for its pending ones.
  */
-public final class JournalDescriptor {
+final class JournalDescriptor {
   public static final int LENGTH = 8;
 
   public static final long EMPTY = 0;

@@ -19,7 +19,7 @@ package io.depot.internal;
  *  the recovery needs).
  * </pre>
  */
-public final class Locks {
+final class Locks {
   private static final int SPINS = 8_192;
   private static final int YIELDS = 256;
   private static final long PARK_NANOS = 100_000;

@@ -10,7 +10,7 @@ import java.lang.invoke.VarHandle;
  * <p>Offsets are absolute byte offsets into the file. Atomic accesses need 8-byte (long) or 4-byte (int)
  * aligned offsets; every descriptor class guarantees that for its fields.
  */
-public final class Mem {
+final class Mem {
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle().withInvokeExactBehavior();
   private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle().withInvokeExactBehavior();
 

@@ -41,7 +41,7 @@ import java.lang.foreign.StructLayout;
  * descriptor the same bit is {@code SUPERSEDED}: a create (not a replace) of a name that a replace committed while
  * the create was in flight, whose commit must therefore fail as the name exists.
  */
-public final class ObjectDescriptor {
+final class ObjectDescriptor {
   public static final int LENGTH = 64;
 
   public static final int CTL_OFFSET = 0;

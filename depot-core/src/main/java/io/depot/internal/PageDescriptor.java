@@ -35,7 +35,7 @@ import java.lang.foreign.StructLayout;
  * a large extent); {@code LARGE_TAIL}. The page map is the truth about pages; the free-page bitmap and the partial
  * lists are indexes rebuilt from it after a crash.
  */
-public final class PageDescriptor {
+final class PageDescriptor {
   public static final int LENGTH = 24;
   public static final int STATE_LENGTH = 8;
   public static final int LINK_OFFSET = 0;

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * Process identity for liveness checks: a pid plus the process start time, so that a reused pid is never taken for
  * the process that died. On Linux both come from {@code /proc/<pid>/stat}; a zombie counts as dead.
  */
-public final class ProcessInfo {
+final class ProcessInfo {
   /** Returned by {@link #startTime(long)} when no live process has that pid. */
   public static final long DEAD = -1;
 

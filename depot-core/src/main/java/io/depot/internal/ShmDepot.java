@@ -15,8 +15,6 @@ import io.depot.ObjectHandle;
 import io.depot.ObjectInfo;
 import io.depot.ObjectNotFoundException;
 import io.depot.PutMode;
-import io.depot.StoreExistsException;
-import io.depot.StoreNotFoundException;
 import io.depot.StoreStats;
 import io.depot.ValueKind;
 import io.depot.WriteClaim;
@@ -25,7 +23,6 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +31,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** The shared-memory {@link Depot}: API checks and value encoding over a {@link Store}. */
-public final class ShmDepot implements Depot {
+final class ShmDepot implements Depot {
   private static final long[] NO_SHAPE = new long[0];
 
   private final String name;
@@ -43,52 +40,15 @@ public final class ShmDepot implements Depot {
   /** The adaptive spin of this process's waits for a commit ({@link #get(String, Duration)}). */
   private final Waiter.Spin getSpin;
 
-  private ShmDepot(String name, Store store) {
+  ShmDepot(String name, Store store) {
     this.name = name;
     this.store = store;
     this.mem = store.mem;
     this.getSpin = new Waiter.Spin(store.options.queueSpinNanos());
   }
 
-  public static Depot create(String name, DepotOptions options) {
-    Objects.requireNonNull(options, "options");
-    return new ShmDepot(name, Store.create(name, options));
-  }
-
-  public static Depot open(String name, DepotOptions options) {
-    Objects.requireNonNull(options, "options");
-    return new ShmDepot(name, Store.open(name, options));
-  }
-
-  public static Depot openOrCreate(String name, DepotOptions options) {
-    Objects.requireNonNull(options, "options");
-    long deadline = System.nanoTime() + options.openTimeoutMillis() * 1_000_000L;
-    for (; ; ) {
-      try {
-        return open(name, options);
-      } catch (StoreNotFoundException e) {
-        try {
-          return create(name, options);
-        } catch (StoreExistsException raced) {
-          if (System.nanoTime() > deadline) {
-            throw raced;
-          }
-          // Another process created it between our open and our create: attach to theirs.
-        }
-      }
-    }
-  }
-
-  public static boolean destroy(String name, DepotOptions options) {
-    return Store.destroy(name, options);
-  }
-
-  public static boolean exists(String name, DepotOptions options) {
-    return Files.exists(Store.fileOf(name, options));
-  }
-
-  /** The engine, for sibling packages' tests and tools. */
-  public Store store() {
+  /** The engine, for tools and tests of this package. */
+  Store store() {
     return store;
   }
 

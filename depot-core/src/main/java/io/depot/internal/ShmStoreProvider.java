@@ -42,6 +42,6 @@ public final class ShmStoreProvider implements ObjectStoreProvider {
         throw new InvalidArgumentException("unknown shm: parameter=" + p.getKey() + " (known: dir): uri=" + uri);
       }
     }
-    return create ? ShmDepot.openOrCreate(name, o) : ShmDepot.open(name, o);
+    return create ? ShmDepots.openOrCreate(name, o) : ShmDepots.open(name, o);
   }
 }

@@ -8,7 +8,7 @@ package io.depot.internal;
  * 256 KiB: 44 classes, internal waste at most 25% above 512 bytes. A span whose slot bitmap needs more than 64 bits
  * keeps it at its start ("in-band"); otherwise it lives in the page map.
  */
-public final class SizeClasses {
+final class SizeClasses {
   public static final int PAGE_SHIFT = 16;
   public static final int PAGE_SIZE = 1 << PAGE_SHIFT;
   public static final int MAX_SMALL = 256 * 1024;

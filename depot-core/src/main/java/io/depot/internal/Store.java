@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.LongAdder;
  * frees it. The journal tells a recoverer which counts a dead reader held.
  * </pre>
  */
-public final class Store implements AutoCloseable {
+final class Store implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("io.depot");
 
   final Path path;

@@ -11,7 +11,7 @@ import io.depot.LayoutVersionException;
  * from those sizes and requires the header's offsets and the file length to match exactly, so a hostile or damaged
  * header can never point a region outside the file.
  */
-public final class StoreLayout {
+final class StoreLayout {
   private static final int REGION_ALIGN = 4096;
 
   final long pageCount;
