@@ -11,6 +11,7 @@ import io.depot.stm.StmException;
 import io.depot.stm.ValueTooLargeException;
 import io.depot.stm.ValueType;
 import io.depot.stm.internal.Keys;
+import io.depot.stm.spi.BackendList;
 import io.depot.stm.spi.BackendWorkflow;
 import io.depot.stm.spi.EncodedValue;
 import io.depot.stm.spi.KeyTtl;
@@ -118,7 +119,7 @@ final class ShmWorkflow implements BackendWorkflow {
   }
 
   /** The live metadata, starting a new epoch (with the default TTL) if there is none or it expired. */
-  private Meta liveOrStart() {
+  Meta liveOrStart() {
     for (; ; ) {
       long now = ShmBackend.now();
       Meta m = meta();
@@ -269,6 +270,9 @@ final class ShmWorkflow implements BackendWorkflow {
         continue; // tombstone
       }
       String name = info.name();
+      if (name.indexOf('/', m.keyPrefix.length()) >= 0) {
+        continue; // a list's header or element
+      }
       Optional<ObjectHandle> oh = depot.tryGet(name);
       if (oh.isEmpty()) {
         continue;
@@ -352,6 +356,63 @@ final class ShmWorkflow implements BackendWorkflow {
         return true;
       }
       return claim.commitIf(commitIf);
+    }
+  }
+
+  // ------------------------------------------------------------------ lists
+
+  @Override
+  public BackendList list(String key) {
+    return new ShmList(this, depot, key);
+  }
+
+  @Override
+  public List<String> lists() {
+    Meta m = liveMeta(ShmBackend.now());
+    List<String> out = new ArrayList<>();
+    if (m == null) {
+      return out;
+    }
+    for (ObjectInfo info : depot.list(m.keyPrefix)) {
+      String name = info.name();
+      int slash = name.indexOf('/', m.keyPrefix.length());
+      if (slash < 0 || slash != name.length() - 2 || name.charAt(slash + 1) != 'h') {
+        continue; // a key, or a list element
+      }
+      Optional<ObjectHandle> oh = depot.tryGet(name);
+      if (oh.isEmpty()) {
+        continue;
+      }
+      String key;
+      try (ObjectHandle h = oh.get()) {
+        key = ListDescriptor.read(h.segment(), name).key();
+      }
+      if (list(key).size() > 0) {
+        out.add(key);
+      }
+    }
+    return out;
+  }
+
+  /** The names of a list in the live epoch (starting the workflow if {@code start}), or null if there is none. */
+  <N> N listNames(ShmList.NameFactory<N> factory, boolean start) {
+    Meta m = start ? liveOrStart() : liveMeta(ShmBackend.now());
+    return m == null ? null : factory.names(m.keyPrefix, m.prefixBytes);
+  }
+
+  String address() {
+    return backend.address();
+  }
+
+  /** The element {@code name} held by {@code handle} as a value (the handle is closed with it, or now on error). */
+  static StoredValue value(ObjectHandle handle, String name) {
+    try {
+      MemorySegment seg = handle.segment();
+      EnvelopeDescriptor.Envelope e = EnvelopeDescriptor.read(seg, name);
+      return new ShmValue(handle, e, seg.asSlice(e.payloadOffset()));
+    } catch (RuntimeException ex) {
+      handle.close();
+      throw ex;
     }
   }
 
