@@ -548,6 +548,22 @@ public abstract class StmContractTest {
   }
 
   @Test
+  void listOfThousandsOfElements() {
+    StmList list = newWorkflow().list("long");
+    List<Integer> many = new ArrayList<>();
+    for (int i = 0; i < 2500; i++) {
+      many.add(i);
+    }
+    assertEquals(2500, list.appendAll(many));
+    assertEquals(many.subList(2490, 2500), list.last(10, Integer.class));
+    list.replaceAll(many.subList(0, 1500));
+    assertEquals(1500, list.size());
+    assertEquals(many.subList(0, 1500), list.all(Integer.class));
+    assertEquals(1400, list.trimToLast(100));
+    assertEquals(many.subList(1400, 1500), list.all(Integer.class));
+  }
+
+  @Test
   void listElementsAreEncodedLikeValues() {
     StmList list = newWorkflow().list("mixed");
     list.append(new Step(1, "plan"));
