@@ -32,7 +32,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *    appenders at one index exactly one wins and the others move to the next index: no append is lost, none
  *    leaves a gap, and a process killed at any instruction leaves either its element or nothing.
  *  - The tail is not stored: it is found by galloping and binary search over which indexes exist (O(log n)
- *    directory lookups), valid because of the invariant (existence is monotone in the index).
+ *    directory lookups), valid because of the invariant (existence is monotone in the index), starting from the
+ *    tail this handle saw last in the same generation (a shortcut only: see tail()).
  *  - The header changes only by compareAndSet (trim raises head, replace installs a new generation, expiry and
  *    persist change the deadline) and its versions never repeat, so "same version" means "unchanged".
  *  - An appender may read a header, lose the race to a trim that raises head past index i and removes element i,
@@ -66,14 +67,52 @@ final class ShmList implements BackendList {
     this.keyBytes = key.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** The names of this list in one epoch of its workflow. */
-  private record Names(String base, String header) {
-    String element(long generation, long index) {
-      return base + ObjectNames.epochText(generation) + "/" + index;
+  /**
+   * The names of this list in one epoch of its workflow, with the text of the generation last used and a hint of
+   * the tail (both only ever shortcuts: see {@link #tail}).
+   */
+  static final class Names {
+    final String epochPrefix;
+    final String base;
+    final String header;
+    /** (generation, its text): the names of one generation are built without re-encoding it. */
+    private volatile GenerationText generationText;
+    /** (generation, an index i such that every index in [head, i) held an element of it at some point). */
+    private volatile TailHint tailHint;
+    /** The header last parsed (with its version). */
+    volatile Header lastHeader;
+
+    private record GenerationText(long generation, String prefix) {}
+
+    private record TailHint(long generation, long tail) {}
+
+    Names(String epochPrefix, String base) {
+      this.epochPrefix = epochPrefix;
+      this.base = base;
+      this.header = base + "h";
     }
 
     String generationPrefix(long generation) {
-      return base + ObjectNames.epochText(generation) + "/";
+      GenerationText t = generationText;
+      if (t == null || t.generation != generation) {
+        t = new GenerationText(generation, base + ObjectNames.epochText(generation) + "/");
+        generationText = t;
+      }
+      return t.prefix;
+    }
+
+    String element(long generation, long index) {
+      return generationPrefix(generation) + index;
+    }
+
+    /** The hinted tail of {@code generation} if it is past {@code head}, else {@code head}. */
+    long hintedStart(long generation, long head) {
+      TailHint h = tailHint;
+      return h != null && h.generation == generation && h.tail > head ? h.tail : head;
+    }
+
+    void hint(long generation, long tail) {
+      tailHint = new TailHint(generation, tail); // racy but benign: any past tail of the generation is a valid hint
     }
   }
 
@@ -92,9 +131,18 @@ final class ShmList implements BackendList {
     }
   }
 
+  /** The last names made (one epoch's), reused while the workflow stays in that epoch. */
+  private volatile Names cachedNames;
+
   private Names names(String epochPrefix, int prefixBytes) {
+    Names n = cachedNames;
+    if (n != null && n.epochPrefix.equals(epochPrefix)) {
+      return n;
+    }
     String base = epochPrefix + ObjectNames.keyPart(key, prefixBytes + SUFFIX_BYTES) + "/";
-    return new Names(base, base + "h");
+    n = new Names(epochPrefix, base);
+    cachedNames = n;
+    return n;
   }
 
   /** The names in the workflow's live epoch, or null if it has none. */
@@ -126,19 +174,34 @@ final class ShmList implements BackendList {
 
   // ------------------------------------------------------------------ header
 
-  /** The header now (expired or not), or null. */
+  /**
+   * The header now (expired or not), or null. A parsed copy is kept with its version: when the version is unchanged
+   * (one directory lookup, no pin) it is returned as is, since versions never repeat.
+   */
   private Header header(Names n) {
-    Optional<ObjectHandle> oh = depot.tryGet(n.header);
-    if (oh.isEmpty()) {
-      return null;
-    }
-    try (ObjectHandle h = oh.get()) {
-      ListDescriptor.Fields f = ListDescriptor.read(h.segment(), n.header);
-      if (!f.key().equals(key)) {
-        throw new StmException("two lists share one hashed object name (a SHA-256 collision): list="
-            + Keys.abbreviate(key) + " stored=" + Keys.abbreviate(f.key()) + " name=" + n.header);
+    for (; ; ) {
+      long version = depot.version(n.header);
+      if (version == Depot.NO_VERSION) {
+        return null;
       }
-      return new Header(h.version(), f);
+      Header cached = n.lastHeader;
+      if (cached != null && cached.version == version) {
+        return cached;
+      }
+      Optional<ObjectHandle> oh = depot.tryGet(n.header);
+      if (oh.isEmpty()) {
+        continue; // removed meanwhile
+      }
+      try (ObjectHandle h = oh.get()) {
+        ListDescriptor.Fields f = ListDescriptor.read(h.segment(), n.header);
+        if (!f.key().equals(key)) {
+          throw new StmException("two lists share one hashed object name (a SHA-256 collision): list="
+              + Keys.abbreviate(key) + " stored=" + Keys.abbreviate(f.key()) + " name=" + n.header);
+        }
+        Header parsed = new Header(h.version(), f);
+        n.lastHeader = parsed;
+        return parsed;
+      }
     }
   }
 
@@ -152,16 +215,22 @@ final class ShmList implements BackendList {
     return depot.version(n.element(generation, index)) != Depot.NO_VERSION;
   }
 
-  /** The first absent index at or after {@code head}: galloping, then binary search (see the invariant). */
+  /**
+   * The first absent index at or after {@code head}: galloping, then binary search (see the invariant), from the
+   * tail last seen in this generation if it is past {@code head} (every index in [head, hint) holds an element: they
+   * did once, and elements at or above head are removed only with their generation), so an append by a process that
+   * appends repeatedly costs one or two lookups.
+   */
   private long tail(Names n, long generation, long head) {
-    if (!exists(n, generation, head)) {
-      return head;
+    long start = n.hintedStart(generation, head);
+    if (!exists(n, generation, start)) {
+      return start;
     }
-    long present = head;
+    long present = start;
     long step = 1;
     long absent;
     for (; ; ) {
-      long probe = head + step;
+      long probe = start + step;
       if (!exists(n, generation, probe)) {
         absent = probe;
         break;
@@ -177,6 +246,7 @@ final class ShmList implements BackendList {
         absent = mid;
       }
     }
+    n.hint(generation, absent);
     return absent;
   }
 
@@ -247,6 +317,7 @@ final class ShmList implements BackendList {
         if (create(name, bytes)) {
           Header now = header(n);
           if (now != null && now.version == h.version) {
+            n.hint(h.generation(), index + 1);
             return index + 1 - h.head();
           }
           if (now != null && now.generation() == h.generation() && now.head() <= index

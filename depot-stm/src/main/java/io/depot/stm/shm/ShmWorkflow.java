@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -57,6 +58,8 @@ final class ShmWorkflow implements BackendWorkflow {
   private final String keyRoot;
   private final String workflowPart;
   private final AtomicReference<Meta> cache = new AtomicReference<>();
+  private static final int MAX_CACHED_LISTS = 1_024;
+  private final ConcurrentHashMap<String, ShmList> lists = new ConcurrentHashMap<>();
 
   /** A parsed metadata object and the key prefix of its epoch. */
   private record Meta(long version, long epoch, long deadline, long created, String keyPrefix, int prefixBytes) {
@@ -363,7 +366,15 @@ final class ShmWorkflow implements BackendWorkflow {
 
   @Override
   public BackendList list(String key) {
-    return new ShmList(this, depot, key);
+    // Handles are cached (bounded) so that their names and tail hints serve the next call on the same list.
+    ShmList list = lists.get(key);
+    if (list == null) {
+      if (lists.size() >= MAX_CACHED_LISTS) {
+        lists.clear();
+      }
+      list = lists.computeIfAbsent(key, k -> new ShmList(this, depot, k));
+    }
+    return list;
   }
 
   @Override
@@ -387,7 +398,7 @@ final class ShmWorkflow implements BackendWorkflow {
       try (ObjectHandle h = oh.get()) {
         key = ListDescriptor.read(h.segment(), name).key();
       }
-      if (list(key).size() > 0) {
+      if (new ShmList(this, depot, key).size() > 0) {
         out.add(key);
       }
     }
