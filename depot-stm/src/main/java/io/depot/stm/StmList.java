@@ -89,7 +89,8 @@ public interface StmList {
   <T> List<T> last(int n, Codec<T> codec);
 
   /**
-   * Removes all but the newest {@code n} elements ({@code 0}: every element).
+   * Removes all but the newest {@code n} elements ({@code 0}: every element). Elements appended while it runs are
+   * kept (they count as appended after it).
    *
    * @return the number of elements removed
    * @throws io.depot.InvalidArgumentException if {@code n} is negative
