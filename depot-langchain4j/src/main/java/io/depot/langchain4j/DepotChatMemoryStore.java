@@ -31,11 +31,11 @@ import java.util.Set;
  *
  * <h2>Writes</h2>
  *
- * {@link #updateMessages} writes only what changed where it can: compared with the messages this store last read
- * or wrote for that id, new messages at the end are <b>appended</b> (one atomic append, whatever the memory's
+ * {@link #updateMessages} writes only what changed where it can: compared with the messages the calling thread last
+ * read or wrote through this store for that id, new messages at the end are <b>appended</b> (one atomic append, whatever the memory's
  * length), messages evicted from the front are <b>trimmed</b>, and only another change (a replaced system message,
  * an edit) <b>rewrites</b> the list, atomically. Two processes adding to one memory at once therefore both keep
- * their messages (each appends), where a rewrite would lose one. The comparison needs no read when this store read
+ * their messages (each appends), where a rewrite would lose one; so do two threads of one process. The comparison needs no read when this store read
  * the memory just before (as LangChain4j's chat memories do); otherwise it reads the list once.
  *
  * <h2>TTL</h2>
@@ -54,7 +54,11 @@ public final class DepotChatMemoryStore implements ChatMemoryStore {
 
   private final Workflow workflow;
   private final Duration ttl;
-  /** Per memory id, the JSON of the messages as this store last read or wrote them. */
+  /**
+   * Per (memory id, thread), the JSON of the messages as that thread last read or wrote them through this store: a
+   * chat memory reads and then writes on one thread, so two threads adding to one memory at once each compare with
+   * what they read, and both append (as two processes do).
+   */
   private final Map<String, List<String>> views = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
@@ -97,11 +101,15 @@ public final class DepotChatMemoryStore implements ChatMemoryStore {
     return workflow.id();
   }
 
+  private static String viewKey(String key) {
+    return Thread.currentThread().threadId() + "/" + key;
+  }
+
   @Override
   public List<ChatMessage> getMessages(Object memoryId) {
     String key = key(memoryId);
     List<String> json = list(key).all(String.class);
-    views.put(key, json);
+    views.put(viewKey(key), json);
     List<ChatMessage> out = new ArrayList<>(json.size());
     for (String j : json) {
       out.add(ChatMessageDeserializer.messageFromJson(j));
@@ -118,7 +126,7 @@ public final class DepotChatMemoryStore implements ChatMemoryStore {
       next.add(ChatMessageSerializer.messageToJson(Objects.requireNonNull(m, "message")));
     }
     StmList list = list(key);
-    List<String> before = views.get(key);
+    List<String> before = views.get(viewKey(key));
     if (before == null) {
       before = list.all(String.class);
     }
@@ -133,7 +141,7 @@ public final class DepotChatMemoryStore implements ChatMemoryStore {
       }
       case REWRITE -> list.replaceAll(next);
     }
-    views.put(key, next);
+    views.put(viewKey(key), next);
     if (ttl != null && !next.isEmpty()) {
       list.expireAfter(ttl);
     }
@@ -143,7 +151,7 @@ public final class DepotChatMemoryStore implements ChatMemoryStore {
   public void deleteMessages(Object memoryId) {
     String key = key(memoryId);
     list(key).delete();
-    views.remove(key);
+    views.remove(viewKey(key));
   }
 
   @Override

@@ -21,6 +21,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -139,6 +142,34 @@ abstract class ChatMemoryStoreContractTest {
       b.updateMessages("m", window);
       assertEquals(window, a.getMessages("m"));
     }
+  }
+
+  @Test
+  void threadsAddingToOneMemoryThroughOneStoreLoseNothing() throws Exception {
+    DepotChatMemoryStore store = store();
+    int threads = 3;
+    int each = 20;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String tag = "t" + t;
+        done.add(pool.submit(() -> {
+          ChatMemory memory = MessageWindowChatMemory.builder().id("threads").maxMessages(1000)
+              .chatMemoryStore(store).build();
+          for (int i = 0; i < each; i++) {
+            memory.add(UserMessage.from(tag + ":" + i));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(threads * each, store.getMessages("threads").size());
   }
 
   @Test

@@ -27,10 +27,10 @@ import org.springframework.ai.chat.messages.Message;
  *
  * <h2>Writes</h2>
  *
- * {@link #saveAll} writes only what changed where it can: compared with the messages this repository last read or
- * wrote for the conversation, new messages at the end are appended (one atomic append), messages evicted from the
+ * {@link #saveAll} writes only what changed where it can: compared with the messages the calling thread last read
+ * or wrote through this repository for the conversation, new messages at the end are appended (one atomic append), messages evicted from the
  * front are trimmed, and only other changes rewrite the list (atomically). Concurrent additions to one conversation
- * from two processes therefore both survive. {@link #refresh} states the change directly and needs no comparison.
+ * from two processes, or two threads, therefore both survive. {@link #refresh} states the change directly and needs no comparison.
  *
  * <p>Thread-safe. The repository does not own the {@link ShortTermMemory}.
  */
@@ -49,6 +49,11 @@ public final class DepotChatMemoryRepository implements ChatMemoryRepository {
       return size() > VIEWS;
     }
   });
+
+  /** Views are per (conversation, thread): a chat memory reads, then saves, on one thread. */
+  private static String viewKey(String conversationId) {
+    return Thread.currentThread().threadId() + "/" + conversationId;
+  }
 
   private DepotChatMemoryRepository(Builder b) {
     this.workflow = b.stm.workflow(b.workflowId);
@@ -77,7 +82,7 @@ public final class DepotChatMemoryRepository implements ChatMemoryRepository {
   @Override
   public List<Message> findByConversationId(String conversationId) {
     List<StoredMessage> stored = list(conversationId).all(StoredMessage.class);
-    views.put(conversationId, stored);
+    views.put(viewKey(conversationId), stored);
     List<Message> out = new ArrayList<>(stored.size());
     for (StoredMessage s : stored) {
       out.add(s.toMessage());
@@ -90,7 +95,7 @@ public final class DepotChatMemoryRepository implements ChatMemoryRepository {
     Objects.requireNonNull(messages, "messages");
     StmList list = list(conversationId);
     List<StoredMessage> next = encode(messages);
-    List<StoredMessage> before = views.get(conversationId);
+    List<StoredMessage> before = views.get(viewKey(conversationId));
     if (before == null) {
       before = list.all(StoredMessage.class);
     }
@@ -103,7 +108,7 @@ public final class DepotChatMemoryRepository implements ChatMemoryRepository {
       }
       list.appendAll(next.subList(before.size() - evicted, next.size()));
     }
-    views.put(conversationId, next);
+    views.put(viewKey(conversationId), next);
     touch(list, next.isEmpty());
   }
 
@@ -118,7 +123,7 @@ public final class DepotChatMemoryRepository implements ChatMemoryRepository {
     StmList list = list(conversationId);
     List<StoredMessage> deletes = encode(toDelete);
     List<StoredMessage> adds = encode(toAdd);
-    views.remove(conversationId);
+    views.remove(viewKey(conversationId));
     if (!deletes.isEmpty()) {
       List<StoredMessage> oldest = list.last(Integer.MAX_VALUE, StoredMessage.class);
       if (oldest.size() >= deletes.size() && oldest.subList(0, deletes.size()).equals(deletes)) {
@@ -147,7 +152,7 @@ public final class DepotChatMemoryRepository implements ChatMemoryRepository {
   @Override
   public void deleteByConversationId(String conversationId) {
     list(conversationId).delete();
-    views.remove(conversationId);
+    views.remove(viewKey(conversationId));
   }
 
   private static List<StoredMessage> encode(List<Message> messages) {

@@ -13,6 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -124,6 +127,34 @@ abstract class ChatMemoryRepositoryContractTest {
       assertEquals(List.of(new UserMessage("1"), new UserMessage("from a"), new UserMessage("from b")),
           a.findByConversationId("c"));
     }
+  }
+
+  @Test
+  void threadsAddingToOneConversationThroughOneRepositoryLoseNothing() throws Exception {
+    DepotChatMemoryRepository repo = repository();
+    MessageWindowChatMemory memory = MessageWindowChatMemory.builder().chatMemoryRepository(repo).maxMessages(1000)
+        .build();
+    int threads = 3;
+    int each = 20;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String tag = "t" + t;
+        done.add(pool.submit(() -> {
+          for (int i = 0; i < each; i++) {
+            memory.add("threads", new UserMessage(tag + ":" + i));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(threads * each, repo.findByConversationId("threads").size());
   }
 
   @Test
