@@ -24,10 +24,12 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.memory.ChatMemory;
 import org.springframework.ai.chat.memory.ChatMemoryRepository;
 import org.springframework.ai.chat.memory.InMemoryChatMemoryRepository;
 import org.springframework.ai.chat.memory.MessageWindowChatMemory;
 import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.model.chat.memory.autoconfigure.ChatMemoryAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -122,6 +124,23 @@ class DepotAutoConfigurationTest {
       }
       assertEquals(List.of(new UserMessage("m2"), new UserMessage("m3"), new UserMessage("m4")), memory.get("c"));
       assertEquals(memory.get("c"), repo.findByConversationId("c"));
+    });
+  }
+
+  @Test
+  void springAisOwnChatMemoryAutoConfigurationUsesOurRepository() {
+    ApplicationContextRunner withSpringAi = new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(
+        ChatMemoryAutoConfiguration.class, DepotChatMemoryAutoConfiguration.class, DepotAutoConfiguration.class));
+    withSpringAi.withPropertyValues("depot.stm.uri=mem:spring-ai-auto").run(context -> {
+      assertNull(context.getStartupFailure());
+      ChatMemoryRepository repo = context.getBean(ChatMemoryRepository.class);
+      assertInstanceOf(DepotChatMemoryRepository.class, repo);
+      ChatMemory memory = context.getBean(ChatMemory.class); // Spring AI's MessageWindowChatMemory over ours
+      memory.add("c", new UserMessage("stored in Depot"));
+      assertEquals(List.of(new UserMessage("stored in Depot")), repo.findByConversationId("c"));
+    });
+    withSpringAi.run(context -> { // without depot.stm.uri, Spring AI's in-memory repository
+      assertInstanceOf(InMemoryChatMemoryRepository.class, context.getBean(ChatMemoryRepository.class));
     });
   }
 
