@@ -7,6 +7,11 @@
  */
 module io.depot.core {
   exports io.depot;
+  exports io.depot.spi;
 
   uses io.depot.Codec;
+  uses io.depot.spi.ObjectStoreProvider;
+
+  provides io.depot.spi.ObjectStoreProvider with
+      io.depot.internal.ShmStoreProvider;
 }

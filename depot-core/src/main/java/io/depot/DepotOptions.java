@@ -192,7 +192,8 @@ public final class DepotOptions {
     public Builder capacity(long bytes) {
       if (bytes < MIN_CAPACITY || bytes > MAX_CAPACITY) {
         throw new InvalidArgumentException(
-            "capacity must be " + MIN_CAPACITY + ".." + MAX_CAPACITY + " bytes: capacity=" + bytes);
+            "capacity must be " + ByteSize.format(MIN_CAPACITY) + ".." + ByteSize.format(MAX_CAPACITY) + ": capacity="
+                + ByteSize.describe(bytes));
       }
       this.capacity = bytes;
       return this;

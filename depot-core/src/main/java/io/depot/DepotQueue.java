@@ -58,6 +58,14 @@ import java.util.Optional;
  * exceptions: they give the slot back at once.
  *
  * <p>A {@code DepotQueue} is thread-safe and {@link AutoCloseable}; it pins the queue object while open.
+ *
+ * <h2>On Redis</h2>
+ *
+ * The same operations on a Redis Stream with a consumer group ({@code docs/redis.md}): entries are copies; an
+ * {@link EntryClaim} holds no position until its commit (its sequence number is given then, and it holds back no
+ * entry behind it); a dead consumer's popped entries come back after the URI's {@code claimIdle} (5 s by default)
+ * rather than the recovery interval; waiting for room, for a cursor's next entry and in {@link #readLatestAfter}
+ * polls with a back-off; and a removed queue fails on open handles too ({@link ObjectNotFoundException}).
  */
 public interface DepotQueue extends AutoCloseable {
   /** Returned by {@link #tryPush} when the queue is full. */

@@ -10,6 +10,10 @@ import java.nio.ByteBuffer;
  *
  * <p>A handle may be used and closed from any thread; closing twice is harmless. Each open handle takes a slot of
  * its process's handle journal ({@link DepotOptions.Builder#maxHandlesPerClient(int)}).
+ *
+ * <p>On Redis ({@link ObjectStore} opened by a {@code redis://} URI) a handle is a copy taken by {@code get}: its
+ * views are read-only heap memory, they stay valid after the object is removed, and holding the
+ * handle pins nothing on the server; zero copy is a shared-memory property.
  */
 public interface ObjectHandle extends AutoCloseable {
   /** The object's name. */
@@ -60,8 +64,9 @@ public interface ObjectHandle extends AutoCloseable {
   <T> T decode(Codec<T> codec);
 
   /**
-   * The version of this committed value: unique among the store's live objects, different for every commit of a
-   * name, never {@link Depot#NO_VERSION}. Pass it to {@link Depot#compareAndSet} or {@link WriteClaim#commitIf} to
+   * The version of this committed value: different for every commit of a name (also across a remove and a new
+   * put), never {@link Depot#NO_VERSION}; on shared memory also unique among the store's live objects (on Redis two
+   * names may share a version). Pass it to {@link Depot#compareAndSet} or {@link WriteClaim#commitIf} to
    * replace exactly this value.
    */
   long version();

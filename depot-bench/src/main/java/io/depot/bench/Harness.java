@@ -14,11 +14,13 @@ import java.util.concurrent.TimeUnit;
  * The multi-process workload harness: each workload's writer and reader run as separate JVMs on one store; this
  * process creates the store, runs them, and prints a table with the memcpy baseline of the same run.
  *
- * <p>Usage: {@code java -jar depot-bench/target/benchmarks.jar [w1] [w2] [w3] [w4] [storage] [attach] [pingpong]
+ * <p>Usage: {@code java -jar depot-bench/target/benchmarks.jar [w1] [w2] [w3] [w4] [storage] [redis] [attach] [pingpong]
  * [wake]}
  * (default: w1 w2 w3 pingpong). {@code w4} (short-term memory, shared memory vs Redis) and {@code storage} (storage providers) print their
  * own tables; {@code attach} starts 72 processes attaching at once to a 2 GiB store (about a minute per mode);
- * {@code wake} times how late 32 + 32 sleeping waiters wake ({@link io.depot.bench.core.Wake}).
+ * {@code wake} times how late 32 + 32 sleeping waiters wake ({@link io.depot.bench.core.Wake}); {@code redis} runs W1
+ * and W3-small on shared memory and on a local redis-server side by side ({@link
+ * io.depot.bench.redis.RedisWorkloads}; sizes {@code -Dbench.redis.w1=5000 -Dbench.redis.w3=20000}).
  */
 public final class Harness {
   private Harness() {}
@@ -37,6 +39,8 @@ public final class Harness {
         case "w3" -> w3(table);
         case "w4" -> io.depot.bench.stm.W4.main(new String[0]);
         case "storage" -> io.depot.bench.storage.StorageBench.main(new String[0]);
+        case "redis" -> table.addAll(io.depot.bench.redis.RedisWorkloads.run(
+            Integer.getInteger("bench.redis.w1", 5_000), Integer.getInteger("bench.redis.w3", 20_000)));
         case "attach" -> attach(table);
         case "pingpong" -> {
           List<String> lines = io.depot.bench.core.PingPong.run(store("pingpong"));
@@ -49,7 +53,7 @@ public final class Harness {
           table.add("wake 32 get waiters, same run (µs)     " + lines.get(1));
         }
         default -> throw new IllegalArgumentException("unknown workload " + w
-            + " (known: w1 w2 w3 w4 storage attach pingpong wake)");
+            + " (known: w1 w2 w3 w4 storage redis attach pingpong wake)");
       }
     }
     System.out.println();

@@ -387,8 +387,11 @@ public final class DepotCli implements Runnable {
   }
 
   @Command(name = "get", mixinStandardHelpOptions = true,
-      description = "Print an object: the raw bytes of a bytes value, the text of a string, a summary of other "
-          + "values; with FILE (or - for standard output) its raw bytes, streamed.")
+      description = {"Print an object: the raw bytes of a bytes value, the text of a string, a summary of other "
+          + "values; with FILE (or - for standard output) its bytes, streamed.",
+          "A short-term memory value (stm/k/...) prints without its envelope (JSON and strings as text), a stored "
+              + "blob (.../sha256/<hex>, .../keys/<key>) without its trailer; --raw prints the object's bytes as "
+              + "stored."})
   static final class Get implements Callable<Integer> {
     @Parameters(index = "0", description = "Store name.")
     String name;
@@ -396,36 +399,47 @@ public final class DepotCli implements Runnable {
     @Parameters(index = "1", description = "Object name.")
     String object;
 
-    @Parameters(index = "2", arity = "0..1", description = "Write the raw bytes to this file, or - for standard "
+    @Parameters(index = "2", arity = "0..1", description = "Write the bytes to this file, or - for standard "
         + "output.")
     String target;
 
-    @Option(names = "--out", description = "Write the raw bytes to this file (as the third parameter).")
+    @Option(names = "--out", description = "Write the bytes to this file (as the third parameter).")
     Path out;
+
+    @Option(names = "--raw", description = "The object's bytes as stored: no short-term memory envelope or blob "
+        + "trailer taken off.")
+    boolean raw;
+
+    @Option(names = "--json", description = "Print what the object is (kind, sizes, version, dtype and shape, what "
+        + "it holds for the short-term memory or a storage provider) as JSON, not its bytes.")
+    boolean json;
 
     @CommandLine.Mixin StoreOptions store = new StoreOptions();
 
     @Override
     public Integer call() throws Exception {
       try (Depot d = Depot.open(name, store.builder().build()); ObjectHandle h = d.get(object)) {
+        Values.Shown v = raw ? Values.raw(h) : Values.decode(object, h);
+        if (json) {
+          System.out.println(JSON.writeValueAsString(Values.describe(object, h, v)));
+          return 0;
+        }
         Path to = out != null ? out : target != null && !target.equals("-") ? Path.of(target) : null;
         if (to != null) {
           try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(to,
               java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
               java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-            Transfer.drain(h.segment(), ch);
+            Transfer.drain(v.bytes(), ch);
           }
-        } else if ("-".equals(target) || h.kind() == io.depot.ValueKind.BYTES) {
+        } else if ("-".equals(target) || v.summary() == null) {
           java.nio.channels.WritableByteChannel stdout = java.nio.channels.Channels.newChannel(System.out);
-          Transfer.drain(h.segment(), stdout);
+          Transfer.drain(v.bytes(), stdout);
+          if (v.text()) {
+            System.out.println();
+          }
           System.out.flush();
         } else {
-          switch (h.kind()) {
-            case STRING -> System.out.println(h.asString());
-            case ARRAY -> System.out.println(h.asArray() + " " + Sizes.format(h.size()));
-            default -> System.out.println(h.kind() + " " + Sizes.format(h.size())
-                + (h.codecId() == null ? "" : " codec=" + h.codecId()));
-          }
+          System.out.println(v.summary());
         }
       }
       return 0;

@@ -12,7 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -24,16 +28,47 @@ import picocli.CommandLine.Parameters;
 final class QueueCommands {
   private QueueCommands() {}
 
-  /** Prints the entry and closes it, or says the queue is empty: the exit code. */
-  static int printOrEmpty(Optional<Entry> e, DepotQueue q) throws Exception {
+  /** Prints the entry (as JSON if {@code json}) and closes it, or says the queue is empty: the exit code. */
+  static int printOrEmpty(Optional<Entry> e, DepotQueue q, boolean json) throws Exception {
     if (e.isEmpty()) {
       System.err.println("depot: queue " + q.name() + " is empty");
       return DepotCli.NOT_FOUND;
     }
     try (Entry entry = e.get()) {
-      print(entry, q.tracks());
+      if (json) {
+        System.out.println(DepotCli.JSON.writeValueAsString(toJson(entry, q)));
+      } else {
+        print(entry, q.tracks());
+      }
     }
     return 0;
+  }
+
+  /** An entry as JSON: its queue, sequence and tracks (each with its bytes in base64; arrays with dtype, shape). */
+  static Map<String, Object> toJson(Entry e, DepotQueue q) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("queue", q.name());
+    row.put("sequence", e.sequence());
+    List<Map<String, Object>> tracks = new ArrayList<>();
+    for (int i = 0; i < q.tracks().size(); i++) {
+      Track t = q.tracks().get(i);
+      Map<String, Object> tr = new LinkedHashMap<>();
+      tr.put("name", t.name());
+      MemorySegment bytes;
+      if (t.isArray()) {
+        NDArray a = e.array(i);
+        tr.put("dtype", a.dtype().numpyName());
+        tr.put("shape", a.shape());
+        bytes = a.segment();
+      } else {
+        bytes = e.track(i);
+      }
+      tr.put("size", bytes.byteSize());
+      tr.put("base64", Base64.getEncoder().encodeToString(bytes.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
+      tracks.add(tr);
+    }
+    row.put("tracks", tracks);
+    return row;
   }
 
   /** Prints an entry: the raw bytes of a one-track byte queue, else one line per track. */
@@ -76,6 +111,9 @@ final class QueueCommands {
         + "${DEFAULT-VALUE}).", defaultValue = "1000")
     long timeoutMillis;
 
+    @Option(names = "--json", description = "Print {\"queue\": ..., \"sequence\": ...} instead of the sequence.")
+    boolean json;
+
     @CommandLine.Mixin DepotCli.StoreOptions store = new DepotCli.StoreOptions();
 
     @Override
@@ -105,7 +143,14 @@ final class QueueCommands {
           System.err.println("depot: queue " + queue + " is full (overflow=" + q.overflow() + ")");
           return DepotCli.FAILED;
         }
-        System.out.println(seq);
+        if (json) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("queue", queue);
+          row.put("sequence", seq);
+          System.out.println(DepotCli.JSON.writeValueAsString(row));
+        } else {
+          System.out.println(seq);
+        }
       }
       return 0;
     }
@@ -125,6 +170,9 @@ final class QueueCommands {
         + "${DEFAULT-VALUE}).", defaultValue = "0")
     long timeoutMillis;
 
+    @Option(names = "--json", description = "Print the entry as JSON (its tracks' bytes in base64).")
+    boolean json;
+
     @CommandLine.Mixin DepotCli.StoreOptions store = new DepotCli.StoreOptions();
 
     @Override
@@ -136,7 +184,7 @@ final class QueueCommands {
         } catch (io.depot.DepotTimeoutException empty) {
           e = Optional.empty();
         }
-        return printOrEmpty(e, q);
+        return printOrEmpty(e, q, json);
       }
     }
   }
@@ -154,13 +202,16 @@ final class QueueCommands {
     @Option(names = "--latest", description = "The newest committed entry instead of the oldest.")
     boolean latest;
 
+    @Option(names = "--json", description = "Print the entry as JSON (its tracks' bytes in base64).")
+    boolean json;
+
     @CommandLine.Mixin DepotCli.StoreOptions store = new DepotCli.StoreOptions();
 
     @Override
     public Integer call() throws Exception {
       try (Depot d = Depot.open(name, store.builder().build()); DepotQueue q = d.openQueue(queue)) {
         Optional<Entry> e = latest ? q.readLatest() : oldest(q);
-        return printOrEmpty(e, q);
+        return printOrEmpty(e, q, json);
       }
     }
 

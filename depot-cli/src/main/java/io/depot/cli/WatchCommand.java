@@ -10,7 +10,9 @@ import java.io.PrintStream;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,6 +43,9 @@ final class WatchCommand implements Callable<Integer> {
   @Option(names = "--plain", description = "Plain lines even on a terminal.")
   boolean plain;
 
+  @Option(names = "--json", description = "One JSON object per refresh, a line each (for scripts).")
+  boolean json;
+
   @CommandLine.Mixin DepotCli.StoreOptions store = new DepotCli.StoreOptions();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -54,7 +59,7 @@ final class WatchCommand implements Callable<Integer> {
     if (count != null && count < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1: " + count);
     }
-    boolean terminal = !plain && System.console() != null && System.console().isTerminal();
+    boolean terminal = !plain && !json && System.console() != null && System.console().isTerminal();
     PrintStream out = System.out;
     try (Depot d = Depot.open(name, store.builder().build())) {
       StoreStats before = d.stats();
@@ -70,10 +75,32 @@ final class WatchCommand implements Callable<Integer> {
         double gets = (ops[1] - opsBefore[1]) / seconds;
         double removes = (ops[2] - opsBefore[2]) / seconds;
         opsBefore = ops;
-        List<String> queues = queues(d);
+        Map<String, long[]> queueDepths = queues(d);
+        List<String> queues = new ArrayList<>();
+        queueDepths.forEach((q, dc) -> queues.add(q + "=" + dc[0] + "/" + dc[1]));
         long used = now.arenaBytes() - now.freeBytes();
         double share = now.arenaBytes() == 0 ? 0 : (double) used / now.arenaBytes();
-        if (terminal) {
+        if (json) {
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("time", java.time.Instant.now().toString());
+          row.put("capacity", now.arenaBytes());
+          row.put("used", used);
+          row.put("largestFree", now.largestFreeExtent());
+          row.put("objects", now.objects());
+          row.put("maxObjects", now.maxObjects());
+          row.put("zombies", now.zombies());
+          row.put("writing", now.writing());
+          row.put("queueEntries", now.queueEntries());
+          row.put("putsPerSecond", Math.round(puts));
+          row.put("getsPerSecond", Math.round(gets));
+          row.put("removesPerSecond", Math.round(removes));
+          row.put("clients", now.clients() - 1);
+          row.put("deadClients", now.deadClients());
+          Map<String, Object> qs = new LinkedHashMap<>();
+          queueDepths.forEach((q, dc) -> qs.put(q, Map.of("depth", dc[0], "capacity", dc[1])));
+          row.put("queues", qs);
+          out.println(DepotCli.JSON.writeValueAsString(row));
+        } else if (terminal) {
           StringBuilder b = new StringBuilder("\033[H\033[2J");
           b.append(String.format("depot watch %s  %s  every %d ms (Ctrl-C to stop)%n%n", d.path(),
               LocalTime.now().format(TIME), intervalMillis));
@@ -122,13 +149,13 @@ final class WatchCommand implements Callable<Integer> {
     return t;
   }
 
-  /** "name=depth/capacity" of every queue. */
-  private static List<String> queues(Depot d) {
-    List<String> out = new ArrayList<>();
+  /** Depth and capacity of every queue, by name. */
+  private static Map<String, long[]> queues(Depot d) {
+    Map<String, long[]> out = new LinkedHashMap<>();
     for (ObjectInfo o : d.list()) {
       if (o.kind() == ValueKind.QUEUE) {
         try (DepotQueue q = d.openQueue(o.name())) {
-          out.add(o.name() + "=" + q.size() + "/" + q.capacity());
+          out.put(o.name(), new long[] {q.size(), q.capacity()});
         } catch (RuntimeException gone) {
           // removed since the list
         }

@@ -68,6 +68,15 @@ class DepotCliTest {
     run("pop", store, "jobs", "--dir", dir);
     assertEquals("abcdefgh", run("pop", store, "jobs", "--dir", dir));
     assertEquals(3, DepotCli.run("pop", store, "jobs", "--dir", dir), "empty");
+    assertEquals("{\"queue\":\"jobs\",\"sequence\":2}", run("push", store, "jobs", "--string", "ijklmnop",
+        "--json", "--dir", dir).trim());
+    for (String cmd : new String[] {"peek", "pop"}) {
+      var entry = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run(cmd, store, "jobs", "--json",
+          "--dir", dir));
+      assertEquals(2, entry.get("sequence").asInt(), entry.toString());
+      assertEquals("ijklmnop", new String(java.util.Base64.getDecoder().decode(entry.get("tracks").get(0)
+          .get("base64").asText()), StandardCharsets.UTF_8));
+    }
     assertEquals(2, DepotCli.run("push", store, "jobs", "a", "b", "--dir", dir), "two values for one track");
     run("rm", store, "jobs", "--dir", dir);
     var stat = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run("stat", store, "--json", "--dir", dir));
@@ -88,6 +97,60 @@ class DepotCliTest {
     assertEquals(0, DepotCli.run("create", "--help"), "help works without the required parameters");
     assertEquals(0, DepotCli.run("help", "stat"));
     run("destroy", store, "--dir", dir);
+  }
+
+  /** {@code get} takes the short-term memory's envelope and the storage providers' trailer off; --raw does not. */
+  @Test
+  void getDecodesShortTermMemoryValuesAndBlobs() throws Exception {
+    String store = "cli-decode-" + ProcessHandle.current().pid();
+    String dir = tmp.toString();
+    try (var stm = io.depot.stm.ShortTermMemory.open("shm:" + store + "?dir=" + dir + "&capacity=8m")) {
+      stm.workflow("wf/1").put("plan", java.util.Map.of("steps", 3));
+      stm.workflow("wf/1").put("note", "hello");
+      stm.workflow("wf/1").put("raw", new byte[] {1, 2, 3});
+      stm.workflow("wf/1").put("w", io.depot.NDArray.of(new float[] {1, 2, 3, 4}, 2, 2));
+    }
+    String ls = run("ls", store, "stm/k/*", "--dir", dir);
+    String planName = ls.lines().map(l -> l.split("\\s+")[0]).filter(n -> n.endsWith("/plan")).findFirst()
+        .orElseThrow(() -> new AssertionError(ls));
+    String prefix = planName.substring(0, planName.length() - "plan".length());
+    assertTrue(planName.startsWith("stm/k/wf%2F1/"), planName);
+    assertEquals("{\"steps\":3}", run("get", store, planName, "--dir", dir).trim());
+    assertEquals("hello", run("get", store, prefix + "note", "--dir", dir).trim());
+    Path rawOut = tmp.resolve("raw.bin");
+    run("get", store, prefix + "raw", rawOut.toString(), "--dir", dir);
+    assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(rawOut));
+    assertTrue(run("get", store, prefix + "w", "--dir", dir).startsWith("float32[2, 2] 16 B"));
+    var meta = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run("get", store, prefix + "w", "--json",
+        "--dir", dir));
+    assertEquals("ARRAY", meta.get("stm").get("type").asText(), meta.toString());
+    assertEquals("wf/1", meta.get("stm").get("workflow").asText(), meta.toString());
+    assertEquals("w", meta.get("stm").get("key").asText(), meta.toString());
+    assertEquals("float32", meta.get("stm").get("dtype").asText(), meta.toString());
+    assertEquals(16, meta.get("valueSize").asInt(), meta.toString());
+    run("get", store, prefix + "raw", rawOut.toString(), "--raw", "--dir", dir);
+    assertTrue(Files.size(rawOut) > 3, "--raw keeps the envelope");
+
+    String blobs = "cli-blobs-" + ProcessHandle.current().pid();
+    byte[] blob = new byte[100_000];
+    new java.util.Random(7).nextBytes(blob);
+    java.net.URI uri;
+    try (var storage = io.depot.storage.StorageProviders.open(java.util.Map.of("depot.storage.store",
+        "shm://" + blobs + "/run-1", "depot.storage.shm.directory", dir, "depot.storage.shm.capacity", "8m"))) {
+      uri = storage.store(blob);
+    }
+    String blobName = uri.getPath().substring(1);
+    Path blobOut = tmp.resolve("blob.bin");
+    run("get", blobs, blobName, blobOut.toString(), "--dir", dir);
+    assertArrayEquals(blob, Files.readAllBytes(blobOut));
+    var blobMeta = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run("get", blobs, blobName, "--json",
+        "--dir", dir));
+    assertEquals(blob.length, blobMeta.get("storage").get("size").asInt(), blobMeta.toString());
+    assertTrue(uri.getPath().endsWith(blobMeta.get("storage").get("sha256").asText()), blobMeta.toString());
+    run("get", blobs, blobName, blobOut.toString(), "--raw", "--dir", dir);
+    assertTrue(Files.size(blobOut) > blob.length, "--raw keeps the trailer");
+    run("destroy", store, "--dir", dir);
+    run("destroy", blobs, "--dir", dir);
   }
 
   @Test

@@ -137,6 +137,31 @@ class ServeCommandTest {
         assertTrue(lines.stream().anyMatch(l -> !l.contains("ops/s put 0 ")), "puts seen: " + lines);
         assertTrue(lines.stream().allMatch(l -> l.contains(" get 0 ")), "its own reads are not counted: " + lines);
       }
+      try (ChildJvm watch = ChildJvm.start(DepotCli.class, "watch", name, "--json", "--interval", "50", "--count",
+          "2", "--dir", dir.toString())) {
+        assertEquals(0, watch.await(60, TimeUnit.SECONDS), watch.errors().toString());
+        List<String> lines = watch.output();
+        assertEquals(2, lines.size(), lines.toString());
+        var row = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(1));
+        assertEquals(21, row.get("objects").asInt(), lines.get(1));
+        assertEquals(16, row.get("queues").get("jobs").get("capacity").asInt(), lines.get(1));
+        assertEquals(0, row.get("queues").get("jobs").get("depth").asInt(), lines.get(1));
+        long arena = row.get("capacity").asLong();
+        assertTrue(arena > 0 && arena <= opts.capacity(), lines.get(1));
+      }
+      // on a terminal (a pseudo-terminal made by script, as a user's shell has): the screen is redrawn each time
+      String command = String.join(" ", ChildJvm.javaBinary().toString(), "--enable-native-access=ALL-UNNAMED",
+          "-cp", "'" + System.getProperty("java.class.path") + "'", DepotCli.class.getName(), "watch", name,
+          "--interval", "100", "--count", "3", "--dir", "'" + dir + "'");
+      Process tty = new ProcessBuilder("script", "-q", "-e", "-c", command, "/dev/null").redirectErrorStream(true)
+          .start();
+      tty.getOutputStream().close();
+      String screen = new String(tty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(tty.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(0, tty.exitValue(), screen);
+      assertEquals(3, screen.split("\033\\[H\033\\[2J", -1).length - 1, "three redraws: " + screen);
+      assertTrue(screen.contains("used  [") && screen.contains("queues (depth/capacity): jobs=0/16")
+          && screen.contains("objects 21 (max"), screen);
       try (ChildJvm stores = ChildJvm.start(DepotCli.class, "stores", "--json", "--dir", dir.toString())) {
         assertEquals(0, stores.await(60, TimeUnit.SECONDS), stores.errors().toString());
         var rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(String.join("", stores.output()));

@@ -86,4 +86,36 @@ class StreamingTest {
     assertEquals(2, exit(depot("put", "s", "x")), "no value given: a usage error");
     assertEquals(0, exit(depot("destroy", "s")));
   }
+
+  /**
+   * The progress line shows on a terminal (a pseudo-terminal made by {@code script}, as a user's shell has) and not
+   * when standard error is piped.
+   */
+  @Test
+  void progressOnATerminalOnly() throws Exception {
+    Path file = dir.resolve("p.bin");
+    Files.write(file, new byte[16 << 20]);
+    assertEquals(0, exit(depot("create", "p", "--capacity", "64M")));
+    List<String> piped = new ArrayList<>(List.of(ChildJvm.javaBinary().toString(),
+        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), DepotCli.class.getName(),
+        "put", "p", "v", file.toString(), "--dir", dir.toString()));
+    Process p = new ProcessBuilder(piped).redirectErrorStream(true).start();
+    String pipedOut = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, exit(p));
+    assertFalse(pipedOut.contains("ETA"), "no progress when piped: " + pipedOut);
+
+    Path back = dir.resolve("back.bin");
+    String command = String.join(" ", List.of(ChildJvm.javaBinary().toString(), "--enable-native-access=ALL-UNNAMED",
+        "-cp", "'" + System.getProperty("java.class.path") + "'", DepotCli.class.getName(), "get", "p", "v",
+        "'" + back + "'", "--dir", "'" + dir + "'"));
+    Process tty = new ProcessBuilder("script", "-q", "-e", "-c", command, "/dev/null").redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+    tty.getOutputStream().close();
+    String screen = new String(tty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, exit(tty), screen);
+    assertTrue(screen.contains("16.0 MiB / 16.0 MiB") && screen.contains("/s") && screen.contains("ETA"),
+        "a progress line on the terminal: " + screen);
+    assertEquals(16 << 20, Files.size(back));
+    assertEquals(0, exit(depot("destroy", "p")));
+  }
 }

@@ -199,62 +199,40 @@ final class BlockAllocator {
 
   // ---- slot bitmaps (in-band at the span's start, or word 2 of the head page entry)
 
-  private long bitmapWord(int c, long span, int slot) {
-    if (SizeClasses.inBandBytes(c) == 0) {
-      return layout.page(span) + PageDescriptor.BITS_OFFSET;
-    }
-    return layout.pageAddress(span) + (long) (slot >>> 6) * 8;
+  /** Where a span's slot bitmap starts: word 2 of its head page entry (at most 64 slots), or the span's start. */
+  private long bitmap(int c, long span) {
+    return SizeClasses.inBandBytes(c) == 0 ? layout.page(span) + PageDescriptor.BITS_OFFSET
+        : layout.pageAddress(span);
   }
 
   boolean getBit(int c, long span, int slot) {
-    return (mem.getLong(bitmapWord(c, span, slot)) & (1L << (slot & 63))) != 0;
+    return Bitmaps.get(mem, bitmap(c, span), slot);
   }
 
   private void setBit(int c, long span, int slot, boolean value) {
-    long w = bitmapWord(c, span, slot);
-    long v = mem.getLong(w);
-    long bit = 1L << (slot & 63);
-    mem.putLong(w, value ? v | bit : v & ~bit);
+    Bitmaps.put(mem, bitmap(c, span), slot, value);
   }
 
   private int findClearBit(int c, long span, int hint, int slots) {
     int from = hint >= 0 && hint < slots ? hint : 0;
-    int slot = findClearBit(c, span, from, slots, slots);
+    int slot = clearBitIn(c, span, from, slots);
     if (slot < 0) {
-      slot = findClearBit(c, span, 0, from, slots);
+      slot = clearBitIn(c, span, 0, from);
     }
     if (slot < 0) {
-      throw new IllegalStateException("span " + span + " of class " + c + " on the partial list is full");
+      throw new InvariantViolation("span " + span + " of class " + c + " on the partial list is full");
     }
     return slot;
   }
 
-  private int findClearBit(int c, long span, int from, int to, int slots) {
-    int s = from;
-    while (s < to) {
-      long bits = ~mem.getLong(bitmapWord(c, span, s)) >>> (s & 63);
-      if (bits != 0) {
-        int q = s + Long.numberOfTrailingZeros(bits);
-        return q < to ? q : -1;
-      }
-      s = (s | 63) + 1;
-    }
-    return -1;
+  /** The first clear slot bit in {@code [from, to)}, or -1. */
+  private int clearBitIn(int c, long span, int from, int to) {
+    return (int) Bitmaps.nextClear(mem, bitmap(c, span), from, to);
   }
 
   /** Used slots of a span, counted from its bitmap. */
   int countBits(int c, long span) {
-    int slots = SizeClasses.slots(c);
-    int n = 0;
-    for (int s = 0; s < slots; s += 64) {
-      long bits = mem.getLong(bitmapWord(c, span, s));
-      int valid = Math.min(64, slots - s);
-      if (valid < 64) {
-        bits &= (1L << valid) - 1;
-      }
-      n += Long.bitCount(bits);
-    }
-    return n;
+    return (int) Bitmaps.count(mem, bitmap(c, span), SizeClasses.slots(c));
   }
 
   // ---- partial list (doubly linked through the head pages' link words)

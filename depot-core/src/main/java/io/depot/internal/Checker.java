@@ -91,7 +91,7 @@ final class Checker {
     }
     for (long p = 0; p < layout.pageCount; p++) {
       long w = mem.getLong(layout.pageState(p));
-      boolean freeBit = (mem.getLong(layout.pageFreeBitsOffset + (p >>> 6) * 8) & (1L << (p & 63))) != 0;
+      boolean freeBit = Bitmaps.get(mem, layout.pageFreeBitsOffset, p);
       int st = PageDescriptor.state(w);
       if (st == PageDescriptor.FREE) {
         freePages++;

@@ -195,11 +195,6 @@ final class ClientTable {
     return ProcessInfo.isAlive(pid, mem.getLongAcquire(layout.client(slot) + START_TIME_OFFSET));
   }
 
-  /** Whether the slot's occupant (for a RECOVERING slot: its recoverer) is alive. */
-  boolean isOccupantAlive(int slot, long word) {
-    return state(word) == STATE_RECOVERING ? isTokenAlive(recoverer(word)) : isSlotAlive(slot, word);
-  }
-
   long slotWord(int slot) {
     return mem.getLongAcquire(layout.client(slot) + STATE_OFFSET);
   }
@@ -214,18 +209,6 @@ final class ClientTable {
     long st = state(word);
     return ClientDescriptor.generation(word) == generationOf(token) && (st == STATE_ATTACHED
         || st == STATE_CLAIMING) ? pid(word) : 0;
-  }
-
-  /** Attached (or attaching) slots, live or not. */
-  int countAttached() {
-    int n = 0;
-    for (int slot = 0; slot < layout.maxClients; slot++) {
-      long st = state(slotWord(slot));
-      if (st == STATE_ATTACHED || st == STATE_CLAIMING) {
-        n++;
-      }
-    }
-    return n;
   }
 
   void addStat(int slot, int fieldOffset) {

@@ -42,7 +42,7 @@ final class Directory {
     this.mem = store.mem;
     this.layout = store.layout;
     this.bucketMask = layout.bucketCount - 1;
-    int words = (int) StoreLayout.words(layout.maxObjects);
+    int words = (int) Bitmaps.words(layout.maxObjects);
     // Spread the processes' searches over the table.
     this.cursor = new AtomicInteger((int) ((ProcessInfo.selfPid() * 0x9E3779B9L) & 0x7FFF_FFFF) % words);
   }
@@ -54,7 +54,7 @@ final class Directory {
 
   /** Sets the hint bit of every FREE descriptor of the store mapped at {@code mem}. */
   static void rebuildHints(Mem mem, StoreLayout layout) {
-    long words = StoreLayout.words(layout.maxObjects);
+    long words = Bitmaps.words(layout.maxObjects);
     for (long w = 0; w < words; w++) {
       long bits = 0;
       for (int b = 0; b < 64; b++) {
@@ -81,19 +81,18 @@ final class Directory {
    * @return the index, or -1 if every descriptor is in use
    */
   int claim() {
-    int words = (int) StoreLayout.words(layout.maxObjects);
+    int words = (int) Bitmaps.words(layout.maxObjects);
     int start = cursor.get();
     for (int i = 0; i < words; i++) {
       int w = start + i;
       if (w >= words) {
         w -= words;
       }
-      long hint = layout.descriptorHintOffset + (long) w * 8;
-      long bits = mem.getLongOpaque(hint);
+      long bits = mem.getLongOpaque(Bitmaps.word(layout.descriptorHintOffset, (long) w * Bitmaps.WORD_BITS));
       while (bits != 0) {
         int b = Long.numberOfTrailingZeros(bits);
         bits &= bits - 1;
-        int index = (w << 6) + b;
+        int index = w * Bitmaps.WORD_BITS + b;
         if (index >= layout.maxObjects) {
           break;
         }
@@ -102,7 +101,7 @@ final class Directory {
         if (state(c) == FREE) {
           long mine = ctl(nextGeneration(generation(c)), WRITE, store.token);
           if (mem.compareAndSetLong(d + CTL_OFFSET, c, mine)) {
-            mem.getAndBitwiseAndLong(hint, ~(1L << b));
+            Bitmaps.clearAtomic(mem, layout.descriptorHintOffset, index);
             if (w != start) {
               cursor.set(w);
             }
@@ -111,9 +110,9 @@ final class Directory {
           }
         } else {
           // Stale hint: clear it, then look again, since a concurrent free may have set the bit just before.
-          mem.getAndBitwiseAndLong(hint, ~(1L << b));
+          Bitmaps.clearAtomic(mem, layout.descriptorHintOffset, index);
           if (state(mem.getLongAcquire(d + CTL_OFFSET)) == FREE) {
-            mem.getAndBitwiseOrLong(hint, 1L << b);
+            Bitmaps.setAtomic(mem, layout.descriptorHintOffset, index);
           }
         }
       }
@@ -142,7 +141,7 @@ final class Directory {
     long d = layout.descriptor(index);
     long c = mem.getLongAcquire(d + CTL_OFFSET);
     mem.putLongVolatile(d + CTL_OFFSET, ctl(generation(c), FREE, 0));
-    mem.getAndBitwiseOrLong(layout.descriptorHintOffset + (long) (index >>> 6) * 8, 1L << (index & 63));
+    Bitmaps.setAtomic(mem, layout.descriptorHintOffset, index);
   }
 
   // ------------------------------------------------------------------ buckets
@@ -342,7 +341,7 @@ final class Directory {
           throw new ObjectExistsException("object already exists (a replace committed it while this put was "
               + "writing): name=" + nameOf(d));
         }
-        throw new IllegalStateException("descriptor " + index + " changed under its writer: ctl=" + c);
+        throw new InvariantViolation("descriptor " + index + " changed under its writer: ctl=" + Long.toHexString(c));
       }
       return NONE;
     }
@@ -373,7 +372,7 @@ final class Directory {
       mem.putByte(d + FLAGS_OFFSET, flags | FLAG_COMMITTING);
       long c = mem.getLongAcquire(d + CTL_OFFSET); // under the lock: no replace can supersede it now
       if (!mem.compareAndSetLong(d + CTL_OFFSET, c, ctl(generation(c), COMMITTED, 0))) {
-        throw new IllegalStateException("descriptor " + index + " changed under its writer: ctl=" + c);
+        throw new InvariantViolation("descriptor " + index + " changed under its writer: ctl=" + Long.toHexString(c));
       }
       long pred = -1;
       for (int next = head, steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {
@@ -472,13 +471,32 @@ final class Directory {
     return head;
   }
 
+  /** {@link #remove}'s result when nothing was removed. */
+  static final long NOT_REMOVED = -1;
+  /** In a {@link #remove} result: the call moved the object to FREEING. */
+  private static final long FREED_NOW = 1L << 62;
+
+  private static long removed(int index, boolean freedNow) {
+    return Integer.toUnsignedLong(index) | (freedNow ? FREED_NOW : 0);
+  }
+
+  /** The descriptor index of a {@link #remove} result other than {@link #NOT_REMOVED}. */
+  static int removedIndex(long result) {
+    return (int) result;
+  }
+
+  /** Whether the {@link #remove} that gave {@code result} moved the object to FREEING (its caller frees it). */
+  static boolean freedNow(long result) {
+    return result != NOT_REMOVED && (result & FREED_NOW) != 0;
+  }
+
   /**
    * Removes the committed object {@code name} if it has version {@code expectedVersion} (or any, {@link
    * #ANY_VERSION}). The version check and the retire happen under the bucket lock, which every commit of that name
    * also takes, so no newer object of the name can be committed in between.
    *
-   * @return -1 if none (or another version); else its index, with bit 62 set if this call moved it to FREEING (the
-   *     caller frees it)
+   * @return {@link #NOT_REMOVED} if none (or another version); else a result whose {@link #removedIndex} is the
+   *     descriptor and whose {@link #freedNow} says that this call moved it to FREEING (the caller frees it)
    */
   long remove(byte[] name, long hash, boolean force, long expectedVersion) {
     long bucket = bucketOf(hash);
@@ -495,17 +513,17 @@ final class Directory {
           long c = mem.getLongAcquire(d + CTL_OFFSET);
           if (expectedVersion != ANY_VERSION && state(c) == COMMITTED
               && ownerTag(i, generation(c)) != expectedVersion) {
-            return -1; // the committed object of this name is another one
+            return NOT_REMOVED; // the committed object of this name is another one
           }
           int outcome = retire(d, force);
           if (outcome != NOT_COMMITTED) {
             head = unlink(bucket, head, pred, next);
-            return outcome == RETIRED_FREEING ? i | (1L << 62) : i;
+            return removed(i, outcome == RETIRED_FREEING);
           }
         }
         pred = d;
       }
-      return -1;
+      return NOT_REMOVED;
     } finally {
       unlockBucket(bucket, head);
     }

@@ -17,6 +17,7 @@ final class HandleJournal {
   private final long base;
   private final int capacity;
   private final int[] next;
+  /** The free list's head: {@link #top} (entry + 1, 0 = empty) in the low word, an ABA tag in the high word. */
   private final AtomicLong head = new AtomicLong();
 
   HandleJournal(Mem mem, long base, int capacity) {
@@ -40,16 +41,26 @@ final class HandleJournal {
     }
   }
 
+  /** The top of a head word: the first free entry + 1, 0 if none. */
+  private static int top(long head) {
+    return (int) head;
+  }
+
+  /** A head word with top {@code newTop} and the tag of {@code head} plus one. */
+  private static long retagged(long head, int newTop) {
+    return ((head >>> 32) + 1) << 32 | Integer.toUnsignedLong(newTop);
+  }
+
   /** Takes a free entry. */
   int acquire() {
     for (; ; ) {
       long h = head.get();
-      int top = (int) h;
+      int top = top(h);
       if (top == 0) {
         throw new TooManyHandlesException(
             "this process holds maxHandlesPerClient=" + capacity + " open handles; close some or raise the limit");
       }
-      long nh = ((h >>> 32) + 1) << 32 | Integer.toUnsignedLong(next[top - 1]);
+      long nh = retagged(h, next[top - 1]);
       if (head.compareAndSet(h, nh)) {
         return top - 1;
       }
@@ -60,8 +71,8 @@ final class HandleJournal {
   void release(int entry) {
     for (; ; ) {
       long h = head.get();
-      next[entry] = (int) h;
-      long nh = ((h >>> 32) + 1) << 32 | (entry + 1);
+      next[entry] = top(h);
+      long nh = retagged(h, entry + 1);
       if (head.compareAndSet(h, nh)) {
         return;
       }

@@ -17,8 +17,8 @@ public final class Inspector {
    */
   public static String state(Depot depot, long version) {
     Store store = ((ShmDepot) depot).store();
-    int index = (int) version;
-    int gen = (int) (version >>> 32);
+    int index = ObjectDescriptor.ownerIndex(version);
+    int gen = ObjectDescriptor.ownerGeneration(version);
     long c = store.mem.getLongAcquire(store.layout.descriptor(index) + ObjectDescriptor.CTL_OFFSET);
     int st = ObjectDescriptor.state(c);
     if (ObjectDescriptor.generation(c) != gen || st == ObjectDescriptor.FREE) {

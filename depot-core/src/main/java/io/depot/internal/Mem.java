@@ -47,10 +47,6 @@ public final class Mem {
     return (long) LONG.getAcquire(segment, offset);
   }
 
-  long getLongVolatile(long offset) {
-    return (long) LONG.getVolatile(segment, offset);
-  }
-
   void putLongOpaque(long offset, long value) {
     LONG.setOpaque(segment, offset, value);
   }
@@ -93,20 +89,12 @@ public final class Mem {
     segment.set(ValueLayout.JAVA_INT, offset, value);
   }
 
-  int getIntAcquire(long offset) {
-    return (int) INT.getAcquire(segment, offset);
-  }
-
   int getIntVolatile(long offset) {
     return (int) INT.getVolatile(segment, offset);
   }
 
   void putIntRelease(long offset, int value) {
     INT.setRelease(segment, offset, value);
-  }
-
-  boolean compareAndSetInt(long offset, int expected, int value) {
-    return (boolean) INT.compareAndSet(segment, offset, expected, value);
   }
 
   int getAndAddInt(long offset, int delta) {

@@ -22,6 +22,9 @@ import java.util.Optional;
  */
 @SuppressWarnings("restricted") // the point of this class; callers degrade when access is denied
 final class Native {
+  private static final System.Logger LOG = System.getLogger(Native.class.getName());
+  private static final java.util.Set<String> REPORTED = // before the static initializer, which may use them
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   static final int ENOSPC = 28;
   static final int EINTR = 4;
   static final int EAGAIN = 11;
@@ -125,6 +128,8 @@ final class Native {
       }
     } catch (Throwable t) { // IllegalCallerException when native access is denied, NoSuchElement when not on libc
       ok = false;
+      unavailable("the native calls (posix_fallocate, madvise, futex)", t, "stores reserve pages by touching them and "
+          + "waits poll; run the JVM with --enable-native-access=ALL-UNNAMED (or =io.depot.core)");
     }
     OPEN = open;
     CLOSE = close;
@@ -140,6 +145,15 @@ final class Native {
   }
 
   private Native() {}
+
+
+  /** Logs, once per {@code what} in this JVM, why a native call is unavailable and what Depot does instead. */
+  private static void unavailable(String what, Throwable t, String fallback) {
+    if (REPORTED.add(what)) {
+      LOG.log(System.Logger.Level.WARNING, "Depot: {0} unavailable ({1}); {2}",
+          what, t.toString(), fallback);
+    }
+  }
 
   /**
    * Reserves {@code length} bytes of the file at {@code path} with {@code posix_fallocate}.
@@ -164,6 +178,7 @@ final class Native {
         assert ignored >= -1;
       }
     } catch (Throwable t) {
+      unavailable("posix_fallocate", t, "the store's pages are reserved by touching them");
       return -1;
     }
   }
@@ -182,6 +197,7 @@ final class Native {
       int rc = (int) MADVISE.invokeExact(state, segment, segment.byteSize(), MADV_POPULATE_WRITE);
       return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
     } catch (Throwable t) {
+      unavailable("madvise(MADV_POPULATE_WRITE)", t, "pages are pre-faulted by touching them");
       return -1;
     }
   }
@@ -207,12 +223,9 @@ final class Native {
       }
       return SETPRIORITY != null && (int) SETPRIORITY.invokeExact(PRIO_PROCESS, tid, 19) == 0;
     } catch (Throwable t) {
+      unavailable("sched_setscheduler / setpriority", t, "background pre-faulting runs at normal priority");
       return false;
     }
-  }
-
-  static boolean futexAvailable() {
-    return FUTEX_AVAILABLE;
   }
 
   /**
@@ -237,6 +250,7 @@ final class Native {
       long rc = (long) SYSCALL_FUTEX.invokeExact(state, SYS_FUTEX, word, FUTEX_WAIT, expected, timeout);
       return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
     } catch (Throwable t) {
+      unavailable("futex", t, "waits poll");
       return -1;
     }
   }
@@ -251,7 +265,7 @@ final class Native {
       long rc = (long) SYSCALL_FUTEX.invokeExact(state, SYS_FUTEX, word, FUTEX_WAKE, count, MemorySegment.NULL);
       assert rc >= -1;
     } catch (Throwable t) {
-      // best effort: waiters also time out and poll
+      unavailable("futex", t, "waits poll"); // waiters also time out and poll
     }
   }
 }

@@ -15,12 +15,12 @@ import java.lang.foreign.StructLayout;
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *  +-------------------------------------------------------+-+-----+
- *  |                 Generation (28)                       |R|State|   0  ctl, high word
- *  +-------------------------------------------------------+-+-----+
- *  |     Count (32): refcount (COMMITTED, ZOMBIE) or owner token   |   4  ctl, low word
- *  |                 (WRITE, FREEING)                              |
  *  +---------------------------------------------------------------+
+ *  |     Count (32): refcount (COMMITTED, ZOMBIE) or owner token   |   0  ctl, low word (a little-endian long:
+ *  |                 (WRITE, FREEING)                              |      bits 0..31 first)
+ *  +-----+-+-------------------------------------------------------+
+ *  |State|R|                 Generation (28)                       |   4  ctl, high word: state bits 32..34,
+ *  +-----+-+-------------------------------------------------------+      R bit 35, generation bits 36..63
  *  |              Next in bucket chain: index + 1, 0 = end (32)    |   8
  *  +-------------------------------+---------------+---------------+
  *  |         Name length (16)      |   Kind (8)    |   Flags (8)   |  12

@@ -199,10 +199,7 @@ final class PageAllocator {
   }
 
   private void setFreeBit(long page, boolean free) {
-    long w = layout.pageFreeBitsOffset + (page >>> 6) * 8;
-    long bit = 1L << (page & 63);
-    long v = mem.getLong(w);
-    mem.putLong(w, free ? v | bit : v & ~bit);
+    Bitmaps.put(mem, layout.pageFreeBitsOffset, page, free);
   }
 
   /**
@@ -250,30 +247,13 @@ final class PageAllocator {
 
   /** First free page in [from, to), or -1. */
   private long nextFree(long from, long to) {
-    long p = from;
-    while (p < to) {
-      long bits = mem.getLong(layout.pageFreeBitsOffset + (p >>> 6) * 8) >>> (p & 63);
-      if (bits != 0) {
-        long q = p + Long.numberOfTrailingZeros(bits);
-        return q < to ? q : -1;
-      }
-      p = (p | 63) + 1;
-    }
-    return -1;
+    return Bitmaps.nextSet(mem, layout.pageFreeBitsOffset, from, to);
   }
 
   /** First taken page in [from, to), or {@code to}. */
   private long nextTaken(long from, long to) {
-    long p = from;
-    while (p < to) {
-      long bits = ~mem.getLong(layout.pageFreeBitsOffset + (p >>> 6) * 8) >>> (p & 63);
-      if (bits != 0) {
-        long q = p + Long.numberOfTrailingZeros(bits);
-        return Math.min(q, to);
-      }
-      p = (p | 63) + 1;
-    }
-    return to;
+    long p = Bitmaps.nextClear(mem, layout.pageFreeBitsOffset, from, to);
+    return p < 0 ? to : p;
   }
 
   /** Undo an ALLOC or redo a FREE left by a dead holder, then rebuild the index. Called holding the lock. */
@@ -311,7 +291,7 @@ final class PageAllocator {
   /** Rebuilds the free-page bitmap and count of the store mapped at {@code mem} from its page map. */
   static void rebuildIndex(Mem mem, StoreLayout layout) {
     long free = 0;
-    long words = StoreLayout.words(layout.pageCount);
+    long words = Bitmaps.words(layout.pageCount);
     for (long w = 0; w < words; w++) {
       long bits = 0;
       for (int b = 0; b < 64; b++) {
@@ -335,8 +315,7 @@ final class PageAllocator {
     long best = 0;
     long run = 0;
     for (long p = 0; p < layout.pageCount; p++) {
-      long bits = mem.getLongOpaque(layout.pageFreeBitsOffset + (p >>> 6) * 8);
-      if ((bits & (1L << (p & 63))) != 0) {
+      if (Bitmaps.getOpaque(mem, layout.pageFreeBitsOffset, p)) {
         run++;
         best = Math.max(best, run);
       } else {

@@ -385,7 +385,8 @@ final class Recovery {
     }
     for (var r : recount.entrySet()) {
       if (r.getValue()) {
-        recount((int) (long) r.getKey(), (int) (r.getKey() >>> 32), deadSlot, false);
+        recount(ObjectDescriptor.ownerIndex(r.getKey()), ObjectDescriptor.ownerGeneration(r.getKey()), deadSlot,
+            false);
       }
     }
     for (int e = 0; e < layout.handlesPerClient; e++) {
@@ -413,28 +414,8 @@ final class Recovery {
 
   /** Decrements a count a dead client held (its journal said PINNED). */
   private void releaseDeadPin(int index, int gen) {
-    long d = layout.descriptor(index);
-    long c = mem.getLongAcquire(d + CTL_OFFSET);
-    for (; ; ) {
-      int st = state(c);
-      if (generation(c) != gen || (st != COMMITTED && st != ZOMBIE) || count(c) == 0) {
-        return;
-      }
-      if (recounting(c)) {
-        awaitRecount(d);
-        c = mem.getLongAcquire(d + CTL_OFFSET);
-        continue;
-      }
-      boolean last = st == ZOMBIE && count(c) == 1;
-      long n = last ? with(c, FREEING, store.token) : c - 1;
-      long seen = mem.compareAndExchangeLong(d + CTL_OFFSET, c, n);
-      if (seen == c) {
-        if (last) {
-          store.freeObject(index);
-        }
-        return;
-      }
-      c = seen;
+    if (store.dropReference(index, gen, -1)) {
+      store.freeObject(index);
     }
   }
 

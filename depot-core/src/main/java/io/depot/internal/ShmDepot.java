@@ -198,14 +198,12 @@ public final class ShmDepot implements Depot {
 
   private boolean write(String name, PutMode mode, ValueKind kind, DType dtype, long[] shape, String codecId,
       MemorySegment src, long expected) {
-    byte[] key = Names.encode(name);
-    long hash = Names.hash(key);
-    byte[] codec = codecId == null ? null : codecId.getBytes(StandardCharsets.US_ASCII);
     long length = src.byteSize();
+    Store.ClaimRequest request = Store.ClaimRequest.of(name, kind, dtype, shape, codecId, length,
+        mode == PutMode.REPLACE);
     store.enter();
     try {
-      int index = store.claim(key, hash, name, kind.code(), dtype == null ? 0 : dtype.code(), shape, codec, length,
-          mode == PutMode.REPLACE, 0);
+      int index = store.claim(request);
       boolean ok = false;
       try {
         MemorySegment.copy(src, 0, mem.segment(), store.dataAddress(index), length);
@@ -304,12 +302,10 @@ public final class ShmDepot implements Depot {
 
   private WriteClaim newClaim(String name, ValueKind kind, DType dtype, long[] shape, long size, PutMode mode) {
     Objects.requireNonNull(mode, "mode");
-    byte[] key = Names.encode(name);
-    long hash = Names.hash(key);
+    Store.ClaimRequest request = Store.ClaimRequest.of(name, kind, dtype, shape, null, size, mode == PutMode.REPLACE);
     store.enter();
     try {
-      int index = store.claim(key, hash, name, kind.code(), dtype == null ? 0 : dtype.code(), shape, null, size,
-          mode == PutMode.REPLACE, 0);
+      int index = store.claim(request);
       MemorySegment data = mem.slice(store.dataAddress(index), size);
       if (store.options.zeroClaims()) {
         data.fill((byte) 0);
@@ -381,11 +377,10 @@ public final class ShmDepot implements Depot {
     java.util.Objects.requireNonNull(overflow, "overflow");
     long[] offsets = QueueFormat.layout(capacity, tracks);
     long length = QueueFormat.valueLength(capacity, tracks, offsets);
-    byte[] key = Names.encode(name);
-    long hash = Names.hash(key);
+    Store.ClaimRequest request = Store.ClaimRequest.of(name, ValueKind.QUEUE, null, NO_SHAPE, null, length, false);
     store.enter();
     try {
-      int index = store.claim(key, hash, name, ValueKind.QUEUE.code(), 0, NO_SHAPE, null, length, false, 0);
+      int index = store.claim(request);
       boolean ok = false;
       try {
         long q = store.dataAddress(index);
@@ -540,11 +535,11 @@ public final class ShmDepot implements Depot {
     store.enter();
     try {
       long r = store.directory.remove(key, Names.hash(key), force, expectedVersion);
-      if (r < 0) {
+      if (r == Directory.NOT_REMOVED) {
         return false;
       }
-      if ((r & (1L << 62)) != 0) {
-        store.freeObject((int) r);
+      if (Directory.freedNow(r)) {
+        store.freeObject(Directory.removedIndex(r));
       }
       store.clients.addStat(store.slot, ClientDescriptor.REMOVES_OFFSET);
       return true;

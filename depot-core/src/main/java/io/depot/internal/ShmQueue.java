@@ -178,7 +178,7 @@ final class ShmQueue implements DepotQueue {
   /** Takes a reference on this handle (a wait, a cursor, an entry read in place); fails once it is closed. */
   private void acquire() {
     for (long r = refs.get(); ; r = refs.get()) {
-      if ((int) r == 0 || closed.get()) {
+      if (references(r) == 0 || closed.get()) {
         throw new HandleClosedException("queue is closed: name=" + name);
       }
       if (refs.compareAndSet(r, r + 1)) {
@@ -187,13 +187,18 @@ final class ShmQueue implements DepotQueue {
     }
   }
 
-  /** Takes a reference on this handle for an entry it hands out (the caller holds one already). */
-  void retain() {
-    refs.incrementAndGet();
+  /** One operation in flight, in the high word of {@link #refs}; references are its low word. */
+  private static final long OP = 1L << 32;
+
+  /** The references (the handle's own, waits, cursors, entries) of a {@link #refs} word. */
+  private static int references(long refsWord) {
+    return (int) refsWord;
   }
 
-  /** One operation in flight, in the high word of {@link #refs}. */
-  private static final long OP = 1L << 32;
+  /** The operations in flight of a {@link #refs} word. */
+  private static int operations(long refsWord) {
+    return (int) (refsWord >>> 32);
+  }
 
   /**
    * Enters an operation of the handle: one atomic add, then checks that the handle and the store are open. It is
@@ -203,7 +208,7 @@ final class ShmQueue implements DepotQueue {
    */
   private void opEnter() {
     long r = refs.getAndAdd(OP);
-    if ((int) r == 0 || closed.get()) {
+    if (references(r) == 0 || closed.get()) {
       opExit();
       throw new HandleClosedException("queue is closed: name=" + name);
     }
@@ -243,7 +248,7 @@ final class ShmQueue implements DepotQueue {
 
   /** Whether an operation is in flight (the store's close waits for none). */
   boolean operating() {
-    return refs.get() >>> 32 != 0;
+    return operations(refs.get()) != 0;
   }
 
   private void unpin() {

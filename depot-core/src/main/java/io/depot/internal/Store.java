@@ -193,9 +193,10 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Turns a low-level failure met while following the store's metadata (an index or size out of range, a broken
-   * invariant: only a damaged or hostile file causes these) into a {@link CorruptStoreException} naming the store.
-   * Depot's own exceptions pass through.
+   * Turns a low-level failure of the JDK met while following the store's metadata (an index or size out of range, an
+   * arithmetic overflow: only a damaged or hostile file causes these) into a {@link CorruptStoreException} naming the
+   * store. Depot's own exceptions pass through, and so does an {@link InvariantViolation} (Depot's own check of its
+   * protocol failed: a bug, not a damaged file).
    */
   RuntimeException translate(RuntimeException e) {
     return translate(e, path);
@@ -216,19 +217,52 @@ public final class Store implements AutoCloseable {
   // ------------------------------------------------------------------ lifecycle primitives
 
   /**
+   * What {@link #claim} is asked for.
+   *
+   * @param name the encoded name ({@link Names#encode})
+   * @param hash its {@link Names#hash}
+   * @param displayName the name as given, for messages
+   * @param kind what the value is
+   * @param dtype the element type of an array, else {@code null}
+   * @param shape the array's shape (empty for other kinds)
+   * @param codecId the codec's id (ASCII) of an encoded value, else {@code null}
+   * @param dataLength the value's length in bytes
+   * @param replace whether the commit replaces a committed object of the name (else the name must be free)
+   */
+  record ClaimRequest(byte[] name, long hash, String displayName, io.depot.ValueKind kind, io.depot.DType dtype,
+      long[] shape, byte[] codecId, long dataLength, boolean replace) {
+    /** The request for a value named {@code name}. */
+    static ClaimRequest of(String name, io.depot.ValueKind kind, io.depot.DType dtype, long[] shape, String codecId,
+        long dataLength, boolean replace) {
+      byte[] key = Names.encode(name);
+      return new ClaimRequest(key, Names.hash(key), name, kind, dtype, shape,
+          codecId == null ? null : codecId.getBytes(java.nio.charset.StandardCharsets.US_ASCII), dataLength, replace);
+    }
+  }
+
+  /**
    * Claims a descriptor and a block of {@code headerLength + dataLength} bytes, writes the header, and links the
    * name into the directory (WRITE stage).
    *
    * @return the descriptor index
    */
-  int claim(byte[] name, long hash, String displayName, int kind, int dtype, long[] shape, byte[] codecId,
-      long dataLength, boolean replace, int flags) {
+  int claim(ClaimRequest r) {
+    byte[] name = r.name();
+    long hash = r.hash();
+    String displayName = r.displayName();
+    int kind = r.kind().code();
+    int dtype = r.dtype() == null ? 0 : r.dtype().code();
+    long[] shape = r.shape();
+    byte[] codecId = r.codecId();
+    long dataLength = r.dataLength();
+    boolean replace = r.replace();
     int ndim = shape.length;
     int codecLength = codecId == null ? 0 : codecId.length;
     int headerLength = BlockHeaderDescriptor.headerLength(name.length, ndim, codecLength);
     if (dataLength < 0 || dataLength > layout.arenaLength - headerLength) {
-      throw new InvalidArgumentException("value size=" + dataLength + " is negative or larger than the arena ("
-          + layout.arenaLength + " bytes): name=" + displayName);
+      throw new InvalidArgumentException("value size=" + io.depot.ByteSize.describe(dataLength)
+          + (dataLength < 0 ? " is negative" : " is larger than the arena (" + io.depot.ByteSize.format(
+              layout.arenaLength) + ")") + ": name=" + displayName);
     }
     int index = directory.claim();
     if (index < 0 && recovery.recoverOnContention() > 0) {
@@ -249,9 +283,10 @@ public final class Store implements AutoCloseable {
         block = blocks.allocate(blockSize, d, ownerTag(index, gen)); // dead clients held memory
       }
       if (block < 0) {
-        throw new StoreFullException("no room for a block of requested=" + blockSize + " bytes (value "
-            + dataLength + " + header " + headerLength + "): free=" + freeBytes() + ", largest free extent="
-            + (pages.largestFreeRun() << SizeClasses.PAGE_SHIFT) + ": name=" + displayName);
+        throw new StoreFullException("no room for a block of requested=" + io.depot.ByteSize.describe(blockSize)
+            + " (value " + dataLength + " + header " + headerLength + "): free="
+            + io.depot.ByteSize.describe(freeBytes()) + ", largest free extent="
+            + io.depot.ByteSize.describe(pages.largestFreeRun() << SizeClasses.PAGE_SHIFT) + ": name=" + displayName);
       }
       mem.putShort(block + BlockHeaderDescriptor.NAME_LENGTH_OFFSET, name.length);
       mem.putByte(block + BlockHeaderDescriptor.KIND_OFFSET, kind);
@@ -273,7 +308,7 @@ public final class Store implements AutoCloseable {
       }
       mem.putShort(d + NAME_LENGTH_OFFSET, name.length);
       mem.putByte(d + KIND_OFFSET, kind);
-      mem.putByte(d + FLAGS_OFFSET, flags | (replace ? FLAG_REPLACE : 0));
+      mem.putByte(d + FLAGS_OFFSET, replace ? FLAG_REPLACE : 0);
       mem.putLong(d + HASH_OFFSET, hash);
       mem.putLong(d + DATA_LENGTH_OFFSET, dataLength);
       directory.insert(index, name, hash, replace, displayName);
@@ -406,23 +441,32 @@ public final class Store implements AutoCloseable {
     return entry;
   }
 
-  /** Releases the pin held in journal {@code entry} on descriptor {@code index} at {@code gen}. */
-  void unpin(int index, int gen, int entry) {
-    long pinned = JournalDescriptor.entry(JournalDescriptor.PINNED, index, gen);
-    long pending = JournalDescriptor.entry(JournalDescriptor.UNPIN_PENDING, index, gen);
-    journal.write(entry, pending);
+  /**
+   * Drops one reader reference of the object {@code (index, gen)}: a CAS of its count, and for the last reader of a
+   * ZOMBIE the move to FREEING. Nothing if the object is no longer that committed or zombie one (force-removed
+   * meanwhile) or has no readers. While a recount has frozen the count it waits for it; if the reference is this
+   * process's, its journal entry says PINNED during the wait (so the recount counts it) and UNPIN_PENDING again
+   * after.
+   *
+   * @param journalEntry this process's journal entry of the reference, or -1 for a dead client's reference
+   * @return whether this call moved the object to FREEING (the caller frees it)
+   */
+  boolean dropReference(int index, int gen, int journalEntry) {
     long d = layout.descriptor(index);
     long c = mem.getLongAcquire(d + CTL_OFFSET);
-    boolean free = false;
     for (; ; ) {
       int st = state(c);
       if (generation(c) != gen || (st != COMMITTED && st != ZOMBIE) || count(c) == 0) {
-        break; // force-removed meanwhile: nothing to release
+        return false;
       }
       if (recounting(c)) {
-        journal.write(entry, pinned);
+        if (journalEntry >= 0) {
+          journal.write(journalEntry, JournalDescriptor.entry(JournalDescriptor.PINNED, index, gen));
+        }
         recovery.awaitRecount(d);
-        journal.write(entry, pending);
+        if (journalEntry >= 0) {
+          journal.write(journalEntry, JournalDescriptor.entry(JournalDescriptor.UNPIN_PENDING, index, gen));
+        }
         c = mem.getLongAcquire(d + CTL_OFFSET);
         continue;
       }
@@ -430,11 +474,16 @@ public final class Store implements AutoCloseable {
       long n = last ? with(c, FREEING, token) : c - 1;
       long seen = mem.compareAndExchangeLong(d + CTL_OFFSET, c, n);
       if (seen == c) {
-        free = last;
-        break;
+        return last;
       }
       c = seen;
     }
+  }
+
+  /** Releases the pin held in journal {@code entry} on descriptor {@code index} at {@code gen}. */
+  void unpin(int index, int gen, int entry) {
+    journal.write(entry, JournalDescriptor.entry(JournalDescriptor.UNPIN_PENDING, index, gen));
+    boolean free = dropReference(index, gen, entry);
     journal.write(entry, JournalDescriptor.EMPTY);
     journal.release(entry);
     if (free) {

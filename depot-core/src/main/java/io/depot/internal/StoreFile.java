@@ -1,5 +1,6 @@
 package io.depot.internal;
 
+import io.depot.ByteSize;
 import io.depot.CorruptStoreException;
 import io.depot.DepotOptions;
 import io.depot.StoreAccessException;
@@ -67,8 +68,9 @@ final class StoreFile implements AutoCloseable {
     StoreLayout layout = StoreLayout.forOptions(options);
     long usable = usableSpace(dir);
     if (usable >= 0 && usable < layout.fileLength) {
-      throw new StoreFullException("not enough space in " + dir + " for a store of fileLength=" + layout.fileLength
-          + " bytes (capacity=" + options.capacity() + "): free=" + usable);
+      throw new StoreFullException("not enough space in " + dir + " for a store of fileLength="
+          + ByteSize.describe(layout.fileLength) + " (capacity=" + ByteSize.describe(options.capacity()) + "): free="
+          + ByteSize.describe(usable));
     }
     Path tmp = dir.resolve("." + name + ".depot." + ProcessInfo.selfPid() + "."
         + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
@@ -121,8 +123,8 @@ final class StoreFile implements AutoCloseable {
       // SIGBUS later. Each attaching process then pre-faults its own mapping (see prefault).
       int rc = Native.fallocate(tmp, layout.fileLength);
       if (rc == Native.ENOSPC) {
-        throw new StoreFullException("cannot reserve fileLength=" + layout.fileLength + " bytes in "
-            + tmp.getParent() + " (posix_fallocate: ENOSPC): free=" + usableSpace(tmp.getParent()));
+        throw new StoreFullException("cannot reserve fileLength=" + ByteSize.describe(layout.fileLength) + " in "
+            + tmp.getParent() + " (posix_fallocate: ENOSPC): free=" + ByteSize.describe(usableSpace(tmp.getParent())));
       }
       MemorySegment segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, layout.fileLength, arena);
       if (rc != 0) {
@@ -143,7 +145,7 @@ final class StoreFile implements AutoCloseable {
     } catch (InternalError e) {
       // SIGBUS: the file system ran out of pages while we touched them.
       throw new StoreFullException("ran out of space in " + tmp.getParent() + " while reserving fileLength="
-          + layout.fileLength + " bytes: free=" + usableSpace(tmp.getParent()), e);
+          + ByteSize.describe(layout.fileLength) + ": free=" + ByteSize.describe(usableSpace(tmp.getParent())), e);
     }
   }
 

@@ -51,13 +51,13 @@ public final class StoreLayout {
     descriptorOffset = o;
     o = align(o + (long) maxObjects * ObjectDescriptor.LENGTH, REGION_ALIGN);
     descriptorHintOffset = o;
-    o = align(o + 8L * words(maxObjects), REGION_ALIGN);
+    o = align(o + 8L * Bitmaps.words(maxObjects), REGION_ALIGN);
     pageStateOffset = o;
     o = align(o + pageCount * PageDescriptor.STATE_LENGTH, REGION_ALIGN);
     pageMapOffset = o;
     o = align(o + pageCount * PageDescriptor.LENGTH, REGION_ALIGN);
     pageFreeBitsOffset = o;
-    o = align(o + 8L * words(pageCount), REGION_ALIGN);
+    o = align(o + 8L * Bitmaps.words(pageCount), REGION_ALIGN);
     classTableOffset = o;
     o = align(o + (long) classCount * ClassDescriptor.LENGTH, SizeClasses.PAGE_SIZE);
     arenaOffset = o;
@@ -69,13 +69,9 @@ public final class StoreLayout {
   static StoreLayout forOptions(DepotOptions options) {
     long pages = SizeClasses.extentPages(options.capacity());
     if (pages > Integer.MAX_VALUE) {
-      throw new io.depot.InvalidArgumentException("capacity too large: capacity=" + options.capacity());
+      throw new io.depot.InvalidArgumentException("capacity too large: capacity=" + io.depot.ByteSize.describe(options.capacity()));
     }
     return new StoreLayout(pages, options.maxClients(), options.maxHandlesPerClient(), options.maxObjects());
-  }
-
-  static long words(long bits) {
-    return (bits + 63) >>> 6;
   }
 
   static long align(long value, long alignment) {

@@ -36,7 +36,7 @@ class DeadCommitRepairTest extends StoreExtension {
     byte[] key = Names.encode("n");
     long hash = Names.hash(key);
     byte[] value = bytes("new");
-    int index = os.claim(key, hash, "n", ValueKind.BYTES.code(), 0, new long[0], null, value.length, true, 0);
+    int index = os.claim(Store.ClaimRequest.of("n", ValueKind.BYTES, null, new long[0], null, value.length, true));
     MemorySegment.copy(value, 0, os.mem.segment(), ValueLayout.JAVA_BYTE, os.dataAddress(index), value.length);
     // Directory.commit, stopped after the commit CAS: bucket locked, sequence odd, flag set, new object committed
     long bucket = os.directory.bucketOf(hash);

@@ -1,2 +1,3 @@
-/** Shared Redis plumbing of the Redis backends ({@code io.depot.redis.stm}, {@code io.depot.redis.storage}). */
+/** Shared Redis plumbing of the Redis backends ({@code io.depot.redis.stm}, {@code io.depot.redis.storage},
+ * {@code io.depot.redis.store}). */
 package io.depot.redis;

@@ -38,13 +38,15 @@ public final class RedisServer implements AutoCloseable {
   private static String binaryVersion;
 
   private final String password;
+  private final List<String> extraArgs;
   private final Path dir;
   private final Thread hook;
   private int port;
   private Process process;
 
-  private RedisServer(String password) throws IOException {
+  private RedisServer(String password, List<String> extraArgs) throws IOException {
     this.password = password;
+    this.extraArgs = List.copyOf(extraArgs);
     this.dir = Files.createTempDirectory("depot-redis-");
     this.hook = new Thread(this::kill, "redis-server-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -63,10 +65,22 @@ public final class RedisServer implements AutoCloseable {
     return start(password);
   }
 
+  /**
+   * Starts a server without a password, with {@code extraArgs} appended to its command line (e.g. {@code
+   * --cluster-enabled yes}; see {@link RedisCluster}).
+   */
+  public static RedisServer startWith(List<String> extraArgs) {
+    return start(null, extraArgs);
+  }
+
   private static RedisServer start(String password) {
+    return start(password, List.of());
+  }
+
+  private static RedisServer start(String password, List<String> extraArgs) {
     RedisServer server;
     try {
-      server = new RedisServer(password);
+      server = new RedisServer(password, extraArgs);
     } catch (IOException e) {
       throw new IllegalStateException("cannot create a temporary directory for redis-server", e);
     }
@@ -214,6 +228,7 @@ public final class RedisServer implements AutoCloseable {
         cmd.add("--requirepass");
         cmd.add(password);
       }
+      cmd.addAll(extraArgs);
       Path log = dir.resolve("redis-" + p + ".log");
       try {
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

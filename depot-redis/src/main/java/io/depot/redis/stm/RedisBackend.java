@@ -8,6 +8,7 @@ import io.depot.stm.StmOptions;
 import io.depot.stm.spi.BackendWorkflow;
 import io.depot.stm.spi.StmBackend;
 import io.depot.stm.spi.StmUri;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.KeyScanCursor;
@@ -23,8 +24,12 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
@@ -65,20 +70,22 @@ final class RedisBackend implements StmBackend {
   final long defaultTtlMillis;
   private final String address;
   private final ClientResources resources;
-  private final RedisClient client;
-  private final StatefulRedisConnection<byte[], byte[]> connection;
-  final RedisCommands<byte[], byte[]> commands;
+  private final AbstractRedisClient client;
+  private final StatefulConnection<byte[], byte[]> connection;
+  /** The commands a standalone server and a cluster share (a cluster's are Lettuce's advanced cluster commands). */
+  final RedisClusterCommands<byte[], byte[]> commands;
   private final Map<String, String> shas = new java.util.concurrent.ConcurrentHashMap<>();
 
   private RedisBackend(String address, String namespace, StmOptions options, ClientResources resources,
-      RedisClient client, StatefulRedisConnection<byte[], byte[]> connection) {
+      AbstractRedisClient client, StatefulConnection<byte[], byte[]> connection,
+      RedisClusterCommands<byte[], byte[]> commands) {
     this.address = address;
     this.namespace = namespace;
     this.defaultTtlMillis = options.defaultTtl().map(Duration::toMillis).orElse(0L);
     this.resources = resources;
     this.client = client;
     this.connection = connection;
-    this.commands = connection.sync();
+    this.commands = commands;
   }
 
   static RedisBackend open(StmUri uri, StmOptions options) {
@@ -87,6 +94,8 @@ final class RedisBackend implements StmBackend {
     lettuceParams.remove("ttl");
     lettuceParams.remove("maxValueBytes");
     lettuceParams.remove("timeout");
+    // cluster=true: the host is a seed node of a Redis Cluster (every workflow's keys share one hash tag: one slot).
+    boolean cluster = Boolean.parseBoolean(lettuceParams.remove("cluster"));
     if (namespace == null) {
       namespace = DEFAULT_NAMESPACE;
     }
@@ -114,19 +123,37 @@ final class RedisBackend implements StmBackend {
     String address = (redisUri.isSsl() ? "rediss://" : "redis://") + redisUri.getHost() + ":" + redisUri.getPort()
         + "/" + redisUri.getDatabase();
     ClientResources resources = acquireResources();
-    RedisClient client = RedisClient.create(resources, redisUri);
-    client.setOptions(ClientOptions.builder()
-        // RESP2: AUTH instead of the HELLO handshake, whose failure against a password-protected server is not
-        // always reported as NOAUTH; also the widest compatibility with Redis-compatible servers.
-        .protocolVersion(ProtocolVersion.RESP2)
-        .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-        .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .build());
+    AbstractRedisClient client;
+    if (cluster) {
+      RedisClusterClient c = RedisClusterClient.create(resources, redisUri);
+      c.setOptions(ClusterClientOptions.builder()
+          .protocolVersion(ProtocolVersion.RESP2)
+          .autoReconnect(true)
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+          .timeoutOptions(TimeoutOptions.enabled(timeout))
+          .build());
+      client = c;
+    } else {
+      RedisClient c = RedisClient.create(resources, redisUri);
+      c.setOptions(ClientOptions.builder()
+          // RESP2: AUTH instead of the HELLO handshake, whose failure against a password-protected server is not
+          // always reported as NOAUTH; also the widest compatibility with Redis-compatible servers.
+          .protocolVersion(ProtocolVersion.RESP2)
+          .autoReconnect(true)
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+          .timeoutOptions(TimeoutOptions.enabled(timeout))
+          .build());
+      client = c;
+    }
     try {
-      StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-      return new RedisBackend(address, namespace, options, resources, client, connection);
+      if (client instanceof RedisClusterClient c) {
+        StatefulRedisClusterConnection<byte[], byte[]> connection = c.connect(ByteArrayCodec.INSTANCE);
+        return new RedisBackend(address, namespace, options, resources, client, connection, connection.sync());
+      }
+      StatefulRedisConnection<byte[], byte[]> connection = ((RedisClient) client).connect(ByteArrayCodec.INSTANCE);
+      return new RedisBackend(address, namespace, options, resources, client, connection, connection.sync());
     } catch (RuntimeException e) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       RuntimeException failure = translate(e, "connect", address);

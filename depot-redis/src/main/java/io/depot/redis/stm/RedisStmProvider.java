@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * The Redis backend of the short-term memory: {@code redis://[[user:]password@]host[:port][/db]}, {@code rediss://}
- * for TLS, with parameters {@code timeout} (default 5s), {@code namespace} (default {@code stm}) and Lettuce's own
+ * for TLS, with parameters {@code timeout} (default 5s), {@code namespace} (default {@code stm}), {@code cluster=true}
+ * (the host is a seed node of a Redis Cluster) and Lettuce's own
  * ({@code verifyPeer}, {@code clientName}, ...).
  */
 public final class RedisStmProvider implements StmBackendProvider {

@@ -6,7 +6,11 @@ import io.depot.storage.spi.BlobLayout;
 import io.depot.storage.spi.ProviderOptions;
 import io.depot.storage.spi.StorageProviderFactory;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -27,7 +31,10 @@ import java.util.Set;
  *       blob; a larger one is refused with {@link io.depot.storage.BlobTooLargeException} and nothing is stored;
  *   <li>{@code namespace} ({@code depot}): the key prefix, {@code <namespace>:<path>};
  *   <li>{@code username}, {@code password}: ACL credentials;
- *   <li>{@code timeout-millis} (30000): the connect and command timeout.
+ *   <li>{@code timeout-millis} (30000): the connect and command timeout;
+ *   <li>{@code cluster} ({@code false}): the host is a seed node of a Redis Cluster (Lettuce's cluster client); the
+ *       keys are then {@code {<namespace>}:<path>}, one hash tag per namespace, so a namespace's blobs live in one
+ *       slot (use several namespaces to spread blobs over the nodes).
  * </ul>
  */
 public class RedisStorageFactory implements StorageProviderFactory {
@@ -58,7 +65,7 @@ public class RedisStorageFactory implements StorageProviderFactory {
   @Override
   public final StorageProvider open(URI base, Map<String, String> options) {
     ProviderOptions opts = new ProviderOptions(options, base,
-        Set.of("max-blob-bytes", "namespace", "username", "password", "timeout-millis"));
+        Set.of("max-blob-bytes", "namespace", "username", "password", "timeout-millis", "cluster"));
     if (base.getHost() == null) {
       throw new MalformedBlobUriException("a redis base names a server: " + scheme + "://<host>:<port>/<db>/", base);
     }
@@ -101,17 +108,37 @@ public class RedisStorageFactory implements StorageProviderFactory {
         ru.withPassword(password.toCharArray());
       }
     }
-    RedisClient client = RedisClient.create(ru.build());
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-        .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-        .timeoutOptions(TimeoutOptions.enabled(timeout))
-        .build());
+    boolean cluster = opts.bool("cluster", false);
+    AbstractRedisClient client;
+    SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).build();
+    if (cluster) {
+      RedisClusterClient c = RedisClusterClient.create(ru.build());
+      c.setOptions(ClusterClientOptions.builder().autoReconnect(true)
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).socketOptions(socket)
+          .timeoutOptions(TimeoutOptions.enabled(timeout)).build());
+      client = c;
+    } else {
+      RedisClient c = RedisClient.create(ru.build());
+      c.setOptions(ClientOptions.builder()
+          .autoReconnect(true)
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .socketOptions(socket)
+          .timeoutOptions(TimeoutOptions.enabled(timeout))
+          .build());
+      client = c;
+    }
     try {
-      StatefulRedisConnection<byte[], byte[]> connection = client.connect(ByteArrayCodec.INSTANCE);
-      return new RedisStorageProvider(layout, new RedisStorageProvider.Backend(client, connection, namespace,
-          maxBlob));
+      RedisStorageProvider.Backend backend;
+      if (client instanceof RedisClusterClient c) {
+        StatefulRedisClusterConnection<byte[], byte[]> connection = c.connect(ByteArrayCodec.INSTANCE);
+        backend = new RedisStorageProvider.Backend(client, connection, connection.sync(), connection.async(), true,
+            namespace, maxBlob);
+      } else {
+        StatefulRedisConnection<byte[], byte[]> connection = ((RedisClient) client).connect(ByteArrayCodec.INSTANCE);
+        backend = new RedisStorageProvider.Backend(client, connection, connection.sync(), connection.async(), false,
+            namespace, maxBlob);
+      }
+      return new RedisStorageProvider(layout, backend);
     } catch (RuntimeException e) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       io.depot.storage.StorageException failure = RedisErrors.map("cannot connect", layout.base(), e);

@@ -15,14 +15,13 @@ import io.depot.storage.spi.BlobTrailer;
 import io.depot.storage.spi.Sha256;
 import io.depot.storage.spi.VerifyingInputStream;
 import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.RedisClient;
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -85,20 +84,28 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
 
   /** The connection and settings shared by a root provider and its scoped children. */
   static final class Backend {
-    final RedisClient client;
-    final StatefulRedisConnection<byte[], byte[]> connection;
-    final RedisCommands<byte[], byte[]> sync;
-    final RedisAsyncCommands<byte[], byte[]> async;
+    final AbstractRedisClient client;
+    final StatefulConnection<byte[], byte[]> connection;
+    /** The commands a standalone server and a cluster share. */
+    final RedisClusterCommands<byte[], byte[]> sync;
+    final RedisClusterAsyncCommands<byte[], byte[]> async;
     final String namespace;
+    /**
+     * What every key starts with: {@code <namespace>:}, or on a cluster {@code {<namespace>}:}, a hash tag that puts
+     * a namespace's blobs and their temporary keys in one slot (the publishing script renames one to the other).
+     */
+    final String keyPrefix;
     final long maxBlobBytes;
 
-    Backend(RedisClient client, StatefulRedisConnection<byte[], byte[]> connection, String namespace,
-        long maxBlobBytes) {
+    Backend(AbstractRedisClient client, StatefulConnection<byte[], byte[]> connection,
+        RedisClusterCommands<byte[], byte[]> sync, RedisClusterAsyncCommands<byte[], byte[]> async, boolean cluster,
+        String namespace, long maxBlobBytes) {
       this.client = client;
       this.connection = connection;
-      this.sync = connection.sync();
-      this.async = connection.async();
+      this.sync = sync;
+      this.async = async;
       this.namespace = namespace;
+      this.keyPrefix = cluster ? "{" + namespace + "}:" : namespace + ":";
       this.maxBlobBytes = maxBlobBytes;
     }
 
@@ -134,7 +141,7 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
   }
 
   private byte[] key(BlobRef ref) {
-    return (backend.namespace + ":" + ref.path().substring(1)).getBytes(StandardCharsets.UTF_8);
+    return (backend.keyPrefix + ref.path().substring(1)).getBytes(StandardCharsets.UTF_8);
   }
 
   private <T> T call(String what, URI uri, Supplier<T> command) {
@@ -177,7 +184,7 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
   public URI store(InputStream in, StoreOptions options) {
     checkOpen();
     checkKey(options);
-    byte[] tmp = (backend.namespace + ":" + layout.basePath().substring(1) + ".tmp/"
+    byte[] tmp = (backend.keyPrefix + layout.basePath().substring(1) + ".tmp/"
         + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
         + HexFormat.of().toHexDigits(System.nanoTime())).getBytes(StandardCharsets.UTF_8);
     URI uri = base();
@@ -323,7 +330,7 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
   @Override
   public List<URI> list(String prefix) {
     checkOpen();
-    String ns = backend.namespace + ":";
+    String ns = backend.keyPrefix;
     String pattern = ns + escapeGlob(layout.basePath().substring(1) + prefix) + "*";
     ScanArgs args = ScanArgs.Builder.matches(pattern.getBytes(StandardCharsets.UTF_8)).limit(1000);
     List<URI> out = new ArrayList<>();
@@ -338,7 +345,7 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
         if (cursor.isFinished()) {
           return null;
         }
-        cursor = backend.sync.scan(ScanCursor.of(cursor.getCursor()), args);
+        cursor = backend.sync.scan(cursor, args); // the cursor itself: a cluster's also names its node
       }
     });
     out.sort(null);

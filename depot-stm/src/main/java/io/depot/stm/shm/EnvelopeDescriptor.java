@@ -194,6 +194,11 @@ final class EnvelopeDescriptor {
     return new Envelope(type, dtype, shape, codecId, deadline, payloadOffset, namesOffset, idLength, keyLength);
   }
 
+  /** The full workflow id stored in an envelope with names. */
+  static String id(MemorySegment seg, Envelope e) {
+    return new String(seg.asSlice(e.namesOffset(), e.idLength()).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+  }
+
   /** The full key stored in an envelope with names. */
   static String key(MemorySegment seg, Envelope e) {
     return new String(seg.asSlice(e.namesOffset() + e.idLength(), e.keyLength()).toArray(JAVA_BYTE),

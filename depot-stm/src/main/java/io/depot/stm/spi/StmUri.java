@@ -83,21 +83,11 @@ public record StmUri(String text, String scheme, String body, Map<String, String
     if (v == null) {
       return defaultValue;
     }
-    String s = v.trim().toLowerCase(Locale.ROOT);
-    long unit = 1;
-    if (s.endsWith("k") || s.endsWith("m") || s.endsWith("g")) {
-      unit = switch (s.charAt(s.length() - 1)) {
-        case 'k' -> 1L << 10;
-        case 'm' -> 1L << 20;
-        default -> 1L << 30;
-      };
-      s = s.substring(0, s.length() - 1);
+    long n = io.depot.ByteSize.tryParse(v);
+    if (n < 0) {
+      throw new InvalidUriException("not a size: " + name + "=" + v + " (e.g. 1048576, 64k, 256m, 1g): uri=" + text);
     }
-    try {
-      return Math.multiplyExact(Long.parseLong(s), unit);
-    } catch (NumberFormatException | ArithmeticException e) {
-      throw new InvalidUriException("not a size: " + name + "=" + v + " (e.g. 1048576, 64k, 256m): uri=" + text, e);
-    }
+    return n;
   }
 
   /**

@@ -64,12 +64,12 @@ public final class ProviderOptions {
     if (v == null) {
       return defaultValue;
     }
-    long n = parseSize(v);
+    long n = io.depot.ByteSize.tryParse(v);
     if (n < 0) {
       throw bad(key, v, "a size such as 1048576, 64m or 1g");
     }
     if (n < min || n > max) {
-      throw bad(key, v, "a size from " + min + " to " + max + " bytes");
+      throw bad(key, v, "a size from " + io.depot.ByteSize.format(min) + " to " + io.depot.ByteSize.format(max));
     }
     return n;
   }
@@ -88,39 +88,6 @@ public final class ProviderOptions {
       return n;
     } catch (NumberFormatException e) {
       throw bad(key, v, "an integer from " + min + " to " + max);
-    }
-  }
-
-  /** Parses a size, or returns -1. */
-  static long parseSize(String text) {
-    String s = text.trim().toLowerCase(Locale.ROOT);
-    for (String suffix : new String[] {"ib", "b"}) {
-      if (s.endsWith(suffix) && s.length() > suffix.length()) {
-        s = s.substring(0, s.length() - suffix.length());
-        break;
-      }
-    }
-    int shift = 0;
-    if (!s.isEmpty()) {
-      switch (s.charAt(s.length() - 1)) {
-        case 'k' -> shift = 10;
-        case 'm' -> shift = 20;
-        case 'g' -> shift = 30;
-        case 't' -> shift = 40;
-        default -> shift = 0;
-      }
-    }
-    if (shift > 0) {
-      s = s.substring(0, s.length() - 1).trim();
-    }
-    try {
-      long n = Long.parseLong(s);
-      if (n < 0 || n > (Long.MAX_VALUE >> shift)) {
-        return -1;
-      }
-      return n << shift;
-    } catch (NumberFormatException e) {
-      return -1;
     }
   }
 

@@ -105,10 +105,10 @@ class SpiTest {
     assertEquals(7, o.size("absent", 7, 0, 10));
     assertThrows(InvalidArgumentException.class, () -> new ProviderOptions(Map.of("capcity", "1"), base, Set.of()));
     assertThrows(InvalidArgumentException.class, () -> o.integer("n", 0, 0, 10));
-    assertEquals(1L << 30, ProviderOptions.parseSize("1GiB"));
-    assertEquals(5L << 20, ProviderOptions.parseSize("5 MB"));
-    assertEquals(1024, ProviderOptions.parseSize("1k"));
-    assertEquals(-1, ProviderOptions.parseSize("lots"));
+    assertEquals(1L << 30, io.depot.ByteSize.tryParse("1GiB"));
+    assertEquals(5L << 20, io.depot.ByteSize.tryParse("5 MB"));
+    assertEquals(1024, io.depot.ByteSize.tryParse("1k"));
+    assertEquals(-1, io.depot.ByteSize.tryParse("lots"));
   }
 
   @Test

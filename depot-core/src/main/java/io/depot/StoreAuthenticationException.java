@@ -1,0 +1,21 @@
+package io.depot;
+
+import java.io.Serial;
+
+/** The backend refused the credentials (a wrong or missing Redis password); the message names the address, never the password. */
+public class StoreAuthenticationException extends StoreAccessException {
+  @Serial private static final long serialVersionUID = 1L;
+
+  /** @param message what failed, naming the offending value */
+  public StoreAuthenticationException(String message) {
+    super(message);
+  }
+
+  /**
+   * @param message what failed, naming the offending value
+   * @param cause the underlying failure
+   */
+  public StoreAuthenticationException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

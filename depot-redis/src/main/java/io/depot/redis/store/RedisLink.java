@@ -1,0 +1,232 @@
+package io.depot.redis.store;
+
+import io.depot.DepotException;
+import io.depot.InvalidArgumentException;
+import io.depot.StoreAuthenticationException;
+import io.depot.StoreUnavailableException;
+import io.depot.TypeMismatchException;
+import io.depot.ValueTooLargeException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One Redis deployment, standalone or cluster, reached through Lettuce: the shared connection (thread-safe,
+ * pipelined by Lettuce) that every non-blocking command uses, extra connections for blocking reads, the scripts by
+ * SHA, and the translation of Lettuce's failures into Depot's exceptions naming the address (never the password).
+ *
+ * <p>Both deployments are driven through {@link RedisClusterCommands}, the command set that a standalone {@code
+ * RedisCommands} and a cluster's {@code RedisAdvancedClusterCommands} share; in a cluster, every script touches the
+ * keys of one hash tag, so one slot.
+ */
+final class RedisLink implements AutoCloseable {
+  final String address;
+  final boolean cluster;
+  private final ClientResources resources;
+  private final RedisClient client;
+  private final RedisClusterClient clusterClient;
+  private final StatefulConnection<byte[], byte[]> connection;
+  final RedisClusterCommands<byte[], byte[]> commands;
+  /** The same connection's asynchronous commands, for fire-and-forget counters (ordered with the others). */
+  final RedisClusterAsyncCommands<byte[], byte[]> async;
+  private final Map<String, String> shas = new ConcurrentHashMap<>();
+
+  private RedisLink(String address, boolean cluster, ClientResources resources, RedisClient client,
+      RedisClusterClient clusterClient, StatefulConnection<byte[], byte[]> connection,
+      RedisClusterCommands<byte[], byte[]> commands, RedisClusterAsyncCommands<byte[], byte[]> async) {
+    this.address = address;
+    this.cluster = cluster;
+    this.resources = resources;
+    this.client = client;
+    this.clusterClient = clusterClient;
+    this.connection = connection;
+    this.commands = commands;
+    this.async = async;
+  }
+
+  static RedisLink connect(RedisURI uri, boolean cluster, Duration timeout) {
+    String address = (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort()
+        + (cluster ? " (cluster)" : "/" + uri.getDatabase());
+    ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+        .build();
+    SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).build();
+    RedisClient client = null;
+    RedisClusterClient clusterClient = null;
+    try {
+      if (cluster) {
+        clusterClient = RedisClusterClient.create(resources, uri);
+        clusterClient.setOptions(ClusterClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
+            .autoReconnect(true).socketOptions(socket).timeoutOptions(TimeoutOptions.enabled(timeout))
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+        StatefulRedisClusterConnection<byte[], byte[]> c = clusterClient.connect(ByteArrayCodec.INSTANCE);
+        return new RedisLink(address, true, resources, null, clusterClient, c, c.sync(), c.async());
+      }
+      client = RedisClient.create(resources, uri);
+      client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).autoReconnect(true)
+          .socketOptions(socket).timeoutOptions(TimeoutOptions.enabled(timeout))
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+      StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE);
+      return new RedisLink(address, false, resources, client, null, c, c.sync(), c.async());
+    } catch (RuntimeException e) {
+      if (client != null) {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      }
+      if (clusterClient != null) {
+        clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      }
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      DepotException failure = translate(e, "connect", address);
+      if (!(failure instanceof StoreAuthenticationException)) {
+        String refused = credentialsRefused(uri, timeout);
+        if (refused != null) {
+          failure = new StoreAuthenticationException("redis refused the credentials at " + address + " (connect): "
+              + refused, e);
+        }
+      }
+      throw failure;
+    }
+  }
+
+  private static String credentialsRefused(RedisURI uri, Duration timeout) {
+    RedisCredentials credentials = null;
+    try {
+      credentials = uri.getCredentialsProvider().resolveCredentials().block(timeout);
+    } catch (RuntimeException e) {
+      // no credentials to resolve: probe without
+    }
+    String user = credentials != null && credentials.hasUsername() ? credentials.getUsername() : null;
+    char[] password = credentials != null && credentials.hasPassword() ? credentials.getPassword() : null;
+    return io.depot.redis.AuthProbe.refusal(uri.getHost(), uri.getPort(), uri.isSsl(), user, password, timeout);
+  }
+
+  /** A connection of its own, for a blocking read ({@code XREADGROUP BLOCK}) that must not hold up the others. */
+  Blocking newBlockingConnection() {
+    return call("connect", () -> {
+      if (cluster) {
+        StatefulRedisClusterConnection<byte[], byte[]> c = clusterClient.connect(ByteArrayCodec.INSTANCE);
+        return new Blocking(c, c.sync());
+      }
+      StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE);
+      return new Blocking(c, c.sync());
+    });
+  }
+
+  /** A connection of its own and its commands. */
+  record Blocking(StatefulConnection<byte[], byte[]> connection, RedisClusterCommands<byte[], byte[]> commands) {}
+
+  /** A Depot exception for a Lettuce failure of {@code operation}. */
+  static DepotException translate(RuntimeException e, String operation, String address) {
+    if (e instanceof DepotException de) {
+      return de;
+    }
+    String detail = rootMessage(e);
+    String upper = detail.toUpperCase(Locale.ROOT);
+    if (upper.contains("WRONGPASS") || upper.contains("NOAUTH") || upper.contains("INVALID PASSWORD")
+        || upper.contains("AUTH FAILED") || upper.contains("INVALID USERNAME-PASSWORD")) {
+      return new StoreAuthenticationException("redis refused the credentials at " + address + " (" + operation
+          + "): " + detail, e);
+    }
+    if (upper.contains("WRONGTYPE")) {
+      return new TypeMismatchException("a key of another type is in the store's key space at " + address + " ("
+          + operation + "): " + detail, e);
+    }
+    if (upper.contains("PROTO-MAX-BULK-LEN") || upper.contains("STRING EXCEEDS MAXIMUM")) {
+      return new ValueTooLargeException("redis refused a value as too large at " + address + " (" + operation
+          + "): " + detail, e);
+    }
+    if (e instanceof RedisConnectionException || e instanceof RedisCommandTimeoutException
+        || upper.contains("NOT CONNECTED") || upper.contains("CONNECTION CLOSED")
+        || upper.contains("CONNECTION REFUSED") || upper.contains("UNABLE TO CONNECT")) {
+      return new StoreUnavailableException("cannot reach redis at " + address + " (" + operation
+          + "; may be retried): " + detail, e);
+    }
+    if (e instanceof RedisException) {
+      return new DepotException("redis error at " + address + " (" + operation + "): " + detail, e);
+    }
+    return new InvalidArgumentException(operation + " failed at " + address + ": " + e, e);
+  }
+
+  private static String rootMessage(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && sb.indexOf(t.getMessage()) < 0) {
+        if (!sb.isEmpty()) {
+          sb.append(": ");
+        }
+        sb.append(t.getMessage());
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Runs a command, translating Lettuce's failures. */
+  <T> T call(String operation, Supplier<T> command) {
+    try {
+      return command.get();
+    } catch (RuntimeException e) {
+      throw translate(e, operation, address);
+    }
+  }
+
+  /** Runs a script by SHA, loading it on first use and again after a restart or failover (NOSCRIPT). */
+  <T> T script(String operation, String source, ScriptOutputType type, byte[][] keys, byte[]... args) {
+    return call(operation, () -> {
+      String sha = shas.computeIfAbsent(source, s -> commands.scriptLoad(s));
+      try {
+        return commands.evalsha(sha, type, keys, args);
+      } catch (RedisNoScriptException e) {
+        return commands.eval(source, type, keys, args);
+      } catch (RedisCommandExecutionException e) {
+        if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+          // A cluster node that has not seen the script yet (SCRIPT LOAD went to another node).
+          return commands.eval(source, type, keys, args);
+        }
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    try {
+      connection.close();
+    } finally {
+      if (client != null) {
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      }
+      if (clusterClient != null) {
+        clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+      }
+      resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.depot.redis.store;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The Redis key layout of a store with prefix {@code P}: every key of an object shares the hash tag {@code {P:name}},
+ * so an object (and a queue with its stream) lives in one Redis Cluster slot and its scripts touch one slot.
+ *
+ * <pre>
+ *   {P}:meta        HASH    layout (1), created (epoch ms): the store exists
+ *   {P}:stats       HASH    puts, gets, removes: counters of all clients
+ *   {P:name}:o      HASH    k kind, n version, v value, z size, c codec id, d dtype, s shape;
+ *                           for a queue: q capacity, f overflow, t tracks, seq next sequence, dropped
+ *   {P:name}:s      STREAM  a queue's entries, id 0-(sequence+1), fields b&lt;i&gt; (track i), h&lt;i&gt; (its shape);
+ *                           consumer group "g"
+ * </pre>
+ *
+ * In the tag, {@code %}, <code>{</code> and <code>}</code> of the name are escaped as {@code %XX}, so the tag ends at
+ * the name's end and two names never share a tag.
+ */
+final class StoreKeys {
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  final String prefix;
+  final byte[] meta;
+  final byte[] stats;
+
+  StoreKeys(String prefix) {
+    this.prefix = prefix;
+    this.meta = bytes("{" + prefix + "}:meta");
+    this.stats = bytes("{" + prefix + "}:stats");
+  }
+
+  byte[] object(String name) {
+    return bytes("{" + prefix + ":" + escape(name) + "}:o");
+  }
+
+  byte[] stream(String name) {
+    return bytes("{" + prefix + ":" + escape(name) + "}:s");
+  }
+
+  /** The SCAN pattern of every object hash. */
+  byte[] objectPattern() {
+    return bytes("{" + prefix + ":*}:o");
+  }
+
+  /** The name of object hash {@code key}, or null if it is not one of this store's. */
+  String nameOf(byte[] key) {
+    String k = new String(key, StandardCharsets.UTF_8);
+    String start = "{" + prefix + ":";
+    if (!k.startsWith(start) || !k.endsWith("}:o")) {
+      return null;
+    }
+    String inner = k.substring(start.length(), k.length() - 3);
+    return inner.indexOf('}') >= 0 ? null : unescape(inner);
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String escape(String name) {
+    StringBuilder sb = null;
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '%' || c == '{' || c == '}') {
+        if (sb == null) {
+          sb = new StringBuilder(name.length() + 6).append(name, 0, i);
+        }
+        sb.append('%').append(HEX[c >> 4]).append(HEX[c & 15]);
+      } else if (sb != null) {
+        sb.append(c);
+      }
+    }
+    return sb == null ? name : sb.toString();
+  }
+
+  static String unescape(String s) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%' && i + 2 < s.length()) {
+        sb.append((char) Integer.parseInt(s, i + 1, i + 3, 16));
+        i += 2;
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+}
