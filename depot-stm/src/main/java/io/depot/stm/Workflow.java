@@ -164,6 +164,19 @@ public interface Workflow extends AutoCloseable {
   /** Removes every key, atomically: no reader sees part of the old keys afterwards. The workflow TTL stays. */
   void clear();
 
+  // ---------------------------------------------------------------- lists
+
+  /**
+   * The list value {@code key} of this workflow: append-friendly, in a namespace apart from the keys (see {@link
+   * StmList}). Cheap: nothing shared is allocated until the first append.
+   *
+   * @throws InvalidKeyException if {@code key} is null, empty, not valid UTF-16 or too long
+   */
+  StmList list(String key);
+
+  /** The names of the lists that have elements (a snapshot). */
+  Set<String> lists();
+
   // ---------------------------------------------------------------- lifetime
 
   /** Makes the whole workflow expire {@code ttl} from now (keys with an earlier key TTL expire earlier). */

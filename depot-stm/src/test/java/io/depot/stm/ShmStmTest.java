@@ -9,8 +9,10 @@ import io.depot.DepotOptions;
 import io.depot.NDArray;
 import io.depot.ObjectInfo;
 import io.depot.TestStores;
+import io.depot.testkit.ChildJvm;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -104,5 +106,43 @@ class ShmStmTest extends StmContractTest {
     }
     assertEquals("v", wf.get("y".repeat(1000)));
     assertFalse(wf.contains("y".repeat(999)));
+  }
+
+  @Test
+  void aListIsAHeaderAndOneObjectPerElementAndSweepReclaimsAnExpiredOne() throws Exception {
+    Workflow wf = newWorkflow();
+    StmList list = wf.list("log");
+    list.appendAll(List.of("a", "b", "c"));
+    String root = "stm/k/" + wf.id() + "/";
+    assertEquals(4, objects(root).size()); // the header and three elements
+    list.trimToLast(1);
+    assertEquals(2, objects(root).size());
+    list.expireAfter(Duration.ofMillis(200));
+    await("list expired", list::isEmpty);
+    stm.sweepExpired();
+    assertEquals(0, objects(root).size());
+  }
+
+  @Test
+  void anAppenderKilledMidwayLeavesWholeElementsInOrder() throws Exception {
+    String id = newId("killed");
+    long pid;
+    try (ChildJvm child = ChildJvm.start(List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"), StmWorker.class, "append",
+        uri(), id, "log", "1000000")) {
+      child.awaitLine("ready", 60, TimeUnit.SECONDS);
+      pid = child.pid();
+      child.send("go");
+      StmList list = stm.workflow(id).list("log");
+      await("appends under way", () -> list.size() > 200);
+      child.kill(); // SIGKILL, at whatever instruction it is
+    }
+    StmList list = stm.workflow(id).list("log");
+    List<String> all = list.all(String.class);
+    assertTrue(all.size() > 200, "size=" + all.size());
+    for (int i = 0; i < all.size(); i++) {
+      assertEquals(pid + ":" + i, all.get(i), "whole elements, in order, no gap");
+    }
+    assertEquals(all.size() + 1, list.append("after"));
+    assertEquals("after", list.last(1, String.class).getFirst());
   }
 }

@@ -504,6 +504,318 @@ public abstract class StmContractTest {
     assertFalse(stm.workflows().contains(wf.id()));
   }
 
+  // ------------------------------------------------------------------ lists
+
+  @Test
+  void listAppendReadTrimReplaceDelete() {
+    Workflow wf = newWorkflow();
+    StmList list = wf.list("messages");
+    assertEquals("messages", list.key());
+    assertEquals(wf.id(), list.workflowId());
+    assertEquals(0, list.size());
+    assertTrue(list.isEmpty());
+    assertEquals(List.of(), list.all());
+    assertEquals(List.of(), list.last(5, String.class));
+    assertEquals(1, list.append("a"));
+    assertEquals(2, list.append("b"));
+    assertEquals(4, list.appendAll(List.of("c", "d")));
+    assertEquals(4, list.appendAll(List.of()));
+    assertEquals(List.of("a", "b", "c", "d"), list.all(String.class));
+    assertEquals(List.of("c", "d"), list.last(2, String.class));
+    assertEquals(List.of("a", "b", "c", "d"), list.last(100, String.class));
+    assertEquals(List.of(), list.last(0, String.class));
+    assertEquals(1, list.trimToLast(3));
+    assertEquals(0, list.trimToLast(3));
+    assertEquals(List.of("b", "c", "d"), list.all());
+    assertEquals(4, list.append("e"));
+    list.replaceAll(List.of("x", "y"));
+    assertEquals(List.of("x", "y"), list.all());
+    assertEquals(3, list.append("z"));
+    assertEquals(List.of("x", "y", "z"), list.all(String.class));
+    assertEquals(Set.of("messages"), wf.lists());
+    assertTrue(list.delete());
+    assertFalse(list.delete());
+    assertEquals(0, list.size());
+    assertEquals(Set.of(), wf.lists());
+    assertEquals(1, list.append("again"));
+    assertEquals(List.of("again"), list.all());
+    assertEquals(1, list.trimToLast(0));
+    assertTrue(list.isEmpty());
+    list.replaceAll(List.of("p"));
+    list.replaceAll(List.of());
+    assertTrue(list.isEmpty());
+    assertEquals(Set.of(), wf.lists());
+  }
+
+  @Test
+  void listOfThousandsOfElements() {
+    StmList list = newWorkflow().list("long");
+    List<Integer> many = new ArrayList<>();
+    for (int i = 0; i < 2500; i++) {
+      many.add(i);
+    }
+    assertEquals(2500, list.appendAll(many));
+    assertEquals(many.subList(2490, 2500), list.last(10, Integer.class));
+    list.replaceAll(many.subList(0, 1500));
+    assertEquals(1500, list.size());
+    assertEquals(many.subList(0, 1500), list.all(Integer.class));
+    assertEquals(1400, list.trimToLast(100));
+    assertEquals(many.subList(1400, 1500), list.all(Integer.class));
+  }
+
+  @Test
+  void listElementsAreEncodedLikeValues() {
+    StmList list = newWorkflow().list("mixed");
+    list.append(new Step(1, "plan"));
+    list.append(Map.of("tool", "search"));
+    list.append("text");
+    list.append(new byte[] {1, 2, 3});
+    List<Object> all = list.all();
+    assertEquals(Map.of("step", 1, "text", "plan"), all.get(0));
+    assertEquals(Map.of("tool", "search"), all.get(1));
+    assertEquals("text", all.get(2));
+    assertArrayEquals(new byte[] {1, 2, 3}, (byte[]) all.get(3));
+    StmList steps = newWorkflow().list("records");
+    steps.append(new Step(1, "plan"));
+    steps.append(new Step(2, "act"));
+    assertEquals(List.of(new Step(1, "plan"), new Step(2, "act")), steps.all(Step.class));
+    StmList coded = newWorkflow().list("coded");
+    coded.append("shout", new ShoutCodec());
+    assertEquals(List.of("SHOUT"), coded.last(1, new ShoutCodec()));
+    assertThrows(TypeMismatchException.class, () -> list.last(2, Step.class));
+    assertThrows(InvalidValueException.class, () -> list.append(null));
+    assertThrows(io.depot.InvalidArgumentException.class, () -> list.last(-1, String.class));
+    assertThrows(io.depot.InvalidArgumentException.class, () -> list.trimToLast(-1));
+    assertEquals(4, list.size()); // a refused append leaves the list as it was
+  }
+
+  @Test
+  void listsAndKeysAreApartAndClearEndsBoth() {
+    Workflow wf = newWorkflow();
+    wf.put("history", "a key");
+    wf.list("history").append("a list element");
+    wf.list("other/with/slashes").append(1);
+    assertEquals("a key", wf.get("history"));
+    assertEquals(List.of("a list element"), wf.list("history").all());
+    assertEquals(Set.of("history"), wf.keys());
+    assertEquals(1, wf.size());
+    assertEquals(Set.of("history", "other/with/slashes"), wf.lists());
+    String longKey = "l".repeat(2000);
+    wf.list(longKey).append("long");
+    assertEquals(List.of("long"), wf.list(longKey).all());
+    assertTrue(wf.lists().contains(longKey));
+    wf.clear();
+    assertEquals(Set.of(), wf.lists());
+    assertTrue(wf.list("history").isEmpty());
+    assertNull(wf.get("history"));
+    wf.list("history").append("after clear");
+    assertEquals(List.of("after clear"), wf.list("history").all());
+    assertTrue(stm.workflows().contains(wf.id()));
+    wf.end();
+    try (Workflow again = stm.workflow(wf.id())) {
+      assertTrue(again.list("history").isEmpty());
+    }
+  }
+
+  @Test
+  void listTtlExpiresTheListAndIsKeptByWrites() throws Exception {
+    Workflow wf = newWorkflow();
+    StmList list = wf.list("short");
+    assertFalse(list.expireAfter(Duration.ofSeconds(5))); // absent: nothing to expire
+    list.append("a");
+    assertTrue(list.ttl().isEmpty());
+    assertTrue(list.expireAfter(Duration.ofMinutes(5)));
+    list.append("b");
+    list.trimToLast(5);
+    list.replaceAll(List.of("c", "d"));
+    Duration left = list.ttl().orElseThrow();
+    assertTrue(left.compareTo(Duration.ofMinutes(4)) > 0 && left.compareTo(Duration.ofMinutes(5)) <= 0, "ttl=" + left);
+    assertTrue(list.persist());
+    assertTrue(list.ttl().isEmpty());
+    assertTrue(list.expireAfter(Duration.ofMillis(300)));
+    StmList kept = wf.list("kept");
+    kept.append("stays");
+    await("list expired", list::isEmpty);
+    assertEquals(List.of(), list.all());
+    assertEquals(Set.of("kept"), wf.lists());
+    assertEquals(List.of("stays"), kept.all());
+    assertEquals(1, list.append("fresh")); // an expired list starts afresh, without the old TTL
+    assertTrue(list.ttl().isEmpty());
+    wf.expireAfter(Duration.ofMillis(300)); // the workflow's TTL bounds every list
+    await("workflow expired", kept::isEmpty);
+    assertTrue(list.isEmpty());
+  }
+
+  @Test
+  void listSweepReclaimsExpiredLists() throws Exception {
+    Workflow wf = newWorkflow();
+    StmList list = wf.list("gone");
+    list.appendAll(List.of(1, 2, 3));
+    list.expireAfter(Duration.ofMillis(200));
+    await("list expired", list::isEmpty);
+    stm.sweepExpired();
+    assertTrue(list.isEmpty());
+    assertEquals(1, list.append(4));
+    assertEquals(List.of(4), list.all());
+  }
+
+  @Test
+  void listAppendsFromThreadsLoseNothing() throws Exception {
+    StmList list = newWorkflow().list("log");
+    int threads = 4;
+    int each = 150;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < each; i++) {
+            list.append(thread + ":" + i);
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get(120, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEveryAppendInOrder(list.all(String.class), threads * each, each);
+  }
+
+  /** Checks that {@code all} holds {@code total} elements {@code <writer>:<i>}, each writer's in order 0..each-1. */
+  private static void assertEveryAppendInOrder(List<String> all, int total, int each) {
+    assertEquals(total, all.size());
+    Map<String, Integer> next = new HashMap<>();
+    for (String e : all) {
+      String writer = e.substring(0, e.indexOf(':'));
+      int i = Integer.parseInt(e.substring(e.indexOf(':') + 1));
+      assertEquals(next.getOrDefault(writer, 0), i, "writer " + writer + " out of order in " + all);
+      next.put(writer, i + 1);
+    }
+    assertEquals(total / each, next.size());
+  }
+
+  @Test
+  void listAppendsFromProcessesLoseNothing() throws Exception {
+    String id = newId("list-procs");
+    int processes = 3;
+    int each = 150;
+    if (!crossProcess()) {
+      ExecutorService pool = Executors.newFixedThreadPool(processes);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (int p = 0; p < processes; p++) {
+          int writer = p;
+          done.add(pool.submit(() -> {
+            try (ShortTermMemory own = ShortTermMemory.open(uri())) {
+              for (int i = 0; i < each; i++) {
+                own.workflow(id).list("log").append(writer + ":" + i);
+              }
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : done) {
+          f.get(120, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    } else {
+      List<ChildJvm> children = new ArrayList<>();
+      try {
+        for (int p = 0; p < processes; p++) {
+          children.add(ChildJvm.start(List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"), StmWorker.class,
+              "append", uri(), id, "log", Integer.toString(each)));
+        }
+        for (ChildJvm c : children) {
+          c.awaitLine("ready", 60, TimeUnit.SECONDS);
+        }
+        for (ChildJvm c : children) {
+          c.send("go");
+        }
+        for (ChildJvm c : children) {
+          c.awaitSuccess(120, TimeUnit.SECONDS);
+        }
+      } finally {
+        children.forEach(ChildJvm::close);
+      }
+    }
+    assertEveryAppendInOrder(stm.workflow(id).list("log").all(String.class), processes * each, each);
+  }
+
+  @Test
+  void listTrimsRacingAppendsLoseOnlyWhatTheyTrim() throws Exception {
+    StmList list = newWorkflow().list("window");
+    int appends = 400;
+    AtomicBoolean appending = new AtomicBoolean(true);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> appender = pool.submit(() -> {
+        for (int i = 0; i < appends; i++) {
+          list.append(i);
+        }
+        appending.set(false);
+        return null;
+      });
+      Future<?> trimmer = pool.submit(() -> {
+        while (appending.get()) {
+          list.trimToLast(5);
+          List<Integer> seen = list.last(10, Integer.class);
+          for (int i = 1; i < seen.size(); i++) {
+            assertEquals(seen.get(i - 1) + 1, seen.get(i), "a window is contiguous: " + seen);
+          }
+        }
+        return null;
+      });
+      appender.get(120, TimeUnit.SECONDS);
+      trimmer.get(120, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+    List<Integer> rest = list.all(Integer.class);
+    assertFalse(rest.isEmpty());
+    assertEquals(appends - 1, rest.get(rest.size() - 1));
+    for (int i = 1; i < rest.size(); i++) {
+      assertEquals(rest.get(i - 1) + 1, rest.get(i), "the newest elements survive, contiguous: " + rest);
+    }
+  }
+
+  @Test
+  void listReplaceIsAtomicForReaders() throws Exception {
+    StmList list = newWorkflow().list("state");
+    list.replaceAll(java.util.Collections.nCopies(20, "a"));
+    AtomicBoolean writing = new AtomicBoolean(true);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<?> writer = pool.submit(() -> {
+        for (int i = 0; i < 100; i++) {
+          list.replaceAll(java.util.Collections.nCopies(20, i % 2 == 0 ? "b" : "a"));
+        }
+        writing.set(false);
+        return null;
+      });
+      Future<?> reader = pool.submit(() -> {
+        while (writing.get()) {
+          List<String> seen = list.all(String.class);
+          assertEquals(20, seen.size(), "never a partial list");
+          assertEquals(1, new java.util.HashSet<>(seen).size(), "never a mixture: " + seen);
+        }
+        return null;
+      });
+      writer.get(120, TimeUnit.SECONDS);
+      reader.get(120, TimeUnit.SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void listsWorkflows() {
     String a = newId("list-a");

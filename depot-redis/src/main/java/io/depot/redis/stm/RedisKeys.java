@@ -11,6 +11,9 @@ import java.util.Arrays;
  *   {ns:id}:m          HASH  id, seq (version counter), exp (deadline, epoch ms)    the workflow's metadata
  *   {ns:id}:i          SET   the workflow's keys                                     its index
  *   {ns:id}:k:&lt;key&gt;    HASH  t type, v value, n version, c codec id, a dtype:shape, x key deadline
+ *   {ns:id}:li         SET   the workflow's lists                                    their index
+ *   {ns:id}:lx         HASH  list name → its own deadline (epoch ms)                   list TTLs
+ *   {ns:id}:l:&lt;list&gt;   LIST  the elements, oldest first, each an encoded value ({@link RedisElements})
  * </pre>
  *
  * In the tag, {@code %}, <code>{</code> and <code>}</code> of the id are escaped as {@code %XX}, so the tag ends at
@@ -23,12 +26,25 @@ final class RedisKeys {
   final byte[] meta;
   final byte[] index;
   final byte[] keyPrefix;
+  final byte[] listIndex;
+  final byte[] listTtls;
+  final byte[] listPrefix;
 
   RedisKeys(String namespace, String id) {
     String tag = "{" + namespace + ":" + escape(id) + "}";
     this.meta = bytes(tag + ":m");
     this.index = bytes(tag + ":i");
     this.keyPrefix = bytes(tag + ":k:");
+    this.listIndex = bytes(tag + ":li");
+    this.listTtls = bytes(tag + ":lx");
+    this.listPrefix = bytes(tag + ":l:");
+  }
+
+  /** The Redis key of the list {@code list}. */
+  byte[] list(byte[] list) {
+    byte[] out = Arrays.copyOf(listPrefix, listPrefix.length + list.length);
+    System.arraycopy(list, 0, out, listPrefix.length, list.length);
+    return out;
   }
 
   /** The Redis key of {@code key}. */

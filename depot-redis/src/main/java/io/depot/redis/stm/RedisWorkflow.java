@@ -5,6 +5,7 @@ import io.depot.stm.ValueTooLargeException;
 import io.depot.stm.ValueType;
 import io.depot.stm.internal.HeapCopy;
 import io.depot.stm.internal.Keys;
+import io.depot.stm.spi.BackendList;
 import io.depot.stm.spi.BackendWorkflow;
 import io.depot.stm.spi.EncodedValue;
 import io.depot.stm.spi.KeyTtl;
@@ -210,32 +211,53 @@ final class RedisWorkflow implements BackendWorkflow {
 
   @Override
   public void clear() {
-    backend.script("clear", Scripts.CLEAR, ScriptOutputType.INTEGER, new byte[][] {keys.meta, keys.index},
-        keys.keyPrefix, RedisKeys.bytes("0"));
+    backend.script("clear", Scripts.CLEAR, ScriptOutputType.INTEGER,
+        new byte[][] {keys.meta, keys.index, keys.listIndex, keys.listTtls}, keys.keyPrefix, RedisKeys.bytes("0"),
+        keys.listPrefix);
   }
 
   @Override
   public void end() {
-    backend.script("end", Scripts.CLEAR, ScriptOutputType.INTEGER, new byte[][] {keys.meta, keys.index},
-        keys.keyPrefix, RedisKeys.bytes("1"));
+    backend.script("end", Scripts.CLEAR, ScriptOutputType.INTEGER,
+        new byte[][] {keys.meta, keys.index, keys.listIndex, keys.listTtls}, keys.keyPrefix, RedisKeys.bytes("1"),
+        keys.listPrefix);
   }
 
   @Override
   public void expireAfter(Duration ttl) {
-    backend.script("expire", Scripts.EXPIRE, ScriptOutputType.INTEGER, new byte[][] {keys.meta, keys.index},
-        RedisBackend.ascii(Math.max(1, ttl.toMillis())), idBytes, keys.keyPrefix);
+    backend.script("expire", Scripts.EXPIRE, ScriptOutputType.INTEGER,
+        new byte[][] {keys.meta, keys.index, keys.listIndex, keys.listTtls},
+        RedisBackend.ascii(Math.max(1, ttl.toMillis())), idBytes, keys.keyPrefix, keys.listPrefix);
   }
 
   @Override
   public void persist() {
-    backend.script("persist", Scripts.PERSIST, ScriptOutputType.INTEGER, new byte[][] {keys.meta, keys.index},
-        keys.keyPrefix);
+    backend.script("persist", Scripts.PERSIST, ScriptOutputType.INTEGER,
+        new byte[][] {keys.meta, keys.index, keys.listIndex, keys.listTtls}, keys.keyPrefix, keys.listPrefix);
   }
 
   @Override
   public OptionalLong ttlMillis() {
     Long ms = backend.call("ttl", () -> backend.commands.pttl(keys.meta));
     return ms == null || ms < 0 ? OptionalLong.empty() : OptionalLong.of(Math.max(1, ms));
+  }
+
+  // ------------------------------------------------------------------ lists
+
+  @Override
+  public BackendList list(String key) {
+    return new RedisList(backend, keys, idBytes, key);
+  }
+
+  @Override
+  public List<String> lists() {
+    List<Object> raw = backend.script("lists", Scripts.LISTS, ScriptOutputType.MULTI, new byte[][] {keys.listIndex},
+        keys.listPrefix);
+    List<String> out = new ArrayList<>(raw.size());
+    for (Object o : raw) {
+      out.add(new String((byte[]) o, StandardCharsets.UTF_8));
+    }
+    return out;
   }
 
   @Override

@@ -82,16 +82,21 @@ final class Scripts {
       return 0
       """;
 
-  /** Clear (ARGV[2] = '1' also ends: drops the metadata). KEYS: meta, index. ARGV: key prefix, end. */
+  /**
+   * Clear (ARGV[2] = '1' also ends: drops the metadata). KEYS: meta, index, list index, list TTLs. ARGV: key prefix,
+   * end, list prefix.
+   */
   static final String CLEAR = """
       local members = redis.call('SMEMBERS', KEYS[2])
       for _, k in ipairs(members) do redis.call('DEL', ARGV[1] .. k) end
       redis.call('DEL', KEYS[2])
+      for _, l in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('DEL', ARGV[3] .. l) end
+      redis.call('DEL', KEYS[3], KEYS[4])
       if ARGV[2] == '1' then redis.call('DEL', KEYS[1]) end
       return #members
       """;
 
-  /** Expire after. KEYS: meta, index. ARGV: ttl ms, workflow id, key prefix. */
+  /** Expire after. KEYS: meta, index, list index, list TTLs. ARGV: ttl ms, workflow id, key prefix, list prefix. */
   static final String EXPIRE = NOW + """
       local exp = nowms + tonumber(ARGV[1])
       if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -107,10 +112,18 @@ final class Scripts {
         if x and tonumber(x) < exp then eff = tonumber(x) end
         redis.call('PEXPIREAT', key, eff)
       end
+      for _, l in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+        local x = redis.call('HGET', KEYS[4], l)
+        local eff = exp
+        if x and tonumber(x) < exp then eff = tonumber(x) end
+        redis.call('PEXPIREAT', ARGV[4] .. l, eff)
+      end
+      redis.call('PEXPIREAT', KEYS[3], exp)
+      redis.call('PEXPIREAT', KEYS[4], exp)
       return exp
       """;
 
-  /** Persist. KEYS: meta, index. ARGV: key prefix. */
+  /** Persist. KEYS: meta, index, list index, list TTLs. ARGV: key prefix, list prefix. */
   static final String PERSIST = """
       if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
       redis.call('HDEL', KEYS[1], 'exp')
@@ -121,6 +134,12 @@ final class Scripts {
         local x = redis.call('HGET', key, 'x')
         if x then redis.call('PEXPIREAT', key, x) else redis.call('PERSIST', key) end
       end
+      for _, l in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+        local x = redis.call('HGET', KEYS[4], l)
+        if x then redis.call('PEXPIREAT', ARGV[2] .. l, x) else redis.call('PERSIST', ARGV[2] .. l) end
+      end
+      redis.call('PERSIST', KEYS[3])
+      redis.call('PERSIST', KEYS[4])
       return 1
       """;
 
@@ -151,6 +170,153 @@ final class Scripts {
           for i = 1, 5 do out[#out + 1] = f[i] or '' end
         else
           redis.call('SREM', KEYS[1], k)
+        end
+      end
+      return out
+      """;
+
+  // ------------------------------------------------------------------ lists
+
+  /**
+   * Starts the workflow if it has no metadata (as {@link #WRITE} does) and sets {@code wexp} to its deadline or false.
+   * KEYS[1] is the metadata; ARGV[1] the default workflow TTL in ms, ARGV[2] the workflow id.
+   */
+  private static final String START = NOW + """
+      local wexp = false
+      if redis.call('EXISTS', KEYS[1]) == 0 then
+        redis.call('HSET', KEYS[1], 'id', ARGV[2], 'seq', string.format('%d', seed))
+        if tonumber(ARGV[1]) > 0 then
+          wexp = nowms + tonumber(ARGV[1])
+          redis.call('HSET', KEYS[1], 'exp', string.format('%d', wexp))
+          redis.call('PEXPIREAT', KEYS[1], wexp)
+        end
+      else
+        local e = redis.call('HGET', KEYS[1], 'exp')
+        if e then wexp = tonumber(e) end
+      end
+      """;
+
+  /**
+   * Sets the list's expiry to the earlier of its own deadline (kept from before when the list existed) and the
+   * workflow's, and indexes it. KEYS[2] list index, KEYS[3] the list, KEYS[4] list TTLs; ARGV[3] the list name;
+   * {@code own} the list's own deadline or false.
+   */
+  private static final String INDEX = """
+      redis.call('SADD', KEYS[2], ARGV[3])
+      if wexp then
+        redis.call('PEXPIREAT', KEYS[2], wexp)
+        redis.call('PEXPIREAT', KEYS[4], wexp)
+      end
+      local eff = own
+      if wexp and ((not eff) or wexp < eff) then eff = wexp end
+      if eff then redis.call('PEXPIREAT', KEYS[3], eff) end
+      """;
+
+  /**
+   * Append. KEYS: meta, list index, list, list TTLs. ARGV: default workflow ttl ms, workflow id, list name,
+   * elements... (pushed 1000 at a time: Lua's unpack is bounded). Returns the length after the append.
+   */
+  static final String LIST_APPEND = START + """
+      local own = false
+      if redis.call('EXISTS', KEYS[3]) == 0 then
+        redis.call('HDEL', KEYS[4], ARGV[3])
+      else
+        local x = redis.call('HGET', KEYS[4], ARGV[3])
+        if x then own = tonumber(x) end
+      end
+      local n = 0
+      for i = 4, #ARGV, 1000 do n = redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV))) end
+      """ + INDEX + """
+      return n
+      """;
+
+  /**
+   * Replace. KEYS: meta, list index, list, list TTLs. ARGV: default workflow ttl ms, workflow id, list name,
+   * elements... (none: the list is removed). Returns the new length.
+   */
+  static final String LIST_REPLACE = START + """
+      local own = false
+      if redis.call('EXISTS', KEYS[3]) == 1 then
+        local x = redis.call('HGET', KEYS[4], ARGV[3])
+        if x then own = tonumber(x) end
+      end
+      redis.call('DEL', KEYS[3])
+      if #ARGV < 4 then
+        redis.call('SREM', KEYS[2], ARGV[3])
+        redis.call('HDEL', KEYS[4], ARGV[3])
+        return 0
+      end
+      if not own then redis.call('HDEL', KEYS[4], ARGV[3]) end
+      local n = 0
+      for i = 4, #ARGV, 1000 do n = redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV))) end
+      """ + INDEX + """
+      return n
+      """;
+
+  /** Trim to the last n. KEYS: list index, list, list TTLs. ARGV: n, list name. Returns how many it removed. */
+  static final String LIST_TRIM = """
+      local len = redis.call('LLEN', KEYS[2])
+      local keep = tonumber(ARGV[1])
+      if len <= keep then return 0 end
+      if keep == 0 then
+        redis.call('DEL', KEYS[2])
+        redis.call('SREM', KEYS[1], ARGV[2])
+        redis.call('HDEL', KEYS[3], ARGV[2])
+      else
+        redis.call('LTRIM', KEYS[2], -keep, -1)
+      end
+      return len - keep
+      """;
+
+  /** Delete. KEYS: list index, list, list TTLs. ARGV: list name. Returns 1 if the list existed. */
+  static final String LIST_DELETE = """
+      local n = redis.call('DEL', KEYS[2])
+      redis.call('SREM', KEYS[1], ARGV[1])
+      redis.call('HDEL', KEYS[3], ARGV[1])
+      return n
+      """;
+
+  /**
+   * Own TTL. KEYS: meta, list, list TTLs. ARGV: ttl ms ('0': persist), list name. Returns 0 if the list is absent;
+   * else 1 (for persist: 1 only if it had an own TTL).
+   */
+  static final String LIST_EXPIRE = NOW + """
+      if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+      local wexp = redis.call('HGET', KEYS[1], 'exp')
+      if wexp then wexp = tonumber(wexp) end
+      if ARGV[1] == '0' then
+        local had = redis.call('HDEL', KEYS[3], ARGV[2])
+        if wexp then redis.call('PEXPIREAT', KEYS[2], wexp) else redis.call('PERSIST', KEYS[2]) end
+        return had
+      end
+      local own = nowms + tonumber(ARGV[1])
+      redis.call('HSET', KEYS[3], ARGV[2], string.format('%d', own))
+      if wexp then
+        redis.call('PEXPIREAT', KEYS[3], wexp)
+        if wexp < own then own = wexp end
+      end
+      redis.call('PEXPIREAT', KEYS[2], own)
+      return 1
+      """;
+
+  /** Own TTL left. KEYS: list, list TTLs. ARGV: list name. Returns ms left, or -1 if none or absent. */
+  static final String LIST_TTL = NOW + """
+      if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+      local x = redis.call('HGET', KEYS[2], ARGV[1])
+      if not x then return -1 end
+      local left = tonumber(x) - nowms
+      if left < 1 then left = 1 end
+      return left
+      """;
+
+  /** The lists that exist, pruning index entries of expired ones. KEYS: list index. ARGV: list prefix. */
+  static final String LISTS = """
+      local out = {}
+      for _, l in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+        if redis.call('EXISTS', ARGV[1] .. l) == 1 then
+          out[#out + 1] = l
+        else
+          redis.call('SREM', KEYS[1], l)
         end
       end
       return out

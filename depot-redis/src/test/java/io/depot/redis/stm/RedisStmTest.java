@@ -66,6 +66,22 @@ class RedisStmTest extends StmContractTest {
   }
 
   @Test
+  void aListIsAPlainRedisListInTheWorkflowsSlot() {
+    Workflow wf = stm.workflow(newId("plain"));
+    wf.put("k", 1);
+    wf.list("chat").appendAll(List.of("a", "b", "c"));
+    byte[] key = ("{contract:" + wf.id() + "}:l:chat").getBytes(StandardCharsets.UTF_8);
+    assertEquals("list", raw(c -> c.type(key)));
+    long length = raw(c -> c.llen(key));
+    assertEquals(3, length);
+    assertEquals(SlotHash.getSlot(("{contract:" + wf.id() + "}:m").getBytes(StandardCharsets.UTF_8)),
+        SlotHash.getSlot(key));
+    wf.list("chat").expireAfter(Duration.ofMinutes(10));
+    long pttl = raw(c -> c.pttl(key));
+    assertTrue(pttl > 0 && pttl <= 600_000, "pttl=" + pttl);
+  }
+
+  @Test
   void aWorkflowLivesInOneHashSlotAndIsReadable() {
     Workflow wf = stm.workflow(newId("slot/{x}"));
     wf.put("a", Map.of("step", 1));

@@ -3,6 +3,7 @@ package io.depot.stm.internal;
 import io.depot.Codec;
 import io.depot.IdleStrategy;
 import io.depot.InvalidArgumentException;
+import io.depot.stm.StmList;
 import io.depot.stm.StmValue;
 import io.depot.stm.Versioned;
 import io.depot.stm.Workflow;
@@ -49,7 +50,7 @@ final class WorkflowImpl implements Workflow {
     this.maxValueBytes = stm.options().maxValueBytes();
   }
 
-  private void checkOpen() {
+  void checkOpen() {
     stm.checkOpen();
     if (closed) {
       throw new WorkflowClosedException("workflow scope is closed: workflowId=" + Keys.abbreviate(id));
@@ -342,6 +343,20 @@ final class WorkflowImpl implements Workflow {
   public void clear() {
     checkOpen();
     backend.clear();
+  }
+
+  // ------------------------------------------------------------------ lists
+
+  @Override
+  public StmList list(String key) {
+    checkKey(key);
+    return new StmListImpl(this, key, backend.list(key), maxValueBytes);
+  }
+
+  @Override
+  public Set<String> lists() {
+    checkOpen();
+    return Collections.unmodifiableSet(new LinkedHashSet<>(backend.lists()));
   }
 
   // ------------------------------------------------------------------ lifetime

@@ -5,6 +5,7 @@ import io.depot.stm.InvalidUriException;
 import io.depot.stm.StmOptions;
 import io.depot.stm.ValueType;
 import io.depot.stm.internal.HeapCopy;
+import io.depot.stm.spi.BackendList;
 import io.depot.stm.spi.BackendWorkflow;
 import io.depot.stm.spi.EncodedValue;
 import io.depot.stm.spi.KeyTtl;
@@ -43,6 +44,7 @@ final class MemBackend implements StmBackend {
   /** One life of a workflow, from its first write to its clear, end or expiry. */
   private static final class Incarnation {
     final ConcurrentHashMap<String, Entry> keys = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<String, MemList> lists = new ConcurrentHashMap<>();
     volatile long deadline;
 
     Incarnation(long deadline) {
@@ -58,6 +60,16 @@ final class MemBackend implements StmBackend {
   /** An immutable stored value. */
   private record Entry(ValueType type, String codecId, DType dtype, long[] shape, MemorySegment payload,
       long version, long deadline) {
+    boolean expired(long now) {
+      return deadline != 0 && now >= deadline;
+    }
+  }
+
+  /** A list's elements and own deadline: changed only inside a {@code compute} on its key, holding its monitor. */
+  private static final class MemList {
+    final ArrayList<Entry> items = new ArrayList<>();
+    long deadline;
+
     boolean expired(long now) {
       return deadline != 0 && now >= deadline;
     }
@@ -231,6 +243,28 @@ final class MemBackend implements StmBackend {
     }
 
     @Override
+    public BackendList list(String key) {
+      return new MemListView(this, key);
+    }
+
+    @Override
+    public List<String> lists() {
+      Incarnation inc = live();
+      List<String> out = new ArrayList<>();
+      if (inc != null) {
+        long now = now();
+        inc.lists.forEach((k, l) -> {
+          synchronized (l) {
+            if (!l.expired(now) && !l.items.isEmpty()) {
+              out.add(k);
+            }
+          }
+        });
+      }
+      return out;
+    }
+
+    @Override
     public boolean remove(String key) {
       Incarnation inc = live();
       if (inc == null) {
@@ -297,6 +331,138 @@ final class MemBackend implements StmBackend {
         return OptionalLong.empty();
       }
       return OptionalLong.of(Math.max(1, inc.deadline - now()));
+    }
+  }
+
+  /** The operation on one list, run atomically on its current (live, possibly empty) state. */
+  @FunctionalInterface
+  private interface ListOp<R> {
+    R apply(MemList list, long now);
+  }
+
+  /** One list of a workflow: every operation is one {@code compute} on the list's key. */
+  private final class MemListView implements BackendList {
+    private final MemWorkflow workflow;
+    private final String key;
+
+    MemListView(MemWorkflow workflow, String key) {
+      this.workflow = workflow;
+      this.key = key;
+    }
+
+    /** Runs {@code op} on the list in {@code inc} (an expired list is emptied first), dropping it if left empty. */
+    private <R> R on(Incarnation inc, ListOp<R> op) {
+      if (inc == null) {
+        return op.apply(new MemList(), now());
+      }
+      Object[] result = {null};
+      inc.lists.compute(key, (k, l) -> {
+        long now = now();
+        MemList list = l == null ? new MemList() : l;
+        if (list.expired(now)) {
+          list.items.clear();
+          list.deadline = 0;
+        }
+        synchronized (list) { // lists() reads without the bin lock
+          result[0] = op.apply(list, now);
+          return list.items.isEmpty() ? null : list;
+        }
+      });
+      @SuppressWarnings("unchecked")
+      R r = (R) result[0];
+      return r;
+    }
+
+    private Entry entry(EncodedValue v) {
+      return new Entry(v.type(), v.codecId(), v.dtype(), v.shape().clone(), HeapCopy.of(v.payload()).asReadOnly(),
+          data.versions.incrementAndGet(), 0);
+    }
+
+    @Override
+    public long append(List<EncodedValue> values) {
+      List<Entry> entries = new ArrayList<>(values.size());
+      for (EncodedValue v : values) {
+        entries.add(entry(v));
+      }
+      return on(workflow.liveOrNew(), (list, now) -> {
+        list.items.addAll(entries);
+        return (long) list.items.size();
+      });
+    }
+
+    @Override
+    public long size() {
+      return on(workflow.live(), (list, now) -> (long) list.items.size());
+    }
+
+    @Override
+    public List<StoredValue> last(long n) {
+      return on(workflow.live(), (list, now) -> {
+        int size = list.items.size();
+        int from = (int) Math.max(0, size - Math.min(n, size));
+        List<StoredValue> out = new ArrayList<>(size - from);
+        for (Entry e : list.items.subList(from, size)) {
+          out.add(new MemValue(e));
+        }
+        return out;
+      });
+    }
+
+    @Override
+    public long trimToLast(long n) {
+      return on(workflow.live(), (list, now) -> {
+        long removed = Math.max(0, list.items.size() - n);
+        list.items.subList(0, (int) removed).clear();
+        return removed;
+      });
+    }
+
+    @Override
+    public void replaceAll(List<EncodedValue> values) {
+      List<Entry> entries = new ArrayList<>(values.size());
+      for (EncodedValue v : values) {
+        entries.add(entry(v));
+      }
+      on(values.isEmpty() ? workflow.live() : workflow.liveOrNew(), (list, now) -> {
+        list.items.clear();
+        list.items.addAll(entries);
+        return null;
+      });
+    }
+
+    @Override
+    public boolean delete() {
+      return on(workflow.live(), (list, now) -> {
+        boolean had = !list.items.isEmpty();
+        list.items.clear();
+        return had;
+      });
+    }
+
+    @Override
+    public boolean expireAfter(Duration ttl) {
+      return on(workflow.live(), (list, now) -> {
+        if (list.items.isEmpty()) {
+          return false;
+        }
+        list.deadline = now + ttl.toMillis();
+        return true;
+      });
+    }
+
+    @Override
+    public boolean persist() {
+      return on(workflow.live(), (list, now) -> {
+        boolean had = list.deadline != 0;
+        list.deadline = 0;
+        return had;
+      });
+    }
+
+    @Override
+    public OptionalLong ttlMillis() {
+      return on(workflow.live(), (list, now) -> list.deadline == 0 ? OptionalLong.empty()
+          : OptionalLong.of(Math.max(1, list.deadline - now)));
     }
   }
 

@@ -185,6 +185,10 @@ final class ShmBackend implements StmBackend {
         }
         continue;
       }
+      if (name.indexOf('/', live.length()) >= 0) {
+        reclaimed += sweepList(name, now);
+        continue;
+      }
       Optional<ObjectHandle> h = depot.tryGet(name);
       if (h.isEmpty()) {
         continue;
@@ -196,6 +200,37 @@ final class ShmBackend implements StmBackend {
         dead = handle.size() == 0 || EnvelopeDescriptor.read(handle.segment(), name).expired(now);
       }
       if (dead && removeIfVersion(name, version)) {
+        reclaimed++;
+      }
+    }
+    return reclaimed;
+  }
+
+  /**
+   * For a list header ({@code .../<list>/h}) of an expired list: removes it (if unchanged) and its elements. Elements
+   * of live lists, and list objects of other kinds, are left alone.
+   */
+  private int sweepList(String name, long now) {
+    if (!name.endsWith("/h")) {
+      return 0;
+    }
+    Optional<ObjectHandle> h = depot.tryGet(name);
+    if (h.isEmpty()) {
+      return 0;
+    }
+    ListDescriptor.Fields list;
+    long version;
+    try (ObjectHandle handle = h.get()) {
+      list = ListDescriptor.read(handle.segment(), name);
+      version = handle.version();
+    }
+    if (!list.expired(now) || !removeIfVersion(name, version)) {
+      return 0;
+    }
+    int reclaimed = 1;
+    String base = name.substring(0, name.length() - 1);
+    for (ObjectInfo element : depot.list(base + ObjectNames.epochText(list.generation()) + "/")) {
+      if (depot.remove(element.name())) {
         reclaimed++;
       }
     }

@@ -11,6 +11,7 @@ import io.depot.stm.StmException;
 import io.depot.stm.ValueTooLargeException;
 import io.depot.stm.ValueType;
 import io.depot.stm.internal.Keys;
+import io.depot.stm.spi.BackendList;
 import io.depot.stm.spi.BackendWorkflow;
 import io.depot.stm.spi.EncodedValue;
 import io.depot.stm.spi.KeyTtl;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -56,6 +58,8 @@ final class ShmWorkflow implements BackendWorkflow {
   private final String keyRoot;
   private final String workflowPart;
   private final AtomicReference<Meta> cache = new AtomicReference<>();
+  private static final int MAX_CACHED_LISTS = 1_024;
+  private final ConcurrentHashMap<String, ShmList> lists = new ConcurrentHashMap<>();
 
   /** A parsed metadata object and the key prefix of its epoch. */
   private record Meta(long version, long epoch, long deadline, long created, String keyPrefix, int prefixBytes) {
@@ -118,7 +122,7 @@ final class ShmWorkflow implements BackendWorkflow {
   }
 
   /** The live metadata, starting a new epoch (with the default TTL) if there is none or it expired. */
-  private Meta liveOrStart() {
+  Meta liveOrStart() {
     for (; ; ) {
       long now = ShmBackend.now();
       Meta m = meta();
@@ -269,6 +273,9 @@ final class ShmWorkflow implements BackendWorkflow {
         continue; // tombstone
       }
       String name = info.name();
+      if (name.indexOf('/', m.keyPrefix.length()) >= 0) {
+        continue; // a list's header or element
+      }
       Optional<ObjectHandle> oh = depot.tryGet(name);
       if (oh.isEmpty()) {
         continue;
@@ -352,6 +359,71 @@ final class ShmWorkflow implements BackendWorkflow {
         return true;
       }
       return claim.commitIf(commitIf);
+    }
+  }
+
+  // ------------------------------------------------------------------ lists
+
+  @Override
+  public BackendList list(String key) {
+    // Handles are cached (bounded) so that their names and tail hints serve the next call on the same list.
+    ShmList list = lists.get(key);
+    if (list == null) {
+      if (lists.size() >= MAX_CACHED_LISTS) {
+        lists.clear();
+      }
+      list = lists.computeIfAbsent(key, k -> new ShmList(this, depot, k));
+    }
+    return list;
+  }
+
+  @Override
+  public List<String> lists() {
+    Meta m = liveMeta(ShmBackend.now());
+    List<String> out = new ArrayList<>();
+    if (m == null) {
+      return out;
+    }
+    for (ObjectInfo info : depot.list(m.keyPrefix)) {
+      String name = info.name();
+      int slash = name.indexOf('/', m.keyPrefix.length());
+      if (slash < 0 || slash != name.length() - 2 || name.charAt(slash + 1) != 'h') {
+        continue; // a key, or a list element
+      }
+      Optional<ObjectHandle> oh = depot.tryGet(name);
+      if (oh.isEmpty()) {
+        continue;
+      }
+      String key;
+      try (ObjectHandle h = oh.get()) {
+        key = ListDescriptor.read(h.segment(), name).key();
+      }
+      if (new ShmList(this, depot, key).size() > 0) {
+        out.add(key);
+      }
+    }
+    return out;
+  }
+
+  /** The names of a list in the live epoch (starting the workflow if {@code start}), or null if there is none. */
+  <N> N listNames(ShmList.NameFactory<N> factory, boolean start) {
+    Meta m = start ? liveOrStart() : liveMeta(ShmBackend.now());
+    return m == null ? null : factory.names(m.keyPrefix, m.prefixBytes);
+  }
+
+  String address() {
+    return backend.address();
+  }
+
+  /** The element {@code name} held by {@code handle} as a value (the handle is closed with it, or now on error). */
+  static StoredValue value(ObjectHandle handle, String name) {
+    try {
+      MemorySegment seg = handle.segment();
+      EnvelopeDescriptor.Envelope e = EnvelopeDescriptor.read(seg, name);
+      return new ShmValue(handle, e, seg.asSlice(e.payloadOffset()));
+    } catch (RuntimeException ex) {
+      handle.close();
+      throw ex;
     }
   }
 

@@ -80,4 +80,19 @@ public interface BackendWorkflow {
 
   /** Milliseconds left before the workflow expires, or empty if it has no deadline or no data. */
   OptionalLong ttlMillis();
+
+  /**
+   * The list value {@code key} of this workflow (a namespace apart from the keys); {@code key} is already checked.
+   * Cheap: it allocates nothing shared. Backends without lists keep this default, which refuses.
+   *
+   * @throws io.depot.stm.StmException if the backend has no list values
+   */
+  default BackendList list(String key) {
+    throw new io.depot.stm.StmException("this backend has no list values: " + getClass().getName());
+  }
+
+  /** The names of the lists that have elements (weakly consistent). */
+  default List<String> lists() {
+    return List.of();
+  }
 }
