@@ -1,5 +1,7 @@
 package io.depot.stm;
 
+import io.depot.stm.contract.StmContractTest;
+
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The contract on the in-process backend ({@code mem:<name>}, shared by the instances of one test class). */

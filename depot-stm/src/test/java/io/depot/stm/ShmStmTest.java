@@ -1,5 +1,8 @@
 package io.depot.stm;
 
+import io.depot.stm.contract.StmContractTest;
+import io.depot.stm.contract.StmWorker;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +11,6 @@ import io.depot.Depot;
 import io.depot.DepotOptions;
 import io.depot.NDArray;
 import io.depot.ObjectInfo;
-import io.depot.TestStores;
 import io.depot.testkit.ChildJvm;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** The contract on the shared-memory backend, plus what only it promises (zero-copy arrays, one object per key). */
 class ShmStmTest extends StmContractTest {
-  private static final String STORE = TestStores.uniqueName("stm");
+  private static final String STORE = "stm-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
 
   @AfterAll
   static void destroyStore() {

@@ -1,5 +1,7 @@
 package io.depot.storage;
 
+import io.depot.storage.contract.TestData;
+
 import io.depot.storage.spi.Sha256;
 import java.io.InputStream;
 import java.net.URI;

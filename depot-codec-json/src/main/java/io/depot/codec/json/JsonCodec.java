@@ -30,6 +30,10 @@ import java.util.Objects;
  * <p>Instances are immutable and thread-safe; {@link #of(Class)} and friends are cheap but not free (a type lookup),
  * so keep a codec for a hot path.
  *
+ * <p>On the module path, Jackson reads a type through reflection: the module that holds it opens the type's package
+ * to {@code com.fasterxml.jackson.databind} ({@code opens com.example.model to com.fasterxml.jackson.databind;}),
+ * as for any use of Jackson there.
+ *
  * @param <T> the type values are decoded into
  */
 public final class JsonCodec<T> implements Codec<T> {

@@ -16,7 +16,6 @@ import io.depot.Codecs;
 import io.depot.Depot;
 import io.depot.DepotOptions;
 import io.depot.InvalidArgumentException;
-import io.depot.TestStores;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -125,8 +124,8 @@ class JsonCodecTest {
 
   @Test
   void storedInADepot() {
-    String name = TestStores.uniqueName("json");
-    DepotOptions options = TestStores.small().build();
+    String name = "json-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
+    DepotOptions options = DepotOptions.builder().capacity(8L << 20).maxObjects(4096).build();
     try (Depot depot = Depot.create(name, options)) {
       JsonCodec<Step> codec = JsonCodec.of(Step.class);
       depot.put("s", new Step(7, "seven"), codec);

@@ -113,6 +113,6 @@ final class RedisList implements BackendList {
 
   @Override
   public String toString() {
-    return "RedisList[" + io.depot.stm.internal.Keys.abbreviate(name) + "]";
+    return "RedisList[" + io.depot.stm.spi.Keys.abbreviate(name) + "]";
   }
 }

@@ -1,6 +1,6 @@
 package io.depot.redis.stm;
 
-import io.depot.stm.StmContractTest;
+import io.depot.stm.contract.StmContractTest;
 import io.depot.testkit.RedisCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.depot.stm.ShortTermMemory;
 import io.depot.stm.StmAuthenticationException;
 import io.depot.stm.StmConnectionException;
-import io.depot.stm.StmContractTest;
+import io.depot.stm.contract.StmContractTest;
 import io.depot.stm.Workflow;
 import io.depot.testkit.RedisServer;
 import io.lettuce.core.RedisClient;

@@ -3,9 +3,9 @@ package io.depot.redis.storage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import io.depot.storage.StorageProvider;
-import io.depot.storage.StorageProviderContract;
+import io.depot.storage.contract.StorageProviderContract;
 import io.depot.storage.StorageProviders;
-import io.depot.storage.TestData;
+import io.depot.storage.contract.TestData;
 import io.depot.testkit.RedisCluster;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;

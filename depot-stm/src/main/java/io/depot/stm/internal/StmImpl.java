@@ -1,5 +1,6 @@
 package io.depot.stm.internal;
 
+import io.depot.stm.spi.Keys;
 import io.depot.stm.ShortTermMemory;
 import io.depot.stm.StmClosedException;
 import io.depot.stm.StmOptions;

@@ -1,5 +1,6 @@
 package io.depot.stm.internal;
 
+import io.depot.stm.spi.Keys;
 import io.depot.Codec;
 import io.depot.InvalidArgumentException;
 import io.depot.stm.InvalidValueException;

@@ -1,5 +1,7 @@
 package io.depot.stm.internal;
 
+import io.depot.stm.spi.Keys;
+import io.depot.stm.spi.HeapCopy;
 import io.depot.Codec;
 import io.depot.CodecException;
 import io.depot.Codecs;

@@ -4,7 +4,7 @@ import io.depot.DType;
 import io.depot.stm.InvalidUriException;
 import io.depot.stm.StmOptions;
 import io.depot.stm.ValueType;
-import io.depot.stm.internal.HeapCopy;
+import io.depot.stm.spi.HeapCopy;
 import io.depot.stm.spi.BackendList;
 import io.depot.stm.spi.BackendWorkflow;
 import io.depot.stm.spi.EncodedValue;

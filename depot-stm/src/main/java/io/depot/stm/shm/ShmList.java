@@ -7,7 +7,7 @@ import io.depot.ObjectHandle;
 import io.depot.ObjectInfo;
 import io.depot.stm.StmException;
 import io.depot.stm.ValueTooLargeException;
-import io.depot.stm.internal.Keys;
+import io.depot.stm.spi.Keys;
 import io.depot.stm.spi.BackendList;
 import io.depot.stm.spi.EncodedValue;
 import io.depot.stm.spi.StoredValue;

@@ -10,7 +10,7 @@ import io.depot.WriteClaim;
 import io.depot.stm.StmException;
 import io.depot.stm.ValueTooLargeException;
 import io.depot.stm.ValueType;
-import io.depot.stm.internal.Keys;
+import io.depot.stm.spi.Keys;
 import io.depot.stm.spi.BackendList;
 import io.depot.stm.spi.BackendWorkflow;
 import io.depot.stm.spi.EncodedValue;

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.depot.storage.ScopeViolationException;
 import io.depot.storage.StorageProvider;
-import io.depot.storage.StorageProviderContract;
+import io.depot.storage.contract.StorageProviderContract;
 import io.depot.storage.StorageProviders;
 import io.depot.storage.StoreOptions;
-import io.depot.storage.TestData;
+import io.depot.storage.contract.TestData;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package io.depot.storage.mem;
 
 import io.depot.storage.StorageProvider;
-import io.depot.storage.StorageProviderContract;
+import io.depot.storage.contract.StorageProviderContract;
 import io.depot.storage.StorageProviders;
 import java.net.URI;
 import java.util.Map;

@@ -10,7 +10,7 @@ import io.depot.InvalidArgumentException;
 import io.depot.storage.IntegrityException;
 import io.depot.storage.MalformedBlobUriException;
 import io.depot.storage.ScopeViolationException;
-import io.depot.storage.TestData;
+import io.depot.storage.contract.TestData;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Map;

@@ -1,4 +1,17 @@
-package io.depot.stm;
+package io.depot.stm.contract;
+
+import io.depot.stm.InvalidKeyException;
+import io.depot.stm.InvalidUriException;
+import io.depot.stm.InvalidValueException;
+import io.depot.stm.ShortTermMemory;
+import io.depot.stm.StmClosedException;
+import io.depot.stm.StmList;
+import io.depot.stm.StmValue;
+import io.depot.stm.ValueTooLargeException;
+import io.depot.stm.ValueType;
+import io.depot.stm.Versioned;
+import io.depot.stm.Workflow;
+import io.depot.stm.WorkflowClosedException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,20 @@
-package io.depot.storage;
+package io.depot.storage.contract;
+
+import io.depot.storage.AsyncStorageProvider;
+import io.depot.storage.BlobInfo;
+import io.depot.storage.BlobNotFoundException;
+import io.depot.storage.BlobTooLargeException;
+import io.depot.storage.BlobView;
+import io.depot.storage.IntegrityException;
+import io.depot.storage.InvalidBlobKeyException;
+import io.depot.storage.MalformedBlobUriException;
+import io.depot.storage.ScopeViolationException;
+import io.depot.storage.StorageException;
+import io.depot.storage.StorageProvider;
+import io.depot.storage.StorageProviders;
+import io.depot.storage.StoreOptions;
+import io.depot.storage.UnsupportedSchemeException;
+import io.depot.storage.StreamingCheck;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.depot.storage;
+package io.depot.storage.contract;
 
 import io.depot.storage.spi.Sha256;
 import java.io.IOException;

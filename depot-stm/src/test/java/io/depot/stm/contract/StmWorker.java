@@ -1,4 +1,7 @@
-package io.depot.stm;
+package io.depot.stm.contract;
+
+import io.depot.stm.ShortTermMemory;
+import io.depot.stm.Workflow;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -1,4 +1,4 @@
-package io.depot.stm.internal;
+package io.depot.stm.spi;
 
 import java.lang.foreign.MemorySegment;
 

@@ -1,0 +1,10 @@
+/** A JSON codec for Depot values, on Jackson: typed ({@code JsonCodec.of(Class)}) and untyped (maps and lists). */
+module io.depot.codec.json {
+  requires transitive io.depot.core;
+  requires transitive com.fasterxml.jackson.databind;
+
+  exports io.depot.codec.json;
+
+  provides io.depot.Codec with
+      io.depot.codec.json.UntypedJsonCodec;
+}
