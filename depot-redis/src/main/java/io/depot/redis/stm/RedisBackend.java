@@ -1,5 +1,6 @@
 package io.depot.redis.stm;
 
+import io.depot.redis.RedisFailure;
 import io.depot.stm.InvalidUriException;
 import io.depot.stm.StmAuthenticationException;
 import io.depot.stm.StmConnectionException;
@@ -14,9 +15,6 @@ import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisConnectionException;
-import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
@@ -40,7 +38,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -212,39 +209,16 @@ final class RedisBackend implements StmBackend {
 
   /** A Depot exception for a Lettuce failure of {@code operation} against {@code address}. */
   static RuntimeException translate(RuntimeException e, String operation, String address) {
-    if (!(e instanceof RedisException)) {
-      return e;
-    }
-    String detail = rootMessage(e);
-    String upper = detail.toUpperCase(Locale.ROOT);
-    if (upper.contains("WRONGPASS") || upper.contains("NOAUTH") || upper.contains("INVALID PASSWORD")
-        || upper.contains("AUTH FAILED") || upper.contains("INVALID USERNAME-PASSWORD")) {
-      return new StmAuthenticationException("redis refused the credentials at " + address + " (" + operation + "): "
-          + detail, e);
-    }
-    if (e instanceof RedisConnectionException || e instanceof RedisCommandTimeoutException
-        || upper.contains("NOT CONNECTED") || upper.contains("CONNECTION CLOSED")
-        || upper.contains("CONNECTION REFUSED") || upper.contains("UNABLE TO CONNECT")) {
-      return new StmConnectionException("cannot reach redis at " + address + " (" + operation + "; may be retried): "
-          + detail, e);
-    }
-    return new StmException("redis error at " + address + " (" + operation + "): " + detail, e);
-  }
-
-  private static String rootMessage(Throwable e) {
-    StringBuilder sb = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t.getMessage() != null && sb.indexOf(t.getMessage()) < 0) {
-        if (!sb.isEmpty()) {
-          sb.append(": ");
-        }
-        sb.append(t.getMessage());
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return sb.toString();
+    RedisFailure f = RedisFailure.of(e);
+    String at = " at " + address + " (" + operation;
+    return switch (f.kind()) {
+      case OTHER -> e;
+      case AUTHENTICATION -> new StmAuthenticationException("redis refused the credentials" + at + "): " + f.detail(),
+          e);
+      case UNREACHABLE -> new StmConnectionException("cannot reach redis" + at + "; may be retried): " + f.detail(),
+          e);
+      default -> new StmException("redis error" + at + "): " + f.detail(), e);
+    };
   }
 
   /** Runs a command, translating Lettuce's failures. */

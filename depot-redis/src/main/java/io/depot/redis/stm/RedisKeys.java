@@ -1,5 +1,6 @@
 package io.depot.redis.stm;
 
+import io.depot.stm.spi.Keys;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -73,24 +74,6 @@ final class RedisKeys {
     }
     return sb == null ? id : sb.toString();
   }
-
-  static String unescape(String s) {
-    if (s.indexOf('%') < 0) {
-      return s;
-    }
-    StringBuilder sb = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '%' && i + 2 < s.length()) {
-        sb.append((char) Integer.parseInt(s, i + 1, i + 3, 16));
-        i += 2;
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
-  }
-
   /** The SCAN pattern of every workflow's metadata key in {@code namespace}. */
   static byte[] metaPattern(String namespace) {
     return bytes("{" + namespace + ":*}:m");
@@ -107,6 +90,6 @@ final class RedisKeys {
     if (close < 0 || !k.substring(close).equals("}:m")) {
       return null;
     }
-    return unescape(k.substring(start.length(), close));
+    return Keys.unescape(k.substring(start.length(), close));
   }
 }

@@ -1,5 +1,6 @@
 package io.depot.redis.store;
 
+import io.depot.redis.RedisFailure;
 import io.depot.DepotException;
 import io.depot.InvalidArgumentException;
 import io.depot.StoreAuthenticationException;
@@ -9,10 +10,7 @@ import io.depot.ValueTooLargeException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisCredentials;
-import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
@@ -30,7 +28,6 @@ import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -145,47 +142,19 @@ final class RedisLink implements AutoCloseable {
     if (e instanceof DepotException de) {
       return de;
     }
-    String detail = rootMessage(e);
-    String upper = detail.toUpperCase(Locale.ROOT);
-    if (upper.contains("WRONGPASS") || upper.contains("NOAUTH") || upper.contains("INVALID PASSWORD")
-        || upper.contains("AUTH FAILED") || upper.contains("INVALID USERNAME-PASSWORD")) {
-      return new StoreAuthenticationException("redis refused the credentials at " + address + " (" + operation
-          + "): " + detail, e);
-    }
-    if (upper.contains("WRONGTYPE")) {
-      return new TypeMismatchException("a key of another type is in the store's key space at " + address + " ("
-          + operation + "): " + detail, e);
-    }
-    if (upper.contains("PROTO-MAX-BULK-LEN") || upper.contains("STRING EXCEEDS MAXIMUM")) {
-      return new ValueTooLargeException("redis refused a value as too large at " + address + " (" + operation
-          + "): " + detail, e);
-    }
-    if (e instanceof RedisConnectionException || e instanceof RedisCommandTimeoutException
-        || upper.contains("NOT CONNECTED") || upper.contains("CONNECTION CLOSED")
-        || upper.contains("CONNECTION REFUSED") || upper.contains("UNABLE TO CONNECT")) {
-      return new StoreUnavailableException("cannot reach redis at " + address + " (" + operation
-          + "; may be retried): " + detail, e);
-    }
-    if (e instanceof RedisException) {
-      return new DepotException("redis error at " + address + " (" + operation + "): " + detail, e);
-    }
-    return new InvalidArgumentException(operation + " failed at " + address + ": " + e, e);
-  }
-
-  private static String rootMessage(Throwable e) {
-    StringBuilder sb = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t.getMessage() != null && sb.indexOf(t.getMessage()) < 0) {
-        if (!sb.isEmpty()) {
-          sb.append(": ");
-        }
-        sb.append(t.getMessage());
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return sb.toString();
+    RedisFailure f = RedisFailure.of(e);
+    String at = " at " + address + " (" + operation;
+    return switch (f.kind()) {
+      case AUTHENTICATION -> new StoreAuthenticationException("redis refused the credentials" + at + "): "
+          + f.detail(), e);
+      case WRONG_TYPE -> new TypeMismatchException("a key of another type is in the store's key space" + at + "): "
+          + f.detail(), e);
+      case TOO_LARGE -> new ValueTooLargeException("redis refused a value as too large" + at + "): " + f.detail(), e);
+      case UNREACHABLE -> new StoreUnavailableException("cannot reach redis" + at + "; may be retried): "
+          + f.detail(), e);
+      case OUT_OF_MEMORY, REDIS_ERROR -> new DepotException("redis error" + at + "): " + f.detail(), e);
+      case OTHER -> new InvalidArgumentException(operation + " failed at " + address + ": " + e, e);
+    };
   }
 
   /** Runs a command, translating Lettuce's failures. */

@@ -1,5 +1,6 @@
 package io.depot.redis.store;
 
+import io.depot.stm.spi.Keys;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -52,7 +53,7 @@ final class StoreKeys {
       return null;
     }
     String inner = k.substring(start.length(), k.length() - 3);
-    return inner.indexOf('}') >= 0 ? null : unescape(inner);
+    return inner.indexOf('}') >= 0 ? null : Keys.unescape(inner);
   }
 
   static byte[] bytes(String s) {
@@ -73,22 +74,5 @@ final class StoreKeys {
       }
     }
     return sb == null ? name : sb.toString();
-  }
-
-  static String unescape(String s) {
-    if (s.indexOf('%') < 0) {
-      return s;
-    }
-    StringBuilder sb = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '%' && i + 2 < s.length()) {
-        sb.append((char) Integer.parseInt(s, i + 1, i + 3, 16));
-        i += 2;
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
   }
 }

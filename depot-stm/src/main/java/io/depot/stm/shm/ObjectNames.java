@@ -60,26 +60,6 @@ final class ObjectNames {
     }
     return sb.toString();
   }
-
-  /** The inverse of {@link #escape}. */
-  static String unescape(String s) {
-    int pct = s.indexOf('%');
-    if (pct < 0) {
-      return s;
-    }
-    StringBuilder sb = new StringBuilder(s.length()).append(s, 0, pct);
-    for (int i = pct; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '%' && i + 2 < s.length()) {
-        sb.append((char) Integer.parseInt(s, i + 1, i + 3, 16));
-        i += 2;
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
-  }
-
   /** The UTF-8 length of a valid UTF-16 string. */
   static int utf8Length(String s) {
     int bytes = 0;

@@ -1,5 +1,6 @@
 package io.depot.stm.shm;
 
+import io.depot.stm.spi.Keys;
 import io.depot.DType;
 import io.depot.stm.ValueType;
 import java.lang.foreign.MemorySegment;
@@ -57,8 +58,8 @@ public final class ShmStmObjects {
       return Optional.empty();
     }
     EnvelopeDescriptor.Envelope e = EnvelopeDescriptor.read(data, objectName);
-    String id = e.hasNames() ? EnvelopeDescriptor.id(data, e) : ObjectNames.unescape(parts[0]);
-    String key = e.hasNames() ? EnvelopeDescriptor.key(data, e) : ObjectNames.unescape(parts[2]);
+    String id = e.hasNames() ? EnvelopeDescriptor.id(data, e) : Keys.unescape(parts[0]);
+    String key = e.hasNames() ? EnvelopeDescriptor.key(data, e) : Keys.unescape(parts[2]);
     Instant deadline = e.deadline() == 0 ? null : Instant.ofEpochMilli(e.deadline());
     return Optional.of(new StoredValue(id, key, e.type(), e.codecId(), e.dtype(), e.shape(), deadline,
         data.asSlice(e.payloadOffset())));

@@ -290,7 +290,7 @@ final class ShmWorkflow implements BackendWorkflow {
           continue;
         }
         String part = name.substring(m.keyPrefix.length());
-        String key = storesNames(part) ? EnvelopeDescriptor.key(seg, e) : ObjectNames.unescape(part);
+        String key = storesNames(part) ? EnvelopeDescriptor.key(seg, e) : Keys.unescape(part);
         ShmValue value = new ShmValue(h, e, seg.asSlice(e.payloadOffset()));
         action.accept(key, value);
       }

@@ -72,4 +72,26 @@ public final class Keys {
     }
     return d;
   }
+
+  /**
+   * Decodes {@code %XX} escapes (two hex digits, one char each), the inverse of the escaping the backends use to fit
+   * ids and keys into object or key names; anything else is kept as it is.
+   */
+  public static String unescape(String s) {
+    int pct = s.indexOf('%');
+    if (pct < 0) {
+      return s;
+    }
+    StringBuilder sb = new StringBuilder(s.length()).append(s, 0, pct);
+    for (int i = pct; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%' && i + 2 < s.length()) {
+        sb.append((char) Integer.parseInt(s, i + 1, i + 3, 16));
+        i += 2;
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
 }

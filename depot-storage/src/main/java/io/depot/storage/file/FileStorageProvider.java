@@ -12,6 +12,7 @@ import io.depot.storage.StorageException;
 import io.depot.storage.StorageFullException;
 import io.depot.storage.StorageProvider;
 import io.depot.storage.StoreOptions;
+import io.depot.storage.spi.SegmentBlobView;
 import io.depot.storage.spi.AbstractStorageProvider;
 import io.depot.storage.spi.BlobLayout;
 import io.depot.storage.spi.BlobRef;
@@ -348,7 +349,7 @@ final class FileStorageProvider extends AbstractStorageProvider {
         throw new IntegrityException("blob bytes do not match their SHA-256: expected="
             + Sha256.hex(o.trailer().sha256()) + " actual=" + Sha256.hex(actual), ref.uri());
       }
-      return new MappedView(ref.uri(), seg, arena);
+      return new SegmentBlobView(ref.uri(), seg, arena::close);
     } catch (IOException | RuntimeException e) {
       arena.close();
       if (e instanceof IOException io) {
@@ -518,46 +519,6 @@ final class FileStorageProvider extends AbstractStorageProvider {
       });
     } catch (IOException ignored) {
       // best effort
-    }
-  }
-
-  /** A read-only mapping of a blob file; closing unmaps it. */
-  private static final class MappedView implements BlobView {
-    private final URI uri;
-    private final MemorySegment segment;
-    private final Arena arena;
-    private boolean open = true;
-
-    MappedView(URI uri, MemorySegment segment, Arena arena) {
-      this.uri = uri;
-      this.segment = segment;
-      this.arena = arena;
-    }
-
-    @Override
-    public URI uri() {
-      return uri;
-    }
-
-    @Override
-    public long size() {
-      return segment.byteSize();
-    }
-
-    @Override
-    public synchronized MemorySegment segment() {
-      if (!open) {
-        throw new IllegalStateException("blob view is closed: uri=" + uri);
-      }
-      return segment;
-    }
-
-    @Override
-    public synchronized void close() {
-      if (open) {
-        open = false;
-        arena.close();
-      }
     }
   }
 }

@@ -7,6 +7,7 @@ import io.depot.storage.BlobView;
 import io.depot.storage.IntegrityException;
 import io.depot.storage.StorageProvider;
 import io.depot.storage.StoreOptions;
+import io.depot.storage.spi.SegmentBlobView;
 import io.depot.storage.spi.AbstractStorageProvider;
 import io.depot.storage.spi.BlobLayout;
 import io.depot.storage.spi.BlobRef;
@@ -152,7 +153,7 @@ final class MemStorageProvider extends AbstractStorageProvider {
   public BlobView view(URI uri) {
     BlobRef ref = parse(uri);
     MemorySegment seg = MemorySegment.ofArray(verified(ref).data()).asReadOnly();
-    return new HeapBlobView(ref.uri(), seg);
+    return SegmentBlobView.ofHeap(ref.uri(), seg);
   }
 
   @Override

@@ -20,6 +20,7 @@ import io.depot.storage.StorageException;
 import io.depot.storage.StorageFullException;
 import io.depot.storage.StorageProvider;
 import io.depot.storage.StoreOptions;
+import io.depot.storage.spi.SegmentBlobView;
 import io.depot.storage.spi.AbstractStorageProvider;
 import io.depot.storage.spi.BlobLayout;
 import io.depot.storage.spi.BlobRef;
@@ -338,7 +339,7 @@ final class ShmStorageProvider extends AbstractStorageProvider {
       held.handle().close();
       throw e;
     }
-    return new ShmView(ref.uri(), held);
+    return new SegmentBlobView(ref.uri(), held.data(), held.handle()::close);
   }
 
   @Override
@@ -378,39 +379,5 @@ final class ShmStorageProvider extends AbstractStorageProvider {
   /** The store, for tests in this package. */
   Depot depot() {
     return depot;
-  }
-
-  /** A zero-copy view holding the object's handle. */
-  private static final class ShmView implements BlobView {
-    private final URI uri;
-    private final Held held;
-
-    ShmView(URI uri, Held held) {
-      this.uri = uri;
-      this.held = held;
-    }
-
-    @Override
-    public URI uri() {
-      return uri;
-    }
-
-    @Override
-    public long size() {
-      return held.trailer().size();
-    }
-
-    @Override
-    public MemorySegment segment() {
-      if (!held.handle().isOpen()) {
-        throw new IllegalStateException("blob view is closed: uri=" + uri);
-      }
-      return held.data();
-    }
-
-    @Override
-    public void close() {
-      held.handle().close();
-    }
   }
 }

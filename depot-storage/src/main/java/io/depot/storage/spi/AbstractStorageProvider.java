@@ -125,7 +125,7 @@ public abstract class AbstractStorageProvider implements StorageProvider {
   @Override
   public BlobView view(URI uri) {
     byte[] bytes = load(uri);
-    return new HeapBlobView(uri, MemorySegment.ofArray(bytes).asReadOnly());
+    return SegmentBlobView.ofHeap(uri, MemorySegment.ofArray(bytes).asReadOnly());
   }
 
   @Override
@@ -190,41 +190,5 @@ public abstract class AbstractStorageProvider implements StorageProvider {
   @Override
   public String toString() {
     return getClass().getSimpleName() + "[" + layout.base() + "]";
-  }
-
-  /** A view over a heap copy. */
-  protected static final class HeapBlobView implements BlobView {
-    private final URI uri;
-    private final MemorySegment segment;
-    private volatile boolean open = true;
-
-    /** A view of {@code segment} (already verified). */
-    public HeapBlobView(URI uri, MemorySegment segment) {
-      this.uri = uri;
-      this.segment = segment;
-    }
-
-    @Override
-    public URI uri() {
-      return uri;
-    }
-
-    @Override
-    public long size() {
-      return segment.byteSize();
-    }
-
-    @Override
-    public MemorySegment segment() {
-      if (!open) {
-        throw new IllegalStateException("blob view is closed: uri=" + uri);
-      }
-      return segment;
-    }
-
-    @Override
-    public void close() {
-      open = false;
-    }
   }
 }
