@@ -431,9 +431,7 @@ final class ShmDepot implements Depot {
   @Override
   public boolean contains(String name) {
     byte[] key = Names.encode(name);
-    return store.call(() -> {
-      return store.directory.lookup(key, Names.hash(key)) >= 0;
-    });
+    return store.call(() -> store.directory.lookup(key, Names.hash(key)) >= 0);
   }
 
   @Override
@@ -572,23 +570,17 @@ final class ShmDepot implements Depot {
 
   @Override
   public io.depot.CheckReport check() {
-    return store.call(() -> {
-      return Checker.run(store);
-    });
+    return store.call(() -> Checker.run(store));
   }
 
   @Override
   public int recoverDeadClients() {
-    return store.callInt(() -> {
-      return store.recovery.recoverDeadClients(true);
-    });
+    return store.call(() -> store.recovery.recoverDeadClients(true));
   }
 
   @Override
   public List<ClientInfo> clients() {
-    return store.call(() -> {
-      return Inspector.clients(store);
-    });
+    return store.call(() -> Inspector.clients(store));
   }
 
   @Override

@@ -200,12 +200,6 @@ final class Store implements AutoCloseable {
     long run();
   }
 
-  /** The body of an operation run by {@link #callInt}. */
-  @FunctionalInterface
-  interface IntOp {
-    int run();
-  }
-
   /** The body of an operation run by {@link #run}. */
   @FunctionalInterface
   interface VoidOp {
@@ -240,28 +234,12 @@ final class Store implements AutoCloseable {
     }
   }
 
-  /** {@link #call} for an {@code int} result (no boxing). */
-  int callInt(IntOp op) {
-    enter();
-    try {
-      return op.run();
-    } catch (RuntimeException e) {
-      throw translate(e);
-    } finally {
-      exit();
-    }
-  }
-
-  /** {@link #call} without a result. */
+  /** {@link #call} without a result (operations off the hot path). */
   void run(VoidOp op) {
-    enter();
-    try {
+    call(() -> {
       op.run();
-    } catch (RuntimeException e) {
-      throw translate(e);
-    } finally {
-      exit();
-    }
+      return null;
+    });
   }
 
   boolean isClosed() {
