@@ -131,7 +131,11 @@ public final class Harness {
         try (ChildJvm reader = ChildJvm.start(List.of("-Xmx256m"), W2.Reader.class, name, mode)) {
           reader.awaitSuccess(300, TimeUnit.SECONDS);
           table.add(String.format("W2 get to usable view, prefault=%-6s %s", mode, line(reader, "W2GET ").substring(6)));
-          table.add(String.format("W2 sum 64 Mi doubles, prefault=%-6s %s", mode, line(reader, "W2SUM ").substring(6)));
+          String sum = line(reader, "W2SUM ");
+          table.add(String.format("W2 sum 64 Mi doubles, prefault=%-6s %s", mode, sum.substring(6)));
+          // the bulk sum on touched pages over the writer's memcpy of the same run (target >= 0.5)
+          table.add(String.format("W2 sum (NDArray.sum, warm) / memcpy, prefault=%-6s %.3f", mode,
+              Stats.field(sum, "warm_gibs") / Stats.field(put, "memcpy")));
         }
       }
       assert d.contains("w2");
