@@ -39,6 +39,9 @@ public final class PeersBench {
   /** The 2 → 2 queue systems (agrona's many-to-one ring has one consumer: 2 → 1). */
   public static final List<String> QUEUE2_PEERS = List.of("depot", "agrona-mto1", "redis");
 
+  /** The W2 (float64 array) systems: the others have no typed arrays and no bulk value path. */
+  public static final List<String> ARRAY_PEERS = List.of("depot", "memcpy", "lmdb");
+
   /**
    * JVM flags each peer needs on Java 25 (found by {@link #probe}: the report gives the error without them). Depot,
    * Lettuce needs none.
@@ -54,16 +57,16 @@ public final class PeersBench {
 
   /** Workload sizes of one run. */
   public record Size(String name, int[] kvSizes, int[] kvCounts, int redisDivisor, long warmMillis, int queueCount,
-      int queueWarm, int redisQueueCount, int reps) {
+      int queueWarm, int redisQueueCount, int reps, int arrayElements) {
     /** The default run (~8 minutes on 2 cores). */
     public static final Size FULL = new Size("full", new int[] {64, 1024, 4096, 65536, 1 << 20},
-        new int[] {20_000, 20_000, 20_000, 2_000, 200}, 1, 1000, 1_000_000, 500_000, 20_000, 3);
+        new int[] {20_000, 20_000, 20_000, 2_000, 200}, 1, 1000, 1_000_000, 500_000, 20_000, 3, 64 << 20);
     /** A tenth of the work: about a minute and a half. */
     public static final Size QUICK = new Size("quick", new int[] {64, 1024, 4096, 65536, 1 << 20},
-        new int[] {2_000, 2_000, 2_000, 200, 20}, 1, 300, 100_000, 50_000, 2_000, 2);
+        new int[] {2_000, 2_000, 2_000, 200, 20}, 1, 300, 100_000, 50_000, 2_000, 2, 16 << 20);
     /** A few seconds per peer: the test suite's smoke run. */
     public static final Size SMOKE = new Size("smoke", new int[] {1024, 65536}, new int[] {200, 20}, 1, 0, 2_000,
-        500, 200, 1);
+        500, 200, 1, 1 << 16);
   }
 
   private PeersBench() {}
@@ -88,7 +91,7 @@ public final class PeersBench {
     }
     if (reps != null) {
       size = new Size(size.name(), size.kvSizes(), size.kvCounts(), size.redisDivisor(), size.warmMillis(),
-          size.queueCount(), size.queueWarm(), size.redisQueueCount(), reps);
+          size.queueCount(), size.queueWarm(), size.redisQueueCount(), reps, size.arrayElements());
     }
     StringBuilder command = new StringBuilder("./depot bench peers");
     for (String a : args) {
@@ -127,6 +130,9 @@ public final class PeersBench {
         }
         for (String peer : QUEUE2_PEERS) {
           queue(report, size, peer, 2, dir, redis, rep);
+        }
+        for (String peer : ARRAY_PEERS) {
+          array(report, size, peer, dir, rep);
         }
       }
     } finally {
@@ -272,6 +278,40 @@ public final class PeersBench {
       }
       if (redisUsed(peer)) {
         flush(redis);
+      }
+    } finally {
+      if (depot != null) {
+        depot.close();
+        Depot.destroy(store, opts);
+      }
+      deleteTree(location);
+    }
+  }
+
+  private static void array(Report report, Size size, String peer, Path dir, int rep) throws Exception {
+    long bytes = 8L * size.arrayElements();
+    String store = "peersa-" + ProcessHandle.current().pid() + "-" + rep;
+    DepotOptions opts = DepotOptions.builder().capacity(bytes + (16L << 20)).maxObjects(64).build();
+    Path location = Files.createDirectories(dir.resolve("a-" + peer + "-" + rep));
+    Depot depot = peer.equals("depot") ? Depot.create(store, opts) : null;
+    String where = peer.equals("depot") ? store : location.toString();
+    String heap = "-Xmx" + Math.max(256, 3 * (bytes >> 20) + 256) + "m"; // the values, memcpy's own copy
+    String elements = Integer.toString(size.arrayElements());
+    try {
+      List<String> lines = new ArrayList<>();
+      if (peer.equals("memcpy")) {
+        lines.addAll(child(jvm(peer, heap), ArrayChild.class, peer, "both", where, elements));
+      } else {
+        lines.addAll(child(jvm(peer, heap), ArrayChild.class, peer, "put", where, elements));
+        lines.addAll(child(jvm(peer, "-Xmx256m"), ArrayChild.class, peer, "get", where, elements));
+      }
+      int e = size.arrayElements();
+      String w = "W2 float64 × " + (e >= 1 << 20 ? (e >> 20) + " Mi" : (e >> 10) + " Ki");
+      for (String l : lines) {
+        if (l.startsWith("ARRAY ")) {
+          String op = l.contains("op=put") ? "put" : "get";
+          report.add(w, peer, op, Stats.field(l, "gibs"));
+        }
       }
     } finally {
       if (depot != null) {

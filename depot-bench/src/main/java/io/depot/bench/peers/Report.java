@@ -129,6 +129,15 @@ public final class Report {
       "agrona-mto1", "agrona `ManyToOneRingBuffer` (2 producers → **1** consumer)",
       "chronicle-queue", "Chronicle Queue, /dev/shm (unbounded journal)");
 
+  private static final Map<String, String> ARRAY_DESCRIPTION = Map.of(
+      "depot", "Depot (`put(name, NDArray)`; `NDArray.sum()` over the view)",
+      "memcpy", "memcpy heap → touched native (put); sum of the heap array (in-JVM)",
+      "lmdb", "LMDB (lmdbjava): a value of the bytes via `MDB_RESERVE`; sum over a `DoubleBuffer` of the map");
+
+  private int countBytes(String workload) {
+    return (int) Math.min(Integer.MAX_VALUE, 8L * size.arrayElements());
+  }
+
   /** The generated markdown section (between the markers). */
   public String markdown() {
     StringBuilder md = new StringBuilder();
@@ -144,6 +153,21 @@ public final class Report {
       Map<String, Map<String, List<Double>>> systems = w.getValue();
       Map<String, List<Double>> depot = systems.getOrDefault("depot", Map.of());
       boolean rate = w.getKey().startsWith("W3");
+      if (w.getKey().startsWith("W2")) {
+        md.append("\n### ").append(w.getKey()).append(" (").append(bytes(countBytes(w.getKey())))
+            .append("): put from a Java array; get + sum in another process\n\n")
+            .append("| system | put GiB/s | sum GiB/s | Depot / peer, put | Depot / peer, sum |\n"
+                + "|---|---:|---:|---:|---:|\n");
+        for (var s : systems.entrySet()) {
+          boolean self = s.getKey().equals("depot");
+          md.append("| ").append(ARRAY_DESCRIPTION.getOrDefault(s.getKey(), s.getKey())).append(" | ")
+              .append(cell(s.getValue().get("put"))).append(" | ").append(cell(s.getValue().get("get")))
+              .append(" | ").append(self ? "" : ratio(depot.get("put"), s.getValue().get("put"), false))
+              .append(" | ").append(self ? "" : ratio(depot.get("get"), s.getValue().get("get"), false))
+              .append(" |\n");
+        }
+        continue;
+      }
       md.append("\n### ").append(w.getKey()).append("\n\n");
       if (rate) {
         md.append("| system | M entries/s | Depot ahead by |\n|---|---:|---:|\n");

@@ -35,6 +35,9 @@ class PeersSmokeTest {
     assertEquals(PeersBench.QUEUE_PEERS, List.copyOf(results.get("W3-small 1 → 1").keySet()));
     assertEquals(PeersBench.QUEUE2_PEERS, List.copyOf(results.get("W3-small 2 → 2").keySet()));
     results.get("W3-small 1 → 1").values().forEach(r -> assertTrue(r.get("rate").getFirst() > 0));
+    Map<String, Map<String, List<Double>>> w2 = results.get("W2 float64 × 64 Ki");
+    assertEquals(PeersBench.ARRAY_PEERS, List.copyOf(w2.keySet()));
+    w2.values().forEach(r -> assertTrue(r.get("put").getFirst() > 0 && r.get("get").getFirst() > 0, r.toString()));
     // the finding: these need flags on Java 25, and the probe recorded the error without them
     for (String peer : List.of("lmdb", "chronicle-map", "chronicle-queue", "agrona-1to1")) {
       assertNotNull(report.findings().get(peer), peer);
