@@ -36,7 +36,8 @@ final class KvPeers {
    */
   static KvPeer open(String peer, String location, int size, int count) {
     return switch (peer) {
-      case "depot" -> new DepotKv(location);
+      case "depot" -> new DepotKv(location, io.depot.Prefault.AUTO);
+      case "depot-eager" -> new DepotKv(location, io.depot.Prefault.EAGER);
       case "redis" -> new RedisKv(location, 1);
       case "redis-pipelined" -> new RedisKv(location, 64);
       case "lmdb" -> new LmdbKv(location, size);
@@ -47,12 +48,16 @@ final class KvPeers {
     };
   }
 
-  /** Depot: {@code put(name, byte[])} copies into the shared store; {@code get} returns a view of it, no copy. */
+  /**
+   * Depot: {@code put(name, byte[])} copies into the shared store; {@code get} returns a view of it, no copy. With
+   * {@link io.depot.Prefault#AUTO} (the default) the process's pages are pre-faulted in the background; with {@code
+   * EAGER}, before {@code open} returns.
+   */
   static final class DepotKv implements KvPeer {
     private final Depot depot;
 
-    DepotKv(String store) {
-      depot = Depot.open(store);
+    DepotKv(String store, io.depot.Prefault prefault) {
+      depot = Depot.open(store, io.depot.DepotOptions.builder().prefault(prefault).build());
     }
 
     @Override

@@ -33,7 +33,7 @@ import java.util.stream.Stream;
 public final class PeersBench {
   /** The key-value systems, in table order. */
   public static final List<String> KV_PEERS =
-      List.of("depot", "memcpy", "chm", "chronicle-map", "lmdb", "redis-pipelined", "redis");
+      List.of("depot", "depot-eager", "memcpy", "chm", "chronicle-map", "lmdb", "redis-pipelined", "redis");
   /** The 1 → 1 queue systems, in table order. */
   public static final List<String> QUEUE_PEERS = List.of("depot", "agrona-1to1", "chronicle-queue", "redis");
   /** The 2 → 2 queue systems (agrona's many-to-one ring has one consumer: 2 → 1). */
@@ -160,10 +160,10 @@ public final class PeersBench {
     DepotOptions opts = DepotOptions.builder().capacity(kvBytes(size) + (64L << 20)).maxObjects(1 << 18).build();
     Path location = dir.resolve(peer + "-" + rep);
     Files.createDirectories(location);
-    Depot depot = peer.equals("depot") ? Depot.create(store, opts) : null;
+    Depot depot = peer.startsWith("depot") ? Depot.create(store, opts) : null;
     try {
       String where = switch (peer) {
-        case "depot" -> store;
+        case "depot", "depot-eager" -> store;
         case "redis", "redis-pipelined" -> redis.uri();
         default -> location.toString();
       };

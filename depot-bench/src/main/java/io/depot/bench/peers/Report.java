@@ -117,17 +117,18 @@ public final class Report {
         System.getProperty("java.vm.vendor"));
   }
 
-  private static final Map<String, String> DESCRIPTION = Map.of(
-      "depot", "Depot (`put(name, byte[])`; get: a view, compared in place)",
-      "memcpy", "memcpy into touched native memory (in-JVM floor, no index)",
-      "chm", "`ConcurrentHashMap` of copies (in-JVM, nothing shared)",
-      "chronicle-map", "Chronicle Map, file in /dev/shm (get copies out)",
-      "lmdb", "LMDB (lmdbjava), /dev/shm, `MDB_NOSYNC`, put via `MDB_RESERVE`",
-      "redis-pipelined", "Redis (Lettuce), one connection, pipelined 64 deep",
-      "redis", "Redis (Lettuce), one connection, one command at a time (queues: `RPUSH` / `BLPOP`)",
-      "agrona-1to1", "agrona `OneToOneRingBuffer` over a mapped /dev/shm file",
-      "agrona-mto1", "agrona `ManyToOneRingBuffer` (2 producers → **1** consumer)",
-      "chronicle-queue", "Chronicle Queue, /dev/shm (unbounded journal)");
+  private static final Map<String, String> DESCRIPTION = Map.ofEntries(
+      Map.entry("depot", "Depot (`put(name, byte[])`; get: a view, compared in place)"),
+      Map.entry("depot-eager", "Depot, tuned: `Prefault.EAGER` (`open` pre-faults the whole mapping first)"),
+      Map.entry("memcpy", "memcpy into touched native memory (in-JVM floor, no index)"),
+      Map.entry("chm", "`ConcurrentHashMap` of copies (in-JVM, nothing shared)"),
+      Map.entry("chronicle-map", "Chronicle Map, file in /dev/shm (get copies out)"),
+      Map.entry("lmdb", "LMDB (lmdbjava), /dev/shm, `MDB_NOSYNC`, put via `MDB_RESERVE`"),
+      Map.entry("redis-pipelined", "Redis (Lettuce), one connection, pipelined 64 deep"),
+      Map.entry("redis", "Redis (Lettuce), one connection, one command at a time (queues: `RPUSH` / `BLPOP`)"),
+      Map.entry("agrona-1to1", "agrona `OneToOneRingBuffer` over a mapped /dev/shm file"),
+      Map.entry("agrona-mto1", "agrona `ManyToOneRingBuffer` (2 producers → **1** consumer)"),
+      Map.entry("chronicle-queue", "Chronicle Queue, /dev/shm (unbounded journal)"));
 
   private static final Map<String, String> ARRAY_DESCRIPTION = Map.of(
       "depot", "Depot (`put(name, NDArray)`; `NDArray.sum()` over the view)",
