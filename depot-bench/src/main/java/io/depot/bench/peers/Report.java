@@ -174,8 +174,9 @@ public final class Report {
         md.append("| system | M entries/s | Depot ahead by |\n|---|---:|---:|\n");
       } else {
         int count = countFor(w.getKey());
-        md.append(count > 0 ? "(" + String.format(Locale.ROOT, "%,d", count) + " keys; put in one process, get + "
-            + "verify in another)\n\n" : "");
+        md.append(count > 0 ? "(" + String.format(Locale.ROOT, "%,d", count) + " keys"
+            + (size.redisDivisor() > 1 ? ", Redis " + String.format(Locale.ROOT, "%,d", Math.max(10,
+                count / size.redisDivisor())) : "") + "; put in one process, get + verify in another)\n\n" : "");
         md.append("| system | put µs/op | get + verify µs/op | Depot ahead, put | Depot ahead, get |\n"
             + "|---|---:|---:|---:|---:|\n");
       }
