@@ -159,7 +159,7 @@ public final class PeersBench {
     }
     String warm = Long.toString(size.warmMillis());
     String store = "peers-" + ProcessHandle.current().pid() + "-" + rep;
-    DepotOptions opts = DepotOptions.builder().capacity(kvBytes(size) + (64L << 20)).maxObjects(1 << 18).build();
+    DepotOptions opts = DepotOptions.builder().capacity(kvBytes(size) * 11 / 10 + (64L << 20)).maxObjects(1 << 18).build();
     Path location = dir.resolve(peer + "-" + rep);
     Files.createDirectories(location);
     Depot depot = peer.startsWith("depot") ? Depot.create(store, opts) : null;
@@ -205,8 +205,11 @@ public final class PeersBench {
   private static long kvBytes(Size size) {
     long b = 0;
     for (int i = 0; i < size.kvSizes().length; i++) {
-      // the w and k keys of each size, with each value rounded up to its size class
-      b += 2L * size.kvCounts()[i] * Math.max(128, Long.highestOneBit(size.kvSizes()[i] * 2L - 1) + 64);
+      // the w and k keys of each size, each value with its 64-byte header: in a slot of its size class (at most
+      // 1.25× above 512 B; 1.5× here for the spans' slack), or above 256 KiB an extent of whole 64 KiB pages
+      long block = size.kvSizes()[i] + 64L;
+      long stored = block > 256 * 1024 ? (block + 65535) / 65536 * 65536 : Math.max(128, block * 3 / 2);
+      b += 2L * size.kvCounts()[i] * stored;
     }
     return b;
   }
