@@ -159,7 +159,8 @@ public final class PeersBench {
     }
     String warm = Long.toString(size.warmMillis());
     String store = "peers-" + ProcessHandle.current().pid() + "-" + rep;
-    DepotOptions opts = DepotOptions.builder().capacity(kvBytes(size) * 11 / 10 + (64L << 20)).maxObjects(1 << 18).build();
+    DepotOptions opts =
+        DepotOptions.builder().capacity(kvBytes(size) * 11 / 10 + (64L << 20)).maxObjects(1 << 18).build();
     Path location = dir.resolve(peer + "-" + rep);
     Files.createDirectories(location);
     Depot depot = peer.startsWith("depot") ? Depot.create(store, opts) : null;
