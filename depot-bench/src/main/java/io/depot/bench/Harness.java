@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage: {@code java -jar depot-bench/target/benchmarks.jar [w1] [w2] [w3] [w4] [storage] [redis] [attach] [pingpong]
  * [wake]}
- * (default: w1 w2 w3 pingpong). {@code w4} (short-term memory, shared memory vs Redis) and {@code storage} (storage providers) print their
+ * (default: w1 w2 w3 pingpong), or {@code peers [--quick | --smoke]} (Depot side by side with Redis, LMDB,
+ * Chronicle Map and Queue, agrona rings and in-JVM baselines: {@link io.depot.bench.peers.PeersBench}). {@code w4} (short-term memory, shared memory vs Redis) and {@code storage} (storage providers) print their
  * own tables; {@code attach} starts 72 processes attaching at once to a 2 GiB store (about a minute per mode);
  * {@code wake} times how late 32 + 32 sleeping waiters wake ({@link io.depot.bench.core.Wake}); {@code redis} runs W1
  * and W3-small on shared memory and on a local redis-server side by side ({@link
@@ -26,6 +27,10 @@ public final class Harness {
   private Harness() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("peers")) { // the peers workloads take options of their own
+      io.depot.bench.peers.PeersBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     List<String> which = args.length == 0 ? List.of("w1", "w2", "w3", "pingpong") : List.of(args);
     System.out.printf("machine: %d cores, %s %s, java %s%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("os.name"), System.getProperty("os.arch"), Runtime.version());
@@ -126,7 +131,11 @@ public final class Harness {
         try (ChildJvm reader = ChildJvm.start(List.of("-Xmx256m"), W2.Reader.class, name, mode)) {
           reader.awaitSuccess(300, TimeUnit.SECONDS);
           table.add(String.format("W2 get to usable view, prefault=%-6s %s", mode, line(reader, "W2GET ").substring(6)));
-          table.add(String.format("W2 sum 64 Mi doubles, prefault=%-6s %s", mode, line(reader, "W2SUM ").substring(6)));
+          String sum = line(reader, "W2SUM ");
+          table.add(String.format("W2 sum 64 Mi doubles, prefault=%-6s %s", mode, sum.substring(6)));
+          // the bulk sum on touched pages over the writer's memcpy of the same run (target >= 0.5)
+          table.add(String.format("W2 sum (NDArray.sum, warm) / memcpy, prefault=%-6s %.3f", mode,
+              Stats.field(sum, "warm_gibs") / Stats.field(put, "memcpy")));
         }
       }
       assert d.contains("w2");

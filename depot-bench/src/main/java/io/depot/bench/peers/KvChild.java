@@ -1,0 +1,113 @@
+package io.depot.bench.peers;
+
+import io.depot.bench.Stats;
+import java.util.SplittableRandom;
+
+/**
+ * A key-value workload process ({@code args: peer role location sizes counts warmMillis}, sizes and counts comma-separated, one run per size). {@code put}: puts the
+ * warm-up keys {@code w0..} and removes them, round after round for {@code warmMillis} (at least 2 rounds), puts
+ * them once more (left for the reader's warm-up), then times a put of each of {@code k0..k<count-1>}. {@code get}:
+ * gets and verifies the {@code w} keys for {@code warmMillis}, then times a get + verify of each {@code k} key.
+ * {@code both}: the two in this process (the in-JVM baselines). Prints {@code KVPUT median_ns=… p99_ns=…} and
+ * {@code KVGET …}.
+ */
+public final class KvChild {
+  private KvChild() {}
+
+  /** The value of key {@code i}: seeded random bytes, the same in every process. */
+  static byte[] value(int i, int size) {
+    byte[] b = new byte[size];
+    new SplittableRandom(i * 31L + size).nextBytes(b);
+    return b;
+  }
+
+  public static void main(String[] args) {
+    String peer = args[0];
+    String role = args[1];
+    String location = args[2];
+    String[] sizes = args[3].split(",");
+    String[] counts = args[4].split(",");
+    long warmNanos = Long.parseLong(args[5]) * 1_000_000L;
+    for (int s = 0; s < sizes.length; s++) {
+      run(peer, role, location, Integer.parseInt(sizes[s]), Integer.parseInt(counts[s]), warmNanos);
+    }
+  }
+
+  private static void run(String peer, String role, String location, int size, int count, long warmNanos) {
+    byte[][] values = new byte[count][];
+    KvPeer.Key[] warm = new KvPeer.Key[count];
+    KvPeer.Key[] keys = new KvPeer.Key[count];
+    for (int i = 0; i < count; i++) {
+      values[i] = value(i, size);
+      warm[i] = KvPeer.Key.of("w" + size + "_", i);
+      keys[i] = KvPeer.Key.of("k" + size + "_", i);
+    }
+    try (KvPeer kv = KvPeers.open(peer, location, size, count)) {
+      if (!role.equals("get")) {
+        long until = System.nanoTime() + warmNanos;
+        for (int round = 0; round < 2 || System.nanoTime() < until; round++) {
+          putAll(kv, warm, values);
+          for (KvPeer.Key k : warm) {
+            kv.remove(k);
+          }
+        }
+        putAll(kv, warm, values);
+        System.out.println("KVPUT size=" + size + " " + summary(timedPuts(kv, keys, values)));
+      }
+      if (!role.equals("put")) {
+        long until = System.nanoTime() + warmNanos;
+        for (int round = 0; round < 2 || System.nanoTime() < until; round++) {
+          if (!kv.getVerifyAll(warm, values, 0, count)) {
+            throw new AssertionError(peer + ": a warm-up value read back differs");
+          }
+        }
+        System.out.println("KVGET size=" + size + " " + summary(timedGets(kv, keys, values, peer)));
+      }
+    }
+  }
+
+  private static void putAll(KvPeer kv, KvPeer.Key[] keys, byte[][] values) {
+    int b = kv.batch();
+    for (int i = 0; i < keys.length; i += b) {
+      kv.putAll(keys, values, i, Math.min(keys.length, i + b));
+    }
+  }
+
+  private static Stats timedPuts(KvPeer kv, KvPeer.Key[] keys, byte[][] values) {
+    int b = kv.batch();
+    Stats s = new Stats(keys.length);
+    for (int i = 0; i < keys.length; i += b) {
+      int to = Math.min(keys.length, i + b);
+      long t0 = System.nanoTime();
+      kv.putAll(keys, values, i, to);
+      long per = (System.nanoTime() - t0) / (to - i);
+      for (int j = i; j < to; j++) {
+        s.add(per);
+      }
+    }
+    return s;
+  }
+
+  private static Stats timedGets(KvPeer kv, KvPeer.Key[] keys, byte[][] values, String peer) {
+    int b = kv.batch();
+    Stats s = new Stats(keys.length);
+    for (int i = 0; i < keys.length; i += b) {
+      int to = Math.min(keys.length, i + b);
+      long t0 = System.nanoTime();
+      boolean ok = kv.getVerifyAll(keys, values, i, to);
+      long per = (System.nanoTime() - t0) / (to - i);
+      if (!ok) {
+        throw new AssertionError(peer + ": a value read back differs from the one put (keys " + i + ".." + to + ")");
+      }
+      for (int j = i; j < to; j++) {
+        s.add(per);
+      }
+    }
+    return s;
+  }
+
+  static String summary(Stats s) {
+    return String.format(java.util.Locale.ROOT, "median_ns=%.1f p99_ns=%.1f", s.percentileMicros(0.5) * 1000,
+        s.percentileMicros(0.99) * 1000);
+  }
+}
