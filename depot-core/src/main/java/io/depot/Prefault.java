@@ -20,7 +20,9 @@ public enum Prefault {
   /**
    * In a daemon thread of this process that runs only on otherwise idle CPU time (Linux {@code SCHED_IDLE}),
    * started at attach and stopped at close: attaching returns at once, the pre-faulting never competes with real
-   * work, and pages not yet pre-faulted when first used cost what they would without pre-faulting.
+   * work, and pages not yet pre-faulted when first used cost what they would without pre-faulting — except for
+   * puts and queue pushes of 16 KiB or more into them, which the kernel writes ({@code pwrite}) without touching
+   * the pages through the mapping.
    */
   BACKGROUND,
   /** Never: each page costs its fault on first use. For tools that look at a store briefly, and for huge stores. */

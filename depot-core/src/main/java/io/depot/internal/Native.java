@@ -42,6 +42,7 @@ final class Native {
   private static final MethodHandle CLOSE;
   private static final MethodHandle FALLOCATE;
   private static final MethodHandle MADVISE;
+  private static final MethodHandle PWRITE;
   private static final MethodHandle SYSCALL_FUTEX;
   private static final MethodHandle GETTID;
   private static final MethodHandle SETPRIORITY;
@@ -54,6 +55,7 @@ final class Native {
     MethodHandle close = null;
     MethodHandle fallocate = null;
     MethodHandle madvise = null;
+    MethodHandle pwrite = null;
     MethodHandle futex = null;
     MethodHandle gettid = null;
     MethodHandle setpriority = null;
@@ -89,6 +91,21 @@ final class Native {
                   ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
               ccs);
       ok = true;
+      Optional<MemorySegment> pwriteSymbol = libc.find("pwrite");
+      if (pwriteSymbol.isPresent()) {
+        // ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset); critical: the buffer may be a Java
+        // array, passed without a copy (the calls are bounded to PWRITE_CHUNK, so a GC waits at most that long)
+        pwrite =
+            linker.downcallHandle(
+                pwriteSymbol.get(),
+                FunctionDescriptor.of(
+                    ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG),
+                Linker.Option.critical(true));
+      }
       Optional<MemorySegment> gettidSymbol = libc.find("gettid");
       Optional<MemorySegment> setprioritySymbol = libc.find("setpriority");
       Optional<MemorySegment> schedSymbol = libc.find("sched_setscheduler");
@@ -135,6 +152,7 @@ final class Native {
     CLOSE = close;
     FALLOCATE = fallocate;
     MADVISE = madvise;
+    PWRITE = pwrite;
     SYSCALL_FUTEX = futex;
     GETTID = gettid;
     SETPRIORITY = setpriority;
@@ -180,6 +198,72 @@ final class Native {
     } catch (Throwable t) {
       unavailable("posix_fallocate", t, "the store's pages are reserved by touching them");
       return -1;
+    }
+  }
+
+  /** The most one {@code pwrite} call writes: about 0.1 ms of copying, the longest a GC waits for one. */
+  private static final long PWRITE_CHUNK = 1L << 20;
+
+  /**
+   * Opens {@code path} for reading and writing.
+   *
+   * @return the file descriptor, or -1 when the file cannot be opened or native access is unavailable
+   */
+  static int openReadWrite(Path path) {
+    if (!AVAILABLE || PWRITE == null) {
+      return -1;
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+      int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_RDWR, 0);
+      return fd < 0 ? -1 : fd;
+    } catch (Throwable t) {
+      unavailable("open", t, "large puts into pages not yet pre-faulted are copied through the mapping");
+      return -1;
+    }
+  }
+
+  /** Closes a file descriptor from {@link #openReadWrite}; -1 is ignored. */
+  static void close(int fd) {
+    if (fd < 0) {
+      return;
+    }
+    try {
+      int ignored = (int) CLOSE.invokeExact(fd);
+      assert ignored >= -1;
+    } catch (Throwable t) {
+      unavailable("close", t, "a file descriptor stays open until the JVM exits");
+    }
+  }
+
+  /**
+   * Writes all of {@code src} (native memory or a Java array) to the file {@code fd} at {@code offset} with {@code
+   * pwrite}, in calls of at most {@link #PWRITE_CHUNK} bytes.
+   *
+   * @return how many bytes were written: less than {@code src.byteSize()} when a call failed or native access is
+   *     unavailable (the caller copies the rest itself)
+   */
+  static long pwrite(int fd, MemorySegment src, long offset) {
+    if (PWRITE == null || fd < 0) {
+      return 0;
+    }
+    long length = src.byteSize();
+    long done = 0;
+    try {
+      while (done < length) {
+        long n = Math.min(PWRITE_CHUNK, length - done);
+        long rc = (long) PWRITE.invokeExact(fd, src.asSlice(done, n), n, offset + done);
+        if (rc <= 0) {
+          return done; // EINTR and the rest: the caller copies what is left through the mapping
+        }
+        done += rc;
+      }
+      return done;
+    } catch (RuntimeException e) { // the source's own failures (closed, another thread's): as a copy would throw
+      throw e;
+    } catch (Throwable t) {
+      unavailable("pwrite", t, "large puts into pages not yet pre-faulted are copied through the mapping");
+      return done;
     }
   }
 

@@ -252,7 +252,7 @@ final class QueueTracks {
   void copyIn(long data, MemorySegment[] values, long[][] shapes) {
     for (int i = 0; i < values.length; i++) {
       long size = values[i].byteSize();
-      MemorySegment.copy(values[i], 0, mem.segment(), data + trackOffset[i], size);
+      mem.copyIn(values[i], data + trackOffset[i]);
       if (variable[i]) {
         writeShape(data, i, shapes != null ? shapes[i] : new long[] {size / tracks.get(i).dtype().itemSize()}, size);
       } else {

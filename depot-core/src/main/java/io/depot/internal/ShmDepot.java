@@ -165,7 +165,7 @@ final class ShmDepot implements Depot {
       int index = store.claim(request);
       boolean ok = false;
       try {
-        MemorySegment.copy(src, 0, mem.segment(), store.dataAddress(index), length);
+        mem.copyIn(src, store.dataAddress(index));
         ok = store.commitIf(index, expected);
       } finally {
         if (!ok) {

@@ -147,6 +147,7 @@ final class Store implements AutoCloseable {
 
   /** Pre-faults this process's mapping in a daemon thread that runs on idle CPU time only, until done or closed. */
   private void startPrefault() {
+    file.prefaultInBackground();
     prefaulter = Thread.ofPlatform().daemon().name("depot-prefault " + path.getFileName()).start(() -> {
       Native.idleCurrentThread();
       try {

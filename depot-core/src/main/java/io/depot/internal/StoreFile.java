@@ -222,9 +222,23 @@ final class StoreFile implements AutoCloseable {
       for (long off = 0; off < n; off += OS_PAGE_SIZE) {
         sink ^= chunk.get(ValueLayout.JAVA_BYTE, off);
       }
+      mem.touched(at + n);
     }
     SINK = sink;
+    mem.touched(Long.MAX_VALUE);
     return true;
+  }
+
+  /**
+   * Before a pre-fault that runs while the store is in use: until it has passed a block, large puts into the block
+   * are written with {@code pwrite} ({@link Mem#copyIn}) rather than each page taking its first-touch cost in the
+   * put. Does nothing when the file cannot be opened again (the puts then copy through the mapping).
+   */
+  void prefaultInBackground() {
+    int fd = Native.openReadWrite(path);
+    if (fd >= 0) {
+      mem.untouchedFrom(0, fd);
+    }
   }
 
   @SuppressWarnings("unused") // keeps the page-touching reads from being optimized away
@@ -236,6 +250,7 @@ final class StoreFile implements AutoCloseable {
   @Override
   public void close() {
     closeQuietly(arena, channel);
+    Native.close(mem.fd());
   }
 
   private static void closeQuietly(Arena arena, FileChannel channel) {
