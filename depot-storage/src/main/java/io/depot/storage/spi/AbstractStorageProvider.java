@@ -1,19 +1,28 @@
 package io.depot.storage.spi;
 
+import io.depot.storage.BlobNotFoundException;
 import io.depot.storage.BlobTooLargeException;
 import io.depot.storage.BlobView;
+import io.depot.storage.IntegrityException;
+import io.depot.storage.InvalidBlobKeyException;
 import io.depot.storage.StorageException;
 import io.depot.storage.StorageProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * What every provider shares: the URI layout and scope checks, scoped children sharing one backend, and an
- * idempotent close that releases the backend once. Subclasses implement the data operations.
+ * idempotent close that releases the backend once, and the checks and conversions every data operation makes the same
+ * way. Subclasses implement the data operations ({@link BackendStorageProvider} also holds the shared backend).
  */
 public abstract class AbstractStorageProvider implements StorageProvider {
   /** The URI layout of this provider's scope. */
@@ -184,6 +193,116 @@ public abstract class AbstractStorageProvider implements StorageProvider {
       }
     } catch (IOException e) {
       throw new StorageException("cannot read the stream to store", uri, e);
+    }
+  }
+
+  /**
+   * What a backend returned for a blob, where {@code null} means that nothing is stored there.
+   *
+   * @param <T> the value's type
+   * @param value the backend's answer
+   * @param ref the blob, for the exception
+   * @return {@code value}, never {@code null}
+   * @throws BlobNotFoundException if {@code value} is {@code null}
+   */
+  protected static <T> T found(T value, BlobRef ref) {
+    if (value == null) {
+      throw new BlobNotFoundException("no blob stored", ref.uri());
+    }
+    return value;
+  }
+
+  /**
+   * Checks a blob's bytes against the SHA-256 they must have.
+   *
+   * @param expected the recorded (or named) SHA-256
+   * @param actual the SHA-256 of the bytes read
+   * @param uri the blob, for the exception
+   * @throws IntegrityException if they differ
+   */
+  protected static void checkDigest(byte[] expected, byte[] actual, URI uri) {
+    if (!Arrays.equals(expected, actual)) {
+      throw new IntegrityException("blob bytes do not match their SHA-256: expected=" + Sha256.hex(expected)
+          + " actual=" + Sha256.hex(actual), uri);
+    }
+  }
+
+  /**
+   * Checks a blob's size against the provider's {@code max-blob-bytes} option.
+   *
+   * @param size the blob's size so far
+   * @param maxBlobBytes the limit
+   * @param uri the blob (or the base), for the exception
+   * @throws BlobTooLargeException if {@code size} is over the limit
+   */
+  protected final void checkLimit(long size, long maxBlobBytes, URI uri) {
+    if (size > maxBlobBytes) {
+      throw new BlobTooLargeException(scheme() + ": blob over the provider's limit: size>=" + size
+          + " max-blob-bytes=" + maxBlobBytes, uri);
+    }
+  }
+
+  /**
+   * Checks the length of a backend's name for a blob (from {@link #checkRef}).
+   *
+   * @param name the backend's name for the blob
+   * @param maxBytes the backend's limit, in UTF-8 bytes
+   * @param what what the name is, for the message ({@code "object key (prefix, scope and key)"})
+   * @param uri the blob, for the exception
+   * @throws InvalidBlobKeyException if {@code name} is longer
+   */
+  protected final void checkNameBytes(String name, int maxBytes, String what, URI uri) {
+    if (name.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+      throw new InvalidBlobKeyException(scheme() + ": the " + what + " is longer than " + maxBytes + " bytes", uri);
+    }
+  }
+
+  /**
+   * Reads until {@code buf} is full or the caller's stream to store ends.
+   *
+   * @param in the stream being stored
+   * @param buf the buffer to fill
+   * @return how many bytes were read ({@code buf.length} unless the stream ended)
+   * @throws StorageException if reading fails (nothing is stored; the {@link IOException} as cause)
+   */
+  protected final int readChunk(InputStream in, byte[] buf) {
+    try {
+      return in.readNBytes(buf, 0, buf.length);
+    } catch (IOException e) {
+      throw new StorageException("cannot read the stream to store (nothing stored)", base(), e);
+    }
+  }
+
+  /**
+   * The blob URIs among backend paths: those of {@code paths} that name blobs under this provider's base whose
+   * relative name starts with {@code prefix}, sorted (what {@link #list} returns).
+   *
+   * @param paths decoded URI paths, as {@link BlobLayout#fromPath} takes them
+   * @param prefix the caller's prefix of relative names
+   * @return the sorted URIs
+   */
+  protected final List<URI> listed(Iterable<String> paths, String prefix) {
+    List<URI> out = new ArrayList<>();
+    for (String path : paths) {
+      layout.fromPath(path).filter(r -> r.relativeName().startsWith(prefix)).ifPresent(r -> out.add(r.uri()));
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /**
+   * Starts an asynchronous operation: a failure before the future exists (a closed provider, a refused URI) fails
+   * the future instead of being thrown.
+   *
+   * @param <T> the result's type
+   * @param start starts the operation
+   * @return its future, or a failed one
+   */
+  protected static <T> CompletableFuture<T> async(Supplier<CompletableFuture<T>> start) {
+    try {
+      return start.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
   }
 
