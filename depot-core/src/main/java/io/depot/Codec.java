@@ -15,8 +15,8 @@ import java.lang.foreign.MemorySegment;
  */
 public interface Codec<T> {
   /**
-   * A stable identifier stored with every value, at most {@value Codecs#MAX_ID_LENGTH} ASCII characters, e.g.
-   * {@code "json"}. Reading a value with a codec of another id is a {@link TypeMismatchException}.
+   * {@return a stable identifier stored with every value, at most {@value Codecs#MAX_ID_LENGTH} ASCII characters, e.g.
+   * {@code "json"}} Reading a value with a codec of another id is a {@link TypeMismatchException}.
    */
   String id();
 

@@ -133,12 +133,12 @@ public interface Depot extends ObjectStore {
     return ShmDepots.destroy(name, options);
   }
 
-  /** Whether a store file of that name exists in {@code options.directory()}. */
+  /** {@return whether a store file of that name exists in {@code options.directory()}} */
   static boolean exists(String name, DepotOptions options) {
     return ShmDepots.exists(name, options);
   }
 
-  /** The store file. */
+  /** {@return the store file} */
   Path path();
 
   /**
@@ -150,8 +150,8 @@ public interface Depot extends ObjectStore {
   boolean forceRemove(String name);
 
   /**
-   * The processes attached to the store, live and dead (a dead one is listed until it is recovered), with the claims
-   * and handles each holds. Reads every descriptor and journal entry: meant for tools, not for hot paths.
+   * {@return the processes attached to the store, live and dead (a dead one is listed until it is recovered), with the claims
+   * and handles each holds} Reads every descriptor and journal entry: meant for tools, not for hot paths.
    */
   List<ClientInfo> clients();
 

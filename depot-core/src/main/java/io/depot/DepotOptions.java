@@ -79,17 +79,17 @@ public final class DepotOptions {
     this.openTimeoutMillis = b.openTimeoutMillis;
   }
 
-  /** A builder with the defaults. */
+  /** {@return a builder with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The defaults: {@code /dev/shm}, 64 MiB, owner-only. */
+  /** {@return the defaults: {@code /dev/shm}, 64 MiB, owner-only} */
   public static DepotOptions defaults() {
     return DEFAULTS;
   }
 
-  /** A builder starting from these options. */
+  /** {@return a builder starting from these options} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.directory = directory;
@@ -127,35 +127,37 @@ public final class DepotOptions {
     return maxHandlesPerClient;
   }
 
-  /** The permissions a created store file gets (owner read/write by default). */
+  /** {@return the permissions a created store file gets (owner read/write by default)} */
   public Set<PosixFilePermission> permissions() {
     return permissions;
   }
 
-  /** When this process pre-faults its mapping of the store (default {@link Prefault#AUTO}). */
+  /** {@return when this process pre-faults its mapping of the store (default {@link Prefault#AUTO})} */
   public Prefault prefault() {
     return prefault;
   }
 
   /**
-   * How often this process's recovery sweep runs (default 1 s), or {@link Duration#ZERO} if it never sweeps; see
-   * {@link Builder#recoveryInterval}.
+   * {@return how often this process's recovery sweep runs (default 1 s), or {@link Duration#ZERO} if it never sweeps; see
+   * {@link Builder#recoveryInterval}}
    */
   public Duration recoveryInterval() {
     return recoveryInterval;
   }
 
-  /** Whether claims hand out zero-filled memory (default false: claimed memory holds whatever was there before). */
+  /**
+   * {@return whether claims hand out zero-filled memory (default false: claimed memory holds whatever was there before)}
+   */
   public boolean zeroClaims() {
     return zeroClaims;
   }
 
-  /** A new idle strategy for one waiter. */
+  /** {@return a new idle strategy for one waiter} */
   public IdleStrategy newIdleStrategy() {
     return idleStrategy.get();
   }
 
-  /** The most a blocked operation spins before it sleeps; see the builder. */
+  /** {@return the most a blocked operation spins before it sleeps; see the builder} */
   public long queueSpinNanos() {
     return queueSpinNanos;
   }

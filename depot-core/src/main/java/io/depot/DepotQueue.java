@@ -71,17 +71,17 @@ public interface DepotQueue extends AutoCloseable {
   /** Returned by {@link #tryPush} when the queue is full. */
   long FULL = -1;
 
-  /** The queue's object name. */
+  /** {@return the queue's object name} */
   String name();
 
-  /** The most entries the queue holds at once. */
+  /** {@return the most entries the queue holds at once} */
   int capacity();
 
-  /** The tracks of every entry, in order. */
+  /** {@return the tracks of every entry, in order} */
   List<Track> tracks();
 
   /**
-   * The index of track {@code name}.
+   * {@return the index of track {@code name}}
    *
    * @throws InvalidNameException naming it if there is none
    */
@@ -146,14 +146,14 @@ public interface DepotQueue extends AutoCloseable {
   boolean forcePop();
 
   /**
-   * A handle on the committed entry with sequence number {@code sequence}; the entry stays in the queue.
+   * {@return a handle on the committed entry with sequence number {@code sequence}; the entry stays in the queue}
    *
    * @throws EntryNotFoundException naming the sequence if it was never claimed, is not committed yet, or was
    *     popped or deleted
    */
   Entry read(long sequence);
 
-  /** A handle on the most recently claimed committed entry, or empty if the queue has none. */
+  /** {@return a handle on the most recently claimed committed entry, or empty if the queue has none} */
   Optional<Entry> readLatest();
 
   /**
@@ -168,23 +168,23 @@ public interface DepotQueue extends AutoCloseable {
   Entry readLatestAfter(long sequence, Duration timeout);
 
   /**
-   * A cursor that sees every entry committed from now on (from {@link #tailSequence()}), without consuming; see
-   * {@link QueueCursor}.
+   * {@return a cursor that sees every entry committed from now on (from {@link #tailSequence()}), without consuming; see
+   * {@link QueueCursor}}
    */
   QueueCursor subscribe();
 
   /**
-   * A cursor that starts at sequence {@code from} (entries before {@code headSequence()} are gone: it starts at the
-   * oldest still in the queue).
+   * {@return a cursor that starts at sequence {@code from} (entries before {@code headSequence()} are gone: it starts at the
+   * oldest still in the queue)}
    *
    * @throws InvalidArgumentException if {@code from} is negative
    */
   QueueCursor subscribe(long from);
 
-  /** The queue's policy for a full queue, fixed at its creation. */
+  /** {@return the queue's policy for a full queue, fixed at its creation} */
   Overflow overflow();
 
-  /** How many entries were dropped unread by {@link Overflow#OVERWRITE_OLDEST} since the queue was created. */
+  /** {@return how many entries were dropped unread by {@link Overflow#OVERWRITE_OLDEST} since the queue was created} */
   long dropped();
 
   /**
@@ -217,10 +217,10 @@ public interface DepotQueue extends AutoCloseable {
    */
   boolean forceDeleteEntry(long sequence);
 
-  /** The sequence number of the oldest position still in the queue. */
+  /** {@return the sequence number of the oldest position still in the queue} */
   long headSequence();
 
-  /** The sequence number the next claim will get. */
+  /** {@return the sequence number the next claim will get} */
   long tailSequence();
 
   /**

@@ -8,10 +8,10 @@ import java.lang.foreign.MemorySegment;
  * takes one slot of the process's handle journal.
  */
 public interface Entry extends AutoCloseable {
-  /** The entry's sequence number in its queue (0 for the first entry ever committed, increasing). */
+  /** {@return the entry's sequence number in its queue (0 for the first entry ever committed, increasing)} */
   long sequence();
 
-  /** The number of tracks. */
+  /** {@return the number of tracks} */
   int trackCount();
 
   /**
@@ -39,7 +39,7 @@ public interface Entry extends AutoCloseable {
   /** Array track {@code name} as a typed view. */
   NDArray array(String name);
 
-  /** Whether the handle is still open. */
+  /** {@return whether the handle is still open} */
   boolean isOpen();
 
   /**

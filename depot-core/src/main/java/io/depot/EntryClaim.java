@@ -13,7 +13,7 @@ import java.lang.foreign.MemorySegment;
  * at its full size unless {@link #setLength} says how many bytes were written ({@link DepotQueue#push} does).
  */
 public interface EntryClaim extends AutoCloseable {
-  /** The entry's sequence number (on Redis -1 until {@link #commit()}: a claim there holds no position). */
+  /** {@return the entry's sequence number (on Redis -1 until {@link #commit()}: a claim there holds no position)} */
   long sequence();
 
   /**

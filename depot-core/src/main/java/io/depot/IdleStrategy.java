@@ -23,7 +23,7 @@ public interface IdleStrategy {
     return new Backoff(maxSpins, maxYields, minParkNanos, maxParkNanos);
   }
 
-  /** The default: 100 spins, 20 yields, then parks from 1 µs up to 1 ms. */
+  /** {@return the default: 100 spins, 20 yields, then parks from 1 µs up to 1 ms} */
   static IdleStrategy backoff() {
     return new Backoff(100, 20, 1_000, 1_000_000);
   }

@@ -13,7 +13,7 @@ public final class MutableNDArray extends NDArray {
   }
 
   /**
-   * A writable view of {@code data} as an array of {@code dtype} with {@code shape}.
+   * {@return a writable view of {@code data} as an array of {@code dtype} with {@code shape}}
    *
    * @throws InvalidArgumentException if the segment is read-only or the shape does not cover it exactly
    */

@@ -44,7 +44,7 @@ public sealed class NDArray permits MutableNDArray {
   }
 
   /**
-   * A view of {@code data} as an array of {@code dtype} with {@code shape}.
+   * {@return a view of {@code data} as an array of {@code dtype} with {@code shape}}
    *
    * @throws InvalidArgumentException if the shape has a negative extent, more than {@value #MAX_DIMS} dimensions,
    *     or does not cover exactly {@code data.byteSize()} bytes
@@ -130,7 +130,7 @@ public sealed class NDArray permits MutableNDArray {
   }
 
   /**
-   * The element count of {@code shape}.
+   * {@return the element count of {@code shape}}
    *
    * @throws InvalidArgumentException naming the shape if it has too many dimensions or a negative extent
    */
@@ -153,43 +153,43 @@ public sealed class NDArray permits MutableNDArray {
     return n;
   }
 
-  /** The element type. */
+  /** {@return the element type} */
   public DType dtype() {
     return dtype;
   }
 
-  /** The number of dimensions (0 for a scalar). */
+  /** {@return the number of dimensions (0 for a scalar)} */
   public int ndim() {
     return shape.length;
   }
 
-  /** A copy of the shape. */
+  /** {@return a copy of the shape} */
   public long[] shape() {
     return shape.clone();
   }
 
-  /** The extent of dimension {@code dim}. */
+  /** {@return the extent of dimension {@code dim}} */
   public long shape(int dim) {
     return shape[dim];
   }
 
-  /** The number of elements. */
+  /** {@return the number of elements} */
   public long size() {
     return size;
   }
 
-  /** The size of the data in bytes. */
+  /** {@return the size of the data in bytes} */
   public long byteSize() {
     return data.byteSize();
   }
 
-  /** The elements, zero-copy (read-only for arrays read from a store). */
+  /** {@return the elements, zero-copy (read-only for arrays read from a store)} */
   public MemorySegment segment() {
     return data;
   }
 
   /**
-   * The flat (row-major) index of the element at {@code index}.
+   * {@return the flat (row-major) index of the element at {@code index}}
    *
    * @throws IndexOutOfBoundsException naming the index if it has the wrong rank or is out of range
    */
@@ -285,8 +285,8 @@ public sealed class NDArray permits MutableNDArray {
   }
 
   /**
-   * The elements as a direct {@link ByteBuffer} in native byte order, zero-copy (read-only for arrays read from a
-   * store), valid while the handle the view came from is open.
+   * {@return the elements as a direct {@link ByteBuffer} in native byte order, zero-copy (read-only for arrays read from a
+   * store), valid while the handle the view came from is open}
    *
    * @throws InvalidArgumentException if the array is larger than a buffer can address (2 GiB)
    */
@@ -298,8 +298,8 @@ public sealed class NDArray permits MutableNDArray {
   }
 
   /**
-   * The elements of a FLOAT64 array as a {@link DoubleBuffer}, zero-copy: direct (over native memory) for arrays read
-   * from a store, and read-only for those. Valid while the handle the view came from is open.
+   * {@return the elements of a FLOAT64 array as a {@link DoubleBuffer}, zero-copy: direct (over native memory) for arrays read
+   * from a store, and read-only for those} Valid while the handle the view came from is open.
    *
    * @throws TypeMismatchException if the array is not FLOAT64
    * @throws InvalidArgumentException if the array is larger than a buffer can address (2 GiB)
@@ -313,9 +313,9 @@ public sealed class NDArray permits MutableNDArray {
   private static final int CHUNK = 1 << 16;
 
   /**
-   * The sum of all elements, as {@code double}, at memory bandwidth: the elements are read in chunks through
+   * {@return the sum of all elements, as {@code double}, at memory bandwidth: the elements are read in chunks through
    * int-indexed slices of {@link #segment()} with eight independent accumulators, a loop C2 compiles to unrolled
-   * wide loads with the bounds and liveness checks hoisted. The additions are grouped by position modulo 8 (pairwise
+   * wide loads with the bounds and liveness checks hoisted} The additions are grouped by position modulo 8 (pairwise
    * at the end), so the result may differ from a strict left-to-right sum in the last bits, as NumPy's pairwise sum
    * does. Integer dtypes are converted to {@code double} element by element.
    */

@@ -46,7 +46,7 @@ public interface ObjectStore extends AutoCloseable {
   /** The largest queue capacity. */
   int MAX_QUEUE_CAPACITY = 1 << 24;
 
-  /** The store's name (for Redis, its key prefix). */
+  /** {@return the store's name (for Redis, its key prefix)} */
   String name();
 
   // ---------------------------------------------------------------- writing
@@ -166,7 +166,7 @@ public interface ObjectStore extends AutoCloseable {
 
   // ---------------------------------------------------------------- reading
 
-  /** The version of the committed object {@code name}, or {@link #NO_VERSION} if there is none. */
+  /** {@return the version of the committed object {@code name}, or {@link #NO_VERSION} if there is none} */
   long version(String name);
 
   /**
@@ -189,28 +189,28 @@ public interface ObjectStore extends AutoCloseable {
    */
   ObjectHandle get(String name, Duration timeout);
 
-  /** A copy of the bytes of {@code name}. */
+  /** {@return a copy of the bytes of {@code name}} */
   default byte[] getBytes(String name) {
     try (ObjectHandle h = get(name)) {
       return h.toByteArray();
     }
   }
 
-  /** The string {@code name}. */
+  /** {@return the string {@code name}} */
   default String getString(String name) {
     try (ObjectHandle h = get(name)) {
       return h.asString();
     }
   }
 
-  /** The value of {@code name} decoded by {@code codec}. */
+  /** {@return the value of {@code name} decoded by {@code codec}} */
   default <T> T get(String name, Codec<T> codec) {
     try (ObjectHandle h = get(name)) {
       return h.decode(codec);
     }
   }
 
-  /** Whether an object of that name is committed. */
+  /** {@return whether an object of that name is committed} */
   boolean contains(String name);
 
   /**
@@ -230,10 +230,10 @@ public interface ObjectStore extends AutoCloseable {
    */
   boolean remove(String name, long expectedVersion);
 
-  /** The committed objects, in no particular order. */
+  /** {@return the committed objects, in no particular order} */
   List<ObjectInfo> list();
 
-  /** The committed objects whose names start with {@code prefix}. */
+  /** {@return the committed objects whose names start with {@code prefix}} */
   List<ObjectInfo> list(String prefix);
 
   /** Occupancy figures. */

@@ -19,13 +19,13 @@ public enum ValueKind {
     this.code = code;
   }
 
-  /** The code stored in the store file. */
+  /** {@return the code stored in the store file} */
   public int code() {
     return code;
   }
 
   /**
-   * The kind stored as {@code code}.
+   * {@return the kind stored as {@code code}}
    *
    * @throws CorruptStoreException if no kind has that code
    */

@@ -31,14 +31,23 @@ public abstract class AbstractStorageProvider implements StorageProvider {
   private final AtomicBoolean closed;
   private final boolean root;
 
-  /** A root provider: it owns the backend, released by {@link #closeBackend()} on the first close. */
+  /**
+   * A root provider: it owns the backend, released by {@link #closeBackend()} on the first close.
+   *
+   * @param layout the URI layout of its scope
+   */
   protected AbstractStorageProvider(BlobLayout layout) {
     this.layout = layout;
     this.closed = new AtomicBoolean();
     this.root = true;
   }
 
-  /** A scoped child of {@code parent}: shares its backend and its closed state; its close does nothing. */
+  /**
+   * A scoped child of {@code parent}: shares its backend and its closed state; its close does nothing.
+   *
+   * @param layout the URI layout of the sub-scope
+   * @param parent the provider whose backend it shares
+   */
   protected AbstractStorageProvider(BlobLayout layout, AbstractStorageProvider parent) {
     this.layout = layout;
     this.closed = parent.closed;
@@ -78,7 +87,11 @@ public abstract class AbstractStorageProvider implements StorageProvider {
     return newScoped(layout.child(scope));
   }
 
-  /** A provider for {@code child} (a sub-scope's layout) sharing this one's backend. */
+  /**
+   * {@return a provider for {@code child} (a sub-scope's layout) sharing this one's backend}
+   *
+   * @param child the sub-scope's layout
+   */
   protected abstract StorageProvider newScoped(BlobLayout child);
 
   /** Releases the backend; called once, by the root's first {@link #close()}. */
@@ -88,11 +101,17 @@ public abstract class AbstractStorageProvider implements StorageProvider {
    * Checks a backend-specific limit on a blob's location (for example a name length), before anything is written.
    * Does nothing by default.
    *
+   * @param ref the blob's location
    * @throws io.depot.storage.InvalidBlobKeyException if the location is not valid on this backend
    */
   protected void checkRef(BlobRef ref) {}
 
-  /** Parses {@code uri} after checking that the provider is open. */
+  /**
+   * Parses {@code uri} after checking that the provider is open.
+   *
+   * @param uri a blob URI
+   * @return where the blob is
+   */
   protected final BlobRef parse(URI uri) {
     checkOpen();
     BlobRef ref = layout.parse(uri);
@@ -100,7 +119,12 @@ public abstract class AbstractStorageProvider implements StorageProvider {
     return ref;
   }
 
-  /** The location {@code options} ask for: a key, or the content address {@code sha256}. */
+  /**
+   * {@return the location {@code options} ask for: a key, or the content address {@code sha256}}
+   *
+   * @param options the store's options
+   * @param sha256 the SHA-256 of the bytes stored
+   */
   protected final BlobRef target(io.depot.storage.StoreOptions options, byte[] sha256) {
     BlobRef ref = options.contentAddressed() ? layout.content(Sha256.hex(sha256)) : layout.key(options.key());
     checkRef(ref);
@@ -111,6 +135,7 @@ public abstract class AbstractStorageProvider implements StorageProvider {
    * Checks a caller-chosen key before anything is read or written (a stream is not consumed for a key that will be
    * refused).
    *
+   * @param options the store's options
    * @throws io.depot.storage.InvalidBlobKeyException if the key breaks the rules or the backend's limits
    */
   protected final void checkKey(io.depot.storage.StoreOptions options) {
@@ -152,6 +177,8 @@ public abstract class AbstractStorageProvider implements StorageProvider {
   /**
    * Checks a range's arguments.
    *
+   * @param offset the range's first byte
+   * @param length the range's length
    * @throws IllegalArgumentException if offset or length is negative
    */
   protected static void checkRange(long offset, long length) {
@@ -160,7 +187,13 @@ public abstract class AbstractStorageProvider implements StorageProvider {
     }
   }
 
-  /** The clipped length of {@code [offset, offset + length)} in a blob of {@code size} bytes. */
+  /**
+   * {@return the clipped length of {@code [offset, offset + length)} in a blob of {@code size} bytes}
+   *
+   * @param size the blob's size
+   * @param offset the range's first byte
+   * @param length the range's length
+   */
   protected static long clip(long size, long offset, long length) {
     return offset >= size ? 0 : Math.min(length, size - offset);
   }
@@ -168,6 +201,10 @@ public abstract class AbstractStorageProvider implements StorageProvider {
   /**
    * Reads a whole stream into an array of at most {@code limit} bytes.
    *
+   * @param in the stream to read (not closed)
+   * @param limit the most bytes accepted
+   * @param uri named in the exceptions
+   * @return the stream's bytes
    * @throws BlobTooLargeException if the stream is longer (naming {@code uri})
    * @throws StorageException if reading fails (the {@link IOException} as cause)
    */
