@@ -42,7 +42,11 @@ public enum DType {
     this.layout = layout;
   }
 
-  /** Bytes per element. */
+  /**
+   * Bytes per element.
+   *
+   * @return the element size in bytes
+   */
   public int itemSize() {
     return itemSize;
   }
@@ -65,6 +69,7 @@ public enum DType {
   /**
    * {@return the dtype stored as {@code code}}
    *
+   * @param code the code stored in the store file
    * @throws CorruptStoreException if no dtype has that code
    */
   public static DType ofCode(int code) {

@@ -17,6 +17,8 @@ public interface Entry extends AutoCloseable {
   /**
    * Track {@code index}'s bytes.
    *
+   * @param index the track's index
+   * @return the bytes, read-only, valid until the entry is released
    * @throws HandleClosedException if closed
    * @throws IndexOutOfBoundsException naming the index if there is no such track
    */
@@ -25,6 +27,8 @@ public interface Entry extends AutoCloseable {
   /**
    * Track {@code name}'s bytes.
    *
+   * @param name the track's name
+   * @return the bytes, read-only, valid until the entry is released
    * @throws InvalidNameException naming the track if the queue has none of that name
    */
   MemorySegment track(String name);
@@ -32,11 +36,18 @@ public interface Entry extends AutoCloseable {
   /**
    * Array track {@code index} as a typed view.
    *
+   * @param index the track's index
+   * @return the array, valid until the entry is released
    * @throws TypeMismatchException if the track holds raw bytes
    */
   NDArray array(int index);
 
-  /** Array track {@code name} as a typed view. */
+  /**
+   * Array track {@code name} as a typed view.
+   *
+   * @param name the track's name
+   * @return the array, valid until the entry is released
+   */
   NDArray array(String name);
 
   /** {@return whether the handle is still open} */

@@ -18,6 +18,12 @@ public interface IdleStrategy {
   /**
    * Spins {@code maxSpins} times ({@link Thread#onSpinWait()}), yields {@code maxYields} times, then parks from
    * {@code minParkNanos} doubling up to {@code maxParkNanos}.
+   *
+   * @param maxSpins how many spins before yielding
+   * @param maxYields how many yields before parking
+   * @param minParkNanos the first park, in nanoseconds
+   * @param maxParkNanos the longest park, in nanoseconds
+   * @return a new strategy (one per waiter)
    */
   static IdleStrategy backoff(int maxSpins, int maxYields, long minParkNanos, long maxParkNanos) {
     return new Backoff(maxSpins, maxYields, minParkNanos, maxParkNanos);

@@ -58,6 +58,9 @@ public interface ObjectHandle extends AutoCloseable {
   /**
    * Decodes the value with {@code codec}.
    *
+   * @param <T> the value's type
+   * @param codec the codec that decodes it
+   * @return the value
    * @throws TypeMismatchException if the value was not written by a codec with the same id
    * @throws CodecException if the codec fails
    */

@@ -39,6 +39,7 @@ public interface QueueCursor extends AutoCloseable {
   /**
    * {@return the next committed entry, waiting up to {@code timeout} for it to be committed}
    *
+   * @param timeout how long to wait at most
    * @throws DepotTimeoutException if none came
    * @throws DepotInterruptedException if the thread was interrupted while waiting
    * @throws ObjectNotFoundException if the queue was removed (also while waiting)

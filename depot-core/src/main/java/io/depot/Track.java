@@ -51,12 +51,23 @@ public final class Track {
     this.maxElements = maxElements;
   }
 
-  /** {@return a track of raw bytes of {@code size} bytes} */
+  /**
+   * {@return a track of raw bytes of {@code size} bytes}
+   *
+   * @param name the track's name
+   * @param size its size in bytes
+   */
   public static Track bytes(String name, long size) {
     return new Track(name, size, null, new long[0]);
   }
 
-  /** {@return a track holding an array of {@code dtype} with {@code shape}} */
+  /**
+   * {@return a track holding an array of {@code dtype} with {@code shape}}
+   *
+   * @param name the track's name
+   * @param dtype the element type
+   * @param shape the array's shape
+   */
   public static Track array(String name, DType dtype, long... shape) {
     Objects.requireNonNull(dtype, "dtype");
     long n = NDArray.elementCount(shape);
@@ -73,6 +84,9 @@ public final class Track {
    * {@return a track holding an array of {@code dtype} whose shape each entry sets ({@link EntryClaim#array(int, long...)},
    * or the shape of the value pushed), of at most {@code maxElements} elements in all}
    *
+   * @param name the track's name
+   * @param dtype the element type
+   * @param maxElements the most elements an entry's array has
    * @throws InvalidArgumentException if {@code maxElements} is negative or the track would be too large
    */
   public static Track arrayUpTo(String name, DType dtype, long maxElements) {
@@ -101,6 +115,7 @@ public final class Track {
     return maxElements >= 0 ? maxElements : dtype == null ? -1 : NDArray.elementCount(shape);
   }
 
+  /** {@return the track's name} */
   public String name() {
     return name;
   }

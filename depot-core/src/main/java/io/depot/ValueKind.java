@@ -27,6 +27,7 @@ public enum ValueKind {
   /**
    * {@return the kind stored as {@code code}}
    *
+   * @param code the code stored in the store file
    * @throws CorruptStoreException if no kind has that code
    */
   public static ValueKind ofCode(int code) {

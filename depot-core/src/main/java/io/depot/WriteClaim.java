@@ -49,6 +49,7 @@ public interface WriteClaim extends AutoCloseable {
    * the claim. The check and the publication happen under the name's bucket lock, so of several writers expecting
    * the same version exactly one succeeds. Claim with {@link PutMode#REPLACE} to replace an existing object.
    *
+   * @param expectedVersion the version the committed object of the name must have
    * @return whether the claim was committed
    * @throws HandleClosedException if already committed or aborted
    */
