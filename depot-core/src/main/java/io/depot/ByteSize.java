@@ -16,6 +16,8 @@ public final class ByteSize {
   /**
    * Parses a size: a non-negative integer with an optional unit.
    *
+   * @param text the size, e.g. {@code 64m}
+   * @return the size in bytes
    * @throws InvalidArgumentException naming {@code text} if it is not such a size or does not fit a long
    */
   public static long parse(String text) {
@@ -27,7 +29,12 @@ public final class ByteSize {
     return n;
   }
 
-  /** {@link #parse}, or -1 if {@code text} is not a size. */
+  /**
+   * {@link #parse}, or -1 if {@code text} is not a size.
+   *
+   * @param text the size, e.g. {@code 64m}
+   * @return the size in bytes, or -1
+   */
   public static long tryParse(String text) {
     String s = text.trim().toLowerCase(Locale.ROOT);
     for (String suffix : new String[] {"ib", "b"}) {
@@ -57,7 +64,12 @@ public final class ByteSize {
     }
   }
 
-  /** {@code bytes} in the largest unit that keeps it at least 1, one decimal: {@code "512 B"}, {@code "9.5 MiB"}. */
+  /**
+   * {@code bytes} in the largest unit that keeps it at least 1, one decimal: {@code "512 B"}, {@code "9.5 MiB"}.
+   *
+   * @param bytes a size in bytes
+   * @return the formatted size
+   */
   public static String format(long bytes) {
     if (bytes < 1024) {
       return bytes + " B";
@@ -71,7 +83,12 @@ public final class ByteSize {
     return String.format(Locale.ROOT, "%.1f %s", v, UNITS[u]);
   }
 
-  /** {@code bytes} exactly, then in human units when they differ: {@code "10000000 (9.5 MiB)"}, {@code "512"}. */
+  /**
+   * {@code bytes} exactly, then in human units when they differ: {@code "10000000 (9.5 MiB)"}, {@code "512"}.
+   *
+   * @param bytes a size in bytes
+   * @return the description
+   */
   public static String describe(long bytes) {
     return bytes < 1024 ? Long.toString(bytes) : bytes + " (" + format(bytes) + ")";
   }

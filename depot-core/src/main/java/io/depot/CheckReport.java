@@ -43,7 +43,7 @@ public record CheckReport(
     problems = List.copyOf(problems);
   }
 
-  /** Whether no invariant is violated. */
+  /** {@return whether no invariant is violated} */
   public boolean consistent() {
     return problems.isEmpty();
   }

@@ -15,14 +15,16 @@ import java.lang.foreign.MemorySegment;
  */
 public interface Codec<T> {
   /**
-   * A stable identifier stored with every value, at most {@value Codecs#MAX_ID_LENGTH} ASCII characters, e.g.
-   * {@code "json"}. Reading a value with a codec of another id is a {@link TypeMismatchException}.
+   * {@return a stable identifier stored with every value, at most {@value Codecs#MAX_ID_LENGTH} ASCII characters, e.g.
+   * {@code "json"}} Reading a value with a codec of another id is a {@link TypeMismatchException}.
    */
   String id();
 
   /**
    * Writes the encoding of {@code value} to {@code out}.
    *
+   * @param value the value to encode
+   * @param out where the encoding goes
    * @throws IOException if the value cannot be encoded
    */
   void encode(T value, OutputStream out) throws IOException;
@@ -30,6 +32,8 @@ public interface Codec<T> {
   /**
    * Decodes a value from {@code data}, a read-only view of the stored bytes that is valid only during this call.
    *
+   * @param data the stored bytes
+   * @return the value
    * @throws IOException if the bytes are not a valid encoding
    */
   T decode(MemorySegment data) throws IOException;

@@ -19,12 +19,20 @@ public final class Codecs {
 
   private Codecs() {}
 
-  /** UTF-8 strings. */
+  /**
+   * UTF-8 strings.
+   *
+   * @return the codec
+   */
   public static Codec<String> utf8() {
     return Utf8Codec.INSTANCE;
   }
 
-  /** Raw bytes, copied in and out. */
+  /**
+   * Raw bytes, copied in and out.
+   *
+   * @return the codec
+   */
   public static Codec<byte[]> bytes() {
     return BytesCodec.INSTANCE;
   }
@@ -32,6 +40,7 @@ public final class Codecs {
   /**
    * The codec with id {@code id}: a built-in one, or one registered as a {@code io.depot.Codec} service.
    *
+   * @param id the codec's id
    * @return the codec, or empty if none has that id
    */
   public static Optional<Codec<?>> byId(String id) {
@@ -58,6 +67,8 @@ public final class Codecs {
   /**
    * Checks that {@code id} is a valid codec id.
    *
+   * @param id the id to check
+   * @return {@code id}
    * @throws InvalidArgumentException naming the id if it is empty, too long or not printable ASCII
    */
   public static String checkId(String id) {

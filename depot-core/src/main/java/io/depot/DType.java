@@ -42,29 +42,34 @@ public enum DType {
     this.layout = layout;
   }
 
-  /** Bytes per element. */
+  /**
+   * Bytes per element.
+   *
+   * @return the element size in bytes
+   */
   public int itemSize() {
     return itemSize;
   }
 
-  /** The FFM layout of one element. */
+  /** {@return the FFM layout of one element} */
   public ValueLayout layout() {
     return layout;
   }
 
-  /** The NumPy name, e.g. {@code "float64"}. */
+  /** {@return the NumPy name, e.g. {@code "float64"}} */
   public String numpyName() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** The code stored in the store file. */
+  /** {@return the code stored in the store file} */
   public int code() {
     return code;
   }
 
   /**
-   * The dtype stored as {@code code}.
+   * {@return the dtype stored as {@code code}}
    *
+   * @param code the code stored in the store file
    * @throws CorruptStoreException if no dtype has that code
    */
   public static DType ofCode(int code) {

@@ -62,6 +62,9 @@ public interface Depot extends ObjectStore {
    * and a {@code /dev/shm} too small for it fails here, not later. By default the creator's mapping is also
    * pre-faulted before this returns ({@link DepotOptions.Builder#prefault(Prefault)}).
    *
+   * @param name the store's name
+   * @param options its sizes and settings
+   * @return the attached store; close it
    * @throws StoreExistsException if a store of that name exists (two creators racing: exactly one wins)
    * @throws StoreFullException if the file system has no room for the file
    * @throws StoreAccessException if the file cannot be created or mapped
@@ -74,6 +77,8 @@ public interface Depot extends ObjectStore {
    * Attaches to an existing store in {@code /dev/shm}. Attaching takes milliseconds whatever the store's size: by
    * default this process's mapping is pre-faulted afterwards, by a background thread that uses idle CPU time only.
    *
+   * @param name the store's name
+   * @return the attached store; close it
    * @throws StoreNotFoundException if there is none
    * @throws CorruptStoreException if the file is not a store of this layout version, or is truncated
    */
@@ -84,6 +89,9 @@ public interface Depot extends ObjectStore {
   /**
    * Attaches to an existing store in {@code options.directory()}.
    *
+   * @param name the store's name
+   * @param options where the store file is, and this process's settings
+   * @return the attached store; close it
    * @throws StoreNotFoundException if there is none
    * @throws CorruptStoreException if the file is not a store of this layout version, or is truncated
    */
@@ -94,6 +102,10 @@ public interface Depot extends ObjectStore {
   /**
    * Attaches to the store, creating it with {@code options} if it does not exist. When processes race, one creates
    * and the others attach to what it created.
+   *
+   * @param name the store's name
+   * @param options its sizes and settings, if it is created
+   * @return the attached store; close it
    */
   static Depot openOrCreate(String name, DepotOptions options) {
     return ShmDepots.openOrCreate(name, options);
@@ -104,6 +116,8 @@ public interface Depot extends ObjectStore {
    * {@link DepotOptions#defaults()}; parameter {@code dir}, e.g. {@code shm:frames?dir=/tmp}), or {@code
    * redis://[user:password@]host:port/db?prefix=P} ({@code rediss://} for TLS; see {@code docs/redis.md}).
    *
+   * @param uri the store's URI
+   * @return the open store; close it
    * @throws StoreNotFoundException if there is no such store
    * @throws InvalidArgumentException naming the URI if it is malformed or no provider handles its scheme
    * @throws StoreAccessException if the backend cannot be reached or refuses the credentials
@@ -116,6 +130,9 @@ public interface Depot extends ObjectStore {
    * Opens the store at {@code uri}, creating it with {@code options} if it does not exist (on Redis, the options'
    * shared-memory sizes do not apply).
    *
+   * @param uri the store's URI
+   * @param options its sizes and settings, if it is created
+   * @return the open store; close it
    * @throws InvalidArgumentException naming the URI if it is malformed or no provider handles its scheme
    * @throws StoreAccessException if the backend cannot be reached or refuses the credentials
    */
@@ -127,37 +144,47 @@ public interface Depot extends ObjectStore {
    * Unlinks the store file. Processes still attached keep using their mapping until they close; the memory is
    * returned to the system when the last one detaches. A later {@link #create} makes a new, empty store.
    *
+   * @param name the store's name
+   * @param options where the store file is
    * @return whether a file was removed
    */
   static boolean destroy(String name, DepotOptions options) {
     return ShmDepots.destroy(name, options);
   }
 
-  /** Whether a store file of that name exists in {@code options.directory()}. */
+  /**
+   * {@return whether a store file of that name exists in {@code options.directory()}}
+   *
+   * @param name the store's name
+   * @param options where the store file is
+   */
   static boolean exists(String name, DepotOptions options) {
     return ShmDepots.exists(name, options);
   }
 
-  /** The store file. */
+  /** {@return the store file} */
   Path path();
 
   /**
    * Removes {@code name} and frees its memory at once, even if handles are open. <b>Unsafe for current
    * readers</b>: their views may then show another object's bytes. For recovery from stuck readers only.
    *
+   * @param name the object's name
    * @return whether a committed object was removed
    */
   boolean forceRemove(String name);
 
   /**
-   * The processes attached to the store, live and dead (a dead one is listed until it is recovered), with the claims
-   * and handles each holds. Reads every descriptor and journal entry: meant for tools, not for hot paths.
+   * {@return the processes attached to the store, live and dead (a dead one is listed until it is recovered), with the claims
+   * and handles each holds} Reads every descriptor and journal entry: meant for tools, not for hot paths.
    */
   List<ClientInfo> clients();
 
   /**
    * Walks the whole store and verifies its invariants (see {@link CheckReport}). Meant for a quiescent store; the
    * cost is linear in the store's size (every page, descriptor, bucket and journal entry).
+   *
+   * @return what it found
    */
   CheckReport check();
 

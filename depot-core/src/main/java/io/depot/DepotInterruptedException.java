@@ -10,7 +10,11 @@ import java.io.Serial;
 public class DepotInterruptedException extends DepotException {
   @Serial private static final long serialVersionUID = 1L;
 
-  /** @param message what was interrupted, naming it */
+  /**
+   * Creates the exception.
+   *
+   * @param message what was interrupted, naming it
+   */
   public DepotInterruptedException(String message) {
     super(message);
   }

@@ -79,17 +79,17 @@ public final class DepotOptions {
     this.openTimeoutMillis = b.openTimeoutMillis;
   }
 
-  /** A builder with the defaults. */
+  /** {@return a builder with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The defaults: {@code /dev/shm}, 64 MiB, owner-only. */
+  /** {@return the defaults: {@code /dev/shm}, 64 MiB, owner-only} */
   public static DepotOptions defaults() {
     return DEFAULTS;
   }
 
-  /** A builder starting from these options. */
+  /** {@return a builder starting from these options} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.directory = directory;
@@ -107,59 +107,67 @@ public final class DepotOptions {
     return b;
   }
 
+  /** {@return the directory of the store file} */
   public Path directory() {
     return directory;
   }
 
+  /** {@return the arena's capacity in bytes} */
   public long capacity() {
     return capacity;
   }
 
+  /** {@return the directory size: the most objects at once} */
   public int maxObjects() {
     return maxObjects;
   }
 
+  /** {@return the most processes attached at once} */
   public int maxClients() {
     return maxClients;
   }
 
+  /** {@return the most handles one process may hold open at once} */
   public int maxHandlesPerClient() {
     return maxHandlesPerClient;
   }
 
-  /** The permissions a created store file gets (owner read/write by default). */
+  /** {@return the permissions a created store file gets (owner read/write by default)} */
   public Set<PosixFilePermission> permissions() {
     return permissions;
   }
 
-  /** When this process pre-faults its mapping of the store (default {@link Prefault#AUTO}). */
+  /** {@return when this process pre-faults its mapping of the store (default {@link Prefault#AUTO})} */
   public Prefault prefault() {
     return prefault;
   }
 
   /**
-   * How often this process's recovery sweep runs (default 1 s), or {@link Duration#ZERO} if it never sweeps; see
-   * {@link Builder#recoveryInterval}.
+   * {@return how often this process's recovery sweep runs (default 1 s), or {@link Duration#ZERO} if it never sweeps; see
+   * {@link Builder#recoveryInterval}}
    */
   public Duration recoveryInterval() {
     return recoveryInterval;
   }
 
-  /** Whether claims hand out zero-filled memory (default false: claimed memory holds whatever was there before). */
+  /**
+   * {@return whether claims hand out zero-filled memory (default false: claimed memory holds whatever was there before)}
+   */
   public boolean zeroClaims() {
     return zeroClaims;
   }
 
-  /** A new idle strategy for one waiter. */
+  /** {@return a new idle strategy for one waiter} */
   public IdleStrategy newIdleStrategy() {
     return idleStrategy.get();
   }
 
-  /** The most a blocked operation spins before it sleeps; see the builder. */
+  /** {@return the most a blocked operation spins before it sleeps; see the builder} */
   public long queueSpinNanos() {
     return queueSpinNanos;
   }
 
+  /** {@return how long {@link Depot#openOrCreate} waits for a racing creator, in milliseconds} */
   public long openTimeoutMillis() {
     return openTimeoutMillis;
   }
@@ -182,13 +190,23 @@ public final class DepotOptions {
 
     private Builder() {}
 
-    /** The directory of the store file (default {@code /dev/shm}; any directory works, tmpfs is fastest). */
+    /**
+     * The directory of the store file (default {@code /dev/shm}; any directory works, tmpfs is fastest).
+     *
+     * @param directory the directory
+     * @return this builder
+     */
     public Builder directory(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
       return this;
     }
 
-    /** The arena's capacity in bytes; see the limits above. */
+    /**
+     * The arena's capacity in bytes; see the limits above.
+     *
+     * @param bytes the capacity in bytes
+     * @return this builder
+     */
     public Builder capacity(long bytes) {
       if (bytes < MIN_CAPACITY || bytes > MAX_CAPACITY) {
         throw new InvalidArgumentException(
@@ -199,7 +217,12 @@ public final class DepotOptions {
       return this;
     }
 
-    /** The directory size: the most objects (committed, being written or zombie) at once. */
+    /**
+     * The directory size: the most objects (committed, being written or zombie) at once.
+     *
+     * @param maxObjects the most objects
+     * @return this builder
+     */
     public Builder maxObjects(int maxObjects) {
       if (maxObjects < 1 || maxObjects > MAX_OBJECTS) {
         throw new InvalidArgumentException("maxObjects must be 1.." + MAX_OBJECTS + ": maxObjects=" + maxObjects);
@@ -208,7 +231,12 @@ public final class DepotOptions {
       return this;
     }
 
-    /** The most processes attached at once. */
+    /**
+     * The most processes attached at once.
+     *
+     * @param maxClients the most processes
+     * @return this builder
+     */
     public Builder maxClients(int maxClients) {
       if (maxClients < 1 || maxClients > MAX_CLIENTS) {
         throw new InvalidArgumentException("maxClients must be 1.." + MAX_CLIENTS + ": maxClients=" + maxClients);
@@ -217,7 +245,12 @@ public final class DepotOptions {
       return this;
     }
 
-    /** The most handles one process may hold open at once. */
+    /**
+     * The most handles one process may hold open at once.
+     *
+     * @param maxHandles the most handles per process
+     * @return this builder
+     */
     public Builder maxHandlesPerClient(int maxHandles) {
       if (maxHandles < 16 || maxHandles > MAX_HANDLES) {
         throw new InvalidArgumentException(
@@ -227,7 +260,12 @@ public final class DepotOptions {
       return this;
     }
 
-    /** Lets the owner's group read and write the store (mode 0660 instead of 0600). */
+    /**
+     * Lets the owner's group read and write the store (mode 0660 instead of 0600).
+     *
+     * @param groupAccess whether the group may read and write
+     * @return this builder
+     */
     public Builder groupAccess(boolean groupAccess) {
       if (groupAccess) {
         permissions.add(PosixFilePermission.GROUP_READ);
@@ -242,6 +280,8 @@ public final class DepotOptions {
     /**
      * The exact permissions of a created store file; must include owner read and write.
      *
+     * @param permissions the permissions
+     * @return this builder
      * @throws InvalidArgumentException if the owner could not read and write it
      */
     public Builder permissions(Set<PosixFilePermission> permissions) {
@@ -257,6 +297,9 @@ public final class DepotOptions {
      * When this process pre-faults its own mapping of the store (default {@link Prefault#AUTO}: before {@link
      * Depot#create} returns, in a background thread after {@link Depot#open}); see {@link Prefault} for the costs.
      * A created store's memory is always reserved ({@code posix_fallocate}), whatever this option.
+     *
+     * @param prefault when to pre-fault
+     * @return this builder
      */
     public Builder prefault(Prefault prefault) {
       this.prefault = Objects.requireNonNull(prefault, "prefault");
@@ -266,6 +309,9 @@ public final class DepotOptions {
     /**
      * Whether to pre-fault at all: {@code true} is the default, {@link Prefault#AUTO}; {@code false} is {@link
      * Prefault#NONE}.
+     *
+     * @param prefault whether to pre-fault
+     * @return this builder
      */
     public Builder prefault(boolean prefault) {
       return prefault(prefault ? Prefault.AUTO : Prefault.NONE);
@@ -282,6 +328,7 @@ public final class DepotOptions {
      * process's state (a name it was writing, a full store, a queue position) recover it at once, sweep or not.
      *
      * @param interval 10 ms or more, or {@link Duration#ZERO} for no sweeping by this process (inspection tools)
+     * @return this builder
      */
     public Builder recoveryInterval(Duration interval) {
       Objects.requireNonNull(interval, "interval");
@@ -297,13 +344,21 @@ public final class DepotOptions {
      * Whether {@link Depot#claim} and queue entry claims hand out zero-filled memory (default false). Like {@code
      * malloc}, a claim's memory otherwise holds whatever was there before (the bytes of a removed object), so a
      * writer must fill all of it; zeroing costs a memory write of the claimed size.
+     *
+     * @param zeroClaims whether claimed memory is zero-filled
+     * @return this builder
      */
     public Builder zeroClaims(boolean zeroClaims) {
       this.zeroClaims = zeroClaims;
       return this;
     }
 
-    /** How blocked operations wait (default {@link IdleStrategy#backoff()}). */
+    /**
+     * How blocked operations wait (default {@link IdleStrategy#backoff()}).
+     *
+     * @param idleStrategy makes one idle strategy per waiter
+     * @return this builder
+     */
     public Builder idleStrategy(Supplier<IdleStrategy> idleStrategy) {
       this.idleStrategy = Objects.requireNonNull(idleStrategy, "idleStrategy");
       return this;
@@ -317,6 +372,9 @@ public final class DepotOptions {
      * hundred µs ends up spinning through the gaps (a sleep costs the waker a system call and the sleeper a context
      * switch: tens of µs in a VM), and many waiters on few cores end up sleeping at once. Only this process's waits
      * are affected.
+     *
+     * @param nanos the spin limit in nanoseconds
+     * @return this builder
      */
     public Builder queueSpinNanos(long nanos) {
       if (nanos < 0 || nanos > MAX_QUEUE_SPIN_NANOS) {
@@ -327,7 +385,12 @@ public final class DepotOptions {
       return this;
     }
 
-    /** How long {@link Depot#openOrCreate} waits for a racing creator (default 5 s). */
+    /**
+     * How long {@link Depot#openOrCreate} waits for a racing creator (default 5 s).
+     *
+     * @param millis the wait in milliseconds
+     * @return this builder
+     */
     public Builder openTimeoutMillis(long millis) {
       if (millis < 0) {
         throw new InvalidArgumentException("openTimeoutMillis must be >= 0: openTimeoutMillis=" + millis);
@@ -336,6 +399,7 @@ public final class DepotOptions {
       return this;
     }
 
+    /** {@return the options built} */
     public DepotOptions build() {
       return new DepotOptions(this);
     }

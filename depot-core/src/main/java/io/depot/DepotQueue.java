@@ -71,18 +71,19 @@ public interface DepotQueue extends AutoCloseable {
   /** Returned by {@link #tryPush} when the queue is full. */
   long FULL = -1;
 
-  /** The queue's object name. */
+  /** {@return the queue's object name} */
   String name();
 
-  /** The most entries the queue holds at once. */
+  /** {@return the most entries the queue holds at once} */
   int capacity();
 
-  /** The tracks of every entry, in order. */
+  /** {@return the tracks of every entry, in order} */
   List<Track> tracks();
 
   /**
-   * The index of track {@code name}.
+   * {@return the index of track {@code name}}
    *
+   * @param name the track's name
    * @throws InvalidNameException naming it if there is none
    */
   int trackIndex(String name);
@@ -90,13 +91,19 @@ public interface DepotQueue extends AutoCloseable {
   /**
    * Copies one value per track (in track order) into a new entry and commits it, unless the queue is full.
    *
+   * @param values one value per track, in track order
    * @return the entry's sequence number, or {@link #FULL}
    * @throws InvalidArgumentException if the value count differs from the track count, or a value is larger than its
    *     track
    */
   long tryPush(MemorySegment... values);
 
-  /** {@link #tryPush(MemorySegment...)} for arrays; each must match its track's dtype and shape. */
+  /**
+   * {@link #tryPush(MemorySegment...)} for arrays; each must match its track's dtype and shape.
+   *
+   * @param values one array per track, in track order
+   * @return the entry's sequence number, or {@link #FULL}
+   */
   long tryPush(NDArray... values);
 
   /**
@@ -105,20 +112,35 @@ public interface DepotQueue extends AutoCloseable {
    * Overflow#OVERWRITE_OLDEST} drops the oldest entry not yet popped (and waits only for one that is popped or held
    * in place). {@code tryPush} overwrites too, on such a queue.
    *
+   * @param timeout how long to wait at most
+   * @param values one value per track, in track order
+   * @return the entry's sequence number, or {@link #FULL} (only under {@link Overflow#FAIL})
    * @throws DepotTimeoutException if the queue stayed full
    */
   long push(Duration timeout, MemorySegment... values);
 
-  /** Like {@link #tryPush(NDArray...)}, waiting up to {@code timeout} for room. */
+  /**
+   * Like {@link #tryPush(NDArray...)}, waiting up to {@code timeout} for room.
+   *
+   * @param timeout how long to wait at most
+   * @param values one array per track, in track order
+   * @return the entry's sequence number, or {@link #FULL} (only under {@link Overflow#FAIL})
+   */
   long push(Duration timeout, NDArray... values);
 
-  /** Claims the next position and allocates its tracks for in-place writing, unless the queue is full. */
+  /**
+   * Claims the next position and allocates its tracks for in-place writing, unless the queue is full.
+   *
+   * @return the claim (commit or abort it), or empty if the queue is full
+   */
   Optional<EntryClaim> tryCreateEntry();
 
   /**
    * Like {@link #tryCreateEntry()}, waiting up to {@code timeout} for room (under the queue's {@link #overflow()}
    * policy, as {@link #push(Duration, MemorySegment...)}).
    *
+   * @param timeout how long to wait at most
+   * @return the claim; commit or abort it
    * @throws DepotTimeoutException if the queue stayed full
    * @throws QueueFullException at once if it is full and its policy is {@link Overflow#FAIL}
    */
@@ -127,12 +149,16 @@ public interface DepotQueue extends AutoCloseable {
   /**
    * Takes the oldest entry out of the queue (an entry a dead consumer held first) and returns a handle on it, unless
    * the queue is empty. The entry is consumed when the handle is closed; see the class comment.
+   *
+   * @return the oldest committed entry (release it), or empty if there is none
    */
   Optional<Entry> tryPop();
 
   /**
    * Like {@link #tryPop()}, waiting up to {@code timeout} for an entry.
    *
+   * @param timeout how long to wait at most
+   * @return the oldest committed entry; release it
    * @throws DepotTimeoutException if the queue stayed empty
    */
   Entry pop(Duration timeout);
@@ -146,14 +172,15 @@ public interface DepotQueue extends AutoCloseable {
   boolean forcePop();
 
   /**
-   * A handle on the committed entry with sequence number {@code sequence}; the entry stays in the queue.
+   * {@return a handle on the committed entry with sequence number {@code sequence}; the entry stays in the queue}
    *
+   * @param sequence the entry's sequence number
    * @throws EntryNotFoundException naming the sequence if it was never claimed, is not committed yet, or was
    *     popped or deleted
    */
   Entry read(long sequence);
 
-  /** A handle on the most recently claimed committed entry, or empty if the queue has none. */
+  /** {@return a handle on the most recently claimed committed entry, or empty if the queue has none} */
   Optional<Entry> readLatest();
 
   /**
@@ -162,39 +189,49 @@ public interface DepotQueue extends AutoCloseable {
    * entry will do. For readers of the latest value that must not see the same one twice: pass the sequence of the
    * entry seen last.
    *
+   * @param sequence the sequence number of the entry seen last, or -1
+   * @param timeout how long to wait at most
+   * @return a handle on the latest entry; release it
    * @throws DepotTimeoutException if none came
    * @throws DepotInterruptedException if the thread was interrupted while waiting
    */
   Entry readLatestAfter(long sequence, Duration timeout);
 
   /**
-   * A cursor that sees every entry committed from now on (from {@link #tailSequence()}), without consuming; see
-   * {@link QueueCursor}.
+   * {@return a cursor that sees every entry committed from now on (from {@link #tailSequence()}), without consuming; see
+   * {@link QueueCursor}}
    */
   QueueCursor subscribe();
 
   /**
-   * A cursor that starts at sequence {@code from} (entries before {@code headSequence()} are gone: it starts at the
-   * oldest still in the queue).
+   * {@return a cursor that starts at sequence {@code from} (entries before {@code headSequence()} are gone: it starts at the
+   * oldest still in the queue)}
    *
+   * @param from the first sequence number to read
    * @throws InvalidArgumentException if {@code from} is negative
    */
   QueueCursor subscribe(long from);
 
-  /** The queue's policy for a full queue, fixed at its creation. */
+  /** {@return the queue's policy for a full queue, fixed at its creation} */
   Overflow overflow();
 
-  /** How many entries were dropped unread by {@link Overflow#OVERWRITE_OLDEST} since the queue was created. */
+  /** {@return how many entries were dropped unread by {@link Overflow#OVERWRITE_OLDEST} since the queue was created} */
   long dropped();
 
   /**
    * Handles on several entries at once; on failure, those already opened are released.
    *
+   * @param sequences the entries' sequence numbers
+   * @return handles on the entries, in the order of {@code sequences}; release them
    * @throws EntryNotFoundException naming the first sequence that cannot be read
    */
   List<Entry> batchRead(long... sequences);
 
-  /** Releases every entry of a batch (or any collection of entries). */
+  /**
+   * Releases every entry of a batch (or any collection of entries).
+   *
+   * @param entries the entries to release
+   */
   static void release(Collection<? extends Entry> entries) {
     for (Entry e : entries) {
       e.close();
@@ -205,6 +242,7 @@ public interface DepotQueue extends AutoCloseable {
    * Removes entry {@code sequence} from the queue; its slot is reused once consumers have passed it and its last
    * reader has closed.
    *
+   * @param sequence the entry's sequence number
    * @return whether a committed entry was removed
    */
   boolean deleteEntry(long sequence);
@@ -213,19 +251,22 @@ public interface DepotQueue extends AutoCloseable {
    * Removes entry {@code sequence}; its slot is reused once consumers have passed it, whether readers hold it or
    * not. <b>Unsafe for current readers</b> of it: their views may show the next entry written into the slot.
    *
+   * @param sequence the entry's sequence number
    * @return whether a committed entry was removed
    */
   boolean forceDeleteEntry(long sequence);
 
-  /** The sequence number of the oldest position still in the queue. */
+  /** {@return the sequence number of the oldest position still in the queue} */
   long headSequence();
 
-  /** The sequence number the next claim will get. */
+  /** {@return the sequence number the next claim will get} */
   long tailSequence();
 
   /**
    * Positions in the queue ({@code tailSequence() - headSequence()}), committed or not; popped entries not yet
    * released are not counted, though they hold their slots.
+   *
+   * @return the number of positions in use
    */
   int size();
 

@@ -8,15 +8,17 @@ import java.lang.foreign.MemorySegment;
  * takes one slot of the process's handle journal.
  */
 public interface Entry extends AutoCloseable {
-  /** The entry's sequence number in its queue (0 for the first entry ever committed, increasing). */
+  /** {@return the entry's sequence number in its queue (0 for the first entry ever committed, increasing)} */
   long sequence();
 
-  /** The number of tracks. */
+  /** {@return the number of tracks} */
   int trackCount();
 
   /**
    * Track {@code index}'s bytes.
    *
+   * @param index the track's index
+   * @return the bytes, read-only, valid until the entry is released
    * @throws HandleClosedException if closed
    * @throws IndexOutOfBoundsException naming the index if there is no such track
    */
@@ -25,6 +27,8 @@ public interface Entry extends AutoCloseable {
   /**
    * Track {@code name}'s bytes.
    *
+   * @param name the track's name
+   * @return the bytes, read-only, valid until the entry is released
    * @throws InvalidNameException naming the track if the queue has none of that name
    */
   MemorySegment track(String name);
@@ -32,14 +36,21 @@ public interface Entry extends AutoCloseable {
   /**
    * Array track {@code index} as a typed view.
    *
+   * @param index the track's index
+   * @return the array, valid until the entry is released
    * @throws TypeMismatchException if the track holds raw bytes
    */
   NDArray array(int index);
 
-  /** Array track {@code name} as a typed view. */
+  /**
+   * Array track {@code name} as a typed view.
+   *
+   * @param name the track's name
+   * @return the array, valid until the entry is released
+   */
   NDArray array(String name);
 
-  /** Whether the handle is still open. */
+  /** {@return whether the handle is still open} */
   boolean isOpen();
 
   /**

@@ -13,36 +13,60 @@ import java.lang.foreign.MemorySegment;
  * at its full size unless {@link #setLength} says how many bytes were written ({@link DepotQueue#push} does).
  */
 public interface EntryClaim extends AutoCloseable {
-  /** The entry's sequence number (on Redis -1 until {@link #commit()}: a claim there holds no position). */
+  /** {@return the entry's sequence number (on Redis -1 until {@link #commit()}: a claim there holds no position)} */
   long sequence();
 
   /**
    * Track {@code index}'s writable bytes.
    *
+   * @param index the track's index
+   * @return the writable bytes
    * @throws HandleClosedException after commit or abort
    */
   MemorySegment track(int index);
 
-  /** Track {@code name}'s writable bytes. */
+  /**
+   * Track {@code name}'s writable bytes.
+   *
+   * @param name the track's name
+   * @return the writable bytes
+   */
   MemorySegment track(String name);
 
   /**
    * Records that the first {@code length} bytes of byte track {@code index} hold the value: readers see a segment of
    * that length. Without it a byte track is read at its full size.
    *
+   * @param index the track's index
+   * @param length the value's length in bytes
    * @throws InvalidArgumentException if {@code length} is negative or larger than the track
    * @throws TypeMismatchException if the track holds an array (always its full size)
    * @throws HandleClosedException after commit or abort
    */
   void setLength(int index, long length);
 
-  /** {@link #setLength(int, long)} for track {@code name}. */
+  /**
+   * {@link #setLength(int, long)} for track {@code name}.
+   *
+   * @param name the track's name
+   * @param length the value's length in bytes
+   */
   void setLength(String name, long length);
 
-  /** Array track {@code index} as a writable typed view. */
+  /**
+   * Array track {@code index} as a writable typed view.
+   *
+   * @param index the track's index
+   * @return the writable array
+   */
   MutableNDArray array(int index);
 
-  /** Array track {@code name} as a writable typed view. */
+  /**
+   * Array track {@code name} as a writable typed view.
+   *
+   * @param name the track's name
+   * @return the writable array
+   */
   MutableNDArray array(String name);
 
   /**
@@ -51,13 +75,22 @@ public interface EntryClaim extends AutoCloseable {
    * maximum element count; for a fixed array track, its own shape only. Without this call a variable-shape track
    * holds a 1-D array of its maximum element count.
    *
+   * @param index the track's index
+   * @param shape the entry's shape for the track
+   * @return the writable array
    * @throws InvalidArgumentException naming the shape if it has more elements than the track's maximum, a negative
    *     extent or more than {@value NDArray#MAX_DIMS} dimensions
    * @throws TypeMismatchException if the track holds raw bytes, or is a fixed array of another shape
    */
   MutableNDArray array(int index, long... shape);
 
-  /** {@link #array(int, long...)} for track {@code name}. */
+  /**
+   * {@link #array(int, long...)} for track {@code name}.
+   *
+   * @param name the track's name
+   * @param shape the entry's shape for the track
+   * @return the writable array
+   */
   MutableNDArray array(String name, long... shape);
 
   /**

@@ -6,7 +6,11 @@ import java.io.Serial;
 public class EntryNotFoundException extends DepotException {
   @Serial private static final long serialVersionUID = 1L;
 
-  /** @param message what failed, naming the sequence */
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, naming the sequence
+   */
   public EntryNotFoundException(String message) {
     super(message);
   }

@@ -18,12 +18,18 @@ public interface IdleStrategy {
   /**
    * Spins {@code maxSpins} times ({@link Thread#onSpinWait()}), yields {@code maxYields} times, then parks from
    * {@code minParkNanos} doubling up to {@code maxParkNanos}.
+   *
+   * @param maxSpins how many spins before yielding
+   * @param maxYields how many yields before parking
+   * @param minParkNanos the first park, in nanoseconds
+   * @param maxParkNanos the longest park, in nanoseconds
+   * @return a new strategy (one per waiter)
    */
   static IdleStrategy backoff(int maxSpins, int maxYields, long minParkNanos, long maxParkNanos) {
     return new Backoff(maxSpins, maxYields, minParkNanos, maxParkNanos);
   }
 
-  /** The default: 100 spins, 20 yields, then parks from 1 µs up to 1 ms. */
+  /** {@return the default: 100 spins, 20 yields, then parks from 1 µs up to 1 ms} */
   static IdleStrategy backoff() {
     return new Backoff(100, 20, 1_000, 1_000_000);
   }

@@ -13,8 +13,11 @@ public final class MutableNDArray extends NDArray {
   }
 
   /**
-   * A writable view of {@code data} as an array of {@code dtype} with {@code shape}.
+   * {@return a writable view of {@code data} as an array of {@code dtype} with {@code shape}}
    *
+   * @param dtype the element type
+   * @param data the elements, native byte order
+   * @param shape the shape
    * @throws InvalidArgumentException if the segment is read-only or the shape does not cover it exactly
    */
   public static MutableNDArray wrap(DType dtype, MemorySegment data, long... shape) {
@@ -24,49 +27,89 @@ public final class MutableNDArray extends NDArray {
     return new MutableNDArray(dtype, data, shape);
   }
 
-  /** Sets element {@code i} (flat index) of a FLOAT64 array. */
+  /**
+   * Sets element {@code i} (flat index) of a FLOAT64 array.
+   *
+   * @param i the flat (row-major) index
+   * @param value the new value
+   */
   public void setDouble(long i, double value) {
     require(DType.FLOAT64);
     data.setAtIndex(ValueLayout.JAVA_DOUBLE, i, value);
   }
 
-  /** Sets element {@code i} (flat index) of a FLOAT32 array. */
+  /**
+   * Sets element {@code i} (flat index) of a FLOAT32 array.
+   *
+   * @param i the flat (row-major) index
+   * @param value the new value
+   */
   public void setFloat(long i, float value) {
     require(DType.FLOAT32);
     data.setAtIndex(ValueLayout.JAVA_FLOAT, i, value);
   }
 
-  /** Sets element {@code i} (flat index) of an INT64 array. */
+  /**
+   * Sets element {@code i} (flat index) of an INT64 array.
+   *
+   * @param i the flat (row-major) index
+   * @param value the new value
+   */
   public void setLong(long i, long value) {
     require(DType.INT64);
     data.setAtIndex(ValueLayout.JAVA_LONG, i, value);
   }
 
-  /** Sets element {@code i} (flat index) of an INT32 array. */
+  /**
+   * Sets element {@code i} (flat index) of an INT32 array.
+   *
+   * @param i the flat (row-major) index
+   * @param value the new value
+   */
   public void setInt(long i, int value) {
     require(DType.INT32);
     data.setAtIndex(ValueLayout.JAVA_INT, i, value);
   }
 
-  /** Sets element {@code i} (flat index) of an INT16 array. */
+  /**
+   * Sets element {@code i} (flat index) of an INT16 array.
+   *
+   * @param i the flat (row-major) index
+   * @param value the new value
+   */
   public void setShort(long i, short value) {
     require(DType.INT16);
     data.setAtIndex(ValueLayout.JAVA_SHORT, i, value);
   }
 
-  /** Sets element {@code i} (flat index) of an INT8 array. */
+  /**
+   * Sets element {@code i} (flat index) of an INT8 array.
+   *
+   * @param i the flat (row-major) index
+   * @param value the new value
+   */
   public void setByte(long i, byte value) {
     require(DType.INT8);
     data.set(ValueLayout.JAVA_BYTE, i, value);
   }
 
-  /** Sets element {@code i} (flat index) of a UINT8 array to {@code value & 0xff}. */
+  /**
+   * Sets element {@code i} (flat index) of a UINT8 array to {@code value & 0xff}.
+   *
+   * @param i the flat (row-major) index
+   * @param value the new value
+   */
   public void setUnsignedByte(long i, int value) {
     require(DType.UINT8);
     data.set(ValueLayout.JAVA_BYTE, i, (byte) value);
   }
 
-  /** Sets element {@code i} (flat index) of a BOOL array. */
+  /**
+   * Sets element {@code i} (flat index) of a BOOL array.
+   *
+   * @param i the flat (row-major) index
+   * @param value the new value
+   */
   public void setBoolean(long i, boolean value) {
     require(DType.BOOL);
     data.set(ValueLayout.JAVA_BYTE, i, (byte) (value ? 1 : 0));
@@ -75,6 +118,7 @@ public final class MutableNDArray extends NDArray {
   /**
    * Copies {@code source}'s elements in.
    *
+   * @param source the array to copy
    * @throws TypeMismatchException if the dtype or shape differs
    */
   public void copyFrom(NDArray source) {

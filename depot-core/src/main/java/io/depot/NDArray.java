@@ -44,8 +44,11 @@ public sealed class NDArray permits MutableNDArray {
   }
 
   /**
-   * A view of {@code data} as an array of {@code dtype} with {@code shape}.
+   * {@return a view of {@code data} as an array of {@code dtype} with {@code shape}}
    *
+   * @param dtype the element type
+   * @param data the elements, native byte order
+   * @param shape the shape
    * @throws InvalidArgumentException if the shape has a negative extent, more than {@value #MAX_DIMS} dimensions,
    *     or does not cover exactly {@code data.byteSize()} bytes
    */
@@ -53,27 +56,57 @@ public sealed class NDArray permits MutableNDArray {
     return new NDArray(dtype, data.isReadOnly() ? data : data.asReadOnly(), shape);
   }
 
-  /** Wraps {@code values} (no copy) with {@code shape}; a 1-d shape when none is given. */
+  /**
+   * Wraps {@code values} (no copy) with {@code shape}; a 1-d shape when none is given.
+   *
+   * @param values the elements
+   * @param shape the shape; a 1-d shape of {@code values.length} if empty
+   * @return the array
+   */
   public static NDArray of(double[] values, long... shape) {
     return of(DType.FLOAT64, MemorySegment.ofArray(values), shapeOr(values.length, shape));
   }
 
-  /** Wraps {@code values} (no copy) with {@code shape}; a 1-d shape when none is given. */
+  /**
+   * Wraps {@code values} (no copy) with {@code shape}; a 1-d shape when none is given.
+   *
+   * @param values the elements
+   * @param shape the shape; a 1-d shape of {@code values.length} if empty
+   * @return the array
+   */
   public static NDArray of(float[] values, long... shape) {
     return of(DType.FLOAT32, MemorySegment.ofArray(values), shapeOr(values.length, shape));
   }
 
-  /** Wraps {@code values} (no copy) with {@code shape}; a 1-d shape when none is given. */
+  /**
+   * Wraps {@code values} (no copy) with {@code shape}; a 1-d shape when none is given.
+   *
+   * @param values the elements
+   * @param shape the shape; a 1-d shape of {@code values.length} if empty
+   * @return the array
+   */
   public static NDArray of(long[] values, long... shape) {
     return of(DType.INT64, MemorySegment.ofArray(values), shapeOr(values.length, shape));
   }
 
-  /** Wraps {@code values} (no copy) with {@code shape}; a 1-d shape when none is given. */
+  /**
+   * Wraps {@code values} (no copy) with {@code shape}; a 1-d shape when none is given.
+   *
+   * @param values the elements
+   * @param shape the shape; a 1-d shape of {@code values.length} if empty
+   * @return the array
+   */
   public static NDArray of(int[] values, long... shape) {
     return of(DType.INT32, MemorySegment.ofArray(values), shapeOr(values.length, shape));
   }
 
-  /** Wraps {@code values} (no copy) with {@code shape}; a 1-d shape when none is given. */
+  /**
+   * Wraps {@code values} (no copy) with {@code shape}; a 1-d shape when none is given.
+   *
+   * @param values the elements
+   * @param shape the shape; a 1-d shape of {@code values.length} if empty
+   * @return the array
+   */
   public static NDArray of(short[] values, long... shape) {
     return of(DType.INT16, MemorySegment.ofArray(values), shapeOr(values.length, shape));
   }
@@ -81,6 +114,11 @@ public sealed class NDArray permits MutableNDArray {
   /**
    * Wraps {@code values} (no copy) as {@code dtype} ({@link DType#INT8}, {@link DType#UINT8} or {@link DType#BOOL})
    * with {@code shape}; a 1-d shape when none is given.
+   *
+   * @param dtype the element type
+   * @param values the elements
+   * @param shape the shape; a 1-d shape of {@code values.length} if empty
+   * @return the array
    */
   public static NDArray of(DType dtype, byte[] values, long... shape) {
     if (dtype.itemSize() != 1) {
@@ -89,7 +127,13 @@ public sealed class NDArray permits MutableNDArray {
     return of(dtype, MemorySegment.ofArray(values), shapeOr(values.length, shape));
   }
 
-  /** Copies {@code values} into a new BOOL array with {@code shape}; a 1-d shape when none is given. */
+  /**
+   * Copies {@code values} into a new BOOL array with {@code shape}; a 1-d shape when none is given.
+   *
+   * @param values the elements
+   * @param shape the shape; a 1-d shape of {@code values.length} if empty
+   * @return the array
+   */
   public static NDArray of(boolean[] values, long... shape) {
     byte[] b = new byte[values.length];
     for (int i = 0; i < values.length; i++) {
@@ -130,8 +174,9 @@ public sealed class NDArray permits MutableNDArray {
   }
 
   /**
-   * The element count of {@code shape}.
+   * {@return the element count of {@code shape}}
    *
+   * @param shape the shape
    * @throws InvalidArgumentException naming the shape if it has too many dimensions or a negative extent
    */
   public static long elementCount(long... shape) {
@@ -153,44 +198,49 @@ public sealed class NDArray permits MutableNDArray {
     return n;
   }
 
-  /** The element type. */
+  /** {@return the element type} */
   public DType dtype() {
     return dtype;
   }
 
-  /** The number of dimensions (0 for a scalar). */
+  /** {@return the number of dimensions (0 for a scalar)} */
   public int ndim() {
     return shape.length;
   }
 
-  /** A copy of the shape. */
+  /** {@return a copy of the shape} */
   public long[] shape() {
     return shape.clone();
   }
 
-  /** The extent of dimension {@code dim}. */
+  /**
+   * {@return the extent of dimension {@code dim}}
+   *
+   * @param dim the dimension, from 0
+   */
   public long shape(int dim) {
     return shape[dim];
   }
 
-  /** The number of elements. */
+  /** {@return the number of elements} */
   public long size() {
     return size;
   }
 
-  /** The size of the data in bytes. */
+  /** {@return the size of the data in bytes} */
   public long byteSize() {
     return data.byteSize();
   }
 
-  /** The elements, zero-copy (read-only for arrays read from a store). */
+  /** {@return the elements, zero-copy (read-only for arrays read from a store)} */
   public MemorySegment segment() {
     return data;
   }
 
   /**
-   * The flat (row-major) index of the element at {@code index}.
+   * {@return the flat (row-major) index of the element at {@code index}}
    *
+   * @param index one index per dimension
    * @throws IndexOutOfBoundsException naming the index if it has the wrong rank or is out of range
    */
   public long flatIndex(long... index) {
@@ -216,55 +266,100 @@ public sealed class NDArray permits MutableNDArray {
     }
   }
 
-  /** Element {@code i} (flat index) of a FLOAT64 array. */
+  /**
+   * Element {@code i} (flat index) of a FLOAT64 array.
+   *
+   * @param i the flat (row-major) index
+   * @return the element
+   */
   public double getDouble(long i) {
     require(DType.FLOAT64);
     return data.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
   }
 
-  /** Element {@code i} (flat index) of a FLOAT32 array. */
+  /**
+   * Element {@code i} (flat index) of a FLOAT32 array.
+   *
+   * @param i the flat (row-major) index
+   * @return the element
+   */
   public float getFloat(long i) {
     require(DType.FLOAT32);
     return data.getAtIndex(ValueLayout.JAVA_FLOAT, i);
   }
 
-  /** Element {@code i} (flat index) of an INT64 array. */
+  /**
+   * Element {@code i} (flat index) of an INT64 array.
+   *
+   * @param i the flat (row-major) index
+   * @return the element
+   */
   public long getLong(long i) {
     require(DType.INT64);
     return data.getAtIndex(ValueLayout.JAVA_LONG, i);
   }
 
-  /** Element {@code i} (flat index) of an INT32 array. */
+  /**
+   * Element {@code i} (flat index) of an INT32 array.
+   *
+   * @param i the flat (row-major) index
+   * @return the element
+   */
   public int getInt(long i) {
     require(DType.INT32);
     return data.getAtIndex(ValueLayout.JAVA_INT, i);
   }
 
-  /** Element {@code i} (flat index) of an INT16 array. */
+  /**
+   * Element {@code i} (flat index) of an INT16 array.
+   *
+   * @param i the flat (row-major) index
+   * @return the element
+   */
   public short getShort(long i) {
     require(DType.INT16);
     return data.getAtIndex(ValueLayout.JAVA_SHORT, i);
   }
 
-  /** Element {@code i} (flat index) of an INT8 array. */
+  /**
+   * Element {@code i} (flat index) of an INT8 array.
+   *
+   * @param i the flat (row-major) index
+   * @return the element
+   */
   public byte getByte(long i) {
     require(DType.INT8);
     return data.get(ValueLayout.JAVA_BYTE, i);
   }
 
-  /** Element {@code i} (flat index) of a UINT8 array, 0..255. */
+  /**
+   * Element {@code i} (flat index) of a UINT8 array, 0..255.
+   *
+   * @param i the flat (row-major) index
+   * @return the element
+   */
   public int getUnsignedByte(long i) {
     require(DType.UINT8);
     return Byte.toUnsignedInt(data.get(ValueLayout.JAVA_BYTE, i));
   }
 
-  /** Element {@code i} (flat index) of a BOOL array. */
+  /**
+   * Element {@code i} (flat index) of a BOOL array.
+   *
+   * @param i the flat (row-major) index
+   * @return the element
+   */
   public boolean getBoolean(long i) {
     require(DType.BOOL);
     return data.get(ValueLayout.JAVA_BYTE, i) != 0;
   }
 
-  /** Element {@code i} (flat index) of an array of any dtype, converted to {@code double}. */
+  /**
+   * Element {@code i} (flat index) of an array of any dtype, converted to {@code double}.
+   *
+   * @param i the flat (row-major) index
+   * @return the element
+   */
   public double getAsDouble(long i) {
     return switch (dtype) {
       case FLOAT64 -> data.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
@@ -285,8 +380,8 @@ public sealed class NDArray permits MutableNDArray {
   }
 
   /**
-   * The elements as a direct {@link ByteBuffer} in native byte order, zero-copy (read-only for arrays read from a
-   * store), valid while the handle the view came from is open.
+   * {@return the elements as a direct {@link ByteBuffer} in native byte order, zero-copy (read-only for arrays read from a
+   * store), valid while the handle the view came from is open}
    *
    * @throws InvalidArgumentException if the array is larger than a buffer can address (2 GiB)
    */
@@ -298,8 +393,8 @@ public sealed class NDArray permits MutableNDArray {
   }
 
   /**
-   * The elements of a FLOAT64 array as a {@link DoubleBuffer}, zero-copy: direct (over native memory) for arrays read
-   * from a store, and read-only for those. Valid while the handle the view came from is open.
+   * {@return the elements of a FLOAT64 array as a {@link DoubleBuffer}, zero-copy: direct (over native memory) for arrays read
+   * from a store, and read-only for those} Valid while the handle the view came from is open.
    *
    * @throws TypeMismatchException if the array is not FLOAT64
    * @throws InvalidArgumentException if the array is larger than a buffer can address (2 GiB)
@@ -313,9 +408,9 @@ public sealed class NDArray permits MutableNDArray {
   private static final int CHUNK = 1 << 16;
 
   /**
-   * The sum of all elements, as {@code double}, at memory bandwidth: the elements are read in chunks through
+   * {@return the sum of all elements, as {@code double}, at memory bandwidth: the elements are read in chunks through
    * int-indexed slices of {@link #segment()} with eight independent accumulators, a loop C2 compiles to unrolled
-   * wide loads with the bounds and liveness checks hoisted. The additions are grouped by position modulo 8 (pairwise
+   * wide loads with the bounds and liveness checks hoisted} The additions are grouped by position modulo 8 (pairwise
    * at the end), so the result may differ from a strict left-to-right sum in the last bits, as NumPy's pairwise sum
    * does. Integer dtypes are converted to {@code double} element by element.
    */
@@ -372,7 +467,11 @@ public sealed class NDArray permits MutableNDArray {
     return s;
   }
 
-  /** Copies a FLOAT64 array out. */
+  /**
+   * Copies a FLOAT64 array out.
+   *
+   * @return a new array of the elements
+   */
   public double[] toDoubleArray() {
     require(DType.FLOAT64);
     double[] out = new double[javaLength()];
@@ -380,7 +479,11 @@ public sealed class NDArray permits MutableNDArray {
     return out;
   }
 
-  /** Copies a FLOAT32 array out. */
+  /**
+   * Copies a FLOAT32 array out.
+   *
+   * @return a new array of the elements
+   */
   public float[] toFloatArray() {
     require(DType.FLOAT32);
     float[] out = new float[javaLength()];
@@ -388,7 +491,11 @@ public sealed class NDArray permits MutableNDArray {
     return out;
   }
 
-  /** Copies an INT64 array out. */
+  /**
+   * Copies an INT64 array out.
+   *
+   * @return a new array of the elements
+   */
   public long[] toLongArray() {
     require(DType.INT64);
     long[] out = new long[javaLength()];
@@ -396,7 +503,11 @@ public sealed class NDArray permits MutableNDArray {
     return out;
   }
 
-  /** Copies an INT32 array out. */
+  /**
+   * Copies an INT32 array out.
+   *
+   * @return a new array of the elements
+   */
   public int[] toIntArray() {
     require(DType.INT32);
     int[] out = new int[javaLength()];
@@ -404,7 +515,11 @@ public sealed class NDArray permits MutableNDArray {
     return out;
   }
 
-  /** Copies an INT16 array out. */
+  /**
+   * Copies an INT16 array out.
+   *
+   * @return a new array of the elements
+   */
   public short[] toShortArray() {
     require(DType.INT16);
     short[] out = new short[javaLength()];
@@ -412,7 +527,11 @@ public sealed class NDArray permits MutableNDArray {
     return out;
   }
 
-  /** Copies an INT8, UINT8 or BOOL array out as raw bytes. */
+  /**
+   * Copies an INT8, UINT8 or BOOL array out as raw bytes.
+   *
+   * @return a new array of the elements
+   */
   public byte[] toByteArray() {
     if (dtype.itemSize() != 1) {
       throw new TypeMismatchException("array has dtype=" + dtype.numpyName() + ", accessed as bytes");
@@ -422,7 +541,11 @@ public sealed class NDArray permits MutableNDArray {
     return out;
   }
 
-  /** Copies a BOOL array out. */
+  /**
+   * Copies a BOOL array out.
+   *
+   * @return a new array of the elements
+   */
   public boolean[] toBooleanArray() {
     require(DType.BOOL);
     boolean[] out = new boolean[javaLength()];

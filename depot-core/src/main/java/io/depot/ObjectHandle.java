@@ -16,62 +16,65 @@ import java.nio.ByteBuffer;
  * handle pins nothing on the server; zero copy is a shared-memory property.
  */
 public interface ObjectHandle extends AutoCloseable {
-  /** The object's name. */
+  /** {@return the object's name} */
   String name();
 
-  /** What the object holds. */
+  /** {@return what the object holds} */
   ValueKind kind();
 
-  /** The size of the value in bytes. */
+  /** {@return the size of the value in bytes} */
   long size();
 
   /**
-   * The value's bytes, zero-copy and read-only.
+   * {@return the value's bytes, zero-copy and read-only}
    *
    * @throws HandleClosedException if the handle is closed
    */
   MemorySegment segment();
 
-  /** The value's bytes as a read-only, zero-copy {@link ByteBuffer}. */
+  /** {@return the value's bytes as a read-only, zero-copy {@link ByteBuffer}} */
   ByteBuffer asByteBuffer();
 
-  /** A copy of the value's bytes. */
+  /** {@return a copy of the value's bytes} */
   byte[] toByteArray();
 
   /**
-   * The value as a string.
+   * {@return the value as a string}
    *
    * @throws TypeMismatchException if the object is not a {@link ValueKind#STRING}
    */
   String asString();
 
   /**
-   * The value as a zero-copy, read-only typed array.
+   * {@return the value as a zero-copy, read-only typed array}
    *
    * @throws TypeMismatchException if the object is not an {@link ValueKind#ARRAY}
    */
   NDArray asArray();
 
-  /** The id of the codec that wrote an {@link ValueKind#ENCODED} value, or {@code null} for other kinds. */
+  /** {@return the id of the codec that wrote an {@link ValueKind#ENCODED} value, or {@code null} for other kinds} */
   String codecId();
 
   /**
    * Decodes the value with {@code codec}.
    *
+   * @param <T> the value's type
+   * @param codec the codec that decodes it
+   * @return the value
    * @throws TypeMismatchException if the value was not written by a codec with the same id
    * @throws CodecException if the codec fails
    */
   <T> T decode(Codec<T> codec);
 
   /**
-   * The version of this committed value: different for every commit of a name (also across a remove and a new
+   * {@return the version of this committed value: different for every commit of a name (also across a remove and a new
    * put), never {@link Depot#NO_VERSION}; on shared memory also unique among the store's live objects (on Redis two
-   * names may share a version). Pass it to {@link Depot#compareAndSet} or {@link WriteClaim#commitIf} to
+   * names may share a version)} Pass it to {@link Depot#compareAndSet} or {@link WriteClaim#commitIf} to
    * replace exactly this value.
    */
   long version();
 
-  /** Whether the handle is still open. */
+  /** {@return whether the handle is still open} */
   boolean isOpen();
 
   /** Releases the hold; the last release of a removed object frees its memory. Idempotent. */

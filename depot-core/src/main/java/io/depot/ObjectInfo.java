@@ -21,6 +21,7 @@ public record ObjectInfo(String name, ValueKind kind, long size, DType dtype, lo
     shape = shape.clone();
   }
 
+  /** {@return a copy of the shape} */
   @Override
   public long[] shape() {
     return shape.clone();

@@ -46,7 +46,7 @@ public interface ObjectStore extends AutoCloseable {
   /** The largest queue capacity. */
   int MAX_QUEUE_CAPACITY = 1 << 24;
 
-  /** The store's name (for Redis, its key prefix). */
+  /** {@return the store's name (for Redis, its key prefix)} */
   String name();
 
   // ---------------------------------------------------------------- writing
@@ -54,60 +54,133 @@ public interface ObjectStore extends AutoCloseable {
   /**
    * Stores {@code value} under a new name.
    *
+   * @param name the object's name
+   * @param value the bytes
    * @throws ObjectExistsException if the name is committed or being written
    * @throws StoreFullException if the arena has no room
    * @throws DirectoryFullException if every descriptor is in use
    */
   void put(String name, byte[] value);
 
-  /** Stores the remaining bytes of {@code value} (its position is not changed) under a new name. */
+  /**
+   * Stores the remaining bytes of {@code value} (its position is not changed) under a new name.
+   *
+   * @param name the object's name
+   * @param value the bytes
+   */
   void put(String name, ByteBuffer value);
 
-  /** Stores the bytes of {@code value} under a new name. */
+  /**
+   * Stores the bytes of {@code value} under a new name.
+   *
+   * @param name the object's name
+   * @param value the bytes
+   */
   void put(String name, MemorySegment value);
 
-  /** Stores {@code value} as UTF-8 under a new name. */
+  /**
+   * Stores {@code value} as UTF-8 under a new name.
+   *
+   * @param name the object's name
+   * @param value the string
+   */
   void put(String name, String value);
 
-  /** Stores a typed array (dtype, shape and elements) under a new name. */
+  /**
+   * Stores a typed array (dtype, shape and elements) under a new name.
+   *
+   * @param name the object's name
+   * @param value the array
+   */
   void put(String name, NDArray value);
 
   /**
    * Stores {@code value} encoded by {@code codec} under a new name.
    *
+   * @param <T> the value's type
+   * @param name the object's name
+   * @param value the value
+   * @param codec the codec that encodes it
    * @throws CodecException if the codec fails
    */
   <T> void put(String name, T value, Codec<T> codec);
 
-  /** Stores {@code value}, atomically replacing any committed object of that name (see {@link PutMode#REPLACE}). */
+  /**
+   * Stores {@code value}, atomically replacing any committed object of that name (see {@link PutMode#REPLACE}).
+   *
+   * @param name the object's name
+   * @param value the bytes
+   */
   void replace(String name, byte[] value);
 
-  /** Stores {@code value} as UTF-8, atomically replacing any committed object of that name. */
+  /**
+   * Stores {@code value} as UTF-8, atomically replacing any committed object of that name.
+   *
+   * @param name the object's name
+   * @param value the string
+   */
   void replace(String name, String value);
 
-  /** Stores a typed array, atomically replacing any committed object of that name. */
+  /**
+   * Stores a typed array, atomically replacing any committed object of that name.
+   *
+   * @param name the object's name
+   * @param value the array
+   */
   void replace(String name, NDArray value);
 
-  /** Stores {@code value} encoded by {@code codec}, atomically replacing any committed object of that name. */
+  /**
+   * Stores {@code value} encoded by {@code codec}, atomically replacing any committed object of that name.
+   *
+   * @param <T> the value's type
+   * @param name the object's name
+   * @param value the value
+   * @param codec the codec that encodes it
+   */
   <T> void replace(String name, T value, Codec<T> codec);
 
   /**
    * Allocates a block of {@code size} bytes for the writer to fill in place, reserving the name (WRITE stage).
    *
+   * @param name the object's name
+   * @param size the value's size in bytes
+   * @param mode whether the commit creates the name or replaces an object of it
+   * @return the claim; commit or close it
    * @throws ObjectExistsException in {@link PutMode#CREATE} mode if the name is committed or being written
    * @throws InvalidArgumentException if the size is negative or larger than the arena
    */
   WriteClaim claim(String name, long size, PutMode mode);
 
-  /** {@link #claim(String, long, PutMode)} in {@link PutMode#CREATE} mode. */
+  /**
+   * {@link #claim(String, long, PutMode)} in {@link PutMode#CREATE} mode.
+   *
+   * @param name the object's name
+   * @param size the value's size in bytes
+   * @return the claim; commit or close it
+   */
   default WriteClaim claim(String name, long size) {
     return claim(name, size, PutMode.CREATE);
   }
 
-  /** Allocates a typed array of {@code dtype} and {@code shape} for the writer to fill in place. */
+  /**
+   * Allocates a typed array of {@code dtype} and {@code shape} for the writer to fill in place.
+   *
+   * @param name the object's name
+   * @param dtype the element type
+   * @param shape the array's shape
+   * @param mode whether the commit creates the name or replaces an object of it
+   * @return the claim; commit or close it
+   */
   WriteClaim claimArray(String name, DType dtype, long[] shape, PutMode mode);
 
-  /** {@link #claimArray(String, DType, long[], PutMode)} in {@link PutMode#CREATE} mode. */
+  /**
+   * {@link #claimArray(String, DType, long[], PutMode)} in {@link PutMode#CREATE} mode.
+   *
+   * @param name the object's name
+   * @param dtype the element type
+   * @param shape the array's shape
+   * @return the claim; commit or close it
+   */
   default WriteClaim claimArray(String name, DType dtype, long... shape) {
     return claimArray(name, dtype, shape, PutMode.CREATE);
   }
@@ -117,14 +190,33 @@ public interface ObjectStore extends AutoCloseable {
    * ({@link ObjectHandle#version()}), or none if {@code expectedVersion} is {@link #NO_VERSION}: an atomic
    * compare-and-set across all processes. Handles on the old value stay valid until closed.
    *
+   * @param name the object's name
+   * @param expectedVersion the version the committed object must have ({@link #NO_VERSION}: none may be committed)
+   * @param value the bytes
    * @return whether the value was stored
    */
   boolean compareAndSet(String name, long expectedVersion, byte[] value);
 
-  /** {@link #compareAndSet(String, long, byte[])} for a UTF-8 string. */
+  /**
+   * {@link #compareAndSet(String, long, byte[])} for a UTF-8 string.
+   *
+   * @param name the object's name
+   * @param expectedVersion the version the committed object must have
+   * @param value the string
+   * @return whether the value was stored
+   */
   boolean compareAndSet(String name, long expectedVersion, String value);
 
-  /** {@link #compareAndSet(String, long, byte[])} for a value encoded by {@code codec}. */
+  /**
+   * {@link #compareAndSet(String, long, byte[])} for a value encoded by {@code codec}.
+   *
+   * @param <T> the value's type
+   * @param name the object's name
+   * @param expectedVersion the version the committed object must have
+   * @param value the value
+   * @param codec the codec that encodes it
+   * @return whether the value was stored
+   */
   <T> boolean compareAndSet(String name, long expectedVersion, T value, Codec<T> codec);
 
   // ---------------------------------------------------------------- queues
@@ -134,6 +226,9 @@ public interface ObjectStore extends AutoCloseable {
    * entries are allocated with the queue, {@code capacity} of them (each the tracks' sizes, 64-byte aligned, plus 8
    * bytes per track), and reused: producing and consuming allocate nothing.
    *
+   * @param name the queue's name
+   * @param capacity the most entries it holds at once
+   * @param tracks the layout of every entry
    * @return the open queue (close it when done)
    * @throws ObjectExistsException if the name is taken
    * @throws StoreFullException if the store has no room for the queue and its entries
@@ -145,12 +240,20 @@ public interface ObjectStore extends AutoCloseable {
   /**
    * {@link #createQueue(String, int, Track...)} with a policy for a full queue other than the default {@link
    * Overflow#BLOCK}.
+   *
+   * @param name the queue's name
+   * @param capacity the most entries it holds at once
+   * @param overflow what a push on a full queue does
+   * @param tracks the layout of every entry
+   * @return the open queue (close it when done)
    */
   DepotQueue createQueue(String name, int capacity, Overflow overflow, Track... tracks);
 
   /**
    * Opens an existing queue object.
    *
+   * @param name the queue's name
+   * @return the open queue (close it when done)
    * @throws ObjectNotFoundException if there is none
    * @throws TypeMismatchException if the object is not a queue
    */
@@ -160,62 +263,98 @@ public interface ObjectStore extends AutoCloseable {
    * Opens an existing queue object that must have been created with {@code overflow}: for code that relies on its
    * policy (a "latest values" reader expecting {@link Overflow#OVERWRITE_OLDEST}).
    *
+   * @param name the queue's name
+   * @param overflow what a push on a full queue does
+   * @return the open queue (close it when done)
    * @throws TypeMismatchException naming both policies if the queue has another
    */
   DepotQueue openQueue(String name, Overflow overflow);
 
   // ---------------------------------------------------------------- reading
 
-  /** The version of the committed object {@code name}, or {@link #NO_VERSION} if there is none. */
+  /**
+   * {@return the version of the committed object {@code name}, or {@link #NO_VERSION} if there is none}
+   *
+   * @param name the object's name
+   */
   long version(String name);
 
   /**
    * Opens a handle on the committed object {@code name}.
    *
+   * @param name the object's name
+   * @return the handle; close it
    * @throws ObjectNotFoundException if there is none
    * @throws TooManyHandlesException if this process holds {@link DepotOptions#maxHandlesPerClient()} handles
    */
   ObjectHandle get(String name);
 
-  /** Opens a handle on {@code name}, or returns empty if no such object is committed. */
+  /**
+   * Opens a handle on {@code name}, or returns empty if no such object is committed.
+   *
+   * @param name the object's name
+   * @return the handle (close it), or empty
+   */
   Optional<ObjectHandle> tryGet(String name);
 
   /**
    * Opens a handle on {@code name}, waiting up to {@code timeout} for it to be committed: the commit (by any
    * process) wakes the waiter, which spins briefly, then sleeps on a futex in the store (parks, on a virtual thread).
    *
+   * @param name the object's name
+   * @param timeout how long to wait at most
+   * @return the handle; close it
    * @throws ObjectNotFoundException naming the timeout if it is still not committed
    * @throws DepotInterruptedException if the thread is interrupted while waiting
    */
   ObjectHandle get(String name, Duration timeout);
 
-  /** A copy of the bytes of {@code name}. */
+  /**
+   * {@return a copy of the bytes of {@code name}}
+   *
+   * @param name the object's name
+   */
   default byte[] getBytes(String name) {
     try (ObjectHandle h = get(name)) {
       return h.toByteArray();
     }
   }
 
-  /** The string {@code name}. */
+  /**
+   * {@return the string {@code name}}
+   *
+   * @param name the object's name
+   */
   default String getString(String name) {
     try (ObjectHandle h = get(name)) {
       return h.asString();
     }
   }
 
-  /** The value of {@code name} decoded by {@code codec}. */
+  /**
+   * {@return the value of {@code name} decoded by {@code codec}}
+   *
+   * @param <T> the value's type
+   * @param name the object's name
+   * @param codec the codec that decodes it
+   */
   default <T> T get(String name, Codec<T> codec) {
     try (ObjectHandle h = get(name)) {
       return h.decode(codec);
     }
   }
 
-  /** Whether an object of that name is committed. */
+  /**
+   * {@return whether an object of that name is committed}
+   *
+   * @param name the object's name
+   */
   boolean contains(String name);
 
   /**
    * Removes {@code name}: it is invisible at once; its memory is reused when the last open handle closes.
    *
+   * @param name the object's name
    * @return whether a committed object was removed
    */
   boolean remove(String name);
@@ -225,18 +364,28 @@ public interface ObjectStore extends AutoCloseable {
    * ObjectHandle#version()}, {@link #version}): an atomic compare-and-remove across all processes, for removing
    * exactly what was read without dropping a newer write of the same name. Handles on it stay valid until closed.
    *
+   * @param name the object's name
+   * @param expectedVersion the version it must have
    * @return whether it was removed ({@code false} if there is none or it has another version)
    * @throws InvalidArgumentException if {@code expectedVersion} is not positive (no object has such a version)
    */
   boolean remove(String name, long expectedVersion);
 
-  /** The committed objects, in no particular order. */
+  /** {@return the committed objects, in no particular order} */
   List<ObjectInfo> list();
 
-  /** The committed objects whose names start with {@code prefix}. */
+  /**
+   * {@return the committed objects whose names start with {@code prefix}}
+   *
+   * @param prefix the start of the names to list ({@code ""}: all)
+   */
   List<ObjectInfo> list(String prefix);
 
-  /** Occupancy figures. */
+  /**
+   * Occupancy figures.
+   *
+   * @return the figures, read now
+   */
   StoreStats stats();
 
   /** Detaches from the store. Idempotent; operations afterwards throw {@link StoreClosedException}. */

@@ -20,14 +20,16 @@ import java.util.Optional;
  * HandleClosedException}; entries it returned stay valid until they are closed.
  */
 public interface QueueCursor extends AutoCloseable {
-  /** The sequence number of the next entry this cursor will look at. */
+  /** {@return the sequence number of the next entry this cursor will look at} */
   long position();
 
-  /** How many entries this cursor passed because they were gone (popped, dropped or overwritten) when it came. */
+  /**
+   * {@return how many entries this cursor passed because they were gone (popped, dropped or overwritten) when it came}
+   */
   long missed();
 
   /**
-   * The next committed entry, if one is there now.
+   * {@return the next committed entry, if one is there now}
    *
    * @throws ObjectNotFoundException if the queue was removed
    * @throws HandleClosedException if the cursor or its queue handle is closed
@@ -35,8 +37,9 @@ public interface QueueCursor extends AutoCloseable {
   Optional<Entry> tryNext();
 
   /**
-   * The next committed entry, waiting up to {@code timeout} for it to be committed.
+   * {@return the next committed entry, waiting up to {@code timeout} for it to be committed}
    *
+   * @param timeout how long to wait at most
    * @throws DepotTimeoutException if none came
    * @throws DepotInterruptedException if the thread was interrupted while waiting
    * @throws ObjectNotFoundException if the queue was removed (also while waiting)

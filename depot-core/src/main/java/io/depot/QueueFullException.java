@@ -6,7 +6,11 @@ import java.io.Serial;
 public class QueueFullException extends DepotException {
   @Serial private static final long serialVersionUID = 1L;
 
-  /** @param message what failed, naming the queue */
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, naming the queue
+   */
   public QueueFullException(String message) {
     super(message);
   }

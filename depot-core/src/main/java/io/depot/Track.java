@@ -51,12 +51,23 @@ public final class Track {
     this.maxElements = maxElements;
   }
 
-  /** A track of raw bytes of {@code size} bytes. */
+  /**
+   * {@return a track of raw bytes of {@code size} bytes}
+   *
+   * @param name the track's name
+   * @param size its size in bytes
+   */
   public static Track bytes(String name, long size) {
     return new Track(name, size, null, new long[0]);
   }
 
-  /** A track holding an array of {@code dtype} with {@code shape}. */
+  /**
+   * {@return a track holding an array of {@code dtype} with {@code shape}}
+   *
+   * @param name the track's name
+   * @param dtype the element type
+   * @param shape the array's shape
+   */
   public static Track array(String name, DType dtype, long... shape) {
     Objects.requireNonNull(dtype, "dtype");
     long n = NDArray.elementCount(shape);
@@ -70,9 +81,12 @@ public final class Track {
   }
 
   /**
-   * A track holding an array of {@code dtype} whose shape each entry sets ({@link EntryClaim#array(int, long...)},
-   * or the shape of the value pushed), of at most {@code maxElements} elements in all.
+   * {@return a track holding an array of {@code dtype} whose shape each entry sets ({@link EntryClaim#array(int, long...)},
+   * or the shape of the value pushed), of at most {@code maxElements} elements in all}
    *
+   * @param name the track's name
+   * @param dtype the element type
+   * @param maxElements the most elements an entry's array has
    * @throws InvalidArgumentException if {@code maxElements} is negative or the track would be too large
    */
   public static Track arrayUpTo(String name, DType dtype, long maxElements) {
@@ -89,36 +103,39 @@ public final class Track {
     return new Track(name, size, dtype, new long[] {maxElements}, maxElements);
   }
 
-  /** Whether each entry sets this array track's shape ({@link #arrayUpTo}). */
+  /** {@return whether each entry sets this array track's shape ({@link #arrayUpTo})} */
   public boolean isVariableShape() {
     return maxElements >= 0;
   }
 
-  /** The most elements an entry of a variable-shape track holds; for a fixed array, its element count; else -1. */
+  /**
+   * {@return the most elements an entry of a variable-shape track holds; for a fixed array, its element count; else -1}
+   */
   public long maxElements() {
     return maxElements >= 0 ? maxElements : dtype == null ? -1 : NDArray.elementCount(shape);
   }
 
+  /** {@return the track's name} */
   public String name() {
     return name;
   }
 
-  /** The size of the track's block in every entry, in bytes. */
+  /** {@return the size of the track's block in every entry, in bytes} */
   public long size() {
     return size;
   }
 
-  /** Whether the track holds a typed array. */
+  /** {@return whether the track holds a typed array} */
   public boolean isArray() {
     return dtype != null;
   }
 
-  /** The element type of an array track, or {@code null}. */
+  /** {@return the element type of an array track, or {@code null}} */
   public DType dtype() {
     return dtype;
   }
 
-  /** The shape of an array track (empty for bytes; {@code [maxElements]} for a variable-shape track). */
+  /** {@return the shape of an array track (empty for bytes; {@code [maxElements]} for a variable-shape track)} */
   public long[] shape() {
     return shape.clone();
   }

@@ -19,14 +19,15 @@ public enum ValueKind {
     this.code = code;
   }
 
-  /** The code stored in the store file. */
+  /** {@return the code stored in the store file} */
   public int code() {
     return code;
   }
 
   /**
-   * The kind stored as {@code code}.
+   * {@return the kind stored as {@code code}}
    *
+   * @param code the code stored in the store file
    * @throws CorruptStoreException if no kind has that code
    */
   public static ValueKind ofCode(int code) {

@@ -16,21 +16,21 @@ import java.lang.foreign.MemorySegment;
  * all of it, or attach with {@link DepotOptions.Builder#zeroClaims(boolean) zeroClaims}.
  */
 public interface WriteClaim extends AutoCloseable {
-  /** The object's name (reserved from claim to commit or abort). */
+  /** {@return the object's name (reserved from claim to commit or abort)} */
   String name();
 
-  /** The size of the value in bytes. */
+  /** {@return the size of the value in bytes} */
   long size();
 
   /**
-   * The writable value bytes.
+   * {@return the writable value bytes}
    *
    * @throws HandleClosedException after commit or abort
    */
   MemorySegment segment();
 
   /**
-   * The writable typed view of a claim made with {@link Depot#claimArray}.
+   * {@return the writable typed view of a claim made with {@link Depot#claimArray}}
    *
    * @throws TypeMismatchException if the claim is not for an array
    */
@@ -49,6 +49,7 @@ public interface WriteClaim extends AutoCloseable {
    * the claim. The check and the publication happen under the name's bucket lock, so of several writers expecting
    * the same version exactly one succeeds. Claim with {@link PutMode#REPLACE} to replace an existing object.
    *
+   * @param expectedVersion the version the committed object of the name must have
    * @return whether the claim was committed
    * @throws HandleClosedException if already committed or aborted
    */

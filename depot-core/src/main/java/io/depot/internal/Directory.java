@@ -171,7 +171,7 @@ final class Directory {
         }
         long d = layout.descriptor(next - 1);
         long c = mem.getLongAcquire(d + CTL_OFFSET);
-        if (state(c) == COMMITTED && mem.getLong(d + HASH_OFFSET) == hash && nameEquals(d, key, name.length)) {
+        if (state(c) == COMMITTED && named(d, hash, key, name.length)) {
           return ((long) generation(c) << 32) | (next - 1);
         }
         next = mem.getInt(d + NEXT_OFFSET);
@@ -238,6 +238,50 @@ final class Directory {
     return MemorySegment.mismatch(mem.segment(), at, at + length, key, 0, length) < 0;
   }
 
+  /** Whether descriptor {@code d} has hash {@code hash} and name {@code key} (see {@link #nameEquals}). */
+  private boolean named(long d, long hash, MemorySegment key, int length) {
+    return mem.getLong(d + HASH_OFFSET) == hash && nameEquals(d, key, length);
+  }
+
+  /** {@link #find}'s result when the match is the chain's first descriptor (it has no predecessor). */
+  private static final long AT_HEAD = -1;
+  /** {@link #find}'s result when no descriptor of the chain matches. */
+  private static final long NO_MATCH = -2;
+
+  /** Whether a walk of a chain stops at descriptor {@code index}, at offset {@code d}. */
+  @FunctionalInterface
+  private interface Stop {
+    boolean at(int index, long d);
+  }
+
+  /**
+   * Walks the chain that starts at {@code head}, from the successor of {@code from} (a descriptor of the chain, or
+   * {@link #AT_HEAD} to start at the head), to the first descriptor {@code stop} accepts. Under the bucket lock only:
+   * no one else changes the links meanwhile, so they are read plainly (the predicate makes its own ctl reads). At
+   * most {@code maxObjects + 1} descriptors are visited, so a damaged chain with a cycle cannot hold the walk.
+   *
+   * @return the match's predecessor (a descriptor's offset, or {@link #AT_HEAD}), or {@link #NO_MATCH}; the match is
+   *     {@link #successor}{@code (head, result) - 1}
+   */
+  private long find(int head, long from, Stop stop) {
+    long pred = from;
+    int next = successor(head, from);
+    for (int steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {
+      long d = layout.descriptor(next - 1);
+      if (stop.at(next - 1, d)) {
+        return pred;
+      }
+      pred = d;
+      next = mem.getInt(d + NEXT_OFFSET);
+    }
+    return NO_MATCH;
+  }
+
+  /** The link after {@code pred} (a descriptor's offset, or {@link #AT_HEAD}) in the chain from {@code head}. */
+  private int successor(int head, long pred) {
+    return pred == AT_HEAD ? head : mem.getInt(pred + NEXT_OFFSET);
+  }
+
   private void lockBucket(long bucket) {
     if (Locks.acquire(store, bucket + BucketDescriptor.LOCK_OFFSET)) {
       repairChain(bucket);
@@ -295,18 +339,18 @@ final class Directory {
     int head = BucketDescriptor.head(mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET));
     try {
       if (!replace) {
-        for (int next = head, steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {
-          long d = layout.descriptor(next - 1);
-          long c = mem.getLongAcquire(d + CTL_OFFSET);
-          int st = state(c);
-          if ((st == COMMITTED || st == WRITE) && mem.getLong(d + HASH_OFFSET) == hash
-              && nameEquals(d, key, name.length)) {
-            if (st == WRITE) {
-              return count(c);
-            }
-            throw new ObjectExistsException("object already exists: name=" + displayName);
+        long pred = find(head, AT_HEAD, (i, d) -> {
+          int st = state(mem.getLongAcquire(d + CTL_OFFSET));
+          return (st == COMMITTED || st == WRITE) && named(d, hash, key, name.length);
+        });
+        if (pred != NO_MATCH) {
+          // Read again: under the lock the match stays WRITE or COMMITTED, but a create may have committed since
+          // (its commit is a CAS without the lock); then the name is taken as if the walk had come a moment later.
+          long c = mem.getLongAcquire(layout.descriptor(successor(head, pred) - 1) + CTL_OFFSET);
+          if (state(c) == WRITE) {
+            return count(c);
           }
-          next = mem.getInt(d + NEXT_OFFSET);
+          throw new ObjectExistsException("object already exists: name=" + displayName);
         }
       }
       mem.putInt(layout.descriptor(index) + NEXT_OFFSET, head);
@@ -362,7 +406,7 @@ final class Directory {
       // their commit CAS must see the bit this sets).
       for (int next = head, steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {
         long od = layout.descriptor(next - 1);
-        if (next - 1 != index && mem.getLong(od + HASH_OFFSET) == hash && nameEquals(od, key, nameLength)) {
+        if (next - 1 != index && named(od, hash, key, nameLength)) {
           supersedeCreate(od);
         }
         next = mem.getInt(od + NEXT_OFFSET);
@@ -374,12 +418,12 @@ final class Directory {
       if (!mem.compareAndSetLong(d + CTL_OFFSET, c, ctl(generation(c), COMMITTED, 0))) {
         throw new InvariantViolation("descriptor " + index + " changed under its writer: ctl=" + Long.toHexString(c));
       }
-      long pred = -1;
+      long pred = AT_HEAD;
       for (int next = head, steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {
         int i = next - 1;
         long od = layout.descriptor(i);
         next = mem.getInt(od + NEXT_OFFSET);
-        if (i != index && mem.getLong(od + HASH_OFFSET) == hash && nameEquals(od, key, nameLength)) {
+        if (i != index && named(od, hash, key, nameLength)) {
           int outcome = retire(od, false);
           if (outcome != NOT_COMMITTED) {
             head = unlink(bucket, head, pred, next);
@@ -415,15 +459,15 @@ final class Directory {
 
   /** The version of the committed object named {@code key} in the chain from {@code head}, or 0. Under the lock. */
   private long currentVersion(int head, long hash, MemorySegment key, int nameLength) {
-    for (int next = head, steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {
-      long od = layout.descriptor(next - 1);
-      long c = mem.getLongAcquire(od + CTL_OFFSET);
-      if (state(c) == COMMITTED && mem.getLong(od + HASH_OFFSET) == hash && nameEquals(od, key, nameLength)) {
-        return ownerTag(next - 1, generation(c));
-      }
-      next = mem.getInt(od + NEXT_OFFSET);
+    long pred = find(head, AT_HEAD,
+        (i, od) -> state(mem.getLongAcquire(od + CTL_OFFSET)) == COMMITTED && named(od, hash, key, nameLength));
+    if (pred == NO_MATCH) {
+      return 0;
     }
-    return 0;
+    // Read again: under the lock a COMMITTED descriptor of the chain stays COMMITTED with its generation (a retire
+    // takes the lock, and a reuse needs an unlink first).
+    int i = successor(head, pred) - 1;
+    return ownerTag(i, generation(mem.getLongAcquire(layout.descriptor(i) + CTL_OFFSET)));
   }
 
   static final int[] NONE = new int[0];
@@ -504,24 +548,24 @@ final class Directory {
     lockBucket(bucket);
     int head = BucketDescriptor.head(mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET));
     try {
-      long pred = -1;
-      for (int next = head, steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {
-        int i = next - 1;
+      Stop sameName = (i, d) -> named(d, hash, key, name.length);
+      long pred = find(head, AT_HEAD, sameName);
+      // At most maxObjects + 1 matches: a damaged chain that cycles through an uncommitted descriptor of the name
+      // ends this loop as find's bound ends a walk.
+      for (int matches = 0; pred != NO_MATCH && matches <= layout.maxObjects; matches++) {
+        int i = successor(head, pred) - 1;
         long d = layout.descriptor(i);
-        next = mem.getInt(d + NEXT_OFFSET);
-        if (mem.getLong(d + HASH_OFFSET) == hash && nameEquals(d, key, name.length)) {
-          long c = mem.getLongAcquire(d + CTL_OFFSET);
-          if (expectedVersion != ANY_VERSION && state(c) == COMMITTED
-              && ownerTag(i, generation(c)) != expectedVersion) {
-            return NOT_REMOVED; // the committed object of this name is another one
-          }
-          int outcome = retire(d, force);
-          if (outcome != NOT_COMMITTED) {
-            head = unlink(bucket, head, pred, next);
-            return removed(i, outcome == RETIRED_FREEING);
-          }
+        long c = mem.getLongAcquire(d + CTL_OFFSET);
+        if (expectedVersion != ANY_VERSION && state(c) == COMMITTED
+            && ownerTag(i, generation(c)) != expectedVersion) {
+          return NOT_REMOVED; // the committed object of this name is another one
         }
-        pred = d;
+        int outcome = retire(d, force);
+        if (outcome != NOT_COMMITTED) {
+          head = unlink(bucket, head, pred, mem.getInt(d + NEXT_OFFSET));
+          return removed(i, outcome == RETIRED_FREEING);
+        }
+        pred = find(head, d, sameName); // not committed (a put still writing): the next of the name
       }
       return NOT_REMOVED;
     } finally {
@@ -536,16 +580,9 @@ final class Directory {
     lockBucket(bucket);
     int head = BucketDescriptor.head(mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET));
     try {
-      long pred = -1;
-      for (int next = head, steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {
-        int i = next - 1;
-        long od = layout.descriptor(i);
-        next = mem.getInt(od + NEXT_OFFSET);
-        if (i == index) {
-          head = unlink(bucket, head, pred, next);
-          return;
-        }
-        pred = od;
+      long pred = find(head, AT_HEAD, (i, od) -> i == index);
+      if (pred != NO_MATCH) {
+        head = unlink(bucket, head, pred, mem.getInt(d + NEXT_OFFSET));
       }
     } finally {
       unlockBucket(bucket, head);

@@ -207,7 +207,7 @@ final class ShmDepot implements Depot {
   @Override
   public long version(String name) {
     byte[] key = Names.encode(name);
-    return store.callLong(() -> {
+    return store.call(() -> {
       long found = store.directory.lookup(key, Names.hash(key));
       return found < 0 ? NO_VERSION : found; // lookup returns the owner tag, which is the version
     });

@@ -195,12 +195,6 @@ final class Store implements AutoCloseable {
     T run();
   }
 
-  /** The body of an operation run by {@link #callLong}. */
-  @FunctionalInterface
-  interface LongOp {
-    long run();
-  }
-
   /** The body of an operation run by {@link #run}. */
   @FunctionalInterface
   interface VoidOp {
@@ -210,21 +204,9 @@ final class Store implements AutoCloseable {
   /**
    * Runs one operation of the store: {@link #enter} (it fails once the store is closed), the body, {@link #exit};
    * a low-level failure of the body is {@link #translate}d. Every public operation of the store's handles goes
-   * through this gate (or one of its primitive forms), so that the close can wait for operations in flight.
+   * through this gate (or {@link #run}), so that the close can wait for operations in flight.
    */
   <T> T call(Op<T> op) {
-    enter();
-    try {
-      return op.run();
-    } catch (RuntimeException e) {
-      throw translate(e);
-    } finally {
-      exit();
-    }
-  }
-
-  /** {@link #call} for a {@code long} result (no boxing). */
-  long callLong(LongOp op) {
     enter();
     try {
       return op.run();

@@ -12,7 +12,7 @@ import java.util.Set;
  * {@code shm}; {@code depot-redis} registers {@code redis} and {@code rediss}.
  */
 public interface ObjectStoreProvider {
-  /** The lower-case URI schemes handled, e.g. {@code shm}, or {@code redis} and {@code rediss}. */
+  /** {@return the lower-case URI schemes handled, e.g. {@code shm}, or {@code redis} and {@code rediss}} */
   Set<String> schemes();
 
   /**
@@ -21,6 +21,7 @@ public interface ObjectStoreProvider {
    * @param uri a URI of one of {@link #schemes()}
    * @param options the options to create the store with (a backend ignores those that do not apply to it)
    * @param create whether to create the store if it does not exist
+   * @return the open store; the caller closes it
    * @throws io.depot.StoreNotFoundException if {@code create} is false and there is no such store
    * @throws io.depot.InvalidArgumentException naming the URI if it or one of its parameters is invalid
    * @throws io.depot.StoreAccessException if the backend cannot be reached or refuses the credentials
@@ -30,6 +31,9 @@ public interface ObjectStoreProvider {
   /**
    * The query parameters of {@code uri} (opaque or hierarchical), decoded, in order; a parameter without {@code =}
    * maps to the empty string.
+   *
+   * @param uri the URI whose query is read
+   * @return the parameters by name, in the order of the query (empty if it has none)
    */
   static java.util.Map<String, String> parameters(URI uri) {
     String ssp = uri.getRawSchemeSpecificPart();

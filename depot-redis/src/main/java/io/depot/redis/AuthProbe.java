@@ -21,8 +21,15 @@ public final class AuthProbe {
   private AuthProbe() {}
 
   /**
-   * The server's refusal (its error reply) if it refuses {@code password} or requires authentication, else null
-   * (accepted, not reachable, or not probed).
+   * {@return the server's refusal (its error reply) if it refuses {@code password} or requires authentication, else null
+   * (accepted, not reachable, or not probed)}
+   *
+   * @param host the server's host
+   * @param port its port
+   * @param ssl whether to connect with TLS
+   * @param user the ACL user, or null or empty for the default user
+   * @param password the password to try (null or empty: none)
+   * @param timeout how long to wait for the connection and the reply
    */
   public static String refusal(String host, int port, boolean ssl, String user, char[] password, Duration timeout) {
     if (ssl) {

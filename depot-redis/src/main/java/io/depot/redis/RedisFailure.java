@@ -36,7 +36,12 @@ public record RedisFailure(Kind kind, Throwable cause, String detail) {
     OTHER
   }
 
-  /** Classifies {@code failure}. */
+  /**
+   * Classifies {@code failure}.
+   *
+   * @param failure what a Lettuce call threw (possibly wrapped in a completion or execution exception)
+   * @return its classification
+   */
   public static RedisFailure of(Throwable failure) {
     Throwable t = failure;
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {

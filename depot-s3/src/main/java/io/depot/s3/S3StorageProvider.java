@@ -2,14 +2,10 @@ package io.depot.s3;
 
 import io.depot.storage.AsyncStorageProvider;
 import io.depot.storage.BlobInfo;
-import io.depot.storage.BlobNotFoundException;
 import io.depot.storage.BlobTooLargeException;
 import io.depot.storage.IntegrityException;
-import io.depot.storage.InvalidBlobKeyException;
-import io.depot.storage.StorageException;
-import io.depot.storage.StorageProvider;
 import io.depot.storage.StoreOptions;
-import io.depot.storage.spi.AbstractStorageProvider;
+import io.depot.storage.spi.BackendStorageProvider;
 import io.depot.storage.spi.BlobLayout;
 import io.depot.storage.spi.BlobRef;
 import io.depot.storage.spi.Sha256;
@@ -18,11 +14,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +55,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * exists ({@code HeadObject}). Buckets should expire incomplete multipart uploads (a lifecycle rule) to clean up
  * after killed processes.
  */
-final class S3StorageProvider extends AbstractStorageProvider implements AsyncStorageProvider {
+final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.Backend>
+    implements AsyncStorageProvider {
   static final String META_SHA256 = "depot-sha256";
   static final String META_CREATED = "depot-created";
   /** S3's longest object key, in UTF-8 bytes. */
@@ -119,34 +114,17 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
     }
   }
 
-  private final Backend backend;
-
   S3StorageProvider(BlobLayout layout, Backend backend) {
-    super(layout);
-    this.backend = backend;
+    super(layout, backend, Backend::close, S3StorageProvider::new);
   }
 
-  private S3StorageProvider(BlobLayout layout, S3StorageProvider parent) {
+  private S3StorageProvider(BlobLayout layout, BackendStorageProvider<Backend> parent) {
     super(layout, parent);
-    this.backend = parent.backend;
-  }
-
-  @Override
-  protected StorageProvider newScoped(BlobLayout child) {
-    return new S3StorageProvider(child, this);
-  }
-
-  @Override
-  protected void closeBackend() {
-    backend.close();
   }
 
   @Override
   protected void checkRef(BlobRef ref) {
-    if (key(ref).getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
-      throw new InvalidBlobKeyException("s3: the object key (prefix, scope and key) is longer than " + MAX_KEY_BYTES
-          + " bytes", ref.uri());
-    }
+    checkNameBytes(key(ref), MAX_KEY_BYTES, "object key (prefix, scope and key)", ref.uri());
   }
 
   private static String key(BlobRef ref) {
@@ -158,10 +136,7 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
   }
 
   private void checkLimit(long size, URI uri) {
-    if (size > backend.maxBlobBytes) {
-      throw new BlobTooLargeException("s3: blob over the provider's limit: size>=" + size + " max-blob-bytes="
-          + backend.maxBlobBytes, uri);
-    }
+    checkLimit(size, backend().maxBlobBytes, uri);
   }
 
   // ---------------------------------------------------------------- store
@@ -184,7 +159,7 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
   }
 
   private void put(BlobRef ref, String contentType, byte[] sha, byte[] data, int length) {
-    backend.sync.putObject(b -> b.bucket(backend.bucket).key(key(ref)).contentType(contentType)
+    backend().sync.putObject(b -> b.bucket(backend().bucket).key(key(ref)).contentType(contentType)
             .contentLength((long) length).metadata(metadata(sha, Instant.now())),
         RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length, contentType));
   }
@@ -193,8 +168,8 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
   public URI store(InputStream in, StoreOptions options) {
     checkOpen();
     checkKey(options);
-    byte[] buf = new byte[backend.partSize];
-    int n = readPart(in, buf);
+    byte[] buf = new byte[backend().partSize];
+    int n = readChunk(in, buf);
     MessageDigest md = Sha256.newDigest();
     if (n < buf.length) {
       md.update(buf, 0, n);
@@ -219,7 +194,7 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
     URI uri = base();
     String uploadId;
     try {
-      uploadId = backend.sync.createMultipartUpload(b -> b.bucket(backend.bucket).key(tmpKey)
+      uploadId = backend().sync.createMultipartUpload(b -> b.bucket(backend().bucket).key(tmpKey)
           .contentType(options.contentType())).uploadId();
     } catch (RuntimeException e) {
       throw S3Errors.map("cannot start a multipart upload", uri, e);
@@ -240,7 +215,7 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
         }
         final byte[] part = buf;
         final int partLength = len;
-        String etag = backend.sync.uploadPart(b -> b.bucket(backend.bucket).key(tmpKey).uploadId(uploadId)
+        String etag = backend().sync.uploadPart(b -> b.bucket(backend().bucket).key(tmpKey).uploadId(uploadId)
                 .partNumber(partNumber).contentLength((long) partLength),
             RequestBody.fromContentProvider(() -> new ByteArrayInputStream(part, 0, partLength), partLength,
                 options.contentType())).eTag();
@@ -248,9 +223,9 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
         if (parts.size() % PARTS_PER_SIZE == 0 && buf.length * 2L <= Math.min(MAX_PART, Integer.MAX_VALUE - 8)) {
           buf = new byte[buf.length * 2];
         }
-        len = readPart(in, buf);
+        len = readChunk(in, buf);
       }
-      backend.sync.completeMultipartUpload(b -> b.bucket(backend.bucket).key(tmpKey).uploadId(uploadId)
+      backend().sync.completeMultipartUpload(b -> b.bucket(backend().bucket).key(tmpKey).uploadId(uploadId)
           .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
       completed = true;
       byte[] sha = md.digest();
@@ -263,7 +238,7 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
     } catch (RuntimeException e) {
       if (!completed) {
         try {
-          backend.sync.abortMultipartUpload(b -> b.bucket(backend.bucket).key(tmpKey).uploadId(uploadId));
+          backend().sync.abortMultipartUpload(b -> b.bucket(backend().bucket).key(tmpKey).uploadId(uploadId));
         } catch (RuntimeException abortFailure) {
           e.addSuppressed(abortFailure);
         }
@@ -272,7 +247,7 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
     } finally {
       if (completed) {
         try {
-          backend.sync.deleteObject(b -> b.bucket(backend.bucket).key(tmpKey));
+          backend().sync.deleteObject(b -> b.bucket(backend().bucket).key(tmpKey));
         } catch (RuntimeException ignored) {
           // a leftover temporary object is not a blob: lists skip it, a lifecycle rule may expire it
         }
@@ -283,43 +258,34 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
   /** Server-side copy of the temporary object to the blob's key, with its metadata. */
   private void copy(String tmpKey, BlobRef ref, long size, String contentType, byte[] sha) {
     Map<String, String> meta = metadata(sha, Instant.now());
-    if (size <= backend.copyThreshold) {
-      backend.sync.copyObject(b -> b.sourceBucket(backend.bucket).sourceKey(tmpKey).destinationBucket(backend.bucket)
-          .destinationKey(key(ref)).metadataDirective(MetadataDirective.REPLACE).contentType(contentType)
-          .metadata(meta));
+    if (size <= backend().copyThreshold) {
+      backend().sync.copyObject(b -> b.sourceBucket(backend().bucket).sourceKey(tmpKey)
+          .destinationBucket(backend().bucket).destinationKey(key(ref)).metadataDirective(MetadataDirective.REPLACE)
+          .contentType(contentType).metadata(meta));
       return;
     }
-    String uploadId = backend.sync.createMultipartUpload(b -> b.bucket(backend.bucket).key(key(ref))
+    String uploadId = backend().sync.createMultipartUpload(b -> b.bucket(backend().bucket).key(key(ref))
         .contentType(contentType).metadata(meta)).uploadId();
     try {
       List<CompletedPart> parts = new ArrayList<>();
-      for (long off = 0; off < size; off += backend.copyPartSize) {
-        long end = Math.min(size, off + backend.copyPartSize) - 1;
+      for (long off = 0; off < size; off += backend().copyPartSize) {
+        long end = Math.min(size, off + backend().copyPartSize) - 1;
         int partNumber = parts.size() + 1;
         String range = "bytes=" + off + "-" + end;
-        String etag = backend.sync.uploadPartCopy(b -> b.sourceBucket(backend.bucket).sourceKey(tmpKey)
-            .destinationBucket(backend.bucket).destinationKey(key(ref)).uploadId(uploadId).partNumber(partNumber)
+        String etag = backend().sync.uploadPartCopy(b -> b.sourceBucket(backend().bucket).sourceKey(tmpKey)
+            .destinationBucket(backend().bucket).destinationKey(key(ref)).uploadId(uploadId).partNumber(partNumber)
             .copySourceRange(range)).copyPartResult().eTag();
         parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
       }
-      backend.sync.completeMultipartUpload(b -> b.bucket(backend.bucket).key(key(ref)).uploadId(uploadId)
+      backend().sync.completeMultipartUpload(b -> b.bucket(backend().bucket).key(key(ref)).uploadId(uploadId)
           .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
     } catch (RuntimeException e) {
       try {
-        backend.sync.abortMultipartUpload(b -> b.bucket(backend.bucket).key(key(ref)).uploadId(uploadId));
+        backend().sync.abortMultipartUpload(b -> b.bucket(backend().bucket).key(key(ref)).uploadId(uploadId));
       } catch (RuntimeException abortFailure) {
         e.addSuppressed(abortFailure);
       }
       throw e;
-    }
-  }
-
-  /** Reads until {@code buf} is full or the stream ends. */
-  private int readPart(InputStream in, byte[] buf) {
-    try {
-      return in.readNBytes(buf, 0, buf.length);
-    } catch (IOException e) {
-      throw new StorageException("cannot read the stream to store (nothing stored)", base(), e);
     }
   }
 
@@ -328,7 +294,7 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
   /** The object's metadata, or {@code null} if it does not exist. */
   private HeadObjectResponse head(BlobRef ref) {
     try {
-      return backend.sync.headObject(b -> b.bucket(backend.bucket).key(key(ref)));
+      return backend().sync.headObject(b -> b.bucket(backend().bucket).key(key(ref)));
     } catch (RuntimeException e) {
       if (S3Errors.isNotFound(e)) {
         return null;
@@ -353,11 +319,7 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
   }
 
   private static void verify(byte[] data, byte[] expected, URI uri) {
-    byte[] actual = Sha256.of(data);
-    if (!Arrays.equals(actual, expected)) {
-      throw new IntegrityException("blob bytes do not match their SHA-256: expected=" + Sha256.hex(expected)
-          + " actual=" + Sha256.hex(actual), uri);
-    }
+    checkDigest(expected, Sha256.of(data), uri);
   }
 
   @Override
@@ -365,7 +327,7 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
     BlobRef ref = parse(uri);
     ResponseInputStream<GetObjectResponse> in;
     try {
-      in = backend.sync.getObject(b -> b.bucket(backend.bucket).key(key(ref)));
+      in = backend().sync.getObject(b -> b.bucket(backend().bucket).key(key(ref)));
     } catch (RuntimeException e) {
       throw S3Errors.map("cannot load blob", ref.uri(), e);
     }
@@ -394,7 +356,7 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
     BlobRef ref = parse(uri);
     ResponseInputStream<GetObjectResponse> in;
     try {
-      in = backend.sync.getObject(b -> b.bucket(backend.bucket).key(key(ref)));
+      in = backend().sync.getObject(b -> b.bucket(backend().bucket).key(key(ref)));
     } catch (RuntimeException e) {
       throw S3Errors.map("cannot open blob", ref.uri(), e);
     }
@@ -414,15 +376,13 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
     BlobRef ref = parse(uri);
     try {
       if (length == 0) {
-        if (head(ref) == null) {
-          throw new BlobNotFoundException("no blob stored", ref.uri());
-        }
+        found(head(ref), ref);
         return InputStream.nullInputStream();
       }
       long last = offset + length - 1 < offset ? Long.MAX_VALUE : offset + length - 1;
       String range = last == Long.MAX_VALUE ? "bytes=" + offset + "-" : "bytes=" + offset + "-" + last;
       ResponseInputStream<GetObjectResponse> in =
-          backend.sync.getObject(b -> b.bucket(backend.bucket).key(key(ref)).range(range));
+          backend().sync.getObject(b -> b.bucket(backend().bucket).key(key(ref)).range(range));
       return new AbortOnClose(in, in.response().contentLength());
     } catch (RuntimeException e) {
       if (S3Errors.isRangeNotSatisfiable(e)) {
@@ -441,10 +401,7 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
     } catch (RuntimeException e) {
       throw S3Errors.map("cannot read blob metadata", ref.uri(), e);
     }
-    if (h == null) {
-      throw new BlobNotFoundException("no blob stored", ref.uri());
-    }
-    return info(ref, h);
+    return info(ref, found(h, ref));
   }
 
   private static BlobInfo info(BlobRef ref, HeadObjectResponse h) {
@@ -477,7 +434,7 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
       if (head(ref) == null) {
         return false;
       }
-      backend.sync.deleteObject(b -> b.bucket(backend.bucket).key(key(ref)));
+      backend().sync.deleteObject(b -> b.bucket(backend().bucket).key(key(ref)));
       return true;
     } catch (RuntimeException e) {
       throw S3Errors.map("cannot delete blob", ref.uri(), e);
@@ -487,19 +444,17 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
   @Override
   public List<URI> list(String prefix) {
     checkOpen();
-    List<URI> out = new ArrayList<>();
+    List<String> paths = new ArrayList<>();
     String s3Prefix = layout.basePath().substring(1) + prefix;
     try {
-      for (S3Object o : backend.sync.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(backend.bucket)
+      for (S3Object o : backend().sync.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(backend().bucket)
           .prefix(s3Prefix).build()).contents()) {
-        layout.fromPath("/" + o.key()).filter(r -> r.relativeName().startsWith(prefix))
-            .ifPresent(r -> out.add(r.uri()));
+        paths.add("/" + o.key());
       }
     } catch (RuntimeException e) {
       throw S3Errors.map("cannot list blobs", base(), e);
     }
-    out.sort(null);
-    return out;
+    return listed(paths, prefix);
   }
 
   // ---------------------------------------------------------------- async
@@ -510,7 +465,7 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
   }
 
   private CompletableFuture<HeadObjectResponse> headAsync(BlobRef ref) {
-    return backend.async().headObject(b -> b.bucket(backend.bucket).key(key(ref)))
+    return backend().async().headObject(b -> b.bucket(backend().bucket).key(key(ref)))
         .handle((h, e) -> {
           if (e == null) {
             return CompletableFuture.completedFuture(h);
@@ -523,7 +478,7 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
 
   @Override
   public CompletableFuture<URI> storeAsync(byte[] data, StoreOptions options) {
-    try {
+    return async(() -> {
       checkOpen();
       byte[] copy = data.clone();
       byte[] sha = Sha256.of(copy);
@@ -532,65 +487,51 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
       CompletableFuture<Boolean> exists = ref.contentAddressed() ? headAsync(ref).thenApply(h -> h != null)
           : CompletableFuture.completedFuture(false);
       return mapped(exists.thenCompose(e -> e ? CompletableFuture.completedFuture(ref.uri())
-          : backend.async().putObject(b -> b.bucket(backend.bucket).key(key(ref)).contentType(options.contentType())
-              .contentLength((long) copy.length).metadata(metadata(sha, Instant.now())),
+          : backend().async().putObject(b -> b.bucket(backend().bucket).key(key(ref))
+              .contentType(options.contentType()).contentLength((long) copy.length)
+              .metadata(metadata(sha, Instant.now())),
               AsyncRequestBody.fromBytesUnsafe(copy)).thenApply(r -> ref.uri())), "cannot store blob", ref.uri());
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    });
   }
 
   @Override
   public CompletableFuture<byte[]> loadAsync(URI uri) {
-    try {
+    return async(() -> {
       BlobRef ref = parse(uri);
-      CompletableFuture<ResponseBytes<GetObjectResponse>> get = backend.async()
-          .getObject(b -> b.bucket(backend.bucket).key(key(ref)), AsyncResponseTransformer.toBytes());
+      CompletableFuture<ResponseBytes<GetObjectResponse>> get = backend().async()
+          .getObject(b -> b.bucket(backend().bucket).key(key(ref)), AsyncResponseTransformer.toBytes());
       return mapped(get.thenApply(bytes -> {
         byte[] data = bytes.asByteArrayUnsafe();
         verify(data, expectedSha(ref, bytes.response().metadata()), ref.uri());
         return data;
       }), "cannot load blob", ref.uri());
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    });
   }
 
   @Override
   public CompletableFuture<BlobInfo> infoAsync(URI uri) {
-    try {
+    return async(() -> {
       BlobRef ref = parse(uri);
-      return mapped(headAsync(ref).thenApply(h -> {
-        if (h == null) {
-          throw new BlobNotFoundException("no blob stored", ref.uri());
-        }
-        return info(ref, h);
-      }), "cannot read blob metadata", ref.uri());
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+      return mapped(headAsync(ref).thenApply(h -> info(ref, found(h, ref))), "cannot read blob metadata", ref.uri());
+    });
   }
 
   @Override
   public CompletableFuture<Boolean> existsAsync(URI uri) {
-    try {
+    return async(() -> {
       BlobRef ref = parse(uri);
       return mapped(headAsync(ref).thenApply(h -> h != null), "cannot check blob", ref.uri());
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    });
   }
 
   @Override
   public CompletableFuture<Boolean> deleteAsync(URI uri) {
-    try {
+    return async(() -> {
       BlobRef ref = parse(uri);
       return mapped(headAsync(ref).thenCompose(h -> h == null ? CompletableFuture.completedFuture(false)
-          : backend.async().deleteObject(b -> b.bucket(backend.bucket).key(key(ref))).thenApply(r -> true)),
+          : backend().async().deleteObject(b -> b.bucket(backend().bucket).key(key(ref))).thenApply(r -> true)),
           "cannot delete blob", ref.uri());
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    });
   }
 
   /** Aborts the HTTP connection when closed before the end (instead of draining a large object). */

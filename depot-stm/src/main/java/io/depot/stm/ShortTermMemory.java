@@ -42,7 +42,11 @@ public interface ShortTermMemory extends AutoCloseable {
   /** The URI used by {@link #open()}: a shared-memory store named {@code depot-stm}. */
   String DEFAULT_URI = "shm:depot-stm";
 
-  /** Opens the default shared-memory memory ({@value #DEFAULT_URI}). */
+  /**
+   * Opens the default shared-memory memory ({@value #DEFAULT_URI}).
+   *
+   * @return the open memory; close it
+   */
   static ShortTermMemory open() {
     return open(DEFAULT_URI);
   }
@@ -50,6 +54,8 @@ public interface ShortTermMemory extends AutoCloseable {
   /**
    * Opens the memory at {@code uri} with default options.
    *
+   * @param uri the memory's URI, e.g. {@code shm:depot-stm} or {@code redis://host:6379}
+   * @return the open memory; close it
    * @throws InvalidUriException if the URI is malformed or no backend handles its scheme
    * @throws StmConnectionException if the backend cannot be reached (naming its address)
    */
@@ -57,27 +63,34 @@ public interface ShortTermMemory extends AutoCloseable {
     return StmFactory.open(uri, StmOptions.defaults());
   }
 
-  /** Opens the memory at {@code uri}; URI parameters override {@code options}. */
+  /**
+   * Opens the memory at {@code uri}; URI parameters override {@code options}.
+   *
+   * @param uri the memory's URI
+   * @param options the options, overridden by the URI's parameters
+   * @return the open memory; close it
+   */
   static ShortTermMemory open(String uri, StmOptions options) {
     return StmFactory.open(uri, options);
   }
 
-  /** The URI this memory was opened with, without any password. */
+  /** {@return the URI this memory was opened with, without any password} */
   String uri();
 
-  /** The options in force (after URI parameters). */
+  /** {@return the options in force (after URI parameters)} */
   StmOptions options();
 
   /**
-   * The scope of one workflow instance. Cheap: it allocates nothing shared; the workflow comes into being with its
+   * {@return the scope of one workflow instance} Cheap: it allocates nothing shared; the workflow comes into being with its
    * first write.
    *
+   * @param workflowId the workflow instance's id
    * @throws InvalidKeyException if {@code workflowId} is null, empty, not valid UTF-16 or too long
    * @throws StmClosedException if this memory is closed
    */
   Workflow workflow(String workflowId);
 
-  /** The ids of the workflows that hold data or a TTL and have not expired, in no particular order. */
+  /** {@return the ids of the workflows that hold data or a TTL and have not expired, in no particular order} */
   List<String> workflows();
 
   /**

@@ -6,12 +6,18 @@ import java.io.Serial;
 public class StmAuthenticationException extends StmConnectionException {
   @Serial private static final long serialVersionUID = 1L;
 
-  /** @param message what failed, naming the offending value */
+  /**
+   * Creates the exception.
+   *
+   * @param message what failed, naming the offending value
+   */
   public StmAuthenticationException(String message) {
     super(message);
   }
 
   /**
+   * Creates the exception with its cause.
+   *
    * @param message what failed, naming the offending value
    * @param cause the underlying failure
    */

@@ -22,17 +22,21 @@ public final class StmOptions {
     this.maxValueBytes = b.maxValueBytes;
   }
 
-  /** A builder with the defaults. */
+  /** {@return a builder with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** No default TTL, 64 MiB values. */
+  /**
+   * No default TTL, 64 MiB values.
+   *
+   * @return the default options
+   */
   public static StmOptions defaults() {
     return DEFAULTS;
   }
 
-  /** A builder starting from these options. */
+  /** {@return a builder starting from these options} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.defaultTtl = defaultTtl;
@@ -41,14 +45,14 @@ public final class StmOptions {
   }
 
   /**
-   * The TTL a workflow gets when it is first written (so abandoned workflows expire), or empty for none. {@link
+   * {@return the TTL a workflow gets when it is first written (so abandoned workflows expire), or empty for none} {@link
    * Workflow#expireAfter} and {@link Workflow#persist} change it per workflow.
    */
   public Optional<Duration> defaultTtl() {
     return Optional.ofNullable(defaultTtl);
   }
 
-  /** The largest encoded value accepted, in bytes. */
+  /** {@return the largest encoded value accepted, in bytes} */
   public long maxValueBytes() {
     return maxValueBytes;
   }
@@ -68,6 +72,8 @@ public final class StmOptions {
     /**
      * The TTL of new workflows; {@code null} for none.
      *
+     * @param ttl the TTL, or {@code null}
+     * @return this builder
      * @throws InvalidArgumentException if not positive
      */
     public Builder defaultTtl(Duration ttl) {
@@ -81,6 +87,8 @@ public final class StmOptions {
     /**
      * The largest encoded value accepted.
      *
+     * @param bytes the limit in bytes
+     * @return this builder
      * @throws InvalidArgumentException unless 1 byte to 2 GiB
      */
     public Builder maxValueBytes(long bytes) {
@@ -92,6 +100,7 @@ public final class StmOptions {
       return this;
     }
 
+    /** {@return the options built} */
     public StmOptions build() {
       return new StmOptions(this);
     }

@@ -13,37 +13,48 @@ import java.lang.foreign.MemorySegment;
  * <p>A view may be used from any thread; closing twice is harmless.
  */
 public interface StmValue extends AutoCloseable {
-  /** The key. */
+  /** {@return the key} */
   String key();
 
-  /** How the value is stored. */
+  /** {@return how the value is stored} */
   ValueType type();
 
-  /** The value's version (see {@link Workflow#compareAndSet}). */
+  /** {@return the value's version (see {@link Workflow#compareAndSet})} */
   long version();
 
-  /** The id of the codec that wrote it: {@code "json"} for {@link ValueType#JSON}, else {@code null} unless {@link ValueType#CODEC}. */
+  /**
+   * {@return the id of the codec that wrote it: {@code "json"} for {@link ValueType#JSON}, else {@code null} unless {@link ValueType#CODEC}}
+   */
   String codecId();
 
-  /** The encoded bytes (UTF-8 JSON, raw bytes, UTF-8 string, array elements, or a codec's bytes), read-only. */
+  /**
+   * {@return the encoded bytes (UTF-8 JSON, raw bytes, UTF-8 string, array elements, or a codec's bytes), read-only}
+   */
   MemorySegment bytes();
 
   /**
-   * The typed array, zero-copy on the shared-memory backend.
+   * {@return the typed array, zero-copy on the shared-memory backend}
    *
    * @throws io.depot.TypeMismatchException if the value is not an {@link ValueType#ARRAY}
    */
   NDArray asArray();
 
   /**
-   * The value decoded into {@code type} (see {@link Workflow#get(String, Class)}).
+   * {@return the value decoded into {@code type} (see {@link Workflow#get(String, Class)})}
    *
+   * @param <T> the value's type
+   * @param type the class to decode into
    * @throws io.depot.TypeMismatchException if the value is not of a kind that can become {@code type}
    * @throws io.depot.CodecException naming the type if decoding fails
    */
   <T> T as(Class<T> type);
 
-  /** The value decoded by {@code codec}. */
+  /**
+   * {@return the value decoded by {@code codec}}
+   *
+   * @param <T> the value's type
+   * @param codec the codec that encodes and decodes the value
+   */
   <T> T as(Codec<T> codec);
 
   /** Releases the view. Idempotent. */

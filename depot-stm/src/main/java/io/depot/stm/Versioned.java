@@ -8,7 +8,7 @@ package io.depot.stm;
  * @param <T> the value's type
  */
 public record Versioned<T>(T value, long version) {
-  /** Whether the key was present. */
+  /** {@return whether the key was present} */
   public boolean present() {
     return version != Workflow.NO_VERSION;
   }

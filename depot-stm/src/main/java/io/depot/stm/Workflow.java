@@ -45,66 +45,107 @@ public interface Workflow extends AutoCloseable {
   /** The version of an absent key. */
   long NO_VERSION = 0;
 
-  /** The workflow instance id. */
+  /** {@return the workflow instance id} */
   String id();
 
   // ---------------------------------------------------------------- reading
 
-  /** The value of {@code key} as stored (JSON as maps, lists, strings, numbers, booleans), or null if absent. */
+  /**
+   * {@return the value of {@code key} as stored (JSON as maps, lists, strings, numbers, booleans), or null if absent}
+   *
+   * @param key the key
+   */
   Object get(String key);
 
   /**
-   * The value of {@code key} decoded into {@code type}, or null if absent. JSON decodes into any type Jackson can
+   * {@return the value of {@code key} decoded into {@code type}, or null if absent} JSON decodes into any type Jackson can
    * build (records, POJOs, {@code Map}, boxed scalars); bytes read as {@code byte[]}, strings as {@code String},
    * arrays as {@link io.depot.NDArray} (a heap copy; see {@link #read} for zero-copy).
    *
+   * @param <T> the value's type
+   * @param key the key
+   * @param type the class to decode into
    * @throws io.depot.TypeMismatchException if the stored kind cannot become {@code type} (e.g. bytes as a record)
    * @throws io.depot.CodecException naming the type if the JSON does not decode into it
    */
   <T> T get(String key, Class<T> type);
 
-  /** The value of {@code key} decoded by {@code codec}, or null if absent. */
+  /**
+   * {@return the value of {@code key} decoded by {@code codec}, or null if absent}
+   *
+   * @param <T> the value's type
+   * @param key the key
+   * @param codec the codec that encodes and decodes the value
+   */
   <T> T get(String key, Codec<T> codec);
 
-  /** The value of {@code key} decoded into {@code type}, or {@code defaultValue} if absent. */
+  /**
+   * {@return the value of {@code key} decoded into {@code type}, or {@code defaultValue} if absent}
+   *
+   * @param <T> the value's type
+   * @param key the key
+   * @param type the class to decode into
+   * @param defaultValue the value if {@code key} is absent
+   */
   <T> T getOrDefault(String key, Class<T> type, T defaultValue);
 
-  /** The value and its version, for {@link #compareAndSet}; version {@link #NO_VERSION} and null if absent. */
+  /**
+   * {@return the value and its version, for {@link #compareAndSet}; version {@link #NO_VERSION} and null if absent}
+   *
+   * @param <T> the value's type
+   * @param key the key
+   * @param type the class to decode into
+   */
   <T> Versioned<T> getVersioned(String key, Class<T> type);
 
-  /** The version of {@code key}, or {@link #NO_VERSION} if absent. */
+  /**
+   * {@return the version of {@code key}, or {@link #NO_VERSION} if absent}
+   *
+   * @param key the key
+   */
   long version(String key);
 
   /**
-   * A view of the stored value (zero-copy on shared memory) to be closed after use, or empty if absent.
+   * {@return a view of the stored value (zero-copy on shared memory) to be closed after use, or empty if absent}
    *
    * <pre>{@code
    * try (StmValue v = wf.read("embedding").orElseThrow()) {
    *   NDArray a = v.asArray(); // the store's memory, valid until close
    * }
    * }</pre>
+   *
+   * @param key the key
    */
   Optional<StmValue> read(String key);
 
-  /** Whether {@code key} is present. */
+  /**
+   * {@return whether {@code key} is present}
+   *
+   * @param key the key
+   */
   boolean contains(String key);
 
-  /** The present keys (a snapshot). */
+  /** {@return the present keys (a snapshot)} */
   Set<String> keys();
 
-  /** The present values, decoded as by {@link #get(String)} (a snapshot). */
+  /** {@return the present values, decoded as by {@link #get(String)} (a snapshot)} */
   List<Object> values();
 
-  /** The present entries, decoded as by {@link #get(String)}, in no particular order (a snapshot). */
+  /** {@return the present entries, decoded as by {@link #get(String)}, in no particular order (a snapshot)} */
   Map<String, Object> entries();
 
-  /** The present entries decoded into {@code type} (a snapshot). */
+  /**
+   * {@return the present entries decoded into {@code type} (a snapshot)}
+   *
+   * @param <T> the value's type
+   * @param type the class to decode into
+   */
   <T> Map<String, T> entries(Class<T> type);
 
-  /** The number of present keys. */
+  /** {@return the number of present keys} */
   int size();
 
-  /** Whether no key is present. */
+  /** {@return whether no key is present} */
   default boolean isEmpty() {
     return size() == 0;
   }
@@ -114,28 +155,56 @@ public interface Workflow extends AutoCloseable {
   /**
    * Stores {@code value} under {@code key}, replacing any value (and its key TTL); one key is written, nothing else.
    *
+   * @param key the key
+   * @param value the value (JSON-encoded unless bytes, a string or an array)
    * @throws InvalidValueException if {@code value} is null
    * @throws io.depot.CodecException naming the class if it cannot be encoded
    * @throws ValueTooLargeException if the encoding exceeds {@link StmOptions#maxValueBytes()}
    */
   void put(String key, Object value);
 
-  /** Stores {@code value} under {@code key}, to expire after {@code ttl} (or with the workflow, if sooner). */
+  /**
+   * Stores {@code value} under {@code key}, to expire after {@code ttl} (or with the workflow, if sooner).
+   *
+   * @param key the key
+   * @param value the value
+   * @param ttl the key's time to live
+   */
   void put(String key, Object value, Duration ttl);
 
-  /** Stores {@code value} encoded by {@code codec}. */
+  /**
+   * Stores {@code value} encoded by {@code codec}.
+   *
+   * @param <T> the value's type
+   * @param key the key
+   * @param value the value
+   * @param codec the codec that encodes and decodes the value
+   */
   <T> void put(String key, T value, Codec<T> codec);
 
-  /** Stores {@code value} only if {@code key} is absent; returns whether it did. */
+  /**
+   * Stores {@code value} only if {@code key} is absent; returns whether it did.
+   *
+   * @param key the key
+   * @param value the value
+   * @return whether it stored it
+   */
   boolean putIfAbsent(String key, Object value);
 
-  /** Stores every entry (each key atomically; the batch as a whole is not atomic). */
+  /**
+   * Stores every entry (each key atomically; the batch as a whole is not atomic).
+   *
+   * @param values the entries to store
+   */
   void putAll(Map<String, ?> values);
 
   /**
    * Stores {@code newValue} only if {@code key} still has {@code expectedVersion} ({@link #NO_VERSION}: only if
    * absent), keeping its key TTL. Atomic across processes.
    *
+   * @param key the key
+   * @param expectedVersion the version {@code key} must still have
+   * @param newValue the value to store
    * @return whether it was stored
    */
   boolean compareAndSet(String key, long expectedVersion, Object newValue);
@@ -145,20 +214,49 @@ public interface Workflow extends AutoCloseable {
    * result removes the key), retrying with back-off when another writer got in between, so no update is lost. The
    * key TTL is kept. {@code fn} may run several times and must have no side effects.
    *
+   * @param <T> the value's type
+   * @param key the key
+   * @param type the class to decode into
+   * @param fn computes the new value from the current one
    * @return the new value
    */
   <T> T update(String key, Class<T> type, UnaryOperator<T> fn);
 
-  /** {@link #update(String, Class, UnaryOperator)} with a codec. */
+  /**
+   * {@link #update(String, Class, UnaryOperator)} with a codec.
+   *
+   * @param <T> the value's type
+   * @param key the key
+   * @param codec the codec that encodes and decodes the value
+   * @param fn computes the new value from the current one
+   * @return the new value
+   */
   <T> T update(String key, Codec<T> codec, UnaryOperator<T> fn);
 
-  /** Removes {@code key}; returns whether it was present. */
+  /**
+   * Removes {@code key}; returns whether it was present.
+   *
+   * @param key the key
+   * @return whether it was present
+   */
   boolean remove(String key);
 
-  /** Atomically removes {@code key} and returns its value as by {@link #get(String)}, or null if absent. */
+  /**
+   * Atomically removes {@code key} and returns its value as by {@link #get(String)}, or null if absent.
+   *
+   * @param key the key
+   * @return the value, or null if absent
+   */
   Object pop(String key);
 
-  /** Atomically removes {@code key} and returns its value decoded into {@code type}, or null if absent. */
+  /**
+   * Atomically removes {@code key} and returns its value decoded into {@code type}, or null if absent.
+   *
+   * @param <T> the value's type
+   * @param key the key
+   * @param type the class to decode into
+   * @return the value, or null if absent
+   */
   <T> T pop(String key, Class<T> type);
 
   /** Removes every key, atomically: no reader sees part of the old keys afterwards. The workflow TTL stays. */
@@ -167,33 +265,38 @@ public interface Workflow extends AutoCloseable {
   // ---------------------------------------------------------------- lists
 
   /**
-   * The list value {@code key} of this workflow: append-friendly, in a namespace apart from the keys (see {@link
-   * StmList}). Cheap: nothing shared is allocated until the first append.
+   * {@return the list value {@code key} of this workflow: append-friendly, in a namespace apart from the keys (see {@link
+   * StmList})} Cheap: nothing shared is allocated until the first append.
    *
+   * @param key the list's key
    * @throws InvalidKeyException if {@code key} is null, empty, not valid UTF-16 or too long
    */
   StmList list(String key);
 
-  /** The names of the lists that have elements (a snapshot). */
+  /** {@return the names of the lists that have elements (a snapshot)} */
   Set<String> lists();
 
   // ---------------------------------------------------------------- lifetime
 
-  /** Makes the whole workflow expire {@code ttl} from now (keys with an earlier key TTL expire earlier). */
+  /**
+   * Makes the whole workflow expire {@code ttl} from now (keys with an earlier key TTL expire earlier).
+   *
+   * @param ttl the time to live from now
+   */
   void expireAfter(Duration ttl);
 
   /** Removes the workflow TTL (key TTLs stay). */
   void persist();
 
-  /** The time left before the workflow expires, or empty if it has no TTL (or no data). */
+  /** {@return the time left before the workflow expires, or empty if it has no TTL (or no data)} */
   Optional<Duration> ttl();
 
   /** Ends the workflow: removes every key and its TTL, and closes this scope. Other scopes may start it afresh. */
   void end();
 
   /**
-   * A {@code Map} view backed by this workflow: {@code get}/{@code put}/{@code remove}/{@code containsKey} go
-   * straight through; iteration, {@code size} and {@code equals} work on snapshots. Null keys and values are
+   * {@return a {@code Map} view backed by this workflow: {@code get}/{@code put}/{@code remove}/{@code containsKey} go
+   * straight through; iteration, {@code size} and {@code equals} work on snapshots} Null keys and values are
    * refused.
    */
   Map<String, Object> asMap();

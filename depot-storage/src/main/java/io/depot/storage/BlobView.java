@@ -14,20 +14,20 @@ import java.nio.ByteBuffer;
  * Close is idempotent and may be called from any thread.
  */
 public interface BlobView extends AutoCloseable {
-  /** The blob's URI. */
+  /** {@return the blob's URI} */
   URI uri();
 
-  /** The blob's size in bytes. */
+  /** {@return the blob's size in bytes} */
   long size();
 
   /**
-   * The blob's bytes, read-only.
+   * {@return the blob's bytes, read-only}
    *
    * @throws IllegalStateException if the view is closed
    */
   MemorySegment segment();
 
-  /** The blob's bytes as a read-only {@link ByteBuffer} (for blobs of at most 2 GiB - 1). */
+  /** {@return the blob's bytes as a read-only {@link ByteBuffer} (for blobs of at most 2 GiB - 1)} */
   default ByteBuffer asByteBuffer() {
     return segment().asByteBuffer();
   }

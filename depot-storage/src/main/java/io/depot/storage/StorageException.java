@@ -16,6 +16,8 @@ public class StorageException extends DepotException {
   private final URI uri;
 
   /**
+   * Creates the exception.
+   *
    * @param message what failed
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    */
@@ -25,6 +27,8 @@ public class StorageException extends DepotException {
   }
 
   /**
+   * Creates the exception with its cause.
+   *
    * @param message what failed
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    * @param cause the underlying failure
@@ -34,7 +38,7 @@ public class StorageException extends DepotException {
     this.uri = uri;
   }
 
-  /** The URI concerned, or {@code null} if none was known. */
+  /** {@return the URI concerned, or {@code null} if none was known} */
   public URI uri() {
     return uri;
   }

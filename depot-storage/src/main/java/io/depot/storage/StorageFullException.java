@@ -8,6 +8,8 @@ public class StorageFullException extends StorageException {
   @Serial private static final long serialVersionUID = 1L;
 
   /**
+   * Creates the exception.
+   *
    * @param message what failed
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    */
@@ -16,6 +18,8 @@ public class StorageFullException extends StorageException {
   }
 
   /**
+   * Creates the exception with its cause.
+   *
    * @param message what failed
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    * @param cause the underlying failure

@@ -62,29 +62,41 @@ public interface StorageProvider extends AutoCloseable {
   /** The longest caller-chosen key, in characters. */
   int MAX_KEY_LENGTH = 1024;
 
-  /** The URI scheme this provider serves ({@code mem}, {@code shm}, {@code file}, {@code s3}, {@code redis}). */
+  /**
+   * {@return the URI scheme this provider serves ({@code mem}, {@code shm}, {@code file}, {@code s3}, {@code redis})}
+   */
   String scheme();
 
-  /** The base URI (scope) every blob of this provider lies under; it ends with {@code /}. */
+  /** {@return the base URI (scope) every blob of this provider lies under; it ends with {@code /}} */
   URI base();
 
   /**
-   * A provider confined to the sub-scope {@code scope} of this one (base {@code base() + scope + "/"}), sharing its
-   * backend. {@code scope} is one or more segments joined by {@code /}.
+   * {@return a provider confined to the sub-scope {@code scope} of this one (base {@code base() + scope + "/"}), sharing its
+   * backend} {@code scope} is one or more segments joined by {@code /}.
    *
+   * @param scope the sub-scope
    * @throws InvalidBlobKeyException if a segment breaks the naming rules
    */
   StorageProvider withScope(String scope);
 
-  /** Whether {@code uri} lies under {@link #base()}: this provider would serve it rather than refuse it. */
+  /**
+   * {@return whether {@code uri} lies under {@link #base()}: this provider would serve it rather than refuse it}
+   *
+   * @param uri the URI to check
+   */
   boolean inScope(URI uri);
 
-  /** The URI of the content-addressed blob with this SHA-256 (64 hex digits), stored or not. */
+  /**
+   * {@return the URI of the content-addressed blob with this SHA-256 (64 hex digits), stored or not}
+   *
+   * @param sha256 the blob's SHA-256, 64 hex digits
+   */
   URI contentUri(String sha256);
 
   /**
-   * The URI of the blob under a caller-chosen key, stored or not.
+   * {@return the URI of the blob under a caller-chosen key, stored or not}
    *
+   * @param key the caller-chosen key
    * @throws InvalidBlobKeyException if the key breaks the naming rules
    */
   URI keyUri(String key);
@@ -94,6 +106,7 @@ public interface StorageProvider extends AutoCloseable {
   /**
    * Stores {@code data} content-addressed, as {@value StoreOptions#DEFAULT_CONTENT_TYPE}.
    *
+   * @param data the bytes to store
    * @return {@code <base>sha256/<hex>}; the same URI for the same bytes
    */
   default URI store(byte[] data) {
@@ -104,6 +117,8 @@ public interface StorageProvider extends AutoCloseable {
    * Stores {@code data} as {@code options} say: content-addressed (an existing copy is kept) or under a key
    * (replacing atomically).
    *
+   * @param data the bytes to store
+   * @param options how to store them
    * @return the blob's URI
    * @throws BlobTooLargeException if the blob is over the provider's limit
    * @throws StorageFullException if the backend has no room for it
@@ -113,6 +128,9 @@ public interface StorageProvider extends AutoCloseable {
   /**
    * Stores the bytes of a segment (for example a zero-copy view of another blob) as {@code options} say.
    *
+   * @param data the bytes to store
+   * @param options how to store them
+   * @return the blob's URI
    * @see #store(byte[], StoreOptions)
    */
   default URI store(MemorySegment data, StoreOptions options) {
@@ -130,6 +148,8 @@ public interface StorageProvider extends AutoCloseable {
    * <p>If reading {@code in} fails, nothing is stored and a {@link StorageException} with the {@link
    * java.io.IOException} as cause is thrown.
    *
+   * @param in the bytes to store
+   * @param options how to store them
    * @return the blob's URI
    * @throws BlobTooLargeException if the stream is longer than the provider's limit (nothing is stored)
    */
@@ -138,8 +158,9 @@ public interface StorageProvider extends AutoCloseable {
   // ---------------------------------------------------------------- read
 
   /**
-   * The whole blob, verified.
+   * {@return the whole blob, verified}
    *
+   * @param uri the blob's URI
    * @throws BlobNotFoundException if nothing is stored at {@code uri}
    * @throws IntegrityException if the bytes do not match their SHA-256
    * @throws BlobTooLargeException if the blob is larger than {@link #MAX_LOAD_BYTES}
@@ -149,56 +170,69 @@ public interface StorageProvider extends AutoCloseable {
   byte[] load(URI uri);
 
   /**
-   * A stream of the whole blob. The bytes are verified as they stream: the read that reaches the end throws {@link
+   * {@return a stream of the whole blob} The bytes are verified as they stream: the read that reaches the end throws {@link
    * IntegrityException} if they do not match, so read to the end before trusting them. Close the stream; it may
    * hold a connection, a file or a shared-memory handle.
    *
+   * @param uri the blob's URI
    * @throws BlobNotFoundException if nothing is stored at {@code uri}
    */
   InputStream open(URI uri);
 
   /**
-   * A stream of {@code length} bytes of the blob starting at {@code offset}, clipped to the blob's end (an offset
-   * at or past the end gives an empty stream). <b>Not verified</b> against the blob's SHA-256.
+   * {@return a stream of {@code length} bytes of the blob starting at {@code offset}, clipped to the blob's end (an offset
+   * at or past the end gives an empty stream)} <b>Not verified</b> against the blob's SHA-256.
    *
+   * @param uri the blob's URI
+   * @param offset the range's first byte
+   * @param length the range's length
    * @throws IllegalArgumentException if {@code offset} or {@code length} is negative
    * @throws BlobNotFoundException if nothing is stored at {@code uri}
    */
   InputStream open(URI uri, long offset, long length);
 
   /**
-   * A read-only view of the whole blob, verified when opened: zero-copy where {@link #zeroCopyViews()}, else a heap
-   * copy. Close it.
+   * {@return a read-only view of the whole blob, verified when opened: zero-copy where {@link #zeroCopyViews()}, else a heap
+   * copy} Close it.
    *
+   * @param uri the blob's URI
    * @throws BlobNotFoundException if nothing is stored at {@code uri}
    * @throws IntegrityException if the bytes do not match their SHA-256
    */
   BlobView view(URI uri);
 
-  /** Whether {@link #view} hands out the stored bytes themselves rather than a copy. */
+  /** {@return whether {@link #view} hands out the stored bytes themselves rather than a copy} */
   boolean zeroCopyViews();
 
   /**
-   * The blob's metadata (not verified against its bytes).
+   * {@return the blob's metadata (not verified against its bytes)}
    *
+   * @param uri the blob's URI
    * @throws BlobNotFoundException if nothing is stored at {@code uri}
    */
   BlobInfo info(URI uri);
 
-  /** Whether a blob is stored at {@code uri}. */
+  /**
+   * {@return whether a blob is stored at {@code uri}}
+   *
+   * @param uri the blob's URI
+   */
   boolean exists(URI uri);
 
   /**
    * Deletes the blob. Readers that already hold it (an open stream or view) may finish reading.
    *
+   * @param uri the blob's URI
    * @return whether a blob was stored there
    */
   boolean delete(URI uri);
 
   /**
-   * The URIs of the blobs under this provider's base whose name relative to the base ({@code sha256/<hex>}, {@code
-   * keys/<key>}, {@code <scope>/sha256/<hex>}, ...; never sharded) starts with {@code prefix}, sorted. A snapshot:
+   * {@return the URIs of the blobs under this provider's base whose name relative to the base ({@code sha256/<hex>}, {@code
+   * keys/<key>}, {@code <scope>/sha256/<hex>}, ...; never sharded) starts with {@code prefix}, sorted} A snapshot:
    * blobs stored or deleted meanwhile may or may not appear.
+   *
+   * @param prefix the start of the relative names to list ({@code ""}: all)
    */
   List<URI> list(String prefix);
 

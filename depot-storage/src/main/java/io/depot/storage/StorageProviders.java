@@ -67,6 +67,8 @@ public final class StorageProviders implements StorageProvider {
   /**
    * Opens the providers a configuration names (see the class comment).
    *
+   * @param config the configuration: keys and values as the class comment describes
+   * @return the open providers; close them
    * @throws InvalidArgumentException if {@value #STORE} is missing or a key or option is unknown
    * @throws UnsupportedSchemeException if no factory serves a configured scheme
    */
@@ -120,6 +122,8 @@ public final class StorageProviders implements StorageProvider {
   /**
    * Opens the providers configured by the system properties starting with {@value #PREFIX} (for example {@code
    * -Ddepot.storage.store=file:///var/lib/depot/}).
+   *
+   * @return the open providers; close them
    */
   public static StorageProviders fromSystemProperties() {
     Map<String, String> config = new HashMap<>();
@@ -134,6 +138,9 @@ public final class StorageProviders implements StorageProvider {
   /**
    * Opens one provider on {@code base} with its options (keys without the {@code depot.storage.<scheme>.} prefix).
    *
+   * @param base the provider's base URI
+   * @param options its options
+   * @return the open provider; close it
    * @throws UnsupportedSchemeException if no factory serves the scheme
    */
   public static StorageProvider provider(URI base, Map<String, String> options) {
@@ -144,12 +151,17 @@ public final class StorageProviders implements StorageProvider {
     return factory(base.getScheme(), base).open(base, options);
   }
 
-  /** Opens one provider on {@code base} with default options. */
+  /**
+   * Opens one provider on {@code base} with default options.
+   *
+   * @param base the provider's base URI
+   * @return the open provider; close it
+   */
   public static StorageProvider provider(URI base) {
     return provider(base, Map.of());
   }
 
-  /** The schemes served by the factories found by {@link ServiceLoader}. */
+  /** {@return the schemes served by the factories found by {@link ServiceLoader}} */
   public static List<String> schemes() {
     List<String> out = new ArrayList<>(factories().keySet());
     out.sort(null);
@@ -159,6 +171,8 @@ public final class StorageProviders implements StorageProvider {
   /**
    * Parses a URI string.
    *
+   * @param text the URI's text
+   * @return the URI
    * @throws MalformedBlobUriException if it is not a URI (the message names the text)
    */
   public static URI uri(String text) {
@@ -199,19 +213,20 @@ public final class StorageProviders implements StorageProvider {
 
   // ---------------------------------------------------------------- routing
 
-  /** The provider stores go to. */
+  /** {@return the provider stores go to} */
   public StorageProvider storeProvider() {
     return store;
   }
 
-  /** Every provider, the store provider first. */
+  /** {@return every provider, the store provider first} */
   public List<StorageProvider> providers() {
     return providers;
   }
 
   /**
-   * The provider that serves {@code uri}: the one with the longest base holding it.
+   * {@return the provider that serves {@code uri}: the one with the longest base holding it}
    *
+   * @param uri a blob or base URI
    * @throws MalformedBlobUriException if it is not an absolute hierarchical URI
    * @throws UnsupportedSchemeException if no factory serves its scheme
    * @throws ScopeViolationException if no configured provider's scope holds it

@@ -31,6 +31,8 @@ public final class StoreOptions {
   /**
    * Content-addressed with this content type.
    *
+   * @param contentType the blob's content type
+   * @return the options
    * @throws InvalidBlobKeyException if it is empty, longer than {@value #MAX_CONTENT_TYPE_LENGTH} characters, or
    *     not printable US-ASCII
    */
@@ -41,32 +43,45 @@ public final class StoreOptions {
   /**
    * Stored under a caller-chosen key (URI {@code <base>/keys/<key>}), replacing atomically any blob under that key;
    * {@value #DEFAULT_CONTENT_TYPE}. The key's syntax is checked by the provider (see {@link StorageProvider}).
+   *
+   * @param key the caller-chosen key
+   * @return the options
    */
   public static StoreOptions key(String key) {
     return DEFAULT.withKey(key);
   }
 
-  /** These options with another content type (checked as in {@link #contentType(String)}). */
+  /**
+   * These options with another content type (checked as in {@link #contentType(String)}).
+   *
+   * @param contentType the blob's content type
+   * @return the new options
+   */
   public StoreOptions withContentType(String contentType) {
     return new StoreOptions(checkContentType(contentType), key);
   }
 
-  /** These options with a caller-chosen key, or content addressing if {@code key} is null. */
+  /**
+   * These options with a caller-chosen key, or content addressing if {@code key} is null.
+   *
+   * @param key the caller-chosen key, or {@code null}
+   * @return the new options
+   */
   public StoreOptions withKey(String key) {
     return new StoreOptions(contentType, key);
   }
 
-  /** The content type stored with the blob. */
+  /** {@return the content type stored with the blob} */
   public String contentType() {
     return contentType;
   }
 
-  /** The caller-chosen key, or {@code null} for content addressing. */
+  /** {@return the caller-chosen key, or {@code null} for content addressing} */
   public String key() {
     return key;
   }
 
-  /** Whether the blob is named by its SHA-256. */
+  /** {@return whether the blob is named by its SHA-256} */
   public boolean contentAddressed() {
     return key == null;
   }

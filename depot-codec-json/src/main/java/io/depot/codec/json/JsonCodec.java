@@ -60,7 +60,12 @@ public final class JsonCodec<T> implements Codec<T> {
     this.writer = mapper.writer();
   }
 
-  /** A codec decoding into {@code type} (a record, a POJO with a default constructor, a boxed scalar, ...). */
+  /**
+   * {@return a codec decoding into {@code type} (a record, a POJO with a default constructor, a boxed scalar, ...)}
+   *
+   * @param <T> the decoded type
+   * @param type the class values are decoded into
+   */
   public static <T> JsonCodec<T> of(Class<T> type) {
     Objects.requireNonNull(type, "type");
     if (type == Object.class) {
@@ -71,15 +76,23 @@ public final class JsonCodec<T> implements Codec<T> {
     return new JsonCodec<>(DEFAULT_MAPPER, DEFAULT_MAPPER.constructType(type));
   }
 
-  /** A codec decoding into a generic type, e.g. {@code new TypeReference<List<Step>>() {}}. */
+  /**
+   * {@return a codec decoding into a generic type, e.g. {@code new TypeReference<List<Step>>() {}}}
+   *
+   * @param <T> the decoded type
+   * @param type the generic type values are decoded into
+   */
   public static <T> JsonCodec<T> of(TypeReference<T> type) {
     Objects.requireNonNull(type, "type");
     return new JsonCodec<>(DEFAULT_MAPPER, DEFAULT_MAPPER.constructType(type));
   }
 
   /**
-   * A codec decoding into {@code type} with a caller's mapper (e.g. one with extra modules).
+   * {@return a codec decoding into {@code type} with a caller's mapper (e.g. one with extra modules)}
    *
+   * @param <T> the decoded type
+   * @param type the class values are decoded into
+   * @param mapper the mapper that encodes and decodes
    * @throws InvalidArgumentException if the mapper has default typing enabled (class names from the data)
    */
   public static <T> JsonCodec<T> of(Class<T> type, ObjectMapper mapper) {
@@ -95,15 +108,15 @@ public final class JsonCodec<T> implements Codec<T> {
   }
 
   /**
-   * A codec decoding into plain Java values: {@code Map<String, Object>} (insertion-ordered) for objects, {@code
+   * {@return a codec decoding into plain Java values: {@code Map<String, Object>} (insertion-ordered) for objects, {@code
    * List<Object>} for arrays, {@code String}, {@code Integer}/{@code Long}/{@code BigInteger}, {@code Double}, {@code
-   * Boolean}, and {@code null}.
+   * Boolean}, and {@code null}}
    */
   public static JsonCodec<Object> untyped() {
     return UNTYPED;
   }
 
-  /** A codec decoding into Jackson trees. */
+  /** {@return a codec decoding into Jackson trees} */
   public static JsonCodec<JsonNode> tree() {
     return TREE;
   }
@@ -113,7 +126,7 @@ public final class JsonCodec<T> implements Codec<T> {
     return ID;
   }
 
-  /** The type values are decoded into, in Java source form, e.g. {@code java.util.List<com.acme.Step>}. */
+  /** {@return the type values are decoded into, in Java source form, e.g. {@code java.util.List<com.acme.Step>}} */
   public String typeName() {
     return type.toCanonical();
   }
@@ -128,8 +141,9 @@ public final class JsonCodec<T> implements Codec<T> {
   }
 
   /**
-   * The JSON of {@code value} as UTF-8 bytes.
+   * {@return the JSON of {@code value} as UTF-8 bytes}
    *
+   * @param value the value to encode
    * @throws CodecException naming the value's class if it cannot be encoded
    */
   public byte[] encodeToBytes(T value) {
@@ -156,6 +170,8 @@ public final class JsonCodec<T> implements Codec<T> {
   /**
    * Decodes UTF-8 JSON.
    *
+   * @param json UTF-8 JSON
+   * @return the decoded value
    * @throws CodecException naming the target type if the bytes are not JSON of that type
    */
   public T decode(byte[] json) {

@@ -52,7 +52,11 @@ public class RedisStorageFactory implements StorageProviderFactory {
     this(SCHEME);
   }
 
-  /** For subclasses serving another scheme of the same layout. */
+  /**
+   * For subclasses serving another scheme of the same layout.
+   *
+   * @param scheme the URI scheme this factory serves
+   */
   protected RedisStorageFactory(String scheme) {
     this.scheme = scheme;
   }

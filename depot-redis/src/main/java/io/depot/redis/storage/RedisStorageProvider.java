@@ -3,12 +3,9 @@ package io.depot.redis.storage;
 import io.depot.storage.AsyncStorageProvider;
 import io.depot.storage.BlobInfo;
 import io.depot.storage.BlobNotFoundException;
-import io.depot.storage.BlobTooLargeException;
 import io.depot.storage.IntegrityException;
-import io.depot.storage.StorageException;
-import io.depot.storage.StorageProvider;
 import io.depot.storage.StoreOptions;
-import io.depot.storage.spi.AbstractStorageProvider;
+import io.depot.storage.spi.BackendStorageProvider;
 import io.depot.storage.spi.BlobLayout;
 import io.depot.storage.spi.BlobRef;
 import io.depot.storage.spi.BlobTrailer;
@@ -22,7 +19,6 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +55,8 @@ import java.util.function.Supplier;
  *
  * <p>Standalone Redis (or a primary); Redis Cluster is not supported.
  */
-final class RedisStorageProvider extends AbstractStorageProvider implements AsyncStorageProvider {
+final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProvider.Backend>
+    implements AsyncStorageProvider {
   static final int CHUNK = 1 << 20;
   static final Duration TEMP_TTL = Duration.ofHours(1);
 
@@ -118,30 +115,16 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
     }
   }
 
-  private final Backend backend;
-
   RedisStorageProvider(BlobLayout layout, Backend backend) {
-    super(layout);
-    this.backend = backend;
+    super(layout, backend, Backend::close, RedisStorageProvider::new);
   }
 
-  private RedisStorageProvider(BlobLayout layout, RedisStorageProvider parent) {
+  private RedisStorageProvider(BlobLayout layout, BackendStorageProvider<Backend> parent) {
     super(layout, parent);
-    this.backend = parent.backend;
-  }
-
-  @Override
-  protected StorageProvider newScoped(BlobLayout child) {
-    return new RedisStorageProvider(child, this);
-  }
-
-  @Override
-  protected void closeBackend() {
-    backend.close();
   }
 
   private byte[] key(BlobRef ref) {
-    return (backend.keyPrefix + ref.path().substring(1)).getBytes(StandardCharsets.UTF_8);
+    return (backend().keyPrefix + ref.path().substring(1)).getBytes(StandardCharsets.UTF_8);
   }
 
   private <T> T call(String what, URI uri, Supplier<T> command) {
@@ -153,10 +136,7 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
   }
 
   private void checkLimit(long size, URI uri) {
-    if (size > backend.maxBlobBytes) {
-      throw new BlobTooLargeException("redis: blob over the provider's limit: size>=" + size + " max-blob-bytes="
-          + backend.maxBlobBytes, uri);
-    }
+    checkLimit(size, backend().maxBlobBytes, uri);
   }
 
   // ---------------------------------------------------------------- store
@@ -176,7 +156,7 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
     checkLimit(data.length, ref.uri());
     byte[] v = value(data, new BlobTrailer(data.length, Instant.now(), sha, options.contentType()));
     call("cannot store blob", ref.uri(), () -> ref.contentAddressed()
-        ? backend.sync.set(key(ref), v, SetArgs.Builder.nx()) : backend.sync.set(key(ref), v));
+        ? backend().sync.set(key(ref), v, SetArgs.Builder.nx()) : backend().sync.set(key(ref), v));
     return ref.uri();
   }
 
@@ -184,7 +164,7 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
   public URI store(InputStream in, StoreOptions options) {
     checkOpen();
     checkKey(options);
-    byte[] tmp = (backend.keyPrefix + layout.basePath().substring(1) + ".tmp/"
+    byte[] tmp = (backend().keyPrefix + layout.basePath().substring(1) + ".tmp/"
         + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
         + HexFormat.of().toHexDigits(System.nanoTime())).getBytes(StandardCharsets.UTF_8);
     URI uri = base();
@@ -200,37 +180,29 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
         md.update(buf, 0, n);
         byte[] chunk = n == buf.length ? buf : Arrays.copyOf(buf, n);
         boolean first = size == n;
-        call("cannot store blob", uri, () -> backend.sync.append(tmp, chunk));
+        call("cannot store blob", uri, () -> backend().sync.append(tmp, chunk));
         if (first) {
-          call("cannot store blob", uri, () -> backend.sync.pexpire(tmp, TEMP_TTL.toMillis()));
+          call("cannot store blob", uri, () -> backend().sync.pexpire(tmp, TEMP_TTL.toMillis()));
         }
       }
       byte[] sha = md.digest();
       BlobRef ref = target(options, sha);
       uri = ref.uri();
       byte[] trailer = new BlobTrailer(size, Instant.now(), sha, options.contentType()).encode();
-      call("cannot store blob", uri, () -> backend.sync.append(tmp, trailer));
+      call("cannot store blob", uri, () -> backend().sync.append(tmp, trailer));
       byte[][] keys = {tmp, key(ref)};
       byte[] mode = (ref.contentAddressed() ? "nx" : "replace").getBytes(StandardCharsets.US_ASCII);
-      call("cannot store blob", uri, () -> backend.sync.<Long>eval(PUBLISH, ScriptOutputType.INTEGER, keys, mode));
+      call("cannot store blob", uri, () -> backend().sync.<Long>eval(PUBLISH, ScriptOutputType.INTEGER, keys, mode));
       published = true;
       return ref.uri();
     } finally {
       if (!published) {
         try {
-          backend.sync.del(tmp);
+          backend().sync.del(tmp);
         } catch (RuntimeException ignored) {
           // the temporary key expires by itself
         }
       }
-    }
-  }
-
-  private int readChunk(InputStream in, byte[] buf) {
-    try {
-      return in.readNBytes(buf, 0, buf.length);
-    } catch (IOException e) {
-      throw new StorageException("cannot read the stream to store (nothing stored)", base(), e);
     }
   }
 
@@ -241,7 +213,7 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
 
   /** The value's length and trailer, or {@code null} if the key does not exist. */
   private Stored stored(BlobRef ref) {
-    List<Object> r = call("cannot read blob", ref.uri(), () -> backend.sync.<List<Object>>eval(TAIL,
+    List<Object> r = call("cannot read blob", ref.uri(), () -> backend().sync.<List<Object>>eval(TAIL,
         ScriptOutputType.MULTI, new byte[][] {key(ref)},
         Integer.toString(BlobTrailer.MAX_BYTES).getBytes(StandardCharsets.US_ASCII)));
     return r.isEmpty() ? null : parseTail(ref, r);
@@ -264,31 +236,21 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
     BlobTrailer t = BlobTrailer.decodeFrom(value, ref.uri()).checkName(ref.expectedSha256(), ref.uri());
     MessageDigest md = Sha256.newDigest();
     md.update(value, 0, (int) t.size());
-    byte[] actual = md.digest();
-    if (!Arrays.equals(actual, t.sha256())) {
-      throw new IntegrityException("blob bytes do not match their SHA-256: expected=" + Sha256.hex(t.sha256())
-          + " actual=" + Sha256.hex(actual), ref.uri());
-    }
+    checkDigest(t.sha256(), md.digest(), ref.uri());
     return Arrays.copyOf(value, (int) t.size());
   }
 
   @Override
   public byte[] load(URI uri) {
     BlobRef ref = parse(uri);
-    byte[] value = call("cannot load blob", ref.uri(), () -> backend.sync.get(key(ref)));
-    if (value == null) {
-      throw new BlobNotFoundException("no blob stored", ref.uri());
-    }
+    byte[] value = found(call("cannot load blob", ref.uri(), () -> backend().sync.get(key(ref))), ref);
     return verifiedData(ref, value);
   }
 
   @Override
   public InputStream open(URI uri) {
     BlobRef ref = parse(uri);
-    Stored s = stored(ref);
-    if (s == null) {
-      throw new BlobNotFoundException("no blob stored", ref.uri());
-    }
+    Stored s = found(stored(ref), ref);
     long size = s.trailer().size();
     return new VerifyingInputStream(new RangeStream(ref, 0, size), size, s.trailer().sha256(), ref.uri());
   }
@@ -297,10 +259,7 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
   public InputStream open(URI uri, long offset, long length) {
     checkRange(offset, length);
     BlobRef ref = parse(uri);
-    Stored s = stored(ref);
-    if (s == null) {
-      throw new BlobNotFoundException("no blob stored", ref.uri());
-    }
+    Stored s = found(stored(ref), ref);
     long size = s.trailer().size();
     return new RangeStream(ref, Math.min(offset, size), clip(size, offset, length));
   }
@@ -308,48 +267,42 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
   @Override
   public BlobInfo info(URI uri) {
     BlobRef ref = parse(uri);
-    Stored s = stored(ref);
-    if (s == null) {
-      throw new BlobNotFoundException("no blob stored", ref.uri());
-    }
+    Stored s = found(stored(ref), ref);
     return s.trailer().info(ref.uri());
   }
 
   @Override
   public boolean exists(URI uri) {
     BlobRef ref = parse(uri);
-    return call("cannot check blob", ref.uri(), () -> backend.sync.exists(key(ref))) > 0;
+    return call("cannot check blob", ref.uri(), () -> backend().sync.exists(key(ref))) > 0;
   }
 
   @Override
   public boolean delete(URI uri) {
     BlobRef ref = parse(uri);
-    return call("cannot delete blob", ref.uri(), () -> backend.sync.del(key(ref))) > 0;
+    return call("cannot delete blob", ref.uri(), () -> backend().sync.del(key(ref))) > 0;
   }
 
   @Override
   public List<URI> list(String prefix) {
     checkOpen();
-    String ns = backend.keyPrefix;
+    String ns = backend().keyPrefix;
     String pattern = ns + escapeGlob(layout.basePath().substring(1) + prefix) + "*";
     ScanArgs args = ScanArgs.Builder.matches(pattern.getBytes(StandardCharsets.UTF_8)).limit(1000);
-    List<URI> out = new ArrayList<>();
+    List<String> paths = new ArrayList<>();
     call("cannot list blobs", base(), () -> {
-      KeyScanCursor<byte[]> cursor = backend.sync.scan(args);
+      KeyScanCursor<byte[]> cursor = backend().sync.scan(args);
       while (true) {
         for (byte[] k : cursor.getKeys()) {
-          String key = new String(k, StandardCharsets.UTF_8);
-          layout.fromPath("/" + key.substring(ns.length())).filter(r -> r.relativeName().startsWith(prefix))
-              .ifPresent(r -> out.add(r.uri()));
+          paths.add("/" + new String(k, StandardCharsets.UTF_8).substring(ns.length()));
         }
         if (cursor.isFinished()) {
           return null;
         }
-        cursor = backend.sync.scan(cursor, args); // the cursor itself: a cluster's also names its node
+        cursor = backend().sync.scan(cursor, args); // the cursor itself: a cluster's also names its node
       }
     });
-    out.sort(null);
-    return out;
+    return listed(paths, prefix);
   }
 
   private static String escapeGlob(String s) {
@@ -387,7 +340,7 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
       long last = Math.min(end, pos + CHUNK) - 1;
       byte[] k = key(ref);
       long from = pos;
-      chunk = call("cannot read blob", ref.uri(), () -> backend.sync.getrange(k, from, last));
+      chunk = call("cannot read blob", ref.uri(), () -> backend().sync.getrange(k, from, last));
       chunkPos = 0;
       if (chunk.length == 0) {
         throw new BlobNotFoundException("blob deleted while being read", ref.uri());
@@ -431,7 +384,7 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
 
   @Override
   public CompletableFuture<URI> storeAsync(byte[] data, StoreOptions options) {
-    try {
+    return async(() -> {
       checkOpen();
       byte[] copy = data.clone();
       byte[] sha = Sha256.of(copy);
@@ -439,34 +392,26 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
       checkLimit(copy.length, ref.uri());
       byte[] v = value(copy, new BlobTrailer(copy.length, Instant.now(), sha, options.contentType()));
       CompletableFuture<String> set = (ref.contentAddressed()
-          ? backend.async.set(key(ref), v, SetArgs.Builder.nx()) : backend.async.set(key(ref), v))
+          ? backend().async.set(key(ref), v, SetArgs.Builder.nx()) : backend().async.set(key(ref), v))
           .toCompletableFuture();
       return mapped(set.thenApply(ok -> ref.uri()), "cannot store blob", ref.uri());
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    });
   }
 
   @Override
   public CompletableFuture<byte[]> loadAsync(URI uri) {
-    try {
+    return async(() -> {
       BlobRef ref = parse(uri);
-      return mapped(backend.async.get(key(ref)).toCompletableFuture().thenApply(value -> {
-        if (value == null) {
-          throw new BlobNotFoundException("no blob stored", ref.uri());
-        }
-        return verifiedData(ref, value);
-      }), "cannot load blob", ref.uri());
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+      return mapped(backend().async.get(key(ref)).toCompletableFuture()
+          .thenApply(value -> verifiedData(ref, found(value, ref))), "cannot load blob", ref.uri());
+    });
   }
 
   @Override
   public CompletableFuture<BlobInfo> infoAsync(URI uri) {
-    try {
+    return async(() -> {
       BlobRef ref = parse(uri);
-      CompletableFuture<List<Object>> tail = backend.async.<List<Object>>eval(TAIL, ScriptOutputType.MULTI,
+      CompletableFuture<List<Object>> tail = backend().async.<List<Object>>eval(TAIL, ScriptOutputType.MULTI,
           new byte[][] {key(ref)}, Integer.toString(BlobTrailer.MAX_BYTES).getBytes(StandardCharsets.US_ASCII))
           .toCompletableFuture();
       return mapped(tail.thenApply(r -> {
@@ -475,30 +420,24 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
         }
         return parseTail(ref, r).trailer().info(ref.uri());
       }), "cannot read blob metadata", ref.uri());
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    });
   }
 
   @Override
   public CompletableFuture<Boolean> existsAsync(URI uri) {
-    try {
+    return async(() -> {
       BlobRef ref = parse(uri);
-      return mapped(backend.async.exists(key(ref)).toCompletableFuture().thenApply(n -> n > 0),
+      return mapped(backend().async.exists(key(ref)).toCompletableFuture().thenApply(n -> n > 0),
           "cannot check blob", ref.uri());
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    });
   }
 
   @Override
   public CompletableFuture<Boolean> deleteAsync(URI uri) {
-    try {
+    return async(() -> {
       BlobRef ref = parse(uri);
-      return mapped(backend.async.del(key(ref)).toCompletableFuture().thenApply(n -> n > 0),
+      return mapped(backend().async.del(key(ref)).toCompletableFuture().thenApply(n -> n > 0),
           "cannot delete blob", ref.uri());
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+    });
   }
 }

@@ -31,13 +31,17 @@ public final class ShmStmObjects {
    */
   public record StoredValue(String workflowId, String key, ValueType type, String codecId, DType dtype,
       long[] shape, Instant deadline, MemorySegment payload) {
-    /** The payload's length in bytes. */
+    /** {@return the payload's length in bytes} */
     public long size() {
       return payload.byteSize();
     }
   }
 
-  /** Whether {@code objectName} is the name of a key's value ({@code stm/k/<workflow>/<epoch>/<key>}). */
+  /**
+   * {@return whether {@code objectName} is the name of a key's value ({@code stm/k/<workflow>/<epoch>/<key>})}
+   *
+   * @param objectName a Depot object name
+   */
   public static boolean isValueObject(String objectName) {
     return objectName.startsWith(ObjectNames.KEY_ROOT) && parts(objectName) != null;
   }
@@ -45,6 +49,8 @@ public final class ShmStmObjects {
   /**
    * Decodes the object {@code objectName} whose bytes are {@code data}.
    *
+   * @param objectName the object's name
+   * @param data the object's bytes
    * @return the value, or empty for a tombstone (a key popped or removed: it reads as absent)
    * @throws IllegalArgumentException if {@code objectName} is not a value's name ({@link #isValueObject})
    * @throws io.depot.CorruptStoreException naming the object if {@code data} is not a valid value

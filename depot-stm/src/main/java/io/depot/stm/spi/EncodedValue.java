@@ -24,12 +24,18 @@ public record EncodedValue(ValueType type, String codecId, DType dtype, long[] s
     shape = shape == null ? NO_SHAPE : shape;
   }
 
-  /** A value without array metadata. */
+  /**
+   * {@return a value without array metadata}
+   *
+   * @param type how the payload is encoded
+   * @param codecId the codec's id, {@code "json"} for JSON, else null
+   * @param payload the encoded bytes
+   */
   public static EncodedValue of(ValueType type, String codecId, MemorySegment payload) {
     return new EncodedValue(type, codecId, null, NO_SHAPE, payload);
   }
 
-  /** The payload size in bytes. */
+  /** {@return the payload size in bytes} */
   public long size() {
     return payload.byteSize();
   }

@@ -6,7 +6,11 @@ import java.lang.foreign.MemorySegment;
 public final class HeapCopy {
   private HeapCopy() {}
 
-  /** An 8-byte-aligned heap segment of {@code size} bytes. */
+  /**
+   * {@return an 8-byte-aligned heap segment of {@code size} bytes}
+   *
+   * @param size the segment's size in bytes
+   */
   public static MemorySegment allocate(long size) {
     if (size > (long) Integer.MAX_VALUE * 8 - 64) {
       throw new io.depot.InvalidArgumentException("too large for the heap: size=" + size);
@@ -14,14 +18,24 @@ public final class HeapCopy {
     return MemorySegment.ofArray(new long[(int) ((size + 7) >>> 3)]).asSlice(0, size);
   }
 
-  /** An aligned heap copy of {@code src}. */
+  /**
+   * {@return an aligned heap copy of {@code src}}
+   *
+   * @param src the bytes to copy
+   */
   public static MemorySegment of(MemorySegment src) {
     MemorySegment copy = allocate(src.byteSize());
     copy.copyFrom(src);
     return copy;
   }
 
-  /** An aligned heap copy of {@code bytes[offset, offset + length)}. */
+  /**
+   * {@return an aligned heap copy of {@code bytes[offset, offset + length)}}
+   *
+   * @param bytes the array to copy from
+   * @param offset the first byte copied
+   * @param length how many bytes are copied
+   */
   public static MemorySegment of(byte[] bytes, int offset, int length) {
     return of(MemorySegment.ofArray(bytes).asSlice(offset, length));
   }

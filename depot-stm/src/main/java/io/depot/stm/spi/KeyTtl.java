@@ -18,17 +18,22 @@ public record KeyTtl(long millis) {
   /** Keep the key's current TTL (for updates). */
   public static final KeyTtl KEEP = new KeyTtl(KEEP_MILLIS);
 
-  /** Expire {@code ttl} from now (at least 1 ms). */
+  /**
+   * Expire {@code ttl} from now (at least 1 ms).
+   *
+   * @param ttl the time to live
+   * @return the TTL
+   */
   public static KeyTtl after(Duration ttl) {
     return new KeyTtl(Math.max(1, ttl.toMillis()));
   }
 
-  /** Whether the key keeps its TTL. */
+  /** {@return whether the key keeps its TTL} */
   public boolean keep() {
     return millis == KEEP_MILLIS;
   }
 
-  /** Whether the key gets a new TTL. */
+  /** {@return whether the key gets a new TTL} */
   public boolean expires() {
     return millis > 0;
   }

@@ -14,6 +14,8 @@ public final class Keys {
    * Checks a workflow id or key and returns its length in UTF-8 bytes.
    *
    * @param what {@code "workflowId"} or {@code "key"}, for the message
+   * @param s the workflow id or key
+   * @return its length in UTF-8 bytes
    * @throws InvalidKeyException if null, empty, with an unpaired surrogate, or over {@link
    *     ShortTermMemory#MAX_ID_BYTES} bytes
    */
@@ -55,7 +57,11 @@ public final class Keys {
     return bytes;
   }
 
-  /** A string shortened for messages. */
+  /**
+   * {@return a string shortened for messages}
+   *
+   * @param s the string
+   */
   public static String abbreviate(String s) {
     return s.length() <= 80 ? s : s.substring(0, 77) + "...";
   }
@@ -63,6 +69,9 @@ public final class Keys {
   /**
    * Checks a TTL.
    *
+   * @param d the TTL
+   * @param what what the TTL is for, named in the message
+   * @return {@code d}
    * @throws InvalidArgumentException unless positive
    */
   public static Duration positive(Duration d, String what) {
@@ -76,6 +85,9 @@ public final class Keys {
   /**
    * Decodes {@code %XX} escapes (two hex digits, one char each), the inverse of the escaping the backends use to fit
    * ids and keys into object or key names; anything else is kept as it is.
+   *
+   * @param s the escaped string
+   * @return the string unescaped
    */
   public static String unescape(String s) {
     int pct = s.indexOf('%');

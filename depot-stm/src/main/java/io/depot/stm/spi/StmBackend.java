@@ -7,16 +7,24 @@ import java.util.List;
  * values, and implements update loops, so a backend only stores encoded values with versions.
  */
 public interface StmBackend extends AutoCloseable {
-  /** Where the data is, for messages, without credentials (e.g. {@code redis://127.0.0.1:6379/0}). */
+  /** {@return where the data is, for messages, without credentials (e.g. {@code redis://127.0.0.1:6379/0})} */
   String address();
 
-  /** The backend scope of one workflow; {@code id} is already checked. Cheap. */
+  /**
+   * {@return the backend scope of one workflow; {@code id} is already checked} Cheap.
+   *
+   * @param id the workflow's id
+   */
   BackendWorkflow workflow(String id);
 
-  /** The ids of live (non-expired) workflows. */
+  /** {@return the ids of live (non-expired) workflows} */
   List<String> workflows();
 
-  /** Reclaims expired data; returns how many workflows and keys it reclaimed. */
+  /**
+   * Reclaims expired data; returns how many workflows and keys it reclaimed.
+   *
+   * @return how many workflows and keys it reclaimed
+   */
   int sweepExpired();
 
   /** Releases connections or mappings. Idempotent. */

@@ -9,7 +9,7 @@ import java.util.Set;
  * the provider by the URI's scheme, never by class name.
  */
 public interface StmBackendProvider {
-  /** The lower-case URI schemes handled, e.g. {@code shm} or {@code redis} and {@code rediss}. */
+  /** {@return the lower-case URI schemes handled, e.g. {@code shm} or {@code redis} and {@code rediss}} */
   Set<String> schemes();
 
   /**
@@ -18,6 +18,7 @@ public interface StmBackendProvider {
    * @param uri the parsed URI; its generic parameters ({@code ttl}, {@code maxValueBytes}) are already in {@code
    *     options}
    * @param options the options in force
+   * @return the open backend; the caller closes it
    * @throws io.depot.stm.InvalidUriException if the URI or one of its parameters is invalid
    * @throws io.depot.stm.StmConnectionException if the backend cannot be reached
    */

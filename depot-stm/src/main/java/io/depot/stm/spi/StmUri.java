@@ -27,6 +27,8 @@ public record StmUri(String text, String scheme, String body, Map<String, String
   /**
    * Parses {@code text}.
    *
+   * @param text the URI's text
+   * @return the parsed URI
    * @throws InvalidUriException if it has no scheme or a malformed query
    */
   public static StmUri parse(String text) {
@@ -68,14 +70,21 @@ public record StmUri(String text, String scheme, String body, Map<String, String
     return new StmUri(text, scheme, body, params);
   }
 
-  /** The parameter {@code name}, or {@code defaultValue}. */
+  /**
+   * {@return the parameter {@code name}, or {@code defaultValue}}
+   *
+   * @param name the parameter's name
+   * @param defaultValue the value if it is absent
+   */
   public String param(String name, String defaultValue) {
     return params.getOrDefault(name, defaultValue);
   }
 
   /**
-   * A size parameter ({@code 1048576}, {@code 64k}, {@code 256m}, {@code 2g}), or {@code defaultValue}.
+   * {@return a size parameter ({@code 1048576}, {@code 64k}, {@code 256m}, {@code 2g}), or {@code defaultValue}}
    *
+   * @param name the parameter's name
+   * @param defaultValue the value if it is absent
    * @throws InvalidUriException naming it if malformed
    */
   public long sizeParam(String name, long defaultValue) {
@@ -91,9 +100,10 @@ public record StmUri(String text, String scheme, String body, Map<String, String
   }
 
   /**
-   * A duration parameter ({@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}, ISO-8601 {@code PT30M},
-   * or {@code 0}), or null.
+   * {@return a duration parameter ({@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}, ISO-8601 {@code PT30M},
+   * or {@code 0}), or null}
    *
+   * @param name the parameter's name
    * @throws InvalidUriException naming it if malformed
    */
   public Duration durationParam(String name) {
@@ -126,12 +136,21 @@ public record StmUri(String text, String scheme, String body, Map<String, String
     }
   }
 
-  /** {@link #text()} with any password in the authority replaced by {@code ***}. */
+  /**
+   * {@link #text()} with any password in the authority replaced by {@code ***}.
+   *
+   * @return the text, redacted
+   */
   public String redacted() {
     return redact(text);
   }
 
-  /** {@code uri} with any password in the authority ({@code //user:password@} or {@code //password@}) hidden. */
+  /**
+   * {@code uri} with any password in the authority ({@code //user:password@} or {@code //password@}) hidden.
+   *
+   * @param uri a URI's text
+   * @return the text, redacted
+   */
   public static String redact(String uri) {
     int start = uri.indexOf("//");
     if (start < 0) {

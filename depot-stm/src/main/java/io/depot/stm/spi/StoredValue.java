@@ -9,22 +9,26 @@ import java.lang.foreign.MemorySegment;
  * store's memory, pinned by the handle). Closing twice is harmless.
  */
 public interface StoredValue extends AutoCloseable {
-  /** The kind. */
+  /** {@return the kind} */
   ValueType type();
 
-  /** {@code "json"} for JSON, the codec's id for {@link ValueType#CODEC}, else null. */
+  /**
+   * {@code "json"} for JSON, the codec's id for {@link ValueType#CODEC}, else null.
+   *
+   * @return the codec's id, or null
+   */
   String codecId();
 
-  /** The element type of an array, else null. */
+  /** {@return the element type of an array, else null} */
   DType dtype();
 
-  /** The shape of an array, else empty. */
+  /** {@return the shape of an array, else empty} */
   long[] shape();
 
-  /** The bytes, read-only. */
+  /** {@return the bytes, read-only} */
   MemorySegment payload();
 
-  /** The version. */
+  /** {@return the version} */
   long version();
 
   /** Releases the value. */

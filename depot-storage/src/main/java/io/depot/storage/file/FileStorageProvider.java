@@ -6,14 +6,12 @@ import io.depot.storage.BlobInfo;
 import io.depot.storage.BlobNotFoundException;
 import io.depot.storage.BlobTooLargeException;
 import io.depot.storage.BlobView;
-import io.depot.storage.IntegrityException;
 import io.depot.storage.ScopeViolationException;
 import io.depot.storage.StorageException;
 import io.depot.storage.StorageFullException;
-import io.depot.storage.StorageProvider;
 import io.depot.storage.StoreOptions;
 import io.depot.storage.spi.SegmentBlobView;
-import io.depot.storage.spi.AbstractStorageProvider;
+import io.depot.storage.spi.BackendStorageProvider;
 import io.depot.storage.spi.BlobLayout;
 import io.depot.storage.spi.BlobRef;
 import io.depot.storage.spi.BlobTrailer;
@@ -46,7 +44,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -70,40 +67,35 @@ import java.util.stream.Stream;
  * files are opened without following a final symbolic link, and the real path of their folder must lie inside the
  * real path of the provider's directory, so a symbolic link planted inside the tree cannot lead outside it.
  */
-final class FileStorageProvider extends AbstractStorageProvider {
+final class FileStorageProvider extends BackendStorageProvider<FileStorageProvider.Backend> {
   /** Temporary files whose last write is older than this are deleted by {@link FileStorageFactory#open}. */
   static final Duration STALE_TEMP_AGE = Duration.ofHours(1);
   private static final int IO_BUFFER = 1 << 20;
   private static final String TMP_DIR = ".tmp";
 
+  /**
+   * What a root provider and its scoped children share (nothing held between calls, nothing to release).
+   *
+   * @param rootPath the root provider's directory
+   * @param rootRealDir its real path
+   * @param fsync whether stores force files and folders to disk
+   */
+  record Backend(String rootPath, Path rootRealDir, boolean fsync) {}
+
   private final Path dir;
   /** The real path this provider's files must lie in ({@code dir} resolved against the root's real path). */
   private final Path realDir;
-  private final boolean fsync;
 
   FileStorageProvider(BlobLayout layout, Path realDir, boolean fsync) {
-    super(layout);
+    super(layout, new Backend(layout.basePath(), realDir, fsync), b -> {}, FileStorageProvider::new);
     this.dir = Path.of(layout.basePath());
     this.realDir = realDir;
-    this.fsync = fsync;
   }
 
-  private FileStorageProvider(BlobLayout layout, FileStorageProvider parent, Path realDir) {
+  private FileStorageProvider(BlobLayout layout, BackendStorageProvider<Backend> parent) {
     super(layout, parent);
     this.dir = Path.of(layout.basePath());
-    this.realDir = realDir;
-    this.fsync = parent.fsync;
-  }
-
-  @Override
-  protected StorageProvider newScoped(BlobLayout child) {
-    String rel = child.basePath().substring(layout.basePath().length());
-    return new FileStorageProvider(child, this, realDir.resolve(rel));
-  }
-
-  @Override
-  protected void closeBackend() {
-    // nothing held between calls
+    this.realDir = backend().rootRealDir().resolve(layout.basePath().substring(backend().rootPath().length()));
   }
 
   // ---------------------------------------------------------------- store
@@ -124,7 +116,7 @@ final class FileStorageProvider extends AbstractStorageProvider {
           LinkOption.NOFOLLOW_LINKS)) {
         writeFully(ch, ByteBuffer.wrap(data));
         writeFully(ch, ByteBuffer.wrap(trailer.encode()));
-        if (fsync) {
+        if (backend().fsync()) {
           ch.force(true);
         }
       }
@@ -162,36 +154,16 @@ final class FileStorageProvider extends AbstractStorageProvider {
           return ref.uri();
         }
         writeFully(ch, ByteBuffer.wrap(trailer.encode()));
-        if (fsync) {
+        if (backend().fsync()) {
           ch.force(true);
         }
       }
       publish(tmp, Path.of(ref.path()), ref);
       return ref.uri();
-    } catch (StreamReadException e) {
-      throw new StorageException("cannot read the stream to store (nothing stored)", base(), e.getCause());
     } catch (IOException e) {
       throw failure("cannot store blob", ref == null ? base() : ref.uri(), e);
     } finally {
       deleteQuietly(tmp);
-    }
-  }
-
-  /** Reads until {@code buf} is full or the stream ends; a read failure is a {@link StreamReadException}. */
-  private static int readChunk(InputStream in, byte[] buf) throws StreamReadException {
-    try {
-      return in.readNBytes(buf, 0, buf.length);
-    } catch (IOException e) {
-      throw new StreamReadException(e);
-    }
-  }
-
-  /** A failure of the caller's stream, kept apart from failures of the file system. */
-  private static final class StreamReadException extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    StreamReadException(IOException cause) {
-      super(cause);
     }
   }
 
@@ -240,7 +212,7 @@ final class FileStorageProvider extends AbstractStorageProvider {
     } catch (DirectoryNotEmptyException | FileAlreadyExistsException e) {
       throw new StorageException("a key cannot be a prefix folder of other keys", ref.uri(), e);
     }
-    if (fsync) {
+    if (backend().fsync()) {
       try (FileChannel d = FileChannel.open(parent, StandardOpenOption.READ)) {
         d.force(true);
       }
@@ -300,11 +272,7 @@ final class FileStorageProvider extends AbstractStorageProvider {
         readFully(ch, ByteBuffer.wrap(data, off, n), off);
         md.update(data, off, n); // while the chunk is in the cache
       }
-      byte[] actual = md.digest();
-      if (!Arrays.equals(actual, o.trailer().sha256())) {
-        throw new IntegrityException("blob bytes do not match their SHA-256: expected="
-            + Sha256.hex(o.trailer().sha256()) + " actual=" + Sha256.hex(actual), ref.uri());
-      }
+      checkDigest(o.trailer().sha256(), md.digest(), ref.uri());
       return data;
     } catch (IOException e) {
       throw failure("cannot read blob", ref.uri(), e);
@@ -344,11 +312,7 @@ final class FileStorageProvider extends AbstractStorageProvider {
       long size = o.trailer().size();
       MemorySegment seg = size == 0 ? MemorySegment.ofArray(new byte[0]).asReadOnly()
           : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena).asReadOnly();
-      byte[] actual = Sha256.of(seg);
-      if (!Arrays.equals(actual, o.trailer().sha256())) {
-        throw new IntegrityException("blob bytes do not match their SHA-256: expected="
-            + Sha256.hex(o.trailer().sha256()) + " actual=" + Sha256.hex(actual), ref.uri());
-      }
+      checkDigest(o.trailer().sha256(), Sha256.of(seg), ref.uri());
       return new SegmentBlobView(ref.uri(), seg, arena::close);
     } catch (IOException | RuntimeException e) {
       arena.close();
@@ -411,20 +375,15 @@ final class FileStorageProvider extends AbstractStorageProvider {
   @Override
   public List<URI> list(String prefix) {
     checkOpen();
-    List<URI> out = new ArrayList<>();
     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return out;
+      return new ArrayList<>();
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      files.filter(p -> !hiddenBelow(p) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-          .forEach(p -> layout.fromPath(p.toString())
-              .filter(r -> r.relativeName().startsWith(prefix))
-              .ifPresent(r -> out.add(r.uri())));
+      return listed(files.filter(p -> !hiddenBelow(p) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+          .map(Path::toString).toList(), prefix);
     } catch (IOException | UncheckedIOException e) {
       throw failure("cannot list blobs", base(), e instanceof UncheckedIOException u ? u.getCause() : (IOException) e);
     }
-    out.sort(null);
-    return out;
   }
 
   private boolean hiddenBelow(Path p) {

@@ -1,14 +1,13 @@
 package io.depot.storage.mem;
 
 import io.depot.storage.BlobInfo;
-import io.depot.storage.BlobNotFoundException;
 import io.depot.storage.BlobTooLargeException;
 import io.depot.storage.BlobView;
 import io.depot.storage.IntegrityException;
 import io.depot.storage.StorageProvider;
 import io.depot.storage.StoreOptions;
 import io.depot.storage.spi.SegmentBlobView;
-import io.depot.storage.spi.AbstractStorageProvider;
+import io.depot.storage.spi.BackendStorageProvider;
 import io.depot.storage.spi.BlobLayout;
 import io.depot.storage.spi.BlobRef;
 import io.depot.storage.spi.BlobTrailer;
@@ -19,7 +18,6 @@ import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.net.URI;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -30,27 +28,13 @@ import java.util.List;
  * {@link StorageProvider#MAX_LOAD_BYTES} (one array), so that a large store is a {@link BlobTooLargeException},
  * never an {@link OutOfMemoryError}.
  */
-final class MemStorageProvider extends AbstractStorageProvider {
-  private final MemSpace space;
-
+final class MemStorageProvider extends BackendStorageProvider<MemSpace> {
   MemStorageProvider(BlobLayout layout, MemSpace space) {
-    super(layout);
-    this.space = space;
+    super(layout, space, MemSpace::release, MemStorageProvider::new);
   }
 
-  private MemStorageProvider(BlobLayout layout, MemStorageProvider parent) {
+  private MemStorageProvider(BlobLayout layout, BackendStorageProvider<MemSpace> parent) {
     super(layout, parent);
-    this.space = parent.space;
-  }
-
-  @Override
-  protected StorageProvider newScoped(BlobLayout child) {
-    return new MemStorageProvider(child, this);
-  }
-
-  @Override
-  protected void closeBackend() {
-    space.release();
   }
 
   /** The largest blob this provider accepts: a quarter of the maximum heap, at most one array. */
@@ -93,19 +77,15 @@ final class MemStorageProvider extends AbstractStorageProvider {
     MemSpace.Blob blob = new MemSpace.Blob(owned,
         new BlobTrailer(owned.length, Instant.now(), sha, options.contentType()));
     if (ref.contentAddressed()) {
-      space.blobs.putIfAbsent(ref.path(), blob);
+      backend().blobs.putIfAbsent(ref.path(), blob);
     } else {
-      space.blobs.put(ref.path(), blob);
+      backend().blobs.put(ref.path(), blob);
     }
     return ref.uri();
   }
 
   private MemSpace.Blob get(BlobRef ref) {
-    MemSpace.Blob blob = space.blobs.get(ref.path());
-    if (blob == null) {
-      throw new BlobNotFoundException("no blob stored", ref.uri());
-    }
-    return blob;
+    return found(backend().blobs.get(ref.path()), ref);
   }
 
   private MemSpace.Blob verified(BlobRef ref) {
@@ -125,11 +105,7 @@ final class MemStorageProvider extends AbstractStorageProvider {
     MemSpace.Blob blob = get(ref);
     byte[] expected = blob.meta().checkName(ref.expectedSha256(), ref.uri()).sha256();
     byte[] copy = new byte[blob.data().length];
-    byte[] actual = Sha256.copyAndDigest(MemorySegment.ofArray(blob.data()), copy);
-    if (!Arrays.equals(expected, actual)) {
-      throw new IntegrityException("blob bytes do not match their SHA-256: expected=" + Sha256.hex(expected)
-          + " actual=" + Sha256.hex(actual), ref.uri());
-    }
+    checkDigest(expected, Sha256.copyAndDigest(MemorySegment.ofArray(blob.data()), copy), ref.uri());
     return copy;
   }
 
@@ -169,26 +145,19 @@ final class MemStorageProvider extends AbstractStorageProvider {
 
   @Override
   public boolean exists(URI uri) {
-    return space.blobs.containsKey(parse(uri).path());
+    return backend().blobs.containsKey(parse(uri).path());
   }
 
   @Override
   public boolean delete(URI uri) {
-    return space.blobs.remove(parse(uri).path()) != null;
+    return backend().blobs.remove(parse(uri).path()) != null;
   }
 
   @Override
   public List<URI> list(String prefix) {
     checkOpen();
-    List<URI> out = new ArrayList<>();
     String basePath = layout.basePath();
-    for (String path : space.blobs.keySet()) {
-      if (path.startsWith(basePath)) {
-        layout.fromPath(path).filter(r -> r.relativeName().startsWith(prefix)).ifPresent(r -> out.add(r.uri()));
-      }
-    }
-    out.sort(null);
-    return out;
+    return listed(backend().blobs.keySet().stream().filter(path -> path.startsWith(basePath)).toList(), prefix);
   }
 
   /** For tests: the stored array itself (not a copy), so a test can damage it. */

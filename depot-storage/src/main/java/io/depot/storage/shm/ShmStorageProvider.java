@@ -5,7 +5,6 @@ import io.depot.DirectoryFullException;
 import io.depot.InvalidArgumentException;
 import io.depot.ObjectExistsException;
 import io.depot.ObjectHandle;
-import io.depot.ObjectInfo;
 import io.depot.ObjectNotFoundException;
 import io.depot.PutMode;
 import io.depot.StoreFullException;
@@ -14,14 +13,11 @@ import io.depot.storage.BlobInfo;
 import io.depot.storage.BlobNotFoundException;
 import io.depot.storage.BlobTooLargeException;
 import io.depot.storage.BlobView;
-import io.depot.storage.IntegrityException;
-import io.depot.storage.InvalidBlobKeyException;
 import io.depot.storage.StorageException;
 import io.depot.storage.StorageFullException;
-import io.depot.storage.StorageProvider;
 import io.depot.storage.StoreOptions;
 import io.depot.storage.spi.SegmentBlobView;
-import io.depot.storage.spi.AbstractStorageProvider;
+import io.depot.storage.spi.BackendStorageProvider;
 import io.depot.storage.spi.BlobLayout;
 import io.depot.storage.spi.BlobRef;
 import io.depot.storage.spi.BlobTrailer;
@@ -33,12 +29,10 @@ import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -65,7 +59,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * store thus needs twice the blob's size free in the arena while it runs, and a streamed blob is at most half the
  * arena ({@link BlobTooLargeException} beyond); an array or segment store needs its size once, up to the whole arena.
  */
-final class ShmStorageProvider extends AbstractStorageProvider {
+final class ShmStorageProvider extends BackendStorageProvider<ShmStorageProvider.Backend> {
   private static final int COPY_BUFFER = 1 << 16;
   /** How long a content-addressed store waits for a live concurrent writer of the same bytes to commit. */
   private static final Duration CONCURRENT_WRITER_WAIT = Duration.ofSeconds(30);
@@ -74,41 +68,27 @@ final class ShmStorageProvider extends AbstractStorageProvider {
   private static final String SPOOL_PREFIX = ".depot-storage-spool/";
   private static final AtomicLong SPOOL_SEQUENCE = new AtomicLong();
 
-  private final Depot depot;
-  private final long chunkSize;
-  /** The arena's capacity (fixed at the store's creation). */
-  private final long arenaBytes;
+  /**
+   * The store and the settings a root provider and its scoped children share.
+   *
+   * @param depot the store
+   * @param chunkSize the spool chunk of streamed stores
+   * @param arenaBytes the arena's capacity (fixed at the store's creation)
+   */
+  record Backend(Depot depot, long chunkSize, long arenaBytes) {}
 
   ShmStorageProvider(BlobLayout layout, Depot depot, long chunkSize) {
-    super(layout);
-    this.depot = depot;
-    this.chunkSize = chunkSize;
-    this.arenaBytes = depot.stats().arenaBytes();
+    super(layout, new Backend(depot, chunkSize, depot.stats().arenaBytes()), b -> b.depot().close(),
+        ShmStorageProvider::new);
   }
 
-  private ShmStorageProvider(BlobLayout layout, ShmStorageProvider parent) {
+  private ShmStorageProvider(BlobLayout layout, BackendStorageProvider<Backend> parent) {
     super(layout, parent);
-    this.depot = parent.depot;
-    this.chunkSize = parent.chunkSize;
-    this.arenaBytes = parent.arenaBytes;
-  }
-
-  @Override
-  protected StorageProvider newScoped(BlobLayout child) {
-    return new ShmStorageProvider(child, this);
-  }
-
-  @Override
-  protected void closeBackend() {
-    depot.close();
   }
 
   @Override
   protected void checkRef(BlobRef ref) {
-    if (objectName(ref).getBytes(StandardCharsets.UTF_8).length > Depot.MAX_NAME_BYTES) {
-      throw new InvalidBlobKeyException("shm: the object name (scope and key) is longer than "
-          + Depot.MAX_NAME_BYTES + " bytes", ref.uri());
-    }
+    checkNameBytes(objectName(ref), Depot.MAX_NAME_BYTES, "object name (scope and key)", ref.uri());
   }
 
   private static String objectName(BlobRef ref) {
@@ -158,17 +138,17 @@ final class ShmStorageProvider extends AbstractStorageProvider {
         md.update(buf, 0, n);
         int off = 0;
         while (off < n) {
-          if (chunk == null || used == chunkSize) {
-            if (size + off > arenaBytes / 2) {
+          if (chunk == null || used == chunkSize()) {
+            if (size + off > arenaBytes() / 2) {
               throw new BlobTooLargeException("shm: a streamed blob is spooled before it is copied into place, so it"
                   + " is at most half the arena (store an array or segment for larger blobs): size>"
-                  + (size + off) + " arena=" + arenaBytes, base());
+                  + (size + off) + " arena=" + arenaBytes(), base());
             }
-            chunk = claim(spool + chunks.size(), chunkSize, PutMode.CREATE, base(), 2 * (size + off + chunkSize));
+            chunk = claim(spool + chunks.size(), chunkSize(), PutMode.CREATE, base(), 2 * (size + off + chunkSize()));
             chunks.add(chunk);
             used = 0;
           }
-          int k = (int) Math.min(n - off, chunkSize - used);
+          int k = (int) Math.min(n - off, chunkSize() - used);
           MemorySegment.copy(buf, off, chunk.segment(), ValueLayout.JAVA_BYTE, used, k);
           used += k;
           off += k;
@@ -182,7 +162,7 @@ final class ShmStorageProvider extends AbstractStorageProvider {
       publish(ref, trailer, dst -> {
         long pos = 0;
         for (WriteClaim c : chunks) {
-          long k = Math.min(chunkSize, total - pos);
+          long k = Math.min(chunkSize(), total - pos);
           MemorySegment.copy(c.segment(), 0, dst, pos, k);
           pos += k;
         }
@@ -212,7 +192,7 @@ final class ShmStorageProvider extends AbstractStorageProvider {
     long total = trailer.size() + t.length;
     long deadline = System.nanoTime() + CONCURRENT_WRITER_WAIT.toNanos();
     for (; ; ) {
-      if (ref.contentAddressed() && depot.contains(name)) {
+      if (ref.contentAddressed() && depot().contains(name)) {
         return;
       }
       WriteClaim claim;
@@ -226,7 +206,7 @@ final class ShmStorageProvider extends AbstractStorageProvider {
               + CONCURRENT_WRITER_WAIT + " (" + e.getMessage() + ")", ref.uri(), e);
         }
         try {
-          depot.get(name, CONCURRENT_WRITER_POLL).close();
+          depot().get(name, CONCURRENT_WRITER_POLL).close();
           return;
         } catch (ObjectNotFoundException notYet) {
           continue;
@@ -244,13 +224,13 @@ final class ShmStorageProvider extends AbstractStorageProvider {
 
   private WriteClaim claim(String name, long size, PutMode mode, URI uri, long blobBytes) {
     try {
-      return depot.claim(name, size, mode);
+      return depot().claim(name, size, mode);
     } catch (StoreFullException | DirectoryFullException e) {
-      if (blobBytes > arenaBytes) {
+      if (blobBytes > arenaBytes()) {
         throw new BlobTooLargeException("shm: blob larger than the store's arena: size>=" + blobBytes + " arena="
-            + arenaBytes, uri, e);
+            + arenaBytes(), uri, e);
       }
-      throw new StorageFullException("shm: store " + depot.name() + " has no room: " + e.getMessage(), uri, e);
+      throw new StorageFullException("shm: store " + depot().name() + " has no room: " + e.getMessage(), uri, e);
     } catch (InvalidArgumentException e) {
       throw new BlobTooLargeException("shm: blob larger than the store's arena: size>=" + blobBytes, uri, e);
     }
@@ -264,7 +244,7 @@ final class ShmStorageProvider extends AbstractStorageProvider {
   private Held hold(BlobRef ref) {
     ObjectHandle h;
     try {
-      h = depot.get(objectName(ref));
+      h = depot().get(objectName(ref));
     } catch (ObjectNotFoundException e) {
       throw new BlobNotFoundException("no blob stored", ref.uri());
     }
@@ -282,14 +262,6 @@ final class ShmStorageProvider extends AbstractStorageProvider {
     }
   }
 
-  private static void verify(Held held, URI uri) {
-    byte[] actual = Sha256.of(held.data());
-    if (!Arrays.equals(actual, held.trailer().sha256())) {
-      throw new IntegrityException("blob bytes do not match their SHA-256: expected="
-          + Sha256.hex(held.trailer().sha256()) + " actual=" + Sha256.hex(actual), uri);
-    }
-  }
-
   @Override
   public byte[] load(URI uri) {
     BlobRef ref = parse(uri);
@@ -300,11 +272,7 @@ final class ShmStorageProvider extends AbstractStorageProvider {
             + held.trailer().size(), ref.uri());
       }
       byte[] data = new byte[(int) held.trailer().size()];
-      byte[] actual = Sha256.copyAndDigest(held.data(), data);
-      if (!Arrays.equals(actual, held.trailer().sha256())) {
-        throw new IntegrityException("blob bytes do not match their SHA-256: expected="
-            + Sha256.hex(held.trailer().sha256()) + " actual=" + Sha256.hex(actual), ref.uri());
-      }
+      checkDigest(held.trailer().sha256(), Sha256.copyAndDigest(held.data(), data), ref.uri());
       return data;
     } finally {
       held.handle().close();
@@ -334,7 +302,7 @@ final class ShmStorageProvider extends AbstractStorageProvider {
     BlobRef ref = parse(uri);
     Held held = hold(ref);
     try {
-      verify(held, ref.uri());
+      checkDigest(held.trailer().sha256(), Sha256.of(held.data()), ref.uri());
     } catch (RuntimeException e) {
       held.handle().close();
       throw e;
@@ -357,27 +325,30 @@ final class ShmStorageProvider extends AbstractStorageProvider {
 
   @Override
   public boolean exists(URI uri) {
-    return depot.contains(objectName(parse(uri)));
+    return depot().contains(objectName(parse(uri)));
   }
 
   @Override
   public boolean delete(URI uri) {
-    return depot.remove(objectName(parse(uri)));
+    return depot().remove(objectName(parse(uri)));
   }
 
   @Override
   public List<URI> list(String prefix) {
     checkOpen();
-    List<URI> out = new ArrayList<>();
-    for (ObjectInfo o : depot.list(layout.basePath().substring(1))) {
-      layout.fromPath("/" + o.name()).filter(r -> r.relativeName().startsWith(prefix)).ifPresent(r -> out.add(r.uri()));
-    }
-    out.sort(null);
-    return out;
+    return listed(depot().list(layout.basePath().substring(1)).stream().map(o -> "/" + o.name()).toList(), prefix);
   }
 
-  /** The store, for tests in this package. */
+  /** The store (also for tests in this package). */
   Depot depot() {
-    return depot;
+    return backend().depot();
+  }
+
+  private long chunkSize() {
+    return backend().chunkSize();
+  }
+
+  private long arenaBytes() {
+    return backend().arenaBytes();
   }
 }

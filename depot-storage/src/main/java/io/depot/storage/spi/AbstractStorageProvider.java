@@ -1,19 +1,28 @@
 package io.depot.storage.spi;
 
+import io.depot.storage.BlobNotFoundException;
 import io.depot.storage.BlobTooLargeException;
 import io.depot.storage.BlobView;
+import io.depot.storage.IntegrityException;
+import io.depot.storage.InvalidBlobKeyException;
 import io.depot.storage.StorageException;
 import io.depot.storage.StorageProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * What every provider shares: the URI layout and scope checks, scoped children sharing one backend, and an
- * idempotent close that releases the backend once. Subclasses implement the data operations.
+ * idempotent close that releases the backend once, and the checks and conversions every data operation makes the same
+ * way. Subclasses implement the data operations ({@link BackendStorageProvider} also holds the shared backend).
  */
 public abstract class AbstractStorageProvider implements StorageProvider {
   /** The URI layout of this provider's scope. */
@@ -22,14 +31,23 @@ public abstract class AbstractStorageProvider implements StorageProvider {
   private final AtomicBoolean closed;
   private final boolean root;
 
-  /** A root provider: it owns the backend, released by {@link #closeBackend()} on the first close. */
+  /**
+   * A root provider: it owns the backend, released by {@link #closeBackend()} on the first close.
+   *
+   * @param layout the URI layout of its scope
+   */
   protected AbstractStorageProvider(BlobLayout layout) {
     this.layout = layout;
     this.closed = new AtomicBoolean();
     this.root = true;
   }
 
-  /** A scoped child of {@code parent}: shares its backend and its closed state; its close does nothing. */
+  /**
+   * A scoped child of {@code parent}: shares its backend and its closed state; its close does nothing.
+   *
+   * @param layout the URI layout of the sub-scope
+   * @param parent the provider whose backend it shares
+   */
   protected AbstractStorageProvider(BlobLayout layout, AbstractStorageProvider parent) {
     this.layout = layout;
     this.closed = parent.closed;
@@ -69,7 +87,11 @@ public abstract class AbstractStorageProvider implements StorageProvider {
     return newScoped(layout.child(scope));
   }
 
-  /** A provider for {@code child} (a sub-scope's layout) sharing this one's backend. */
+  /**
+   * {@return a provider for {@code child} (a sub-scope's layout) sharing this one's backend}
+   *
+   * @param child the sub-scope's layout
+   */
   protected abstract StorageProvider newScoped(BlobLayout child);
 
   /** Releases the backend; called once, by the root's first {@link #close()}. */
@@ -79,11 +101,17 @@ public abstract class AbstractStorageProvider implements StorageProvider {
    * Checks a backend-specific limit on a blob's location (for example a name length), before anything is written.
    * Does nothing by default.
    *
+   * @param ref the blob's location
    * @throws io.depot.storage.InvalidBlobKeyException if the location is not valid on this backend
    */
   protected void checkRef(BlobRef ref) {}
 
-  /** Parses {@code uri} after checking that the provider is open. */
+  /**
+   * Parses {@code uri} after checking that the provider is open.
+   *
+   * @param uri a blob URI
+   * @return where the blob is
+   */
   protected final BlobRef parse(URI uri) {
     checkOpen();
     BlobRef ref = layout.parse(uri);
@@ -91,7 +119,12 @@ public abstract class AbstractStorageProvider implements StorageProvider {
     return ref;
   }
 
-  /** The location {@code options} ask for: a key, or the content address {@code sha256}. */
+  /**
+   * {@return the location {@code options} ask for: a key, or the content address {@code sha256}}
+   *
+   * @param options the store's options
+   * @param sha256 the SHA-256 of the bytes stored
+   */
   protected final BlobRef target(io.depot.storage.StoreOptions options, byte[] sha256) {
     BlobRef ref = options.contentAddressed() ? layout.content(Sha256.hex(sha256)) : layout.key(options.key());
     checkRef(ref);
@@ -102,6 +135,7 @@ public abstract class AbstractStorageProvider implements StorageProvider {
    * Checks a caller-chosen key before anything is read or written (a stream is not consumed for a key that will be
    * refused).
    *
+   * @param options the store's options
    * @throws io.depot.storage.InvalidBlobKeyException if the key breaks the rules or the backend's limits
    */
   protected final void checkKey(io.depot.storage.StoreOptions options) {
@@ -143,6 +177,8 @@ public abstract class AbstractStorageProvider implements StorageProvider {
   /**
    * Checks a range's arguments.
    *
+   * @param offset the range's first byte
+   * @param length the range's length
    * @throws IllegalArgumentException if offset or length is negative
    */
   protected static void checkRange(long offset, long length) {
@@ -151,7 +187,13 @@ public abstract class AbstractStorageProvider implements StorageProvider {
     }
   }
 
-  /** The clipped length of {@code [offset, offset + length)} in a blob of {@code size} bytes. */
+  /**
+   * {@return the clipped length of {@code [offset, offset + length)} in a blob of {@code size} bytes}
+   *
+   * @param size the blob's size
+   * @param offset the range's first byte
+   * @param length the range's length
+   */
   protected static long clip(long size, long offset, long length) {
     return offset >= size ? 0 : Math.min(length, size - offset);
   }
@@ -159,6 +201,10 @@ public abstract class AbstractStorageProvider implements StorageProvider {
   /**
    * Reads a whole stream into an array of at most {@code limit} bytes.
    *
+   * @param in the stream to read (not closed)
+   * @param limit the most bytes accepted
+   * @param uri named in the exceptions
+   * @return the stream's bytes
    * @throws BlobTooLargeException if the stream is longer (naming {@code uri})
    * @throws StorageException if reading fails (the {@link IOException} as cause)
    */
@@ -184,6 +230,116 @@ public abstract class AbstractStorageProvider implements StorageProvider {
       }
     } catch (IOException e) {
       throw new StorageException("cannot read the stream to store", uri, e);
+    }
+  }
+
+  /**
+   * What a backend returned for a blob, where {@code null} means that nothing is stored there.
+   *
+   * @param <T> the value's type
+   * @param value the backend's answer
+   * @param ref the blob, for the exception
+   * @return {@code value}, never {@code null}
+   * @throws BlobNotFoundException if {@code value} is {@code null}
+   */
+  protected static <T> T found(T value, BlobRef ref) {
+    if (value == null) {
+      throw new BlobNotFoundException("no blob stored", ref.uri());
+    }
+    return value;
+  }
+
+  /**
+   * Checks a blob's bytes against the SHA-256 they must have.
+   *
+   * @param expected the recorded (or named) SHA-256
+   * @param actual the SHA-256 of the bytes read
+   * @param uri the blob, for the exception
+   * @throws IntegrityException if they differ
+   */
+  protected static void checkDigest(byte[] expected, byte[] actual, URI uri) {
+    if (!Arrays.equals(expected, actual)) {
+      throw new IntegrityException("blob bytes do not match their SHA-256: expected=" + Sha256.hex(expected)
+          + " actual=" + Sha256.hex(actual), uri);
+    }
+  }
+
+  /**
+   * Checks a blob's size against the provider's {@code max-blob-bytes} option.
+   *
+   * @param size the blob's size so far
+   * @param maxBlobBytes the limit
+   * @param uri the blob (or the base), for the exception
+   * @throws BlobTooLargeException if {@code size} is over the limit
+   */
+  protected final void checkLimit(long size, long maxBlobBytes, URI uri) {
+    if (size > maxBlobBytes) {
+      throw new BlobTooLargeException(scheme() + ": blob over the provider's limit: size>=" + size
+          + " max-blob-bytes=" + maxBlobBytes, uri);
+    }
+  }
+
+  /**
+   * Checks the length of a backend's name for a blob (from {@link #checkRef}).
+   *
+   * @param name the backend's name for the blob
+   * @param maxBytes the backend's limit, in UTF-8 bytes
+   * @param what what the name is, for the message ({@code "object key (prefix, scope and key)"})
+   * @param uri the blob, for the exception
+   * @throws InvalidBlobKeyException if {@code name} is longer
+   */
+  protected final void checkNameBytes(String name, int maxBytes, String what, URI uri) {
+    if (name.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
+      throw new InvalidBlobKeyException(scheme() + ": the " + what + " is longer than " + maxBytes + " bytes", uri);
+    }
+  }
+
+  /**
+   * Reads until {@code buf} is full or the caller's stream to store ends.
+   *
+   * @param in the stream being stored
+   * @param buf the buffer to fill
+   * @return how many bytes were read ({@code buf.length} unless the stream ended)
+   * @throws StorageException if reading fails (nothing is stored; the {@link IOException} as cause)
+   */
+  protected final int readChunk(InputStream in, byte[] buf) {
+    try {
+      return in.readNBytes(buf, 0, buf.length);
+    } catch (IOException e) {
+      throw new StorageException("cannot read the stream to store (nothing stored)", base(), e);
+    }
+  }
+
+  /**
+   * The blob URIs among backend paths: those of {@code paths} that name blobs under this provider's base whose
+   * relative name starts with {@code prefix}, sorted (what {@link #list} returns).
+   *
+   * @param paths decoded URI paths, as {@link BlobLayout#fromPath} takes them
+   * @param prefix the caller's prefix of relative names
+   * @return the sorted URIs
+   */
+  protected final List<URI> listed(Iterable<String> paths, String prefix) {
+    List<URI> out = new ArrayList<>();
+    for (String path : paths) {
+      layout.fromPath(path).filter(r -> r.relativeName().startsWith(prefix)).ifPresent(r -> out.add(r.uri()));
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /**
+   * Starts an asynchronous operation: a failure before the future exists (a closed provider, a refused URI) fails
+   * the future instead of being thrown.
+   *
+   * @param <T> the result's type
+   * @param start starts the operation
+   * @return its future, or a failed one
+   */
+  protected static <T> CompletableFuture<T> async(Supplier<CompletableFuture<T>> start) {
+    try {
+      return start.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
   }
 

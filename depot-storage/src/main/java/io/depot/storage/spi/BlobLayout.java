@@ -36,7 +36,7 @@ public final class BlobLayout {
   }
 
   /**
-   * The layout of a provider confined to {@code base}.
+   * {@return the layout of a provider confined to {@code base}}
    *
    * @param base an absolute hierarchical URI without query or fragment; a missing trailing {@code /} is added
    * @param shardDepth the number of two-hex-digit shard segments before a content digest (0..4)
@@ -70,36 +70,46 @@ public final class BlobLayout {
     return new BlobLayout(base.getScheme().toLowerCase(java.util.Locale.ROOT), authorityOf(base), path, shardDepth);
   }
 
-  /** The layout of the sub-scope {@code scope} (checked by {@link Names#checkScope}). */
+  /**
+   * {@return the layout of the sub-scope {@code scope} (checked by {@link Names#checkScope})}
+   *
+   * @param scope one or more scope segments joined by {@code /}
+   */
   public BlobLayout child(String scope) {
     Names.checkScope(scope, base);
     return new BlobLayout(scheme, authority, rawBasePath + scope + "/", shardDepth);
   }
 
-  /** The base URI, ending with {@code /}, without user information. */
+  /** {@return the base URI, ending with {@code /}, without user information} */
   public URI base() {
     return base;
   }
 
+  /** {@return the URI scheme} */
   public String scheme() {
     return scheme;
   }
 
-  /** The authority without user information ({@code ""} if none). */
+  /** {@return the authority without user information ({@code ""} if none)} */
   public String authority() {
     return authority;
   }
 
-  /** The decoded base path, starting and ending with {@code /}. */
+  /** {@return the decoded base path, starting and ending with {@code /}} */
   public String basePath() {
     return basePath;
   }
 
+  /** {@return how many levels of two-hex-digit folders shard content-addressed blobs (0: none)} */
   public int shardDepth() {
     return shardDepth;
   }
 
-  /** Whether {@code uri} lies under the base (same scheme and authority, path below the base path, no dot segments). */
+  /**
+   * {@return whether {@code uri} lies under the base (same scheme and authority, path below the base path, no dot segments)}
+   *
+   * @param uri the URI to check
+   */
   public boolean inScope(URI uri) {
     if (uri == null || !uri.isAbsolute() || uri.isOpaque() || !scheme.equalsIgnoreCase(uri.getScheme())
         || !authority.equals(authorityOf(uri))) {
@@ -112,6 +122,8 @@ public final class BlobLayout {
   /**
    * Parses a blob URI of this layout.
    *
+   * @param uri the URI to parse
+   * @return where the blob is
    * @throws ScopeViolationException if it is not under the base, or has {@code .} or {@code ..} segments
    * @throws MalformedBlobUriException if it is under the base but not a blob URI
    */
@@ -174,7 +186,11 @@ public final class BlobLayout {
     return key(scopePath.toString(), key);
   }
 
-  /** The content-addressed blob {@code sha256} (64 hex digits) directly under the base. */
+  /**
+   * {@return the content-addressed blob {@code sha256} (64 hex digits) directly under the base}
+   *
+   * @param sha256 the blob's SHA-256, 64 hex digits
+   */
   public BlobRef content(String sha256) {
     if (!Sha256.isHex(sha256)) {
       throw new IllegalArgumentException("sha256 must be 64 lower-case hex digits: sha256=" + sha256);
@@ -182,14 +198,20 @@ public final class BlobLayout {
     return content("", sha256);
   }
 
-  /** The blob under a caller-chosen key directly under the base (checked by {@link Names#checkKey}). */
+  /**
+   * {@return the blob under a caller-chosen key directly under the base (checked by {@link Names#checkKey})}
+   *
+   * @param key the caller-chosen key
+   */
   public BlobRef key(String key) {
     return key("", Names.checkKey(key, base));
   }
 
   /**
-   * The blob a backend path denotes, if it is one: {@code path} is a decoded path below the base path (for example
-   * an S3 key with {@code /} prepended, or a file's absolute path).
+   * {@return the blob a backend path denotes, if it is one: {@code path} is a decoded path below the base path (for example
+   * an S3 key with {@code /} prepended, or a file's absolute path)}
+   *
+   * @param path the backend path
    */
   public Optional<BlobRef> fromPath(String path) {
     if (!path.startsWith(basePath)) {

@@ -17,7 +17,7 @@ import java.net.URI;
  */
 public record BlobRef(URI uri, String path, boolean contentAddressed, String name, String scopePath,
     String relativeName) {
-  /** The expected SHA-256 of a content-addressed blob, else {@code null}. */
+  /** {@return the expected SHA-256 of a content-addressed blob, else {@code null}} */
   public byte[] expectedSha256() {
     return contentAddressed ? Sha256.unhex(name) : null;
   }

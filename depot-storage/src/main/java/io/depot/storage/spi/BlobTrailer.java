@@ -74,17 +74,18 @@ public record BlobTrailer(long size, Instant created, byte[] sha256, String cont
     sha256 = sha256.clone();
   }
 
+  /** {@return a copy of the SHA-256 of the blob's bytes} */
   @Override
   public byte[] sha256() {
     return sha256.clone();
   }
 
-  /** The trailer's length in bytes. */
+  /** {@return the trailer's length in bytes} */
   public int length() {
     return FIXED_BYTES + contentType.length();
   }
 
-  /** The trailer's bytes. */
+  /** {@return the trailer's bytes} */
   public byte[] encode() {
     byte[] type = contentType.getBytes(StandardCharsets.US_ASCII);
     ByteBuffer bb = ByteBuffer.allocate(FIXED_BYTES + type.length).order(ByteOrder.BIG_ENDIAN);
@@ -95,10 +96,11 @@ public record BlobTrailer(long size, Instant created, byte[] sha256, String cont
   }
 
   /**
-   * The trailer length {@code L} from a stored value's last {@value #TAIL_BYTES} bytes.
+   * {@return the trailer length {@code L} from a stored value's last {@value #TAIL_BYTES} bytes}
    *
    * @param tail the last 8 bytes (fewer if the value is shorter: then it is not a blob)
    * @param totalLength the stored value's length
+   * @param uri the blob, named in exceptions
    * @throws IntegrityException if they do not end a trailer
    */
   public static int trailerLength(byte[] tail, long totalLength, URI uri) {
@@ -117,6 +119,9 @@ public record BlobTrailer(long size, Instant created, byte[] sha256, String cont
    * Decodes a trailer and checks it against the stored value's length.
    *
    * @param trailer the last {@code L} bytes of the stored value
+   * @param totalLength the stored value's length
+   * @param uri the blob, named in exceptions
+   * @return the trailer
    * @throws IntegrityException if it is damaged or does not match {@code totalLength}
    */
   public static BlobTrailer decode(byte[] trailer, long totalLength, URI uri) {
@@ -145,7 +150,13 @@ public record BlobTrailer(long size, Instant created, byte[] sha256, String cont
     return (int) crc.getValue();
   }
 
-  /** Decodes a whole stored value's trailer from its bytes (data followed by trailer). */
+  /**
+   * Decodes a whole stored value's trailer from its bytes (data followed by trailer).
+   *
+   * @param value the whole stored value
+   * @param uri the blob, named in exceptions
+   * @return the trailer
+   */
   public static BlobTrailer decodeFrom(byte[] value, URI uri) {
     if (value.length < FIXED_BYTES) {
       throw new IntegrityException("stored value too short for a blob trailer: length=" + value.length, uri);
@@ -158,6 +169,8 @@ public record BlobTrailer(long size, Instant created, byte[] sha256, String cont
    * Checks the trailer's digest against the name of a content-addressed blob.
    *
    * @param expected the digest named by the URI, or {@code null} for a keyed blob
+   * @param uri the blob, named in exceptions
+   * @return this trailer
    * @throws IntegrityException if they differ
    */
   public BlobTrailer checkName(byte[] expected, URI uri) {
@@ -167,7 +180,11 @@ public record BlobTrailer(long size, Instant created, byte[] sha256, String cont
     return this;
   }
 
-  /** This metadata as a {@link BlobInfo}. */
+  /**
+   * {@return this metadata as a {@link BlobInfo}}
+   *
+   * @param uri the blob's URI
+   */
   public BlobInfo info(URI uri) {
     return new BlobInfo(uri, size, contentType, created, Sha256.hex(sha256));
   }

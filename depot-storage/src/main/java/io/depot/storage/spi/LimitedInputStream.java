@@ -9,6 +9,12 @@ public final class LimitedInputStream extends InputStream {
   private final InputStream in;
   private long remaining;
 
+  /**
+   * A stream of at most {@code limit} bytes of {@code in}.
+   *
+   * @param in the source
+   * @param limit how many bytes to pass on at most
+   */
   public LimitedInputStream(InputStream in, long limit) {
     this.in = Objects.requireNonNull(in, "in");
     this.remaining = limit;

@@ -15,7 +15,11 @@ public final class Names {
 
   private Names() {}
 
-  /** Whether {@code s} is a valid segment: 1..255 of {@code [A-Za-z0-9._~=-]}, not starting with a dot. */
+  /**
+   * {@return whether {@code s} is a valid segment: 1..255 of {@code [A-Za-z0-9._~=-]}, not starting with a dot}
+   *
+   * @param s the text to check
+   */
   public static boolean isSegment(String s) {
     int n = s.length();
     if (n == 0 || n > MAX_SEGMENT || s.charAt(0) == '.') {
@@ -32,12 +36,20 @@ public final class Names {
     return true;
   }
 
-  /** Whether {@code s} is a valid scope segment: a segment other than {@value #CONTENT} and {@value #KEYS}. */
+  /**
+   * {@return whether {@code s} is a valid scope segment: a segment other than {@value #CONTENT} and {@value #KEYS}}
+   *
+   * @param s the text to check
+   */
   public static boolean isScopeSegment(String s) {
     return isSegment(s) && !s.equals(CONTENT) && !s.equals(KEYS);
   }
 
-  /** Whether {@code key} is valid: segments joined by {@code /}, at most {@link StorageProvider#MAX_KEY_LENGTH}. */
+  /**
+   * {@return whether {@code key} is valid: segments joined by {@code /}, at most {@link StorageProvider#MAX_KEY_LENGTH}}
+   *
+   * @param key the text to check
+   */
   public static boolean isKey(String key) {
     if (key.isEmpty() || key.length() > StorageProvider.MAX_KEY_LENGTH) {
       return false;
@@ -60,6 +72,8 @@ public final class Names {
    * Checks a caller-chosen key.
    *
    * @param base the provider's base, named in the message
+   * @param key the key to check
+   * @return {@code key}
    * @throws InvalidBlobKeyException if it breaks the rules
    */
   public static String checkKey(String key, URI base) {
@@ -73,6 +87,9 @@ public final class Names {
   /**
    * Checks a scope: one or more scope segments joined by {@code /}.
    *
+   * @param scope the scope to check
+   * @param base the provider's base, named in the message
+   * @return {@code scope}
    * @throws InvalidBlobKeyException if it breaks the rules
    */
   public static String checkScope(String scope, URI base) {

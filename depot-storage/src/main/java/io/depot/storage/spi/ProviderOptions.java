@@ -16,6 +16,8 @@ public final class ProviderOptions {
   private final URI base;
 
   /**
+   * The options {@code values} of the provider on {@code base}, checked against {@code known}.
+   *
    * @param values the options
    * @param base the provider's base URI, named in messages
    * @param known the option keys the provider understands
@@ -32,17 +34,31 @@ public final class ProviderOptions {
     }
   }
 
-  /** Whether the option is set. */
+  /**
+   * {@return whether the option is set}
+   *
+   * @param key the option's key
+   */
   public boolean has(String key) {
     return values.containsKey(key);
   }
 
-  /** The option's value, or {@code defaultValue}. */
+  /**
+   * {@return the option's value, or {@code defaultValue}}
+   *
+   * @param key the option's key
+   * @param defaultValue the value if the option is not set
+   */
   public String string(String key, String defaultValue) {
     return values.getOrDefault(key, defaultValue);
   }
 
-  /** A boolean option ({@code true}/{@code false}). */
+  /**
+   * {@return a boolean option ({@code true}/{@code false})}
+   *
+   * @param key the option's key
+   * @param defaultValue the value if the option is not set
+   */
   public boolean bool(String key, boolean defaultValue) {
     String v = values.get(key);
     if (v == null) {
@@ -56,8 +72,13 @@ public final class ProviderOptions {
   }
 
   /**
-   * A size in bytes: a number with an optional unit {@code k}, {@code m}, {@code g}, {@code t} (powers of 1024;
-   * {@code KiB}, {@code MiB}, ... and {@code KB}, {@code MB}, ... are read the same).
+   * {@return a size in bytes: a number with an optional unit {@code k}, {@code m}, {@code g}, {@code t} (powers of 1024;
+   * {@code KiB}, {@code MiB}, ... and {@code KB}, {@code MB}, ... are read the same)}
+   *
+   * @param key the option's key
+   * @param defaultValue the value if the option is not set
+   * @param min the smallest value accepted
+   * @param max the largest value accepted
    */
   public long size(String key, long defaultValue, long min, long max) {
     String v = values.get(key);
@@ -74,7 +95,14 @@ public final class ProviderOptions {
     return n;
   }
 
-  /** An integer option in {@code [min, max]}. */
+  /**
+   * {@return an integer option in {@code [min, max]}}
+   *
+   * @param key the option's key
+   * @param defaultValue the value if the option is not set
+   * @param min the smallest value accepted
+   * @param max the largest value accepted
+   */
   public long integer(String key, long defaultValue, long min, long max) {
     String v = values.get(key);
     if (v == null) {

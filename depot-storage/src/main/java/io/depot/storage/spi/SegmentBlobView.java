@@ -21,6 +21,10 @@ public final class SegmentBlobView implements BlobView {
   /**
    * A view of {@code segment} (already verified), released by {@code release} (e.g. an arena's or a handle's
    * close).
+   *
+   * @param uri the blob's URI
+   * @param segment the blob's verified bytes
+   * @param release run once, by the first close
    */
   public SegmentBlobView(URI uri, MemorySegment segment, Runnable release) {
     this.uri = Objects.requireNonNull(uri, "uri");
@@ -28,7 +32,12 @@ public final class SegmentBlobView implements BlobView {
     this.release = Objects.requireNonNull(release, "release");
   }
 
-  /** A view of a heap segment, which needs no release. */
+  /**
+   * {@return a view of a heap segment, which needs no release}
+   *
+   * @param uri the blob's URI
+   * @param segment the blob's verified bytes, on the heap
+   */
   public static SegmentBlobView ofHeap(URI uri, MemorySegment segment) {
     return new SegmentBlobView(uri, segment, NOTHING);
   }

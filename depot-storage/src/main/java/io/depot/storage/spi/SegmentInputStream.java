@@ -12,12 +12,21 @@ public final class SegmentInputStream extends InputStream {
   private long position;
   private boolean closed;
 
-  /** A stream over {@code segment}; closing does nothing. */
+  /**
+   * A stream over {@code segment}; closing does nothing.
+   *
+   * @param segment the bytes to stream
+   */
   public SegmentInputStream(MemorySegment segment) {
     this(segment, () -> {});
   }
 
-  /** A stream over {@code segment}; the first close runs {@code onClose} (for example, closing a handle). */
+  /**
+   * A stream over {@code segment}; the first close runs {@code onClose} (for example, closing a handle).
+   *
+   * @param segment the bytes to stream
+   * @param onClose run once, by the first close
+   */
   public SegmentInputStream(MemorySegment segment, Runnable onClose) {
     this.segment = Objects.requireNonNull(segment, "segment");
     this.onClose = Objects.requireNonNull(onClose, "onClose");

@@ -19,7 +19,7 @@ public final class Sha256 {
 
   private Sha256() {}
 
-  /** A new SHA-256 digest. */
+  /** {@return a new SHA-256 digest} */
   public static MessageDigest newDigest() {
     try {
       return MessageDigest.getInstance("SHA-256");
@@ -28,19 +28,32 @@ public final class Sha256 {
     }
   }
 
-  /** The digest of {@code data}. */
+  /**
+   * {@return the digest of {@code data}}
+   *
+   * @param data the bytes
+   */
   public static byte[] of(byte[] data) {
     return newDigest().digest(data);
   }
 
-  /** The digest of a segment's bytes (read in place; an off-heap segment is not copied to the heap). */
+  /**
+   * {@return the digest of a segment's bytes (read in place; an off-heap segment is not copied to the heap)}
+   *
+   * @param data the bytes
+   */
   public static byte[] of(MemorySegment data) {
     MessageDigest md = newDigest();
     update(md, data);
     return md.digest();
   }
 
-  /** Feeds a segment's bytes to {@code md}. */
+  /**
+   * Feeds a segment's bytes to {@code md}.
+   *
+   * @param md the digest being computed
+   * @param data the bytes to add
+   */
   public static void update(MessageDigest md, MemorySegment data) {
     long size = data.byteSize();
     for (long off = 0; off < size; off += SEGMENT_CHUNK) {
@@ -52,6 +65,10 @@ public final class Sha256 {
   /**
    * Copies {@code src} into {@code dst} (at least as long) and returns the digest of the bytes, hashing each chunk
    * right after copying it, while it is still in the cache: one pass over the source instead of two.
+   *
+   * @param src the bytes to copy
+   * @param dst where to copy them (from index 0)
+   * @return the SHA-256 of {@code src}
    */
   public static byte[] copyAndDigest(MemorySegment src, byte[] dst) {
     MessageDigest md = newDigest();
@@ -64,17 +81,29 @@ public final class Sha256 {
     return md.digest();
   }
 
-  /** Lower-case hex. */
+  /**
+   * {@return Lower-case hex}
+   *
+   * @param digest a digest (any length)
+   */
   public static String hex(byte[] digest) {
     return HEX.formatHex(digest);
   }
 
-  /** The bytes of a 64-digit hex digest. */
+  /**
+   * {@return the bytes of a 64-digit hex digest}
+   *
+   * @param hex 64 hex digits
+   */
   public static byte[] unhex(String hex) {
     return HEX.parseHex(hex);
   }
 
-  /** Whether {@code s} is 64 lower-case hex digits. */
+  /**
+   * {@return whether {@code s} is 64 lower-case hex digits}
+   *
+   * @param s the text to check
+   */
   public static boolean isHex(String s) {
     if (s.length() != HEX_LENGTH) {
       return false;

@@ -10,7 +10,7 @@ import java.util.Map;
  * path), never by class name; each must have a public no-argument constructor.
  */
 public interface StorageProviderFactory {
-  /** The scheme served, lower case ({@code mem}, {@code shm}, {@code file}, {@code s3}, {@code redis}). */
+  /** {@return the scheme served, lower case ({@code mem}, {@code shm}, {@code file}, {@code s3}, {@code redis})} */
   String scheme();
 
   /**
@@ -19,6 +19,7 @@ public interface StorageProviderFactory {
    * @param base the base URI (scope), of this factory's scheme
    * @param options provider options, keys without the {@code depot.storage.<scheme>.} prefix (for example {@code
    *     capacity}); a key the provider does not know is an error
+   * @return the open provider; the caller closes it
    * @throws io.depot.InvalidArgumentException if an option is unknown or out of range
    * @throws io.depot.storage.MalformedBlobUriException if {@code base} is not a base URI of this scheme
    * @throws io.depot.storage.BackendUnavailableException if the backend cannot be reached

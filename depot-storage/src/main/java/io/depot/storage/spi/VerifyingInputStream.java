@@ -22,6 +22,8 @@ public final class VerifyingInputStream extends InputStream {
   private boolean verified;
 
   /**
+   * A stream of {@code length} bytes of {@code in} that checks them against {@code expectedSha256} at the end.
+   *
    * @param in the source, positioned at the blob's first byte
    * @param length the blob's size
    * @param expectedSha256 its SHA-256
