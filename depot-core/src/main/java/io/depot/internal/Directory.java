@@ -556,9 +556,17 @@ final class Directory {
         int i = successor(head, pred) - 1;
         long d = layout.descriptor(i);
         long c = mem.getLongAcquire(d + CTL_OFFSET);
-        if (expectedVersion != ANY_VERSION && state(c) == COMMITTED
-            && ownerTag(i, generation(c)) != expectedVersion) {
-          return NOT_REMOVED; // the committed object of this name is another one
+        if (expectedVersion != ANY_VERSION) {
+          if (state(c) != COMMITTED) {
+            // A put still writing: it cannot be the expected version (a claim takes a new generation), and it may
+            // commit before retire reads its ctl, which must then not retire it. The next of the name.
+            pred = find(head, d, sameName);
+            continue;
+          }
+          if (ownerTag(i, generation(c)) != expectedVersion) {
+            return NOT_REMOVED; // the committed object of this name is another one
+          }
+          // committed with the expected version: under the bucket lock it stays so until retire below
         }
         int outcome = retire(d, force);
         if (outcome != NOT_COMMITTED) {
