@@ -505,20 +505,14 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
   // ---------------------------------------------------------------- async
 
   private static <T> CompletableFuture<T> mapped(CompletableFuture<T> f, String what, URI uri) {
-    return f.handle((v, e) -> e == null ? CompletableFuture.completedFuture(v)
-        : CompletableFuture.<T>failedFuture(S3Errors.map(what, uri, e))).thenCompose(x -> x);
+    return f.exceptionallyCompose(e -> CompletableFuture.<T>failedFuture(S3Errors.map(what, uri, e)));
   }
 
   private CompletableFuture<HeadObjectResponse> headAsync(BlobRef ref) {
     return backend.async().headObject(b -> b.bucket(backend.bucket).key(key(ref)))
-        .handle((h, e) -> {
-          if (e == null) {
-            return CompletableFuture.completedFuture(h);
-          }
-          return S3Errors.isNotFound(e) ? CompletableFuture.<HeadObjectResponse>completedFuture(null)
-              : CompletableFuture.<HeadObjectResponse>failedFuture(e);
-        })
-        .thenCompose(x -> x);
+        .exceptionallyCompose(e -> S3Errors.isNotFound(e)
+            ? CompletableFuture.<HeadObjectResponse>completedFuture(null)
+            : CompletableFuture.<HeadObjectResponse>failedFuture(e));
   }
 
   @Override

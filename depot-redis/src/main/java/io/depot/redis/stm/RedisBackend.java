@@ -198,11 +198,12 @@ final class RedisBackend implements StmBackend {
     }
   }
 
+  @SuppressWarnings("ReferenceEquality") // only the shared instance is counted: identity is meant
   private static void releaseResources(ClientResources resources) {
     synchronized (RESOURCES_LOCK) {
       if (resources == sharedResources && --resourceUsers == 0) {
         sharedResources = null;
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        var _ = resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
       }
     }
   }
@@ -231,6 +232,7 @@ final class RedisBackend implements StmBackend {
   }
 
   /** Runs a script by SHA, loading it on first use and again after a server restart (NOSCRIPT). */
+  @SuppressWarnings("TypeParameterUnusedInFormals") // the reply's type follows ScriptOutputType (Lettuce's evalsha)
   <T> T script(String operation, String source, ScriptOutputType type, byte[][] keys, byte[]... args) {
     return call(operation, () -> {
       String sha = shas.computeIfAbsent(source, commands::scriptLoad);

@@ -354,7 +354,8 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
 
   private static String escapeGlob(String s) {
     StringBuilder sb = new StringBuilder();
-    for (char c : s.toCharArray()) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
         sb.append('\\');
       }
@@ -425,8 +426,7 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
   // ---------------------------------------------------------------- async
 
   private static <T> CompletableFuture<T> mapped(CompletableFuture<T> f, String what, URI uri) {
-    return f.handle((v, e) -> e == null ? CompletableFuture.completedFuture(v)
-        : CompletableFuture.<T>failedFuture(RedisErrors.map(what, uri, e))).thenCompose(x -> x);
+    return f.exceptionallyCompose(e -> CompletableFuture.<T>failedFuture(RedisErrors.map(what, uri, e)));
   }
 
   @Override

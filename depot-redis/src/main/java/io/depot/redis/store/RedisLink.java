@@ -97,7 +97,7 @@ final class RedisLink implements AutoCloseable {
       if (clusterClient != null) {
         clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       }
-      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      var _ = resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
       DepotException failure = translate(e, "connect", address);
       if (!(failure instanceof StoreAuthenticationException)) {
         String refused = credentialsRefused(uri, timeout);
@@ -167,6 +167,7 @@ final class RedisLink implements AutoCloseable {
   }
 
   /** Runs a script by SHA, loading it on first use and again after a restart or failover (NOSCRIPT). */
+  @SuppressWarnings("TypeParameterUnusedInFormals") // the reply's type follows ScriptOutputType (Lettuce's evalsha)
   <T> T script(String operation, String source, ScriptOutputType type, byte[][] keys, byte[]... args) {
     return call(operation, () -> {
       String sha = shas.computeIfAbsent(source, s -> commands.scriptLoad(s));
@@ -195,7 +196,7 @@ final class RedisLink implements AutoCloseable {
       if (clusterClient != null) {
         clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       }
-      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      var _ = resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
     }
   }
 }

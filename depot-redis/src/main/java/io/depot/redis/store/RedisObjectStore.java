@@ -157,8 +157,8 @@ final class RedisObjectStore implements ObjectStore {
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (Character.isHighSurrogate(c) && (i + 1 == name.length() || !Character.isLowSurrogate(name.charAt(i + 1)))
-          || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(name.charAt(i - 1)))) {
+      if ((Character.isHighSurrogate(c) && (i + 1 == name.length() || !Character.isLowSurrogate(name.charAt(i + 1))))
+          || (Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(name.charAt(i - 1))))) {
         throw new InvalidNameException("object name is not valid UTF-8 (unpaired surrogate at index " + i
             + "): name=" + name);
       }
@@ -235,7 +235,7 @@ final class RedisObjectStore implements ObjectStore {
     // Counters are statistics: not worth a round trip of their own on the caller's thread.
     // Sent without waiting for the reply; on the same connection as the later reads, so seen by them in order.
     try {
-      link.async.hincrby(keys.stats, b(counter), 1);
+      var _ = link.async.hincrby(keys.stats, b(counter), 1);
     } catch (RuntimeException e) {
       // a lost count: the figures are advisory (StoreStats)
     }

@@ -80,7 +80,7 @@ final class ShmList implements BackendList {
     /** (generation, an index i such that every index in [head, i) held an element of it at some point). */
     private volatile TailHint tailHint;
     /** The header last parsed (with its version). */
-    volatile Header lastHeader;
+    private volatile Header lastHeader;
 
     private record GenerationText(long generation, String prefix) {}
 

@@ -122,7 +122,7 @@ final class ShmWorkflow implements BackendWorkflow {
   }
 
   /** The live metadata, starting a new epoch (with the default TTL) if there is none or it expired. */
-  Meta liveOrStart() {
+  private Meta liveOrStart() {
     for (; ; ) {
       long now = ShmBackend.now();
       Meta m = meta();

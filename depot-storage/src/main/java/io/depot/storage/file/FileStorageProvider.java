@@ -336,6 +336,7 @@ final class FileStorageProvider extends AbstractStorageProvider {
   }
 
   @Override
+  @SuppressWarnings("MustBeClosedChecker") // the arena is the returned view's (closed by its close) or closed here
   public BlobView view(URI uri) {
     BlobRef ref = parse(uri);
     Opened o = openFile(ref);

@@ -11,8 +11,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * releases it, run once by the first {@link #close()}.
  */
 public final class SegmentBlobView implements BlobView {
-  private static final Runnable NOTHING = () -> {};
-
   private final URI uri;
   private final MemorySegment segment;
   private final Runnable release;
@@ -30,7 +28,7 @@ public final class SegmentBlobView implements BlobView {
 
   /** A view of a heap segment, which needs no release. */
   public static SegmentBlobView ofHeap(URI uri, MemorySegment segment) {
-    return new SegmentBlobView(uri, segment, NOTHING);
+    return new SegmentBlobView(uri, segment, SegmentBlobView::nothing);
   }
 
   @Override
@@ -62,5 +60,9 @@ public final class SegmentBlobView implements BlobView {
   public String toString() {
     return "BlobView[" + uri + ", " + io.depot.ByteSize.format(segment.byteSize()) + (open.get() ? "" : ", closed")
         + "]";
+  }
+
+  private static void nothing() {
+    // a view of memory that needs no release
   }
 }
