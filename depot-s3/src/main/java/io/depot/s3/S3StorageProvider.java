@@ -26,9 +26,11 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -76,15 +78,15 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
   static final class Backend {
     final S3Client sync;
     private final Supplier<S3AsyncClient> asyncFactory;
-    private S3AsyncClient async;
-    final AutoCloseable credentials;
+    private @Nullable S3AsyncClient async;
+    final @Nullable AutoCloseable credentials;
     final String bucket;
     final int partSize;
     final long maxBlobBytes;
     final long copyThreshold;
     final long copyPartSize;
 
-    Backend(S3Client sync, Supplier<S3AsyncClient> asyncFactory, AutoCloseable credentials, String bucket,
+    Backend(S3Client sync, Supplier<S3AsyncClient> asyncFactory, @Nullable AutoCloseable credentials, String bucket,
         int partSize, long maxBlobBytes, long copyThreshold, long copyPartSize) {
       this.sync = sync;
       this.asyncFactory = asyncFactory;
@@ -326,7 +328,7 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
   // ---------------------------------------------------------------- read
 
   /** The object's metadata, or {@code null} if it does not exist. */
-  private HeadObjectResponse head(BlobRef ref) {
+  private @Nullable HeadObjectResponse head(BlobRef ref) {
     try {
       return backend.sync.headObject(b -> b.bucket(backend.bucket).key(key(ref)));
     } catch (RuntimeException e) {
@@ -344,7 +346,7 @@ final class S3StorageProvider extends AbstractStorageProvider implements AsyncSt
       if (recorded != null && !recorded.equals(ref.name())) {
         throw new IntegrityException("s3: the object's " + META_SHA256 + " metadata does not match its name", ref.uri());
       }
-      return ref.expectedSha256();
+      return Objects.requireNonNull(ref.expectedSha256()); // content addressed: the name's
     }
     if (recorded == null || !Sha256.isHex(recorded)) {
       throw new IntegrityException("s3: the object has no " + META_SHA256 + " metadata to verify it", ref.uri());

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The short-term memory of one workflow instance: a map from keys to values, shared by every worker that opens the
@@ -51,7 +52,7 @@ public interface Workflow extends AutoCloseable {
   // ---------------------------------------------------------------- reading
 
   /** The value of {@code key} as stored (JSON as maps, lists, strings, numbers, booleans), or null if absent. */
-  Object get(String key);
+  @Nullable Object get(String key);
 
   /**
    * The value of {@code key} decoded into {@code type}, or null if absent. JSON decodes into any type Jackson can
@@ -61,10 +62,10 @@ public interface Workflow extends AutoCloseable {
    * @throws io.depot.TypeMismatchException if the stored kind cannot become {@code type} (e.g. bytes as a record)
    * @throws io.depot.CodecException naming the type if the JSON does not decode into it
    */
-  <T> T get(String key, Class<T> type);
+  <T> @Nullable T get(String key, Class<T> type);
 
   /** The value of {@code key} decoded by {@code codec}, or null if absent. */
-  <T> T get(String key, Codec<T> codec);
+  <T> @Nullable T get(String key, Codec<T> codec);
 
   /** The value of {@code key} decoded into {@code type}, or {@code defaultValue} if absent. */
   <T> T getOrDefault(String key, Class<T> type, T defaultValue);
@@ -147,19 +148,19 @@ public interface Workflow extends AutoCloseable {
    *
    * @return the new value
    */
-  <T> T update(String key, Class<T> type, UnaryOperator<T> fn);
+  <T> @Nullable T update(String key, Class<T> type, UnaryOperator<T> fn);
 
   /** {@link #update(String, Class, UnaryOperator)} with a codec. */
-  <T> T update(String key, Codec<T> codec, UnaryOperator<T> fn);
+  <T> @Nullable T update(String key, Codec<T> codec, UnaryOperator<T> fn);
 
   /** Removes {@code key}; returns whether it was present. */
   boolean remove(String key);
 
   /** Atomically removes {@code key} and returns its value as by {@link #get(String)}, or null if absent. */
-  Object pop(String key);
+  @Nullable Object pop(String key);
 
   /** Atomically removes {@code key} and returns its value decoded into {@code type}, or null if absent. */
-  <T> T pop(String key, Class<T> type);
+  <T> @Nullable T pop(String key, Class<T> type);
 
   /** Removes every key, atomically: no reader sees part of the old keys afterwards. The workflow TTL stays. */
   void clear();

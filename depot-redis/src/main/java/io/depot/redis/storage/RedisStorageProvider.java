@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code redis://<host>:<port>/<db>/[<scope>/...]sha256/<hex>} and {@code .../keys/<key>}: one Redis string per blob,
@@ -240,7 +241,7 @@ final class RedisStorageProvider extends AbstractStorageProvider implements Asyn
   private record Stored(long total, BlobTrailer trailer, byte[] tailBytes) {}
 
   /** The value's length and trailer, or {@code null} if the key does not exist. */
-  private Stored stored(BlobRef ref) {
+  private @Nullable Stored stored(BlobRef ref) {
     List<Object> r = call("cannot read blob", ref.uri(), () -> backend.sync.<List<Object>>eval(TAIL,
         ScriptOutputType.MULTI, new byte[][] {key(ref)},
         Integer.toString(BlobTrailer.MAX_BYTES).getBytes(StandardCharsets.US_ASCII)));

@@ -29,9 +29,11 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One Redis deployment, standalone or cluster, reached through Lettuce: the shared connection (thread-safe,
@@ -46,16 +48,16 @@ final class RedisLink implements AutoCloseable {
   final String address;
   final boolean cluster;
   private final ClientResources resources;
-  private final RedisClient client;
-  private final RedisClusterClient clusterClient;
+  private final @Nullable RedisClient client;
+  private final @Nullable RedisClusterClient clusterClient;
   private final StatefulConnection<byte[], byte[]> connection;
   final RedisClusterCommands<byte[], byte[]> commands;
   /** The same connection's asynchronous commands, for fire-and-forget counters (ordered with the others). */
   final RedisClusterAsyncCommands<byte[], byte[]> async;
   private final Map<String, String> shas = new ConcurrentHashMap<>();
 
-  private RedisLink(String address, boolean cluster, ClientResources resources, RedisClient client,
-      RedisClusterClient clusterClient, StatefulConnection<byte[], byte[]> connection,
+  private RedisLink(String address, boolean cluster, ClientResources resources, @Nullable RedisClient client,
+      @Nullable RedisClusterClient clusterClient, StatefulConnection<byte[], byte[]> connection,
       RedisClusterCommands<byte[], byte[]> commands, RedisClusterAsyncCommands<byte[], byte[]> async) {
     this.address = address;
     this.cluster = cluster;
@@ -110,7 +112,7 @@ final class RedisLink implements AutoCloseable {
     }
   }
 
-  private static String credentialsRefused(RedisURI uri, Duration timeout) {
+  private static @Nullable String credentialsRefused(RedisURI uri, Duration timeout) {
     RedisCredentials credentials = null;
     try {
       credentials = uri.getCredentialsProvider().resolveCredentials().block(timeout);
@@ -126,10 +128,11 @@ final class RedisLink implements AutoCloseable {
   Blocking newBlockingConnection() {
     return call("connect", () -> {
       if (cluster) {
-        StatefulRedisClusterConnection<byte[], byte[]> c = clusterClient.connect(ByteArrayCodec.INSTANCE);
+        StatefulRedisClusterConnection<byte[], byte[]> c = Objects.requireNonNull(clusterClient)
+            .connect(ByteArrayCodec.INSTANCE);
         return new Blocking(c, c.sync());
       }
-      StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE);
+      StatefulRedisConnection<byte[], byte[]> c = Objects.requireNonNull(client).connect(ByteArrayCodec.INSTANCE);
       return new Blocking(c, c.sync());
     });
   }

@@ -49,6 +49,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The object store on Redis: every object a hash under its own hash tag (see {@link StoreKeys}), every change one
@@ -74,7 +75,7 @@ final class RedisObjectStore implements ObjectStore {
   final ScheduledExecutorService timer;
   private volatile boolean closed;
   /** Where values over {@code largeValueBytes} go, or null. */
-  private final StorageProvider largeValues;
+  private final @Nullable StorageProvider largeValues;
   private final java.util.Set<RedisQueue> queues = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   RedisObjectStore(RedisLink link, RedisStoreOptions options, String uri) {
@@ -202,15 +203,16 @@ final class RedisObjectStore implements ObjectStore {
     return Arrays.stream(text.split(",")).mapToLong(Long::parseLong).toArray();
   }
 
-  static String str(byte[] b) {
+  @SuppressWarnings("NullAway") // null only for a null reply, which no caller passes (they check, or Lettuce throws)
+  static String str(byte @Nullable [] b) {
     return b == null ? null : new String(b, StandardCharsets.UTF_8);
   }
 
   // ---------------------------------------------------------------- writing
 
   /** One script run: the new version, -1 if the name is taken (create), 0 if the version differed (cas). */
-  long write(String name, String mode, long expected, ValueKind kind, byte[] value, String codecId, DType dtype,
-      long[] shape) {
+  long write(String name, String mode, long expected, ValueKind kind, byte[] value, @Nullable String codecId,
+      @Nullable DType dtype, long @Nullable [] shape) {
     ensureOpen();
     checkName(name);
     checkSize(name, value.length);
@@ -241,7 +243,8 @@ final class RedisObjectStore implements ObjectStore {
     }
   }
 
-  private void create(String name, ValueKind kind, byte[] value, String codecId, DType dtype, long[] shape) {
+  private void create(String name, ValueKind kind, byte[] value, @Nullable String codecId, @Nullable DType dtype,
+      long @Nullable [] shape) {
     if (write(name, "create", 0, kind, value, codecId, dtype, shape) < 0) {
       throw new ObjectExistsException("object exists: name=" + name);
     }

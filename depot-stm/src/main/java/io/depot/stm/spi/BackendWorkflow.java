@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A backend's view of one workflow. Keys are already checked (non-empty, valid UTF-16, within the size limit);
@@ -20,7 +21,7 @@ public interface BackendWorkflow {
   long NO_VERSION = 0;
 
   /** The stored value of {@code key}, to be closed by the caller, or null if absent or expired. */
-  StoredValue read(String key);
+  @Nullable StoredValue read(String key);
 
   /** The version of {@code key}, or {@link #NO_VERSION}. */
   long version(String key);

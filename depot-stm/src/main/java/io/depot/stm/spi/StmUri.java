@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A memory URI taken apart: {@code <scheme>:<body>[?<name>=<value>&...]}.
@@ -69,7 +70,7 @@ public record StmUri(String text, String scheme, String body, Map<String, String
   }
 
   /** The parameter {@code name}, or {@code defaultValue}. */
-  public String param(String name, String defaultValue) {
+  public @Nullable String param(String name, @Nullable String defaultValue) {
     return params.getOrDefault(name, defaultValue);
   }
 
@@ -96,7 +97,7 @@ public record StmUri(String text, String scheme, String body, Map<String, String
    *
    * @throws InvalidUriException naming it if malformed
    */
-  public Duration durationParam(String name) {
+  public @Nullable Duration durationParam(String name) {
     String v = params.get(name);
     if (v == null) {
       return null;

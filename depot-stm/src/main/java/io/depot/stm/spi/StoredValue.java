@@ -3,6 +3,7 @@ package io.depot.stm.spi;
 import io.depot.DType;
 import io.depot.stm.ValueType;
 import java.lang.foreign.MemorySegment;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A value as read from a backend. {@link #payload()} is valid until {@link #close()} (on shared memory it is the
@@ -13,10 +14,10 @@ public interface StoredValue extends AutoCloseable {
   ValueType type();
 
   /** {@code "json"} for JSON, the codec's id for {@link ValueType#CODEC}, else null. */
-  String codecId();
+  @Nullable String codecId();
 
   /** The element type of an array, else null. */
-  DType dtype();
+  @Nullable DType dtype();
 
   /** The shape of an array, else empty. */
   long[] shape();

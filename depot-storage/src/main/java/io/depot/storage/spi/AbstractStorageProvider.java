@@ -93,7 +93,8 @@ public abstract class AbstractStorageProvider implements StorageProvider {
 
   /** The location {@code options} ask for: a key, or the content address {@code sha256}. */
   protected final BlobRef target(io.depot.storage.StoreOptions options, byte[] sha256) {
-    BlobRef ref = options.contentAddressed() ? layout.content(Sha256.hex(sha256)) : layout.key(options.key());
+    String key = options.key(); // null: content addressed
+    BlobRef ref = key == null ? layout.content(Sha256.hex(sha256)) : layout.key(key);
     checkRef(ref);
     return ref;
   }
@@ -105,8 +106,9 @@ public abstract class AbstractStorageProvider implements StorageProvider {
    * @throws io.depot.storage.InvalidBlobKeyException if the key breaks the rules or the backend's limits
    */
   protected final void checkKey(io.depot.storage.StoreOptions options) {
-    if (!options.contentAddressed()) {
-      checkRef(layout.key(options.key()));
+    String key = options.key(); // null: content addressed
+    if (key != null) {
+      checkRef(layout.key(key));
     }
   }
 

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A provider's options (keys without the {@code depot.storage.<scheme>.} prefix), with typed accessors that name the
@@ -40,6 +41,11 @@ public final class ProviderOptions {
   /** The option's value, or {@code defaultValue}. */
   public String string(String key, String defaultValue) {
     return values.getOrDefault(key, defaultValue);
+  }
+
+  /** The option's value, or {@code null} if it is not set. */
+  public @Nullable String string(String key) {
+    return values.get(key);
   }
 
   /** A boolean option ({@code true}/{@code false}). */
