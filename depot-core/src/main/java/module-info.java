@@ -6,6 +6,7 @@
  * and fall back to touching pages and polling.
  */
 module io.depot.core {
+  requires static transitive org.jspecify; // @NullMarked and @Nullable in the API: compile-time only
   exports io.depot;
   exports io.depot.spi;
 

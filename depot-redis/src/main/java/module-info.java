@@ -3,6 +3,7 @@
  * io.depot.Depot#open(java.net.URI)}), the short-term memory backend and the storage provider.
  */
 module io.depot.redis {
+  requires static transitive org.jspecify; // @NullMarked and @Nullable in the API: compile-time only
   requires transitive io.depot.core;
   requires transitive io.depot.stm;
   requires transitive io.depot.storage;

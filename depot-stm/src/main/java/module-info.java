@@ -4,6 +4,7 @@
  * found by {@link java.util.ServiceLoader}.
  */
 module io.depot.stm {
+  requires static transitive org.jspecify; // @NullMarked and @Nullable in the API: compile-time only
   requires transitive io.depot.core;
   requires io.depot.codec.json;
 

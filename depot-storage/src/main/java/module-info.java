@@ -4,6 +4,7 @@
  * java.util.ServiceLoader}.
  */
 module io.depot.storage {
+  requires static transitive org.jspecify; // @NullMarked and @Nullable in the API: compile-time only
   requires transitive io.depot.core;
 
   exports io.depot.storage;

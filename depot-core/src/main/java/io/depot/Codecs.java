@@ -45,12 +45,13 @@ public final class Codecs {
    */
   public static Optional<Codec<?>> byId(String id) {
     switch (id) {
-      case "utf8":
+      case "utf8" -> {
         return Optional.of(utf8());
-      case "bytes":
+      }
+      case "bytes" -> {
         return Optional.of(bytes());
-      default:
-        break;
+      }
+      default -> { }
     }
     Codec<?> c = LOADED.get(id);
     if (c == null) {

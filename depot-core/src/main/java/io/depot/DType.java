@@ -34,6 +34,7 @@ public enum DType {
 
   private final int code;
   private final int itemSize;
+  @SuppressWarnings("ImmutableEnumChecker") // ValueLayout is an immutable (value-based) JDK type
   private final ValueLayout layout;
 
   DType(int code, int itemSize, ValueLayout layout) {

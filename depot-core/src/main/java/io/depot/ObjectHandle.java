@@ -2,6 +2,7 @@ package io.depot;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A reader's hold on a committed object (the block is BUSY while any handle is open). The views it hands out stay
@@ -53,7 +54,7 @@ public interface ObjectHandle extends AutoCloseable {
   NDArray asArray();
 
   /** {@return the id of the codec that wrote an {@link ValueKind#ENCODED} value, or {@code null} for other kinds} */
-  String codecId();
+  @Nullable String codecId();
 
   /**
    * Decodes the value with {@code codec}.

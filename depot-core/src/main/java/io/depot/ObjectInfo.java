@@ -2,6 +2,7 @@ package io.depot;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A listing entry: one committed object.
@@ -13,7 +14,8 @@ import java.util.Objects;
  * @param shape the shape of an {@link ValueKind#ARRAY}, else an empty array
  * @param codecId the codec id of an {@link ValueKind#ENCODED} value, else {@code null}
  */
-public record ObjectInfo(String name, ValueKind kind, long size, DType dtype, long[] shape, String codecId) {
+public record ObjectInfo(String name, ValueKind kind, long size, @Nullable DType dtype, long[] shape,
+    @Nullable String codecId) {
   /** Copies the shape. */
   public ObjectInfo {
     Objects.requireNonNull(name);

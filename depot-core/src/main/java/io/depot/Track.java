@@ -3,6 +3,7 @@ package io.depot;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One track of a queue's entries: a named block of a fixed size in every entry, either raw bytes or a typed array
@@ -25,16 +26,16 @@ public final class Track {
 
   private final String name;
   private final long size;
-  private final DType dtype;
+  private final @Nullable DType dtype;
   private final long[] shape;
   /** The most elements of a variable-shape array track; -1 for the other kinds. */
   private final long maxElements;
 
-  private Track(String name, long size, DType dtype, long[] shape) {
+  private Track(String name, long size, @Nullable DType dtype, long[] shape) {
     this(name, size, dtype, shape, -1);
   }
 
-  private Track(String name, long size, DType dtype, long[] shape, long maxElements) {
+  private Track(String name, long size, @Nullable DType dtype, long[] shape, long maxElements) {
     Objects.requireNonNull(name, "name");
     io.depot.internal.Names.requireWellFormed("track name", name);
     int bytes = name.getBytes(StandardCharsets.UTF_8).length;
@@ -131,7 +132,7 @@ public final class Track {
   }
 
   /** {@return the element type of an array track, or {@code null}} */
-  public DType dtype() {
+  public @Nullable DType dtype() {
     return dtype;
   }
 
@@ -153,9 +154,12 @@ public final class Track {
 
   @Override
   public String toString() {
+    if (dtype == null) {
+      return name + ": " + size + " B";
+    }
     if (maxElements >= 0) {
       return name + ": " + dtype.numpyName() + "[<=" + maxElements + "]";
     }
-    return dtype == null ? name + ": " + size + " B" : name + ": " + dtype.numpyName() + Arrays.toString(shape);
+    return name + ": " + dtype.numpyName() + Arrays.toString(shape);
   }
 }

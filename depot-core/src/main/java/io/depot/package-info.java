@@ -8,4 +8,7 @@
  * values ({@code tryGet}, {@code remove}); broken contracts and exhausted resources are exceptions whose messages
  * name the offending value.
  */
+@NullMarked
 package io.depot;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,7 +28,7 @@ class CorruptFileTest extends StoreExtension {
       CorruptStoreException e = assertThrows(CorruptStoreException.class, () -> Depot.open(name));
       assertTrue(e.getMessage().contains("not a Depot store") && e.getMessage().contains(p.toString()),
           e.getMessage());
-      Files.write(p, "hello".getBytes());
+      Files.write(p, "hello".getBytes(StandardCharsets.UTF_8));
       e = assertThrows(CorruptStoreException.class, () -> Depot.open(name));
       assertTrue(e.getMessage().contains("truncated"), e.getMessage());
       Files.write(p, new byte[0]);

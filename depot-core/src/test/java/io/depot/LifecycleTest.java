@@ -226,7 +226,7 @@ class LifecycleTest extends StoreExtension {
     try (WriteClaim c = d.claimArray("big", DType.FLOAT64, 1 << 20)) {
       MemorySegment s = c.segment();
       for (long i = 0; i < (1 << 20); i++) {
-        s.setAtIndex(ValueLayout.JAVA_DOUBLE, i, i);
+        s.setAtIndex(ValueLayout.JAVA_DOUBLE, i, (double) i);
       }
       c.commit();
     }

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.depot.testkit.ChildJvm;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Resource limits and permissions: each a specific exception at the right moment, never a crash later. */
@@ -121,14 +123,18 @@ class LimitsTest extends StoreExtension {
         }
       }
       copyTree(Path.of(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI()), classes);
-      Files.walk(classes).forEach(f -> f.toFile().setReadable(true, false));
-      Files.walk(classes).filter(Files::isDirectory).forEach(f -> f.toFile().setExecutable(true, false));
+      try (Stream<Path> all = Files.walk(classes)) {
+        all.forEach(f -> f.toFile().setReadable(true, false));
+      }
+      try (Stream<Path> all = Files.walk(classes)) {
+        all.filter(Files::isDirectory).forEach(f -> f.toFile().setExecutable(true, false));
+      }
       classes.toFile().setExecutable(true, false);
       Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
           ChildJvm.javaBinary().toString(), "--enable-native-access=ALL-UNNAMED", "-cp", classes.toString(),
           OpenAsOtherUser.class.getName(), d.name(), d.path().getParent().toString())
           .redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes());
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(p.waitFor(60, TimeUnit.SECONDS));
       assertTrue(out.contains("DENIED StoreAccessException") && out.contains("permission denied"), out);
     } finally {

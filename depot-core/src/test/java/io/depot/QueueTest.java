@@ -358,7 +358,7 @@ class QueueTest extends StoreExtension {
         t.join(60_000);
       }
       assertEquals(producers * perProducer, seen.size(), "nothing lost");
-      assertEquals(producers * perProducer, seen.stream().distinct().count(), "nothing duplicated");
+      assertEquals((long) producers * perProducer, seen.stream().distinct().count(), "nothing duplicated");
     }
     assertEquals(0, d.stats().zombies());
   }
@@ -530,7 +530,7 @@ class QueueTest extends StoreExtension {
         java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
         Thread t = Thread.ofPlatform().start(() -> {
           try {
-            wait.get();
+            var _ = wait.get();
             outcome.complete(null);
           } catch (Throwable e) {
             outcome.complete(Thread.currentThread().isInterrupted() ? e : new AssertionError("flag not set", e));

@@ -149,7 +149,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       int failed = 0;
       for (Process p : children) {
-        if (p == victim && killedAt >= 0) {
+        if (p.equals(victim) && killedAt >= 0) {
           p.waitFor(10, TimeUnit.SECONDS);
           continue;
         }

@@ -205,7 +205,8 @@ public final class DepotCli implements Runnable {
 
     private static String globToRegex(String glob) {
       StringBuilder b = new StringBuilder();
-      for (char c : glob.toCharArray()) {
+      for (int i = 0; i < glob.length(); i++) {
+        char c = glob.charAt(i);
         switch (c) {
           case '*' -> b.append(".*");
           case '?' -> b.append('.');

@@ -110,6 +110,7 @@ final class ServeCommand implements Callable<Integer> {
     }
   }
 
+  @SuppressWarnings("NonAtomicVolatileUpdate") // the metrics have one writer, this loop; the HTTP thread only reads
   private int serve(DepotOptions opts, Duration every, Path lockFile) throws IOException, InterruptedException {
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -206,13 +207,13 @@ final class ServeCommand implements Callable<Integer> {
           .help("Handles held open, per client slot (a process may attach more than once).")
           .labelNames("slot", "pid").callback(cb -> {
             for (ClientInfo c : depot.clients()) {
-              cb.call(c.pins(), Integer.toString(c.slot()), Long.toString(c.pid()));
+              cb.call((double) c.pins(), Integer.toString(c.slot()), Long.toString(c.pid()));
             }
           }).register(registry);
       GaugeWithCallback.builder().name("depot_client_claims").help("WRITE-stage claims, per client slot.")
           .labelNames("slot", "pid").callback(cb -> {
             for (ClientInfo c : depot.clients()) {
-              cb.call(c.claims(), Integer.toString(c.slot()), Long.toString(c.pid()));
+              cb.call((double) c.claims(), Integer.toString(c.slot()), Long.toString(c.pid()));
             }
           }).register(registry);
       GaugeWithCallback.builder().name("depot_queue_depth").help("Positions in each queue (committed or not).")
@@ -230,18 +231,18 @@ final class ServeCommand implements Callable<Integer> {
       CounterWithCallback.builder().name("depot_operations").help("Objects put, opened and removed.")
           .labelNames("op").callback(cb -> {
             long[] totals = operationTotals();
-            cb.call(totals[0], "put");
-            cb.call(totals[1], "get");
-            cb.call(totals[2], "remove");
+            cb.call((double) totals[0], "put");
+            cb.call((double) totals[1], "get");
+            cb.call((double) totals[2], "remove");
           }).register(registry);
       CounterWithCallback.builder().name("depot_recovered_clients").help("Dead processes recovered by the daemon.")
-          .callback(cb -> cb.call(recovered)).register(registry);
+          .callback(cb -> cb.call((double) recovered)).register(registry);
       CounterWithCallback.builder().name("depot_lock_repairs").help("Locks of dead processes repaired by the daemon.")
-          .callback(cb -> cb.call(Inspector.lockRepairs(depot))).register(registry);
+          .callback(cb -> cb.call((double) Inspector.lockRepairs(depot))).register(registry);
       CounterWithCallback.builder().name("depot_sweeps").help("Sweeps run by the daemon.")
-          .callback(cb -> cb.call(sweeps)).register(registry);
+          .callback(cb -> cb.call((double) sweeps)).register(registry);
       CounterWithCallback.builder().name("depot_stm_expired").help("STM workflows and keys reclaimed by the sweep.")
-          .callback(cb -> cb.call(expired)).register(registry);
+          .callback(cb -> cb.call((double) expired)).register(registry);
     }
 
     private void gauge(String name, String help, ToDoubleFunction<StoreStats> value) {

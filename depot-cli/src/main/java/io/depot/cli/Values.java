@@ -71,7 +71,7 @@ final class Values {
       return stmValue(name, seg);
     }
     if (h.kind() == ValueKind.BYTES && BLOB_NAME.matcher(name).matches()) {
-      Optional<Blob> blob = blob(name, seg);
+      Optional<Blob> blob = blob(seg);
       if (blob.isPresent()) {
         return new Shown(blob.get().data(), false, null, Map.of("storage", blob.get().details()));
       }
@@ -115,7 +115,7 @@ final class Values {
   private record Blob(MemorySegment data, Map<String, Object> details) {}
 
   /** The blob's bytes if {@code seg} ends with a valid blob trailer of its length. */
-  private static Optional<Blob> blob(String name, MemorySegment seg) {
+  private static Optional<Blob> blob(MemorySegment seg) {
     long total = seg.byteSize();
     if (total < BlobTrailer.TAIL_BYTES) {
       return Optional.empty();

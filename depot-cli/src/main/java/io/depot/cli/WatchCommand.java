@@ -8,6 +8,7 @@ import io.depot.StoreStats;
 import io.depot.ValueKind;
 import java.io.PrintStream;
 import java.time.LocalTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -103,7 +104,7 @@ final class WatchCommand implements Callable<Integer> {
         } else if (terminal) {
           StringBuilder b = new StringBuilder("\033[H\033[2J");
           b.append(String.format("depot watch %s  %s  every %d ms (Ctrl-C to stop)%n%n", d.path(),
-              LocalTime.now().format(TIME), intervalMillis));
+              LocalTime.now(ZoneId.systemDefault()).format(TIME), intervalMillis));
           int filled = (int) Math.round(share * BAR);
           b.append(String.format("used  [%s%s] %5.1f%%  %s of %s, largest free %s%n", "#".repeat(filled),
               ".".repeat(BAR - filled), 100 * share, Sizes.format(used), Sizes.format(now.arenaBytes()),
@@ -124,7 +125,8 @@ final class WatchCommand implements Callable<Integer> {
           out.print(b);
         } else {
           out.printf("%s used %s/%s (%.1f%%) objects %d zombies %d writing %d ops/s put %.0f get %.0f remove %.0f "
-              + "clients %d dead %d queues %s%n", LocalTime.now().format(TIME), Sizes.format(used),
+              + "clients %d dead %d queues %s%n", LocalTime.now(ZoneId.systemDefault()).format(TIME),
+              Sizes.format(used),
               Sizes.format(now.arenaBytes()), 100 * share, now.objects(), now.zombies(), now.writing(), puts, gets,
               removes, now.clients() - 1, now.deadClients(), queues.isEmpty() ? "-" : String.join(",", queues));
         }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * weights}, a {@code plan}, ...) given as fields of the class.
  */
 class DocSnippetsTest {
+  @SuppressWarnings("InlineFormatString") // a class template, formatted once per snippet
   private static final String PRELUDE = """
       import io.depot.*;
       import io.depot.stm.*;

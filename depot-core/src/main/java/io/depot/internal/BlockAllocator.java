@@ -113,7 +113,7 @@ final class BlockAllocator {
         linkPartial(c, span);
         mem.putLong(cls + SPANS_OFFSET, mem.getLong(cls + SPANS_OFFSET) + 1);
       } else {
-        span = head - 1;
+        span = head - 1L;
       }
       long pe = layout.page(span);
       int slots = SizeClasses.slots(c);

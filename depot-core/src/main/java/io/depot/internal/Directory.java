@@ -322,16 +322,16 @@ final class Directory {
     }
   }
 
+  private static final long LINKED = -1;
+  /** How long a reader waits for a bucket's writer before it checks whether the writer died. */
+  private static final long WRITER_CHECK_NANOS = 10_000_000L;
+
   /**
    * Links {@code index} into its bucket unless the name is taken.
    *
    * @return {@link #LINKED}, or the token of the client holding the name in WRITE (nothing linked)
    * @throws ObjectExistsException if the name is committed (and not {@code replace})
    */
-  private static final long LINKED = -1;
-  /** How long a reader waits for a bucket's writer before it checks whether the writer died. */
-  private static final long WRITER_CHECK_NANOS = 10_000_000L;
-
   private long link(int index, byte[] name, long hash, boolean replace, String displayName) {
     long bucket = bucketOf(hash);
     MemorySegment key = MemorySegment.ofArray(name);
@@ -426,7 +426,7 @@ final class Directory {
         if (i != index && named(od, hash, key, nameLength)) {
           int outcome = retire(od, false);
           if (outcome != NOT_COMMITTED) {
-            head = unlink(bucket, head, pred, next);
+            head = unlink(head, pred, next);
             if (outcome == RETIRED_FREEING) {
               freed = append(freed, i);
             }
@@ -507,7 +507,7 @@ final class Directory {
   }
 
   /** Unlinks the descriptor after {@code pred} (or the head) whose successor is {@code next}; returns the head. */
-  private int unlink(long bucket, int head, long pred, int next) {
+  private int unlink(int head, long pred, int next) {
     if (pred < 0) {
       return next;
     }
@@ -570,7 +570,7 @@ final class Directory {
         }
         int outcome = retire(d, force);
         if (outcome != NOT_COMMITTED) {
-          head = unlink(bucket, head, pred, mem.getInt(d + NEXT_OFFSET));
+          head = unlink(head, pred, mem.getInt(d + NEXT_OFFSET));
           return removed(i, outcome == RETIRED_FREEING);
         }
         pred = find(head, d, sameName); // not committed (a put still writing): the next of the name
@@ -590,7 +590,7 @@ final class Directory {
     try {
       long pred = find(head, AT_HEAD, (i, od) -> i == index);
       if (pred != NO_MATCH) {
-        head = unlink(bucket, head, pred, mem.getInt(d + NEXT_OFFSET));
+        head = unlink(head, pred, mem.getInt(d + NEXT_OFFSET));
       }
     } finally {
       unlockBucket(bucket, head);

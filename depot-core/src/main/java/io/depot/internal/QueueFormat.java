@@ -61,7 +61,9 @@ final class QueueFormat {
     long entries = QueueDescriptor.entriesOffset(tracks.length, capacity);
     mem.segment().asSlice(q, entries).fill((byte) 0);
     mem.putInt(q + CAPACITY_OFFSET, capacity);
-    mem.putByte(q + OVERFLOW_OFFSET, overflow.ordinal());
+    @SuppressWarnings("EnumOrdinal") // the layout records the overflow policy as its ordinal (QueueRing reads it)
+    int policy = overflow.ordinal();
+    mem.putByte(q + OVERFLOW_OFFSET, policy);
     mem.putInt(q + TRACK_COUNT_OFFSET, tracks.length);
     mem.putLong(q + ENTRY_LENGTH_OFFSET, offsets[tracks.length]);
     for (int i = 0; i < tracks.length; i++) {

@@ -70,7 +70,9 @@ final class QueueRing {
     this.redeliveries = q + redeliveriesOffset(trackCount);
     this.published = q + publishedOffset(trackCount);
     this.dropped = q + droppedOffset(trackCount);
-    this.overflow = io.depot.Overflow.values()[mem.getByte(q + OVERFLOW_OFFSET)];
+    @SuppressWarnings("EnumOrdinal") // the store's layout records the overflow policy as its ordinal (QueueFormat)
+    io.depot.Overflow policy = io.depot.Overflow.values()[mem.getByte(q + OVERFLOW_OFFSET)];
+    this.overflow = policy;
     this.slots = q + slotsOffset(trackCount);
     boolean pow2 = Integer.bitCount(capacity) == 1;
     this.indexMask = pow2 ? capacity - 1 : -1;

@@ -440,6 +440,7 @@ final class ShmQueue implements DepotQueue {
   }
 
   @Override
+  @SuppressWarnings("ReferenceEquality") // EMPTY_QUEUE is a sentinel object: identity is the comparison meant
   public boolean forcePop() {
     opEnter();
     try {

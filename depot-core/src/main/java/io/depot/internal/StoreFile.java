@@ -152,6 +152,7 @@ final class StoreFile implements AutoCloseable {
   // ------------------------------------------------------------------ open
 
   /** Maps an existing store file and checks its header against the file. */
+  @SuppressWarnings("MustBeClosedChecker") // the arena is the returned StoreFile's (closed by its close) or closed here
   static StoreFile open(Path path) {
     FileChannel channel;
     try {

@@ -43,7 +43,7 @@ class MultiProcessTest extends StoreExtension {
     } finally {
       children.forEach(ChildJvm::close);
     }
-    assertEquals(writers * perWriter, d.stats().objects());
+    assertEquals((long) writers * perWriter, d.stats().objects());
     assertEquals(0, d.stats().clients() - 1, "children detached");
   }
 

@@ -58,7 +58,7 @@ class QueueMultiProcessTest extends StoreExtension {
           }
         }
         assertEquals(0, q.size());
-        assertEquals(producers * perProducer, q.tailSequence());
+        assertEquals((long) producers * perProducer, q.tailSequence());
       } finally {
         cs.forEach(ChildJvm::close);
         ps.forEach(ChildJvm::close);

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Explains a failed connect: asks the server directly whether it refuses the given credentials or demands some.
@@ -31,7 +32,8 @@ public final class AuthProbe {
    * @param password the password to try (null or empty: none)
    * @param timeout how long to wait for the connection and the reply
    */
-  public static String refusal(String host, int port, boolean ssl, String user, char[] password, Duration timeout) {
+  public static @Nullable String refusal(String host, int port, boolean ssl, @Nullable String user,
+      char @Nullable [] password, Duration timeout) {
     if (ssl) {
       return null;
     }

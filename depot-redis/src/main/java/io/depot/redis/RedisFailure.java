@@ -73,6 +73,7 @@ public record RedisFailure(Kind kind, Throwable cause, String detail) {
   }
 
   /** The distinct messages of {@code e}'s cause chain, joined by {@code ": "}. */
+  @SuppressWarnings("ReferenceEquality") // a cause that is the exception itself ends the chain: identity is meant
   static String messages(Throwable e) {
     StringBuilder sb = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {

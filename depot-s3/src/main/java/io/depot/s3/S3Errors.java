@@ -7,6 +7,7 @@ import io.depot.storage.StorageException;
 import java.net.URI;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
@@ -68,7 +69,7 @@ final class S3Errors {
     return new StorageException(what + ": " + t, uri, t);
   }
 
-  private static String code(S3Exception e) {
+  private static @Nullable String code(S3Exception e) {
     return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
   }
 

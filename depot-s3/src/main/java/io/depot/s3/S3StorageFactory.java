@@ -10,6 +10,7 @@ import io.depot.storage.spi.StorageProviderFactory;
 import java.net.URI;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -74,7 +75,7 @@ public final class S3StorageFactory implements StorageProviderFactory {
     if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
       throw new MalformedBlobUriException("an s3: base names a bucket (3..63 of [a-z0-9.-]): s3://<bucket>/", base);
     }
-    URI endpoint = opts.has("endpoint") ? URI.create(opts.string("endpoint", null)) : null;
+    URI endpoint = opts.has("endpoint") ? URI.create(opts.string("endpoint")) : null;
     boolean pathStyle = opts.bool("path-style", endpoint != null);
     String checksums = opts.string("checksums", endpoint != null ? "when-required" : "when-supported");
     if (!checksums.equals("when-required") && !checksums.equals("when-supported")) {
@@ -87,8 +88,8 @@ public final class S3StorageFactory implements StorageProviderFactory {
           + base);
     }
     AwsCredentialsProvider credentials = opts.has("access-key-id")
-        ? StaticCredentialsProvider.create(AwsBasicCredentials.create(opts.string("access-key-id", null),
-            opts.string("secret-access-key", null)))
+        ? StaticCredentialsProvider.create(AwsBasicCredentials.create(opts.string("access-key-id"),
+            opts.string("secret-access-key")))
         : DefaultCredentialsProvider.builder().build();
     Region region = region(opts, endpoint);
     int maxAttempts = (int) opts.integer("max-attempts", 0, 1, 20);
@@ -124,9 +125,9 @@ public final class S3StorageFactory implements StorageProviderFactory {
     return new S3StorageProvider(layout, backend);
   }
 
-  private static Region region(ProviderOptions opts, URI endpoint) {
+  private static @Nullable Region region(ProviderOptions opts, @Nullable URI endpoint) {
     if (opts.has("region")) {
-      return Region.of(opts.string("region", null));
+      return Region.of(opts.string("region"));
     }
     if (endpoint == null) {
       return null; // the client's own region chain; a missing region fails when the client is built
@@ -138,9 +139,9 @@ public final class S3StorageFactory implements StorageProviderFactory {
     }
   }
 
-  private static <B extends AwsClientBuilder<B, C> & S3BaseClientBuilder<B, C>, C> B configure(B b, URI endpoint,
-      Region region, AwsCredentialsProvider credentials, boolean pathStyle, boolean checksumsWhenRequired,
-      int maxAttempts) {
+  private static <B extends AwsClientBuilder<B, C> & S3BaseClientBuilder<B, C>, C> B configure(B b,
+      @Nullable URI endpoint, @Nullable Region region, AwsCredentialsProvider credentials, boolean pathStyle,
+      boolean checksumsWhenRequired, int maxAttempts) {
     b.credentialsProvider(credentials).forcePathStyle(pathStyle);
     if (endpoint != null) {
       b.endpointOverride(endpoint);

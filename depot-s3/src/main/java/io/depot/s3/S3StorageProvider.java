@@ -20,9 +20,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -71,15 +73,15 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
   static final class Backend {
     final S3Client sync;
     private final Supplier<S3AsyncClient> asyncFactory;
-    private S3AsyncClient async;
-    final AutoCloseable credentials;
+    private @Nullable S3AsyncClient async;
+    final @Nullable AutoCloseable credentials;
     final String bucket;
     final int partSize;
     final long maxBlobBytes;
     final long copyThreshold;
     final long copyPartSize;
 
-    Backend(S3Client sync, Supplier<S3AsyncClient> asyncFactory, AutoCloseable credentials, String bucket,
+    Backend(S3Client sync, Supplier<S3AsyncClient> asyncFactory, @Nullable AutoCloseable credentials, String bucket,
         int partSize, long maxBlobBytes, long copyThreshold, long copyPartSize) {
       this.sync = sync;
       this.asyncFactory = asyncFactory;
@@ -292,7 +294,7 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
   // ---------------------------------------------------------------- read
 
   /** The object's metadata, or {@code null} if it does not exist. */
-  private HeadObjectResponse head(BlobRef ref) {
+  private @Nullable HeadObjectResponse head(BlobRef ref) {
     try {
       return backend().sync.headObject(b -> b.bucket(backend().bucket).key(key(ref)));
     } catch (RuntimeException e) {
@@ -310,7 +312,7 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
       if (recorded != null && !recorded.equals(ref.name())) {
         throw new IntegrityException("s3: the object's " + META_SHA256 + " metadata does not match its name", ref.uri());
       }
-      return ref.expectedSha256();
+      return Objects.requireNonNull(ref.expectedSha256()); // content addressed: the name's
     }
     if (recorded == null || !Sha256.isHex(recorded)) {
       throw new IntegrityException("s3: the object has no " + META_SHA256 + " metadata to verify it", ref.uri());
@@ -460,20 +462,14 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
   // ---------------------------------------------------------------- async
 
   private static <T> CompletableFuture<T> mapped(CompletableFuture<T> f, String what, URI uri) {
-    return f.handle((v, e) -> e == null ? CompletableFuture.completedFuture(v)
-        : CompletableFuture.<T>failedFuture(S3Errors.map(what, uri, e))).thenCompose(x -> x);
+    return f.exceptionallyCompose(e -> CompletableFuture.<T>failedFuture(S3Errors.map(what, uri, e)));
   }
 
   private CompletableFuture<HeadObjectResponse> headAsync(BlobRef ref) {
     return backend().async().headObject(b -> b.bucket(backend().bucket).key(key(ref)))
-        .handle((h, e) -> {
-          if (e == null) {
-            return CompletableFuture.completedFuture(h);
-          }
-          return S3Errors.isNotFound(e) ? CompletableFuture.<HeadObjectResponse>completedFuture(null)
-              : CompletableFuture.<HeadObjectResponse>failedFuture(e);
-        })
-        .thenCompose(x -> x);
+        .exceptionallyCompose(e -> S3Errors.isNotFound(e)
+            ? CompletableFuture.<HeadObjectResponse>completedFuture(null)
+            : CompletableFuture.<HeadObjectResponse>failedFuture(e));
   }
 
   @Override

@@ -9,4 +9,7 @@
  * io.depot.storage.BlobNotFoundException}, refused credentials {@link io.depot.storage.BackendAccessDeniedException},
  * an unreachable endpoint or a missing bucket {@link io.depot.storage.BackendUnavailableException}.
  */
+@NullMarked
 package io.depot.s3;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,6 +3,7 @@ package io.depot.stm;
 import io.depot.InvalidArgumentException;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings every backend honours. Immutable; build with {@link #builder()}. The same settings can be given as URI
@@ -14,7 +15,7 @@ public final class StmOptions {
 
   private static final StmOptions DEFAULTS = builder().build();
 
-  private final Duration defaultTtl;
+  private final @Nullable Duration defaultTtl;
   private final long maxValueBytes;
 
   private StmOptions(Builder b) {
@@ -64,7 +65,7 @@ public final class StmOptions {
 
   /** Builds {@link StmOptions}; every setter checks its argument. */
   public static final class Builder {
-    private Duration defaultTtl;
+    private @Nullable Duration defaultTtl;
     private long maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
 
     private Builder() {}
@@ -76,7 +77,7 @@ public final class StmOptions {
      * @return this builder
      * @throws InvalidArgumentException if not positive
      */
-    public Builder defaultTtl(Duration ttl) {
+    public Builder defaultTtl(@Nullable Duration ttl) {
       if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
         throw new InvalidArgumentException("defaultTtl must be positive: defaultTtl=" + ttl);
       }

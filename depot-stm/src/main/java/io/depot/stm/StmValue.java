@@ -3,6 +3,7 @@ package io.depot.stm;
 import io.depot.Codec;
 import io.depot.NDArray;
 import java.lang.foreign.MemorySegment;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A read-only view of one stored value, valid until closed. On the shared-memory backend the view is zero-copy: the
@@ -25,7 +26,7 @@ public interface StmValue extends AutoCloseable {
   /**
    * {@return the id of the codec that wrote it: {@code "json"} for {@link ValueType#JSON}, else {@code null} unless {@link ValueType#CODEC}}
    */
-  String codecId();
+  @Nullable String codecId();
 
   /**
    * {@return the encoded bytes (UTF-8 JSON, raw bytes, UTF-8 string, array elements, or a codec's bytes), read-only}

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The short-term memory of one workflow instance: a map from keys to values, shared by every worker that opens the
@@ -55,7 +56,7 @@ public interface Workflow extends AutoCloseable {
    *
    * @param key the key
    */
-  Object get(String key);
+  @Nullable Object get(String key);
 
   /**
    * {@return the value of {@code key} decoded into {@code type}, or null if absent} JSON decodes into any type Jackson can
@@ -68,7 +69,7 @@ public interface Workflow extends AutoCloseable {
    * @throws io.depot.TypeMismatchException if the stored kind cannot become {@code type} (e.g. bytes as a record)
    * @throws io.depot.CodecException naming the type if the JSON does not decode into it
    */
-  <T> T get(String key, Class<T> type);
+  <T> @Nullable T get(String key, Class<T> type);
 
   /**
    * {@return the value of {@code key} decoded by {@code codec}, or null if absent}
@@ -77,7 +78,7 @@ public interface Workflow extends AutoCloseable {
    * @param key the key
    * @param codec the codec that encodes and decodes the value
    */
-  <T> T get(String key, Codec<T> codec);
+  <T> @Nullable T get(String key, Codec<T> codec);
 
   /**
    * {@return the value of {@code key} decoded into {@code type}, or {@code defaultValue} if absent}
@@ -220,7 +221,7 @@ public interface Workflow extends AutoCloseable {
    * @param fn computes the new value from the current one
    * @return the new value
    */
-  <T> T update(String key, Class<T> type, UnaryOperator<T> fn);
+  <T> @Nullable T update(String key, Class<T> type, UnaryOperator<T> fn);
 
   /**
    * {@link #update(String, Class, UnaryOperator)} with a codec.
@@ -231,7 +232,7 @@ public interface Workflow extends AutoCloseable {
    * @param fn computes the new value from the current one
    * @return the new value
    */
-  <T> T update(String key, Codec<T> codec, UnaryOperator<T> fn);
+  <T> @Nullable T update(String key, Codec<T> codec, UnaryOperator<T> fn);
 
   /**
    * Removes {@code key}; returns whether it was present.
@@ -247,7 +248,7 @@ public interface Workflow extends AutoCloseable {
    * @param key the key
    * @return the value, or null if absent
    */
-  Object pop(String key);
+  @Nullable Object pop(String key);
 
   /**
    * Atomically removes {@code key} and returns its value decoded into {@code type}, or null if absent.
@@ -257,7 +258,7 @@ public interface Workflow extends AutoCloseable {
    * @param type the class to decode into
    * @return the value, or null if absent
    */
-  <T> T pop(String key, Class<T> type);
+  <T> @Nullable T pop(String key, Class<T> type);
 
   /** Removes every key, atomically: no reader sees part of the old keys afterwards. The workflow TTL stays. */
   void clear();

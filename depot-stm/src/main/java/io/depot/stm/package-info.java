@@ -13,4 +13,7 @@
  * a value read as a kind it is not is a {@link io.depot.TypeMismatchException}. A failed operation leaves what was
  * stored unchanged.
  */
+@NullMarked
 package io.depot.stm;
+
+import org.jspecify.annotations.NullMarked;

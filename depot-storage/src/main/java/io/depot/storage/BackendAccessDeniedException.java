@@ -2,6 +2,7 @@ package io.depot.storage;
 
 import java.io.Serial;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 
 /** The backend refused the credentials or the permission for the operation. */
 public class BackendAccessDeniedException extends StorageException {
@@ -13,7 +14,7 @@ public class BackendAccessDeniedException extends StorageException {
    * @param message what failed
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    */
-  public BackendAccessDeniedException(String message, URI uri) {
+  public BackendAccessDeniedException(String message, @Nullable URI uri) {
     super(message, uri);
   }
 
@@ -24,7 +25,7 @@ public class BackendAccessDeniedException extends StorageException {
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    * @param cause the underlying failure
    */
-  public BackendAccessDeniedException(String message, URI uri, Throwable cause) {
+  public BackendAccessDeniedException(String message, @Nullable URI uri, Throwable cause) {
     super(message, uri, cause);
   }
 }

@@ -2,6 +2,7 @@ package io.depot.storage;
 
 import java.io.Serial;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 
 /** The backend cannot be reached or failed (connection refused, timeout, I/O error, missing bucket or directory). */
 public class BackendUnavailableException extends StorageException {
@@ -13,7 +14,7 @@ public class BackendUnavailableException extends StorageException {
    * @param message what failed
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    */
-  public BackendUnavailableException(String message, URI uri) {
+  public BackendUnavailableException(String message, @Nullable URI uri) {
     super(message, uri);
   }
 
@@ -24,7 +25,7 @@ public class BackendUnavailableException extends StorageException {
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    * @param cause the underlying failure
    */
-  public BackendUnavailableException(String message, URI uri, Throwable cause) {
+  public BackendUnavailableException(String message, @Nullable URI uri, Throwable cause) {
     super(message, uri, cause);
   }
 }

@@ -2,6 +2,7 @@ package io.depot.storage;
 
 import java.io.Serial;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 
 /** No blob is stored at the URI (never stored, deleted, or stored by a failed write that left nothing behind). */
 public class BlobNotFoundException extends StorageException {
@@ -13,7 +14,7 @@ public class BlobNotFoundException extends StorageException {
    * @param message what failed
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    */
-  public BlobNotFoundException(String message, URI uri) {
+  public BlobNotFoundException(String message, @Nullable URI uri) {
     super(message, uri);
   }
 
@@ -24,7 +25,7 @@ public class BlobNotFoundException extends StorageException {
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    * @param cause the underlying failure
    */
-  public BlobNotFoundException(String message, URI uri, Throwable cause) {
+  public BlobNotFoundException(String message, @Nullable URI uri, Throwable cause) {
     super(message, uri, cause);
   }
 }

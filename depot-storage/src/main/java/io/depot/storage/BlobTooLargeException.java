@@ -2,6 +2,7 @@ package io.depot.storage;
 
 import java.io.Serial;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 
 /** The blob exceeds a fixed limit of the provider (its documented maximum blob size), or a whole-blob operation such as {@link io.depot.storage.StorageProvider#load} cannot hold it (more than {@link io.depot.storage.StorageProvider#MAX_LOAD_BYTES}). */
 public class BlobTooLargeException extends StorageException {
@@ -13,7 +14,7 @@ public class BlobTooLargeException extends StorageException {
    * @param message what failed
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    */
-  public BlobTooLargeException(String message, URI uri) {
+  public BlobTooLargeException(String message, @Nullable URI uri) {
     super(message, uri);
   }
 
@@ -24,7 +25,7 @@ public class BlobTooLargeException extends StorageException {
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    * @param cause the underlying failure
    */
-  public BlobTooLargeException(String message, URI uri, Throwable cause) {
+  public BlobTooLargeException(String message, @Nullable URI uri, Throwable cause) {
     super(message, uri, cause);
   }
 }

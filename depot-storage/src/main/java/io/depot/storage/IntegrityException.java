@@ -2,6 +2,7 @@ package io.depot.storage;
 
 import java.io.Serial;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 
 /** The bytes read do not match the blob's SHA-256 (or its stored length or metadata are damaged): the blob was tampered with or corrupted. The data is never returned silently. */
 public class IntegrityException extends StorageException {
@@ -13,7 +14,7 @@ public class IntegrityException extends StorageException {
    * @param message what failed
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    */
-  public IntegrityException(String message, URI uri) {
+  public IntegrityException(String message, @Nullable URI uri) {
     super(message, uri);
   }
 
@@ -24,7 +25,7 @@ public class IntegrityException extends StorageException {
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    * @param cause the underlying failure
    */
-  public IntegrityException(String message, URI uri, Throwable cause) {
+  public IntegrityException(String message, @Nullable URI uri, Throwable cause) {
     super(message, uri, cause);
   }
 }

@@ -2,6 +2,7 @@ package io.depot.storage;
 
 import java.io.Serial;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 
 /** A caller-chosen key, scope or content type breaks the naming rules (see {@link io.depot.storage.StorageProvider}). */
 public class InvalidBlobKeyException extends StorageException {
@@ -13,7 +14,7 @@ public class InvalidBlobKeyException extends StorageException {
    * @param message what failed
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    */
-  public InvalidBlobKeyException(String message, URI uri) {
+  public InvalidBlobKeyException(String message, @Nullable URI uri) {
     super(message, uri);
   }
 
@@ -24,7 +25,7 @@ public class InvalidBlobKeyException extends StorageException {
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    * @param cause the underlying failure
    */
-  public InvalidBlobKeyException(String message, URI uri, Throwable cause) {
+  public InvalidBlobKeyException(String message, @Nullable URI uri, Throwable cause) {
     super(message, uri, cause);
   }
 }

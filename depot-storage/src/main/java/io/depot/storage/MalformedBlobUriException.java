@@ -2,6 +2,7 @@ package io.depot.storage;
 
 import java.io.Serial;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 
 /** The URI is within the provider's scope but is not a blob URI of its layout (for example a bad digest, a missing {@code sha256/} or {@code keys/} segment, a query or a fragment). */
 public class MalformedBlobUriException extends StorageException {
@@ -13,7 +14,7 @@ public class MalformedBlobUriException extends StorageException {
    * @param message what failed
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    */
-  public MalformedBlobUriException(String message, URI uri) {
+  public MalformedBlobUriException(String message, @Nullable URI uri) {
     super(message, uri);
   }
 
@@ -24,7 +25,7 @@ public class MalformedBlobUriException extends StorageException {
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    * @param cause the underlying failure
    */
-  public MalformedBlobUriException(String message, URI uri, Throwable cause) {
+  public MalformedBlobUriException(String message, @Nullable URI uri, Throwable cause) {
     super(message, uri, cause);
   }
 }

@@ -2,6 +2,7 @@ package io.depot.storage;
 
 import java.io.Serial;
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 
 /** The URI is outside the provider's scope (another scheme, backend, or scope; a path-traversal or symlink escape). */
 public class ScopeViolationException extends StorageException {
@@ -13,7 +14,7 @@ public class ScopeViolationException extends StorageException {
    * @param message what failed
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    */
-  public ScopeViolationException(String message, URI uri) {
+  public ScopeViolationException(String message, @Nullable URI uri) {
     super(message, uri);
   }
 
@@ -24,7 +25,7 @@ public class ScopeViolationException extends StorageException {
    * @param uri the blob or base URI concerned, named in the message; may be {@code null}
    * @param cause the underlying failure
    */
-  public ScopeViolationException(String message, URI uri, Throwable cause) {
+  public ScopeViolationException(String message, @Nullable URI uri, Throwable cause) {
     super(message, uri, cause);
   }
 }

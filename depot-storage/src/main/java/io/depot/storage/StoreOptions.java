@@ -2,6 +2,7 @@ package io.depot.storage;
 
 import java.net.URI;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a blob is stored: its content type, and optionally a caller-chosen key instead of its SHA-256. Immutable; start
@@ -21,9 +22,9 @@ public final class StoreOptions {
   public static final StoreOptions DEFAULT = new StoreOptions(DEFAULT_CONTENT_TYPE, null);
 
   private final String contentType;
-  private final String key;
+  private final @Nullable String key;
 
-  private StoreOptions(String contentType, String key) {
+  private StoreOptions(String contentType, @Nullable String key) {
     this.contentType = contentType;
     this.key = key;
   }
@@ -67,7 +68,7 @@ public final class StoreOptions {
    * @param key the caller-chosen key, or {@code null}
    * @return the new options
    */
-  public StoreOptions withKey(String key) {
+  public StoreOptions withKey(@Nullable String key) {
     return new StoreOptions(contentType, key);
   }
 
@@ -77,7 +78,7 @@ public final class StoreOptions {
   }
 
   /** {@return the caller-chosen key, or {@code null} for content addressing} */
-  public String key() {
+  public @Nullable String key() {
     return key;
   }
 

@@ -12,4 +12,7 @@
  * <p>Hot path: {@code store} hashes the bytes once (SHA-256) and copies them once into the backend; {@code load}
  * copies once and hashes once; a zero-copy {@code view} only hashes.
  */
+@NullMarked
 package io.depot.storage;
+
+import org.jspecify.annotations.NullMarked;

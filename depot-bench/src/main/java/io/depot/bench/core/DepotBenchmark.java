@@ -42,6 +42,7 @@ public class DepotBenchmark {
   private Arena arena;
 
   @Setup(Level.Trial)
+  @SuppressWarnings("MustBeClosedChecker") // the arena lives for the trial: closed by tearDown
   public void setup() {
     storeName = "jmh-" + ProcessHandle.current().pid();
     Depot.destroy(storeName, DepotOptions.defaults());

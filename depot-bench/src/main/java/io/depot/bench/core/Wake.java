@@ -11,7 +11,6 @@ import io.depot.testkit.ChildJvm;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -68,9 +67,8 @@ public final class Wake {
         Stats pops = new Stats(WAITERS * ROUNDS);
         Stats gets = new Stats(WAITERS * ROUNDS);
         CountDownLatch done = new CountDownLatch(2 * WAITERS);
-        List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < WAITERS; t++) {
-          threads.add(Thread.ofPlatform().start(() -> {
+          Thread.ofPlatform().start(() -> {
             for (int r = 0; r < ROUNDS; r++) {
               try (Entry e = q.pop(timeout)) {
                 long late = System.nanoTime() - e.track(0).get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
@@ -80,9 +78,9 @@ public final class Wake {
               }
             }
             done.countDown();
-          }));
+          });
           int id = t;
-          threads.add(Thread.ofPlatform().start(() -> {
+          Thread.ofPlatform().start(() -> {
             for (int r = 0; r < ROUNDS; r++) {
               try (ObjectHandle h = d.get("g-" + r + "-" + id, timeout)) {
                 long late = System.nanoTime() - h.segment().get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
@@ -92,7 +90,7 @@ public final class Wake {
               }
             }
             done.countDown();
-          }));
+          });
         }
         System.out.println("READY");
         System.out.flush();

@@ -44,7 +44,6 @@ import java.util.stream.Stream;
  * </pre>
  */
 public final class StorageBench {
-  private static final double GB = 1e9;
 
   private StorageBench() {}
 

@@ -8,4 +8,7 @@
  * {@link io.depot.CodecException}); the byte-array conveniences throw {@link io.depot.CodecException} directly.
  * Security: the bytes never choose a class (no default typing, class-name polymorphism refused).
  */
+@NullMarked
 package io.depot.codec.json;
+
+import org.jspecify.annotations.NullMarked;

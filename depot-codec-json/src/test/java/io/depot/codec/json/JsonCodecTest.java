@@ -105,7 +105,7 @@ class JsonCodecTest {
 
   @Test
   void classNamesFromTheDataAreRefused() {
-    byte[] json = ("{\"@class\":\"io.depot.codec.json.JsonCodecTest$Polymorphic\",\"x\":1}")
+    byte[] json = "{\"@class\":\"io.depot.codec.json.JsonCodecTest$Polymorphic\",\"x\":1}"
         .getBytes(StandardCharsets.UTF_8);
     assertThrows(CodecException.class, () -> JsonCodec.of(Polymorphic.class).decode(json));
 

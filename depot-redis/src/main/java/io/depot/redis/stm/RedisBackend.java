@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Redis backend: one Lettuce connection (thread-safe, pipelined by Lettuce) per memory, Lua scripts for every
@@ -60,7 +61,7 @@ final class RedisBackend implements StmBackend {
   static final long MAX_REDIS_VALUE = 512L << 20;
 
   private static final Object RESOURCES_LOCK = new Object();
-  private static ClientResources sharedResources;
+  private static @Nullable ClientResources sharedResources;
   private static int resourceUsers;
 
   final String namespace;
@@ -172,7 +173,7 @@ final class RedisBackend implements StmBackend {
    *
    * @return the server's refusal, or null
    */
-  private static String credentialsRefused(RedisURI uri, Duration timeout) {
+  private static @Nullable String credentialsRefused(RedisURI uri, Duration timeout) {
     RedisCredentials credentials = null;
     try {
       credentials = uri.getCredentialsProvider().resolveCredentials().block(timeout);
@@ -198,11 +199,12 @@ final class RedisBackend implements StmBackend {
     }
   }
 
+  @SuppressWarnings("ReferenceEquality") // only the shared instance is counted: identity is meant
   private static void releaseResources(ClientResources resources) {
     synchronized (RESOURCES_LOCK) {
       if (resources == sharedResources && --resourceUsers == 0) {
         sharedResources = null;
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        var _ = resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
       }
     }
   }
@@ -231,6 +233,7 @@ final class RedisBackend implements StmBackend {
   }
 
   /** Runs a script by SHA, loading it on first use and again after a server restart (NOSCRIPT). */
+  @SuppressWarnings("TypeParameterUnusedInFormals") // the reply's type follows ScriptOutputType (Lettuce's evalsha)
   <T> T script(String operation, String source, ScriptOutputType type, byte[][] keys, byte[]... args) {
     return call(operation, () -> {
       String sha = shas.computeIfAbsent(source, commands::scriptLoad);

@@ -11,6 +11,8 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The encoding of one list element in a Redis LIST: a small header, then the payload. Big-endian.
@@ -30,7 +32,8 @@ final class RedisElements {
   private RedisElements() {}
 
   static byte[] encode(EncodedValue v) {
-    byte[] codec = v.type() == ValueType.CODEC ? v.codecId().getBytes(StandardCharsets.US_ASCII) : new byte[0];
+    byte[] codec = v.type() == ValueType.CODEC
+        ? Objects.requireNonNull(v.codecId()).getBytes(StandardCharsets.US_ASCII) : new byte[0];
     long[] shape = v.shape();
     long size = FIXED + codec.length + 8L * shape.length + v.size();
     if (size > RedisBackend.MAX_REDIS_VALUE) {
@@ -96,7 +99,8 @@ final class RedisElements {
   }
 
   /** A decoded element: heap bytes, nothing to release; elements have no versions. */
-  private record Element(ValueType type, String codecId, DType dtype, long[] shape, MemorySegment payload)
+  private record Element(ValueType type, @Nullable String codecId, @Nullable DType dtype, long[] shape,
+      MemorySegment payload)
       implements StoredValue {
     @Override
     public long[] shape() {

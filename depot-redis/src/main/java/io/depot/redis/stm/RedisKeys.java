@@ -3,6 +3,7 @@ package io.depot.redis.stm;
 import io.depot.stm.spi.Keys;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Redis key layout: every key of a workflow shares the hash tag {@code {<namespace>:<id>}}, so a workflow lives
@@ -80,7 +81,7 @@ final class RedisKeys {
   }
 
   /** The workflow id of metadata key {@code redisKey} of {@code namespace}, or null if it is not one. */
-  static String idOfMeta(String namespace, byte[] redisKey) {
+  static @Nullable String idOfMeta(String namespace, byte[] redisKey) {
     String k = new String(redisKey, StandardCharsets.UTF_8);
     String start = "{" + namespace + ":";
     if (!k.startsWith(start)) {

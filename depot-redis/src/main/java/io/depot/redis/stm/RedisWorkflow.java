@@ -18,8 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /** One workflow in Redis (layout in {@link RedisKeys}, atomicity in {@link Scripts}). Thread-safe; no state. */
 final class RedisWorkflow implements BackendWorkflow {
@@ -75,7 +77,7 @@ final class RedisWorkflow implements BackendWorkflow {
     if (v.type() != ValueType.ARRAY) {
       return EMPTY;
     }
-    StringBuilder sb = new StringBuilder(v.dtype().numpyName()).append(':');
+    StringBuilder sb = new StringBuilder(Objects.requireNonNull(v.dtype()).numpyName()).append(':');
     long[] shape = v.shape();
     for (int i = 0; i < shape.length; i++) {
       if (i > 0) {
@@ -112,7 +114,7 @@ final class RedisWorkflow implements BackendWorkflow {
   // ------------------------------------------------------------------ reading
 
   @Override
-  public StoredValue read(String key) {
+  public @Nullable StoredValue read(String key) {
     byte[] redisKey = keys.key(utf8(key));
     List<KeyValue<byte[], byte[]>> f = backend.call("get", () -> backend.commands.hmget(redisKey, T, V, N, C, A));
     if (f.isEmpty() || !f.get(0).hasValue()) {
@@ -187,7 +189,8 @@ final class RedisWorkflow implements BackendWorkflow {
     Long version = backend.script("put", Scripts.WRITE, ScriptOutputType.INTEGER,
         new byte[][] {keys.meta, keys.index, keys.key(keyBytes)},
         RedisBackend.ascii(expectedVersion), typeName(value.type()),
-        value.type() == ValueType.CODEC ? RedisKeys.bytes(value.codecId()) : EMPTY, arrayMeta(value), payload,
+        value.type() == ValueType.CODEC ? RedisKeys.bytes(Objects.requireNonNull(value.codecId())) : EMPTY,
+        arrayMeta(value), payload,
         ttlMode, RedisBackend.ascii(Math.max(0, ttl.millis())), RedisBackend.ascii(backend.defaultTtlMillis),
         idBytes, keyBytes);
     return version != 0;
@@ -266,8 +269,8 @@ final class RedisWorkflow implements BackendWorkflow {
   }
 
   /** A value read from Redis: heap bytes, nothing to release. */
-  private record RedisValue(ValueType type, String codecId, DType dtype, long[] shape, MemorySegment payload,
-      long version) implements StoredValue {
+  private record RedisValue(ValueType type, @Nullable String codecId, @Nullable DType dtype, long[] shape,
+      MemorySegment payload, long version) implements StoredValue {
     @Override
     public long[] shape() {
       return shape.clone();

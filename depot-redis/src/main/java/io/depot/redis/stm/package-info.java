@@ -7,4 +7,7 @@
  * io.depot.stm.StmConnectionException}, refused credentials an {@link io.depot.stm.StmAuthenticationException}, both
  * naming the address (never the password); nothing is known to be written and the operation may be retried.
  */
+@NullMarked
 package io.depot.redis.stm;
+
+import org.jspecify.annotations.NullMarked;

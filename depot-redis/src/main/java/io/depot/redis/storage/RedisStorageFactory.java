@@ -95,8 +95,8 @@ public class RedisStorageFactory implements StorageProviderFactory {
     RedisURI.Builder ru = RedisURI.builder().withHost(base.getHost())
         .withPort(base.getPort() < 0 ? RedisURI.DEFAULT_REDIS_PORT : base.getPort())
         .withDatabase(db).withSsl(scheme.equals("rediss")).withTimeout(timeout);
-    String user = opts.string("username", null);
-    String password = opts.string("password", null);
+    String user = opts.string("username");
+    String password = opts.string("password");
     if (password == null && base.getRawUserInfo() != null) {
       String info = base.getUserInfo();
       int colon = info.indexOf(':');

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code redis://<host>:<port>/<db>/[<scope>/...]sha256/<hex>} and {@code .../keys/<key>}: one Redis string per blob,
@@ -212,7 +213,7 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
   private record Stored(long total, BlobTrailer trailer, byte[] tailBytes) {}
 
   /** The value's length and trailer, or {@code null} if the key does not exist. */
-  private Stored stored(BlobRef ref) {
+  private @Nullable Stored stored(BlobRef ref) {
     List<Object> r = call("cannot read blob", ref.uri(), () -> backend().sync.<List<Object>>eval(TAIL,
         ScriptOutputType.MULTI, new byte[][] {key(ref)},
         Integer.toString(BlobTrailer.MAX_BYTES).getBytes(StandardCharsets.US_ASCII)));
@@ -307,7 +308,8 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
 
   private static String escapeGlob(String s) {
     StringBuilder sb = new StringBuilder();
-    for (char c : s.toCharArray()) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
         sb.append('\\');
       }
@@ -378,8 +380,7 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
   // ---------------------------------------------------------------- async
 
   private static <T> CompletableFuture<T> mapped(CompletableFuture<T> f, String what, URI uri) {
-    return f.handle((v, e) -> e == null ? CompletableFuture.completedFuture(v)
-        : CompletableFuture.<T>failedFuture(RedisErrors.map(what, uri, e))).thenCompose(x -> x);
+    return f.exceptionallyCompose(e -> CompletableFuture.<T>failedFuture(RedisErrors.map(what, uri, e)));
   }
 
   @Override

@@ -11,4 +11,7 @@
  * io.depot.storage.BackendAccessDeniedException}, an unreachable server {@link
  * io.depot.storage.BackendUnavailableException}.
  */
+@NullMarked
 package io.depot.redis.storage;
+
+import org.jspecify.annotations.NullMarked;

@@ -8,6 +8,7 @@ import io.depot.Track;
 import io.depot.TypeMismatchException;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * An entry on Redis: a copy of its tracks. A popped entry is pending in the consumer group (and heart-beaten) until
@@ -64,7 +65,7 @@ final class RedisEntry implements Entry {
       throw new TypeMismatchException("track holds bytes, not an array: track=" + t.name() + " queue="
           + queue.name());
     }
-    DType d = t.dtype();
+    DType d = Objects.requireNonNull(t.dtype()); // an array track
     return NDArray.of(d, s, shapes[index] != null ? shapes[index] : t.shape());
   }
 

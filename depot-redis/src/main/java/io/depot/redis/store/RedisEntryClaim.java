@@ -1,5 +1,6 @@
 package io.depot.redis.store;
 
+import io.depot.DType;
 import io.depot.EntryClaim;
 import io.depot.HandleClosedException;
 import io.depot.InvalidArgumentException;
@@ -10,6 +11,7 @@ import io.depot.TypeMismatchException;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A claim on Redis: heap buffers for the tracks, appended by one script at commit. It holds no position in the
@@ -86,7 +88,7 @@ final class RedisEntryClaim implements EntryClaim {
     if (!t.isArray()) {
       throw new TypeMismatchException("track holds bytes, not an array: track=" + t.name());
     }
-    return MutableNDArray.wrap(t.dtype(), tracks[index], t.shape());
+    return MutableNDArray.wrap(Objects.requireNonNull(t.dtype()), tracks[index], t.shape());
   }
 
   @Override
@@ -114,8 +116,9 @@ final class RedisEntryClaim implements EntryClaim {
           + t.maxElements() + ": track=" + t.name());
     }
     shapes[index] = shape.clone();
-    lengths[index] = n * t.dtype().itemSize();
-    return MutableNDArray.wrap(t.dtype(), tracks[index].asSlice(0, lengths[index]), shape);
+    DType d = Objects.requireNonNull(t.dtype()); // a variable-shape array track
+    lengths[index] = n * d.itemSize();
+    return MutableNDArray.wrap(d, tracks[index].asSlice(0, lengths[index]), shape);
   }
 
   @Override

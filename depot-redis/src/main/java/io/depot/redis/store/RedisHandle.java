@@ -13,6 +13,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** A handle on Redis: a copy of the value taken by one read; it pins nothing on the server. */
 final class RedisHandle implements ObjectHandle {
@@ -20,12 +22,13 @@ final class RedisHandle implements ObjectHandle {
   private final ValueKind kind;
   private final MemorySegment data;
   private final long version;
-  private final String codecId;
-  private final DType dtype;
+  private final @Nullable String codecId;
+  private final @Nullable DType dtype;
   private final long[] shape;
   private volatile boolean open = true;
 
-  RedisHandle(String name, ValueKind kind, MemorySegment data, long version, String codecId, DType dtype,
+  RedisHandle(String name, ValueKind kind, MemorySegment data, long version, @Nullable String codecId,
+      @Nullable DType dtype,
       long[] shape) {
     this.name = name;
     this.kind = kind;
@@ -86,11 +89,11 @@ final class RedisHandle implements ObjectHandle {
     if (kind != ValueKind.ARRAY) {
       throw new TypeMismatchException("object is " + kind + ", not ARRAY: name=" + name);
     }
-    return NDArray.of(dtype, data(), shape);
+    return NDArray.of(Objects.requireNonNull(dtype), data(), shape); // an ARRAY has one
   }
 
   @Override
-  public String codecId() {
+  public @Nullable String codecId() {
     return codecId;
   }
 

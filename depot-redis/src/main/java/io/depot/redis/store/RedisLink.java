@@ -29,9 +29,11 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One Redis deployment, standalone or cluster, reached through Lettuce: the shared connection (thread-safe,
@@ -46,16 +48,16 @@ final class RedisLink implements AutoCloseable {
   final String address;
   final boolean cluster;
   private final ClientResources resources;
-  private final RedisClient client;
-  private final RedisClusterClient clusterClient;
+  private final @Nullable RedisClient client;
+  private final @Nullable RedisClusterClient clusterClient;
   private final StatefulConnection<byte[], byte[]> connection;
   final RedisClusterCommands<byte[], byte[]> commands;
   /** The same connection's asynchronous commands, for fire-and-forget counters (ordered with the others). */
   final RedisClusterAsyncCommands<byte[], byte[]> async;
   private final Map<String, String> shas = new ConcurrentHashMap<>();
 
-  private RedisLink(String address, boolean cluster, ClientResources resources, RedisClient client,
-      RedisClusterClient clusterClient, StatefulConnection<byte[], byte[]> connection,
+  private RedisLink(String address, boolean cluster, ClientResources resources, @Nullable RedisClient client,
+      @Nullable RedisClusterClient clusterClient, StatefulConnection<byte[], byte[]> connection,
       RedisClusterCommands<byte[], byte[]> commands, RedisClusterAsyncCommands<byte[], byte[]> async) {
     this.address = address;
     this.cluster = cluster;
@@ -97,7 +99,7 @@ final class RedisLink implements AutoCloseable {
       if (clusterClient != null) {
         clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       }
-      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      var _ = resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
       DepotException failure = translate(e, "connect", address);
       if (!(failure instanceof StoreAuthenticationException)) {
         String refused = credentialsRefused(uri, timeout);
@@ -110,7 +112,7 @@ final class RedisLink implements AutoCloseable {
     }
   }
 
-  private static String credentialsRefused(RedisURI uri, Duration timeout) {
+  private static @Nullable String credentialsRefused(RedisURI uri, Duration timeout) {
     RedisCredentials credentials = null;
     try {
       credentials = uri.getCredentialsProvider().resolveCredentials().block(timeout);
@@ -126,10 +128,11 @@ final class RedisLink implements AutoCloseable {
   Blocking newBlockingConnection() {
     return call("connect", () -> {
       if (cluster) {
-        StatefulRedisClusterConnection<byte[], byte[]> c = clusterClient.connect(ByteArrayCodec.INSTANCE);
+        StatefulRedisClusterConnection<byte[], byte[]> c = Objects.requireNonNull(clusterClient)
+            .connect(ByteArrayCodec.INSTANCE);
         return new Blocking(c, c.sync());
       }
-      StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE);
+      StatefulRedisConnection<byte[], byte[]> c = Objects.requireNonNull(client).connect(ByteArrayCodec.INSTANCE);
       return new Blocking(c, c.sync());
     });
   }
@@ -167,6 +170,7 @@ final class RedisLink implements AutoCloseable {
   }
 
   /** Runs a script by SHA, loading it on first use and again after a restart or failover (NOSCRIPT). */
+  @SuppressWarnings("TypeParameterUnusedInFormals") // the reply's type follows ScriptOutputType (Lettuce's evalsha)
   <T> T script(String operation, String source, ScriptOutputType type, byte[][] keys, byte[]... args) {
     return call(operation, () -> {
       String sha = shas.computeIfAbsent(source, s -> commands.scriptLoad(s));
@@ -195,7 +199,7 @@ final class RedisLink implements AutoCloseable {
       if (clusterClient != null) {
         clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       }
-      resources.shutdown(0, 2, TimeUnit.SECONDS);
+      var _ = resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
     }
   }
 }

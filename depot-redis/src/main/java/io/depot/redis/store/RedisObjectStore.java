@@ -49,6 +49,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The object store on Redis: every object a hash under its own hash tag (see {@link StoreKeys}), every change one
@@ -74,7 +75,7 @@ final class RedisObjectStore implements ObjectStore {
   final ScheduledExecutorService timer;
   private volatile boolean closed;
   /** Where values over {@code largeValueBytes} go, or null. */
-  private final StorageProvider largeValues;
+  private final @Nullable StorageProvider largeValues;
   private final java.util.Set<RedisQueue> queues = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   RedisObjectStore(RedisLink link, RedisStoreOptions options, String uri) {
@@ -157,8 +158,8 @@ final class RedisObjectStore implements ObjectStore {
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (Character.isHighSurrogate(c) && (i + 1 == name.length() || !Character.isLowSurrogate(name.charAt(i + 1)))
-          || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(name.charAt(i - 1)))) {
+      if ((Character.isHighSurrogate(c) && (i + 1 == name.length() || !Character.isLowSurrogate(name.charAt(i + 1))))
+          || (Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(name.charAt(i - 1))))) {
         throw new InvalidNameException("object name is not valid UTF-8 (unpaired surrogate at index " + i
             + "): name=" + name);
       }
@@ -202,15 +203,16 @@ final class RedisObjectStore implements ObjectStore {
     return Arrays.stream(text.split(",")).mapToLong(Long::parseLong).toArray();
   }
 
-  static String str(byte[] b) {
+  @SuppressWarnings("NullAway") // null only for a null reply, which no caller passes (they check, or Lettuce throws)
+  static String str(byte @Nullable [] b) {
     return b == null ? null : new String(b, StandardCharsets.UTF_8);
   }
 
   // ---------------------------------------------------------------- writing
 
   /** One script run: the new version, -1 if the name is taken (create), 0 if the version differed (cas). */
-  long write(String name, String mode, long expected, ValueKind kind, byte[] value, String codecId, DType dtype,
-      long[] shape) {
+  long write(String name, String mode, long expected, ValueKind kind, byte[] value, @Nullable String codecId,
+      @Nullable DType dtype, long @Nullable [] shape) {
     ensureOpen();
     checkName(name);
     checkSize(name, value.length);
@@ -235,13 +237,14 @@ final class RedisObjectStore implements ObjectStore {
     // Counters are statistics: not worth a round trip of their own on the caller's thread.
     // Sent without waiting for the reply; on the same connection as the later reads, so seen by them in order.
     try {
-      link.async.hincrby(keys.stats, b(counter), 1);
+      var _ = link.async.hincrby(keys.stats, b(counter), 1);
     } catch (RuntimeException e) {
       // a lost count: the figures are advisory (StoreStats)
     }
   }
 
-  private void create(String name, ValueKind kind, byte[] value, String codecId, DType dtype, long[] shape) {
+  private void create(String name, ValueKind kind, byte[] value, @Nullable String codecId, @Nullable DType dtype,
+      long @Nullable [] shape) {
     if (write(name, "create", 0, kind, value, codecId, dtype, shape) < 0) {
       throw new ObjectExistsException("object exists: name=" + name);
     }

@@ -1,5 +1,6 @@
 package io.depot.redis.store;
 
+import io.depot.DType;
 import io.depot.DepotException;
 import io.depot.DepotQueue;
 import io.depot.DepotTimeoutException;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -41,6 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A queue on a Redis Stream: entry {@code s} is stream id {@code 0-(s+1)}; pop reads through the consumer group
@@ -70,7 +73,7 @@ final class RedisQueue implements DepotQueue {
   private final Set<String> held = ConcurrentHashMap.newKeySet();
   private final ScheduledFuture<?> heartbeat;
   private final ReentrantLock blockingLock = new ReentrantLock();
-  private RedisLink.Blocking blocking;
+  private RedisLink.@Nullable Blocking blocking;
   private volatile boolean closed;
 
   RedisQueue(RedisObjectStore store, String name, int capacity, Overflow overflow, List<Track> tracks) {
@@ -159,7 +162,7 @@ final class RedisQueue implements DepotQueue {
 
   // ---------------------------------------------------------------- producing
 
-  private byte[][] fields(MemorySegment[] values, long[][] shapes) {
+  private byte[][] fields(MemorySegment[] values, long @Nullable [][] shapes) {
     if (values.length != tracks.size()) {
       throw new InvalidArgumentException("values=" + values.length + " for tracks=" + tracks.size() + ": queue="
           + name);
@@ -180,9 +183,10 @@ final class RedisQueue implements DepotQueue {
       out.add(values[i].toArray(ValueLayout.JAVA_BYTE));
       long[] shape = shapes == null ? null : shapes[i];
       if (shape == null && t.isVariableShape()) {
-        if (size % t.dtype().itemSize() != 0) {
+        DType d = Objects.requireNonNull(t.dtype()); // a variable-shape array track
+        if (size % d.itemSize() != 0) {
           throw new InvalidArgumentException("value of size=" + size + " is not whole elements of dtype="
-              + t.dtype().numpyName() + ": track=" + t.name());
+              + d.numpyName() + ": track=" + t.name());
         }
         shape = new long[] {size / t.dtype().itemSize()};
       }

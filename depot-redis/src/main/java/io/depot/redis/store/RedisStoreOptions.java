@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A store URI's settings: {@code redis[s]://[user:password@]host:port[/db]} and the parameters {@code prefix}
@@ -18,7 +19,7 @@ import java.util.Map;
  * larger than that are stored there and the object holds a reference to them.
  */
 record RedisStoreOptions(RedisURI redisUri, String redacted, String prefix, Duration timeout, long maxValueBytes,
-    Duration claimIdle, boolean cluster, URI largeValues, long largeValueBytes) {
+    Duration claimIdle, boolean cluster, @Nullable URI largeValues, long largeValueBytes) {
   static final long DEFAULT_LARGE_VALUE_BYTES = 1L << 20;
 
   static final long MAX_REDIS_VALUE = 512L << 20;

@@ -11,6 +11,8 @@ import io.depot.ValueKind;
 import io.depot.WriteClaim;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A claim on Redis: a heap buffer the writer fills, sent by one script at commit. The name is not reserved on the
@@ -20,12 +22,13 @@ final class RedisWriteClaim implements WriteClaim {
   private final RedisObjectStore store;
   private final String name;
   private final PutMode mode;
-  private final DType dtype;
-  private final long[] shape;
+  private final @Nullable DType dtype;
+  private final long @Nullable [] shape;
   private final MemorySegment data;
   private boolean done;
 
-  RedisWriteClaim(RedisObjectStore store, String name, long size, PutMode mode, DType dtype, long[] shape) {
+  RedisWriteClaim(RedisObjectStore store, String name, long size, PutMode mode, @Nullable DType dtype,
+      long @Nullable [] shape) {
     this.store = store;
     this.name = name;
     this.mode = mode;
@@ -62,7 +65,7 @@ final class RedisWriteClaim implements WriteClaim {
     if (dtype == null) {
       throw new TypeMismatchException("claim is not for an array: name=" + name);
     }
-    return MutableNDArray.wrap(dtype, data, shape);
+    return MutableNDArray.wrap(dtype, data, Objects.requireNonNull(shape)); // an array claim has one
   }
 
   private long send(String scriptMode, long expected) {

@@ -2,6 +2,7 @@ package io.depot.redis.store;
 
 import io.depot.stm.spi.Keys;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Redis key layout of a store with prefix {@code P}: every key of an object shares the hash tag {@code {P:name}},
@@ -46,7 +47,7 @@ final class StoreKeys {
   }
 
   /** The name of object hash {@code key}, or null if it is not one of this store's. */
-  String nameOf(byte[] key) {
+  @Nullable String nameOf(byte[] key) {
     String k = new String(key, StandardCharsets.UTF_8);
     String start = "{" + prefix + ":";
     if (!k.startsWith(start) || !k.endsWith("}:o")) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /** A queue's tracks as text in its hash: one line per track, {@code B name size}, {@code A name dtype shape}, {@code V name dtype max}. */
@@ -31,9 +32,10 @@ final class TrackSpec {
       if (!t.isArray()) {
         sb.append("B ").append(n).append(' ').append(t.size());
       } else if (t.isVariableShape()) {
-        sb.append("V ").append(n).append(' ').append(t.dtype().name()).append(' ').append(t.maxElements());
+        sb.append("V ").append(n).append(' ').append(Objects.requireNonNull(t.dtype()).name()).append(' ')
+            .append(t.maxElements());
       } else {
-        sb.append("A ").append(n).append(' ').append(t.dtype().name()).append(' ')
+        sb.append("A ").append(n).append(' ').append(Objects.requireNonNull(t.dtype()).name()).append(' ')
             .append(RedisObjectStore.shapeText(t.shape()));
       }
       sb.append('\n');

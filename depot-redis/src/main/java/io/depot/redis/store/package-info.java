@@ -8,4 +8,7 @@
  * reported as Depot exceptions naming the address ({@link io.depot.StoreUnavailableException}, {@link
  * io.depot.StoreAuthenticationException}, {@link io.depot.TypeMismatchException} for a key of another type).
  */
+@NullMarked
 package io.depot.redis.store;
+
+import org.jspecify.annotations.NullMarked;

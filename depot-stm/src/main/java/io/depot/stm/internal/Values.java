@@ -216,6 +216,7 @@ public final class Values {
     return decode(v, codec.get(), key);
   }
 
+  @SuppressWarnings("TypeParameterUnusedInFormals") // throws always; typed to stand in the conditional expressions
   private static <T> T mismatch(StoredValue v, Class<?> type, String key) {
     throw new TypeMismatchException("key=" + Keys.abbreviate(key) + " holds " + describe(v) + ", read as type="
         + type.getTypeName());

@@ -12,6 +12,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The layout of one key's Depot object (kind BYTES): a self-describing header, then the value. Little-endian. An
@@ -91,16 +93,18 @@ final class EnvelopeDescriptor {
 
   /** The header length (the payload offset) of a value. */
   static int headerLength(EncodedValue v, int idLength, int keyLength) {
-    int codec = v.type() == ValueType.CODEC ? v.codecId().length() : 0;
+    int codec = v.type() == ValueType.CODEC ? Objects.requireNonNull(v.codecId()).length() : 0;
     long raw = (long) FIXED_LENGTH + 8L * v.shape().length + codec + idLength + keyLength;
     int align = v.type() == ValueType.ARRAY ? 64 : 8;
     return (int) ((raw + align - 1) & -align);
   }
 
   /** Writes the header of {@code v} into {@code seg}; the payload goes at {@code headerLength}. */
-  static void write(MemorySegment seg, EncodedValue v, long deadline, byte[] id, byte[] key, int headerLength) {
+  static void write(MemorySegment seg, EncodedValue v, long deadline, byte @Nullable [] id, byte @Nullable [] key,
+      int headerLength) {
     int ndim = v.shape().length;
-    byte[] codec = v.type() == ValueType.CODEC ? v.codecId().getBytes(StandardCharsets.US_ASCII) : null;
+    byte[] codec = v.type() == ValueType.CODEC ? Objects.requireNonNull(v.codecId()).getBytes(StandardCharsets.US_ASCII)
+        : null;
     seg.set(JAVA_BYTE, FORMAT_OFFSET, (byte) FORMAT);
     seg.set(JAVA_BYTE, TYPE_OFFSET, (byte) typeCode(v.type()));
     seg.set(JAVA_BYTE, DTYPE_OFFSET, (byte) (v.dtype() == null ? 0 : v.dtype().code()));
@@ -126,15 +130,16 @@ final class EnvelopeDescriptor {
     if (id != null) {
       MemorySegment.copy(id, 0, seg, JAVA_BYTE, at, id.length);
       at += id.length;
-      MemorySegment.copy(key, 0, seg, JAVA_BYTE, at, key.length);
-      at += key.length;
+      byte[] k = Objects.requireNonNull(key); // written with the id
+      MemorySegment.copy(k, 0, seg, JAVA_BYTE, at, k.length);
+      at += k.length;
     }
     seg.asSlice(at, headerLength - at).fill((byte) 0);
   }
 
   /** A parsed header. */
-  record Envelope(ValueType type, DType dtype, long[] shape, String codecId, long deadline, int payloadOffset,
-      long namesOffset, int idLength, int keyLength) {
+  record Envelope(ValueType type, @Nullable DType dtype, long[] shape, @Nullable String codecId, long deadline,
+      int payloadOffset, long namesOffset, int idLength, int keyLength) {
     boolean expired(long now) {
       return deadline != 0 && now >= deadline;
     }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The shared-memory backend: one Depot store holds every workflow, one object per key (see {@link ObjectNames} for
@@ -118,7 +119,7 @@ final class ShmBackend implements StmBackend {
     return out;
   }
 
-  private MetaDescriptor.Fields readMeta(String name) {
+  private MetaDescriptor.@Nullable Fields readMeta(String name) {
     Optional<ObjectHandle> h = depot.tryGet(name);
     if (h.isEmpty()) {
       return null;

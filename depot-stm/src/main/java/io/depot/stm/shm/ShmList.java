@@ -16,9 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One list of a workflow in a Depot store: a header object (generation, head, deadline; {@link ListDescriptor}) and
@@ -76,11 +78,11 @@ final class ShmList implements BackendList {
     final String base;
     final String header;
     /** (generation, its text): the names of one generation are built without re-encoding it. */
-    private volatile GenerationText generationText;
+    private volatile @Nullable GenerationText generationText;
     /** (generation, an index i such that every index in [head, i) held an element of it at some point). */
-    private volatile TailHint tailHint;
+    private volatile @Nullable TailHint tailHint;
     /** The header last parsed (with its version). */
-    volatile Header lastHeader;
+    private volatile @Nullable Header lastHeader;
 
     private record GenerationText(long generation, String prefix) {}
 
@@ -132,7 +134,7 @@ final class ShmList implements BackendList {
   }
 
   /** The last names made (one epoch's), reused while the workflow stays in that epoch. */
-  private volatile Names cachedNames;
+  private volatile @Nullable Names cachedNames;
 
   private Names names(String epochPrefix, int prefixBytes) {
     Names n = cachedNames;
@@ -146,13 +148,13 @@ final class ShmList implements BackendList {
   }
 
   /** The names in the workflow's live epoch, or null if it has none. */
-  private Names names() {
+  private @Nullable Names names() {
     return workflow.listNames(this::names, false);
   }
 
   /** The names in the workflow's live epoch, starting the workflow if needed. */
   private Names namesStarting() {
-    return workflow.listNames(this::names, true);
+    return Objects.requireNonNull(workflow.listNames(this::names, true)); // started: never null
   }
 
   /** Factory of names for an epoch: (key prefix, its UTF-8 length). */
@@ -178,7 +180,7 @@ final class ShmList implements BackendList {
    * The header now (expired or not), or null. A parsed copy is kept with its version: when the version is unchanged
    * (one directory lookup, no pin) it is returned as is, since versions never repeat.
    */
-  private Header header(Names n) {
+  private @Nullable Header header(Names n) {
     for (; ; ) {
       long version = depot.version(n.header);
       if (version == Depot.NO_VERSION) {
@@ -206,7 +208,7 @@ final class ShmList implements BackendList {
   }
 
   /** The header if the list is live (present and not expired), else null. */
-  private Header liveHeader(Names n) {
+  private @Nullable Header liveHeader(Names n) {
     Header h = header(n);
     return h == null || h.fields.expired(ShmBackend.now()) ? null : h;
   }
@@ -344,7 +346,7 @@ final class ShmList implements BackendList {
     for (; ; ) {
       Names n = names();
       Header h = n == null ? null : liveHeader(n);
-      if (h == null) {
+      if (n == null || h == null) {
         return 0;
       }
       long tail = tail(n, h.generation(), h.head());
@@ -362,7 +364,7 @@ final class ShmList implements BackendList {
     for (; ; ) {
       Names n = names();
       Header h = n == null ? null : liveHeader(n);
-      if (h == null) {
+      if (n == null || h == null) {
         return List.of();
       }
       long tail = tail(n, h.generation(), h.head());
@@ -398,7 +400,7 @@ final class ShmList implements BackendList {
     for (; ; ) {
       Names n = names();
       Header h = n == null ? null : liveHeader(n);
-      if (h == null) {
+      if (n == null || h == null) {
         return 0;
       }
       long tail = tail(n, h.generation(), h.head());
@@ -443,7 +445,7 @@ final class ShmList implements BackendList {
           throw new StmException("element of a fresh list generation exists already: name=" + name);
         }
       }
-      byte[] header = ListDescriptor.encode(generation, 0, live ? h.deadline() : 0, keyBytes);
+      byte[] header = ListDescriptor.encode(generation, 0, live && h != null ? h.deadline() : 0, keyBytes);
       if (depot.compareAndSet(n.header, h == null ? Depot.NO_VERSION : h.version, header)) {
         if (h != null) {
           removeGeneration(n, h.generation());
@@ -463,7 +465,7 @@ final class ShmList implements BackendList {
     for (; ; ) {
       Names n = names();
       Header h = n == null ? null : header(n);
-      if (h == null) {
+      if (n == null || h == null) {
         return false;
       }
       boolean had = !h.fields.expired(ShmBackend.now()) && tail(n, h.generation(), h.head()) > h.head();
@@ -486,11 +488,11 @@ final class ShmList implements BackendList {
   }
 
   /** Sets the deadline of a live, non-empty list; returns the header it replaced, or null if none. */
-  private Header setDeadline(long deadline) {
+  private @Nullable Header setDeadline(long deadline) {
     for (; ; ) {
       Names n = names();
       Header h = n == null ? null : liveHeader(n);
-      if (h == null || tail(n, h.generation(), h.head()) == h.head()) {
+      if (n == null || h == null || tail(n, h.generation(), h.head()) == h.head()) {
         return null;
       }
       if (h.deadline() == deadline || depot.compareAndSet(n.header, h.version,
@@ -504,7 +506,7 @@ final class ShmList implements BackendList {
   public OptionalLong ttlMillis() {
     Names n = names();
     Header h = n == null ? null : liveHeader(n);
-    if (h == null || h.deadline() == 0 || tail(n, h.generation(), h.head()) == h.head()) {
+    if (n == null || h == null || h.deadline() == 0 || tail(n, h.generation(), h.head()) == h.head()) {
       return OptionalLong.empty();
     }
     return OptionalLong.of(Math.max(1, h.deadline() - ShmBackend.now()));

@@ -6,6 +6,7 @@ import io.depot.stm.ValueType;
 import java.lang.foreign.MemorySegment;
 import java.time.Instant;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The short-term memory's objects as a tool finds them in a store (what {@code depot get} decodes): which object
@@ -29,8 +30,8 @@ public final class ShmStmObjects {
    * @param payload the value's bytes (UTF-8 for JSON and strings, the elements of an array in native order): a
    *     slice of the segment that was decoded, valid while it is
    */
-  public record StoredValue(String workflowId, String key, ValueType type, String codecId, DType dtype,
-      long[] shape, Instant deadline, MemorySegment payload) {
+  public record StoredValue(String workflowId, String key, ValueType type, @Nullable String codecId,
+      @Nullable DType dtype, long[] shape, @Nullable Instant deadline, MemorySegment payload) {
     /** {@return the payload's length in bytes} */
     public long size() {
       return payload.byteSize();
@@ -72,7 +73,7 @@ public final class ShmStmObjects {
   }
 
   /** The workflow, epoch and key parts of a value's name, or {@code null}. */
-  private static String[] parts(String objectName) {
+  private static String @Nullable [] parts(String objectName) {
     if (!objectName.startsWith(ObjectNames.KEY_ROOT)) {
       return null;
     }

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One workflow in a Depot store: its metadata object (epoch, deadline) and one object per key.
@@ -87,7 +88,7 @@ final class ShmWorkflow implements BackendWorkflow {
   // ------------------------------------------------------------------ metadata
 
   /** The metadata object as it is now, or null if there is none. */
-  private Meta meta() {
+  private @Nullable Meta meta() {
     for (; ; ) {
       long version = depot.version(metaName);
       if (version == NO_VERSION) {
@@ -116,13 +117,13 @@ final class ShmWorkflow implements BackendWorkflow {
     }
   }
 
-  private Meta liveMeta(long now) {
+  private @Nullable Meta liveMeta(long now) {
     Meta m = meta();
     return m == null || m.expired(now) ? null : m;
   }
 
   /** The live metadata, starting a new epoch (with the default TTL) if there is none or it expired. */
-  Meta liveOrStart() {
+  private Meta liveOrStart() {
     for (; ; ) {
       long now = ShmBackend.now();
       Meta m = meta();
@@ -137,7 +138,7 @@ final class ShmWorkflow implements BackendWorkflow {
   }
 
   /** Replaces {@code old} (null: none) by a new epoch; reclaims the old epoch's keys if it existed. */
-  private boolean startEpoch(Meta old, long deadline, long now) {
+  private boolean startEpoch(@Nullable Meta old, long deadline, long now) {
     long epoch;
     do {
       epoch = ThreadLocalRandom.current().nextLong();
@@ -177,7 +178,7 @@ final class ShmWorkflow implements BackendWorkflow {
   // ------------------------------------------------------------------ reading
 
   @Override
-  public StoredValue read(String key) {
+  public @Nullable StoredValue read(String key) {
     long now = ShmBackend.now();
     Meta m = liveMeta(now);
     if (m == null) {
@@ -406,7 +407,7 @@ final class ShmWorkflow implements BackendWorkflow {
   }
 
   /** The names of a list in the live epoch (starting the workflow if {@code start}), or null if there is none. */
-  <N> N listNames(ShmList.NameFactory<N> factory, boolean start) {
+  <N> @Nullable N listNames(ShmList.NameFactory<N> factory, boolean start) {
     Meta m = start ? liveOrStart() : liveMeta(ShmBackend.now());
     return m == null ? null : factory.names(m.keyPrefix, m.prefixBytes);
   }
@@ -536,12 +537,12 @@ final class ShmWorkflow implements BackendWorkflow {
     }
 
     @Override
-    public String codecId() {
+    public @Nullable String codecId() {
       return envelope.codecId();
     }
 
     @Override
-    public DType dtype() {
+    public @Nullable DType dtype() {
       return envelope.dtype();
     }
 

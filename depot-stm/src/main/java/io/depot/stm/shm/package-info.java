@@ -9,4 +9,7 @@
  * operations ({@code keys}, {@code size}, {@code entries}, {@code clear}, sweeps) scan the store's directory
  * ({@link io.depot.Depot#list(String)}: cost proportional to the store's {@code maxObjects}).
  */
+@NullMarked
 package io.depot.stm.shm;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A backend's view of one workflow. Keys are already checked (non-empty, valid UTF-16, within the size limit);
@@ -24,7 +25,7 @@ public interface BackendWorkflow {
    *
    * @param key the key (already checked)
    */
-  StoredValue read(String key);
+  @Nullable StoredValue read(String key);
 
   /**
    * {@return the version of {@code key}, or {@link #NO_VERSION}}

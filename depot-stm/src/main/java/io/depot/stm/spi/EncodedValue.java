@@ -4,6 +4,7 @@ import io.depot.DType;
 import io.depot.stm.ValueType;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A value ready to store: its kind, codec id, array metadata, and bytes.
@@ -14,7 +15,8 @@ import java.util.Objects;
  * @param shape the shape of an {@link ValueType#ARRAY}, else empty (not copied: callers must not change it)
  * @param payload the bytes (heap or native; only read during the write)
  */
-public record EncodedValue(ValueType type, String codecId, DType dtype, long[] shape, MemorySegment payload) {
+public record EncodedValue(ValueType type, @Nullable String codecId, @Nullable DType dtype, long[] shape,
+    MemorySegment payload) {
   private static final long[] NO_SHAPE = new long[0];
 
   /** Checks the fields. */
@@ -31,7 +33,7 @@ public record EncodedValue(ValueType type, String codecId, DType dtype, long[] s
    * @param codecId the codec's id, {@code "json"} for JSON, else null
    * @param payload the encoded bytes
    */
-  public static EncodedValue of(ValueType type, String codecId, MemorySegment payload) {
+  public static EncodedValue of(ValueType type, @Nullable String codecId, MemorySegment payload) {
     return new EncodedValue(type, codecId, null, NO_SHAPE, payload);
   }
 

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A memory URI taken apart: {@code <scheme>:<body>[?<name>=<value>&...]}.
@@ -76,7 +77,7 @@ public record StmUri(String text, String scheme, String body, Map<String, String
    * @param name the parameter's name
    * @param defaultValue the value if it is absent
    */
-  public String param(String name, String defaultValue) {
+  public @Nullable String param(String name, @Nullable String defaultValue) {
     return params.getOrDefault(name, defaultValue);
   }
 
@@ -106,7 +107,7 @@ public record StmUri(String text, String scheme, String body, Map<String, String
    * @param name the parameter's name
    * @throws InvalidUriException naming it if malformed
    */
-  public Duration durationParam(String name) {
+  public @Nullable Duration durationParam(String name) {
     String v = params.get(name);
     if (v == null) {
       return null;

@@ -3,6 +3,7 @@ package io.depot.stm.spi;
 import io.depot.DType;
 import io.depot.stm.ValueType;
 import java.lang.foreign.MemorySegment;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A value as read from a backend. {@link #payload()} is valid until {@link #close()} (on shared memory it is the
@@ -17,10 +18,10 @@ public interface StoredValue extends AutoCloseable {
    *
    * @return the codec's id, or null
    */
-  String codecId();
+  @Nullable String codecId();
 
   /** {@return the element type of an array, else null} */
-  DType dtype();
+  @Nullable DType dtype();
 
   /** {@return the shape of an array, else empty} */
   long[] shape();

@@ -9,4 +9,7 @@
  * arguments and encoded values. Errors are {@link io.depot.DepotException}s: {@link
  * io.depot.stm.StmConnectionException} (naming the address) when the backend is unreachable.
  */
+@NullMarked
 package io.depot.stm.spi;
+
+import org.jspecify.annotations.NullMarked;

@@ -54,6 +54,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * The contract every short-term memory backend passes: subclasses give the URI ({@link #uri()}) and say whether the
@@ -183,7 +184,7 @@ public abstract class StmContractTest {
     assertEquals(42, wf.get("int", int.class));
     assertEquals(1L << 40, wf.get("long", Long.class));
     assertEquals(2.5, wf.get("double", Double.class));
-    assertEquals(Boolean.TRUE, wf.get("bool", Boolean.class));
+    assertEquals(true, wf.get("bool", Boolean.class));
     try (StmValue v = wf.read("step").orElseThrow()) {
       assertEquals(ValueType.JSON, v.type());
       assertEquals("json", v.codecId());
@@ -926,7 +927,9 @@ public abstract class StmContractTest {
     assertThrows(InvalidKeyException.class, () -> wf.put(null, 1));
     assertThrows(InvalidKeyException.class, () -> wf.put("", 1));
     assertThrows(InvalidKeyException.class, () -> wf.get("\uDC00"));
-    assertThrows(InvalidKeyException.class, () -> wf.asMap().get(3));
+    @SuppressWarnings("CollectionIncompatibleType") // a key of the wrong type is what is tested
+    Executable wrongKeyType = () -> wf.asMap().get(3);
+    assertThrows(InvalidKeyException.class, wrongKeyType);
     InvalidKeyException e = assertThrows(InvalidKeyException.class, () -> wf.get("é".repeat(40_000)));
     assertTrue(e.getMessage().contains("bytes=80000"), e.getMessage());
   }

@@ -304,6 +304,7 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
   }
 
   @Override
+  @SuppressWarnings("MustBeClosedChecker") // the arena is the returned view's (closed by its close) or closed here
   public BlobView view(URI uri) {
     BlobRef ref = parse(uri);
     Opened o = openFile(ref);

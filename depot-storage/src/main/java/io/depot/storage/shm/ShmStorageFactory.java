@@ -54,7 +54,7 @@ public final class ShmStorageFactory implements StorageProviderFactory {
     b.maxObjects((int) opts.integer("max-objects", Math.max(1024, Math.min(capacity >> 16, DepotOptions.MAX_OBJECTS)),
         1, DepotOptions.MAX_OBJECTS));
     if (opts.has("directory")) {
-      b.directory(Path.of(opts.string("directory", null)));
+      b.directory(Path.of(opts.string("directory")));
     }
     long chunk = opts.size("chunk-size", 4L << 20, 64L << 10, 1L << 30);
     try {

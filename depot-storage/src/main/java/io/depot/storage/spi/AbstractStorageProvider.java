@@ -1,5 +1,6 @@
 package io.depot.storage.spi;
 
+import org.jspecify.annotations.Nullable;
 import io.depot.storage.BlobNotFoundException;
 import io.depot.storage.BlobTooLargeException;
 import io.depot.storage.BlobView;
@@ -126,7 +127,8 @@ public abstract class AbstractStorageProvider implements StorageProvider {
    * @param sha256 the SHA-256 of the bytes stored
    */
   protected final BlobRef target(io.depot.storage.StoreOptions options, byte[] sha256) {
-    BlobRef ref = options.contentAddressed() ? layout.content(Sha256.hex(sha256)) : layout.key(options.key());
+    String key = options.key(); // null: content addressed
+    BlobRef ref = key == null ? layout.content(Sha256.hex(sha256)) : layout.key(key);
     checkRef(ref);
     return ref;
   }
@@ -139,8 +141,9 @@ public abstract class AbstractStorageProvider implements StorageProvider {
    * @throws io.depot.storage.InvalidBlobKeyException if the key breaks the rules or the backend's limits
    */
   protected final void checkKey(io.depot.storage.StoreOptions options) {
-    if (!options.contentAddressed()) {
-      checkRef(layout.key(options.key()));
+    String key = options.key(); // null: content addressed
+    if (key != null) {
+      checkRef(layout.key(key));
     }
   }
 
@@ -242,7 +245,7 @@ public abstract class AbstractStorageProvider implements StorageProvider {
    * @return {@code value}, never {@code null}
    * @throws BlobNotFoundException if {@code value} is {@code null}
    */
-  protected static <T> T found(T value, BlobRef ref) {
+  protected static <T> T found(@Nullable T value, BlobRef ref) {
     if (value == null) {
       throw new BlobNotFoundException("no blob stored", ref.uri());
     }

@@ -1,6 +1,7 @@
 package io.depot.storage.spi;
 
 import java.net.URI;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed blob URI: where a provider finds the blob.
@@ -18,7 +19,7 @@ import java.net.URI;
 public record BlobRef(URI uri, String path, boolean contentAddressed, String name, String scopePath,
     String relativeName) {
   /** {@return the expected SHA-256 of a content-addressed blob, else {@code null}} */
-  public byte[] expectedSha256() {
+  public byte @Nullable [] expectedSha256() {
     return contentAddressed ? Sha256.unhex(name) : null;
   }
 

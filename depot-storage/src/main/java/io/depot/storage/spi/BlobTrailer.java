@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The metadata record written after a blob's bytes by the providers that keep data and metadata in one stored value
@@ -173,7 +174,7 @@ public record BlobTrailer(long size, Instant created, byte[] sha256, String cont
    * @return this trailer
    * @throws IntegrityException if they differ
    */
-  public BlobTrailer checkName(byte[] expected, URI uri) {
+  public BlobTrailer checkName(byte @Nullable [] expected, URI uri) {
     if (expected != null && !Arrays.equals(expected, sha256)) {
       throw new IntegrityException("blob trailer digest does not match the name: sha256=" + Sha256.hex(sha256), uri);
     }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A provider's options (keys without the {@code depot.storage.<scheme>.} prefix), with typed accessors that name the
@@ -51,6 +52,15 @@ public final class ProviderOptions {
    */
   public String string(String key, String defaultValue) {
     return values.getOrDefault(key, defaultValue);
+  }
+
+  /**
+   * {@return the option's value, or {@code null} if it is not set}
+   *
+   * @param key the option's key
+   */
+  public @Nullable String string(String key) {
+    return values.get(key);
   }
 
   /**

@@ -11,8 +11,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * releases it, run once by the first {@link #close()}.
  */
 public final class SegmentBlobView implements BlobView {
-  private static final Runnable NOTHING = () -> {};
-
   private final URI uri;
   private final MemorySegment segment;
   private final Runnable release;
@@ -39,7 +37,7 @@ public final class SegmentBlobView implements BlobView {
    * @param segment the blob's verified bytes, on the heap
    */
   public static SegmentBlobView ofHeap(URI uri, MemorySegment segment) {
-    return new SegmentBlobView(uri, segment, NOTHING);
+    return new SegmentBlobView(uri, segment, SegmentBlobView::nothing);
   }
 
   @Override
@@ -71,5 +69,9 @@ public final class SegmentBlobView implements BlobView {
   public String toString() {
     return "BlobView[" + uri + ", " + io.depot.ByteSize.format(segment.byteSize()) + (open.get() ? "" : ", closed")
         + "]";
+  }
+
+  private static void nothing() {
+    // a view of memory that needs no release
   }
 }

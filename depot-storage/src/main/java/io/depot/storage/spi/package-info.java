@@ -9,4 +9,7 @@
  *
  * <p>All classes are immutable or thread-safe, except the streams.
  */
+@NullMarked
 package io.depot.storage.spi;
+
+import org.jspecify.annotations.NullMarked;

@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
@@ -476,7 +477,7 @@ public abstract class StorageProviderContract {
   void malformedUrisAndNamesAreRefused() {
     String base = p.base().toString();
     String hex = hexOf(new byte[] {1});
-    for (String bad : List.of("sha256/abc", "sha256/" + hex.toUpperCase(), "nothing/here", "sha256/" + hex + "?x=1",
+    for (String bad : List.of("sha256/abc", "sha256/" + hex.toUpperCase(Locale.ROOT), "nothing/here", "sha256/" + hex + "?x=1",
         "sha256/" + hex + "#frag", "keys/", "keys/a//b", "keys/.hidden", "keys/a%20b", "")) {
       URI uri = URI.create(base + bad);
       MalformedBlobUriException e = assertThrows(MalformedBlobUriException.class, () -> p.load(uri), bad);
