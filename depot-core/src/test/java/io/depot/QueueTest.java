@@ -530,7 +530,7 @@ class QueueTest extends StoreExtension {
         java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
         Thread t = Thread.ofPlatform().start(() -> {
           try {
-            var _ = wait.get();
+            var unused = wait.get();
             outcome.complete(null);
           } catch (Throwable e) {
             outcome.complete(Thread.currentThread().isInterrupted() ? e : new AssertionError("flag not set", e));

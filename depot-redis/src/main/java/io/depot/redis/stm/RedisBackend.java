@@ -204,7 +204,7 @@ final class RedisBackend implements StmBackend {
     synchronized (RESOURCES_LOCK) {
       if (resources == sharedResources && --resourceUsers == 0) {
         sharedResources = null;
-        var _ = resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
+        var unused = resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
       }
     }
   }

@@ -99,7 +99,7 @@ final class RedisLink implements AutoCloseable {
       if (clusterClient != null) {
         clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       }
-      var _ = resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
+      var unused = resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
       DepotException failure = translate(e, "connect", address);
       if (!(failure instanceof StoreAuthenticationException)) {
         String refused = credentialsRefused(uri, timeout);
@@ -199,7 +199,7 @@ final class RedisLink implements AutoCloseable {
       if (clusterClient != null) {
         clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       }
-      var _ = resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
+      var unused = resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
     }
   }
 }

@@ -237,7 +237,7 @@ final class RedisObjectStore implements ObjectStore {
     // Counters are statistics: not worth a round trip of their own on the caller's thread.
     // Sent without waiting for the reply; on the same connection as the later reads, so seen by them in order.
     try {
-      var _ = link.async.hincrby(keys.stats, b(counter), 1);
+      var unused = link.async.hincrby(keys.stats, b(counter), 1);
     } catch (RuntimeException e) {
       // a lost count: the figures are advisory (StoreStats)
     }
