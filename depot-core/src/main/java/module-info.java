@@ -2,11 +2,14 @@
  * Depot's core: the shared-memory object store. Depends on nothing but the JDK.
  *
  * <p>Needs native access for {@code posix_fallocate}, {@code madvise} and {@code futex} ({@code
- * --enable-native-access=io.depot.core}, or {@code ALL-UNNAMED} on the class path); without it, stores still work
- * and fall back to touching pages and polling.
+ * --enable-native-access=io.depot.core}, or {@code ALL-UNNAMED} on the class path); without it,
+ * stores still work and fall back to touching pages and polling.
  */
 module io.depot.core {
-  requires static transitive org.jspecify; // @NullMarked and @Nullable in the API: compile-time only
+  requires static transitive org.jspecify; // @NullMarked and @Nullable in the API: compile-time
+
+  // only
+
   exports io.depot;
   exports io.depot.spi;
 

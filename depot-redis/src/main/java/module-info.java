@@ -1,9 +1,11 @@
 /**
- * Depot on Redis and Redis Cluster, through Lettuce: the object store and its queues ({@code redis://} for {@link
- * io.depot.Depot#open(java.net.URI)}), the short-term memory backend and the storage provider.
+ * Depot on Redis and Redis Cluster, through Lettuce: the object store and its queues ({@code
+ * redis://} for {@link io.depot.Depot#open(java.net.URI)}), the short-term memory backend and the
+ * storage provider.
  */
 module io.depot.redis {
-  requires static transitive org.jspecify; // @NullMarked and @Nullable in the API: compile-time only
+  requires static transitive org.jspecify; // @NullMarked and @Nullable in the API: compile-time
+  // only
   requires transitive io.depot.core;
   requires transitive io.depot.stm;
   requires transitive io.depot.storage;

@@ -1,7 +1,8 @@
 /** The {@code s3:} storage provider, on the AWS SDK v2: any S3-compatible object storage. */
 @SuppressWarnings("module") // "s3" ends with a digit: the service's name
 module io.depot.s3 {
-  requires static transitive org.jspecify; // @NullMarked and @Nullable in the API: compile-time only
+  requires static transitive org.jspecify; // @NullMarked and @Nullable in the API: compile-time
+  // only
   requires transitive io.depot.storage;
   requires software.amazon.awssdk.services.s3;
   requires software.amazon.awssdk.core;

@@ -1,10 +1,11 @@
 /**
- * Depot storage providers: store bytes, get a URI; load a URI, get the verified bytes. The {@code mem:}, {@code
- * file:} and {@code shm:} providers live here; {@code s3:} and {@code redis:} in their own modules, found by {@link
- * java.util.ServiceLoader}.
+ * Depot storage providers: store bytes, get a URI; load a URI, get the verified bytes. The {@code
+ * mem:}, {@code file:} and {@code shm:} providers live here; {@code s3:} and {@code redis:} in
+ * their own modules, found by {@link java.util.ServiceLoader}.
  */
 module io.depot.storage {
-  requires static transitive org.jspecify; // @NullMarked and @Nullable in the API: compile-time only
+  requires static transitive org.jspecify; // @NullMarked and @Nullable in the API: compile-time
+  // only
   requires transitive io.depot.core;
 
   exports io.depot.storage;

@@ -7,8 +7,8 @@ import java.time.Instant;
  *
  * @param slot the slot's index
  * @param pid the process id (0 while a slot is being recovered: its process is gone)
- * @param state {@code ATTACHED}, {@code CLAIMING} (attaching, or recovering the slot it adopted) or {@code
- *     RECOVERING} (its process died and another process is recovering what it left)
+ * @param state {@code ATTACHED}, {@code CLAIMING} (attaching, or recovering the slot it adopted) or
+ *     {@code RECOVERING} (its process died and another process is recovering what it left)
  * @param alive whether the process is alive (pid and start time checked)
  * @param attachedAt when it attached
  * @param claims its WRITE-stage objects and queue entries
@@ -19,5 +19,14 @@ import java.time.Instant;
  * @param removes objects this process removed since it attached
  */
 public record ClientInfo(
-    int slot, long pid, String state, boolean alive, Instant attachedAt, long claims, long pins, boolean self,
-    long puts, long gets, long removes) {}
+    int slot,
+    long pid,
+    String state,
+    boolean alive,
+    Instant attachedAt,
+    long claims,
+    long pins,
+    boolean self,
+    long puts,
+    long gets,
+    long removes) {}

@@ -38,7 +38,8 @@ public final class Codecs {
   }
 
   /**
-   * The codec with id {@code id}: a built-in one, or one registered as a {@code io.depot.Codec} service.
+   * The codec with id {@code id}: a built-in one, or one registered as a {@code io.depot.Codec}
+   * service.
    *
    * @param id the codec's id
    * @return the codec, or empty if none has that id
@@ -51,7 +52,7 @@ public final class Codecs {
       case "bytes" -> {
         return Optional.of(bytes());
       }
-      default -> { }
+      default -> {}
     }
     Codec<?> c = LOADED.get(id);
     if (c == null) {
@@ -74,7 +75,8 @@ public final class Codecs {
    */
   public static String checkId(String id) {
     if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH) {
-      throw new InvalidArgumentException("codec id must be 1.." + MAX_ID_LENGTH + " characters: id=" + id);
+      throw new InvalidArgumentException(
+          "codec id must be 1.." + MAX_ID_LENGTH + " characters: id=" + id);
     }
     for (int i = 0; i < id.length(); i++) {
       char c = id.charAt(i);

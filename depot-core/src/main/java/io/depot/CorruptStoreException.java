@@ -2,7 +2,10 @@ package io.depot;
 
 import java.io.Serial;
 
-/** The file is not a Depot store, is of another layout version, is truncated, or its metadata is inconsistent. */
+/**
+ * The file is not a Depot store, is of another layout version, is truncated, or its metadata is
+ * inconsistent.
+ */
 public class CorruptStoreException extends DepotException {
   @Serial private static final long serialVersionUID = 1L;
 

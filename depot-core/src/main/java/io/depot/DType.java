@@ -3,8 +3,9 @@ package io.depot;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Element types of typed arrays, with NumPy's names. Elements are stored in native byte order (little-endian on
- * x86-64 and arm64), C-contiguous (row-major), so a NumPy array over the same bytes reads them unchanged.
+ * Element types of typed arrays, with NumPy's names. Elements are stored in native byte order
+ * (little-endian on x86-64 and arm64), C-contiguous (row-major), so a NumPy array over the same
+ * bytes reads them unchanged.
  */
 public enum DType {
   /** 64-bit IEEE 754 ({@code numpy.float64}). */
@@ -34,6 +35,7 @@ public enum DType {
 
   private final int code;
   private final int itemSize;
+
   @SuppressWarnings("ImmutableEnumChecker") // ValueLayout is an immutable (value-based) JDK type
   private final ValueLayout layout;
 

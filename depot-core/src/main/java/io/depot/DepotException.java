@@ -3,8 +3,9 @@ package io.depot;
 import java.io.Serial;
 
 /**
- * The root of every exception Depot throws. Unchecked: a Depot exception means a broken contract or an exhausted
- * resource, never an expected outcome (those are return values, see {@link Depot#tryGet(String)}).
+ * The root of every exception Depot throws. Unchecked: a Depot exception means a broken contract or
+ * an exhausted resource, never an expected outcome (those are return values, see {@link
+ * Depot#tryGet(String)}).
  *
  * <p>Messages name the offending value as {@code name=value}.
  */

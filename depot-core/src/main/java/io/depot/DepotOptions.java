@@ -14,38 +14,50 @@ import java.util.function.Supplier;
  * <p>Limits, all enforced with {@link InvalidArgumentException}:
  *
  * <ul>
- *   <li>{@code capacity}: the arena (user data), {@value #MIN_CAPACITY} bytes to {@value #MAX_CAPACITY} bytes,
- *       rounded up to whole 64 KiB pages; the file adds metadata (about 100 bytes per object of {@code
- *       maxObjects}, 8 bytes per journal slot).
- *   <li>{@code maxObjects}: the directory size, 1 to {@value #MAX_OBJECTS}; default {@code capacity / 4096}, at least
- *       1024. Every committed, written or zombie object takes one (a queue is one object, its entries included).
+ *   <li>{@code capacity}: the arena (user data), {@value #MIN_CAPACITY} bytes to {@value
+ *       #MAX_CAPACITY} bytes, rounded up to whole 64 KiB pages; the file adds metadata (about 100
+ *       bytes per object of {@code maxObjects}, 8 bytes per journal slot).
+ *   <li>{@code maxObjects}: the directory size, 1 to {@value #MAX_OBJECTS}; default {@code capacity
+ *       / 4096}, at least 1024. Every committed, written or zombie object takes one (a queue is one
+ *       object, its entries included).
  *   <li>{@code maxClients}: attached processes at once, 1 to {@value #MAX_CLIENTS}; default 64.
- *   <li>{@code maxHandlesPerClient}: open handles per process at once, 16 to {@value #MAX_HANDLES}; default 4096.
+ *   <li>{@code maxHandlesPerClient}: open handles per process at once, 16 to {@value #MAX_HANDLES};
+ *       default 4096.
  * </ul>
  *
- * <p>The sizes and permissions matter only to {@link Depot#create}; an attaching process reads them from the file.
- * The other options ({@code directory}, {@code prefault}, {@code recoveryInterval}, {@code zeroClaims}, {@code
- * idleStrategy}, {@code queueSpinNanos}, {@code openTimeout}) are this process's own.
+ * <p>The sizes and permissions matter only to {@link Depot#create}; an attaching process reads them
+ * from the file. The other options ({@code directory}, {@code prefault}, {@code recoveryInterval},
+ * {@code zeroClaims}, {@code idleStrategy}, {@code queueSpinNanos}, {@code openTimeout}) are this
+ * process's own.
  */
 public final class DepotOptions {
   /** Where stores live by default: the Linux tmpfs. */
   public static final Path DEFAULT_DIRECTORY = Path.of("/dev/shm");
+
   /** Smallest arena: 1 MiB. */
   public static final long MIN_CAPACITY = 1L << 20;
+
   /** Largest arena: 64 TiB. */
   public static final long MAX_CAPACITY = 1L << 46;
+
   /** Largest directory. */
   public static final int MAX_OBJECTS = 1 << 28;
+
   /** Most attached processes. */
   public static final int MAX_CLIENTS = 4095;
+
   /** Most open handles per process. */
   public static final int MAX_HANDLES = 1 << 20;
+
   /** The default of {@link Builder#queueSpinNanos}: 1 ms. */
   public static final long DEFAULT_QUEUE_SPIN_NANOS = 1_000_000;
+
   /** The most {@link Builder#queueSpinNanos} accepts: 1 s. */
   public static final long MAX_QUEUE_SPIN_NANOS = 1_000_000_000;
+
   /** The default of {@link Builder#recoveryInterval}: 1 s. */
   public static final Duration DEFAULT_RECOVERY_INTERVAL = Duration.ofSeconds(1);
+
   /** The shortest {@link Builder#recoveryInterval} other than zero: 10 ms. */
   public static final Duration MIN_RECOVERY_INTERVAL = Duration.ofMillis(10);
 
@@ -67,7 +79,8 @@ public final class DepotOptions {
   private DepotOptions(Builder b) {
     this.directory = b.directory;
     this.capacity = b.capacity;
-    this.maxObjects = b.maxObjects > 0 ? b.maxObjects : Math.clamp(b.capacity / 4096, 1024, MAX_OBJECTS);
+    this.maxObjects =
+        b.maxObjects > 0 ? b.maxObjects : Math.clamp(b.capacity / 4096, 1024, MAX_OBJECTS);
     this.maxClients = b.maxClients;
     this.maxHandlesPerClient = b.maxHandlesPerClient;
     this.permissions = Set.copyOf(b.permissions);
@@ -137,21 +150,24 @@ public final class DepotOptions {
     return permissions;
   }
 
-  /** {@return when this process pre-faults its mapping of the store (default {@link Prefault#AUTO})} */
+  /**
+   * {@return when this process pre-faults its mapping of the store (default {@link Prefault#AUTO})}
+   */
   public Prefault prefault() {
     return prefault;
   }
 
   /**
-   * {@return how often this process's recovery sweep runs (default 1 s), or {@link Duration#ZERO} if it never sweeps; see
-   * {@link Builder#recoveryInterval}}
+   * {@return how often this process's recovery sweep runs (default 1 s), or {@link Duration#ZERO}
+   * if it never sweeps; see {@link Builder#recoveryInterval}}
    */
   public Duration recoveryInterval() {
     return recoveryInterval;
   }
 
   /**
-   * {@return whether claims hand out zero-filled memory (default false: claimed memory holds whatever was there before)}
+   * {@return whether claims hand out zero-filled memory (default false: claimed memory holds
+   * whatever was there before)}
    */
   public boolean zeroClaims() {
     return zeroClaims;
@@ -191,7 +207,8 @@ public final class DepotOptions {
     private Builder() {}
 
     /**
-     * The directory of the store file (default {@code /dev/shm}; any directory works, tmpfs is fastest).
+     * The directory of the store file (default {@code /dev/shm}; any directory works, tmpfs is
+     * fastest).
      *
      * @param directory the directory
      * @return this builder
@@ -210,7 +227,11 @@ public final class DepotOptions {
     public Builder capacity(long bytes) {
       if (bytes < MIN_CAPACITY || bytes > MAX_CAPACITY) {
         throw new InvalidArgumentException(
-            "capacity must be " + ByteSize.format(MIN_CAPACITY) + ".." + ByteSize.format(MAX_CAPACITY) + ": capacity="
+            "capacity must be "
+                + ByteSize.format(MIN_CAPACITY)
+                + ".."
+                + ByteSize.format(MAX_CAPACITY)
+                + ": capacity="
                 + ByteSize.describe(bytes));
       }
       this.capacity = bytes;
@@ -225,7 +246,8 @@ public final class DepotOptions {
      */
     public Builder maxObjects(int maxObjects) {
       if (maxObjects < 1 || maxObjects > MAX_OBJECTS) {
-        throw new InvalidArgumentException("maxObjects must be 1.." + MAX_OBJECTS + ": maxObjects=" + maxObjects);
+        throw new InvalidArgumentException(
+            "maxObjects must be 1.." + MAX_OBJECTS + ": maxObjects=" + maxObjects);
       }
       this.maxObjects = maxObjects;
       return this;
@@ -239,7 +261,8 @@ public final class DepotOptions {
      */
     public Builder maxClients(int maxClients) {
       if (maxClients < 1 || maxClients > MAX_CLIENTS) {
-        throw new InvalidArgumentException("maxClients must be 1.." + MAX_CLIENTS + ": maxClients=" + maxClients);
+        throw new InvalidArgumentException(
+            "maxClients must be 1.." + MAX_CLIENTS + ": maxClients=" + maxClients);
       }
       this.maxClients = maxClients;
       return this;
@@ -254,7 +277,10 @@ public final class DepotOptions {
     public Builder maxHandlesPerClient(int maxHandles) {
       if (maxHandles < 16 || maxHandles > MAX_HANDLES) {
         throw new InvalidArgumentException(
-            "maxHandlesPerClient must be 16.." + MAX_HANDLES + ": maxHandlesPerClient=" + maxHandles);
+            "maxHandlesPerClient must be 16.."
+                + MAX_HANDLES
+                + ": maxHandlesPerClient="
+                + maxHandles);
       }
       this.maxHandlesPerClient = maxHandles;
       return this;
@@ -287,16 +313,18 @@ public final class DepotOptions {
     public Builder permissions(Set<PosixFilePermission> permissions) {
       if (!permissions.contains(PosixFilePermission.OWNER_READ)
           || !permissions.contains(PosixFilePermission.OWNER_WRITE)) {
-        throw new InvalidArgumentException("permissions must include owner read and write: " + permissions);
+        throw new InvalidArgumentException(
+            "permissions must include owner read and write: " + permissions);
       }
       this.permissions = EnumSet.copyOf(permissions);
       return this;
     }
 
     /**
-     * When this process pre-faults its own mapping of the store (default {@link Prefault#AUTO}: before {@link
-     * Depot#create} returns, in a background thread after {@link Depot#open}); see {@link Prefault} for the costs.
-     * A created store's memory is always reserved ({@code posix_fallocate}), whatever this option.
+     * When this process pre-faults its own mapping of the store (default {@link Prefault#AUTO}:
+     * before {@link Depot#create} returns, in a background thread after {@link Depot#open}); see
+     * {@link Prefault} for the costs. A created store's memory is always reserved ({@code
+     * posix_fallocate}), whatever this option.
      *
      * @param prefault when to pre-fault
      * @return this builder
@@ -307,8 +335,8 @@ public final class DepotOptions {
     }
 
     /**
-     * Whether to pre-fault at all: {@code true} is the default, {@link Prefault#AUTO}; {@code false} is {@link
-     * Prefault#NONE}.
+     * Whether to pre-fault at all: {@code true} is the default, {@link Prefault#AUTO}; {@code
+     * false} is {@link Prefault#NONE}.
      *
      * @param prefault whether to pre-fault
      * @return this builder
@@ -318,32 +346,40 @@ public final class DepotOptions {
     }
 
     /**
-     * How often this process sweeps the store for dead processes (default 1 s): every attached process runs the
-     * sweep on a daemon thread, taking turns through a lease in the store's header so that the store as a whole is
-     * swept about twice per interval whatever the number of processes. A sweep checks each attached process's pid
-     * and start time and recovers the dead: their claims are given back, the handles they held are released (a
-     * removed object they were reading is freed), their popped queue entries are delivered again. The memory of a
-     * process that dies is therefore free again within one interval (plus the recovery itself, a scan of the store's
-     * descriptors), as long as any process with a non-zero interval is attached. Operations that run into a dead
-     * process's state (a name it was writing, a full store, a queue position) recover it at once, sweep or not.
+     * How often this process sweeps the store for dead processes (default 1 s): every attached
+     * process runs the sweep on a daemon thread, taking turns through a lease in the store's header
+     * so that the store as a whole is swept about twice per interval whatever the number of
+     * processes. A sweep checks each attached process's pid and start time and recovers the dead:
+     * their claims are given back, the handles they held are released (a removed object they were
+     * reading is freed), their popped queue entries are delivered again. The memory of a process
+     * that dies is therefore free again within one interval (plus the recovery itself, a scan of
+     * the store's descriptors), as long as any process with a non-zero interval is attached.
+     * Operations that run into a dead process's state (a name it was writing, a full store, a queue
+     * position) recover it at once, sweep or not.
      *
-     * @param interval 10 ms or more, or {@link Duration#ZERO} for no sweeping by this process (inspection tools)
+     * @param interval 10 ms or more, or {@link Duration#ZERO} for no sweeping by this process
+     *     (inspection tools)
      * @return this builder
      */
     public Builder recoveryInterval(Duration interval) {
       Objects.requireNonNull(interval, "interval");
-      if (interval.isNegative() || (!interval.isZero() && interval.compareTo(MIN_RECOVERY_INTERVAL) < 0)) {
-        throw new InvalidArgumentException("recoveryInterval must be 0 or at least " + MIN_RECOVERY_INTERVAL
-            + ": recoveryInterval=" + interval);
+      if (interval.isNegative()
+          || (!interval.isZero() && interval.compareTo(MIN_RECOVERY_INTERVAL) < 0)) {
+        throw new InvalidArgumentException(
+            "recoveryInterval must be 0 or at least "
+                + MIN_RECOVERY_INTERVAL
+                + ": recoveryInterval="
+                + interval);
       }
       this.recoveryInterval = interval;
       return this;
     }
 
     /**
-     * Whether {@link Depot#claim} and queue entry claims hand out zero-filled memory (default false). Like {@code
-     * malloc}, a claim's memory otherwise holds whatever was there before (the bytes of a removed object), so a
-     * writer must fill all of it; zeroing costs a memory write of the claimed size.
+     * Whether {@link Depot#claim} and queue entry claims hand out zero-filled memory (default
+     * false). Like {@code malloc}, a claim's memory otherwise holds whatever was there before (the
+     * bytes of a removed object), so a writer must fill all of it; zeroing costs a memory write of
+     * the claimed size.
      *
      * @param zeroClaims whether claimed memory is zero-filled
      * @return this builder
@@ -365,13 +401,14 @@ public final class DepotOptions {
     }
 
     /**
-     * The most a blocked operation (a pop on an empty queue, a push or {@code createEntry} on a full one, a {@code
-     * get} waiting for a commit) spins before it sleeps on a futex in the store (default 1 ms; at most 1 s; 0 sleeps
-     * at once). The spin adapts, per queue handle and side: it doubles while waits end during the spin, and halves
-     * each time a wait has to sleep, between 1 µs and this bound. So a consumer whose entries arrive every few
-     * hundred µs ends up spinning through the gaps (a sleep costs the waker a system call and the sleeper a context
-     * switch: tens of µs in a VM), and many waiters on few cores end up sleeping at once. Only this process's waits
-     * are affected.
+     * The most a blocked operation (a pop on an empty queue, a push or {@code createEntry} on a
+     * full one, a {@code get} waiting for a commit) spins before it sleeps on a futex in the store
+     * (default 1 ms; at most 1 s; 0 sleeps at once). The spin adapts, per queue handle and side: it
+     * doubles while waits end during the spin, and halves each time a wait has to sleep, between 1
+     * µs and this bound. So a consumer whose entries arrive every few hundred µs ends up spinning
+     * through the gaps (a sleep costs the waker a system call and the sleeper a context switch:
+     * tens of µs in a VM), and many waiters on few cores end up sleeping at once. Only this
+     * process's waits are affected.
      *
      * @param nanos the spin limit in nanoseconds
      * @return this builder
@@ -393,7 +430,8 @@ public final class DepotOptions {
      */
     public Builder openTimeoutMillis(long millis) {
       if (millis < 0) {
-        throw new InvalidArgumentException("openTimeoutMillis must be >= 0: openTimeoutMillis=" + millis);
+        throw new InvalidArgumentException(
+            "openTimeoutMillis must be >= 0: openTimeoutMillis=" + millis);
       }
       this.openTimeoutMillis = millis;
       return this;

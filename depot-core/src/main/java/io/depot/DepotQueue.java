@@ -7,65 +7,75 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An object that is a bounded queue of entries, each entry holding one block per {@link Track}, shared by every
- * process attached to the store. Created by {@link Depot#createQueue}, opened by {@link Depot#openQueue}, removed
- * by {@link Depot#remove} (it disappears for new openers at once; processes that have it open keep using it until
- * they close it, then its remaining entries are freed).
+ * An object that is a bounded queue of entries, each entry holding one block per {@link Track},
+ * shared by every process attached to the store. Created by {@link Depot#createQueue}, opened by
+ * {@link Depot#openQueue}, removed by {@link Depot#remove} (it disappears for new openers at once;
+ * processes that have it open keep using it until they close it, then its remaining entries are
+ * freed).
  *
  * <h2>Two ways to use it</h2>
  *
  * <ul>
- *   <li>Coarse-grained, copying in and viewing out: {@link #tryPush}/{@link #push} copy one value per track;
- *       {@link #tryPop}/{@link #pop} take the oldest entry out and return a handle on it; {@link #read},
- *       {@link #readLatest} and {@link #batchRead} return handles while the entries stay.
- *   <li>Fine-grained, zero copy: {@link #tryCreateEntry}/{@link #createEntry} → fill the tracks in place → {@link
- *       EntryClaim#commit()}; {@link #read} → read → {@link Entry#close()}; {@link #deleteEntry}.
+ *   <li>Coarse-grained, copying in and viewing out: {@link #tryPush}/{@link #push} copy one value
+ *       per track; {@link #tryPop}/{@link #pop} take the oldest entry out and return a handle on
+ *       it; {@link #read}, {@link #readLatest} and {@link #batchRead} return handles while the
+ *       entries stay.
+ *   <li>Fine-grained, zero copy: {@link #tryCreateEntry}/{@link #createEntry} → fill the tracks in
+ *       place → {@link EntryClaim#commit()}; {@link #read} → read → {@link Entry#close()}; {@link
+ *       #deleteEntry}.
  * </ul>
  *
  * <h2>Ordering</h2>
  *
- * Every entry gets a sequence number when its position is claimed ({@code push}, {@code createEntry}); positions
- * are claimed in one total order across all producers and processes. Consumers pop entries in exactly that order,
- * and each producer's entries come out in the order it claimed them (per-producer FIFO, and more: a global FIFO by
- * claim). A claim not yet committed holds back the entries behind it.
+ * Every entry gets a sequence number when its position is claimed ({@code push}, {@code
+ * createEntry}); positions are claimed in one total order across all producers and processes.
+ * Consumers pop entries in exactly that order, and each producer's entries come out in the order it
+ * claimed them (per-producer FIFO, and more: a global FIFO by claim). A claim not yet committed
+ * holds back the entries behind it.
  *
  * <h2>Delivery: at least once</h2>
  *
- * A popped entry is <em>consumed</em> when its handle is closed ({@link Entry#close()}): until then it keeps its
- * position's slot (so popped entries that are still open count against the capacity, and a producer waits for
- * them), and if the consumer's process dies first — or its {@code Depot} is closed first — the entry is delivered
- * again, to the next pop, before any newer entry, with the same sequence number (as a Redis consumer group
- * redelivers pending messages). So every committed entry is delivered at least once, and exactly once to consumers
- * that release what they pop; an entry is never delivered again after its release returned. A consumer that must
- * not act twice on an entry can remember the sequence numbers it has done. A dead consumer's entries come back
- * within the recovery interval ({@link DepotOptions.Builder#recoveryInterval}, 1 s by default), or at once to a
- * producer blocked behind them. {@link #readLatest()} returns the committed entry with the highest sequence number at the time
- * of the call; when producers race, an entry claimed later but committed earlier may be the latest.
+ * A popped entry is <em>consumed</em> when its handle is closed ({@link Entry#close()}): until then
+ * it keeps its position's slot (so popped entries that are still open count against the capacity,
+ * and a producer waits for them), and if the consumer's process dies first — or its {@code Depot}
+ * is closed first — the entry is delivered again, to the next pop, before any newer entry, with the
+ * same sequence number (as a Redis consumer group redelivers pending messages). So every committed
+ * entry is delivered at least once, and exactly once to consumers that release what they pop; an
+ * entry is never delivered again after its release returned. A consumer that must not act twice on
+ * an entry can remember the sequence numbers it has done. A dead consumer's entries come back
+ * within the recovery interval ({@link DepotOptions.Builder#recoveryInterval}, 1 s by default), or
+ * at once to a producer blocked behind them. {@link #readLatest()} returns the committed entry with
+ * the highest sequence number at the time of the call; when producers race, an entry claimed later
+ * but committed earlier may be the latest.
  *
  * <h2>Waiting</h2>
  *
- * The {@code try} forms never wait and report "empty" or "full" by their result, never by an exception. The forms
- * with a timeout wait — an adaptive spin ({@link DepotOptions.Builder#queueSpinNanos}), then a sleep on a futex in
- * the queue's shared memory that the other process wakes (on a virtual thread, a park that does not pin its
- * carrier) — and throw {@link DepotTimeoutException} when it expires, or {@link DepotInterruptedException} when the
+ * The {@code try} forms never wait and report "empty" or "full" by their result, never by an
+ * exception. The forms with a timeout wait — an adaptive spin ({@link
+ * DepotOptions.Builder#queueSpinNanos}), then a sleep on a futex in the queue's shared memory that
+ * the other process wakes (on a virtual thread, a park that does not pin its carrier) — and throw
+ * {@link DepotTimeoutException} when it expires, or {@link DepotInterruptedException} when the
  * thread is interrupted.
  *
  * <h2>Readers in place</h2>
  *
- * An entry opened by {@link #read}, {@link #readLatest} or {@link #batchRead} is held in its slot until the handle is
- * closed: if it is popped or deleted meanwhile, the slot is not reused (producers wait for it) until the last such
- * reader lets go, so its bytes never change under a reader. {@link #forcePop} and {@link #forceDeleteEntry} are the
- * exceptions: they give the slot back at once.
+ * An entry opened by {@link #read}, {@link #readLatest} or {@link #batchRead} is held in its slot
+ * until the handle is closed: if it is popped or deleted meanwhile, the slot is not reused
+ * (producers wait for it) until the last such reader lets go, so its bytes never change under a
+ * reader. {@link #forcePop} and {@link #forceDeleteEntry} are the exceptions: they give the slot
+ * back at once.
  *
- * <p>A {@code DepotQueue} is thread-safe and {@link AutoCloseable}; it pins the queue object while open.
+ * <p>A {@code DepotQueue} is thread-safe and {@link AutoCloseable}; it pins the queue object while
+ * open.
  *
  * <h2>On Redis</h2>
  *
- * The same operations on a Redis Stream with a consumer group ({@code docs/redis.md}): entries are copies; an
- * {@link EntryClaim} holds no position until its commit (its sequence number is given then, and it holds back no
- * entry behind it); a dead consumer's popped entries come back after the URI's {@code claimIdle} (5 s by default)
- * rather than the recovery interval; waiting for room, for a cursor's next entry and in {@link #readLatestAfter}
- * polls with a back-off; and a removed queue fails on open handles too ({@link ObjectNotFoundException}).
+ * The same operations on a Redis Stream with a consumer group ({@code docs/redis.md}): entries are
+ * copies; an {@link EntryClaim} holds no position until its commit (its sequence number is given
+ * then, and it holds back no entry behind it); a dead consumer's popped entries come back after the
+ * URI's {@code claimIdle} (5 s by default) rather than the recovery interval; waiting for room, for
+ * a cursor's next entry and in {@link #readLatestAfter} polls with a back-off; and a removed queue
+ * fails on open handles too ({@link ObjectNotFoundException}).
  */
 public interface DepotQueue extends AutoCloseable {
   /** Returned by {@link #tryPush} when the queue is full. */
@@ -89,12 +99,13 @@ public interface DepotQueue extends AutoCloseable {
   int trackIndex(String name);
 
   /**
-   * Copies one value per track (in track order) into a new entry and commits it, unless the queue is full.
+   * Copies one value per track (in track order) into a new entry and commits it, unless the queue
+   * is full.
    *
    * @param values one value per track, in track order
    * @return the entry's sequence number, or {@link #FULL}
-   * @throws InvalidArgumentException if the value count differs from the track count, or a value is larger than its
-   *     track
+   * @throws InvalidArgumentException if the value count differs from the track count, or a value is
+   *     larger than its track
    */
   long tryPush(MemorySegment... values);
 
@@ -107,10 +118,11 @@ public interface DepotQueue extends AutoCloseable {
   long tryPush(NDArray... values);
 
   /**
-   * Like {@link #tryPush(MemorySegment...)}, waiting up to {@code timeout} for room — under the queue's {@link
-   * #overflow()} policy: {@link Overflow#BLOCK} waits; {@link Overflow#FAIL} returns {@link #FULL} at once; {@link
-   * Overflow#OVERWRITE_OLDEST} drops the oldest entry not yet popped (and waits only for one that is popped or held
-   * in place). {@code tryPush} overwrites too, on such a queue.
+   * Like {@link #tryPush(MemorySegment...)}, waiting up to {@code timeout} for room — under the
+   * queue's {@link #overflow()} policy: {@link Overflow#BLOCK} waits; {@link Overflow#FAIL} returns
+   * {@link #FULL} at once; {@link Overflow#OVERWRITE_OLDEST} drops the oldest entry not yet popped
+   * (and waits only for one that is popped or held in place). {@code tryPush} overwrites too, on
+   * such a queue.
    *
    * @param timeout how long to wait at most
    * @param values one value per track, in track order
@@ -129,15 +141,16 @@ public interface DepotQueue extends AutoCloseable {
   long push(Duration timeout, NDArray... values);
 
   /**
-   * Claims the next position and allocates its tracks for in-place writing, unless the queue is full.
+   * Claims the next position and allocates its tracks for in-place writing, unless the queue is
+   * full.
    *
    * @return the claim (commit or abort it), or empty if the queue is full
    */
   Optional<EntryClaim> tryCreateEntry();
 
   /**
-   * Like {@link #tryCreateEntry()}, waiting up to {@code timeout} for room (under the queue's {@link #overflow()}
-   * policy, as {@link #push(Duration, MemorySegment...)}).
+   * Like {@link #tryCreateEntry()}, waiting up to {@code timeout} for room (under the queue's
+   * {@link #overflow()} policy, as {@link #push(Duration, MemorySegment...)}).
    *
    * @param timeout how long to wait at most
    * @return the claim; commit or abort it
@@ -147,8 +160,9 @@ public interface DepotQueue extends AutoCloseable {
   EntryClaim createEntry(Duration timeout);
 
   /**
-   * Takes the oldest entry out of the queue (an entry a dead consumer held first) and returns a handle on it, unless
-   * the queue is empty. The entry is consumed when the handle is closed; see the class comment.
+   * Takes the oldest entry out of the queue (an entry a dead consumer held first) and returns a
+   * handle on it, unless the queue is empty. The entry is consumed when the handle is closed; see
+   * the class comment.
    *
    * @return the oldest committed entry (release it), or empty if there is none
    */
@@ -164,30 +178,34 @@ public interface DepotQueue extends AutoCloseable {
   Entry pop(Duration timeout);
 
   /**
-   * Removes the oldest entry and gives its slot back to the producers at once, even if readers hold it. <b>Unsafe
-   * for current readers</b> of that entry: their views may show the next entry written into the slot.
+   * Removes the oldest entry and gives its slot back to the producers at once, even if readers hold
+   * it. <b>Unsafe for current readers</b> of that entry: their views may show the next entry
+   * written into the slot.
    *
    * @return whether an entry was removed
    */
   boolean forcePop();
 
   /**
-   * {@return a handle on the committed entry with sequence number {@code sequence}; the entry stays in the queue}
+   * {@return a handle on the committed entry with sequence number {@code sequence}; the entry stays
+   * in the queue}
    *
    * @param sequence the entry's sequence number
-   * @throws EntryNotFoundException naming the sequence if it was never claimed, is not committed yet, or was
-   *     popped or deleted
+   * @throws EntryNotFoundException naming the sequence if it was never claimed, is not committed
+   *     yet, or was popped or deleted
    */
   Entry read(long sequence);
 
-  /** {@return a handle on the most recently claimed committed entry, or empty if the queue has none} */
+  /**
+   * {@return a handle on the most recently claimed committed entry, or empty if the queue has none}
+   */
   Optional<Entry> readLatest();
 
   /**
-   * Waits up to {@code timeout} until the queue holds a committed entry with a sequence number above {@code
-   * sequence}, and returns a handle on the latest one (as {@link #readLatest()}). With {@code sequence = -1}, any
-   * entry will do. For readers of the latest value that must not see the same one twice: pass the sequence of the
-   * entry seen last.
+   * Waits up to {@code timeout} until the queue holds a committed entry with a sequence number
+   * above {@code sequence}, and returns a handle on the latest one (as {@link #readLatest()}). With
+   * {@code sequence = -1}, any entry will do. For readers of the latest value that must not see the
+   * same one twice: pass the sequence of the entry seen last.
    *
    * @param sequence the sequence number of the entry seen last, or -1
    * @param timeout how long to wait at most
@@ -198,14 +216,14 @@ public interface DepotQueue extends AutoCloseable {
   Entry readLatestAfter(long sequence, Duration timeout);
 
   /**
-   * {@return a cursor that sees every entry committed from now on (from {@link #tailSequence()}), without consuming; see
-   * {@link QueueCursor}}
+   * {@return a cursor that sees every entry committed from now on (from {@link #tailSequence()}),
+   * without consuming; see {@link QueueCursor}}
    */
   QueueCursor subscribe();
 
   /**
-   * {@return a cursor that starts at sequence {@code from} (entries before {@code headSequence()} are gone: it starts at the
-   * oldest still in the queue)}
+   * {@return a cursor that starts at sequence {@code from} (entries before {@code headSequence()}
+   * are gone: it starts at the oldest still in the queue)}
    *
    * @param from the first sequence number to read
    * @throws InvalidArgumentException if {@code from} is negative
@@ -215,7 +233,10 @@ public interface DepotQueue extends AutoCloseable {
   /** {@return the queue's policy for a full queue, fixed at its creation} */
   Overflow overflow();
 
-  /** {@return how many entries were dropped unread by {@link Overflow#OVERWRITE_OLDEST} since the queue was created} */
+  /**
+   * {@return how many entries were dropped unread by {@link Overflow#OVERWRITE_OLDEST} since the
+   * queue was created}
+   */
   long dropped();
 
   /**
@@ -239,8 +260,8 @@ public interface DepotQueue extends AutoCloseable {
   }
 
   /**
-   * Removes entry {@code sequence} from the queue; its slot is reused once consumers have passed it and its last
-   * reader has closed.
+   * Removes entry {@code sequence} from the queue; its slot is reused once consumers have passed it
+   * and its last reader has closed.
    *
    * @param sequence the entry's sequence number
    * @return whether a committed entry was removed
@@ -248,8 +269,9 @@ public interface DepotQueue extends AutoCloseable {
   boolean deleteEntry(long sequence);
 
   /**
-   * Removes entry {@code sequence}; its slot is reused once consumers have passed it, whether readers hold it or
-   * not. <b>Unsafe for current readers</b> of it: their views may show the next entry written into the slot.
+   * Removes entry {@code sequence}; its slot is reused once consumers have passed it, whether
+   * readers hold it or not. <b>Unsafe for current readers</b> of it: their views may show the next
+   * entry written into the slot.
    *
    * @param sequence the entry's sequence number
    * @return whether a committed entry was removed
@@ -263,16 +285,16 @@ public interface DepotQueue extends AutoCloseable {
   long tailSequence();
 
   /**
-   * Positions in the queue ({@code tailSequence() - headSequence()}), committed or not; popped entries not yet
-   * released are not counted, though they hold their slots.
+   * Positions in the queue ({@code tailSequence() - headSequence()}), committed or not; popped
+   * entries not yet released are not counted, though they hold their slots.
    *
    * @return the number of positions in use
    */
   int size();
 
   /**
-   * Unpins the queue. Idempotent. Entries and claims obtained from it stay valid until closed (the queue's memory
-   * stays until the last of them is closed).
+   * Unpins the queue. Idempotent. Entries and claims obtained from it stay valid until closed (the
+   * queue's memory stays until the last of them is closed).
    */
   @Override
   void close();

@@ -2,7 +2,10 @@ package io.depot;
 
 import java.io.Serial;
 
-/** Every object descriptor of the store is in use; the limit is {@link DepotOptions.Builder#maxObjects(int)}. */
+/**
+ * Every object descriptor of the store is in use; the limit is {@link
+ * DepotOptions.Builder#maxObjects(int)}.
+ */
 public class DirectoryFullException extends DepotException {
   @Serial private static final long serialVersionUID = 1L;
 

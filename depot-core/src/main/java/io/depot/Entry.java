@@ -3,12 +3,15 @@ package io.depot;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A reader's hold on one committed queue entry: read-only, zero-copy views of its tracks, valid and unchanged
- * until {@link #close()}, even after the entry is popped or deleted. Closing twice is harmless; each open entry
- * takes one slot of the process's handle journal.
+ * A reader's hold on one committed queue entry: read-only, zero-copy views of its tracks, valid and
+ * unchanged until {@link #close()}, even after the entry is popped or deleted. Closing twice is
+ * harmless; each open entry takes one slot of the process's handle journal.
  */
 public interface Entry extends AutoCloseable {
-  /** {@return the entry's sequence number in its queue (0 for the first entry ever committed, increasing)} */
+  /**
+   * {@return the entry's sequence number in its queue (0 for the first entry ever committed,
+   * increasing)}
+   */
   long sequence();
 
   /** {@return the number of tracks} */
@@ -54,9 +57,10 @@ public interface Entry extends AutoCloseable {
   boolean isOpen();
 
   /**
-   * Releases the hold. For a popped entry this consumes it: its slot goes back to the producers, and it will not be
-   * delivered again. The last release of a popped or deleted entry frees its memory. Idempotent; a no-op once the
-   * {@code Depot} is closed (a popped entry not released by then is delivered again).
+   * Releases the hold. For a popped entry this consumes it: its slot goes back to the producers,
+   * and it will not be delivered again. The last release of a popped or deleted entry frees its
+   * memory. Idempotent; a no-op once the {@code Depot} is closed (a popped entry not released by
+   * then is delivered again).
    */
   @Override
   void close();

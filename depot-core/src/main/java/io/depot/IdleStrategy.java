@@ -3,10 +3,12 @@ package io.depot;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * How a thread waits for a condition another process will make true (an entry to pop, a commit, a lock). Depot
- * never spins unboundedly: on a machine with few cores a busy spinner starves the very process it waits for.
+ * How a thread waits for a condition another process will make true (an entry to pop, a commit, a
+ * lock). Depot never spins unboundedly: on a machine with few cores a busy spinner starves the very
+ * process it waits for.
  *
- * <p>Instances are stateful and used by one waiter at a time; {@link DepotOptions} takes a supplier.
+ * <p>Instances are stateful and used by one waiter at a time; {@link DepotOptions} takes a
+ * supplier.
  */
 public interface IdleStrategy {
   /** Waits a little; each call without {@link #reset()} may wait longer than the last. */
@@ -16,8 +18,8 @@ public interface IdleStrategy {
   void reset();
 
   /**
-   * Spins {@code maxSpins} times ({@link Thread#onSpinWait()}), yields {@code maxYields} times, then parks from
-   * {@code minParkNanos} doubling up to {@code maxParkNanos}.
+   * Spins {@code maxSpins} times ({@link Thread#onSpinWait()}), yields {@code maxYields} times,
+   * then parks from {@code minParkNanos} doubling up to {@code maxParkNanos}.
    *
    * @param maxSpins how many spins before yielding
    * @param maxYields how many yields before parking

@@ -4,8 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * A writable {@link NDArray}: the view a {@link WriteClaim} hands its writer, to fill in place before commit.
- * Setters check the dtype and the index like the getters.
+ * A writable {@link NDArray}: the view a {@link WriteClaim} hands its writer, to fill in place
+ * before commit. Setters check the dtype and the index like the getters.
  */
 public final class MutableNDArray extends NDArray {
   MutableNDArray(DType dtype, MemorySegment data, long[] shape) {
@@ -18,7 +18,8 @@ public final class MutableNDArray extends NDArray {
    * @param dtype the element type
    * @param data the elements, native byte order
    * @param shape the shape
-   * @throws InvalidArgumentException if the segment is read-only or the shape does not cover it exactly
+   * @throws InvalidArgumentException if the segment is read-only or the shape does not cover it
+   *     exactly
    */
   public static MutableNDArray wrap(DType dtype, MemorySegment data, long... shape) {
     if (data.isReadOnly()) {

@@ -8,24 +8,28 @@ import java.nio.DoubleBuffer;
 import java.util.Arrays;
 
 /**
- * A read-only, zero-copy view of a typed n-dimensional array: a {@link DType}, a shape, and the elements in a
- * {@link MemorySegment}, C-contiguous (row-major) in native byte order, as NumPy lays them out.
+ * A read-only, zero-copy view of a typed n-dimensional array: a {@link DType}, a shape, and the
+ * elements in a {@link MemorySegment}, C-contiguous (row-major) in native byte order, as NumPy lays
+ * them out.
  *
- * <p>A view read from a store is valid while the {@link ObjectHandle} it came from is open. Element accessors check
- * the dtype ({@link TypeMismatchException}) and the index ({@link IndexOutOfBoundsException}); the {@code to*Array}
- * methods copy out. For the fastest loops, read {@link #segment()} with the dtype's {@link DType#layout() layout},
- * or use the bulk reductions ({@link #sum()}), which run at memory bandwidth.
+ * <p>A view read from a store is valid while the {@link ObjectHandle} it came from is open. Element
+ * accessors check the dtype ({@link TypeMismatchException}) and the index ({@link
+ * IndexOutOfBoundsException}); the {@code to*Array} methods copy out. For the fastest loops, read
+ * {@link #segment()} with the dtype's {@link DType#layout() layout}, or use the bulk reductions
+ * ({@link #sum()}), which run at memory bandwidth.
  *
- * <p><b>Handing a view to another library without a copy.</b> {@link #asByteBuffer()} is a direct {@link ByteBuffer}
- * over the same memory, in native byte order, and {@link #asDoubleBuffer()} a direct {@link DoubleBuffer}: what
- * JNI-backed ML libraries take to wrap memory rather than copy it (for example ONNX Runtime's {@code
- * OnnxTensor.createTensor(env, doubleBuffer, shape)} uses a direct buffer in place, as TensorFlow Java's and DJL's
- * {@code ByteBuffer} constructors do). {@link #segment()} serves libraries that take a {@link MemorySegment} or an
- * address ({@code segment().address()}). Such a buffer is valid only while the {@link ObjectHandle} the view came
+ * <p><b>Handing a view to another library without a copy.</b> {@link #asByteBuffer()} is a direct
+ * {@link ByteBuffer} over the same memory, in native byte order, and {@link #asDoubleBuffer()} a
+ * direct {@link DoubleBuffer}: what JNI-backed ML libraries take to wrap memory rather than copy it
+ * (for example ONNX Runtime's {@code OnnxTensor.createTensor(env, doubleBuffer, shape)} uses a
+ * direct buffer in place, as TensorFlow Java's and DJL's {@code ByteBuffer} constructors do).
+ * {@link #segment()} serves libraries that take a {@link MemorySegment} or an address ({@code
+ * segment().address()}). Such a buffer is valid only while the {@link ObjectHandle} the view came
  * from is open: the library must be done with it before the handle is closed.
  *
- * <p>To store an array, wrap existing memory with {@link #of(DType, MemorySegment, long...)} or a Java array with
- * {@link #of(double[], long...)} and its siblings, and {@linkplain Depot#put(String, NDArray) put} it.
+ * <p>To store an array, wrap existing memory with {@link #of(DType, MemorySegment, long...)} or a
+ * Java array with {@link #of(double[], long...)} and its siblings, and {@linkplain
+ * Depot#put(String, NDArray) put} it.
  */
 public sealed class NDArray permits MutableNDArray {
   /** The most dimensions an array may have. */
@@ -49,8 +53,8 @@ public sealed class NDArray permits MutableNDArray {
    * @param dtype the element type
    * @param data the elements, native byte order
    * @param shape the shape
-   * @throws InvalidArgumentException if the shape has a negative extent, more than {@value #MAX_DIMS} dimensions,
-   *     or does not cover exactly {@code data.byteSize()} bytes
+   * @throws InvalidArgumentException if the shape has a negative extent, more than {@value
+   *     #MAX_DIMS} dimensions, or does not cover exactly {@code data.byteSize()} bytes
    */
   public static NDArray of(DType dtype, MemorySegment data, long... shape) {
     return new NDArray(dtype, data.isReadOnly() ? data : data.asReadOnly(), shape);
@@ -112,8 +116,8 @@ public sealed class NDArray permits MutableNDArray {
   }
 
   /**
-   * Wraps {@code values} (no copy) as {@code dtype} ({@link DType#INT8}, {@link DType#UINT8} or {@link DType#BOOL})
-   * with {@code shape}; a 1-d shape when none is given.
+   * Wraps {@code values} (no copy) as {@code dtype} ({@link DType#INT8}, {@link DType#UINT8} or
+   * {@link DType#BOOL}) with {@code shape}; a 1-d shape when none is given.
    *
    * @param dtype the element type
    * @param values the elements
@@ -122,7 +126,8 @@ public sealed class NDArray permits MutableNDArray {
    */
   public static NDArray of(DType dtype, byte[] values, long... shape) {
     if (dtype.itemSize() != 1) {
-      throw new InvalidArgumentException("byte[] holds 1-byte elements, not dtype=" + dtype.numpyName());
+      throw new InvalidArgumentException(
+          "byte[] holds 1-byte elements, not dtype=" + dtype.numpyName());
     }
     return of(dtype, MemorySegment.ofArray(values), shapeOr(values.length, shape));
   }
@@ -149,7 +154,8 @@ public sealed class NDArray permits MutableNDArray {
   /**
    * Checks a shape and returns its element count.
    *
-   * @throws InvalidArgumentException naming the shape if it is invalid or does not match {@code byteSize}
+   * @throws InvalidArgumentException naming the shape if it is invalid or does not match {@code
+   *     byteSize}
    */
   static long checkShape(DType dtype, long[] shape, long byteSize) {
     long n = elementCount(shape);
@@ -177,12 +183,18 @@ public sealed class NDArray permits MutableNDArray {
    * {@return the element count of {@code shape}}
    *
    * @param shape the shape
-   * @throws InvalidArgumentException naming the shape if it has too many dimensions or a negative extent
+   * @throws InvalidArgumentException naming the shape if it has too many dimensions or a negative
+   *     extent
    */
   public static long elementCount(long... shape) {
     if (shape.length > MAX_DIMS) {
       throw new InvalidArgumentException(
-          "at most " + MAX_DIMS + " dimensions: ndim=" + shape.length + " shape=" + Arrays.toString(shape));
+          "at most "
+              + MAX_DIMS
+              + " dimensions: ndim="
+              + shape.length
+              + " shape="
+              + Arrays.toString(shape));
     }
     long n = 1;
     for (long extent : shape) {
@@ -246,7 +258,12 @@ public sealed class NDArray permits MutableNDArray {
   public long flatIndex(long... index) {
     if (index.length != shape.length) {
       throw new IndexOutOfBoundsException(
-          "index=" + Arrays.toString(index) + " has rank " + index.length + " but ndim=" + shape.length);
+          "index="
+              + Arrays.toString(index)
+              + " has rank "
+              + index.length
+              + " but ndim="
+              + shape.length);
     }
     long flat = 0;
     for (int d = 0; d < shape.length; d++) {
@@ -380,21 +397,23 @@ public sealed class NDArray permits MutableNDArray {
   }
 
   /**
-   * {@return the elements as a direct {@link ByteBuffer} in native byte order, zero-copy (read-only for arrays read from a
-   * store), valid while the handle the view came from is open}
+   * {@return the elements as a direct {@link ByteBuffer} in native byte order, zero-copy (read-only
+   * for arrays read from a store), valid while the handle the view came from is open}
    *
    * @throws InvalidArgumentException if the array is larger than a buffer can address (2 GiB)
    */
   public ByteBuffer asByteBuffer() {
     if (data.byteSize() > Integer.MAX_VALUE) {
-      throw new InvalidArgumentException("array of byteSize=" + data.byteSize() + " does not fit a ByteBuffer");
+      throw new InvalidArgumentException(
+          "array of byteSize=" + data.byteSize() + " does not fit a ByteBuffer");
     }
     return data.asByteBuffer().order(ByteOrder.nativeOrder());
   }
 
   /**
-   * {@return the elements of a FLOAT64 array as a {@link DoubleBuffer}, zero-copy: direct (over native memory) for arrays read
-   * from a store, and read-only for those} Valid while the handle the view came from is open.
+   * {@return the elements of a FLOAT64 array as a {@link DoubleBuffer}, zero-copy: direct (over
+   * native memory) for arrays read from a store, and read-only for those} Valid while the handle
+   * the view came from is open.
    *
    * @throws TypeMismatchException if the array is not FLOAT64
    * @throws InvalidArgumentException if the array is larger than a buffer can address (2 GiB)
@@ -404,15 +423,19 @@ public sealed class NDArray permits MutableNDArray {
     return asByteBuffer().asDoubleBuffer();
   }
 
-  /** Elements per chunk of the bulk loops: an int-indexed slice, whose checks C2 hoists out of the loop. */
+  /**
+   * Elements per chunk of the bulk loops: an int-indexed slice, whose checks C2 hoists out of the
+   * loop.
+   */
   private static final int CHUNK = 1 << 16;
 
   /**
-   * {@return the sum of all elements, as {@code double}, at memory bandwidth: the elements are read in chunks through
-   * int-indexed slices of {@link #segment()} with eight independent accumulators, a loop C2 compiles to unrolled
-   * wide loads with the bounds and liveness checks hoisted} The additions are grouped by position modulo 8 (pairwise
-   * at the end), so the result may differ from a strict left-to-right sum in the last bits, as NumPy's pairwise sum
-   * does. Integer dtypes are converted to {@code double} element by element.
+   * {@return the sum of all elements, as {@code double}, at memory bandwidth: the elements are read
+   * in chunks through int-indexed slices of {@link #segment()} with eight independent accumulators,
+   * a loop C2 compiles to unrolled wide loads with the bounds and liveness checks hoisted} The
+   * additions are grouped by position modulo 8 (pairwise at the end), so the result may differ from
+   * a strict left-to-right sum in the last bits, as NumPy's pairwise sum does. Integer dtypes are
+   * converted to {@code double} element by element.
    */
   public double sum() {
     double total = 0;
@@ -454,15 +477,16 @@ public sealed class NDArray permits MutableNDArray {
   private double sumAsDouble(MemorySegment c, int n) {
     double s = 0;
     for (int i = 0; i < n; i++) {
-      s += switch (dtype) {
-        case FLOAT64 -> c.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
-        case FLOAT32 -> c.getAtIndex(ValueLayout.JAVA_FLOAT, i);
-        case INT64 -> c.getAtIndex(ValueLayout.JAVA_LONG, i);
-        case INT32 -> c.getAtIndex(ValueLayout.JAVA_INT, i);
-        case INT16 -> c.getAtIndex(ValueLayout.JAVA_SHORT, i);
-        case INT8, BOOL -> c.get(ValueLayout.JAVA_BYTE, i);
-        case UINT8 -> Byte.toUnsignedInt(c.get(ValueLayout.JAVA_BYTE, i));
-      };
+      s +=
+          switch (dtype) {
+            case FLOAT64 -> c.getAtIndex(ValueLayout.JAVA_DOUBLE, i);
+            case FLOAT32 -> c.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+            case INT64 -> c.getAtIndex(ValueLayout.JAVA_LONG, i);
+            case INT32 -> c.getAtIndex(ValueLayout.JAVA_INT, i);
+            case INT16 -> c.getAtIndex(ValueLayout.JAVA_SHORT, i);
+            case INT8, BOOL -> c.get(ValueLayout.JAVA_BYTE, i);
+            case UINT8 -> Byte.toUnsignedInt(c.get(ValueLayout.JAVA_BYTE, i));
+          };
     }
     return s;
   }
@@ -534,7 +558,8 @@ public sealed class NDArray permits MutableNDArray {
    */
   public byte[] toByteArray() {
     if (dtype.itemSize() != 1) {
-      throw new TypeMismatchException("array has dtype=" + dtype.numpyName() + ", accessed as bytes");
+      throw new TypeMismatchException(
+          "array has dtype=" + dtype.numpyName() + ", accessed as bytes");
     }
     byte[] out = new byte[javaLength()];
     MemorySegment.copy(data, ValueLayout.JAVA_BYTE, 0, out, 0, out.length);

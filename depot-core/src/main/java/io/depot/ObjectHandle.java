@@ -5,16 +5,18 @@ import java.nio.ByteBuffer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A reader's hold on a committed object (the block is BUSY while any handle is open). The views it hands out stay
- * valid and unchanged until it is closed, even if the object is removed meanwhile; after close, the memory may be
- * reused, so views must not be touched any more (doing so reads unspecified bytes, never crashes the JVM).
+ * A reader's hold on a committed object (the block is BUSY while any handle is open). The views it
+ * hands out stay valid and unchanged until it is closed, even if the object is removed meanwhile;
+ * after close, the memory may be reused, so views must not be touched any more (doing so reads
+ * unspecified bytes, never crashes the JVM).
  *
- * <p>A handle may be used and closed from any thread; closing twice is harmless. Each open handle takes a slot of
- * its process's handle journal ({@link DepotOptions.Builder#maxHandlesPerClient(int)}).
+ * <p>A handle may be used and closed from any thread; closing twice is harmless. Each open handle
+ * takes a slot of its process's handle journal ({@link
+ * DepotOptions.Builder#maxHandlesPerClient(int)}).
  *
- * <p>On Redis ({@link ObjectStore} opened by a {@code redis://} URI) a handle is a copy taken by {@code get}: its
- * views are read-only heap memory, they stay valid after the object is removed, and holding the
- * handle pins nothing on the server; zero copy is a shared-memory property.
+ * <p>On Redis ({@link ObjectStore} opened by a {@code redis://} URI) a handle is a copy taken by
+ * {@code get}: its views are read-only heap memory, they stay valid after the object is removed,
+ * and holding the handle pins nothing on the server; zero copy is a shared-memory property.
  */
 public interface ObjectHandle extends AutoCloseable {
   /** {@return the object's name} */
@@ -53,7 +55,10 @@ public interface ObjectHandle extends AutoCloseable {
    */
   NDArray asArray();
 
-  /** {@return the id of the codec that wrote an {@link ValueKind#ENCODED} value, or {@code null} for other kinds} */
+  /**
+   * {@return the id of the codec that wrote an {@link ValueKind#ENCODED} value, or {@code null} for
+   * other kinds}
+   */
   @Nullable String codecId();
 
   /**
@@ -68,10 +73,10 @@ public interface ObjectHandle extends AutoCloseable {
   <T> T decode(Codec<T> codec);
 
   /**
-   * {@return the version of this committed value: different for every commit of a name (also across a remove and a new
-   * put), never {@link Depot#NO_VERSION}; on shared memory also unique among the store's live objects (on Redis two
-   * names may share a version)} Pass it to {@link Depot#compareAndSet} or {@link WriteClaim#commitIf} to
-   * replace exactly this value.
+   * {@return the version of this committed value: different for every commit of a name (also across
+   * a remove and a new put), never {@link Depot#NO_VERSION}; on shared memory also unique among the
+   * store's live objects (on Redis two names may share a version)} Pass it to {@link
+   * Depot#compareAndSet} or {@link WriteClaim#commitIf} to replace exactly this value.
    */
   long version();
 

@@ -14,7 +14,12 @@ import org.jspecify.annotations.Nullable;
  * @param shape the shape of an {@link ValueKind#ARRAY}, else an empty array
  * @param codecId the codec id of an {@link ValueKind#ENCODED} value, else {@code null}
  */
-public record ObjectInfo(String name, ValueKind kind, long size, @Nullable DType dtype, long[] shape,
+public record ObjectInfo(
+    String name,
+    ValueKind kind,
+    long size,
+    @Nullable DType dtype,
+    long[] shape,
     @Nullable String codecId) {
   /** Copies the shape. */
   public ObjectInfo {
@@ -47,7 +52,8 @@ public record ObjectInfo(String name, ValueKind kind, long size, @Nullable DType
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(name).append(' ').append(kind).append(' ').append(size).append(" B");
+    StringBuilder sb =
+        new StringBuilder(name).append(' ').append(kind).append(' ').append(size).append(" B");
     if (dtype != null) {
       sb.append(' ').append(dtype.numpyName()).append(Arrays.toString(shape));
     }

@@ -7,34 +7,37 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The object store's operations that hold on every backend: named objects with versions (put, replace,
- * compare-and-set, get, remove, list) and bounded queues of multi-track entries. {@link Depot} is the shared-memory
- * store (one machine, zero copy); {@link Depot#open(java.net.URI)} opens any backend by URI: {@code shm:NAME}, or
- * {@code redis://host:port/db} with {@code depot-redis} on the class path (processes on several machines).
+ * The object store's operations that hold on every backend: named objects with versions (put,
+ * replace, compare-and-set, get, remove, list) and bounded queues of multi-track entries. {@link
+ * Depot} is the shared-memory store (one machine, zero copy); {@link Depot#open(java.net.URI)}
+ * opens any backend by URI: {@code shm:NAME}, or {@code redis://host:port/db} with {@code
+ * depot-redis} on the class path (processes on several machines).
  *
  * <h2>What holds on every backend</h2>
  *
- * Names and their limits, value kinds (bytes, strings, typed arrays with dtype and shape, encoded values), versions
- * ({@link ObjectHandle#version()} changes with every commit of a name, {@link #compareAndSet} and {@link
- * #remove(String, long)} are atomic across all processes and machines), the exceptions, and the queue contract of
- * {@link DepotQueue} (at-least-once delivery of popped entries, re-delivered when their consumer dies).
+ * Names and their limits, value kinds (bytes, strings, typed arrays with dtype and shape, encoded
+ * values), versions ({@link ObjectHandle#version()} changes with every commit of a name, {@link
+ * #compareAndSet} and {@link #remove(String, long)} are atomic across all processes and machines),
+ * the exceptions, and the queue contract of {@link DepotQueue} (at-least-once delivery of popped
+ * entries, re-delivered when their consumer dies).
  *
  * <h2>What differs</h2>
  *
  * <ul>
- *   <li>Zero copy is a shared-memory property. On Redis a handle holds a <em>copy</em> taken by {@link #get}: its
- *       {@link ObjectHandle#segment()} is a read-only heap segment, valid after the object is removed, and holding it
- *       pins nothing on the server. A {@link WriteClaim} is a heap buffer sent at commit.
- *   <li>Latency: a shared-memory operation costs nanoseconds to microseconds; on Redis each is one or more round
- *       trips (tens of microseconds on loopback).
- *   <li>{@link StoreStats}: on Redis the arena, directory and client figures are 0; objects, queue entries and the
- *       operation counters are filled.
- *   <li>Waiting for an object ({@link #get(String, Duration)}) sleeps on a futex in shared memory; on Redis it
- *       polls with a back-off (1 to 50 ms).
+ *   <li>Zero copy is a shared-memory property. On Redis a handle holds a <em>copy</em> taken by
+ *       {@link #get}: its {@link ObjectHandle#segment()} is a read-only heap segment, valid after
+ *       the object is removed, and holding it pins nothing on the server. A {@link WriteClaim} is a
+ *       heap buffer sent at commit.
+ *   <li>Latency: a shared-memory operation costs nanoseconds to microseconds; on Redis each is one
+ *       or more round trips (tens of microseconds on loopback).
+ *   <li>{@link StoreStats}: on Redis the arena, directory and client figures are 0; objects, queue
+ *       entries and the operation counters are filled.
+ *   <li>Waiting for an object ({@link #get(String, Duration)}) sleeps on a futex in shared memory;
+ *       on Redis it polls with a back-off (1 to 50 ms).
  * </ul>
  *
- * <p>Implementations are thread-safe and {@link AutoCloseable}; {@code close()} is idempotent and later operations
- * throw {@link StoreClosedException}.
+ * <p>Implementations are thread-safe and {@link AutoCloseable}; {@code close()} is idempotent and
+ * later operations throw {@link StoreClosedException}.
  */
 public interface ObjectStore extends AutoCloseable {
   /** The longest object name, in UTF-8 bytes. */
@@ -106,7 +109,8 @@ public interface ObjectStore extends AutoCloseable {
   <T> void put(String name, T value, Codec<T> codec);
 
   /**
-   * Stores {@code value}, atomically replacing any committed object of that name (see {@link PutMode#REPLACE}).
+   * Stores {@code value}, atomically replacing any committed object of that name (see {@link
+   * PutMode#REPLACE}).
    *
    * @param name the object's name
    * @param value the bytes
@@ -130,7 +134,8 @@ public interface ObjectStore extends AutoCloseable {
   void replace(String name, NDArray value);
 
   /**
-   * Stores {@code value} encoded by {@code codec}, atomically replacing any committed object of that name.
+   * Stores {@code value} encoded by {@code codec}, atomically replacing any committed object of
+   * that name.
    *
    * @param <T> the value's type
    * @param name the object's name
@@ -140,13 +145,15 @@ public interface ObjectStore extends AutoCloseable {
   <T> void replace(String name, T value, Codec<T> codec);
 
   /**
-   * Allocates a block of {@code size} bytes for the writer to fill in place, reserving the name (WRITE stage).
+   * Allocates a block of {@code size} bytes for the writer to fill in place, reserving the name
+   * (WRITE stage).
    *
    * @param name the object's name
    * @param size the value's size in bytes
    * @param mode whether the commit creates the name or replaces an object of it
    * @return the claim; commit or close it
-   * @throws ObjectExistsException in {@link PutMode#CREATE} mode if the name is committed or being written
+   * @throws ObjectExistsException in {@link PutMode#CREATE} mode if the name is committed or being
+   *     written
    * @throws InvalidArgumentException if the size is negative or larger than the arena
    */
   WriteClaim claim(String name, long size, PutMode mode);
@@ -186,12 +193,14 @@ public interface ObjectStore extends AutoCloseable {
   }
 
   /**
-   * Stores {@code value} under {@code name} only if the committed object there has version {@code expectedVersion}
-   * ({@link ObjectHandle#version()}), or none if {@code expectedVersion} is {@link #NO_VERSION}: an atomic
-   * compare-and-set across all processes. Handles on the old value stay valid until closed.
+   * Stores {@code value} under {@code name} only if the committed object there has version {@code
+   * expectedVersion} ({@link ObjectHandle#version()}), or none if {@code expectedVersion} is {@link
+   * #NO_VERSION}: an atomic compare-and-set across all processes. Handles on the old value stay
+   * valid until closed.
    *
    * @param name the object's name
-   * @param expectedVersion the version the committed object must have ({@link #NO_VERSION}: none may be committed)
+   * @param expectedVersion the version the committed object must have ({@link #NO_VERSION}: none
+   *     may be committed)
    * @param value the bytes
    * @return whether the value was stored
    */
@@ -222,9 +231,10 @@ public interface ObjectStore extends AutoCloseable {
   // ---------------------------------------------------------------- queues
 
   /**
-   * Creates a queue object: a bounded queue of up to {@code capacity} entries, each with one block per track. The
-   * entries are allocated with the queue, {@code capacity} of them (each the tracks' sizes, 64-byte aligned, plus 8
-   * bytes per track), and reused: producing and consuming allocate nothing.
+   * Creates a queue object: a bounded queue of up to {@code capacity} entries, each with one block
+   * per track. The entries are allocated with the queue, {@code capacity} of them (each the tracks'
+   * sizes, 64-byte aligned, plus 8 bytes per track), and reused: producing and consuming allocate
+   * nothing.
    *
    * @param name the queue's name
    * @param capacity the most entries it holds at once
@@ -232,14 +242,14 @@ public interface ObjectStore extends AutoCloseable {
    * @return the open queue (close it when done)
    * @throws ObjectExistsException if the name is taken
    * @throws StoreFullException if the store has no room for the queue and its entries
-   * @throws InvalidArgumentException if the capacity is not 1..{@value #MAX_QUEUE_CAPACITY}, there are no tracks or
-   *     more than {@link Track#MAX_TRACKS}, or two tracks share a name
+   * @throws InvalidArgumentException if the capacity is not 1..{@value #MAX_QUEUE_CAPACITY}, there
+   *     are no tracks or more than {@link Track#MAX_TRACKS}, or two tracks share a name
    */
   DepotQueue createQueue(String name, int capacity, Track... tracks);
 
   /**
-   * {@link #createQueue(String, int, Track...)} with a policy for a full queue other than the default {@link
-   * Overflow#BLOCK}.
+   * {@link #createQueue(String, int, Track...)} with a policy for a full queue other than the
+   * default {@link Overflow#BLOCK}.
    *
    * @param name the queue's name
    * @param capacity the most entries it holds at once
@@ -260,8 +270,8 @@ public interface ObjectStore extends AutoCloseable {
   DepotQueue openQueue(String name);
 
   /**
-   * Opens an existing queue object that must have been created with {@code overflow}: for code that relies on its
-   * policy (a "latest values" reader expecting {@link Overflow#OVERWRITE_OLDEST}).
+   * Opens an existing queue object that must have been created with {@code overflow}: for code that
+   * relies on its policy (a "latest values" reader expecting {@link Overflow#OVERWRITE_OLDEST}).
    *
    * @param name the queue's name
    * @param overflow what a push on a full queue does
@@ -273,7 +283,8 @@ public interface ObjectStore extends AutoCloseable {
   // ---------------------------------------------------------------- reading
 
   /**
-   * {@return the version of the committed object {@code name}, or {@link #NO_VERSION} if there is none}
+   * {@return the version of the committed object {@code name}, or {@link #NO_VERSION} if there is
+   * none}
    *
    * @param name the object's name
    */
@@ -285,7 +296,8 @@ public interface ObjectStore extends AutoCloseable {
    * @param name the object's name
    * @return the handle; close it
    * @throws ObjectNotFoundException if there is none
-   * @throws TooManyHandlesException if this process holds {@link DepotOptions#maxHandlesPerClient()} handles
+   * @throws TooManyHandlesException if this process holds {@link
+   *     DepotOptions#maxHandlesPerClient()} handles
    */
   ObjectHandle get(String name);
 
@@ -298,8 +310,9 @@ public interface ObjectStore extends AutoCloseable {
   Optional<ObjectHandle> tryGet(String name);
 
   /**
-   * Opens a handle on {@code name}, waiting up to {@code timeout} for it to be committed: the commit (by any
-   * process) wakes the waiter, which spins briefly, then sleeps on a futex in the store (parks, on a virtual thread).
+   * Opens a handle on {@code name}, waiting up to {@code timeout} for it to be committed: the
+   * commit (by any process) wakes the waiter, which spins briefly, then sleeps on a futex in the
+   * store (parks, on a virtual thread).
    *
    * @param name the object's name
    * @param timeout how long to wait at most
@@ -352,7 +365,8 @@ public interface ObjectStore extends AutoCloseable {
   boolean contains(String name);
 
   /**
-   * Removes {@code name}: it is invisible at once; its memory is reused when the last open handle closes.
+   * Removes {@code name}: it is invisible at once; its memory is reused when the last open handle
+   * closes.
    *
    * @param name the object's name
    * @return whether a committed object was removed
@@ -360,14 +374,16 @@ public interface ObjectStore extends AutoCloseable {
   boolean remove(String name);
 
   /**
-   * Removes {@code name} only if its committed object still has version {@code expectedVersion} ({@link
-   * ObjectHandle#version()}, {@link #version}): an atomic compare-and-remove across all processes, for removing
-   * exactly what was read without dropping a newer write of the same name. Handles on it stay valid until closed.
+   * Removes {@code name} only if its committed object still has version {@code expectedVersion}
+   * ({@link ObjectHandle#version()}, {@link #version}): an atomic compare-and-remove across all
+   * processes, for removing exactly what was read without dropping a newer write of the same name.
+   * Handles on it stay valid until closed.
    *
    * @param name the object's name
    * @param expectedVersion the version it must have
    * @return whether it was removed ({@code false} if there is none or it has another version)
-   * @throws InvalidArgumentException if {@code expectedVersion} is not positive (no object has such a version)
+   * @throws InvalidArgumentException if {@code expectedVersion} is not positive (no object has such
+   *     a version)
    */
   boolean remove(String name, long expectedVersion);
 
@@ -388,7 +404,9 @@ public interface ObjectStore extends AutoCloseable {
    */
   StoreStats stats();
 
-  /** Detaches from the store. Idempotent; operations afterwards throw {@link StoreClosedException}. */
+  /**
+   * Detaches from the store. Idempotent; operations afterwards throw {@link StoreClosedException}.
+   */
   @Override
   void close();
 }

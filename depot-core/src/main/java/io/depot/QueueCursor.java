@@ -4,27 +4,31 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A reader of a queue that does not consume: it sees the committed entries in sequence order from where it started
- * ({@link DepotQueue#subscribe()}), each through an {@link Entry} held in place like one from {@link
- * DepotQueue#read}, while consumers pop the same entries as usual. Any number of cursors, in any processes, read
- * one queue; a cursor lives in its process only (it holds nothing in the store between calls).
+ * A reader of a queue that does not consume: it sees the committed entries in sequence order from
+ * where it started ({@link DepotQueue#subscribe()}), each through an {@link Entry} held in place
+ * like one from {@link DepotQueue#read}, while consumers pop the same entries as usual. Any number
+ * of cursors, in any processes, read one queue; a cursor lives in its process only (it holds
+ * nothing in the store between calls).
  *
- * <p>A cursor does not hold entries back: producers never wait for it. An entry that is gone when the cursor comes
- * to it — popped (a consumer took it first), or dropped by an {@link Overflow#OVERWRITE_OLDEST} queue, or its slot
- * reused because the cursor fell more than a capacity behind — is passed and counted by {@link #missed()}; deleted
- * and aborted positions are passed without counting. So a cursor sees every entry of a queue that nobody pops, as
- * long as it keeps within one capacity of the producers (the use it is made for: several observers of one stream
- * of an {@link Overflow#OVERWRITE_OLDEST} queue), and on a work queue every entry still waiting when it gets there.
+ * <p>A cursor does not hold entries back: producers never wait for it. An entry that is gone when
+ * the cursor comes to it — popped (a consumer took it first), or dropped by an {@link
+ * Overflow#OVERWRITE_OLDEST} queue, or its slot reused because the cursor fell more than a capacity
+ * behind — is passed and counted by {@link #missed()}; deleted and aborted positions are passed
+ * without counting. So a cursor sees every entry of a queue that nobody pops, as long as it keeps
+ * within one capacity of the producers (the use it is made for: several observers of one stream of
+ * an {@link Overflow#OVERWRITE_OLDEST} queue), and on a work queue every entry still waiting when
+ * it gets there.
  *
- * <p>Thread-safe; {@link AutoCloseable}: closing it (or its queue handle) makes later calls throw {@link
- * HandleClosedException}; entries it returned stay valid until they are closed.
+ * <p>Thread-safe; {@link AutoCloseable}: closing it (or its queue handle) makes later calls throw
+ * {@link HandleClosedException}; entries it returned stay valid until they are closed.
  */
 public interface QueueCursor extends AutoCloseable {
   /** {@return the sequence number of the next entry this cursor will look at} */
   long position();
 
   /**
-   * {@return how many entries this cursor passed because they were gone (popped, dropped or overwritten) when it came}
+   * {@return how many entries this cursor passed because they were gone (popped, dropped or
+   * overwritten) when it came}
    */
   long missed();
 

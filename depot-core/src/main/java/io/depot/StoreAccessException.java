@@ -2,7 +2,10 @@ package io.depot;
 
 import java.io.Serial;
 
-/** The store file could not be created, opened or mapped (permissions, I/O); the message names the path. */
+/**
+ * The store file could not be created, opened or mapped (permissions, I/O); the message names the
+ * path.
+ */
 public class StoreAccessException extends DepotException {
   @Serial private static final long serialVersionUID = 1L;
 

@@ -2,7 +2,10 @@ package io.depot;
 
 import java.io.Serial;
 
-/** The backend refused the credentials (a wrong or missing Redis password); the message names the address, never the password. */
+/**
+ * The backend refused the credentials (a wrong or missing Redis password); the message names the
+ * address, never the password.
+ */
 public class StoreAuthenticationException extends StoreAccessException {
   @Serial private static final long serialVersionUID = 1L;
 

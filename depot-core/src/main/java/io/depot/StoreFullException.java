@@ -2,7 +2,10 @@ package io.depot;
 
 import java.io.Serial;
 
-/** The store's arena has no room for the requested block; the message gives the requested and free sizes. */
+/**
+ * The store's arena has no room for the requested block; the message gives the requested and free
+ * sizes.
+ */
 public class StoreFullException extends DepotException {
   @Serial private static final long serialVersionUID = 1L;
 

@@ -21,9 +21,13 @@ final class StoreRoutes {
     Map<String, ObjectStoreProvider> providers = providers();
     ObjectStoreProvider provider = providers.get(scheme);
     if (provider == null) {
-      throw new InvalidArgumentException("no object store provider for scheme=" + scheme + " (known: "
-          + new TreeSet<>(providers.keySet()) + "; redis needs depot-redis on the class path): uri="
-          + redacted(target));
+      throw new InvalidArgumentException(
+          "no object store provider for scheme="
+              + scheme
+              + " (known: "
+              + new TreeSet<>(providers.keySet())
+              + "; redis needs depot-redis on the class path): uri="
+              + redacted(target));
     }
     return provider.open(target, options, create);
   }
@@ -31,8 +35,10 @@ final class StoreRoutes {
   private static Map<String, ObjectStoreProvider> providers() {
     Map<String, ObjectStoreProvider> out = new HashMap<>();
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
-    for (ObjectStoreProvider p : ServiceLoader.load(ObjectStoreProvider.class,
-        loader != null ? loader : StoreRoutes.class.getClassLoader())) {
+    for (ObjectStoreProvider p :
+        ServiceLoader.load(
+            ObjectStoreProvider.class,
+            loader != null ? loader : StoreRoutes.class.getClassLoader())) {
       for (String s : p.schemes()) {
         out.putIfAbsent(s.toLowerCase(Locale.ROOT), p);
       }

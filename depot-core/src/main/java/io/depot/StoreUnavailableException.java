@@ -2,7 +2,10 @@ package io.depot;
 
 import java.io.Serial;
 
-/** The backend of a store cannot be reached (a Redis server down or unreachable, a timeout); the message names its address. May be retried. */
+/**
+ * The backend of a store cannot be reached (a Redis server down or unreachable, a timeout); the
+ * message names its address. May be retried.
+ */
 public class StoreUnavailableException extends StoreAccessException {
   @Serial private static final long serialVersionUID = 1L;
 

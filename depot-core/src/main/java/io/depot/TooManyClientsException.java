@@ -2,7 +2,10 @@ package io.depot;
 
 import java.io.Serial;
 
-/** Every client slot of the store is taken by a live process; the limit is {@link DepotOptions.Builder#maxClients(int)}. */
+/**
+ * Every client slot of the store is taken by a live process; the limit is {@link
+ * DepotOptions.Builder#maxClients(int)}.
+ */
 public class TooManyClientsException extends DepotException {
   @Serial private static final long serialVersionUID = 1L;
 

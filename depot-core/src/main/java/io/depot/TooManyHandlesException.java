@@ -2,7 +2,10 @@ package io.depot;
 
 import java.io.Serial;
 
-/** This process holds as many open handles as its journal has slots; the limit is {@link DepotOptions.Builder#maxHandlesPerClient(int)}. */
+/**
+ * This process holds as many open handles as its journal has slots; the limit is {@link
+ * DepotOptions.Builder#maxHandlesPerClient(int)}.
+ */
 public class TooManyHandlesException extends DepotException {
   @Serial private static final long serialVersionUID = 1L;
 

@@ -2,7 +2,10 @@ package io.depot;
 
 import java.io.Serial;
 
-/** A value is larger than the store accepts (on Redis, the URI's {@code maxValueBytes}); the message names the size and the limit. */
+/**
+ * A value is larger than the store accepts (on Redis, the URI's {@code maxValueBytes}); the message
+ * names the size and the limit.
+ */
 public class ValueTooLargeException extends InvalidArgumentException {
   @Serial private static final long serialVersionUID = 1L;
 

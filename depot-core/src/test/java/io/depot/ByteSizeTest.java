@@ -17,7 +17,8 @@ class ByteSizeTest {
     assertEquals(12, ByteSize.parse("12b"));
     for (String bad : new String[] {"lots", "", "m", "-1", "+5", "1.5g", "9999999999999t"}) {
       assertEquals(-1, ByteSize.tryParse(bad), bad);
-      InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> ByteSize.parse(bad));
+      InvalidArgumentException e =
+          assertThrows(InvalidArgumentException.class, () -> ByteSize.parse(bad));
       assertTrue(e.getMessage().endsWith(": " + bad), e.getMessage());
     }
   }
@@ -35,8 +36,8 @@ class ByteSizeTest {
 
   @Test
   void messagesGiveSizesInHumanUnits() {
-    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-        () -> DepotOptions.builder().capacity(1));
+    InvalidArgumentException e =
+        assertThrows(InvalidArgumentException.class, () -> DepotOptions.builder().capacity(1));
     assertEquals("capacity must be 1.0 MiB..64.0 TiB: capacity=1", e.getMessage());
   }
 }

@@ -15,10 +15,10 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Depot#close()} while other threads of the process are in the middle of claims, commits, pops and releases:
- * whatever the close catches unfinished is given back (claims aborted, popped entries delivered again), so the
- * store is consistent afterwards with no recovery call, every name that was not committed is free, and no entry is
- * lost.
+ * {@link Depot#close()} while other threads of the process are in the middle of claims, commits,
+ * pops and releases: whatever the close catches unfinished is given back (claims aborted, popped
+ * entries delivered again), so the store is consistent afterwards with no recovery call, every name
+ * that was not committed is free, and no entry is lost.
  */
 class CloseRaceTest extends StoreExtension {
   private static final int THREADS = 16;
@@ -31,8 +31,10 @@ class CloseRaceTest extends StoreExtension {
     long free = d.stats().freeBytes();
     try (DepotQueue q = d.createQueue("q", 256, Track.bytes("id", 8))) {
       Set<Long> pushed = ConcurrentHashMap.newKeySet();
-      Set<Long> taken = ConcurrentHashMap.newKeySet(); // popped by a worker (consumed, or delivered again)
-      Set<Long> consumed = ConcurrentHashMap.newKeySet(); // released by a worker before its store closed
+      Set<Long> taken =
+          ConcurrentHashMap.newKeySet(); // popped by a worker (consumed, or delivered again)
+      Set<Long> consumed =
+          ConcurrentHashMap.newKeySet(); // released by a worker before its store closed
       for (int round = 0; round < 5; round++) {
         Depot other = attach(d);
         DepotQueue oq = other.openQueue("q");
@@ -42,8 +44,20 @@ class CloseRaceTest extends StoreExtension {
         for (int t = 0; t < THREADS; t++) {
           long threadSeed = random.nextLong();
           int id = round * THREADS + t;
-          threads.add(Thread.ofPlatform().start(() -> work(other, oq, id, threadSeed, started, committed, pushed,
-              taken, consumed)));
+          threads.add(
+              Thread.ofPlatform()
+                  .start(
+                      () ->
+                          work(
+                              other,
+                              oq,
+                              id,
+                              threadSeed,
+                              started,
+                              committed,
+                              pushed,
+                              taken,
+                              consumed)));
         }
         started.await();
         Thread.sleep(20 + random.nextInt(150));
@@ -55,10 +69,13 @@ class CloseRaceTest extends StoreExtension {
         CheckReport report = d.check();
         assertTrue(report.consistent(), "round " + round + " (seed " + seed + "): " + report);
         StoreStats s = d.stats();
-        assertEquals(0, s.writing(), "claims left in WRITE (round " + round + ", seed " + seed + "): " + s);
+        assertEquals(
+            0, s.writing(), "claims left in WRITE (round " + round + ", seed " + seed + "): " + s);
         assertEquals(0, s.deadClients(), s.toString());
         for (ObjectInfo o : d.list("r" + round + "/")) {
-          assertTrue(committed.contains(o.name()), "an object that was never committed is visible: " + o.name());
+          assertTrue(
+              committed.contains(o.name()),
+              "an object that was never committed is visible: " + o.name());
           assertTrue(d.remove(o.name())); // make room for the next round
         }
         // every name the round used is free again unless committed
@@ -67,13 +84,17 @@ class CloseRaceTest extends StoreExtension {
           d.put(n, new byte[1]);
         }
       }
-      // drain: no entry consumed by a worker comes out again; every other pushed entry does (popped and not
-      // released before the close included), except those whose release raced the close (either way is right)
+      // drain: no entry consumed by a worker comes out again; every other pushed entry does (popped
+      // and not
+      // released before the close included), except those whose release raced the close (either way
+      // is right)
       Set<Long> drained = new HashSet<>();
       for (Optional<Entry> e = q.tryPop(); e.isPresent(); e = q.tryPop()) {
         try (Entry entry = e.get()) {
           long id = entry.track(0).get(ValueLayout.JAVA_LONG, 0);
-          assertFalse(consumed.contains(id), "entry delivered after it was consumed: " + id + " (seed " + seed + ")");
+          assertFalse(
+              consumed.contains(id),
+              "entry delivered after it was consumed: " + id + " (seed " + seed + ")");
           assertTrue(drained.add(id), "entry drained twice: " + id);
         }
       }
@@ -81,8 +102,11 @@ class CloseRaceTest extends StoreExtension {
       lost.removeAll(consumed);
       lost.removeAll(drained);
       Set<Long> raced = new HashSet<>(lost);
-      raced.retainAll(taken); // released by a worker just as its store closed: consumed or not, both are right
-      assertTrue(raced.size() <= THREADS * 5, "more releases raced a close than there were threads: " + raced);
+      raced.retainAll(
+          taken); // released by a worker just as its store closed: consumed or not, both are right
+      assertTrue(
+          raced.size() <= THREADS * 5,
+          "more releases raced a close than there were threads: " + raced);
       lost.removeAll(taken);
       assertEquals(Set.of(), lost, "entries lost (seed " + seed + ")");
     }
@@ -92,8 +116,16 @@ class CloseRaceTest extends StoreExtension {
     assertEquals(free, d.stats().freeBytes(), "nothing leaked (seed " + seed + ")");
   }
 
-  private static void work(Depot d, DepotQueue q, int id, long seed, CountDownLatch started, Set<String> committed,
-      Set<Long> pushed, Set<Long> taken, Set<Long> consumed) {
+  private static void work(
+      Depot d,
+      DepotQueue q,
+      int id,
+      long seed,
+      CountDownLatch started,
+      Set<String> committed,
+      Set<Long> pushed,
+      Set<Long> taken,
+      Set<Long> consumed) {
     SplittableRandom r = new SplittableRandom(seed);
     started.countDown();
     try {
@@ -134,8 +166,11 @@ class CloseRaceTest extends StoreExtension {
             if (e.isPresent()) {
               long value = e.get().track(0).get(ValueLayout.JAVA_LONG, 0);
               taken.add(value);
-              e.get().close(); // consumes it, unless the store's close came first (then it is delivered again)
-              d.contains("-"); // succeeds only if the store was still open after the release: consumed for sure
+              e.get().close(); // consumes it, unless the store's close came first (then it is
+              // delivered again)
+              d.contains(
+                  "-"); // succeeds only if the store was still open after the release: consumed for
+              // sure
               consumed.add(value);
             }
           }

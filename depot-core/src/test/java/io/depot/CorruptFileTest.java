@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 
-/** Files that are not stores, of another version, or truncated, are refused with a clear exception. */
+/**
+ * Files that are not stores, of another version, or truncated, are refused with a clear exception.
+ */
 class CorruptFileTest extends StoreExtension {
 
   private Path storeFile(String name) {
@@ -26,7 +28,8 @@ class CorruptFileTest extends StoreExtension {
     try {
       Files.write(p, new byte[8192]);
       CorruptStoreException e = assertThrows(CorruptStoreException.class, () -> Depot.open(name));
-      assertTrue(e.getMessage().contains("not a Depot store") && e.getMessage().contains(p.toString()),
+      assertTrue(
+          e.getMessage().contains("not a Depot store") && e.getMessage().contains(p.toString()),
           e.getMessage());
       Files.write(p, "hello".getBytes(StandardCharsets.UTF_8));
       e = assertThrows(CorruptStoreException.class, () -> Depot.open(name));
@@ -43,7 +46,8 @@ class CorruptFileTest extends StoreExtension {
     Depot d = newStore();
     d.close();
     patchInt(d.path(), 8, 99);
-    LayoutVersionException e = assertThrows(LayoutVersionException.class, () -> Depot.open(d.name()));
+    LayoutVersionException e =
+        assertThrows(LayoutVersionException.class, () -> Depot.open(d.name()));
     assertTrue(e.getMessage().contains("version=99"), e.getMessage());
   }
 

@@ -138,8 +138,10 @@ class DepotTest extends StoreExtension {
     Depot d = newStore();
     d.put("ints", NDArray.of(new int[] {1, 2}));
     d.put("bytes", new byte[] {1});
-    try (ObjectHandle h = d.get("ints"); ObjectHandle bytes = d.get("bytes")) {
-      TypeMismatchException e = assertThrows(TypeMismatchException.class, () -> h.asArray().getDouble(0));
+    try (ObjectHandle h = d.get("ints");
+        ObjectHandle bytes = d.get("bytes")) {
+      TypeMismatchException e =
+          assertThrows(TypeMismatchException.class, () -> h.asArray().getDouble(0));
       assertTrue(e.getMessage().contains("int32"), e.getMessage());
       assertThrows(TypeMismatchException.class, () -> h.asArray().toDoubleArray());
       assertThrows(TypeMismatchException.class, h::asString);
@@ -162,28 +164,32 @@ class DepotTest extends StoreExtension {
       assertEquals(ValueKind.ENCODED, h.kind());
       assertEquals("utf8", h.codecId());
       assertEquals("via codec", h.decode(Codecs.utf8()));
-      TypeMismatchException e = assertThrows(TypeMismatchException.class, () -> h.decode(Codecs.bytes()));
+      TypeMismatchException e =
+          assertThrows(TypeMismatchException.class, () -> h.decode(Codecs.bytes()));
       assertTrue(e.getMessage().contains("codec=utf8"), e.getMessage());
     }
     assertEquals("via codec", d.get("c", Codecs.utf8()));
-    Codec<Object> failing = new Codec<>() {
-      @Override
-      public String id() {
-        return "failing";
-      }
+    Codec<Object> failing =
+        new Codec<>() {
+          @Override
+          public String id() {
+            return "failing";
+          }
 
-      @Override
-      public void encode(Object value, java.io.OutputStream out) throws java.io.IOException {
-        throw new java.io.IOException("cannot encode this");
-      }
+          @Override
+          public void encode(Object value, java.io.OutputStream out) throws java.io.IOException {
+            throw new java.io.IOException("cannot encode this");
+          }
 
-      @Override
-      public Object decode(MemorySegment data) {
-        return null;
-      }
-    };
-    CodecException e = assertThrows(CodecException.class, () -> d.put("bad", new Object(), failing));
-    assertTrue(e.getMessage().contains("codec=failing") && e.getMessage().contains("java.lang.Object"),
+          @Override
+          public Object decode(MemorySegment data) {
+            return null;
+          }
+        };
+    CodecException e =
+        assertThrows(CodecException.class, () -> d.put("bad", new Object(), failing));
+    assertTrue(
+        e.getMessage().contains("codec=failing") && e.getMessage().contains("java.lang.Object"),
         e.getMessage());
     assertFalse(d.contains("bad"), "a failed encode leaves nothing behind");
     assertEquals(0, d.stats().writing());
@@ -286,14 +292,17 @@ class DepotTest extends StoreExtension {
   @Test
   void getWithTimeoutWaitsForCommit() throws Exception {
     Depot d = newStore();
-    Thread writer = Thread.ofPlatform().start(() -> {
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      d.put("late", "here");
-    });
+    Thread writer =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    Thread.sleep(100);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  d.put("late", "here");
+                });
     try (ObjectHandle h = d.get("late", Duration.ofSeconds(10))) {
       assertEquals("here", h.asString());
     }
@@ -315,7 +324,8 @@ class DepotTest extends StoreExtension {
         assertThrows(InvalidNameException.class, () -> d.put("n".repeat(256), new byte[1]));
     assertTrue(tooLong.getMessage().contains("length=256"), tooLong.getMessage());
     // 128 two-byte characters: 256 bytes in UTF-8
-    InvalidNameException utf8 = assertThrows(InvalidNameException.class, () -> d.put("é".repeat(128), new byte[1]));
+    InvalidNameException utf8 =
+        assertThrows(InvalidNameException.class, () -> d.put("é".repeat(128), new byte[1]));
     assertTrue(utf8.getMessage().contains("bytes=256"), utf8.getMessage());
     assertThrows(InvalidNameException.class, () -> d.put("bad\uD800surrogate", new byte[1]));
     d.put("ok 🎉 名前/with spaces\tand tabs", new byte[1]);
@@ -327,15 +337,19 @@ class DepotTest extends StoreExtension {
   @Test
   void sizesAreValidated() {
     Depot d = newStore();
-    InvalidArgumentException neg = assertThrows(InvalidArgumentException.class, () -> d.claim("neg", -1));
+    InvalidArgumentException neg =
+        assertThrows(InvalidArgumentException.class, () -> d.claim("neg", -1));
     assertTrue(neg.getMessage().contains("size=-1"), neg.getMessage());
     assertThrows(InvalidArgumentException.class, () -> d.claim("huge", Long.MAX_VALUE));
     assertThrows(InvalidArgumentException.class, () -> d.claimArray("neg", DType.FLOAT64, 3, -2));
-    assertThrows(InvalidArgumentException.class, () -> d.claimArray("ovf", DType.FLOAT64, Long.MAX_VALUE, 4));
+    assertThrows(
+        InvalidArgumentException.class,
+        () -> d.claimArray("ovf", DType.FLOAT64, Long.MAX_VALUE, 4));
     assertThrows(InvalidArgumentException.class, () -> DepotOptions.builder().capacity(100));
     assertThrows(InvalidArgumentException.class, () -> DepotOptions.builder().maxObjects(0));
     assertThrows(InvalidArgumentException.class, () -> DepotOptions.builder().maxClients(5000));
-    assertThrows(InvalidArgumentException.class, () -> DepotOptions.builder().maxHandlesPerClient(1));
+    assertThrows(
+        InvalidArgumentException.class, () -> DepotOptions.builder().maxHandlesPerClient(1));
     assertEquals(0, d.stats().writing());
   }
 
@@ -343,8 +357,10 @@ class DepotTest extends StoreExtension {
   void storeFullNamesRequestedAndFree() {
     Depot d = newStore(TestStores.small().capacity(1 << 20).build());
     d.put("big", new byte[900_000]);
-    StoreFullException e = assertThrows(StoreFullException.class, () -> d.put("more", new byte[500_000]));
-    assertTrue(e.getMessage().contains("requested=") && e.getMessage().contains("free="), e.getMessage());
+    StoreFullException e =
+        assertThrows(StoreFullException.class, () -> d.put("more", new byte[500_000]));
+    assertTrue(
+        e.getMessage().contains("requested=") && e.getMessage().contains("free="), e.getMessage());
     assertFalse(d.contains("more"));
     assertEquals(0, d.stats().writing(), "a failed put leaves no claim");
     d.remove("big");
@@ -358,7 +374,8 @@ class DepotTest extends StoreExtension {
     for (int i = 0; i < 8; i++) {
       d.put("o" + i, new byte[1]);
     }
-    DirectoryFullException e = assertThrows(DirectoryFullException.class, () -> d.put("o8", new byte[1]));
+    DirectoryFullException e =
+        assertThrows(DirectoryFullException.class, () -> d.put("o8", new byte[1]));
     assertTrue(e.getMessage().contains("maxObjects=8"), e.getMessage());
     d.remove("o3");
     d.put("o8", new byte[1]);
@@ -386,15 +403,21 @@ class DepotTest extends StoreExtension {
   @Test
   void storeFileIsOwnerOnlyByDefault() throws Exception {
     Depot d = newStore();
-    assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+    assertEquals(
+        Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
         Files.getPosixFilePermissions(d.path()));
   }
 
   @Test
   void groupAccessOption() throws Exception {
     Depot d = newStore(TestStores.small().groupAccess(true).build());
-    assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-        PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE), Files.getPosixFilePermissions(d.path()));
+    assertEquals(
+        Set.of(
+            PosixFilePermission.OWNER_READ,
+            PosixFilePermission.OWNER_WRITE,
+            PosixFilePermission.GROUP_READ,
+            PosixFilePermission.GROUP_WRITE),
+        Files.getPosixFilePermissions(d.path()));
   }
 
   @Test
@@ -407,7 +430,9 @@ class DepotTest extends StoreExtension {
       assertEquals("visible to the second client", other.getString("shared"));
       assertEquals(2, other.stats().clients());
     }
-    assertThrows(StoreNotFoundException.class, () -> Depot.open("no-such-store-" + System.nanoTime(), options));
+    assertThrows(
+        StoreNotFoundException.class,
+        () -> Depot.open("no-such-store-" + System.nanoTime(), options));
     String name = d.name();
     d.close();
     assertTrue(Depot.destroy(name, options));

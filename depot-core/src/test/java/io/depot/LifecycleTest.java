@@ -20,7 +20,10 @@ class LifecycleTest extends StoreExtension {
       c.segment().set(ValueLayout.JAVA_LONG, 8, 0xBEEFL);
       assertFalse(reader.contains("w"), "WRITE is visible to its writer only");
       assertTrue(reader.tryGet("w").isEmpty());
-      assertThrows(ObjectExistsException.class, () -> reader.put("w", new byte[1]), "but the name is reserved");
+      assertThrows(
+          ObjectExistsException.class,
+          () -> reader.put("w", new byte[1]),
+          "but the name is reserved");
       assertEquals(1, d.stats().writing());
       c.commit();
       assertThrows(HandleClosedException.class, c::segment);
@@ -115,12 +118,14 @@ class LifecycleTest extends StoreExtension {
     assertEquals(0, d.stats().zombies());
     assertArrayEquals(new byte[] {7}, d.getBytes("z"));
     d.remove("z");
-    assertEquals(busy.freeBytes() + busy.usedBlockBytes(), d.stats().freeBytes(), "memory returned");
+    assertEquals(
+        busy.freeBytes() + busy.usedBlockBytes(), d.stats().freeBytes(), "memory returned");
   }
 
   @Test
   void aFreedExtentGoesToTheNextAllocationThatFits() {
-    // first fit: a queue whose consumer keeps up recycles a few cache-warm extents instead of sweeping the arena
+    // first fit: a queue whose consumer keeps up recycles a few cache-warm extents instead of
+    // sweeping the arena
     Depot d = newStore(TestStores.small().capacity(16 << 20).build());
     long first;
     try (ObjectHandle h = d.get(put(d, "a"))) {
@@ -129,7 +134,8 @@ class LifecycleTest extends StoreExtension {
     put(d, "b");
     d.remove("a");
     try (ObjectHandle h = d.get(put(d, "c"))) {
-      assertEquals(first, h.segment().address(), "c took the extent a gave back, the lowest that fits");
+      assertEquals(
+          first, h.segment().address(), "c took the extent a gave back, the lowest that fits");
     }
   }
 

@@ -12,14 +12,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Resource limits and permissions: each a specific exception at the right moment, never a crash later. */
+/**
+ * Resource limits and permissions: each a specific exception at the right moment, never a crash
+ * later.
+ */
 class LimitsTest extends StoreExtension {
 
-  /** Mounts a tmpfs of {@code megabytes} at a temp directory; null if this machine does not allow it. */
+  /**
+   * Mounts a tmpfs of {@code megabytes} at a temp directory; null if this machine does not allow
+   * it.
+   */
   private static Path smallTmpfs(int megabytes) throws Exception {
     Path dir = Files.createTempDirectory("depot-tmpfs");
-    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", dir.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                "mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", dir.toString())
+            .redirectErrorStream(true)
+            .start();
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
       Files.delete(dir);
       return null;
@@ -34,9 +43,13 @@ class LimitsTest extends StoreExtension {
 
   @Test
   void queueSpinTimeIsBounded() {
-    var e = assertThrows(InvalidArgumentException.class, () -> DepotOptions.builder().queueSpinNanos(-1));
+    var e =
+        assertThrows(
+            InvalidArgumentException.class, () -> DepotOptions.builder().queueSpinNanos(-1));
     assertTrue(e.getMessage().contains("queueSpinNanos=-1"), e.getMessage());
-    assertThrows(InvalidArgumentException.class, () -> DepotOptions.builder().queueSpinNanos(2_000_000_000L));
+    assertThrows(
+        InvalidArgumentException.class,
+        () -> DepotOptions.builder().queueSpinNanos(2_000_000_000L));
     assertEquals(0, DepotOptions.builder().queueSpinNanos(0).build().queueSpinNanos());
     assertEquals(DepotOptions.DEFAULT_QUEUE_SPIN_NANOS, DepotOptions.defaults().queueSpinNanos());
   }
@@ -47,20 +60,25 @@ class LimitsTest extends StoreExtension {
     if (tmpfs == null) {
       // no mount permission: ask /dev/shm for more than it has free
       long free = Files.getFileStore(DepotOptions.DEFAULT_DIRECTORY).getUsableSpace();
-      DepotOptions huge = DepotOptions.builder().capacity(Math.min(DepotOptions.MAX_CAPACITY, free * 2)).build();
-      StoreFullException e = assertThrows(StoreFullException.class,
-          () -> Depot.create(TestStores.uniqueName("huge"), huge));
+      DepotOptions huge =
+          DepotOptions.builder().capacity(Math.min(DepotOptions.MAX_CAPACITY, free * 2)).build();
+      StoreFullException e =
+          assertThrows(
+              StoreFullException.class, () -> Depot.create(TestStores.uniqueName("huge"), huge));
       assertTrue(e.getMessage().contains("free="), e.getMessage());
       return;
     }
     try {
       DepotOptions big = DepotOptions.builder().directory(tmpfs).capacity(16L << 20).build();
       StoreFullException e = assertThrows(StoreFullException.class, () -> Depot.create("big", big));
-      assertTrue(e.getMessage().contains("free=") && e.getMessage().contains(tmpfs.toString()), e.getMessage());
+      assertTrue(
+          e.getMessage().contains("free=") && e.getMessage().contains(tmpfs.toString()),
+          e.getMessage());
       try (var files = Files.list(tmpfs)) {
         assertEquals(List.of(), files.toList(), "a failed create leaves no file behind");
       }
-      // a store that fits has all its pages reserved: filling it completely is an exception, never a SIGBUS
+      // a store that fits has all its pages reserved: filling it completely is an exception, never
+      // a SIGBUS
       DepotOptions fits = DepotOptions.builder().directory(tmpfs).capacity(4L << 20).build();
       try (Depot d = Depot.create("fits", fits)) {
         // the rest of the file system is taken by someone else
@@ -70,11 +88,14 @@ class LimitsTest extends StoreExtension {
         } catch (IOException full) {
           // expected: the tmpfs is now full
         }
-        StoreFullException full = assertThrows(StoreFullException.class, () -> {
-          for (int k = 0; ; k++) {
-            d.put("x" + k, new byte[100_000]);
-          }
-        });
+        StoreFullException full =
+            assertThrows(
+                StoreFullException.class,
+                () -> {
+                  for (int k = 0; ; k++) {
+                    d.put("x" + k, new byte[100_000]);
+                  }
+                });
         assertTrue(full.getMessage().contains("requested="), full.getMessage());
         assertTrue(d.check().consistent());
       }
@@ -88,7 +109,8 @@ class LimitsTest extends StoreExtension {
     private OpenAsOtherUser() {}
 
     public static void main(String[] args) {
-      try (Depot d = Depot.open(args[0], DepotOptions.builder().directory(Path.of(args[1])).build())) {
+      try (Depot d =
+          Depot.open(args[0], DepotOptions.builder().directory(Path.of(args[1])).build())) {
         System.out.println("OPENED " + d.name());
       } catch (DepotException e) {
         System.out.println("DENIED " + e.getClass().getSimpleName() + " " + e.getMessage());
@@ -105,15 +127,22 @@ class LimitsTest extends StoreExtension {
       d.close();
       Files.setPosixFilePermissions(d.path(), java.util.Set.of());
       try {
-        StoreAccessException e = assertThrows(StoreAccessException.class, () -> Depot.open(name, options));
-        assertTrue(e.getMessage().contains("permission denied") && e.getMessage().contains(name), e.getMessage());
+        StoreAccessException e =
+            assertThrows(StoreAccessException.class, () -> Depot.open(name, options));
+        assertTrue(
+            e.getMessage().contains("permission denied") && e.getMessage().contains(name),
+            e.getMessage());
       } finally {
-        Files.setPosixFilePermissions(d.path(), java.util.Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE));
+        Files.setPosixFilePermissions(
+            d.path(),
+            java.util.Set.of(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE));
       }
       return;
     }
-    // root: run a child JVM as user nobody; it may read the JDK and a copy of the classes, not the 0600 store
+    // root: run a child JVM as user nobody; it may read the JDK and a copy of the classes, not the
+    // 0600 store
     Path classes = Files.createTempDirectory("depot-classes");
     try {
       for (String dir : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
@@ -122,7 +151,9 @@ class LimitsTest extends StoreExtension {
           copyTree(p, classes);
         }
       }
-      copyTree(Path.of(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI()), classes);
+      copyTree(
+          Path.of(ChildJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI()),
+          classes);
       try (Stream<Path> all = Files.walk(classes)) {
         all.forEach(f -> f.toFile().setReadable(true, false));
       }
@@ -130,13 +161,25 @@ class LimitsTest extends StoreExtension {
         all.filter(Files::isDirectory).forEach(f -> f.toFile().setExecutable(true, false));
       }
       classes.toFile().setExecutable(true, false);
-      Process p = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-          ChildJvm.javaBinary().toString(), "--enable-native-access=ALL-UNNAMED", "-cp", classes.toString(),
-          OpenAsOtherUser.class.getName(), d.name(), d.path().getParent().toString())
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  "setpriv",
+                  "--reuid=65534",
+                  "--regid=65534",
+                  "--clear-groups",
+                  ChildJvm.javaBinary().toString(),
+                  "--enable-native-access=ALL-UNNAMED",
+                  "-cp",
+                  classes.toString(),
+                  OpenAsOtherUser.class.getName(),
+                  d.name(),
+                  d.path().getParent().toString())
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-      assertTrue(out.contains("DENIED StoreAccessException") && out.contains("permission denied"), out);
+      assertTrue(
+          out.contains("DENIED StoreAccessException") && out.contains("permission denied"), out);
     } finally {
       try (var files = Files.walk(classes)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());

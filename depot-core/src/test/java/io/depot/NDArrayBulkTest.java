@@ -9,7 +9,10 @@ import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import org.junit.jupiter.api.Test;
 
-/** The bulk path of {@link NDArray}: direct buffer views of a store's memory, and {@link NDArray#sum()}. */
+/**
+ * The bulk path of {@link NDArray}: direct buffer views of a store's memory, and {@link
+ * NDArray#sum()}.
+ */
 class NDArrayBulkTest extends StoreExtension {
   /** More than two chunks of the bulk loop, and not a multiple of 8: the tail loop runs too. */
   private static final int N = (1 << 17) + 13;
@@ -38,7 +41,8 @@ class NDArrayBulkTest extends StoreExtension {
       assertEquals(8L * N, bytes.remaining());
       assertEquals(values[N - 1], bytes.getDouble(8 * (N - 1)));
       // the same memory, not a copy: the buffer's address is the segment's
-      assertEquals(a.segment().address(), java.lang.foreign.MemorySegment.ofBuffer(bytes).address());
+      assertEquals(
+          a.segment().address(), java.lang.foreign.MemorySegment.ofBuffer(bytes).address());
     }
   }
 
@@ -58,7 +62,9 @@ class NDArrayBulkTest extends StoreExtension {
     d.put("d", NDArray.of(doubles));
     d.put("f", NDArray.of(floats));
     d.put("i", NDArray.of(ints));
-    try (ObjectHandle hd = d.get("d"); ObjectHandle hf = d.get("f"); ObjectHandle hi = d.get("i")) {
+    try (ObjectHandle hd = d.get("d");
+        ObjectHandle hf = d.get("f");
+        ObjectHandle hi = d.get("i")) {
       assertEquals((double) expected, hd.asArray().sum(), "integer-valued doubles add up exactly");
       double fl = 0;
       long in = 0;
@@ -76,7 +82,8 @@ class NDArrayBulkTest extends StoreExtension {
   @Test
   void aDoubleBufferOfAnotherDtypeIsATypeMismatchNamingIt() {
     TypeMismatchException e =
-        assertThrows(TypeMismatchException.class, () -> NDArray.of(new int[] {1, 2}).asDoubleBuffer());
+        assertThrows(
+            TypeMismatchException.class, () -> NDArray.of(new int[] {1, 2}).asDoubleBuffer());
     assertTrue(e.getMessage().contains("int32"), e.getMessage());
   }
 }

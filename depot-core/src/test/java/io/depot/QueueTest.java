@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The queue API: push, pop, read, readLatest, batch, in-place entries, deletes, waiting and bad input. */
+/**
+ * The queue API: push, pop, read, readLatest, batch, in-place entries, deletes, waiting and bad
+ * input.
+ */
 class QueueTest extends StoreExtension {
   private static final Track OBS = Track.array("obs", DType.FLOAT32, 4, 4);
   private static final Track ACTION = Track.array("action", DType.INT64, 2);
@@ -75,8 +78,8 @@ class QueueTest extends StoreExtension {
       }
       assertEquals(DepotQueue.FULL, q.tryPush(values(9)));
       assertTrue(q.tryCreateEntry().isEmpty());
-      DepotTimeoutException e = assertThrows(DepotTimeoutException.class,
-          () -> q.push(Duration.ofMillis(30), values(9)));
+      DepotTimeoutException e =
+          assertThrows(DepotTimeoutException.class, () -> q.push(Duration.ofMillis(30), values(9)));
       assertTrue(e.getMessage().contains("queue=q"), e.getMessage());
       q.tryPop().orElseThrow().close();
       assertEquals(3, q.tryPush(values(3)));
@@ -99,15 +102,24 @@ class QueueTest extends StoreExtension {
         assertArrayEquals(new double[] {1, 2, 3}, e.array("x").toDoubleArray());
       }
       TypeMismatchException shape =
-          assertThrows(TypeMismatchException.class, () -> q.tryPush(NDArray.of(new double[] {1, 2})));
+          assertThrows(
+              TypeMismatchException.class, () -> q.tryPush(NDArray.of(new double[] {1, 2})));
       assertTrue(shape.getMessage().contains("x: float64[3]"), shape.getMessage());
       assertThrows(TypeMismatchException.class, () -> q.tryPush(NDArray.of(new float[] {1, 2, 3})));
-      InvalidArgumentException count = assertThrows(InvalidArgumentException.class,
-          () -> q.tryPush(MemorySegment.ofArray(new double[3]), MemorySegment.ofArray(new double[3])));
+      InvalidArgumentException count =
+          assertThrows(
+              InvalidArgumentException.class,
+              () ->
+                  q.tryPush(
+                      MemorySegment.ofArray(new double[3]), MemorySegment.ofArray(new double[3])));
       assertTrue(count.getMessage().contains("values=2"), count.getMessage());
-      InvalidArgumentException big = assertThrows(InvalidArgumentException.class,
-          () -> q.tryPush(MemorySegment.ofArray(new double[4])));
-      assertTrue(big.getMessage().contains("size=32") && big.getMessage().contains("track=x"), big.getMessage());
+      InvalidArgumentException big =
+          assertThrows(
+              InvalidArgumentException.class,
+              () -> q.tryPush(MemorySegment.ofArray(new double[4])));
+      assertTrue(
+          big.getMessage().contains("size=32") && big.getMessage().contains("track=x"),
+          big.getMessage());
       assertEquals(0, q.size(), "bad input changed nothing");
     }
   }
@@ -132,7 +144,8 @@ class QueueTest extends StoreExtension {
       assertFalse(batch.getFirst().isOpen());
       assertEquals(4, q.size(), "reads leave entries in the queue");
       EntryNotFoundException e = assertThrows(EntryNotFoundException.class, () -> q.read(17));
-      assertTrue(e.getMessage().contains("sequence=17") && e.getMessage().contains("not claimed yet"),
+      assertTrue(
+          e.getMessage().contains("sequence=17") && e.getMessage().contains("not claimed yet"),
           e.getMessage());
       assertThrows(EntryNotFoundException.class, () -> q.read(-1));
       assertThrows(EntryNotFoundException.class, () -> q.batchRead(0, 99));
@@ -145,7 +158,8 @@ class QueueTest extends StoreExtension {
   @Test
   void inPlaceEntriesAreInvisibleUntilCommitted() {
     Depot d = newStore();
-    try (DepotQueue q = queue(d, 4); DepotQueue other = attach(d).openQueue("q")) {
+    try (DepotQueue q = queue(d, 4);
+        DepotQueue other = attach(d).openQueue("q")) {
       EntryClaim c = q.tryCreateEntry().orElseThrow();
       assertEquals(0, c.sequence());
       c.array("obs").setFloat(0, 42f);
@@ -204,7 +218,10 @@ class QueueTest extends StoreExtension {
       assertEquals(2, step(popped));
       popped.close();
       assertEquals(4, q.tryPush(values(4)), "position 4 reuses the slot of released position 0");
-      assertEquals(DepotQueue.FULL, q.tryPush(values(5)), "position 5 waits for the reader of deleted position 1");
+      assertEquals(
+          DepotQueue.FULL,
+          q.tryPush(values(5)),
+          "position 5 waits for the reader of deleted position 1");
       assertEquals(1, step(held), "its bytes are still the deleted entry's");
       held.close();
       held.close();
@@ -255,9 +272,11 @@ class QueueTest extends StoreExtension {
     try (DepotQueue q = queue(d, 2)) {
       q.tryPush(values(1));
       assertEquals("value", d.getString("plain"));
-      assertEquals(List.of("plain", "q"), d.list().stream().map(ObjectInfo::name).sorted().toList());
+      assertEquals(
+          List.of("plain", "q"), d.list().stream().map(ObjectInfo::name).sorted().toList());
       assertEquals(ValueKind.QUEUE, d.list("q").getFirst().kind());
-      TypeMismatchException notQueue = assertThrows(TypeMismatchException.class, () -> d.openQueue("plain"));
+      TypeMismatchException notQueue =
+          assertThrows(TypeMismatchException.class, () -> d.openQueue("plain"));
       assertTrue(notQueue.getMessage().contains("name=plain"), notQueue.getMessage());
       assertThrows(ObjectExistsException.class, () -> d.createQueue("plain", 2, REWARD));
     }
@@ -268,8 +287,10 @@ class QueueTest extends StoreExtension {
     Depot d = newStore();
     assertThrows(InvalidArgumentException.class, () -> d.createQueue("x", 0, REWARD));
     assertThrows(InvalidArgumentException.class, () -> d.createQueue("x", 4));
-    InvalidArgumentException dup = assertThrows(InvalidArgumentException.class,
-        () -> d.createQueue("x", 4, Track.bytes("a", 1), Track.bytes("a", 2)));
+    InvalidArgumentException dup =
+        assertThrows(
+            InvalidArgumentException.class,
+            () -> d.createQueue("x", 4, Track.bytes("a", 1), Track.bytes("a", 2)));
     assertTrue(dup.getMessage().contains("track=a"), dup.getMessage());
     assertThrows(InvalidNameException.class, () -> Track.bytes("n".repeat(64), 1));
     assertThrows(InvalidArgumentException.class, () -> Track.bytes("neg", -1));
@@ -287,27 +308,35 @@ class QueueTest extends StoreExtension {
     assertThrows(HandleClosedException.class, closed::tryPop);
   }
 
-  /** Whether the consumer sleeps on the futex at once (0), after the default spin, or spins through the wait. */
+  /**
+   * Whether the consumer sleeps on the futex at once (0), after the default spin, or spins through
+   * the wait.
+   */
   @ParameterizedTest
   @ValueSource(longs = {0, DepotOptions.DEFAULT_QUEUE_SPIN_NANOS, 400_000_000})
   void blockingPopIsWokenByAProducer(long spinNanos) throws Exception {
     Depot d = newStore(TestStores.small().queueSpinNanos(spinNanos).build());
-    try (DepotQueue q = queue(d, 4); DepotQueue producerSide = attach(d).openQueue("q")) {
-      Thread producer = Thread.ofPlatform().start(() -> {
-        try {
-          Thread.sleep(150);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        producerSide.tryPush(values(77));
-      });
+    try (DepotQueue q = queue(d, 4);
+        DepotQueue producerSide = attach(d).openQueue("q")) {
+      Thread producer =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      Thread.sleep(150);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                    producerSide.tryPush(values(77));
+                  });
       long t0 = System.nanoTime();
       try (Entry e = q.pop(Duration.ofSeconds(20))) {
         assertEquals(77, step(e));
       }
       assertTrue(System.nanoTime() - t0 < 10_000_000_000L);
       producer.join();
-      DepotTimeoutException timeout = assertThrows(DepotTimeoutException.class, () -> q.pop(Duration.ofMillis(20)));
+      DepotTimeoutException timeout =
+          assertThrows(DepotTimeoutException.class, () -> q.pop(Duration.ofMillis(20)));
       assertTrue(timeout.getMessage().contains("timeout=PT0.02S"), timeout.getMessage());
     }
   }
@@ -323,42 +352,50 @@ class QueueTest extends StoreExtension {
       List<Thread> threads = new ArrayList<>();
       for (int p = 0; p < producers; p++) {
         long base = (long) p << 32;
-        threads.add(Thread.ofPlatform().start(() -> {
-          for (int i = 0; i < perProducer; i++) {
-            q.push(Duration.ofSeconds(30), MemorySegment.ofArray(new long[] {base | i}));
-          }
-          done.incrementAndGet();
-        }));
+        threads.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      for (int i = 0; i < perProducer; i++) {
+                        q.push(
+                            Duration.ofSeconds(30), MemorySegment.ofArray(new long[] {base | i}));
+                      }
+                      done.incrementAndGet();
+                    }));
       }
       for (int c = 0; c < 2; c++) {
-        threads.add(Thread.ofPlatform().start(() -> {
-          long[] last = new long[producers];
-          java.util.Arrays.fill(last, -1);
-          while (true) {
-            Optional<Entry> e = q.tryPop();
-            if (e.isEmpty()) {
-              if (done.get() == producers && q.size() == 0) {
-                return;
-              }
-              Thread.onSpinWait();
-              continue;
-            }
-            try (Entry entry = e.get()) {
-              long v = entry.track(0).get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-              int p = (int) (v >>> 32);
-              long i = v & 0xFFFF_FFFFL;
-              assertTrue(i > last[p], "per-producer order as seen by one consumer");
-              last[p] = i;
-              seen.add(v);
-            }
-          }
-        }));
+        threads.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      long[] last = new long[producers];
+                      java.util.Arrays.fill(last, -1);
+                      while (true) {
+                        Optional<Entry> e = q.tryPop();
+                        if (e.isEmpty()) {
+                          if (done.get() == producers && q.size() == 0) {
+                            return;
+                          }
+                          Thread.onSpinWait();
+                          continue;
+                        }
+                        try (Entry entry = e.get()) {
+                          long v = entry.track(0).get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                          int p = (int) (v >>> 32);
+                          long i = v & 0xFFFF_FFFFL;
+                          assertTrue(i > last[p], "per-producer order as seen by one consumer");
+                          last[p] = i;
+                          seen.add(v);
+                        }
+                      }
+                    }));
       }
       for (Thread t : threads) {
         t.join(60_000);
       }
       assertEquals(producers * perProducer, seen.size(), "nothing lost");
-      assertEquals((long) producers * perProducer, seen.stream().distinct().count(), "nothing duplicated");
+      assertEquals(
+          (long) producers * perProducer, seen.stream().distinct().count(), "nothing duplicated");
     }
     assertEquals(0, d.stats().zombies());
   }
@@ -374,7 +411,9 @@ class QueueTest extends StoreExtension {
       Entry first = q.tryPop().orElseThrow();
       Entry second = q.tryPop().orElseThrow();
       assertEquals(0, q.size(), "both popped");
-      assertEquals(DepotQueue.FULL, q.tryPush(MemorySegment.ofArray(new long[] {3})),
+      assertEquals(
+          DepotQueue.FULL,
+          q.tryPush(MemorySegment.ofArray(new long[] {3})),
           "popped entries keep their slots until released");
       first.close(); // consumed: its slot is free again
       assertEquals(2, q.tryPush(MemorySegment.ofArray(new long[] {3})));
@@ -402,7 +441,8 @@ class QueueTest extends StoreExtension {
           values.add(entry.track(0).get(ValueLayout.JAVA_LONG, 0));
         }
       }
-      assertEquals(List.of(1L, 2L), values, "the unreleased entry comes back first, then the rest in order");
+      assertEquals(
+          List.of(1L, 2L), values, "the unreleased entry comes back first, then the rest in order");
     }
   }
 
@@ -420,12 +460,14 @@ class QueueTest extends StoreExtension {
     assertEquals(free, d.stats().freeBytes(), "queue and entry freed once both were closed");
   }
 
-  // ------------------------------------------------------------------ track lengths, zeroing, names
+  // ------------------------------------------------------------------ track lengths, zeroing,
+  // names
 
   @Test
   void aByteTrackReadsBackExactlyTheBytesWritten() {
     Depot d = newStore();
-    try (DepotQueue q = d.createQueue("msgs", 4, Track.bytes("text", 32), Track.array("n", DType.INT32, 1))) {
+    try (DepotQueue q =
+        d.createQueue("msgs", 4, Track.bytes("text", 32), Track.array("n", DType.INT32, 1))) {
       byte[] a = "a fairly long message here".getBytes(java.nio.charset.StandardCharsets.UTF_8);
       byte[] x = "x".getBytes(java.nio.charset.StandardCharsets.UTF_8);
       q.tryPush(MemorySegment.ofArray(a), MemorySegment.ofArray(new int[] {1}));
@@ -434,11 +476,13 @@ class QueueTest extends StoreExtension {
         assertArrayEquals(a, e.track("text").toArray(ValueLayout.JAVA_BYTE));
       }
       try (Entry e = q.tryPop().orElseThrow()) {
-        assertArrayEquals(x, e.track("text").toArray(ValueLayout.JAVA_BYTE), "not the previous entry's tail");
+        assertArrayEquals(
+            x, e.track("text").toArray(ValueLayout.JAVA_BYTE), "not the previous entry's tail");
         assertEquals(4, e.track("n").byteSize(), "an array track is always whole");
       }
       try (EntryClaim c = q.createEntry(Duration.ofSeconds(1))) {
-        assertEquals(32, c.track("text").byteSize(), "a claim's track is writable at its full size");
+        assertEquals(
+            32, c.track("text").byteSize(), "a claim's track is writable at its full size");
         c.track("text").set(ValueLayout.JAVA_BYTE, 0, (byte) 'y');
         c.setLength("text", 1);
         assertThrows(InvalidArgumentException.class, () -> c.setLength("text", 33));
@@ -450,13 +494,17 @@ class QueueTest extends StoreExtension {
         c.commit(); // no length given: the whole track
       }
       try (Entry e = q.tryPop().orElseThrow()) {
-        assertEquals("y", new String(e.track("text").toArray(ValueLayout.JAVA_BYTE),
-            java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(
+            "y",
+            new String(
+                e.track("text").toArray(ValueLayout.JAVA_BYTE),
+                java.nio.charset.StandardCharsets.UTF_8));
       }
       try (Entry e = q.tryPop().orElseThrow()) {
         assertEquals(32, e.track("text").byteSize());
       }
-      assertThrows(InvalidArgumentException.class,
+      assertThrows(
+          InvalidArgumentException.class,
           () -> q.tryPush(MemorySegment.ofArray(x), MemorySegment.ofArray(new short[] {1})),
           "an array track takes a whole array");
     }
@@ -473,11 +521,13 @@ class QueueTest extends StoreExtension {
     try (Depot z = Depot.open(d.name(), options.toBuilder().zeroClaims(true).build());
         DepotQueue q = z.createQueue("q", 2, Track.bytes("t", 5000))) {
       try (WriteClaim c = z.claim("fresh", 5000)) {
-        assertEquals(-1, c.segment().asByteBuffer().mismatch(java.nio.ByteBuffer.allocate(5000)), "zeroed");
+        assertEquals(
+            -1, c.segment().asByteBuffer().mismatch(java.nio.ByteBuffer.allocate(5000)), "zeroed");
         c.commit();
       }
       try (EntryClaim c = q.createEntry(Duration.ofSeconds(1))) {
-        assertEquals(-1, c.track(0).asByteBuffer().mismatch(java.nio.ByteBuffer.allocate(5000)), "zeroed");
+        assertEquals(
+            -1, c.track(0).asByteBuffer().mismatch(java.nio.ByteBuffer.allocate(5000)), "zeroed");
         c.commit();
       }
       q.tryPop().orElseThrow().close();
@@ -487,7 +537,8 @@ class QueueTest extends StoreExtension {
 
   @Test
   void trackNamesAreValidatedLikeObjectNames() {
-    assertThrows(InvalidNameException.class, () -> Track.bytes("bad\uD800", 8), "an unpaired surrogate");
+    assertThrows(
+        InvalidNameException.class, () -> Track.bytes("bad\uD800", 8), "an unpaired surrogate");
     assertThrows(InvalidNameException.class, () -> Track.bytes("\uDC00x", 8));
     assertEquals("\uD83D\uDE00", Track.bytes("\uD83D\uDE00", 8).name(), "a pair is fine");
     Depot d = newStore();
@@ -519,23 +570,31 @@ class QueueTest extends StoreExtension {
   void blockedWaitsEndWithAnInterrupt() throws Exception {
     Depot d = newStore();
     try (DepotQueue q = d.createQueue("q", 1, Track.bytes("v", 8))) {
-      java.util.List<java.util.function.Supplier<Object>> waits = java.util.List.of(
-          () -> q.pop(Duration.ofSeconds(30)),
-          () -> {
-            q.tryPush(MemorySegment.ofArray(new long[] {1})); // full from now on
-            return q.createEntry(Duration.ofSeconds(30));
-          },
-          () -> d.get("never", Duration.ofSeconds(30)));
+      java.util.List<java.util.function.Supplier<Object>> waits =
+          java.util.List.of(
+              () -> q.pop(Duration.ofSeconds(30)),
+              () -> {
+                q.tryPush(MemorySegment.ofArray(new long[] {1})); // full from now on
+                return q.createEntry(Duration.ofSeconds(30));
+              },
+              () -> d.get("never", Duration.ofSeconds(30)));
       for (var wait : waits) {
-        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
-        Thread t = Thread.ofPlatform().start(() -> {
-          try {
-            var unused = wait.get();
-            outcome.complete(null);
-          } catch (Throwable e) {
-            outcome.complete(Thread.currentThread().isInterrupted() ? e : new AssertionError("flag not set", e));
-          }
-        });
+        java.util.concurrent.CompletableFuture<Throwable> outcome =
+            new java.util.concurrent.CompletableFuture<>();
+        Thread t =
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      try {
+                        var unused = wait.get();
+                        outcome.complete(null);
+                      } catch (Throwable e) {
+                        outcome.complete(
+                            Thread.currentThread().isInterrupted()
+                                ? e
+                                : new AssertionError("flag not set", e));
+                      }
+                    });
         Thread.sleep(100); // asleep by now
         long t0 = System.nanoTime();
         t.interrupt();
@@ -550,16 +609,19 @@ class QueueTest extends StoreExtension {
   @Test
   void virtualThreadsWaitWithoutPinningTheirCarriers() throws Exception {
     Depot d = newStore();
-    int n = 200; // far more than carrier threads: a wait pinned to its carrier would starve the others
+    int n =
+        200; // far more than carrier threads: a wait pinned to its carrier would starve the others
     try (DepotQueue q = d.createQueue("q", 256, Track.bytes("v", 8));
         var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
       java.util.List<java.util.concurrent.Future<Long>> popped = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        popped.add(executor.submit(() -> {
-          try (Entry e = q.pop(Duration.ofSeconds(30))) {
-            return e.track(0).get(ValueLayout.JAVA_LONG, 0);
-          }
-        }));
+        popped.add(
+            executor.submit(
+                () -> {
+                  try (Entry e = q.pop(Duration.ofSeconds(30))) {
+                    return e.track(0).get(ValueLayout.JAVA_LONG, 0);
+                  }
+                }));
       }
       Thread.sleep(200);
       for (int i = 0; i < n; i++) {
@@ -572,11 +634,13 @@ class QueueTest extends StoreExtension {
       assertEquals(n, values.size(), "every waiter got its own entry");
       java.util.List<java.util.concurrent.Future<String>> gets = new ArrayList<>();
       for (int i = 0; i < n; i++) { // waiting for a commit, on virtual threads too
-        gets.add(executor.submit(() -> {
-          try (ObjectHandle h = d.get("late", Duration.ofSeconds(30))) {
-            return h.asString();
-          }
-        }));
+        gets.add(
+            executor.submit(
+                () -> {
+                  try (ObjectHandle h = d.get("late", Duration.ofSeconds(30))) {
+                    return h.asString();
+                  }
+                }));
       }
       Thread.sleep(200);
       d.put("late", "here");

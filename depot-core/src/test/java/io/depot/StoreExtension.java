@@ -52,7 +52,8 @@ public abstract class StoreExtension {
         d.close();
       }
       for (String n : names) {
-        Depot.destroy(n, options); // also after a failed check: a leftover store holds memory in /dev/shm
+        Depot.destroy(
+            n, options); // also after a failed check: a leftover store holds memory in /dev/shm
       }
     }
   }

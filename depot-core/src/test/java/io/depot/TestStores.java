@@ -8,7 +8,11 @@ public final class TestStores {
 
   /** A store name no other test uses. */
   public static String uniqueName(String prefix) {
-    return prefix + "-" + ProcessHandle.current().pid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    return prefix
+        + "-"
+        + ProcessHandle.current().pid()
+        + "-"
+        + Long.toHexString(ThreadLocalRandom.current().nextLong());
   }
 
   /** Small options for tests: 8 MiB, 4096 objects. */

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A tour of Depot, in the order a new user meets it. Each test is a runnable example; read them top to bottom.
- * (Every process on the machine could do what these tests do with the same store name: a store is just a file in
- * {@code /dev/shm}.)
+ * A tour of Depot, in the order a new user meets it. Each test is a runnable example; read them top
+ * to bottom. (Every process on the machine could do what these tests do with the same store name: a
+ * store is just a file in {@code /dev/shm}.)
  */
 class TutorialTest {
   private final String name = TestStores.uniqueName("tutorial");
@@ -22,7 +22,8 @@ class TutorialTest {
   @BeforeEach
   void createStore() {
     depot = Depot.create(name, DepotOptions.builder().capacity(64L << 20).build());
-    // Other processes attach with Depot.open(name), or Depot.openOrCreate(name, options) when racing to start.
+    // Other processes attach with Depot.open(name), or Depot.openOrCreate(name, options) when
+    // racing to start.
   }
 
   /** When done: close (detach); destroy removes the file once nobody needs it. */
@@ -37,7 +38,8 @@ class TutorialTest {
   void putAndGet() {
     depot.put("greeting", "hello from one process");
     depot.put("bytes", new byte[] {1, 2, 3});
-    try (ObjectHandle h = depot.get("greeting")) { // a handle keeps the bytes valid and unchanged until closed
+    try (ObjectHandle h =
+        depot.get("greeting")) { // a handle keeps the bytes valid and unchanged until closed
       assertEquals("hello from one process", h.asString());
     }
     assertArrayEquals(new byte[] {1, 2, 3}, depot.getBytes("bytes")); // copy-out convenience
@@ -69,7 +71,10 @@ class TutorialTest {
     assertTrue(depot.contains("frame/7"));
   }
 
-  /** 5. The four stages: removing an object hides it at once; its memory is reused when the last reader is done. */
+  /**
+   * 5. The four stages: removing an object hides it at once; its memory is reused when the last
+   * reader is done.
+   */
   @Test
   void removeWhileSomeoneReads() {
     depot.put("batch", new byte[100_000]);
@@ -87,7 +92,7 @@ class TutorialTest {
   void replaceAndCompareAndSet() {
     depot.put("counter", "0");
     depot.replace("counter", "1"); // readers see "0" or "1", never nothing
-    for (;;) { // an increment that no other process can lose
+    for (; ; ) { // an increment that no other process can lose
       long version;
       String value;
       try (ObjectHandle h = depot.get("counter")) {
@@ -101,11 +106,18 @@ class TutorialTest {
     assertEquals("2", depot.getString("counter"));
   }
 
-  /** 7. Objects as queues: entries of several tracks, pushed and popped by any number of processes. */
+  /**
+   * 7. Objects as queues: entries of several tracks, pushed and popped by any number of processes.
+   */
   @Test
   void queues() {
-    try (DepotQueue q = depot.createQueue("rollouts", 16, Track.array("obs", DType.FLOAT32, 84, 84),
-        Track.array("action", DType.INT64, 1), Track.bytes("reward", 8))) {
+    try (DepotQueue q =
+        depot.createQueue(
+            "rollouts",
+            16,
+            Track.array("obs", DType.FLOAT32, 84, 84),
+            Track.array("action", DType.INT64, 1),
+            Track.bytes("reward", 8))) {
       // fine-grained, zero copy: claim an entry, write its tracks in place, commit
       try (EntryClaim e = q.createEntry(Duration.ofSeconds(1))) {
         e.array("obs").setFloat(0, 1f);
@@ -114,7 +126,9 @@ class TutorialTest {
         e.commit();
       }
       // coarse-grained: copy one value per track
-      q.tryPush(MemorySegment.ofArray(new float[84 * 84]), MemorySegment.ofArray(new long[] {1}),
+      q.tryPush(
+          MemorySegment.ofArray(new float[84 * 84]),
+          MemorySegment.ofArray(new long[] {1}),
           MemorySegment.ofArray(new double[] {1.0}));
       try (Entry latest = q.readLatest().orElseThrow()) { // read without taking it out
         assertEquals(1, latest.sequence());
@@ -127,7 +141,9 @@ class TutorialTest {
     }
   }
 
-  /** 7b. Back-pressure is a status: a full queue says FULL, an empty one says empty; no exceptions. */
+  /**
+   * 7b. Back-pressure is a status: a full queue says FULL, an empty one says empty; no exceptions.
+   */
   @Test
   void fullAndEmptyAreStatuses() {
     try (DepotQueue q = depot.createQueue("tiny", 1, Track.bytes("v", 8))) {
@@ -139,14 +155,19 @@ class TutorialTest {
     }
   }
 
-  /** 8. Objects through codecs: any type, by a codec of your choice (JSON lives in depot-codec-json). */
+  /**
+   * 8. Objects through codecs: any type, by a codec of your choice (JSON lives in
+   * depot-codec-json).
+   */
   @Test
   void codecs() {
     depot.put("note", "encoded text", Codecs.utf8());
     assertEquals("encoded text", depot.get("note", Codecs.utf8()));
   }
 
-  /** 9. Health: stats for occupancy; check() verifies every invariant; dead processes are recovered. */
+  /**
+   * 9. Health: stats for occupancy; check() verifies every invariant; dead processes are recovered.
+   */
   @Test
   void health() {
     depot.put("x", new byte[10]);

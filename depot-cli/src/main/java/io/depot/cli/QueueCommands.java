@@ -28,7 +28,10 @@ import picocli.CommandLine.Parameters;
 final class QueueCommands {
   private QueueCommands() {}
 
-  /** Prints the entry (as JSON if {@code json}) and closes it, or says the queue is empty: the exit code. */
+  /**
+   * Prints the entry (as JSON if {@code json}) and closes it, or says the queue is empty: the exit
+   * code.
+   */
   static int printOrEmpty(Optional<Entry> e, DepotQueue q, boolean json) throws Exception {
     if (e.isEmpty()) {
       System.err.println("depot: queue " + q.name() + " is empty");
@@ -44,7 +47,10 @@ final class QueueCommands {
     return 0;
   }
 
-  /** An entry as JSON: its queue, sequence and tracks (each with its bytes in base64; arrays with dtype, shape). */
+  /**
+   * An entry as JSON: its queue, sequence and tracks (each with its bytes in base64; arrays with
+   * dtype, shape).
+   */
   static Map<String, Object> toJson(Entry e, DepotQueue q) {
     Map<String, Object> row = new LinkedHashMap<>();
     row.put("queue", q.name());
@@ -64,7 +70,10 @@ final class QueueCommands {
         bytes = e.track(i);
       }
       tr.put("size", bytes.byteSize());
-      tr.put("base64", Base64.getEncoder().encodeToString(bytes.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
+      tr.put(
+          "base64",
+          Base64.getEncoder()
+              .encodeToString(bytes.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)));
       tracks.add(tr);
     }
     row.put("tracks", tracks);
@@ -91,9 +100,12 @@ final class QueueCommands {
     }
   }
 
-  @Command(name = "push", mixinStandardHelpOptions = true,
-      description = "Push an entry: one value per track, each a file, - for standard input, or a string with "
-          + "--string (one-track queues).")
+  @Command(
+      name = "push",
+      mixinStandardHelpOptions = true,
+      description =
+          "Push an entry: one value per track, each a file, - for standard input, or a string with "
+              + "--string (one-track queues).")
   static final class Push implements Callable<Integer> {
     @Parameters(index = "0", description = "Store name.")
     String name;
@@ -101,40 +113,65 @@ final class QueueCommands {
     @Parameters(index = "1", description = "Queue name.")
     String queue;
 
-    @Parameters(index = "2..*", arity = "0..*", description = "One file (or -) per track, in track order.")
+    @Parameters(
+        index = "2..*",
+        arity = "0..*",
+        description = "One file (or -) per track, in track order.")
     List<String> values = List.of();
 
     @Option(names = "--string", description = "The value of a one-track queue, as UTF-8.")
     String string;
 
-    @Option(names = "--timeout", description = "How long to wait for room, in milliseconds (default: "
-        + "${DEFAULT-VALUE}).", defaultValue = "1000")
+    @Option(
+        names = "--timeout",
+        description =
+            "How long to wait for room, in milliseconds (default: " + "${DEFAULT-VALUE}).",
+        defaultValue = "1000")
     long timeoutMillis;
 
-    @Option(names = "--json", description = "Print {\"queue\": ..., \"sequence\": ...} instead of the sequence.")
+    @Option(
+        names = "--json",
+        description = "Print {\"queue\": ..., \"sequence\": ...} instead of the sequence.")
     boolean json;
 
     @CommandLine.Mixin DepotCli.StoreOptions store = new DepotCli.StoreOptions();
 
     @Override
     public Integer call() throws Exception {
-      try (Depot d = Depot.open(name, store.builder().build()); DepotQueue q = d.openQueue(queue)) {
+      try (Depot d = Depot.open(name, store.builder().build());
+          DepotQueue q = d.openQueue(queue)) {
         int tracks = q.tracks().size();
         MemorySegment[] segments = new MemorySegment[tracks];
         if (string != null) {
           if (tracks != 1 || !values.isEmpty()) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--string is for a one-track queue, "
-                + "alone: queue " + queue + " has " + tracks + " tracks");
+            throw new CommandLine.ParameterException(
+                new CommandLine(this),
+                "--string is for a one-track queue, "
+                    + "alone: queue "
+                    + queue
+                    + " has "
+                    + tracks
+                    + " tracks");
           }
           segments[0] = MemorySegment.ofArray(string.getBytes(StandardCharsets.UTF_8));
         } else {
           if (values.size() != tracks) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "queue " + queue + " has " + tracks
-                + " tracks " + q.tracks() + ": give one value each, got " + values.size());
+            throw new CommandLine.ParameterException(
+                new CommandLine(this),
+                "queue "
+                    + queue
+                    + " has "
+                    + tracks
+                    + " tracks "
+                    + q.tracks()
+                    + ": give one value each, got "
+                    + values.size());
           }
           for (int i = 0; i < tracks; i++) {
-            byte[] bytes = values.get(i).equals("-") ? System.in.readAllBytes() : Files.readAllBytes(
-                Path.of(values.get(i)));
+            byte[] bytes =
+                values.get(i).equals("-")
+                    ? System.in.readAllBytes()
+                    : Files.readAllBytes(Path.of(values.get(i)));
             segments[i] = MemorySegment.ofArray(bytes);
           }
         }
@@ -156,9 +193,12 @@ final class QueueCommands {
     }
   }
 
-  @Command(name = "pop", mixinStandardHelpOptions = true,
-      description = "Pop the oldest entry and print it (a one-track byte queue: its raw bytes). Exit code 3 if the "
-          + "queue stayed empty.")
+  @Command(
+      name = "pop",
+      mixinStandardHelpOptions = true,
+      description =
+          "Pop the oldest entry and print it (a one-track byte queue: its raw bytes). Exit code 3 if the "
+              + "queue stayed empty.")
   static final class Pop implements Callable<Integer> {
     @Parameters(index = "0", description = "Store name.")
     String name;
@@ -166,21 +206,30 @@ final class QueueCommands {
     @Parameters(index = "1", description = "Queue name.")
     String queue;
 
-    @Option(names = "--timeout", description = "How long to wait for an entry, in milliseconds (default: "
-        + "${DEFAULT-VALUE}).", defaultValue = "0")
+    @Option(
+        names = "--timeout",
+        description =
+            "How long to wait for an entry, in milliseconds (default: " + "${DEFAULT-VALUE}).",
+        defaultValue = "0")
     long timeoutMillis;
 
-    @Option(names = "--json", description = "Print the entry as JSON (its tracks' bytes in base64).")
+    @Option(
+        names = "--json",
+        description = "Print the entry as JSON (its tracks' bytes in base64).")
     boolean json;
 
     @CommandLine.Mixin DepotCli.StoreOptions store = new DepotCli.StoreOptions();
 
     @Override
     public Integer call() throws Exception {
-      try (Depot d = Depot.open(name, store.builder().build()); DepotQueue q = d.openQueue(queue)) {
+      try (Depot d = Depot.open(name, store.builder().build());
+          DepotQueue q = d.openQueue(queue)) {
         Optional<Entry> e;
         try {
-          e = timeoutMillis == 0 ? q.tryPop() : Optional.of(q.pop(Duration.ofMillis(timeoutMillis)));
+          e =
+              timeoutMillis == 0
+                  ? q.tryPop()
+                  : Optional.of(q.pop(Duration.ofMillis(timeoutMillis)));
         } catch (io.depot.DepotTimeoutException empty) {
           e = Optional.empty();
         }
@@ -189,9 +238,12 @@ final class QueueCommands {
     }
   }
 
-  @Command(name = "peek", mixinStandardHelpOptions = true,
-      description = "Print the oldest entry (or with --latest the newest) without consuming it. Exit code 3 if the "
-          + "queue is empty.")
+  @Command(
+      name = "peek",
+      mixinStandardHelpOptions = true,
+      description =
+          "Print the oldest entry (or with --latest the newest) without consuming it. Exit code 3 if the "
+              + "queue is empty.")
   static final class Peek implements Callable<Integer> {
     @Parameters(index = "0", description = "Store name.")
     String name;
@@ -202,14 +254,17 @@ final class QueueCommands {
     @Option(names = "--latest", description = "The newest committed entry instead of the oldest.")
     boolean latest;
 
-    @Option(names = "--json", description = "Print the entry as JSON (its tracks' bytes in base64).")
+    @Option(
+        names = "--json",
+        description = "Print the entry as JSON (its tracks' bytes in base64).")
     boolean json;
 
     @CommandLine.Mixin DepotCli.StoreOptions store = new DepotCli.StoreOptions();
 
     @Override
     public Integer call() throws Exception {
-      try (Depot d = Depot.open(name, store.builder().build()); DepotQueue q = d.openQueue(queue)) {
+      try (Depot d = Depot.open(name, store.builder().build());
+          DepotQueue q = d.openQueue(queue)) {
         Optional<Entry> e = latest ? q.readLatest() : oldest(q);
         return printOrEmpty(e, q, json);
       }

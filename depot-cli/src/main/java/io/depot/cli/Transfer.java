@@ -12,9 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Streams bytes between a channel and a store segment in chunks (no heap copy of the value, no 2 GiB limit), with a
- * progress line (bytes, rate, ETA) on standard error when it is a terminal and the transfer is larger than {@value
- * #PROGRESS_FROM} bytes; silent when piped.
+ * Streams bytes between a channel and a store segment in chunks (no heap copy of the value, no 2
+ * GiB limit), with a progress line (bytes, rate, ETA) on standard error when it is a terminal and
+ * the transfer is larger than {@value #PROGRESS_FROM} bytes; silent when piped.
  */
 final class Transfer {
   static final int CHUNK = 8 << 20;
@@ -27,8 +27,10 @@ final class Transfer {
 
   private Transfer(long total) {
     this.total = total;
-    this.progress = total > PROGRESS_FROM && System.console() != null && System.console().isTerminal()
-        ? System.err : null;
+    this.progress =
+        total > PROGRESS_FROM && System.console() != null && System.console().isTerminal()
+            ? System.err
+            : null;
   }
 
   /** Copies {@code in} into {@code dst} until it is full; fails if the channel ends first. */
@@ -40,7 +42,8 @@ final class Transfer {
       while (b.hasRemaining()) {
         int n = in.read(b);
         if (n < 0) {
-          throw new IOException("input ended after " + (done + b.position()) + " of " + dst.byteSize() + " bytes");
+          throw new IOException(
+              "input ended after " + (done + b.position()) + " of " + dst.byteSize() + " bytes");
         }
       }
       done += b.capacity();
@@ -64,10 +67,14 @@ final class Transfer {
     t.finish();
   }
 
-  /** Spools standard input to a temporary file (a claim needs the size first); the caller deletes it. */
+  /**
+   * Spools standard input to a temporary file (a claim needs the size first); the caller deletes
+   * it.
+   */
   static Path spool(InputStream in) throws IOException {
     Path tmp = Files.createTempFile("depot-put-", ".bin");
-    try (WritableByteChannel out = Files.newByteChannel(tmp, java.nio.file.StandardOpenOption.WRITE);
+    try (WritableByteChannel out =
+            Files.newByteChannel(tmp, java.nio.file.StandardOpenOption.WRITE);
         ReadableByteChannel src = Channels.newChannel(in)) {
       ByteBuffer b = ByteBuffer.allocateDirect(1 << 20);
       while (src.read(b) >= 0) {
@@ -96,8 +103,9 @@ final class Transfer {
     double seconds = Math.max(1e-9, (now - start) / 1e9);
     double rate = done / seconds;
     long eta = rate > 0 ? (long) ((total - done) / rate) : 0;
-    progress.printf("\r%s / %s  %s/s  ETA %ds   ", Sizes.format(done), Sizes.format(total), Sizes.format((long) rate),
-        eta);
+    progress.printf(
+        "\r%s / %s  %s/s  ETA %ds   ",
+        Sizes.format(done), Sizes.format(total), Sizes.format((long) rate), eta);
     progress.flush();
   }
 

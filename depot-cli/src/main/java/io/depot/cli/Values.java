@@ -15,11 +15,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** What {@code depot get} prints of an object: its bytes, or a summary, with the envelopes of other modules off. */
+/**
+ * What {@code depot get} prints of an object: its bytes, or a summary, with the envelopes of other
+ * modules off.
+ */
 final class Values {
-  /** The names the storage providers give blobs in a store: {@code [scope/...]sha256/<hex>} or {@code keys/...}. */
-  private static final Pattern BLOB_NAME = Pattern.compile("(?:[^/]+/)*(?:sha256/(?:[0-9a-f]{2}/)*[0-9a-f]{64}"
-      + "|keys/.+)");
+  /**
+   * The names the storage providers give blobs in a store: {@code [scope/...]sha256/<hex>} or
+   * {@code keys/...}.
+   */
+  private static final Pattern BLOB_NAME =
+      Pattern.compile("(?:[^/]+/)*(?:sha256/(?:[0-9a-f]{2}/)*[0-9a-f]{64}" + "|keys/.+)");
 
   /** Only named in the messages of a trailer's checks, which are caught. */
   private static final URI BLOB_URI = URI.create("shm:blob");
@@ -64,7 +70,9 @@ final class Values {
     return new Shown(h.segment(), false, null);
   }
 
-  /** The object decoded: a short-term memory value without its envelope, a blob without its trailer. */
+  /**
+   * The object decoded: a short-term memory value without its envelope, a blob without its trailer.
+   */
   static Shown decode(String name, ObjectHandle h) {
     MemorySegment seg = h.segment();
     if (h.kind() == ValueKind.BYTES && ShmStmObjects.isValueObject(name)) {
@@ -80,14 +88,25 @@ final class Values {
       case BYTES -> new Shown(seg, false, null);
       case STRING -> new Shown(seg, true, null);
       case ARRAY -> new Shown(seg, false, h.asArray() + " " + Sizes.format(h.size()));
-      default -> new Shown(seg, false, h.kind() + " " + Sizes.format(h.size())
-          + (h.codecId() == null ? "" : " codec=" + h.codecId()));
+      default ->
+          new Shown(
+              seg,
+              false,
+              h.kind()
+                  + " "
+                  + Sizes.format(h.size())
+                  + (h.codecId() == null ? "" : " codec=" + h.codecId()));
     };
   }
 
   private static Shown stmValue(String name, MemorySegment seg) {
-    ShmStmObjects.StoredValue v = ShmStmObjects.decode(name, seg).orElseThrow(() -> new ObjectNotFoundException(
-        "the short-term memory key was removed (a tombstone is left until the sweep): name=" + name));
+    ShmStmObjects.StoredValue v =
+        ShmStmObjects.decode(name, seg)
+            .orElseThrow(
+                () ->
+                    new ObjectNotFoundException(
+                        "the short-term memory key was removed (a tombstone is left until the sweep): name="
+                            + name));
     Map<String, Object> stm = new LinkedHashMap<>();
     stm.put("workflow", v.workflowId());
     stm.put("key", v.key());
@@ -105,9 +124,20 @@ final class Values {
     Map<String, Object> details = Map.of("stm", stm);
     return switch (v.type()) {
       case JSON, STRING -> new Shown(v.payload(), true, null, details);
-      case ARRAY -> new Shown(v.payload(), false, v.dtype().numpyName() + Arrays.toString(v.shape()) + " "
-          + Sizes.format(v.size()) + " (short-term memory key " + v.key() + " of workflow " + v.workflowId() + ")",
-          details);
+      case ARRAY ->
+          new Shown(
+              v.payload(),
+              false,
+              v.dtype().numpyName()
+                  + Arrays.toString(v.shape())
+                  + " "
+                  + Sizes.format(v.size())
+                  + " (short-term memory key "
+                  + v.key()
+                  + " of workflow "
+                  + v.workflowId()
+                  + ")",
+              details);
       default -> new Shown(v.payload(), false, null, details);
     };
   }
@@ -123,7 +153,9 @@ final class Values {
     try {
       byte[] tail = seg.asSlice(total - BlobTrailer.TAIL_BYTES).toArray(ValueLayout.JAVA_BYTE);
       int len = BlobTrailer.trailerLength(tail, total, BLOB_URI);
-      BlobTrailer t = BlobTrailer.decode(seg.asSlice(total - len).toArray(ValueLayout.JAVA_BYTE), total, BLOB_URI);
+      BlobTrailer t =
+          BlobTrailer.decode(
+              seg.asSlice(total - len).toArray(ValueLayout.JAVA_BYTE), total, BLOB_URI);
       Map<String, Object> details = new LinkedHashMap<>();
       details.put("size", t.size());
       details.put("sha256", java.util.HexFormat.of().formatHex(t.sha256()));

@@ -21,12 +21,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code depot watch NAME}: a live view of a store, refreshed every {@code --interval}: a usage bar, objects,
- * operations per second (from the store's operation totals), queues with their depth, and the attached processes.
- * On a terminal it redraws the screen; otherwise (piped, logged) it prints one plain line per refresh.
+ * {@code depot watch NAME}: a live view of a store, refreshed every {@code --interval}: a usage
+ * bar, objects, operations per second (from the store's operation totals), queues with their depth,
+ * and the attached processes. On a terminal it redraws the screen; otherwise (piped, logged) it
+ * prints one plain line per refresh.
  */
-@Command(name = "watch", mixinStandardHelpOptions = true,
-    description = "A live view of a store: usage, objects, operations per second, queues, processes.")
+@Command(
+    name = "watch",
+    mixinStandardHelpOptions = true,
+    description =
+        "A live view of a store: usage, objects, operations per second, queues, processes.")
 final class WatchCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
   private static final int BAR = 40;
@@ -34,11 +38,15 @@ final class WatchCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "Store name.")
   String name;
 
-  @Option(names = "--interval", description = "Refresh interval in milliseconds (default: ${DEFAULT-VALUE}).",
+  @Option(
+      names = "--interval",
+      description = "Refresh interval in milliseconds (default: ${DEFAULT-VALUE}).",
       defaultValue = "1000")
   long intervalMillis;
 
-  @Option(names = "--count", description = "Stop after this many refreshes (default: until interrupted).")
+  @Option(
+      names = "--count",
+      description = "Stop after this many refreshes (default: until interrupted).")
   Long count;
 
   @Option(names = "--plain", description = "Plain lines even on a terminal.")
@@ -54,11 +62,12 @@ final class WatchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (intervalMillis < 10) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--interval must be at least 10 ms: "
-          + intervalMillis);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--interval must be at least 10 ms: " + intervalMillis);
     }
     if (count != null && count < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1: " + count);
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--count must be at least 1: " + count);
     }
     boolean terminal = !plain && !json && System.console() != null && System.console().isTerminal();
     PrintStream out = System.out;
@@ -103,32 +112,72 @@ final class WatchCommand implements Callable<Integer> {
           out.println(DepotCli.JSON.writeValueAsString(row));
         } else if (terminal) {
           StringBuilder b = new StringBuilder("\033[H\033[2J");
-          b.append(String.format("depot watch %s  %s  every %d ms (Ctrl-C to stop)%n%n", d.path(),
-              LocalTime.now(ZoneId.systemDefault()).format(TIME), intervalMillis));
+          b.append(
+              String.format(
+                  "depot watch %s  %s  every %d ms (Ctrl-C to stop)%n%n",
+                  d.path(), LocalTime.now(ZoneId.systemDefault()).format(TIME), intervalMillis));
           int filled = (int) Math.round(share * BAR);
-          b.append(String.format("used  [%s%s] %5.1f%%  %s of %s, largest free %s%n", "#".repeat(filled),
-              ".".repeat(BAR - filled), 100 * share, Sizes.format(used), Sizes.format(now.arenaBytes()),
-              Sizes.format(now.largestFreeExtent())));
-          b.append(String.format("objects %d (max %d), zombies %d, being written %d, queue entries %d%n",
-              now.objects(), now.maxObjects(), now.zombies(), now.writing(), now.queueEntries()));
-          b.append(String.format("ops/s  put %.0f  get %.0f  remove %.0f%n%n", puts, gets, removes));
-          b.append(queues.isEmpty() ? "no queues\n" : "queues (depth/capacity): " + String.join("  ", queues) + "\n");
-          b.append(String.format("%nprocesses: %d alive, %d dead%n", now.clients() - 1, now.deadClients()));
-          b.append(String.format("  %-5s %-8s %-10s %-6s %7s %7s%n", "slot", "pid", "state", "alive", "claims",
-              "pins"));
+          b.append(
+              String.format(
+                  "used  [%s%s] %5.1f%%  %s of %s, largest free %s%n",
+                  "#".repeat(filled),
+                  ".".repeat(BAR - filled),
+                  100 * share,
+                  Sizes.format(used),
+                  Sizes.format(now.arenaBytes()),
+                  Sizes.format(now.largestFreeExtent())));
+          b.append(
+              String.format(
+                  "objects %d (max %d), zombies %d, being written %d, queue entries %d%n",
+                  now.objects(),
+                  now.maxObjects(),
+                  now.zombies(),
+                  now.writing(),
+                  now.queueEntries()));
+          b.append(
+              String.format("ops/s  put %.0f  get %.0f  remove %.0f%n%n", puts, gets, removes));
+          b.append(
+              queues.isEmpty()
+                  ? "no queues\n"
+                  : "queues (depth/capacity): " + String.join("  ", queues) + "\n");
+          b.append(
+              String.format(
+                  "%nprocesses: %d alive, %d dead%n", now.clients() - 1, now.deadClients()));
+          b.append(
+              String.format(
+                  "  %-5s %-8s %-10s %-6s %7s %7s%n",
+                  "slot", "pid", "state", "alive", "claims", "pins"));
           for (ClientInfo c : d.clients()) {
             if (!c.self()) {
-              b.append(String.format("  %-5d %-8s %-10s %-6s %7d %7d%n", c.slot(), c.pid() == 0 ? "-" : c.pid(),
-                  c.state(), c.alive() ? "yes" : "DEAD", c.claims(), c.pins()));
+              b.append(
+                  String.format(
+                      "  %-5d %-8s %-10s %-6s %7d %7d%n",
+                      c.slot(),
+                      c.pid() == 0 ? "-" : c.pid(),
+                      c.state(),
+                      c.alive() ? "yes" : "DEAD",
+                      c.claims(),
+                      c.pins()));
             }
           }
           out.print(b);
         } else {
-          out.printf("%s used %s/%s (%.1f%%) objects %d zombies %d writing %d ops/s put %.0f get %.0f remove %.0f "
-              + "clients %d dead %d queues %s%n", LocalTime.now(ZoneId.systemDefault()).format(TIME),
+          out.printf(
+              "%s used %s/%s (%.1f%%) objects %d zombies %d writing %d ops/s put %.0f get %.0f remove %.0f "
+                  + "clients %d dead %d queues %s%n",
+              LocalTime.now(ZoneId.systemDefault()).format(TIME),
               Sizes.format(used),
-              Sizes.format(now.arenaBytes()), 100 * share, now.objects(), now.zombies(), now.writing(), puts, gets,
-              removes, now.clients() - 1, now.deadClients(), queues.isEmpty() ? "-" : String.join(",", queues));
+              Sizes.format(now.arenaBytes()),
+              100 * share,
+              now.objects(),
+              now.zombies(),
+              now.writing(),
+              puts,
+              gets,
+              removes,
+              now.clients() - 1,
+              now.deadClients(),
+              queues.isEmpty() ? "-" : String.join(",", queues));
         }
         out.flush();
         before = now;

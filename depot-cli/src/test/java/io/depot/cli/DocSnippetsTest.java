@@ -18,13 +18,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every Java snippet of README.md and docs/*.md compiles as written, against Depot's modules: each block becomes the
- * body of a method of its own class, with the names it uses but does not declare (a {@code depot}, some {@code
- * weights}, a {@code plan}, ...) given as fields of the class.
+ * Every Java snippet of README.md and docs/*.md compiles as written, against Depot's modules: each
+ * block becomes the body of a method of its own class, with the names it uses but does not declare
+ * (a {@code depot}, some {@code weights}, a {@code plan}, ...) given as fields of the class.
  */
 class DocSnippetsTest {
   @SuppressWarnings("InlineFormatString") // a class template, formatted once per snippet
-  private static final String PRELUDE = """
+  private static final String PRELUDE =
+      """
       import io.depot.*;
       import io.depot.stm.*;
       import io.depot.storage.*;
@@ -63,21 +64,37 @@ class DocSnippetsTest {
     for (Path doc : docs) {
       Matcher m = block.matcher(Files.readString(doc));
       while (m.find()) {
-        String name = "Snippet" + sources.size() + "_" + doc.getFileName().toString().replaceAll("\\W", "_");
+        String name =
+            "Snippet" + sources.size() + "_" + doc.getFileName().toString().replaceAll("\\W", "_");
         String code = PRELUDE.formatted(name, m.group(1));
-        sources.add(new SimpleJavaFileObject(URI.create("string:///" + name + ".java"), JavaFileObject.Kind.SOURCE) {
-          @Override
-          public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-            return code;
-          }
-        });
+        sources.add(
+            new SimpleJavaFileObject(
+                URI.create("string:///" + name + ".java"), JavaFileObject.Kind.SOURCE) {
+              @Override
+              public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+                return code;
+              }
+            });
       }
     }
     assertTrue(sources.size() >= 5, "found " + sources.size() + " snippets");
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     StringWriter errors = new StringWriter();
-    boolean ok = javac.getTask(errors, null, null, List.of("-d", out.toString(), "-proc:none", "-classpath",
-        System.getProperty("java.class.path")), null, sources).call();
+    boolean ok =
+        javac
+            .getTask(
+                errors,
+                null,
+                null,
+                List.of(
+                    "-d",
+                    out.toString(),
+                    "-proc:none",
+                    "-classpath",
+                    System.getProperty("java.class.path")),
+                null,
+                sources)
+            .call();
     assertTrue(ok, "a documentation snippet does not compile:\n" + errors);
   }
 }

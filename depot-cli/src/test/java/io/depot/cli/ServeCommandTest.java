@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code depot serve} as a real process: it creates the store, serves Prometheus metrics on loopback (scraped over
- * HTTP, a counter seen to move after another process's puts), refuses a second daemon naming the first's pid, and
- * stops on SIGTERM with exit code 0, destroying the store with {@code --destroy-on-exit}.
+ * {@code depot serve} as a real process: it creates the store, serves Prometheus metrics on
+ * loopback (scraped over HTTP, a counter seen to move after another process's puts), refuses a
+ * second daemon naming the first's pid, and stops on SIGTERM with exit code 0, destroying the store
+ * with {@code --destroy-on-exit}.
  */
 class ServeCommandTest {
   @TempDir Path dir;
@@ -29,8 +30,9 @@ class ServeCommandTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static String scrape(String url) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode());
     return r.body();
   }
@@ -45,10 +47,24 @@ class ServeCommandTest {
   void servesMetricsRefusesASecondDaemonAndStopsOnSigterm() throws Exception {
     String name = "serve-" + ProcessHandle.current().pid();
     DepotOptions opts = DepotOptions.builder().directory(dir).build();
-    try (ChildJvm daemon = ChildJvm.start(DepotCli.class, "serve", name, "--create", "--capacity", "8M",
-        "--metrics-port", "0", "--interval", "200ms", "--destroy-on-exit", "--dir", dir.toString())) {
+    try (ChildJvm daemon =
+        ChildJvm.start(
+            DepotCli.class,
+            "serve",
+            name,
+            "--create",
+            "--capacity",
+            "8M",
+            "--metrics-port",
+            "0",
+            "--interval",
+            "200ms",
+            "--destroy-on-exit",
+            "--dir",
+            dir.toString())) {
       String banner = daemon.awaitLine("depot serve: ", 60, TimeUnit.SECONDS);
-      Matcher m = Pattern.compile("metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)").matcher(banner);
+      Matcher m =
+          Pattern.compile("metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)").matcher(banner);
       assertTrue(m.find(), banner);
       String url = m.group(1);
       assertTrue(banner.contains("pid " + daemon.pid()), banner);
@@ -65,22 +81,28 @@ class ServeCommandTest {
       }
       String second = scrape(url);
       assertEquals(4, value(second, "depot_objects"));
-      assertEquals(puts + 3, value(second, "depot_operations_total{op=\"put\"}"),
+      assertEquals(
+          puts + 3,
+          value(second, "depot_operations_total{op=\"put\"}"),
           "the puts of a process that has detached since are counted");
       assertEquals(0, value(second, "depot_queue_depth{queue=\"q\"}"));
       assertTrue(value(second, "depot_sweeps_total") >= 0);
       assertTrue(second.contains("depot_client_pins{pid=\"" + daemon.pid() + "\""), second);
 
-      try (ChildJvm other = ChildJvm.start(DepotCli.class, "serve", name, "--metrics-port", "0", "--dir",
-          dir.toString())) {
+      try (ChildJvm other =
+          ChildJvm.start(
+              DepotCli.class, "serve", name, "--metrics-port", "0", "--dir", dir.toString())) {
         assertEquals(1, other.await(60, TimeUnit.SECONDS));
-        assertTrue(String.join("\n", other.errors()).contains("already served by pid=" + daemon.pid()),
+        assertTrue(
+            String.join("\n", other.errors()).contains("already served by pid=" + daemon.pid()),
             other.errors().toString());
       }
 
       daemon.process().toHandle().destroy(); // SIGTERM (Process.destroy would also close the pipes)
       assertEquals(0, daemon.await(30, TimeUnit.SECONDS), daemon.errors().toString());
-      assertTrue(daemon.output().contains("depot serve: stopped, store destroyed"), daemon.output().toString());
+      assertTrue(
+          daemon.output().contains("depot serve: stopped, store destroyed"),
+          daemon.output().toString());
       assertFalse(Depot.exists(name, opts));
       assertFalse(Files.exists(dir.resolve(name + ".depot.serve")));
     }
@@ -90,10 +112,24 @@ class ServeCommandTest {
   void sweepsTheExpiredWorkflowsOfAShortTermMemory() throws Exception {
     String name = "serve-stm-" + ProcessHandle.current().pid();
     String uri = "shm:" + name + "?dir=" + dir;
-    try (ChildJvm daemon = ChildJvm.start(DepotCli.class, "serve", name, "--create", "--metrics-port", "0",
-        "--interval", "100ms", "--stm", uri, "--destroy-on-exit", "--dir", dir.toString())) {
+    try (ChildJvm daemon =
+        ChildJvm.start(
+            DepotCli.class,
+            "serve",
+            name,
+            "--create",
+            "--metrics-port",
+            "0",
+            "--interval",
+            "100ms",
+            "--stm",
+            uri,
+            "--destroy-on-exit",
+            "--dir",
+            dir.toString())) {
       String banner = daemon.awaitLine("depot serve: ", 60, TimeUnit.SECONDS);
-      Matcher m = Pattern.compile("metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)").matcher(banner);
+      Matcher m =
+          Pattern.compile("metrics on (http://127\\.0\\.0\\.1:\\d+/metrics)").matcher(banner);
       assertTrue(m.find(), banner);
       try (io.depot.stm.ShortTermMemory stm = io.depot.stm.ShortTermMemory.open(uri)) {
         stm.workflow("w").put("k", "v", java.time.Duration.ofMillis(1));
@@ -116,8 +152,17 @@ class ServeCommandTest {
     DepotOptions opts = DepotOptions.builder().directory(dir).capacity(8 << 20).build();
     try (Depot d = Depot.create(name, opts)) {
       d.createQueue("jobs", 16, io.depot.Track.bytes("v", 8)).close();
-      try (ChildJvm watch = ChildJvm.start(DepotCli.class, "watch", name, "--interval", "200", "--count", "3",
-          "--dir", dir.toString())) {
+      try (ChildJvm watch =
+          ChildJvm.start(
+              DepotCli.class,
+              "watch",
+              name,
+              "--interval",
+              "200",
+              "--count",
+              "3",
+              "--dir",
+              dir.toString())) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (watch.output().isEmpty() && System.nanoTime() < deadline) {
           Thread.sleep(5);
@@ -130,15 +175,30 @@ class ServeCommandTest {
         List<String> lines = watch.output();
         assertEquals(3, lines.size(), lines.toString());
         for (String l : lines) {
-          assertTrue(l.matches("\\d\\d:\\d\\d:\\d\\d used .* of?.*queues jobs=0/16") || l.contains("queues jobs=0/16"),
+          assertTrue(
+              l.matches("\\d\\d:\\d\\d:\\d\\d used .* of?.*queues jobs=0/16")
+                  || l.contains("queues jobs=0/16"),
               l);
           assertFalse(l.contains("\033"), "no terminal codes when piped");
         }
-        assertTrue(lines.stream().anyMatch(l -> !l.contains("ops/s put 0 ")), "puts seen: " + lines);
-        assertTrue(lines.stream().allMatch(l -> l.contains(" get 0 ")), "its own reads are not counted: " + lines);
+        assertTrue(
+            lines.stream().anyMatch(l -> !l.contains("ops/s put 0 ")), "puts seen: " + lines);
+        assertTrue(
+            lines.stream().allMatch(l -> l.contains(" get 0 ")),
+            "its own reads are not counted: " + lines);
       }
-      try (ChildJvm watch = ChildJvm.start(DepotCli.class, "watch", name, "--json", "--interval", "50", "--count",
-          "2", "--dir", dir.toString())) {
+      try (ChildJvm watch =
+          ChildJvm.start(
+              DepotCli.class,
+              "watch",
+              name,
+              "--json",
+              "--interval",
+              "50",
+              "--count",
+              "2",
+              "--dir",
+              dir.toString())) {
         assertEquals(0, watch.await(60, TimeUnit.SECONDS), watch.errors().toString());
         List<String> lines = watch.output();
         assertEquals(2, lines.size(), lines.toString());
@@ -149,22 +209,45 @@ class ServeCommandTest {
         long arena = row.get("capacity").asLong();
         assertTrue(arena > 0 && arena <= opts.capacity(), lines.get(1));
       }
-      // on a terminal (a pseudo-terminal made by script, as a user's shell has): the screen is redrawn each time
-      String command = String.join(" ", ChildJvm.javaBinary().toString(), "--enable-native-access=ALL-UNNAMED",
-          "-cp", "'" + System.getProperty("java.class.path") + "'", DepotCli.class.getName(), "watch", name,
-          "--interval", "100", "--count", "3", "--dir", "'" + dir + "'");
-      Process tty = new ProcessBuilder("script", "-q", "-e", "-c", command, "/dev/null").redirectErrorStream(true)
-          .start();
+      // on a terminal (a pseudo-terminal made by script, as a user's shell has): the screen is
+      // redrawn each time
+      String command =
+          String.join(
+              " ",
+              ChildJvm.javaBinary().toString(),
+              "--enable-native-access=ALL-UNNAMED",
+              "-cp",
+              "'" + System.getProperty("java.class.path") + "'",
+              DepotCli.class.getName(),
+              "watch",
+              name,
+              "--interval",
+              "100",
+              "--count",
+              "3",
+              "--dir",
+              "'" + dir + "'");
+      Process tty =
+          new ProcessBuilder("script", "-q", "-e", "-c", command, "/dev/null")
+              .redirectErrorStream(true)
+              .start();
       tty.getOutputStream().close();
-      String screen = new String(tty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String screen =
+          new String(tty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       assertTrue(tty.waitFor(60, TimeUnit.SECONDS));
       assertEquals(0, tty.exitValue(), screen);
       assertEquals(3, screen.split("\033\\[H\033\\[2J", -1).length - 1, "three redraws: " + screen);
-      assertTrue(screen.contains("used  [") && screen.contains("queues (depth/capacity): jobs=0/16")
-          && screen.contains("objects 21 (max"), screen);
-      try (ChildJvm stores = ChildJvm.start(DepotCli.class, "stores", "--json", "--dir", dir.toString())) {
+      assertTrue(
+          screen.contains("used  [")
+              && screen.contains("queues (depth/capacity): jobs=0/16")
+              && screen.contains("objects 21 (max"),
+          screen);
+      try (ChildJvm stores =
+          ChildJvm.start(DepotCli.class, "stores", "--json", "--dir", dir.toString())) {
         assertEquals(0, stores.await(60, TimeUnit.SECONDS), stores.errors().toString());
-        var rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(String.join("", stores.output()));
+        var rows =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(String.join("", stores.output()));
         assertEquals(1, rows.size());
         assertEquals(name, rows.get(0).get("name").asText());
         assertEquals(1, rows.get(0).get("clients").asInt(), "this test's process");
@@ -175,15 +258,19 @@ class ServeCommandTest {
 
   @Test
   void refusesBadArgumentsAndAMissingStore() throws Exception {
-    for (List<String> args : List.of(List.of("serve", "nostore", "--dir", dir.toString()),
-        List.of("watch", "x", "--interval", "0", "--dir", dir.toString()),
-        List.of("watch", "nostore", "--dir", dir.toString()),
-        List.of("serve", "x", "--interval", "soon", "--dir", dir.toString()),
-        List.of("serve", "x", "--metrics-port", "70000", "--create", "--dir", dir.toString()))) {
+    for (List<String> args :
+        List.of(
+            List.of("serve", "nostore", "--dir", dir.toString()),
+            List.of("watch", "x", "--interval", "0", "--dir", dir.toString()),
+            List.of("watch", "nostore", "--dir", dir.toString()),
+            List.of("serve", "x", "--interval", "soon", "--dir", dir.toString()),
+            List.of(
+                "serve", "x", "--metrics-port", "70000", "--create", "--dir", dir.toString()))) {
       try (ChildJvm p = ChildJvm.start(DepotCli.class, args.toArray(String[]::new))) {
         int code = p.await(60, TimeUnit.SECONDS);
         assertNotEquals(0, code, args + ": " + p.output());
-        assertFalse(String.join("\n", p.errors()).contains("\tat "), "no stack trace: " + p.errors());
+        assertFalse(
+            String.join("\n", p.errors()).contains("\tat "), "no stack trace: " + p.errors());
       }
     }
   }

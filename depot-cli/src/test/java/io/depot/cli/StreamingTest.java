@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code depot put} and {@code get} stream: a 160 MiB value goes in from a file and from standard input, and out to
- * a file and to standard output, through a CLI process whose heap is 32 MiB.
+ * {@code depot put} and {@code get} stream: a 160 MiB value goes in from a file and from standard
+ * input, and out to a file and to standard output, through a CLI process whose heap is 32 MiB.
  */
 class StreamingTest {
   @TempDir Path dir;
@@ -26,8 +26,15 @@ class StreamingTest {
   private static final long SIZE = 160L << 20;
 
   private Process depot(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(ChildJvm.javaBinary().toString(), "--enable-native-access=ALL-UNNAMED",
-        "-Xmx32m", "-cp", System.getProperty("java.class.path"), DepotCli.class.getName()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                ChildJvm.javaBinary().toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx32m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DepotCli.class.getName()));
     cmd.addAll(List.of(args));
     cmd.addAll(List.of("--dir", dir.toString()));
     return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -88,32 +95,61 @@ class StreamingTest {
   }
 
   /**
-   * The progress line shows on a terminal (a pseudo-terminal made by {@code script}, as a user's shell has) and not
-   * when standard error is piped.
+   * The progress line shows on a terminal (a pseudo-terminal made by {@code script}, as a user's
+   * shell has) and not when standard error is piped.
    */
   @Test
   void progressOnATerminalOnly() throws Exception {
     Path file = dir.resolve("p.bin");
     Files.write(file, new byte[16 << 20]);
     assertEquals(0, exit(depot("create", "p", "--capacity", "64M")));
-    List<String> piped = new ArrayList<>(List.of(ChildJvm.javaBinary().toString(),
-        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), DepotCli.class.getName(),
-        "put", "p", "v", file.toString(), "--dir", dir.toString()));
+    List<String> piped =
+        new ArrayList<>(
+            List.of(
+                ChildJvm.javaBinary().toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DepotCli.class.getName(),
+                "put",
+                "p",
+                "v",
+                file.toString(),
+                "--dir",
+                dir.toString()));
     Process p = new ProcessBuilder(piped).redirectErrorStream(true).start();
-    String pipedOut = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String pipedOut =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertEquals(0, exit(p));
     assertFalse(pipedOut.contains("ETA"), "no progress when piped: " + pipedOut);
 
     Path back = dir.resolve("back.bin");
-    String command = String.join(" ", List.of(ChildJvm.javaBinary().toString(), "--enable-native-access=ALL-UNNAMED",
-        "-cp", "'" + System.getProperty("java.class.path") + "'", DepotCli.class.getName(), "get", "p", "v",
-        "'" + back + "'", "--dir", "'" + dir + "'"));
-    Process tty = new ProcessBuilder("script", "-q", "-e", "-c", command, "/dev/null").redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+    String command =
+        String.join(
+            " ",
+            List.of(
+                ChildJvm.javaBinary().toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                "'" + System.getProperty("java.class.path") + "'",
+                DepotCli.class.getName(),
+                "get",
+                "p",
+                "v",
+                "'" + back + "'",
+                "--dir",
+                "'" + dir + "'"));
+    Process tty =
+        new ProcessBuilder("script", "-q", "-e", "-c", command, "/dev/null")
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.PIPE)
+            .start();
     tty.getOutputStream().close();
-    String screen = new String(tty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String screen =
+        new String(tty.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertEquals(0, exit(tty), screen);
-    assertTrue(screen.contains("16.0 MiB / 16.0 MiB") && screen.contains("/s") && screen.contains("ETA"),
+    assertTrue(
+        screen.contains("16.0 MiB / 16.0 MiB") && screen.contains("/s") && screen.contains("ETA"),
         "a progress line on the terminal: " + screen);
     assertEquals(16 << 20, Files.size(back));
     assertEquals(0, exit(depot("destroy", "p")));

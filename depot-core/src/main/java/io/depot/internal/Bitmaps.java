@@ -1,9 +1,10 @@
 package io.depot.internal;
 
 /**
- * Bitmaps in the store: bit {@code i} of the bitmap at {@code base} is bit {@code i % 64} of the long at {@code base
- * + (i / 64) * 8} (the page free map, the descriptor hints, a span's slot map). Plain accesses unless named; the
- * callers say under which lock or with which ordering they use them.
+ * Bitmaps in the store: bit {@code i} of the bitmap at {@code base} is bit {@code i % 64} of the
+ * long at {@code base + (i / 64) * 8} (the page free map, the descriptor hints, a span's slot map).
+ * Plain accesses unless named; the callers say under which lock or with which ordering they use
+ * them.
  */
 final class Bitmaps {
   /** Bits per bitmap word. */

@@ -3,9 +3,10 @@ package io.depot.internal;
 import static io.depot.internal.ClassDescriptor.*;
 
 /**
- * Allocates blocks: from size-class spans up to {@link SizeClasses#MAX_SMALL} bytes, as page extents above (and as
- * a fallback when a class cannot get a new span). Freed slots are reused by their class; a span whose last slot is
- * freed goes back to the page allocator at once, so a drained store has all its pages free and contiguous again.
+ * Allocates blocks: from size-class spans up to {@link SizeClasses#MAX_SMALL} bytes, as page
+ * extents above (and as a fallback when a class cannot get a new span). Freed slots are reused by
+ * their class; a span whose last slot is freed goes back to the page allocator at once, so a
+ * drained store has all its pages free and contiguous again.
  *
  * <pre>
  * Concurrency: each class has its own robust lock (so writers of different sizes never contend) and keeps its
@@ -34,8 +35,8 @@ final class BlockAllocator {
   }
 
   /**
-   * Allocates a block of at least {@code blockSize} bytes for the descriptor at {@code descriptor}, recording its
-   * address and size there.
+   * Allocates a block of at least {@code blockSize} bytes for the descriptor at {@code descriptor},
+   * recording its address and size there.
    *
    * @return the block's address, or -1 if the arena has no room
    */
@@ -62,8 +63,8 @@ final class BlockAllocator {
     if (state == PageDescriptor.SPAN_TAIL) {
       page = PageDescriptor.low(word);
       if (page >= layout.pageCount) {
-        throw new io.depot.CorruptStoreException("span tail page points at head page=" + page + " beyond the arena: "
-            + store.path);
+        throw new io.depot.CorruptStoreException(
+            "span tail page points at head page=" + page + " beyond the arena: " + store.path);
       }
       word = mem.getLong(layout.pageState(page));
       state = PageDescriptor.state(word);
@@ -150,7 +151,10 @@ final class BlockAllocator {
           || PageDescriptor.sizeClass(word) != c) {
         return; // already freed by a recovery
       }
-      int slot = (int) ((address - layout.pageAddress(span) - SizeClasses.inBandBytes(c)) / SizeClasses.size(c));
+      int slot =
+          (int)
+              ((address - layout.pageAddress(span) - SizeClasses.inBandBytes(c))
+                  / SizeClasses.size(c));
       intend(cls, OP_FREE, span, slot, mem.getLong(address + BlockHeaderDescriptor.OWNER_OFFSET));
       if (!getBit(c, span, slot)) {
         mem.putLong(descriptor + ObjectDescriptor.BLOCK_OFFSET, 0);
@@ -181,7 +185,9 @@ final class BlockAllocator {
   }
 
   long slotAddress(int c, long span, int slot) {
-    return layout.pageAddress(span) + SizeClasses.inBandBytes(c) + (long) slot * SizeClasses.size(c);
+    return layout.pageAddress(span)
+        + SizeClasses.inBandBytes(c)
+        + (long) slot * SizeClasses.size(c);
   }
 
   private void intend(long cls, long op, long span, long slot, long owner) {
@@ -199,9 +205,13 @@ final class BlockAllocator {
 
   // ---- slot bitmaps (in-band at the span's start, or word 2 of the head page entry)
 
-  /** Where a span's slot bitmap starts: word 2 of its head page entry (at most 64 slots), or the span's start. */
+  /**
+   * Where a span's slot bitmap starts: word 2 of its head page entry (at most 64 slots), or the
+   * span's start.
+   */
   private long bitmap(int c, long span) {
-    return SizeClasses.inBandBytes(c) == 0 ? layout.page(span) + PageDescriptor.BITS_OFFSET
+    return SizeClasses.inBandBytes(c) == 0
+        ? layout.page(span) + PageDescriptor.BITS_OFFSET
         : layout.pageAddress(span);
   }
 
@@ -220,7 +230,8 @@ final class BlockAllocator {
       slot = clearBitIn(c, span, 0, from);
     }
     if (slot < 0) {
-      throw new InvariantViolation("span " + span + " of class " + c + " on the partial list is full");
+      throw new InvariantViolation(
+          "span " + span + " of class " + c + " on the partial list is full");
     }
     return slot;
   }
@@ -266,7 +277,10 @@ final class BlockAllocator {
     mem.putLong(layout.page(span) + PageDescriptor.LINK_OFFSET, 0);
   }
 
-  /** Undo an ALLOC or redo a FREE of a dead holder, then rebuild the class from its bitmaps. Holding the lock. */
+  /**
+   * Undo an ALLOC or redo a FREE of a dead holder, then rebuild the class from its bitmaps. Holding
+   * the lock.
+   */
   private void repair(int c) {
     pages.lock(); // repairs the page allocator first if its holder died too
     pages.unlock();
@@ -281,7 +295,8 @@ final class BlockAllocator {
         && slot >= 0
         && slot < SizeClasses.slots(c)) {
       long word = mem.getLong(layout.pageState(span));
-      if (PageDescriptor.state(word) == PageDescriptor.SPAN && PageDescriptor.sizeClass(word) == c) {
+      if (PageDescriptor.state(word) == PageDescriptor.SPAN
+          && PageDescriptor.sizeClass(word) == c) {
         setBit(c, span, (int) slot, false);
         long address = slotAddress(c, span, (int) slot);
         int index = (int) owner;
@@ -298,7 +313,10 @@ final class BlockAllocator {
     store.counters.lockRepairs.increment();
   }
 
-  /** Recomputes a class's used counts, span count and partial list from the page map and the bitmaps. */
+  /**
+   * Recomputes a class's used counts, span count and partial list from the page map and the
+   * bitmaps.
+   */
   private void rebuild(int c) {
     long cls = layout.sizeClass(c);
     mem.putLong(cls + PARTIAL_HEAD_OFFSET, 0);
@@ -308,7 +326,8 @@ final class BlockAllocator {
     for (long p = 0; p < layout.pageCount; p++) {
       long e = layout.page(p);
       long word = mem.getLong(layout.pageState(p));
-      if (PageDescriptor.state(word) != PageDescriptor.SPAN || PageDescriptor.sizeClass(word) != c) {
+      if (PageDescriptor.state(word) != PageDescriptor.SPAN
+          || PageDescriptor.sizeClass(word) != c) {
         continue;
       }
       int used = countBits(c, p);

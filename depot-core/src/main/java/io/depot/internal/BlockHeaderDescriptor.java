@@ -8,8 +8,9 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 
 /**
- * The header at the start of every block in the arena: who owns the block, and the value's self-description. The
- * value's bytes follow at {@code headerLength}, a multiple of 64, so data is cache-line aligned.
+ * The header at the start of every block in the arena: who owns the block, and the value's
+ * self-description. The value's bytes follow at {@code headerLength}, a multiple of 64, so data is
+ * cache-line aligned.
  *
  * <pre>
  *   0                   1                   2                   3

@@ -6,8 +6,9 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 
 /**
- * One bucket of the object directory: the head of a chain of descriptors whose names hash here, a sequence number
- * readers validate misses against (a seqlock), and the robust lock writers take to change the chain.
+ * One bucket of the object directory: the head of a chain of descriptors whose names hash here, a
+ * sequence number readers validate misses against (a seqlock), and the robust lock writers take to
+ * change the chain.
  *
  * <pre>
  *   0                   1                   2                   3
@@ -20,8 +21,8 @@ import java.lang.foreign.StructLayout;
  *  +---------------------------------------------------------------+
  * </pre>
  *
- * <p>Chains only ever change by single stores (link at head, unlink by one pointer store), so a chain is
- * consistent at every instant, even when its writer is killed mid-change.
+ * <p>Chains only ever change by single stores (link at head, unlink by one pointer store), so a
+ * chain is consistent at every instant, even when its writer is killed mid-change.
  */
 final class BucketDescriptor {
   public static final int LENGTH = 16;

@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The invariant checker behind {@link io.depot.Depot#check()}: reads every structure of the store without locks and
- * cross-checks them. Exact on a quiescent store; while other processes work it may report transient differences.
+ * The invariant checker behind {@link io.depot.Depot#check()}: reads every structure of the store
+ * without locks and cross-checks them. Exact on a quiescent store; while other processes work it
+ * may report transient differences.
  */
 final class Checker {
   private static final int MAX_PROBLEMS = 200;
@@ -22,8 +23,10 @@ final class Checker {
   private final Mem mem;
   private final StoreLayout layout;
   private final List<String> problems = new ArrayList<>();
+
   /** Allocated blocks: address -> size class (or -1 for an extent). */
   private final Map<Long, Integer> allocated = new HashMap<>();
+
   private final Map<Long, Long> extentOwner = new HashMap<>();
   private final Map<Long, Integer> blockOwner = new HashMap<>();
   private long freeBytes;
@@ -75,8 +78,16 @@ final class Checker {
     } catch (RuntimeException e) {
       problem("queues unreadable: " + e);
     }
-    return new CheckReport(problems, counts[0], counts[1], counts[2], counts[3], allocated.size(), blockBytes,
-        freeBytes, dead);
+    return new CheckReport(
+        problems,
+        counts[0],
+        counts[1],
+        counts[2],
+        counts[3],
+        allocated.size(),
+        blockBytes,
+        freeBytes,
+        dead);
   }
 
   // ------------------------------------------------------------------ pages, spans, classes
@@ -118,8 +129,15 @@ final class Checker {
         int slots = SizeClasses.slots(c);
         int bits = store.blocks.countBits(c, p);
         if (bits != PageDescriptor.low(w)) {
-          problem("span at page " + p + " (class " + SizeClasses.size(c) + " B) says used=" + PageDescriptor.low(w)
-              + " but its bitmap has " + bits);
+          problem(
+              "span at page "
+                  + p
+                  + " (class "
+                  + SizeClasses.size(c)
+                  + " B) says used="
+                  + PageDescriptor.low(w)
+                  + " but its bitmap has "
+                  + bits);
         }
         for (int s = 0; s < slots; s++) {
           if (store.blocks.getBit(c, p, s)) {
@@ -141,48 +159,85 @@ final class Checker {
         }
         checkTails(p, n, PageDescriptor.LARGE_TAIL);
         allocated.put(layout.pageAddress(p), -1);
-        extentOwner.put(layout.pageAddress(p), mem.getLong(layout.page(p) + PageDescriptor.LINK_OFFSET));
+        extentOwner.put(
+            layout.pageAddress(p), mem.getLong(layout.page(p) + PageDescriptor.LINK_OFFSET));
         p += n - 1;
       } else {
-        problem("page " + p + " has state " + st + " outside any span or extent (orphan tail or garbage)");
+        problem(
+            "page "
+                + p
+                + " has state "
+                + st
+                + " outside any span or extent (orphan tail or garbage)");
       }
     }
     freeBytes += freePages << SizeClasses.PAGE_SHIFT;
     long counted = mem.getLongOpaque(HeaderDescriptor.FREE_PAGES_OFFSET);
     if (counted != freePages) {
-      problem("header free page count=" + counted + " but the page map has " + freePages + " free pages");
+      problem(
+          "header free page count="
+              + counted
+              + " but the page map has "
+              + freePages
+              + " free pages");
     }
     checkLockFree("page allocator lock", HeaderDescriptor.PAGE_LOCK_OFFSET);
     for (int c = 0; c < layout.classCount; c++) {
       long cls = layout.sizeClass(c);
       checkLockFree("class " + SizeClasses.size(c) + " B lock", cls + ClassDescriptor.LOCK_OFFSET);
       if (mem.getLong(cls + ClassDescriptor.SPANS_OFFSET) != spans[c]) {
-        problem("class " + SizeClasses.size(c) + " B counts spans=" + mem.getLong(cls + ClassDescriptor.SPANS_OFFSET)
-            + " but the page map has " + spans[c]);
+        problem(
+            "class "
+                + SizeClasses.size(c)
+                + " B counts spans="
+                + mem.getLong(cls + ClassDescriptor.SPANS_OFFSET)
+                + " but the page map has "
+                + spans[c]);
       }
       if (mem.getLong(cls + ClassDescriptor.USED_OFFSET) != used[c]) {
-        problem("class " + SizeClasses.size(c) + " B counts used=" + mem.getLong(cls + ClassDescriptor.USED_OFFSET)
-            + " but the bitmaps have " + used[c]);
+        problem(
+            "class "
+                + SizeClasses.size(c)
+                + " B counts used="
+                + mem.getLong(cls + ClassDescriptor.USED_OFFSET)
+                + " but the bitmaps have "
+                + used[c]);
       }
       Set<Long> listed = new HashSet<>();
       long prev = 0;
       long head = mem.getLong(cls + ClassDescriptor.PARTIAL_HEAD_OFFSET);
       for (long at = head, steps = 0; at != 0; steps++) {
         if (steps > layout.pageCount || at < 1 || at > layout.pageCount || !listed.add(at - 1)) {
-          problem("partial list of class " + SizeClasses.size(c) + " B is broken or cyclic at page " + (at - 1));
+          problem(
+              "partial list of class "
+                  + SizeClasses.size(c)
+                  + " B is broken or cyclic at page "
+                  + (at - 1));
           break;
         }
         long link = mem.getLong(layout.page(at - 1) + PageDescriptor.LINK_OFFSET);
         if (PageDescriptor.prev(link) != prev) {
-          problem("partial list of class " + SizeClasses.size(c) + " B: page " + (at - 1) + " has prev="
-              + (PageDescriptor.prev(link) - 1) + ", expected " + (prev - 1));
+          problem(
+              "partial list of class "
+                  + SizeClasses.size(c)
+                  + " B: page "
+                  + (at - 1)
+                  + " has prev="
+                  + (PageDescriptor.prev(link) - 1)
+                  + ", expected "
+                  + (prev - 1));
         }
         prev = at;
         at = Integer.toUnsignedLong(PageDescriptor.next(link));
       }
       if (!listed.equals(partial.get(c))) {
-        problem("partial list of class " + SizeClasses.size(c) + " B lists " + listed + " but spans with free slots are "
-            + partial.get(c));
+        problem(
+            "partial list of class "
+                + SizeClasses.size(c)
+                + " B lists "
+                + listed
+                + " but spans with free slots are "
+                + partial.get(c));
       }
     }
   }
@@ -191,8 +246,15 @@ final class Checker {
     for (long t = head + 1; t < head + n; t++) {
       long tw = mem.getLong(layout.pageState(t));
       if (PageDescriptor.state(tw) != tailState || PageDescriptor.low(tw) != head) {
-        problem("page " + t + " should be a tail of the run at page " + head + " but has state "
-            + PageDescriptor.state(tw) + " head " + PageDescriptor.low(tw));
+        problem(
+            "page "
+                + t
+                + " should be a tail of the run at page "
+                + head
+                + " but has state "
+                + PageDescriptor.state(tw)
+                + " head "
+                + PageDescriptor.low(tw));
       }
     }
   }
@@ -230,7 +292,8 @@ final class Checker {
         problem("descriptor " + i + " is frozen for a recount");
       }
       if ((st == WRITE || st == FREEING) && !store.clients.isTokenAlive(count(c))) {
-        problem("descriptor " + i + " is " + stateName(st) + " owned by dead client token=" + count(c));
+        problem(
+            "descriptor " + i + " is " + stateName(st) + " owned by dead client token=" + count(c));
       }
       long block = mem.getLong(d + BLOCK_OFFSET);
       if (block == 0) {
@@ -241,35 +304,66 @@ final class Checker {
       }
       Integer cls = allocated.get(block);
       if (cls == null) {
-        problem("descriptor " + i + " (" + stateName(st) + ") points at block " + block
-            + " which is not allocated");
+        problem(
+            "descriptor "
+                + i
+                + " ("
+                + stateName(st)
+                + ") points at block "
+                + block
+                + " which is not allocated");
         continue;
       }
       Integer other = blockOwner.put(block, i);
       if (other != null) {
         problem("block " + block + " is owned by descriptors " + other + " and " + i);
       }
-      long size = cls >= 0 ? SizeClasses.size(cls)
-          : PageDescriptor.low(mem.getLong(layout.pageState(layout.pageOf(block))))
-              << SizeClasses.PAGE_SHIFT;
+      long size =
+          cls >= 0
+              ? SizeClasses.size(cls)
+              : PageDescriptor.low(mem.getLong(layout.pageState(layout.pageOf(block))))
+                  << SizeClasses.PAGE_SHIFT;
       blockBytes += size;
       if (mem.getLong(d + BLOCK_SIZE_OFFSET) != size) {
-        problem("descriptor " + i + " says blockSize=" + mem.getLong(d + BLOCK_SIZE_OFFSET) + " but its block has "
-            + size + " bytes");
+        problem(
+            "descriptor "
+                + i
+                + " says blockSize="
+                + mem.getLong(d + BLOCK_SIZE_OFFSET)
+                + " but its block has "
+                + size
+                + " bytes");
       }
       long tag = ownerTag(i, generation(c));
       if (mem.getLong(block + BlockHeaderDescriptor.OWNER_OFFSET) != tag) {
-        problem("block " + block + " header names owner " + mem.getLong(block + BlockHeaderDescriptor.OWNER_OFFSET)
-            + " but descriptor " + i + " is " + tag);
+        problem(
+            "block "
+                + block
+                + " header names owner "
+                + mem.getLong(block + BlockHeaderDescriptor.OWNER_OFFSET)
+                + " but descriptor "
+                + i
+                + " is "
+                + tag);
       }
       if (cls < 0 && extentOwner.get(block) != tag) {
-        problem("extent at " + block + " is recorded for owner " + extentOwner.get(block) + ", not " + tag);
+        problem(
+            "extent at "
+                + block
+                + " is recorded for owner "
+                + extentOwner.get(block)
+                + ", not "
+                + tag);
       }
     }
     for (Map.Entry<Long, Integer> b : allocated.entrySet()) {
       if (!blockOwner.containsKey(b.getKey())) {
-        problem("leaked block at " + b.getKey() + " (" + (b.getValue() >= 0 ? SizeClasses.size(b.getValue())
-            + " B slot" : "extent") + "): allocated but owned by no descriptor");
+        problem(
+            "leaked block at "
+                + b.getKey()
+                + " ("
+                + (b.getValue() >= 0 ? SizeClasses.size(b.getValue()) + " B slot" : "extent")
+                + "): allocated but owned by no descriptor");
       }
     }
   }
@@ -307,8 +401,13 @@ final class Checker {
           problem("bucket " + b + " chain holds descriptor " + i + " in state " + stateName(st));
         }
         if (((int) mem.getLong(d + HASH_OFFSET) & mask) != b) {
-          problem("descriptor " + i + " is in bucket " + b + " but its hash belongs to bucket "
-              + ((int) mem.getLong(d + HASH_OFFSET) & mask));
+          problem(
+              "descriptor "
+                  + i
+                  + " is in bucket "
+                  + b
+                  + " but its hash belongs to bucket "
+                  + ((int) mem.getLong(d + HASH_OFFSET) & mask));
         }
         if (st == COMMITTED) {
           String name = store.directory.nameOf(d);
@@ -324,15 +423,25 @@ final class Checker {
       long d = layout.descriptor(i);
       int st = state(mem.getLongAcquire(d + CTL_OFFSET));
       if ((st == WRITE || st == COMMITTED) && !reachable.contains(i)) {
-        problem("descriptor " + i + " (" + stateName(st) + ", name=" + store.directory.nameOf(d)
-            + ") is in no bucket chain");
+        problem(
+            "descriptor "
+                + i
+                + " ("
+                + stateName(st)
+                + ", name="
+                + store.directory.nameOf(d)
+                + ") is in no bucket chain");
       }
     }
   }
 
-  // ------------------------------------------------------------------ clients, journals, reader counts
+  // ------------------------------------------------------------------ clients, journals, reader
+  // counts
 
-  /** Pins on queue slots recorded in live clients' journals, by (queue, slot) key times 16 plus the lap's low bits. */
+  /**
+   * Pins on queue slots recorded in live clients' journals, by (queue, slot) key times 16 plus the
+   * lap's low bits.
+   */
   private final Map<Long, Long> slotPins = new HashMap<>();
 
   private static long slotKey(int queueIndex, int slot) {
@@ -350,13 +459,23 @@ final class Checker {
       }
       if (st == ClientDescriptor.STATE_RECOVERING) {
         dead++;
-        problem("client slot " + s + " is being recovered" + (store.clients.isTokenAlive(ClientDescriptor.recoverer(
-            word)) ? "" : " by a dead recoverer"));
+        problem(
+            "client slot "
+                + s
+                + " is being recovered"
+                + (store.clients.isTokenAlive(ClientDescriptor.recoverer(word))
+                    ? ""
+                    : " by a dead recoverer"));
         continue;
       }
       if (!store.clients.isSlotAlive(s, word)) {
         dead++;
-        problem("client slot " + s + " (pid " + ClientDescriptor.pid(word) + ") is dead and not recovered");
+        problem(
+            "client slot "
+                + s
+                + " (pid "
+                + ClientDescriptor.pid(word)
+                + ") is dead and not recovered");
         continue;
       }
       for (int e = 0; e < layout.handlesPerClient; e++) {
@@ -367,12 +486,19 @@ final class Checker {
         }
         if (js == JournalDescriptor.PINNED && JournalDescriptor.isSlot(entry)) {
           // a reader's pin on queue slot: (queue index, slot, lap low bits)
-          slotPins.merge(slotKey(JournalDescriptor.index(entry), JournalDescriptor.slot(entry))
-              * 16 + JournalDescriptor.slotLap(entry), 1L, Long::sum);
+          slotPins.merge(
+              slotKey(JournalDescriptor.index(entry), JournalDescriptor.slot(entry)) * 16
+                  + JournalDescriptor.slotLap(entry),
+              1L,
+              Long::sum);
         } else if (js == JournalDescriptor.PINNED) {
-          pins.merge(ownerTag(JournalDescriptor.index(entry), JournalDescriptor.generation(entry)), 1L, Long::sum);
+          pins.merge(
+              ownerTag(JournalDescriptor.index(entry), JournalDescriptor.generation(entry)),
+              1L,
+              Long::sum);
         } else {
-          problem("client slot " + s + " journal entry " + e + " is pending (an operation in flight?)");
+          problem(
+              "client slot " + s + " journal entry " + e + " is pending (an operation in flight?)");
         }
       }
     }
@@ -384,8 +510,17 @@ final class Checker {
       }
       long expected = pins.getOrDefault(ownerTag(i, generation(c)), 0L);
       if (count(c) != expected) {
-        problem("descriptor " + i + " (" + stateName(st) + ") counts " + count(c) + " readers but journals of live "
-            + "clients hold " + expected + " pins");
+        problem(
+            "descriptor "
+                + i
+                + " ("
+                + stateName(st)
+                + ") counts "
+                + count(c)
+                + " readers but journals of live "
+                + "clients hold "
+                + expected
+                + " pins");
       }
       if (st == ZOMBIE && count(c) == 0) {
         problem("descriptor " + i + " is a ZOMBIE with no readers: it should have been freed");
@@ -401,7 +536,8 @@ final class Checker {
       long d = layout.descriptor(i);
       long c = mem.getLongAcquire(d + CTL_OFFSET);
       int st = state(c);
-      if ((st != COMMITTED && st != ZOMBIE) || mem.getByte(d + KIND_OFFSET) != ValueKind.QUEUE.code()
+      if ((st != COMMITTED && st != ZOMBIE)
+          || mem.getByte(d + KIND_OFFSET) != ValueKind.QUEUE.code()
           || mem.getLong(d + BLOCK_OFFSET) == 0) {
         continue;
       }
@@ -419,7 +555,12 @@ final class Checker {
     long q = ring.q;
     int capacity = ring.capacity;
     if (mem.getLong(q + QueueDescriptor.QUEUE_VERSION_OFFSET) != version) {
-      problem(name + " header version " + mem.getLong(q + QueueDescriptor.QUEUE_VERSION_OFFSET) + " != " + version);
+      problem(
+          name
+              + " header version "
+              + mem.getLong(q + QueueDescriptor.QUEUE_VERSION_OFFSET)
+              + " != "
+              + version);
     }
     long head = mem.getLongAcquire(ring.head);
     long tail = mem.getLongAcquire(ring.tail);
@@ -427,7 +568,8 @@ final class Checker {
       problem(name + " has head=" + head + " tail=" + tail + " capacity=" + capacity);
       return;
     }
-    // Each slot's latest claimed position is in [tail - capacity, tail); slots with none (tail < capacity) are EMPTY.
+    // Each slot's latest claimed position is in [tail - capacity, tail); slots with none (tail <
+    // capacity) are EMPTY.
     for (long p = Math.max(0, tail - capacity); p < tail; p++) {
       if (checkPosition(name, ring, p, head)) {
         counts[1]++;
@@ -436,39 +578,67 @@ final class Checker {
     for (long p = tail; p < capacity; p++) {
       long c = ring.ctl(ring.slotAt((int) p));
       if (QueueDescriptor.state(c) != QueueDescriptor.EMPTY || QueueDescriptor.lap(c) != 0) {
-        problem(name + " position " + p + " (never claimed, tail " + tail + ") is "
-            + QueueDescriptor.stateName(QueueDescriptor.state(c)) + " lap " + QueueDescriptor.lap(c)
-            + ", expected EMPTY lap 0");
+        problem(
+            name
+                + " position "
+                + p
+                + " (never claimed, tail "
+                + tail
+                + ") is "
+                + QueueDescriptor.stateName(QueueDescriptor.state(c))
+                + " lap "
+                + QueueDescriptor.lap(c)
+                + ", expected EMPTY lap 0");
       }
     }
     // Reader pins: each slot's count equals the live journals' pins on it.
     for (int i = 0; i < capacity; i++) {
       long pins = ring.pins(ring.slotAt(i));
       int lap = QueueDescriptor.pinsLap(pins);
-      long expected = slotPins.getOrDefault(slotKey(index, i) * 16 + (lap & JournalDescriptor.SLOT_LAP_MASK), 0L);
+      long expected =
+          slotPins.getOrDefault(
+              slotKey(index, i) * 16 + (lap & JournalDescriptor.SLOT_LAP_MASK), 0L);
       if (QueueDescriptor.pinsRecounting(pins)) {
         problem(name + " slot " + i + " is frozen for a recount");
       }
       if (QueueDescriptor.pinsCount(pins) != expected) {
-        problem(name + " slot " + i + " counts " + QueueDescriptor.pinsCount(pins) + " readers in lap " + lap
-            + " but journals of live clients hold " + expected + " pins");
+        problem(
+            name
+                + " slot "
+                + i
+                + " counts "
+                + QueueDescriptor.pinsCount(pins)
+                + " readers in lap "
+                + lap
+                + " but journals of live clients hold "
+                + expected
+                + " pins");
       }
       long c = ring.ctl(ring.slotAt(i));
       int ctlLap = QueueDescriptor.lap(c);
       if (QueueDescriptor.pinsCount(pins) != 0 && lap != ctlLap) {
-        problem(name + " slot " + i + " has " + QueueDescriptor.pinsCount(pins) + " readers in lap " + lap
-            + " but its position is in lap " + ctlLap);
+        problem(
+            name
+                + " slot "
+                + i
+                + " has "
+                + QueueDescriptor.pinsCount(pins)
+                + " readers in lap "
+                + lap
+                + " but its position is in lap "
+                + ctlLap);
       }
-      if (QueueDescriptor.state(c) == QueueDescriptor.RELEASED && QueueDescriptor.pinsCount(pins) == 0) {
+      if (QueueDescriptor.state(c) == QueueDescriptor.RELEASED
+          && QueueDescriptor.pinsCount(pins) == 0) {
         problem(name + " slot " + i + " is RELEASED with no reader: it should have been freed");
       }
     }
   }
 
   /**
-   * Position {@code p}, claimed (below the tail): in the queue ({@code p >= head}) it is CLAIMED, COMMITTED or SKIP;
-   * behind the head it is POPPED, REDELIVER or RELEASED (held until released, or until its readers let go) or EMPTY
-   * for the next lap (free).
+   * Position {@code p}, claimed (below the tail): in the queue ({@code p >= head}) it is CLAIMED,
+   * COMMITTED or SKIP; behind the head it is POPPED, REDELIVER or RELEASED (held until released, or
+   * until its readers let go) or EMPTY for the next lap (free).
    *
    * @return whether it holds a committed entry
    */
@@ -488,20 +658,37 @@ final class Checker {
       return false;
     }
     if (st == QueueDescriptor.EMPTY) {
-      problem(where + " is below the tail but EMPTY (a claimed position is never empty in its own lap)");
+      problem(
+          where
+              + " is below the tail but EMPTY (a claimed position is never empty in its own lap)");
       return false;
     }
     boolean behind = p < head;
-    boolean held = st == QueueDescriptor.POPPED || st == QueueDescriptor.REDELIVER || st == QueueDescriptor.RELEASED;
+    boolean held =
+        st == QueueDescriptor.POPPED
+            || st == QueueDescriptor.REDELIVER
+            || st == QueueDescriptor.RELEASED;
     // a consumer between its slot CAS and its head CAS leaves its position POPPED at the head
     boolean lateHead = p == head && st == QueueDescriptor.POPPED;
     if (behind != held && st != QueueDescriptor.REMOVING && !lateHead) {
-      problem(where + " is " + QueueDescriptor.stateName(st) + (behind ? " behind" : " at or after") + " the head "
-          + head);
+      problem(
+          where
+              + " is "
+              + QueueDescriptor.stateName(st)
+              + (behind ? " behind" : " at or after")
+              + " the head "
+              + head);
     }
-    if (st == QueueDescriptor.CLAIMED || st == QueueDescriptor.REMOVING || st == QueueDescriptor.POPPED) {
+    if (st == QueueDescriptor.CLAIMED
+        || st == QueueDescriptor.REMOVING
+        || st == QueueDescriptor.POPPED) {
       if (!store.clients.isTokenAlive(QueueDescriptor.token(c))) {
-        problem(where + " is " + QueueDescriptor.stateName(st) + " by dead client token=" + QueueDescriptor.token(c));
+        problem(
+            where
+                + " is "
+                + QueueDescriptor.stateName(st)
+                + " by dead client token="
+                + QueueDescriptor.token(c));
       }
     }
     return st == QueueDescriptor.COMMITTED;

@@ -6,8 +6,9 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 
 /**
- * One entry of the size-class table: a class's robust lock, the intent record its holder keeps, the head of its
- * list of spans with free slots, and its counters. Two cache lines, so classes never share one.
+ * One entry of the size-class table: a class's robust lock, the intent record its holder keeps, the
+ * head of its list of spans with free slots, and its counters. Two cache lines, so classes never
+ * share one.
  *
  * <pre>
  *   0                   1                   2                   3

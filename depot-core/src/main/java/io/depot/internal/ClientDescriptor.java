@@ -26,16 +26,18 @@ import java.lang.foreign.StructLayout;
  *  +---------------------------------------------------------------+
  * </pre>
  *
- * <p>The state word is claimed with one CAS that writes the new generation and the pid together, so the slot is
- * attributable from its first instant. States: {@code FREE(gen)}, {@code CLAIMING(gen, pid)} (attaching),
- * {@code ATTACHED(gen, pid)}, and {@code RECOVERING(gen, recoverer token)}: a recovery of a dead occupant is claimed
- * by the CAS that writes the recoverer's token into the word, so a dead recoverer is recognisable at every instant
- * and its recovery can be taken over with one more CAS. A process that finds the table full adopts a dead slot:
- * one CAS from the dead occupant's word to {@code CLAIMING(gen + 1, own pid)}, then the adopting word records that
- * the slot's previous state is being recovered by its new occupant (so that, should the adopter die too, the next
- * recoverer knows a recovery was under way and recounts instead of decrementing). A client's <b>token</b> is {@code generation << 12 | (slot + 1)}: lock words,
- * WRITE-stage descriptors and recoverers record tokens, so a slot reused by another process never inherits the dead
- * one's locks.
+ * <p>The state word is claimed with one CAS that writes the new generation and the pid together, so
+ * the slot is attributable from its first instant. States: {@code FREE(gen)}, {@code CLAIMING(gen,
+ * pid)} (attaching), {@code ATTACHED(gen, pid)}, and {@code RECOVERING(gen, recoverer token)}: a
+ * recovery of a dead occupant is claimed by the CAS that writes the recoverer's token into the
+ * word, so a dead recoverer is recognisable at every instant and its recovery can be taken over
+ * with one more CAS. A process that finds the table full adopts a dead slot: one CAS from the dead
+ * occupant's word to {@code CLAIMING(gen + 1, own pid)}, then the adopting word records that the
+ * slot's previous state is being recovered by its new occupant (so that, should the adopter die
+ * too, the next recoverer knows a recovery was under way and recounts instead of decrementing). A
+ * client's <b>token</b> is {@code generation << 12 | (slot + 1)}: lock words, WRITE-stage
+ * descriptors and recoverers record tokens, so a slot reused by another process never inherits the
+ * dead one's locks.
  */
 final class ClientDescriptor {
   public static final int LENGTH = 128;
@@ -56,7 +58,10 @@ final class ClientDescriptor {
 
   /** Adopting word: the new occupant is recovering the slot's previous state. */
   public static final long ADOPT_STARTED = 1;
-  /** Adopting word: and that state was itself half recovered (pins are recounted, not decremented). */
+
+  /**
+   * Adopting word: and that state was itself half recovered (pins are recounted, not decremented).
+   */
   public static final long ADOPT_TAKEOVER = 2;
 
   private static final int STATE_SHIFT = 62;
@@ -97,19 +102,25 @@ final class ClientDescriptor {
     return word & PID_MASK;
   }
 
-  /** The token of the client recovering a slot whose word is {@code word} (in state {@link #STATE_RECOVERING}). */
+  /**
+   * The token of the client recovering a slot whose word is {@code word} (in state {@link
+   * #STATE_RECOVERING}).
+   */
   public static long recoverer(long word) {
     return word & PID_MASK;
   }
 
-  /** A RECOVERING word: generation {@code generation}, recovered by the client holding {@code recoverer}. */
+  /**
+   * A RECOVERING word: generation {@code generation}, recovered by the client holding {@code
+   * recoverer}.
+   */
   public static long recoveringWord(int generation, long recoverer) {
     return stateWord(STATE_RECOVERING, generation, recoverer);
   }
 
   /**
-   * The token of the client in {@code slot} at {@code generation}: an unsigned 32-bit value (as a long, never
-   * sign-extended: it is compared with the 32-bit fields that hold it), never 0.
+   * The token of the client in {@code slot} at {@code generation}: an unsigned 32-bit value (as a
+   * long, never sign-extended: it is compared with the 32-bit fields that hold it), never 0.
    */
   public static long token(int slot, int generation) {
     return ((generation & GEN_MASK) << SLOT_BITS) | (slot + 1);

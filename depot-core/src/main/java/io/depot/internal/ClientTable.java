@@ -39,8 +39,9 @@ final class ClientTable {
   }
 
   /**
-   * A claimed slot, still CLAIMING: {@code adopted} if it was taken from a dead occupant whose state the new
-   * occupant must recover (with a recount if {@code takeover}) before it publishes itself.
+   * A claimed slot, still CLAIMING: {@code adopted} if it was taken from a dead occupant whose
+   * state the new occupant must recover (with a recount if {@code takeover}) before it publishes
+   * itself.
    */
   record Claim(int slot, int generation, boolean adopted, boolean takeover) {}
 
@@ -50,8 +51,12 @@ final class ClientTable {
     for (; ; ) {
       for (int slot = 0; slot < layout.maxClients; slot++) {
         long word = slotWord(slot);
-        if (state(word) == STATE_FREE && mem.compareAndSetLong(layout.client(slot) + STATE_OFFSET, word,
-            stateWord(STATE_CLAIMING, nextGeneration(generation(word)), ProcessInfo.selfPid()))) {
+        if (state(word) == STATE_FREE
+            && mem.compareAndSetLong(
+                layout.client(slot) + STATE_OFFSET,
+                word,
+                stateWord(
+                    STATE_CLAIMING, nextGeneration(generation(word)), ProcessInfo.selfPid()))) {
           initFields(slot);
           return new Claim(slot, nextGeneration(generation(word)), false, false);
         }
@@ -75,7 +80,8 @@ final class ClientTable {
           continue;
         }
         int gen = nextGeneration(generation(word));
-        if (mem.compareAndSetLong(c + STATE_OFFSET, word, stateWord(STATE_CLAIMING, gen, ProcessInfo.selfPid()))) {
+        if (mem.compareAndSetLong(
+            c + STATE_OFFSET, word, stateWord(STATE_CLAIMING, gen, ProcessInfo.selfPid()))) {
           // Before anything of the previous state is touched: a recovery of it is under way.
           mem.putLongRelease(c + ADOPTING_OFFSET, ADOPT_STARTED | (takeover ? ADOPT_TAKEOVER : 0));
           initFields(slot);
@@ -83,8 +89,11 @@ final class ClientTable {
         }
       }
       if (!recovering || System.nanoTime() - deadline > 0) {
-        throw new TooManyClientsException("all maxClients=" + layout.maxClients
-            + " client slots are taken by live processes: " + store.pathString());
+        throw new TooManyClientsException(
+            "all maxClients="
+                + layout.maxClients
+                + " client slots are taken by live processes: "
+                + store.pathString());
       }
       Thread.onSpinWait();
       Thread.yield();
@@ -106,7 +115,9 @@ final class ClientTable {
     retireCount(c + REMOVES_OFFSET, HeaderDescriptor.RETIRED_REMOVES_OFFSET);
   }
 
-  /** Adds the previous occupant's count at {@code at} to the header's retired total, then zeroes it. */
+  /**
+   * Adds the previous occupant's count at {@code at} to the header's retired total, then zeroes it.
+   */
   private void retireCount(long at, int retired) {
     long n = mem.getLongOpaque(at);
     if (n > 0) {
@@ -116,16 +127,19 @@ final class ClientTable {
   }
 
   /**
-   * The store's operation totals since it was created: the retired counts plus every slot's (a process's counts stay
-   * in its slot after it detaches). A slot being taken over may be counted twice for an instant (added to the
-   * retired total, not yet zeroed); readers that need a monotonic figure keep the highest they saw.
+   * The store's operation totals since it was created: the retired counts plus every slot's (a
+   * process's counts stay in its slot after it detaches). A slot being taken over may be counted
+   * twice for an instant (added to the retired total, not yet zeroed); readers that need a
+   * monotonic figure keep the highest they saw.
    *
    * @return puts, gets, removes
    */
   long[] operationTotals() {
-    long[] t = {mem.getLongOpaque(HeaderDescriptor.RETIRED_PUTS_OFFSET),
-        mem.getLongOpaque(HeaderDescriptor.RETIRED_GETS_OFFSET),
-        mem.getLongOpaque(HeaderDescriptor.RETIRED_REMOVES_OFFSET)};
+    long[] t = {
+      mem.getLongOpaque(HeaderDescriptor.RETIRED_PUTS_OFFSET),
+      mem.getLongOpaque(HeaderDescriptor.RETIRED_GETS_OFFSET),
+      mem.getLongOpaque(HeaderDescriptor.RETIRED_REMOVES_OFFSET)
+    };
     for (int s = 0; s < layout.maxClients; s++) {
       long c = layout.client(s);
       t[0] += mem.getLongOpaque(c + PUTS_OFFSET);
@@ -139,7 +153,8 @@ final class ClientTable {
   void publish(int slot, int generation) {
     long c = layout.client(slot);
     mem.putLongRelease(c + ADOPTING_OFFSET, 0);
-    mem.putLongRelease(c + STATE_OFFSET, stateWord(STATE_ATTACHED, generation, ProcessInfo.selfPid()));
+    mem.putLongRelease(
+        c + STATE_OFFSET, stateWord(STATE_ATTACHED, generation, ProcessInfo.selfPid()));
   }
 
   /** Frees this process's slot (after its handles and claims are released). */
@@ -147,7 +162,8 @@ final class ClientTable {
     long c = layout.client(slot);
     long word = mem.getLongAcquire(c + STATE_OFFSET);
     mem.putLongRelease(c + ADOPTING_OFFSET, 0);
-    mem.putLongRelease(c + STATE_OFFSET, stateWord(STATE_FREE, ClientDescriptor.generation(word), 0));
+    mem.putLongRelease(
+        c + STATE_OFFSET, stateWord(STATE_FREE, ClientDescriptor.generation(word), 0));
   }
 
   /** Whether the client holding {@code token} is attached and its process alive. */
@@ -164,8 +180,8 @@ final class ClientTable {
   }
 
   /**
-   * Whether {@code token} is dead by the client table alone (no look at {@code /proc}): its slot is free, being
-   * recovered, or holds another generation.
+   * Whether {@code token} is dead by the client table alone (no look at {@code /proc}): its slot is
+   * free, being recovered, or holds another generation.
    */
   boolean isTokenDetached(long token) {
     int slot = slotOf(token);
@@ -174,7 +190,9 @@ final class ClientTable {
     }
     long word = slotWord(slot);
     long st = state(word);
-    return ClientDescriptor.generation(word) != generationOf(token) || st == STATE_FREE || st == STATE_RECOVERING;
+    return ClientDescriptor.generation(word) != generationOf(token)
+        || st == STATE_FREE
+        || st == STATE_RECOVERING;
   }
 
   /** Whether the process in {@code slot} (whose state word is {@code word}) is alive. */
@@ -207,13 +225,16 @@ final class ClientTable {
     }
     long word = slotWord(slot);
     long st = state(word);
-    return ClientDescriptor.generation(word) == generationOf(token) && (st == STATE_ATTACHED
-        || st == STATE_CLAIMING) ? pid(word) : 0;
+    return ClientDescriptor.generation(word) == generationOf(token)
+            && (st == STATE_ATTACHED || st == STATE_CLAIMING)
+        ? pid(word)
+        : 0;
   }
 
   void addStat(int slot, int fieldOffset) {
     long at = layout.client(slot) + fieldOffset;
-    // Only this client writes its counters: an opaque read-modify-write is enough (no lost updates, no fence).
+    // Only this client writes its counters: an opaque read-modify-write is enough (no lost updates,
+    // no fence).
     mem.putLongOpaque(at, mem.getLongOpaque(at) + 1);
   }
 }

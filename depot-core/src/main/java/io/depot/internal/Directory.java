@@ -11,8 +11,8 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The object directory: the descriptor table, its free-descriptor hint bitmap, and the hash buckets that map names
- * to descriptors.
+ * The object directory: the descriptor table, its free-descriptor hint bitmap, and the hash buckets
+ * that map names to descriptors.
  *
  * <pre>
  * Concurrency:
@@ -44,7 +44,8 @@ final class Directory {
     this.bucketMask = layout.bucketCount - 1;
     int words = (int) Bitmaps.words(layout.maxObjects);
     // Spread the processes' searches over the table.
-    this.cursor = new AtomicInteger((int) ((ProcessInfo.selfPid() * 0x9E3779B9L) & 0x7FFF_FFFF) % words);
+    this.cursor =
+        new AtomicInteger((int) ((ProcessInfo.selfPid() * 0x9E3779B9L) & 0x7FFF_FFFF) % words);
   }
 
   /** Sets the hint bit of every FREE descriptor (others' bits are left as they are). */
@@ -59,7 +60,8 @@ final class Directory {
       long bits = 0;
       for (int b = 0; b < 64; b++) {
         long i = (w << 6) + b;
-        if (i < layout.maxObjects && state(mem.getLongAcquire(layout.descriptor((int) i) + CTL_OFFSET)) == FREE) {
+        if (i < layout.maxObjects
+            && state(mem.getLongAcquire(layout.descriptor((int) i) + CTL_OFFSET)) == FREE) {
           bits |= 1L << b;
         }
       }
@@ -76,7 +78,8 @@ final class Directory {
   // ------------------------------------------------------------------ descriptors
 
   /**
-   * Claims a FREE descriptor for this client: WRITE, next generation, owner token; its other fields zeroed.
+   * Claims a FREE descriptor for this client: WRITE, next generation, owner token; its other fields
+   * zeroed.
    *
    * @return the index, or -1 if every descriptor is in use
    */
@@ -88,7 +91,9 @@ final class Directory {
       if (w >= words) {
         w -= words;
       }
-      long bits = mem.getLongOpaque(Bitmaps.word(layout.descriptorHintOffset, (long) w * Bitmaps.WORD_BITS));
+      long bits =
+          mem.getLongOpaque(
+              Bitmaps.word(layout.descriptorHintOffset, (long) w * Bitmaps.WORD_BITS));
       while (bits != 0) {
         int b = Long.numberOfTrailingZeros(bits);
         bits &= bits - 1;
@@ -109,7 +114,8 @@ final class Directory {
             return index;
           }
         } else {
-          // Stale hint: clear it, then look again, since a concurrent free may have set the bit just before.
+          // Stale hint: clear it, then look again, since a concurrent free may have set the bit
+          // just before.
           Bitmaps.clearAtomic(mem, layout.descriptorHintOffset, index);
           if (state(mem.getLongAcquire(d + CTL_OFFSET)) == FREE) {
             Bitmaps.setAtomic(mem, layout.descriptorHintOffset, index);
@@ -134,8 +140,9 @@ final class Directory {
   }
 
   /**
-   * Returns a descriptor (owned by this client: WRITE or FREEING, its block already freed) to the free pool.
-   * The FREE store is volatile so that the hint bit set after it can never be cleared by a claimer that missed it.
+   * Returns a descriptor (owned by this client: WRITE or FREEING, its block already freed) to the
+   * free pool. The FREE store is volatile so that the hint bit set after it can never be cleared by
+   * a claimer that missed it.
    */
   void release(int index) {
     long d = layout.descriptor(index);
@@ -181,13 +188,17 @@ final class Directory {
       long w2 = mem.getLongOpaque(bucket + BucketDescriptor.SEQ_HEAD_OFFSET);
       if (w1 == w2 && !BucketDescriptor.isWriting(w1)) {
         if (!sane) {
-          throw new CorruptStoreException("directory chain of bucket at offset " + bucket + " is corrupt");
+          throw new CorruptStoreException(
+              "directory chain of bucket at offset " + bucket + " is corrupt");
         }
         return -1;
       }
-      // A writer changed the bucket, or is changing it: a miss seen now may straddle two of its steps (e.g. a
-      // replace's new object still in WRITE, the old one already retired). Wait for it to finish, then look again.
-      // A writer holds the bucket for microseconds: check whether it died only every 10 ms of waiting.
+      // A writer changed the bucket, or is changing it: a miss seen now may straddle two of its
+      // steps (e.g. a
+      // replace's new object still in WRITE, the old one already retired). Wait for it to finish,
+      // then look again.
+      // A writer holds the bucket for microseconds: check whether it died only every 10 ms of
+      // waiting.
       if (BucketDescriptor.isWriting(w2)) {
         long now = System.nanoTime();
         if (idle == null) {
@@ -199,7 +210,8 @@ final class Directory {
           nextCheck = now + WRITER_CHECK_NANOS;
           long dead = repairIfAbandoned(bucket);
           if (dead != 0) {
-            store.recovery.recoverSoon(dead); // a reader ran into the dead writer: recover the rest it left
+            store.recovery.recoverSoon(
+                dead); // a reader ran into the dead writer: recover the rest it left
           }
         }
       }
@@ -207,17 +219,20 @@ final class Directory {
   }
 
   /**
-   * Takes the bucket's lock over if its holder is dead, repairs the chain, and releases it. A bucket whose sequence
-   * is odd with no lock holder at all (only a damaged file does that) is repaired the same way.
+   * Takes the bucket's lock over if its holder is dead, repairs the chain, and releases it. A
+   * bucket whose sequence is odd with no lock holder at all (only a damaged file does that) is
+   * repaired the same way.
    *
    * @return the dead holder's token if the lock was taken over from one, else 0
    */
   private long repairIfAbandoned(long bucket) {
     long lock = bucket + BucketDescriptor.LOCK_OFFSET;
     long dead = Locks.breakIfDead(store, lock);
-    boolean taken = dead != 0
-        || (BucketDescriptor.isWriting(mem.getLongAcquire(bucket + BucketDescriptor.SEQ_HEAD_OFFSET))
-            && Locks.tryAcquire(store, lock));
+    boolean taken =
+        dead != 0
+            || (BucketDescriptor.isWriting(
+                    mem.getLongAcquire(bucket + BucketDescriptor.SEQ_HEAD_OFFSET))
+                && Locks.tryAcquire(store, lock));
     if (taken) {
       repairChain(bucket);
       Locks.release(store, lock);
@@ -225,7 +240,10 @@ final class Directory {
     return dead;
   }
 
-  /** Whether descriptor {@code d}'s block holds {@code key}; false for anything out of bounds (a racing reuse). */
+  /**
+   * Whether descriptor {@code d}'s block holds {@code key}; false for anything out of bounds (a
+   * racing reuse).
+   */
   boolean nameEquals(long d, MemorySegment key, int length) {
     if (mem.getShort(d + NAME_LENGTH_OFFSET) != length) {
       return false;
@@ -238,13 +256,19 @@ final class Directory {
     return MemorySegment.mismatch(mem.segment(), at, at + length, key, 0, length) < 0;
   }
 
-  /** Whether descriptor {@code d} has hash {@code hash} and name {@code key} (see {@link #nameEquals}). */
+  /**
+   * Whether descriptor {@code d} has hash {@code hash} and name {@code key} (see {@link
+   * #nameEquals}).
+   */
   private boolean named(long d, long hash, MemorySegment key, int length) {
     return mem.getLong(d + HASH_OFFSET) == hash && nameEquals(d, key, length);
   }
 
-  /** {@link #find}'s result when the match is the chain's first descriptor (it has no predecessor). */
+  /**
+   * {@link #find}'s result when the match is the chain's first descriptor (it has no predecessor).
+   */
   private static final long AT_HEAD = -1;
+
   /** {@link #find}'s result when no descriptor of the chain matches. */
   private static final long NO_MATCH = -2;
 
@@ -255,13 +279,14 @@ final class Directory {
   }
 
   /**
-   * Walks the chain that starts at {@code head}, from the successor of {@code from} (a descriptor of the chain, or
-   * {@link #AT_HEAD} to start at the head), to the first descriptor {@code stop} accepts. Under the bucket lock only:
-   * no one else changes the links meanwhile, so they are read plainly (the predicate makes its own ctl reads). At
-   * most {@code maxObjects + 1} descriptors are visited, so a damaged chain with a cycle cannot hold the walk.
+   * Walks the chain that starts at {@code head}, from the successor of {@code from} (a descriptor
+   * of the chain, or {@link #AT_HEAD} to start at the head), to the first descriptor {@code stop}
+   * accepts. Under the bucket lock only: no one else changes the links meanwhile, so they are read
+   * plainly (the predicate makes its own ctl reads). At most {@code maxObjects + 1} descriptors are
+   * visited, so a damaged chain with a cycle cannot hold the walk.
    *
-   * @return the match's predecessor (a descriptor's offset, or {@link #AT_HEAD}), or {@link #NO_MATCH}; the match is
-   *     {@link #successor}{@code (head, result) - 1}
+   * @return the match's predecessor (a descriptor's offset, or {@link #AT_HEAD}), or {@link
+   *     #NO_MATCH}; the match is {@link #successor}{@code (head, result) - 1}
    */
   private long find(int head, long from, Stop stop) {
     long pred = from;
@@ -277,7 +302,10 @@ final class Directory {
     return NO_MATCH;
   }
 
-  /** The link after {@code pred} (a descriptor's offset, or {@link #AT_HEAD}) in the chain from {@code head}. */
+  /**
+   * The link after {@code pred} (a descriptor's offset, or {@link #AT_HEAD}) in the chain from
+   * {@code head}.
+   */
   private int successor(int head, long pred) {
     return pred == AT_HEAD ? head : mem.getInt(pred + NEXT_OFFSET);
   }
@@ -287,7 +315,8 @@ final class Directory {
       repairChain(bucket);
     }
     long w = mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET);
-    mem.putLongOpaque(bucket + BucketDescriptor.SEQ_HEAD_OFFSET,
+    mem.putLongOpaque(
+        bucket + BucketDescriptor.SEQ_HEAD_OFFSET,
         BucketDescriptor.word(BucketDescriptor.seq(w) | 1, BucketDescriptor.head(w)));
     // The odd sequence must be visible before any chain store.
     VarHandle.storeStoreFence();
@@ -296,17 +325,18 @@ final class Directory {
   private void unlockBucket(long bucket, int head) {
     long w = mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET);
     long seq = (BucketDescriptor.seq(w) | 1) + 1;
-    mem.putLongRelease(bucket + BucketDescriptor.SEQ_HEAD_OFFSET, BucketDescriptor.word(seq & 0xFFFF_FFFFL, head));
+    mem.putLongRelease(
+        bucket + BucketDescriptor.SEQ_HEAD_OFFSET, BucketDescriptor.word(seq & 0xFFFF_FFFFL, head));
     Locks.release(store, bucket + BucketDescriptor.LOCK_OFFSET);
   }
 
   /**
-   * Links the WRITE descriptor {@code index} (its name, hash and block already written) into its bucket, reserving
-   * the name. A name held in WRITE by a process that died is recovered on the spot (see {@link
-   * Recovery#recoverIfDead}), and the link tried again.
+   * Links the WRITE descriptor {@code index} (its name, hash and block already written) into its
+   * bucket, reserving the name. A name held in WRITE by a process that died is recovered on the
+   * spot (see {@link Recovery#recoverIfDead}), and the link tried again.
    *
-   * @throws ObjectExistsException if, unless {@code replace}, an object of that name is committed, or being written
-   *     by a live process (named by its pid)
+   * @throws ObjectExistsException if, unless {@code replace}, an object of that name is committed,
+   *     or being written by a live process (named by its pid)
    */
   void insert(int index, byte[] name, long hash, boolean replace, String displayName) {
     for (; ; ) {
@@ -316,13 +346,17 @@ final class Directory {
       }
       if (!store.recovery.recoverIfDead(writer)) {
         long pid = store.clients.pidOf(writer);
-        throw new ObjectExistsException("object already being written by " + (pid != 0 ? "pid=" + pid
-            : "a process whose recovery is still in progress") + ": name=" + displayName);
+        throw new ObjectExistsException(
+            "object already being written by "
+                + (pid != 0 ? "pid=" + pid : "a process whose recovery is still in progress")
+                + ": name="
+                + displayName);
       }
     }
   }
 
   private static final long LINKED = -1;
+
   /** How long a reader waits for a bucket's writer before it checks whether the writer died. */
   private static final long WRITER_CHECK_NANOS = 10_000_000L;
 
@@ -339,13 +373,19 @@ final class Directory {
     int head = BucketDescriptor.head(mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET));
     try {
       if (!replace) {
-        long pred = find(head, AT_HEAD, (i, d) -> {
-          int st = state(mem.getLongAcquire(d + CTL_OFFSET));
-          return (st == COMMITTED || st == WRITE) && named(d, hash, key, name.length);
-        });
+        long pred =
+            find(
+                head,
+                AT_HEAD,
+                (i, d) -> {
+                  int st = state(mem.getLongAcquire(d + CTL_OFFSET));
+                  return (st == COMMITTED || st == WRITE) && named(d, hash, key, name.length);
+                });
         if (pred != NO_MATCH) {
-          // Read again: under the lock the match stays WRITE or COMMITTED, but a create may have committed since
-          // (its commit is a CAS without the lock); then the name is taken as if the walk had come a moment later.
+          // Read again: under the lock the match stays WRITE or COMMITTED, but a create may have
+          // committed since
+          // (its commit is a CAS without the lock); then the name is taken as if the walk had come
+          // a moment later.
           long c = mem.getLongAcquire(layout.descriptor(successor(head, pred) - 1) + CTL_OFFSET);
           if (state(c) == WRITE) {
             return count(c);
@@ -365,27 +405,35 @@ final class Directory {
   static final long ANY_VERSION = -1;
 
   /**
-   * Commits the WRITE descriptor {@code index}. With {@code replace}, also retires every other committed object of
-   * the same name, in the same bucket period, so readers see the old value or the new one, never neither. With an
-   * {@code expectedVersion} other than {@link #ANY_VERSION}, commits only if the committed object of that name has
-   * that version ({@code 0}: none is committed).
+   * Commits the WRITE descriptor {@code index}. With {@code replace}, also retires every other
+   * committed object of the same name, in the same bucket period, so readers see the old value or
+   * the new one, never neither. With an {@code expectedVersion} other than {@link #ANY_VERSION},
+   * commits only if the committed object of that name has that version ({@code 0}: none is
+   * committed).
    *
-   * @return descriptors this call moved to FREEING (their blocks are for the caller to free), possibly empty; or
-   *     {@code null} if the expected version did not match (the descriptor is left in WRITE)
+   * @return descriptors this call moved to FREEING (their blocks are for the caller to free),
+   *     possibly empty; or {@code null} if the expected version did not match (the descriptor is
+   *     left in WRITE)
    */
   int[] commit(int index, boolean replace, long expectedVersion) {
     long d = layout.descriptor(index);
     if (!replace && expectedVersion == ANY_VERSION) {
       long c = mem.getLongAcquire(d + CTL_OFFSET);
-      // Release semantics of the CAS publish the block's contents to every reader that acquires the ctl. A replace
-      // that supersedes this create sets a bit of the ctl under the bucket lock: then the CAS fails.
-      if (superseded(c) || !mem.compareAndSetLong(d + CTL_OFFSET, c, ctl(generation(c), COMMITTED, 0))) {
+      // Release semantics of the CAS publish the block's contents to every reader that acquires the
+      // ctl. A replace
+      // that supersedes this create sets a bit of the ctl under the bucket lock: then the CAS
+      // fails.
+      if (superseded(c)
+          || !mem.compareAndSetLong(d + CTL_OFFSET, c, ctl(generation(c), COMMITTED, 0))) {
         c = mem.getLongAcquire(d + CTL_OFFSET);
         if (superseded(c)) {
-          throw new ObjectExistsException("object already exists (a replace committed it while this put was "
-              + "writing): name=" + nameOf(d));
+          throw new ObjectExistsException(
+              "object already exists (a replace committed it while this put was "
+                  + "writing): name="
+                  + nameOf(d));
         }
-        throw new InvariantViolation("descriptor " + index + " changed under its writer: ctl=" + Long.toHexString(c));
+        throw new InvariantViolation(
+            "descriptor " + index + " changed under its writer: ctl=" + Long.toHexString(c));
       }
       return NONE;
     }
@@ -399,10 +447,12 @@ final class Directory {
     int[] freed = NONE;
     int flags = mem.getByte(d + FLAGS_OFFSET);
     try {
-      if (expectedVersion != ANY_VERSION && currentVersion(head, hash, key, nameLength) != expectedVersion) {
+      if (expectedVersion != ANY_VERSION
+          && currentVersion(head, hash, key, nameLength) != expectedVersion) {
         return null;
       }
-      // Creates of this name still being written will fail at their commit (they cannot commit from now on, as
+      // Creates of this name still being written will fail at their commit (they cannot commit from
+      // now on, as
       // their commit CAS must see the bit this sets).
       for (int next = head, steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {
         long od = layout.descriptor(next - 1);
@@ -411,12 +461,16 @@ final class Directory {
         }
         next = mem.getInt(od + NEXT_OFFSET);
       }
-      // Should this writer die between the commit and the end of the retire loop, the repair of this bucket knows
-      // by this flag which of the two committed objects of the name is the new one (see repairChain).
+      // Should this writer die between the commit and the end of the retire loop, the repair of
+      // this bucket knows
+      // by this flag which of the two committed objects of the name is the new one (see
+      // repairChain).
       mem.putByte(d + FLAGS_OFFSET, flags | FLAG_COMMITTING);
-      long c = mem.getLongAcquire(d + CTL_OFFSET); // under the lock: no replace can supersede it now
+      long c =
+          mem.getLongAcquire(d + CTL_OFFSET); // under the lock: no replace can supersede it now
       if (!mem.compareAndSetLong(d + CTL_OFFSET, c, ctl(generation(c), COMMITTED, 0))) {
-        throw new InvariantViolation("descriptor " + index + " changed under its writer: ctl=" + Long.toHexString(c));
+        throw new InvariantViolation(
+            "descriptor " + index + " changed under its writer: ctl=" + Long.toHexString(c));
       }
       long pred = AT_HEAD;
       for (int next = head, steps = 0; next != 0 && steps <= layout.maxObjects; steps++) {
@@ -443,12 +497,15 @@ final class Directory {
   }
 
   /**
-   * Marks a create (a WRITE descriptor without {@link ObjectDescriptor#FLAG_REPLACE}) SUPERSEDED, so that its commit
-   * fails; a create that committed meanwhile is left COMMITTED, for the retire loop. Under the bucket lock.
+   * Marks a create (a WRITE descriptor without {@link ObjectDescriptor#FLAG_REPLACE}) SUPERSEDED,
+   * so that its commit fails; a create that committed meanwhile is left COMMITTED, for the retire
+   * loop. Under the bucket lock.
    */
   private void supersedeCreate(long d) {
     long c = mem.getLongAcquire(d + CTL_OFFSET);
-    while (state(c) == WRITE && !superseded(c) && (mem.getByte(d + FLAGS_OFFSET) & FLAG_REPLACE) == 0) {
+    while (state(c) == WRITE
+        && !superseded(c)
+        && (mem.getByte(d + FLAGS_OFFSET) & FLAG_REPLACE) == 0) {
       long seen = mem.compareAndExchangeLong(d + CTL_OFFSET, c, c | SUPERSEDED);
       if (seen == c) {
         return;
@@ -457,14 +514,23 @@ final class Directory {
     }
   }
 
-  /** The version of the committed object named {@code key} in the chain from {@code head}, or 0. Under the lock. */
+  /**
+   * The version of the committed object named {@code key} in the chain from {@code head}, or 0.
+   * Under the lock.
+   */
   private long currentVersion(int head, long hash, MemorySegment key, int nameLength) {
-    long pred = find(head, AT_HEAD,
-        (i, od) -> state(mem.getLongAcquire(od + CTL_OFFSET)) == COMMITTED && named(od, hash, key, nameLength));
+    long pred =
+        find(
+            head,
+            AT_HEAD,
+            (i, od) ->
+                state(mem.getLongAcquire(od + CTL_OFFSET)) == COMMITTED
+                    && named(od, hash, key, nameLength));
     if (pred == NO_MATCH) {
       return 0;
     }
-    // Read again: under the lock a COMMITTED descriptor of the chain stays COMMITTED with its generation (a retire
+    // Read again: under the lock a COMMITTED descriptor of the chain stays COMMITTED with its
+    // generation (a retire
     // takes the lock, and a reuse needs an unlink first).
     int i = successor(head, pred) - 1;
     return ownerTag(i, generation(mem.getLongAcquire(layout.descriptor(i) + CTL_OFFSET)));
@@ -482,8 +548,8 @@ final class Directory {
   }
 
   /**
-   * Moves a COMMITTED descriptor to ZOMBIE, or straight to FREEING (owned by this client) if no reader holds it or
-   * {@code force}.
+   * Moves a COMMITTED descriptor to ZOMBIE, or straight to FREEING (owned by this client) if no
+   * reader holds it or {@code force}.
    */
   private int retire(long d, boolean force) {
     long c = mem.getLongAcquire(d + CTL_OFFSET);
@@ -506,7 +572,10 @@ final class Directory {
     }
   }
 
-  /** Unlinks the descriptor after {@code pred} (or the head) whose successor is {@code next}; returns the head. */
+  /**
+   * Unlinks the descriptor after {@code pred} (or the head) whose successor is {@code next};
+   * returns the head.
+   */
   private int unlink(int head, long pred, int next) {
     if (pred < 0) {
       return next;
@@ -517,6 +586,7 @@ final class Directory {
 
   /** {@link #remove}'s result when nothing was removed. */
   static final long NOT_REMOVED = -1;
+
   /** In a {@link #remove} result: the call moved the object to FREEING. */
   private static final long FREED_NOW = 1L << 62;
 
@@ -529,18 +599,23 @@ final class Directory {
     return (int) result;
   }
 
-  /** Whether the {@link #remove} that gave {@code result} moved the object to FREEING (its caller frees it). */
+  /**
+   * Whether the {@link #remove} that gave {@code result} moved the object to FREEING (its caller
+   * frees it).
+   */
   static boolean freedNow(long result) {
     return result != NOT_REMOVED && (result & FREED_NOW) != 0;
   }
 
   /**
-   * Removes the committed object {@code name} if it has version {@code expectedVersion} (or any, {@link
-   * #ANY_VERSION}). The version check and the retire happen under the bucket lock, which every commit of that name
-   * also takes, so no newer object of the name can be committed in between.
+   * Removes the committed object {@code name} if it has version {@code expectedVersion} (or any,
+   * {@link #ANY_VERSION}). The version check and the retire happen under the bucket lock, which
+   * every commit of that name also takes, so no newer object of the name can be committed in
+   * between.
    *
-   * @return {@link #NOT_REMOVED} if none (or another version); else a result whose {@link #removedIndex} is the
-   *     descriptor and whose {@link #freedNow} says that this call moved it to FREEING (the caller frees it)
+   * @return {@link #NOT_REMOVED} if none (or another version); else a result whose {@link
+   *     #removedIndex} is the descriptor and whose {@link #freedNow} says that this call moved it
+   *     to FREEING (the caller frees it)
    */
   long remove(byte[] name, long hash, boolean force, long expectedVersion) {
     long bucket = bucketOf(hash);
@@ -550,7 +625,8 @@ final class Directory {
     try {
       Stop sameName = (i, d) -> named(d, hash, key, name.length);
       long pred = find(head, AT_HEAD, sameName);
-      // At most maxObjects + 1 matches: a damaged chain that cycles through an uncommitted descriptor of the name
+      // At most maxObjects + 1 matches: a damaged chain that cycles through an uncommitted
+      // descriptor of the name
       // ends this loop as find's bound ends a walk.
       for (int matches = 0; pred != NO_MATCH && matches <= layout.maxObjects; matches++) {
         int i = successor(head, pred) - 1;
@@ -558,15 +634,18 @@ final class Directory {
         long c = mem.getLongAcquire(d + CTL_OFFSET);
         if (expectedVersion != ANY_VERSION) {
           if (state(c) != COMMITTED) {
-            // A put still writing: it cannot be the expected version (a claim takes a new generation), and it may
-            // commit before retire reads its ctl, which must then not retire it. The next of the name.
+            // A put still writing: it cannot be the expected version (a claim takes a new
+            // generation), and it may
+            // commit before retire reads its ctl, which must then not retire it. The next of the
+            // name.
             pred = find(head, d, sameName);
             continue;
           }
           if (ownerTag(i, generation(c)) != expectedVersion) {
             return NOT_REMOVED; // the committed object of this name is another one
           }
-          // committed with the expected version: under the bucket lock it stays so until retire below
+          // committed with the expected version: under the bucket lock it stays so until retire
+          // below
         }
         int outcome = retire(d, force);
         if (outcome != NOT_COMMITTED) {
@@ -581,7 +660,9 @@ final class Directory {
     }
   }
 
-  /** Unlinks the WRITE descriptor {@code index} of this client (an aborted claim) from its bucket. */
+  /**
+   * Unlinks the WRITE descriptor {@code index} of this client (an aborted claim) from its bucket.
+   */
   void unlinkWrite(int index) {
     long d = layout.descriptor(index);
     long bucket = bucketOf(mem.getLong(d + HASH_OFFSET));
@@ -598,8 +679,9 @@ final class Directory {
   }
 
   /**
-   * After taking a bucket lock over from a dead writer: drop from the chain every descriptor that does not belong
-   * (not WRITE or COMMITTED, out of range, or a cycle), and leave the sequence odd-free for the new holder.
+   * After taking a bucket lock over from a dead writer: drop from the chain every descriptor that
+   * does not belong (not WRITE or COMMITTED, out of range, or a cycle), and leave the sequence
+   * odd-free for the new holder.
    */
   private void repairChain(long bucket) {
     long w = mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET);
@@ -618,7 +700,8 @@ final class Directory {
       next = mem.getInt(d + NEXT_OFFSET);
       int st = state(mem.getLongAcquire(d + CTL_OFFSET));
       if (st == COMMITTED && committing >= 0 && i != committing && sameName(d, cd)) {
-        // The dead writer committed the new object of this name but did not retire this older one: finish it.
+        // The dead writer committed the new object of this name but did not retire this older one:
+        // finish it.
         if (retire(d, false) == RETIRED_FREEING) {
           store.freeObject(i);
         }
@@ -638,7 +721,9 @@ final class Directory {
       mem.putIntRelease(tail + NEXT_OFFSET, 0);
     }
     long seq = (BucketDescriptor.seq(w) | 1) + 1;
-    mem.putLongRelease(bucket + BucketDescriptor.SEQ_HEAD_OFFSET, BucketDescriptor.word(seq & 0xFFFF_FFFFL, newHead));
+    mem.putLongRelease(
+        bucket + BucketDescriptor.SEQ_HEAD_OFFSET,
+        BucketDescriptor.word(seq & 0xFFFF_FFFFL, newHead));
     if (committing >= 0) {
       mem.putByte(cd + FLAGS_OFFSET, mem.getByte(cd + FLAGS_OFFSET) & ~FLAG_COMMITTING);
     }
@@ -646,9 +731,14 @@ final class Directory {
     assert kept >= 0;
   }
 
-  /** The COMMITTED descriptor of the chain from {@code head} whose writer died inside its commit, or -1. */
+  /**
+   * The COMMITTED descriptor of the chain from {@code head} whose writer died inside its commit, or
+   * -1.
+   */
   private int committingIn(int head) {
-    for (int next = head, steps = 0; next > 0 && next <= layout.maxObjects && steps <= layout.maxObjects; steps++) {
+    for (int next = head, steps = 0;
+        next > 0 && next <= layout.maxObjects && steps <= layout.maxObjects;
+        steps++) {
       long d = layout.descriptor(next - 1);
       if ((mem.getByte(d + FLAGS_OFFSET) & FLAG_COMMITTING) != 0
           && state(mem.getLongAcquire(d + CTL_OFFSET)) == COMMITTED) {
@@ -666,7 +756,8 @@ final class Directory {
     }
     int length = mem.getShort(other + NAME_LENGTH_OFFSET);
     long block = mem.getLong(other + BLOCK_OFFSET);
-    if (block < layout.arenaOffset || !mem.inBounds(block + BlockHeaderDescriptor.NAME_OFFSET, length)) {
+    if (block < layout.arenaOffset
+        || !mem.inBounds(block + BlockHeaderDescriptor.NAME_OFFSET, length)) {
       return false;
     }
     return nameEquals(d, mem.slice(block + BlockHeaderDescriptor.NAME_OFFSET, length), length);
@@ -690,6 +781,8 @@ final class Directory {
     if (block < layout.arenaOffset || !mem.inBounds(at, length)) {
       return null;
     }
-    return new String(mem.slice(at, length).toArray(ValueLayout.JAVA_BYTE), java.nio.charset.StandardCharsets.UTF_8);
+    return new String(
+        mem.slice(at, length).toArray(ValueLayout.JAVA_BYTE),
+        java.nio.charset.StandardCharsets.UTF_8);
   }
 }

@@ -33,8 +33,13 @@ final class EntryClaimImpl implements EntryClaim {
   private void checkOpen() {
     int s = state.get();
     if (s != OPEN) {
-      throw new HandleClosedException("entry claim is " + (s == COMMITTED ? "committed" : "aborted") + ": sequence="
-          + sequence + " queue=" + queue.name());
+      throw new HandleClosedException(
+          "entry claim is "
+              + (s == COMMITTED ? "committed" : "aborted")
+              + ": sequence="
+              + sequence
+              + " queue="
+              + queue.name());
     }
   }
 
@@ -42,7 +47,10 @@ final class EntryClaimImpl implements EntryClaim {
   public MemorySegment track(int i) {
     checkOpen();
     queue.trackTable().checkTrack(i);
-    return queue.store().mem.slice(data + queue.trackTable().trackOffset(i), queue.trackTable().trackSize(i));
+    return queue
+        .store()
+        .mem
+        .slice(data + queue.trackTable().trackOffset(i), queue.trackTable().trackSize(i));
   }
 
   @Override
@@ -66,11 +74,13 @@ final class EntryClaimImpl implements EntryClaim {
     MemorySegment s = track(i);
     Track t = queue.trackTable().track(i);
     if (!t.isArray()) {
-      throw new TypeMismatchException("track " + t.name() + " holds raw bytes, not an array: queue=" + queue.name());
+      throw new TypeMismatchException(
+          "track " + t.name() + " holds raw bytes, not an array: queue=" + queue.name());
     }
     if (t.isVariableShape()) {
       long[] shape = queue.trackTable().entryShape(data, i);
-      return MutableNDArray.wrap(t.dtype(), s.asSlice(0, queue.trackTable().trackLength(data, i)), shape);
+      return MutableNDArray.wrap(
+          t.dtype(), s.asSlice(0, queue.trackTable().trackLength(data, i)), shape);
     }
     return MutableNDArray.wrap(t.dtype(), s, t.shape());
   }

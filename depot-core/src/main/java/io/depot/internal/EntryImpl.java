@@ -10,9 +10,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A hold on one queue entry, in its slot: either popped (the slot stays POPPED by this client until the entry is
- * closed, which consumes it) or read in place (a reader's pin on the slot, recorded in a journal entry of this
- * process).
+ * A hold on one queue entry, in its slot: either popped (the slot stays POPPED by this client until
+ * the entry is closed, which consumes it) or read in place (a reader's pin on the slot, recorded in
+ * a journal entry of this process).
  */
 final class EntryImpl implements Entry {
   private static final VarHandle CLOSED;
@@ -30,8 +30,10 @@ final class EntryImpl implements Entry {
   private final long sequence;
   private final long data;
   private final int lap;
+
   /** The journal entry holding a reader's pin, or -1 for a popped entry. */
   private final int journalEntry;
+
   @SuppressWarnings("unused") // accessed through CLOSED
   private volatile int closed;
 
@@ -64,7 +66,8 @@ final class EntryImpl implements Entry {
 
   private void checkOpen() {
     if ((int) CLOSED.getOpaque(this) != 0) {
-      throw new HandleClosedException("entry is closed: sequence=" + sequence + " queue=" + queue.name());
+      throw new HandleClosedException(
+          "entry is closed: sequence=" + sequence + " queue=" + queue.name());
     }
   }
 
@@ -72,7 +75,10 @@ final class EntryImpl implements Entry {
   public MemorySegment track(int i) {
     checkOpen();
     queue.trackTable().checkTrack(i);
-    return store.mem.slice(data + queue.trackTable().trackOffset(i), queue.trackTable().trackLength(data, i)).asReadOnly();
+    return store
+        .mem
+        .slice(data + queue.trackTable().trackOffset(i), queue.trackTable().trackLength(data, i))
+        .asReadOnly();
   }
 
   @Override
@@ -85,9 +91,11 @@ final class EntryImpl implements Entry {
     MemorySegment s = track(i);
     Track t = queue.trackTable().track(i);
     if (!t.isArray()) {
-      throw new TypeMismatchException("track " + t.name() + " holds raw bytes, not an array: queue=" + queue.name());
+      throw new TypeMismatchException(
+          "track " + t.name() + " holds raw bytes, not an array: queue=" + queue.name());
     }
-    return NDArray.of(t.dtype(), s, t.isVariableShape() ? queue.trackTable().entryShape(data, i) : t.shape());
+    return NDArray.of(
+        t.dtype(), s, t.isVariableShape() ? queue.trackTable().entryShape(data, i) : t.shape());
   }
 
   @Override

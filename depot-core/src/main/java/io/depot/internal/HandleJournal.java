@@ -4,8 +4,8 @@ import io.depot.TooManyHandlesException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * This process's handle journal: its row of the shared journal region, plus a process-local free list of the row's
- * entries (a Treiber stack with a tag against ABA).
+ * This process's handle journal: its row of the shared journal region, plus a process-local free
+ * list of the row's entries (a Treiber stack with a tag against ABA).
  *
  * <pre>
  * Concurrency: entries are written only by this process, with release stores, so recovery and recounting in other
@@ -17,7 +17,11 @@ final class HandleJournal {
   private final long base;
   private final int capacity;
   private final int[] next;
-  /** The free list's head: {@link #top} (entry + 1, 0 = empty) in the low word, an ABA tag in the high word. */
+
+  /**
+   * The free list's head: {@link #top} (entry + 1, 0 = empty) in the low word, an ABA tag in the
+   * high word.
+   */
   private final AtomicLong head = new AtomicLong();
 
   HandleJournal(Mem mem, long base, int capacity) {
@@ -32,8 +36,8 @@ final class HandleJournal {
   }
 
   /**
-   * Empties the row. Only once the row's previous entries are of no use: a freed slot's row is empty already, an
-   * adopted slot's row is cleared by the recovery of its dead occupant's pins.
+   * Empties the row. Only once the row's previous entries are of no use: a freed slot's row is
+   * empty already, an adopted slot's row is cleared by the recovery of its dead occupant's pins.
    */
   void clear() {
     for (int i = 0; i < capacity; i++) {
@@ -58,7 +62,9 @@ final class HandleJournal {
       int top = top(h);
       if (top == 0) {
         throw new TooManyHandlesException(
-            "this process holds maxHandlesPerClient=" + capacity + " open handles; close some or raise the limit");
+            "this process holds maxHandlesPerClient="
+                + capacity
+                + " open handles; close some or raise the limit");
       }
       long nh = retagged(h, next[top - 1]);
       if (head.compareAndSet(h, nh)) {

@@ -77,8 +77,10 @@ import java.lang.foreign.StructLayout;
 final class HeaderDescriptor {
   /** "DEPOTSHM" read as a little-endian long. */
   public static final long MAGIC = 0x4d4853544f504544L;
+
   /** Incremented on every incompatible layout change. */
   public static final int LAYOUT_VERSION = 2;
+
   public static final int HEADER_LENGTH = 4096;
 
   public static final int MAGIC_OFFSET = 0;
@@ -111,6 +113,7 @@ final class HeaderDescriptor {
 
   /** The page allocator's robust lock and its intent record (two cache lines of their own). */
   public static final int PAGE_LOCK_OFFSET = 256;
+
   public static final int PAGE_INTENT_OP_OFFSET = PAGE_LOCK_OFFSET + 8;
   public static final int PAGE_INTENT_START_OFFSET = PAGE_INTENT_OP_OFFSET + 8;
   public static final int PAGE_INTENT_COUNT_OFFSET = PAGE_INTENT_START_OFFSET + 8;
@@ -119,23 +122,26 @@ final class HeaderDescriptor {
   public static final int FREE_PAGES_OFFSET = PAGE_CURSOR_OFFSET + 8;
 
   /**
-   * The commit signal: an event count ({@link Waiter}) that a commit of a named object signals when a {@code get}
-   * with a timeout sleeps on it.
+   * The commit signal: an event count ({@link Waiter}) that a commit of a named object signals when
+   * a {@code get} with a timeout sleeps on it.
    */
   public static final int COMMIT_SIGNAL_OFFSET = 384;
 
   /**
-   * The recovery sweep's lease: the {@code System.nanoTime()} (CLOCK_MONOTONIC, one clock for every process of the
-   * machine) until which the process that last swept the store holds it; see {@link Recovery}.
+   * The recovery sweep's lease: the {@code System.nanoTime()} (CLOCK_MONOTONIC, one clock for every
+   * process of the machine) until which the process that last swept the store holds it; see {@link
+   * Recovery}.
    */
   public static final int SWEEP_LEASE_OFFSET = 512;
 
   /**
-   * Operation counts of the clients whose slots were reused: puts, gets, removes (one long each). A slot keeps its
-   * process's counts after it detaches; the next process to take the slot adds them here before it zeroes them, so
-   * that these plus every slot's counts are the store's totals since it was created.
+   * Operation counts of the clients whose slots were reused: puts, gets, removes (one long each). A
+   * slot keeps its process's counts after it detaches; the next process to take the slot adds them
+   * here before it zeroes them, so that these plus every slot's counts are the store's totals since
+   * it was created.
    */
   public static final int RETIRED_PUTS_OFFSET = 640;
+
   public static final int RETIRED_GETS_OFFSET = RETIRED_PUTS_OFFSET + 8;
   public static final int RETIRED_REMOVES_OFFSET = RETIRED_GETS_OFFSET + 8;
 

@@ -1,8 +1,8 @@
 package io.depot.internal;
 
 /**
- * One entry of a client's handle journal: which descriptor a handle of that client pins, and how far the pin has
- * got. The journal makes reader refcounts recoverable when a reader dies.
+ * One entry of a client's handle journal: which descriptor a handle of that client pins, and how
+ * far the pin has got. The journal makes reader refcounts recoverable when a reader dies.
  *
  * <pre>
  * A pin on a descriptor (an object, a queue handle):
@@ -22,9 +22,10 @@ package io.depot.internal;
  *  +-----------------------------------------------+-----------+-+-+---+
  * </pre>
  *
- * <p>States: {@code EMPTY}; {@code PIN_PENDING} (written before the refcount CAS; the count may or may not include
- * it); {@code PINNED} (the count includes it); {@code UNPIN_PENDING} (written before the decrement). Recovery
- * decrements for a dead client's {@code PINNED} entries and recounts a descriptor for its pending ones.
+ * <p>States: {@code EMPTY}; {@code PIN_PENDING} (written before the refcount CAS; the count may or
+ * may not include it); {@code PINNED} (the count includes it); {@code UNPIN_PENDING} (written
+ * before the decrement). Recovery decrements for a dead client's {@code PINNED} entries and
+ * recounts a descriptor for its pending ones.
  */
 final class JournalDescriptor {
   public static final int LENGTH = 8;
@@ -35,12 +36,18 @@ final class JournalDescriptor {
   public static final long UNPIN_PENDING = 3;
 
   private static final int STATE_SHIFT = 62;
+
   /** Set in an entry that pins a queue slot rather than a descriptor. */
   private static final long SLOT_KIND = 1L << 61;
+
   private static final int SLOT_SHIFT = 32;
   private static final long SLOT_MASK = (1L << 24) - 1;
   private static final int LAP_SHIFT = 56;
-  /** The low bits of the lap kept in a slot pin (enough to tell a slot force-reused meanwhile, mostly). */
+
+  /**
+   * The low bits of the lap kept in a slot pin (enough to tell a slot force-reused meanwhile,
+   * mostly).
+   */
   public static final int SLOT_LAP_MASK = 0xF;
 
   private JournalDescriptor() {}
@@ -49,10 +56,16 @@ final class JournalDescriptor {
     return (state << STATE_SHIFT) | ((long) generation << 32) | Integer.toUnsignedLong(index);
   }
 
-  /** An entry pinning slot {@code slot} (lap {@code lap}) of the queue whose descriptor is {@code queueIndex}. */
+  /**
+   * An entry pinning slot {@code slot} (lap {@code lap}) of the queue whose descriptor is {@code
+   * queueIndex}.
+   */
   public static long slotEntry(long state, int queueIndex, int slot, int lap) {
-    return (state << STATE_SHIFT) | SLOT_KIND | ((long) (lap & SLOT_LAP_MASK) << LAP_SHIFT)
-        | ((slot & SLOT_MASK) << SLOT_SHIFT) | Integer.toUnsignedLong(queueIndex);
+    return (state << STATE_SHIFT)
+        | SLOT_KIND
+        | ((long) (lap & SLOT_LAP_MASK) << LAP_SHIFT)
+        | ((slot & SLOT_MASK) << SLOT_SHIFT)
+        | Integer.toUnsignedLong(queueIndex);
   }
 
   public static boolean isSlot(long entry) {

@@ -1,10 +1,10 @@
 package io.depot.internal;
 
-
 /**
- * Robust short locks on a word of the mapped file. The word holds the owner's client token (0 = free), so a waiter
- * can tell whether the owner's process is still alive; if it is dead, the waiter takes the lock over and the caller
- * repairs the structure from the intent record the dead owner left next to the lock.
+ * Robust short locks on a word of the mapped file. The word holds the owner's client token (0 =
+ * free), so a waiter can tell whether the owner's process is still alive; if it is dead, the waiter
+ * takes the lock over and the caller repairs the structure from the intent record the dead owner
+ * left next to the lock.
  *
  * <pre>
  * Concurrency:
@@ -30,7 +30,8 @@ final class Locks {
   /**
    * Acquires the lock word at {@code offset}.
    *
-   * @return {@code true} if the lock was taken over from a dead owner and the caller must repair what it guards
+   * @return {@code true} if the lock was taken over from a dead owner and the caller must repair
+   *     what it guards
    */
   static boolean acquire(Store store, long offset) {
     Mem mem = store.mem;
@@ -63,8 +64,11 @@ final class Locks {
       }
       if ((rounds & 63) == 0 && System.nanoTime() - nextCheck > 0) {
         nextCheck = System.nanoTime() + CHECK_NANOS;
-        if (owner != token && !store.clients.isTokenAlive(owner) && mem.compareAndSetLong(offset, owner, token)) {
-          store.recovery.recoverSoon(owner); // what else the dead holder left (this caller holds locks: not here)
+        if (owner != token
+            && !store.clients.isTokenAlive(owner)
+            && mem.compareAndSetLong(offset, owner, token)) {
+          store.recovery.recoverSoon(
+              owner); // what else the dead holder left (this caller holds locks: not here)
           return true;
         }
       }
@@ -84,7 +88,8 @@ final class Locks {
   /**
    * If the lock at {@code offset} is held by a dead client, takes it over.
    *
-   * @return the dead holder's token if the lock was taken over (the caller then repairs and releases), else 0
+   * @return the dead holder's token if the lock was taken over (the caller then repairs and
+   *     releases), else 0
    */
   static long breakIfDead(Store store, long offset) {
     long owner = store.mem.getLongAcquire(offset);

@@ -5,28 +5,32 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 
 /**
- * The mapped store file, with every access named by its memory ordering (agrona {@code AtomicBuffer} style).
+ * The mapped store file, with every access named by its memory ordering (agrona {@code
+ * AtomicBuffer} style).
  *
- * <p>Offsets are absolute byte offsets into the file. Atomic accesses need 8-byte (long) or 4-byte (int)
- * aligned offsets; every descriptor class guarantees that for its fields.
+ * <p>Offsets are absolute byte offsets into the file. Atomic accesses need 8-byte (long) or 4-byte
+ * (int) aligned offsets; every descriptor class guarantees that for its fields.
  */
 final class Mem {
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle().withInvokeExactBehavior();
   private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle().withInvokeExactBehavior();
 
   /**
-   * From this many bytes, {@link #copyIn} writes into pages this process has not touched yet with {@code pwrite}
-   * rather than through the mapping (four pages: below that the system call costs more than it saves).
+   * From this many bytes, {@link #copyIn} writes into pages this process has not touched yet with
+   * {@code pwrite} rather than through the mapping (four pages: below that the system call costs
+   * more than it saves).
    */
   static final long DIRECT_WRITE_MIN = 16 * 1024;
 
   private final MemorySegment segment;
+
   /** A descriptor of the mapped file for {@link #copyIn}'s {@code pwrite}, or -1. */
   private volatile int fd = -1;
+
   /**
-   * Offsets below this have been touched by this process's mapping (pre-faulted); {@link Long#MAX_VALUE} when
-   * nothing is known to be untouched (no pre-fault running: it ran to the end before attach returned, or the
-   * store was opened without one).
+   * Offsets below this have been touched by this process's mapping (pre-faulted); {@link
+   * Long#MAX_VALUE} when nothing is known to be untouched (no pre-fault running: it ran to the end
+   * before attach returned, or the store was opened without one).
    */
   private volatile long touchedTo = Long.MAX_VALUE;
 
@@ -35,9 +39,9 @@ final class Mem {
   }
 
   /**
-   * Starts tracking, for {@link #copyIn}, how far a background pre-fault of this mapping has come: until {@link
-   * #touched} passes an offset, large copies to it are written with {@code pwrite} through {@code fd}, which stays
-   * open until the mapping is closed.
+   * Starts tracking, for {@link #copyIn}, how far a background pre-fault of this mapping has come:
+   * until {@link #touched} passes an offset, large copies to it are written with {@code pwrite}
+   * through {@code fd}, which stays open until the mapping is closed.
    */
   void untouchedFrom(long offset, int fd) {
     this.fd = fd;
@@ -55,18 +59,20 @@ final class Mem {
   }
 
   /**
-   * Copies {@code src} to {@code offset}, in a block its caller owns (no other process reads it until the caller
-   * publishes it with a release store). The first access of each page through a process's mapping costs a page
-   * fault, and on some virtual machines about 10 µs more (a 1 MiB value would take 3 ms, not 0.05): where the
-   * value is large and its pages lie beyond what the pre-fault of this mapping has touched, the kernel writes it
-   * with {@code pwrite} instead (no fault, about 0.12 ms per MiB), and the pages stay for the pre-fault to touch.
+   * Copies {@code src} to {@code offset}, in a block its caller owns (no other process reads it
+   * until the caller publishes it with a release store). The first access of each page through a
+   * process's mapping costs a page fault, and on some virtual machines about 10 µs more (a 1 MiB
+   * value would take 3 ms, not 0.05): where the value is large and its pages lie beyond what the
+   * pre-fault of this mapping has touched, the kernel writes it with {@code pwrite} instead (no
+   * fault, about 0.12 ms per MiB), and the pages stay for the pre-fault to touch.
    */
   void copyIn(MemorySegment src, long offset) {
     long length = src.byteSize();
     long done = 0;
     if (length >= DIRECT_WRITE_MIN && offset + length > touchedTo) {
       done = Native.pwrite(fd, src, offset);
-      // the kernel's stores, through its own mapping of the page, come before the caller's release store
+      // the kernel's stores, through its own mapping of the page, come before the caller's release
+      // store
       VarHandle.fullFence();
     }
     if (done < length) {

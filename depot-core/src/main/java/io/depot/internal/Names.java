@@ -19,8 +19,8 @@ public final class Names {
   /**
    * The UTF-8 bytes of an object name.
    *
-   * @throws InvalidNameException if the name is null, empty, longer than {@value Depot#MAX_NAME_BYTES} UTF-8 bytes,
-   *     or has an unpaired surrogate (not encodable as UTF-8)
+   * @throws InvalidNameException if the name is null, empty, longer than {@value
+   *     Depot#MAX_NAME_BYTES} UTF-8 bytes, or has an unpaired surrogate (not encodable as UTF-8)
    */
   public static byte[] encode(String name) {
     if (name == null) {
@@ -32,19 +32,30 @@ public final class Names {
     }
     if (n > Depot.MAX_NAME_BYTES) {
       throw new InvalidNameException(
-          "object name longer than " + Depot.MAX_NAME_BYTES + " bytes: length=" + n + " name=" + abbreviate(name));
+          "object name longer than "
+              + Depot.MAX_NAME_BYTES
+              + " bytes: length="
+              + n
+              + " name="
+              + abbreviate(name));
     }
     requireWellFormed("object name", name);
     byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
     if (bytes.length > Depot.MAX_NAME_BYTES) {
-      throw new InvalidNameException("object name longer than " + Depot.MAX_NAME_BYTES + " bytes in UTF-8: bytes="
-          + bytes.length + " name=" + abbreviate(name));
+      throw new InvalidNameException(
+          "object name longer than "
+              + Depot.MAX_NAME_BYTES
+              + " bytes in UTF-8: bytes="
+              + bytes.length
+              + " name="
+              + abbreviate(name));
     }
     return bytes;
   }
 
   /**
-   * Checks that {@code name} (a {@code what}) is well-formed UTF-16, so encodable as UTF-8: no unpaired surrogate.
+   * Checks that {@code name} (a {@code what}) is well-formed UTF-16, so encodable as UTF-8: no
+   * unpaired surrogate.
    *
    * @throws InvalidNameException naming the index of the first unpaired surrogate
    */
@@ -53,11 +64,17 @@ public final class Names {
     for (int i = 0; i < n; i++) {
       char c = name.charAt(i);
       if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(name.charAt(i + 1))) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(name.charAt(i + 1))) {
           i++;
         } else {
-          throw new InvalidNameException(what + " is not valid UTF-8 (unpaired surrogate at index " + i
-              + "): name=" + abbreviate(name));
+          throw new InvalidNameException(
+              what
+                  + " is not valid UTF-8 (unpaired surrogate at index "
+                  + i
+                  + "): name="
+                  + abbreviate(name));
         }
       }
     }
@@ -70,12 +87,18 @@ public final class Names {
    */
   public static String checkStoreName(String name) {
     if (name == null || name.isEmpty() || name.length() > 200 || name.charAt(0) == '.') {
-      throw new InvalidNameException("store name must be 1..200 characters, not starting with '.': name=" + name);
+      throw new InvalidNameException(
+          "store name must be 1..200 characters, not starting with '.': name=" + name);
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
-          || c == '_' || c == '-';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '-';
       if (!ok) {
         throw new InvalidNameException("store name may only use [A-Za-z0-9._-]: name=" + name);
       }

@@ -12,18 +12,20 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The few libc calls Depot needs, through the FFM {@link Linker}: {@code posix_fallocate} (reserve tmpfs pages so a
- * full {@code /dev/shm} is an error at create, not a SIGBUS at put), {@code madvise(MADV_POPULATE_WRITE)} (pre-fault
- * the mapping), {@code futex} (wake blocked waiters in other processes) and {@code sched_setscheduler} / {@code
- * setpriority} (run background pre-faulting only on idle CPU time).
+ * The few libc calls Depot needs, through the FFM {@link Linker}: {@code posix_fallocate} (reserve
+ * tmpfs pages so a full {@code /dev/shm} is an error at create, not a SIGBUS at put), {@code
+ * madvise(MADV_POPULATE_WRITE)} (pre-fault the mapping), {@code futex} (wake blocked waiters in
+ * other processes) and {@code sched_setscheduler} / {@code setpriority} (run background
+ * pre-faulting only on idle CPU time).
  *
- * <p>Every call degrades: when native access is not granted or a symbol is missing, {@link #AVAILABLE} is false and
- * callers fall back to pure Java (touching pages, polling).
+ * <p>Every call degrades: when native access is not granted or a symbol is missing, {@link
+ * #AVAILABLE} is false and callers fall back to pure Java (touching pages, polling).
  */
 @SuppressWarnings("restricted") // the point of this class; callers degrade when access is denied
 final class Native {
   private static final System.Logger LOG = System.getLogger(Native.class.getName());
-  private static final java.util.Set<String> REPORTED = // before the static initializer, which may use them
+  private static final java.util.Set<String>
+      REPORTED = // before the static initializer, which may use them
       java.util.concurrent.ConcurrentHashMap.newKeySet();
   static final int ENOSPC = 28;
   static final int EINTR = 4;
@@ -74,27 +76,39 @@ final class Native {
           linker.downcallHandle(
               libc.find("open").orElseThrow(),
               FunctionDescriptor.of(
-                  ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+                  ValueLayout.JAVA_INT,
+                  ValueLayout.ADDRESS,
+                  ValueLayout.JAVA_INT,
+                  ValueLayout.JAVA_INT),
               ccs);
       close =
           linker.downcallHandle(
-              libc.find("close").orElseThrow(), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+              libc.find("close").orElseThrow(),
+              FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
       fallocate =
           linker.downcallHandle(
               libc.find("posix_fallocate").orElseThrow(),
               FunctionDescriptor.of(
-                  ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+                  ValueLayout.JAVA_INT,
+                  ValueLayout.JAVA_INT,
+                  ValueLayout.JAVA_LONG,
+                  ValueLayout.JAVA_LONG));
       madvise =
           linker.downcallHandle(
               libc.find("madvise").orElseThrow(),
               FunctionDescriptor.of(
-                  ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
+                  ValueLayout.JAVA_INT,
+                  ValueLayout.ADDRESS,
+                  ValueLayout.JAVA_LONG,
+                  ValueLayout.JAVA_INT),
               ccs);
       ok = true;
       Optional<MemorySegment> pwriteSymbol = libc.find("pwrite");
       if (pwriteSymbol.isPresent()) {
-        // ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset); critical: the buffer may be a Java
-        // array, passed without a copy (the calls are bounded to PWRITE_CHUNK, so a GC waits at most that long)
+        // ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset); critical: the buffer
+        // may be a Java
+        // array, passed without a copy (the calls are bounded to PWRITE_CHUNK, so a GC waits at
+        // most that long)
         pwrite =
             linker.downcallHandle(
                 pwriteSymbol.get(),
@@ -114,20 +128,29 @@ final class Native {
             linker.downcallHandle(
                 schedSymbol.get(),
                 FunctionDescriptor.of(
-                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS));
       }
       if (gettidSymbol.isPresent() && setprioritySymbol.isPresent()) {
-        gettid = linker.downcallHandle(gettidSymbol.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
+        gettid =
+            linker.downcallHandle(gettidSymbol.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
         setpriority =
             linker.downcallHandle(
                 setprioritySymbol.get(),
                 FunctionDescriptor.of(
-                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT));
       }
-      if ("amd64".equals(System.getProperty("os.arch")) || "x86_64".equals(System.getProperty("os.arch"))) {
+      if ("amd64".equals(System.getProperty("os.arch"))
+          || "x86_64".equals(System.getProperty("os.arch"))) {
         Optional<MemorySegment> syscall = libc.find("syscall");
         if (syscall.isPresent()) {
-          // long syscall(SYS_futex, uint32_t *uaddr, int op, uint32_t val, const struct timespec *timeout)
+          // long syscall(SYS_futex, uint32_t *uaddr, int op, uint32_t val, const struct timespec
+          // *timeout)
           futex =
               linker.downcallHandle(
                   syscall.get(),
@@ -143,10 +166,16 @@ final class Native {
           futexOk = true;
         }
       }
-    } catch (Throwable t) { // IllegalCallerException when native access is denied, NoSuchElement when not on libc
+    } catch (
+        Throwable
+            t) { // IllegalCallerException when native access is denied, NoSuchElement when not on
+      // libc
       ok = false;
-      unavailable("the native calls (posix_fallocate, madvise, futex)", t, "stores reserve pages by touching them and "
-          + "waits poll; run the JVM with --enable-native-access=ALL-UNNAMED (or =io.depot.core)");
+      unavailable(
+          "the native calls (posix_fallocate, madvise, futex)",
+          t,
+          "stores reserve pages by touching them and "
+              + "waits poll; run the JVM with --enable-native-access=ALL-UNNAMED (or =io.depot.core)");
     }
     OPEN = open;
     CLOSE = close;
@@ -164,20 +193,26 @@ final class Native {
 
   private Native() {}
 
-
-  /** Logs, once per {@code what} in this JVM, why a native call is unavailable and what Depot does instead. */
+  /**
+   * Logs, once per {@code what} in this JVM, why a native call is unavailable and what Depot does
+   * instead.
+   */
   private static void unavailable(String what, Throwable t, String fallback) {
     if (REPORTED.add(what)) {
-      LOG.log(System.Logger.Level.WARNING, "Depot: {0} unavailable ({1}); {2}",
-          what, t.toString(), fallback);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Depot: {0} unavailable ({1}); {2}",
+          what,
+          t.toString(),
+          fallback);
     }
   }
 
   /**
    * Reserves {@code length} bytes of the file at {@code path} with {@code posix_fallocate}.
    *
-   * @return 0 on success, the error number otherwise ({@link #ENOSPC} when the file system is full), or -1 when
-   *     native access is unavailable
+   * @return 0 on success, the error number otherwise ({@link #ENOSPC} when the file system is
+   *     full), or -1 when native access is unavailable
    */
   static int fallocate(Path path, long length) {
     if (!AVAILABLE) {
@@ -201,13 +236,17 @@ final class Native {
     }
   }
 
-  /** The most one {@code pwrite} call writes: about 0.1 ms of copying, the longest a GC waits for one. */
+  /**
+   * The most one {@code pwrite} call writes: about 0.1 ms of copying, the longest a GC waits for
+   * one.
+   */
   private static final long PWRITE_CHUNK = 1L << 20;
 
   /**
    * Opens {@code path} for reading and writing.
    *
-   * @return the file descriptor, or -1 when the file cannot be opened or native access is unavailable
+   * @return the file descriptor, or -1 when the file cannot be opened or native access is
+   *     unavailable
    */
   static int openReadWrite(Path path) {
     if (!AVAILABLE || PWRITE == null) {
@@ -218,7 +257,8 @@ final class Native {
       int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_RDWR, 0);
       return fd < 0 ? -1 : fd;
     } catch (Throwable t) {
-      unavailable("open", t, "large puts into pages not yet pre-faulted are copied through the mapping");
+      unavailable(
+          "open", t, "large puts into pages not yet pre-faulted are copied through the mapping");
       return -1;
     }
   }
@@ -237,11 +277,11 @@ final class Native {
   }
 
   /**
-   * Writes all of {@code src} (native memory or a Java array) to the file {@code fd} at {@code offset} with {@code
-   * pwrite}, in calls of at most {@link #PWRITE_CHUNK} bytes.
+   * Writes all of {@code src} (native memory or a Java array) to the file {@code fd} at {@code
+   * offset} with {@code pwrite}, in calls of at most {@link #PWRITE_CHUNK} bytes.
    *
-   * @return how many bytes were written: less than {@code src.byteSize()} when a call failed or native access is
-   *     unavailable (the caller copies the rest itself)
+   * @return how many bytes were written: less than {@code src.byteSize()} when a call failed or
+   *     native access is unavailable (the caller copies the rest itself)
    */
   static long pwrite(int fd, MemorySegment src, long offset) {
     if (PWRITE == null || fd < 0) {
@@ -259,16 +299,20 @@ final class Native {
         done += rc;
       }
       return done;
-    } catch (RuntimeException e) { // the source's own failures (closed, another thread's): as a copy would throw
+    } catch (
+        RuntimeException
+            e) { // the source's own failures (closed, another thread's): as a copy would throw
       throw e;
     } catch (Throwable t) {
-      unavailable("pwrite", t, "large puts into pages not yet pre-faulted are copied through the mapping");
+      unavailable(
+          "pwrite", t, "large puts into pages not yet pre-faulted are copied through the mapping");
       return done;
     }
   }
 
   /**
-   * Pre-faults every page of {@code segment} for writing with {@code madvise(MADV_POPULATE_WRITE)} (Linux 5.14+).
+   * Pre-faults every page of {@code segment} for writing with {@code madvise(MADV_POPULATE_WRITE)}
+   * (Linux 5.14+).
    *
    * @return 0 on success, the error number, or -1 when unavailable
    */
@@ -287,9 +331,10 @@ final class Native {
   }
 
   /**
-   * Makes the calling thread run only when a CPU would otherwise be idle: Linux's {@code SCHED_IDLE} policy (which an
-   * unprivileged thread may always choose), else the lowest nice value (19). For background work that must never
-   * slow anything else down. Linux applies both to one thread ({@code gettid()}).
+   * Makes the calling thread run only when a CPU would otherwise be idle: Linux's {@code
+   * SCHED_IDLE} policy (which an unprivileged thread may always choose), else the lowest nice value
+   * (19). For background work that must never slow anything else down. Linux applies both to one
+   * thread ({@code gettid()}).
    *
    * @return whether the priority was lowered
    */
@@ -300,24 +345,27 @@ final class Native {
     try (Arena arena = Arena.ofConfined()) {
       int tid = (int) GETTID.invokeExact();
       if (SCHED_SETSCHEDULER != null) {
-        MemorySegment param = arena.allocate(ValueLayout.JAVA_INT); // struct sched_param { int priority = 0; }
+        MemorySegment param =
+            arena.allocate(ValueLayout.JAVA_INT); // struct sched_param { int priority = 0; }
         if ((int) SCHED_SETSCHEDULER.invokeExact(tid, SCHED_IDLE, param) == 0) {
           return true;
         }
       }
       return SETPRIORITY != null && (int) SETPRIORITY.invokeExact(PRIO_PROCESS, tid, 19) == 0;
     } catch (Throwable t) {
-      unavailable("sched_setscheduler / setpriority", t, "background pre-faulting runs at normal priority");
+      unavailable(
+          "sched_setscheduler / setpriority", t, "background pre-faulting runs at normal priority");
       return false;
     }
   }
 
   /**
-   * {@code FUTEX_WAIT} on the 32-bit word at {@code word} (a slice of the shared mapping, not private: the futex is
-   * keyed by the file page so it works across processes) while it holds {@code expected}.
+   * {@code FUTEX_WAIT} on the 32-bit word at {@code word} (a slice of the shared mapping, not
+   * private: the futex is keyed by the file page so it works across processes) while it holds
+   * {@code expected}.
    *
-   * @return 0 when woken, or the error number ({@link #EAGAIN} value changed, {@link #ETIMEDOUT}, {@link #EINTR}),
-   *     or -1 when unavailable
+   * @return 0 when woken, or the error number ({@link #EAGAIN} value changed, {@link #ETIMEDOUT},
+   *     {@link #EINTR}), or -1 when unavailable
    */
   static int futexWait(MemorySegment word, int expected, long timeoutNanos) {
     if (!FUTEX_AVAILABLE) {
@@ -331,7 +379,8 @@ final class Native {
         timeout.set(ValueLayout.JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
         timeout.set(ValueLayout.JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
       }
-      long rc = (long) SYSCALL_FUTEX.invokeExact(state, SYS_FUTEX, word, FUTEX_WAIT, expected, timeout);
+      long rc =
+          (long) SYSCALL_FUTEX.invokeExact(state, SYS_FUTEX, word, FUTEX_WAIT, expected, timeout);
       return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
     } catch (Throwable t) {
       unavailable("futex", t, "waits poll");
@@ -346,7 +395,10 @@ final class Native {
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-      long rc = (long) SYSCALL_FUTEX.invokeExact(state, SYS_FUTEX, word, FUTEX_WAKE, count, MemorySegment.NULL);
+      long rc =
+          (long)
+              SYSCALL_FUTEX.invokeExact(
+                  state, SYS_FUTEX, word, FUTEX_WAKE, count, MemorySegment.NULL);
       assert rc >= -1;
     } catch (Throwable t) {
       unavailable("futex", t, "waits poll"); // waiters also time out and poll

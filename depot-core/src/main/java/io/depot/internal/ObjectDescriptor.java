@@ -9,8 +9,8 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 
 /**
- * An object descriptor: one cache line per object in the directory (a queue is one object; its entries live in
- * its value).
+ * An object descriptor: one cache line per object in the directory (a queue is one object; its
+ * entries live in its value).
  *
  * <pre>
  *   0                   1                   2                   3
@@ -34,12 +34,13 @@ import java.lang.foreign.StructLayout;
  *  +---------------------------------------------------------------+
  * </pre>
  *
- * <p>The ctl word is the truth of the lifecycle: {@code FREE} → (claim: CAS, generation + 1, count = owner token)
- * {@code WRITE} → (commit: CAS) {@code COMMITTED} (count = readers: IDLE at 0, BUSY above) → (remove: CAS) {@code
- * ZOMBIE} → (last release: CAS, count = freer's token) {@code FREEING} → (block freed: release-store) {@code FREE}.
- * Bit R ({@code RECOUNT}) freezes the count while recovery recounts a dead reader's ambiguous pin; on a WRITE
- * descriptor the same bit is {@code SUPERSEDED}: a create (not a replace) of a name that a replace committed while
- * the create was in flight, whose commit must therefore fail as the name exists.
+ * <p>The ctl word is the truth of the lifecycle: {@code FREE} → (claim: CAS, generation + 1, count
+ * = owner token) {@code WRITE} → (commit: CAS) {@code COMMITTED} (count = readers: IDLE at 0, BUSY
+ * above) → (remove: CAS) {@code ZOMBIE} → (last release: CAS, count = freer's token) {@code
+ * FREEING} → (block freed: release-store) {@code FREE}. Bit R ({@code RECOUNT}) freezes the count
+ * while recovery recounts a dead reader's ambiguous pin; on a WRITE descriptor the same bit is
+ * {@code SUPERSEDED}: a create (not a replace) of a name that a replace committed while the create
+ * was in flight, whose commit must therefore fail as the name exists.
  */
 final class ObjectDescriptor {
   public static final int LENGTH = 64;
@@ -64,18 +65,22 @@ final class ObjectDescriptor {
 
   /** Flag: the writer replaces any committed object of the same name at commit. */
   public static final int FLAG_REPLACE = 1;
+
   /**
-   * Flag: set by a writer, under its bucket's lock, just before its commit CAS, and cleared before the lock is
-   * released. A descriptor found COMMITTED with it after its writer died mid-commit is the new value of its name:
-   * the repair of the bucket completes the commit by retiring the older objects of that name.
+   * Flag: set by a writer, under its bucket's lock, just before its commit CAS, and cleared before
+   * the lock is released. A descriptor found COMMITTED with it after its writer died mid-commit is
+   * the new value of its name: the repair of the bucket completes the commit by retiring the older
+   * objects of that name.
    */
   public static final int FLAG_COMMITTING = 2;
 
   private static final int STATE_SHIFT = 32;
   private static final long STATE_MASK = 0x7L << STATE_SHIFT;
   public static final long RECOUNT = 1L << 35;
+
   /** Bit R on a WRITE descriptor: see the class comment. */
   public static final long SUPERSEDED = RECOUNT;
+
   private static final int GEN_SHIFT = 36;
   public static final int GEN_MASK = (1 << 28) - 1;
   private static final long COUNT_MASK = 0xFFFF_FFFFL;
@@ -98,7 +103,9 @@ final class ObjectDescriptor {
   private ObjectDescriptor() {}
 
   public static long ctl(int generation, int state, long count) {
-    return ((long) (generation & GEN_MASK) << GEN_SHIFT) | ((long) state << STATE_SHIFT) | (count & COUNT_MASK);
+    return ((long) (generation & GEN_MASK) << GEN_SHIFT)
+        | ((long) state << STATE_SHIFT)
+        | (count & COUNT_MASK);
   }
 
   public static int state(long ctl) {
@@ -117,14 +124,19 @@ final class ObjectDescriptor {
     return (ctl & RECOUNT) != 0;
   }
 
-  /** Whether a WRITE descriptor's create was superseded by a replace of its name (see the class comment). */
+  /**
+   * Whether a WRITE descriptor's create was superseded by a replace of its name (see the class
+   * comment).
+   */
   public static boolean superseded(long ctl) {
     return state(ctl) == WRITE && (ctl & SUPERSEDED) != 0;
   }
 
   /** {@code ctl} with its state and count replaced, generation and RECOUNT kept. */
   public static long with(long ctl, int state, long count) {
-    return (ctl & ~(STATE_MASK | COUNT_MASK)) | ((long) state << STATE_SHIFT) | (count & COUNT_MASK);
+    return (ctl & ~(STATE_MASK | COUNT_MASK))
+        | ((long) state << STATE_SHIFT)
+        | (count & COUNT_MASK);
   }
 
   public static int nextGeneration(int generation) {
@@ -132,8 +144,8 @@ final class ObjectDescriptor {
   }
 
   /**
-   * A block owner tag, which is also an object's version: descriptor index (low word) and generation (high word) in
-   * one long (block headers, page map, queue slots, versions).
+   * A block owner tag, which is also an object's version: descriptor index (low word) and
+   * generation (high word) in one long (block headers, page map, queue slots, versions).
    */
   public static long ownerTag(int index, int generation) {
     return ((long) generation << 32) | Integer.toUnsignedLong(index);

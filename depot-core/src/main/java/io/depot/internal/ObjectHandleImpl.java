@@ -36,6 +36,7 @@ final class ObjectHandleImpl implements ObjectHandle {
   private final long dataOffset;
   private final MemorySegment data;
   private final ValueKind kind;
+
   @SuppressWarnings("unused") // accessed through CLOSED
   private volatile int closed;
 
@@ -100,7 +101,8 @@ final class ObjectHandleImpl implements ObjectHandle {
     if (kind != ValueKind.STRING) {
       throw new TypeMismatchException("object is " + kind + ", not STRING: name=" + name);
     }
-    return new String(data.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
+    return new String(
+        data.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
   }
 
   @Override
@@ -122,8 +124,13 @@ final class ObjectHandleImpl implements ObjectHandle {
     checkOpen();
     String id = codecId();
     if (!codec.id().equals(id)) {
-      throw new TypeMismatchException("object " + (id == null ? "is " + kind : "was written by codec=" + id)
-          + ", read with codec=" + codec.id() + ": name=" + name);
+      throw new TypeMismatchException(
+          "object "
+              + (id == null ? "is " + kind : "was written by codec=" + id)
+              + ", read with codec="
+              + codec.id()
+              + ": name="
+              + name);
     }
     try {
       return codec.decode(data);
@@ -131,12 +138,15 @@ final class ObjectHandleImpl implements ObjectHandle {
       if (e instanceof io.depot.DepotException de) {
         throw de;
       }
-      throw new CodecException("codec=" + codec.id() + " failed to decode name=" + name + ": " + e, e);
+      throw new CodecException(
+          "codec=" + codec.id() + " failed to decode name=" + name + ": " + e, e);
     }
   }
 
   DType dtype() {
-    return kind == ValueKind.ARRAY ? DType.ofCode(store.mem.getByte(block + BlockHeaderDescriptor.DTYPE_OFFSET)) : null;
+    return kind == ValueKind.ARRAY
+        ? DType.ofCode(store.mem.getByte(block + BlockHeaderDescriptor.DTYPE_OFFSET))
+        : null;
   }
 
   /** The offset of the value in the mapped file. */
@@ -178,7 +188,14 @@ final class ObjectHandleImpl implements ObjectHandle {
 
   @Override
   public String toString() {
-    return "ObjectHandle[" + name + ", " + kind + ", " + data.byteSize() + " B" + (isOpen() ? "" : ", closed")
+    return "ObjectHandle["
+        + name
+        + ", "
+        + kind
+        + ", "
+        + data.byteSize()
+        + " B"
+        + (isOpen() ? "" : ", closed")
         + "]";
   }
 }

@@ -5,9 +5,9 @@ import static io.depot.internal.HeaderDescriptor.*;
 /**
  * Allocates runs of 64 KiB pages: large extents (one block each) and size-class spans.
  *
- * <p>The page map is the truth; the free-page bitmap (one bit per page, set = free) is an index over it used for an
- * address-ordered first-fit search, and the free-page count a statistic. Both are rebuilt from the page map when the
- * lock is taken over from a dead holder.
+ * <p>The page map is the truth; the free-page bitmap (one bit per page, set = free) is an index
+ * over it used for an address-ordered first-fit search, and the free-page count a statistic. Both
+ * are rebuilt from the page map when the lock is taken over from a dead holder.
  *
  * <pre>
  * Concurrency: every method runs under the page lock (a robust lock in the header), which is short: a bitmap
@@ -58,8 +58,8 @@ final class PageAllocator {
   }
 
   /**
-   * Allocates an extent of {@code pages} pages for the descriptor at {@code descriptor} ({@code ownerTag}), and
-   * records it in the descriptor's block fields before the lock is released.
+   * Allocates an extent of {@code pages} pages for the descriptor at {@code descriptor} ({@code
+   * ownerTag}), and records it in the descriptor's block fields before the lock is released.
    *
    * @return the extent's address, or -1 if no run of that length is free
    */
@@ -72,8 +72,7 @@ final class PageAllocator {
       }
       intend(OP_ALLOC, start, pages, ownerTag);
       for (long p = start + 1; p < start + pages; p++) {
-        mem.putLong(layout.pageState(p),
-            PageDescriptor.word(PageDescriptor.LARGE_TAIL, 0, start));
+        mem.putLong(layout.pageState(p), PageDescriptor.word(PageDescriptor.LARGE_TAIL, 0, start));
       }
       long head = layout.page(start);
       mem.putLong(head + PageDescriptor.LINK_OFFSET, ownerTag);
@@ -91,8 +90,9 @@ final class PageAllocator {
   }
 
   /**
-   * Frees the extent at {@code address}, owned by the descriptor at {@code descriptor}, and clears the descriptor's
-   * block field before the lock is released (so a repeated free after a crash finds nothing to free).
+   * Frees the extent at {@code address}, owned by the descriptor at {@code descriptor}, and clears
+   * the descriptor's block field before the lock is released (so a repeated free after a crash
+   * finds nothing to free).
    */
   void freeExtent(long address, long descriptor) {
     long start = layout.pageOf(address);
@@ -114,8 +114,8 @@ final class PageAllocator {
   }
 
   /**
-   * Allocates a span of {@code sizeClass}: the page words are written and the in-band bitmap zeroed before the head
-   * page says SPAN. Called with the class lock held.
+   * Allocates a span of {@code sizeClass}: the page words are written and the in-band bitmap zeroed
+   * before the head page says SPAN. Called with the class lock held.
    *
    * @return the span's first page, or -1 if no run is free
    */
@@ -133,8 +133,7 @@ final class PageAllocator {
         mem.segment().asSlice(layout.pageAddress(start), inBand).fill((byte) 0);
       }
       for (long p = start + 1; p < start + pages; p++) {
-        mem.putLong(layout.pageState(p),
-            PageDescriptor.word(PageDescriptor.SPAN_TAIL, 0, start));
+        mem.putLong(layout.pageState(p), PageDescriptor.word(PageDescriptor.SPAN_TAIL, 0, start));
       }
       long head = layout.page(start);
       mem.putLong(head + PageDescriptor.LINK_OFFSET, 0);
@@ -167,7 +166,8 @@ final class PageAllocator {
     mem.putLong(PAGE_INTENT_COUNT_OFFSET, count);
     mem.putLong(PAGE_INTENT_OWNER_OFFSET, owner);
     mem.putLongRelease(PAGE_INTENT_OP_OFFSET, op);
-    // The intent must be visible before any page word changes: a taker-over reads it to undo or redo.
+    // The intent must be visible before any page word changes: a taker-over reads it to undo or
+    // redo.
     java.lang.invoke.VarHandle.releaseFence();
   }
 
@@ -176,7 +176,8 @@ final class PageAllocator {
   }
 
   private void markFree(long start, long pages) {
-    // Only the head's link matters (spans' partial-list links, extents' owner); tails' links are never read.
+    // Only the head's link matters (spans' partial-list links, extents' owner); tails' links are
+    // never read.
     mem.putLong(layout.page(start) + PageDescriptor.LINK_OFFSET, 0);
     for (long p = start; p < start + pages; p++) {
       mem.putLong(layout.pageState(p), PageDescriptor.word(PageDescriptor.FREE, 0, 0));
@@ -194,7 +195,8 @@ final class PageAllocator {
     }
     mem.putLongOpaque(FREE_PAGES_OFFSET, mem.getLong(FREE_PAGES_OFFSET) - pages);
     if (start == mem.getLong(PAGE_CURSOR_OFFSET)) {
-      mem.putLong(PAGE_CURSOR_OFFSET, start + pages); // may be pageCount: the arena is full up to its end
+      mem.putLong(
+          PAGE_CURSOR_OFFSET, start + pages); // may be pageCount: the arena is full up to its end
     }
   }
 
@@ -203,11 +205,12 @@ final class PageAllocator {
   }
 
   /**
-   * Address-ordered first fit: the lowest run of {@code pages} free pages. First fit keeps fragmentation low and
-   * hands a just-freed extent to the next allocation of its size, whose pages are then likely still in the CPU
-   * caches (a queue whose consumer keeps up recycles a few extents instead of sweeping the arena). The search starts
-   * at the cursor, the lowest page that may be free (every page below it is taken; the cursor moves down on free and
-   * up when its page is taken), so a full low part of the arena is not rescanned.
+   * Address-ordered first fit: the lowest run of {@code pages} free pages. First fit keeps
+   * fragmentation low and hands a just-freed extent to the next allocation of its size, whose pages
+   * are then likely still in the CPU caches (a queue whose consumer keeps up recycles a few extents
+   * instead of sweeping the arena). The search starts at the cursor, the lowest page that may be
+   * free (every page below it is taken; the cursor moves down on free and up when its page is
+   * taken), so a full low part of the arena is not rescanned.
    */
   private long findRun(long pages) {
     if (pages > layout.pageCount || pages > mem.getLong(FREE_PAGES_OFFSET)) {
@@ -215,7 +218,8 @@ final class PageAllocator {
     }
     long cursor = mem.getLong(PAGE_CURSOR_OFFSET);
     if (cursor < 0 || cursor > layout.pageCount) {
-      cursor = 0; // damaged hint: it only narrows the search, so scanning from the start is always right
+      cursor =
+          0; // damaged hint: it only narrows the search, so scanning from the start is always right
     }
     long found = findRun(cursor, layout.pageCount, pages);
     if (found < 0 && cursor > 0) {
@@ -256,15 +260,22 @@ final class PageAllocator {
     return p < 0 ? to : p;
   }
 
-  /** Undo an ALLOC or redo a FREE left by a dead holder, then rebuild the index. Called holding the lock. */
+  /**
+   * Undo an ALLOC or redo a FREE left by a dead holder, then rebuild the index. Called holding the
+   * lock.
+   */
   void repair() {
     long op = mem.getLongAcquire(PAGE_INTENT_OP_OFFSET);
     long start = mem.getLong(PAGE_INTENT_START_OFFSET);
     long count = mem.getLong(PAGE_INTENT_COUNT_OFFSET);
     long owner = mem.getLong(PAGE_INTENT_OWNER_OFFSET);
-    if ((op == OP_ALLOC || op == OP_FREE) && start >= 0 && count > 0 && count <= layout.pageCount - start) {
+    if ((op == OP_ALLOC || op == OP_FREE)
+        && start >= 0
+        && count > 0
+        && count <= layout.pageCount - start) {
       if (op == OP_ALLOC && owner >= 0) {
-        // An extent for a WRITE descriptor of the dead holder: forget the block so its recovery does not free it.
+        // An extent for a WRITE descriptor of the dead holder: forget the block so its recovery
+        // does not free it.
         int index = (int) owner;
         if (index >= 0 && index < layout.maxObjects) {
           long d = layout.descriptor(index);
@@ -288,7 +299,9 @@ final class PageAllocator {
     rebuildIndex(mem, layout);
   }
 
-  /** Rebuilds the free-page bitmap and count of the store mapped at {@code mem} from its page map. */
+  /**
+   * Rebuilds the free-page bitmap and count of the store mapped at {@code mem} from its page map.
+   */
   static void rebuildIndex(Mem mem, StoreLayout layout) {
     long free = 0;
     long words = Bitmaps.words(layout.pageCount);

@@ -6,9 +6,9 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 
 /**
- * The page map: for each 64 KiB page of the arena, a state word (in a dense array of its own, 8 bytes per page, so
- * that marking the pages of a large extent touches as few cache lines as possible) and an entry of three words
- * that only a run's head page uses.
+ * The page map: for each 64 KiB page of the arena, a state word (in a dense array of its own, 8
+ * bytes per page, so that marking the pages of a large extent touches as few cache lines as
+ * possible) and an entry of three words that only a run's head page uses.
  *
  * <pre>
  * State word (page state array)
@@ -31,9 +31,9 @@ import java.lang.foreign.StructLayout;
  *  +---------------------------------------------------------------+
  * </pre>
  *
- * <p>States: {@code FREE}; {@code SPAN} (head page of a size-class span); {@code SPAN_TAIL}; {@code LARGE} (head of
- * a large extent); {@code LARGE_TAIL}. The page map is the truth about pages; the free-page bitmap and the partial
- * lists are indexes rebuilt from it after a crash.
+ * <p>States: {@code FREE}; {@code SPAN} (head page of a size-class span); {@code SPAN_TAIL}; {@code
+ * LARGE} (head of a large extent); {@code LARGE_TAIL}. The page map is the truth about pages; the
+ * free-page bitmap and the partial lists are indexes rebuilt from it after a crash.
  */
 final class PageDescriptor {
   public static final int LENGTH = 24;
@@ -52,12 +52,15 @@ final class PageDescriptor {
   private static final int CLASS_SHIFT = 48;
 
   public static final StructLayout LAYOUT =
-      MemoryLayout.structLayout(JAVA_LONG.withName("link"), JAVA_LONG.withName("bits"), JAVA_LONG.withName("hint"));
+      MemoryLayout.structLayout(
+          JAVA_LONG.withName("link"), JAVA_LONG.withName("bits"), JAVA_LONG.withName("hint"));
 
   private PageDescriptor() {}
 
   public static long word(int state, int sizeClass, long low) {
-    return ((long) state << STATE_SHIFT) | ((long) (sizeClass & 0xFF) << CLASS_SHIFT) | (low & 0xFFFF_FFFFL);
+    return ((long) state << STATE_SHIFT)
+        | ((long) (sizeClass & 0xFF) << CLASS_SHIFT)
+        | (low & 0xFFFF_FFFFL);
   }
 
   public static int state(long word) {

@@ -6,8 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Process identity for liveness checks: a pid plus the process start time, so that a reused pid is never taken for
- * the process that died. On Linux both come from {@code /proc/<pid>/stat}; a zombie counts as dead.
+ * Process identity for liveness checks: a pid plus the process start time, so that a reused pid is
+ * never taken for the process that died. On Linux both come from {@code /proc/<pid>/stat}; a zombie
+ * counts as dead.
  */
 final class ProcessInfo {
   /** Returned by {@link #startTime(long)} when no live process has that pid. */
@@ -27,8 +28,8 @@ final class ProcessInfo {
   }
 
   /**
-   * The start time of process {@code pid} (clock ticks since boot on Linux, or epoch millis elsewhere), or {@link
-   * #DEAD} when there is no such process or it is a zombie.
+   * The start time of process {@code pid} (clock ticks since boot on Linux, or epoch millis
+   * elsewhere), or {@link #DEAD} when there is no such process or it is a zombie.
    */
   public static long startTime(long pid) {
     if (pid <= 0) {

@@ -3,8 +3,8 @@ package io.depot.internal;
 import static io.depot.internal.QueueDescriptor.*;
 
 /**
- * The consuming side of an open queue: popping (delivering again first what a dead consumer held), releasing popped
- * entries, force pops and deletes. See {@link ShmQueue} for the protocol.
+ * The consuming side of an open queue: popping (delivering again first what a dead consumer held),
+ * releasing popped entries, force pops and deletes. See {@link ShmQueue} for the protocol.
  */
 final class QueueConsumer extends QueueSide {
   private static final long LIVENESS_CHECK_NANOS = Waiter.LIVENESS_CHECK_NANOS;
@@ -43,7 +43,8 @@ final class QueueConsumer extends QueueSide {
         continue;
       }
       if (sl == previousLap(lap)) {
-        return EMPTY_QUEUE; // the slot still holds the previous round's entry: nothing claimed at pos yet
+        return EMPTY_QUEUE; // the slot still holds the previous round's entry: nothing claimed at
+        // pos yet
       }
       if (sl != lap) {
         if (stuck > STUCK_LIMIT) {
@@ -56,13 +57,15 @@ final class QueueConsumer extends QueueSide {
           return EMPTY_QUEUE;
         }
         case CLAIMED -> {
-          // Committed entries behind a claim whose producer may have died: check it (at most every 20 ms).
+          // Committed entries behind a claim whose producer may have died: check it (at most every
+          // 20 ms).
           if (mem.getLongAcquire(tail) > pos + 1 && blockedCheckDue() && recoverPosition(pos)) {
             continue;
           }
           return EMPTY_QUEUE;
         }
-        case POPPED, REDELIVER, RELEASED -> mem.compareAndSetLong(head, pos, pos + 1); // popped: the head is late
+        case POPPED, REDELIVER, RELEASED ->
+            mem.compareAndSetLong(head, pos, pos + 1); // popped: the head is late
         case SKIP -> {
           if (ring.free(s, lap, c)) {
             mem.compareAndSetLong(head, pos, pos + 1);
@@ -70,21 +73,25 @@ final class QueueConsumer extends QueueSide {
         }
         case COMMITTED -> {
           if (force) {
-            if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
+            if (mem.compareAndSetLong(
+                s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
               ring.invalidatePins(s, lap);
               mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0));
               mem.compareAndSetLong(head, pos, pos + 1);
               notifyNotFull();
               return null;
             }
-          } else if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, POPPED, store.token))) {
+          } else if (mem.compareAndSetLong(
+              s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, POPPED, store.token))) {
             mem.compareAndSetLong(head, pos, pos + 1);
             return popped(pos, lap);
           }
         }
         case REMOVING -> {
-          // A deleter (or a force pop) is finishing this position: wait for it, since entries behind it may be
-          // poppable (reporting "empty" now would be wrong). If it stays, check whether its process died (then
+          // A deleter (or a force pop) is finishing this position: wait for it, since entries
+          // behind it may be
+          // poppable (reporting "empty" now would be wrong). If it stays, check whether its process
+          // died (then
           // resolve the position); a position REMOVING for seconds under a live token is damage.
           if (stuck > 1_000) {
             long now = System.nanoTime();
@@ -122,8 +129,9 @@ final class QueueConsumer extends QueueSide {
   }
 
   /**
-   * Takes a dead consumer's popped entry that is waiting to be delivered again (REDELIVER), oldest first; null if
-   * there is none. The redelivery count is a hint: a scan that finds nothing resets it.
+   * Takes a dead consumer's popped entry that is waiting to be delivered again (REDELIVER), oldest
+   * first; null if there is none. The redelivery count is a hint: a scan that finds nothing resets
+   * it.
    */
   private EntryImpl redeliver() {
     long hint = mem.getLongAcquire(redeliveries);
@@ -133,9 +141,13 @@ final class QueueConsumer extends QueueSide {
       long s = slot(p);
       int lap = ring.lapOf(p);
       long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
-      if (QueueDescriptor.lap(c) == lap && state(c) == REDELIVER
-          && mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, POPPED, store.token))) {
-        for (long r = mem.getLongAcquire(redeliveries); r > 0; r = mem.getLongAcquire(redeliveries)) {
+      if (QueueDescriptor.lap(c) == lap
+          && state(c) == REDELIVER
+          && mem.compareAndSetLong(
+              s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, POPPED, store.token))) {
+        for (long r = mem.getLongAcquire(redeliveries);
+            r > 0;
+            r = mem.getLongAcquire(redeliveries)) {
           if (mem.compareAndSetLong(redeliveries, r, r - 1)) {
             break; // never below 0: a scan that found nothing may have reset it meanwhile
           }
@@ -147,10 +159,9 @@ final class QueueConsumer extends QueueSide {
     return null;
   }
 
-
   /**
-   * Releases a popped entry (its handle is closing): the entry is consumed. Its slot goes to RELEASED, and is freed
-   * for the producers unless readers pin it (the last one frees it then).
+   * Releases a popped entry (its handle is closing): the entry is consumed. Its slot goes to
+   * RELEASED, and is freed for the producers unless readers pin it (the last one frees it then).
    */
   void releasePopped(EntryImpl e) {
     try {
@@ -167,9 +178,11 @@ final class QueueConsumer extends QueueSide {
       if (e == EMPTY_QUEUE) {
         return null;
       }
-      // A sleeping consumer woken for one entry passes the wake-up on while entries remain (it may have been woken
+      // A sleeping consumer woken for one entry passes the wake-up on while entries remain (it may
+      // have been woken
       // for an entry someone else took, or behind a claim that held several back).
-      if (mem.getIntVolatile(notEmpty + 4) != 0 && mem.getLongAcquire(tail) > mem.getLongAcquire(head)) {
+      if (mem.getIntVolatile(notEmpty + 4) != 0
+          && mem.getLongAcquire(tail) > mem.getLongAcquire(head)) {
         notifyNotEmpty();
       }
       return (EntryImpl) e;
@@ -190,7 +203,8 @@ final class QueueConsumer extends QueueSide {
         if (QueueDescriptor.lap(c) != lap || state(c) != COMMITTED) {
           return false;
         }
-        if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
+        if (mem.compareAndSetLong(
+            s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
           if (force) {
             ring.invalidatePins(s, lap); // the readers' views may show the next entry from now on
           }

@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A {@link QueueCursor}: a position of this process only, moved over the ring by the slot states it finds (see
- * {@link QueueDescriptor}). At its position {@code p}, in slot {@code p % capacity}:
+ * A {@link QueueCursor}: a position of this process only, moved over the ring by the slot states it
+ * finds (see {@link QueueDescriptor}). At its position {@code p}, in slot {@code p % capacity}:
  *
  * <pre>
  *   lap(p), COMMITTED              pin it (as read does) and return it; p + 1
@@ -26,9 +26,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *                                  still in the ring, and counts what it skipped as missed
  * </pre>
  *
- * Waiting is on the queue's published event count, which every commit signals (all cursors wake; consumers have
- * their own count). Thread-safe: the position moves by CAS-free updates under this object's monitor (cursors are
- * cheap to create; share one across threads only if they must see disjoint entries).
+ * Waiting is on the queue's published event count, which every commit signals (all cursors wake;
+ * consumers have their own count). Thread-safe: the position moves by CAS-free updates under this
+ * object's monitor (cursors are cheap to create; share one across threads only if they must see
+ * disjoint entries).
  */
 final class QueueCursorImpl implements QueueCursor {
   private final ShmQueue queue;
@@ -64,15 +65,26 @@ final class QueueCursorImpl implements QueueCursor {
   @Override
   public Entry next(Duration timeout) {
     checkOpen();
-    return queue.withRef(() -> {
-      EntryImpl e = step();
-      if (e != null) {
-        return e;
-      }
-      return Waiter.await(mem, ring.published, timeout.toNanos(), queue.cursorSpin, this::step,
-          () -> queue.checkBlockedAt(position()),
-          "no entry at sequence=" + position() + " in queue=" + queue.name() + " within timeout=" + timeout);
-    });
+    return queue.withRef(
+        () -> {
+          EntryImpl e = step();
+          if (e != null) {
+            return e;
+          }
+          return Waiter.await(
+              mem,
+              ring.published,
+              timeout.toNanos(),
+              queue.cursorSpin,
+              this::step,
+              () -> queue.checkBlockedAt(position()),
+              "no entry at sequence="
+                  + position()
+                  + " in queue="
+                  + queue.name()
+                  + " within timeout="
+                  + timeout);
+        });
   }
 
   private void checkOpen() {
@@ -81,12 +93,14 @@ final class QueueCursorImpl implements QueueCursor {
     }
   }
 
-  /** One look at the cursor's position (inside the store's gate): the entry there, or null to wait. */
+  /**
+   * One look at the cursor's position (inside the store's gate): the entry there, or null to wait.
+   */
   private synchronized EntryImpl step() {
     checkOpen();
     if (queue.removed()) {
-      throw new ObjectNotFoundException("queue was removed: name=" + queue.name() + " (cursor at sequence="
-          + position + ")");
+      throw new ObjectNotFoundException(
+          "queue was removed: name=" + queue.name() + " (cursor at sequence=" + position + ")");
     }
     int capacity = ring.capacity;
     for (; ; ) {
@@ -103,10 +117,12 @@ final class QueueCursorImpl implements QueueCursor {
       int lap = ring.lapOf(position);
       int sl = QueueDescriptor.lap(c);
       if (sl == previousLap(lap)) {
-        return null; // claimed (the tail passed it) but the slot is not yet this lap's: a moment away
+        return null; // claimed (the tail passed it) but the slot is not yet this lap's: a moment
+        // away
       }
       if (sl != lap) {
-        // a newer lap: the entry was consumed (or deleted) and its slot freed for the next one: gone
+        // a newer lap: the entry was consumed (or deleted) and its slot freed for the next one:
+        // gone
         missed++;
         position++;
         continue;
@@ -141,6 +157,12 @@ final class QueueCursorImpl implements QueueCursor {
 
   @Override
   public String toString() {
-    return "QueueCursor[" + queue.name() + ", position=" + position() + ", missed=" + missed() + "]";
+    return "QueueCursor["
+        + queue.name()
+        + ", position="
+        + position()
+        + ", missed="
+        + missed()
+        + "]";
   }
 }

@@ -10,10 +10,11 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 
 /**
- * The layout of a queue object's value: a fixed header, the track table, the head and tail sequence numbers, the
- * two event counts and the redelivery count (each on its own 128-byte pair of cache lines), the ring of slots, then
- * the entries themselves: one per slot, allocated with the queue and reused lap after lap (no allocation per
- * entry). Offsets are relative to the start of the value (64-byte aligned).
+ * The layout of a queue object's value: a fixed header, the track table, the head and tail sequence
+ * numbers, the two event counts and the redelivery count (each on its own 128-byte pair of cache
+ * lines), the ring of slots, then the entries themselves: one per slot, allocated with the queue
+ * and reused lap after lap (no allocation per entry). Offsets are relative to the start of the
+ * value (64-byte aligned).
  *
  * <pre>
  * +------------------------------------------------------------+ 0
@@ -63,22 +64,22 @@ import java.lang.foreign.StructLayout;
  * </pre>
  *
  * Slot pins: the readers that hold the entry in place (read, readLatest), not counting its consumer
- *   0                   1                   2                   3
- *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *  +-------------------------------------------------------------+-+
- *  |                     Count (31)                              |R|   0  low word (R: frozen for a recount)
- *  +---------------+-----------------------------------------------+
- *  |   (unused)    |                 Lap (24)                      |   4  high word: the lap the count is for
- *  +---------------+-----------------------------------------------+
+ * 0 1 2 3 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ * +-------------------------------------------------------------+-+ | Count (31) |R| 0 low word (R:
+ * frozen for a recount) +---------------+-----------------------------------------------+ |
+ * (unused) | Lap (24) | 4 high word: the lap the count is for
+ * +---------------+-----------------------------------------------+
  *
- * <p>A position {@code p} lives in slot {@code p % capacity} during lap {@code p / capacity}. Slot states: {@code
- * EMPTY(lap)} (free for position lap * capacity + slot), {@code CLAIMED(lap, producer)}, {@code COMMITTED(lap)},
- * {@code POPPED(lap, consumer)} (taken by a consumer that has not released it yet: the head has moved past it, but
- * the slot is not free until the release), {@code REDELIVER(lap)} (a dead consumer's popped entry, to be delivered
- * again by the next pop), {@code REMOVING(lap, consumer)} (a delete or force pop in progress), {@code SKIP(lap)}
- * (aborted or deleted; the next consumer passes it), {@code RELEASED(lap)} (consumed, or passed, and waiting for its
- * last reader: then EMPTY for the next lap). Every transition is one CAS of the ctl word that records who
- * made it, so a dead process's half-done position can be told apart and skipped, redelivered or undone.
+ * <p>A position {@code p} lives in slot {@code p % capacity} during lap {@code p / capacity}. Slot
+ * states: {@code EMPTY(lap)} (free for position lap * capacity + slot), {@code CLAIMED(lap,
+ * producer)}, {@code COMMITTED(lap)}, {@code POPPED(lap, consumer)} (taken by a consumer that has
+ * not released it yet: the head has moved past it, but the slot is not free until the release),
+ * {@code REDELIVER(lap)} (a dead consumer's popped entry, to be delivered again by the next pop),
+ * {@code REMOVING(lap, consumer)} (a delete or force pop in progress), {@code SKIP(lap)} (aborted
+ * or deleted; the next consumer passes it), {@code RELEASED(lap)} (consumed, or passed, and waiting
+ * for its last reader: then EMPTY for the next lap). Every transition is one CAS of the ctl word
+ * that records who made it, so a dead process's half-done position can be told apart and skipped,
+ * redelivered or undone.
  */
 final class QueueDescriptor {
   static final long MAGIC = 0x34305154_4f504544L; // "DEPOTQ04"
@@ -87,8 +88,10 @@ final class QueueDescriptor {
   static final int TRACK_COUNT_OFFSET = 12;
   static final int ENTRY_LENGTH_OFFSET = 16;
   static final int QUEUE_VERSION_OFFSET = 24;
+
   /** The queue's {@link io.depot.Overflow} policy, by ordinal. */
   static final int OVERFLOW_OFFSET = 32;
+
   static final int TRACKS_OFFSET = 64;
 
   static final int TRACK_LENGTH = 256;
@@ -100,13 +103,16 @@ final class QueueDescriptor {
   static final int TRACK_SIZE_OFFSET = 16;
   static final int TRACK_SHAPE_OFFSET = 24;
   static final int TRACK_NAME_OFFSET = 152;
+
   /** Track kinds, at TRACK_IS_ARRAY_OFFSET. */
   static final int TRACK_BYTES = 0;
+
   static final int TRACK_FIXED_ARRAY = 1;
   static final int TRACK_VARIABLE_ARRAY = 2;
+
   /**
-   * Per entry, before the data of each variable-shape array track: ndim (8), then up to MAX_DIMS extents (8 each),
-   * rounded up to 64 bytes so that the data stays 64-byte aligned.
+   * Per entry, before the data of each variable-shape array track: ndim (8), then up to MAX_DIMS
+   * extents (8 each), rounded up to 64 bytes so that the data stays 64-byte aligned.
    */
   static final int SHAPE_RECORD_LENGTH = 192;
 
@@ -124,46 +130,52 @@ final class QueueDescriptor {
   static final int REDELIVER = 6;
   static final int RELEASED = 7;
 
-  /** Pins word: the count is frozen for a recount (a reader died between its journal write and its CAS). */
+  /**
+   * Pins word: the count is frozen for a recount (a reader died between its journal write and its
+   * CAS).
+   */
   static final long PINS_RECOUNT = 1L << 31;
+
   private static final long PINS_COUNT_MASK = PINS_RECOUNT - 1;
 
   static final int LAP_BITS = 24;
   static final int LAP_MASK = (1 << LAP_BITS) - 1;
 
   /** The fixed header at the start of the value (its first cache line). */
-  static final StructLayout HEADER_LAYOUT = MemoryLayout.structLayout(
-      JAVA_LONG.withName("magic"),
-      JAVA_INT.withName("capacity"),
-      JAVA_INT.withName("trackCount"),
-      JAVA_LONG.withName("entryStride"),
-      JAVA_LONG.withName("queueVersion"),
-      JAVA_BYTE.withName("overflow"),
-      MemoryLayout.paddingLayout(31));
+  static final StructLayout HEADER_LAYOUT =
+      MemoryLayout.structLayout(
+          JAVA_LONG.withName("magic"),
+          JAVA_INT.withName("capacity"),
+          JAVA_INT.withName("trackCount"),
+          JAVA_LONG.withName("entryStride"),
+          JAVA_LONG.withName("queueVersion"),
+          JAVA_BYTE.withName("overflow"),
+          MemoryLayout.paddingLayout(31));
 
   /** One record of the track table. */
-  static final StructLayout TRACK_LAYOUT = MemoryLayout.structLayout(
-      JAVA_BYTE.withName("nameLength"),
-      JAVA_BYTE.withName("kind"),
-      JAVA_BYTE.withName("dtype"),
-      JAVA_BYTE.withName("ndim"),
-      MemoryLayout.paddingLayout(4),
-      JAVA_LONG.withName("dataOffset"),
-      JAVA_LONG.withName("size"),
-      MemoryLayout.sequenceLayout(NDArray.MAX_DIMS, JAVA_LONG).withName("shape"),
-      MemoryLayout.sequenceLayout(Track.MAX_NAME_BYTES, JAVA_BYTE).withName("name"),
-      MemoryLayout.paddingLayout(TRACK_LENGTH - TRACK_NAME_OFFSET - Track.MAX_NAME_BYTES));
+  static final StructLayout TRACK_LAYOUT =
+      MemoryLayout.structLayout(
+          JAVA_BYTE.withName("nameLength"),
+          JAVA_BYTE.withName("kind"),
+          JAVA_BYTE.withName("dtype"),
+          JAVA_BYTE.withName("ndim"),
+          MemoryLayout.paddingLayout(4),
+          JAVA_LONG.withName("dataOffset"),
+          JAVA_LONG.withName("size"),
+          MemoryLayout.sequenceLayout(NDArray.MAX_DIMS, JAVA_LONG).withName("shape"),
+          MemoryLayout.sequenceLayout(Track.MAX_NAME_BYTES, JAVA_BYTE).withName("name"),
+          MemoryLayout.paddingLayout(TRACK_LENGTH - TRACK_NAME_OFFSET - Track.MAX_NAME_BYTES));
 
   /** One slot of the ring. */
-  static final StructLayout SLOT_LAYOUT = MemoryLayout.structLayout(
-      JAVA_LONG.withName("ctl"),
-      JAVA_LONG.withName("pins"));
+  static final StructLayout SLOT_LAYOUT =
+      MemoryLayout.structLayout(JAVA_LONG.withName("ctl"), JAVA_LONG.withName("pins"));
 
   /** The shape record of a variable-shape track in an entry, just before the track's data. */
-  static final StructLayout SHAPE_RECORD_LAYOUT = MemoryLayout.structLayout(
-      JAVA_LONG.withName("ndim"),
-      MemoryLayout.sequenceLayout(NDArray.MAX_DIMS, JAVA_LONG).withName("extents"),
-      MemoryLayout.paddingLayout(SHAPE_RECORD_LENGTH - 8 - 8L * NDArray.MAX_DIMS));
+  static final StructLayout SHAPE_RECORD_LAYOUT =
+      MemoryLayout.structLayout(
+          JAVA_LONG.withName("ndim"),
+          MemoryLayout.sequenceLayout(NDArray.MAX_DIMS, JAVA_LONG).withName("extents"),
+          MemoryLayout.paddingLayout(SHAPE_RECORD_LENGTH - 8 - 8L * NDArray.MAX_DIMS));
 
   private QueueDescriptor() {}
 
@@ -192,7 +204,10 @@ final class QueueDescriptor {
     return redeliveriesOffset(trackCount) + LINE;
   }
 
-  /** The count of entries dropped by overwrite, beside the published event count (producers write both). */
+  /**
+   * The count of entries dropped by overwrite, beside the published event count (producers write
+   * both).
+   */
   static long droppedOffset(int trackCount) {
     return publishedOffset(trackCount) + 8;
   }
@@ -230,7 +245,8 @@ final class QueueDescriptor {
    * @throws ArithmeticException if it does not fit in a long
    */
   static long length(int trackCount, int capacity, long stride) {
-    return Math.addExact(entriesOffset(trackCount, capacity), Math.multiplyExact((long) capacity, stride));
+    return Math.addExact(
+        entriesOffset(trackCount, capacity), Math.multiplyExact((long) capacity, stride));
   }
 
   /** A pins word: {@code count} readers holding the entry of lap {@code lap}. */

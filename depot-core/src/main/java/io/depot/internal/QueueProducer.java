@@ -6,9 +6,9 @@ import io.depot.DepotQueue;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The producing side of an open queue: claiming positions (and, for {@link io.depot.Overflow#OVERWRITE_OLDEST},
- * dropping the oldest entry to make room), committing and aborting claims, and the one-call push. See {@link
- * ShmQueue} for the protocol.
+ * The producing side of an open queue: claiming positions (and, for {@link
+ * io.depot.Overflow#OVERWRITE_OLDEST}, dropping the oldest entry to make room), committing and
+ * aborting claims, and the one-call push. See {@link ShmQueue} for the protocol.
  */
 final class QueueProducer extends QueueSide {
   private final QueueTracks tracks;
@@ -37,13 +37,15 @@ final class QueueProducer extends QueueSide {
       long c = mem.getLongAcquire(s + SLOT_CTL_OFFSET);
       int sl = QueueDescriptor.lap(c);
       if (sl == lap) {
-        if (state(c) == EMPTY && mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, CLAIMED,
-            store.token))) {
+        if (state(c) == EMPTY
+            && mem.compareAndSetLong(
+                s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, CLAIMED, store.token))) {
           mem.compareAndSetLong(tail, pos, pos + 1);
           return pos;
         }
         if (state(c) != EMPTY) {
-          mem.compareAndSetLong(tail, pos, pos + 1); // claimed by someone whose tail update is late: help
+          mem.compareAndSetLong(
+              tail, pos, pos + 1); // claimed by someone whose tail update is late: help
         }
       } else if (sl == previousLap(lap)) {
         if (mem.getLongAcquire(tail) != pos) {
@@ -53,8 +55,10 @@ final class QueueProducer extends QueueSide {
           dropOldest(s, sl, c, pos - capacity);
           continue; // the slot is free now, or RELEASED until its readers let go (then: full)
         }
-        // The previous round's position is still in the queue (or popped and not released, or read): full. If a
-        // dead consumer holds it, recover it; if it waits to be delivered again, remind the consumers (each at
+        // The previous round's position is still in the queue (or popped and not released, or
+        // read): full. If a
+        // dead consumer holds it, recover it; if it waits to be delivered again, remind the
+        // consumers (each at
         // most every 20 ms per handle) and look again.
         if (pos >= capacity && blockedCheckDue()) {
           if (recoverPosition(pos - capacity)) {
@@ -63,7 +67,8 @@ final class QueueProducer extends QueueSide {
           if (state(c) == REDELIVER) {
             ring.remindRedelivery();
           } else if (state(c) == RELEASED && store.recovery.recoverOnContention() > 0) {
-            continue; // consumed, but readers pin it: one of them may be dead (the sweep releases its pins)
+            continue; // consumed, but readers pin it: one of them may be dead (the sweep releases
+            // its pins)
           }
         }
         return -1;
@@ -74,9 +79,9 @@ final class QueueProducer extends QueueSide {
   }
 
   /**
-   * Drops the committed entry of {@code position} (slot {@code s}, ctl {@code c}, lap {@code lap}) unread, for an
-   * overwriting producer: COMMITTED -> SKIP (a consumer popping it at the same moment wins or loses that CAS), then
-   * freed like any passed position, the head helped past it.
+   * Drops the committed entry of {@code position} (slot {@code s}, ctl {@code c}, lap {@code lap})
+   * unread, for an overwriting producer: COMMITTED -> SKIP (a consumer popping it at the same
+   * moment wins or loses that CAS), then freed like any passed position, the head helped past it.
    */
   void dropOldest(long s, int lap, long c, long position) {
     long skip = QueueDescriptor.ctl(lap, SKIP, 0);
@@ -95,7 +100,9 @@ final class QueueProducer extends QueueSide {
     }
     long data = ring.entry(pos);
     if (store.options.zeroClaims()) {
-      mem.segment().asSlice(data + lengthsLength(ring.trackCount), ring.stride - lengthsLength(ring.trackCount))
+      mem.segment()
+          .asSlice(
+              data + lengthsLength(ring.trackCount), ring.stride - lengthsLength(ring.trackCount))
           .fill((byte) 0);
     }
     tracks.resetRecords(data);
@@ -106,11 +113,17 @@ final class QueueProducer extends QueueSide {
     try {
       long s = slot(claim.sequence);
       int lap = ring.lapOf(claim.sequence);
-      if (!mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, CLAIMED, store.token),
+      if (!mem.compareAndSetLong(
+          s + SLOT_CTL_OFFSET,
+          QueueDescriptor.ctl(lap, CLAIMED, store.token),
           QueueDescriptor.ctl(lap, COMMITTED, 0))) {
         // Only possible if another process took this client for dead and skipped the claim.
-        throw new io.depot.DepotException("entry position was skipped before commit (this process was taken for "
-            + "dead): sequence=" + claim.sequence + " queue=" + name);
+        throw new io.depot.DepotException(
+            "entry position was skipped before commit (this process was taken for "
+                + "dead): sequence="
+                + claim.sequence
+                + " queue="
+                + name);
       }
       notifyNotEmpty();
     } catch (RuntimeException e) {
@@ -122,7 +135,9 @@ final class QueueProducer extends QueueSide {
     try {
       long s = slot(claim.sequence);
       int lap = ring.lapOf(claim.sequence);
-      mem.compareAndSetLong(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, CLAIMED, store.token),
+      mem.compareAndSetLong(
+          s + SLOT_CTL_OFFSET,
+          QueueDescriptor.ctl(lap, CLAIMED, store.token),
           QueueDescriptor.ctl(lap, SKIP, 0));
       notifyAllNotEmpty(); // consumers blocked at this position can pass it now
     } catch (RuntimeException e) {
@@ -134,7 +149,8 @@ final class QueueProducer extends QueueSide {
   EntryClaimImpl claimNow() {
     try {
       EntryClaimImpl c = tryClaim();
-      if (c != null && mem.getIntVolatile(notFull + 4) != 0
+      if (c != null
+          && mem.getIntVolatile(notFull + 4) != 0
           && mem.getLongAcquire(tail) - mem.getLongAcquire(head) < capacity) {
         notifyNotFull(); // a woken producer passes the wake-up on while room remains
       }
@@ -145,8 +161,9 @@ final class QueueProducer extends QueueSide {
   }
 
   /**
-   * One push attempt, without a claim handle: claims a position, copies the values into its entry, records the
-   * tracks' lengths (and the shapes of variable-shape tracks: from {@code shapes}, or 1-D) and commits.
+   * One push attempt, without a claim handle: claims a position, copies the values into its entry,
+   * records the tracks' lengths (and the shapes of variable-shape tracks: from {@code shapes}, or
+   * 1-D) and commits.
    *
    * @return the sequence number, or {@link DepotQueue#FULL}
    */
@@ -163,17 +180,24 @@ final class QueueProducer extends QueueSide {
         long data = ring.entry(pos);
         tracks.copyIn(data, values, shapes);
       } catch (RuntimeException e) {
-        // a value that cannot be read (closed, another thread's confined segment): give the position up
+        // a value that cannot be read (closed, another thread's confined segment): give the
+        // position up
         mem.compareAndSetLong(s + SLOT_CTL_OFFSET, claimed, QueueDescriptor.ctl(lap, SKIP, 0));
         notifyAllNotEmpty();
         throw e;
       }
-      if (!mem.compareAndSetLong(s + SLOT_CTL_OFFSET, claimed, QueueDescriptor.ctl(lap, COMMITTED, 0))) {
-        throw new io.depot.DepotException("entry position was skipped before commit (this process was taken for "
-            + "dead): sequence=" + pos + " queue=" + name);
+      if (!mem.compareAndSetLong(
+          s + SLOT_CTL_OFFSET, claimed, QueueDescriptor.ctl(lap, COMMITTED, 0))) {
+        throw new io.depot.DepotException(
+            "entry position was skipped before commit (this process was taken for "
+                + "dead): sequence="
+                + pos
+                + " queue="
+                + name);
       }
       notifyNotEmpty();
-      if (mem.getIntVolatile(notFull + 4) != 0 && mem.getLongAcquire(tail) - mem.getLongAcquire(head) < capacity) {
+      if (mem.getIntVolatile(notFull + 4) != 0
+          && mem.getLongAcquire(tail) - mem.getLongAcquire(head) < capacity) {
         notifyNotFull(); // a woken producer passes the wake-up on while room remains
       }
       return pos;

@@ -6,10 +6,11 @@ import io.depot.Track;
 import java.util.function.LongPredicate;
 
 /**
- * The shared structure of one queue object at address {@code q} of a store: its ring of slots, its entries, its
- * sequence numbers and event counts, and the slot protocols that do not depend on an open handle (the pins of
- * readers, the freeing of a released slot, the resolution of positions held by dead clients). {@link ShmQueue} is
- * the handle built on it; {@link Recovery} and {@link Checker} use it directly.
+ * The shared structure of one queue object at address {@code q} of a store: its ring of slots, its
+ * entries, its sequence numbers and event counts, and the slot protocols that do not depend on an
+ * open handle (the pins of readers, the freeing of a released slot, the resolution of positions
+ * held by dead clients). {@link ShmQueue} is the handle built on it; {@link Recovery} and {@link
+ * Checker} use it directly.
  *
  * <pre>
  * Concurrency:
@@ -50,12 +51,15 @@ final class QueueRing {
   final long dropped;
   final io.depot.Overflow overflow;
   final long slots;
+
   /** capacity - 1 and log2(capacity) if the capacity is a power of two; else -1 and 0. */
   private final long indexMask;
+
   private final int lapShift;
   final long entries;
 
-  private QueueRing(Store store, long q, int queueIndex, int capacity, int trackCount, long stride) {
+  private QueueRing(
+      Store store, long q, int queueIndex, int capacity, int trackCount, long stride) {
     this.store = store;
     this.mem = store.mem;
     this.q = q;
@@ -70,7 +74,9 @@ final class QueueRing {
     this.redeliveries = q + redeliveriesOffset(trackCount);
     this.published = q + publishedOffset(trackCount);
     this.dropped = q + droppedOffset(trackCount);
-    @SuppressWarnings("EnumOrdinal") // the store's layout records the overflow policy as its ordinal (QueueFormat)
+    @SuppressWarnings(
+        "EnumOrdinal") // the store's layout records the overflow policy as its ordinal
+    // (QueueFormat)
     io.depot.Overflow policy = io.depot.Overflow.values()[mem.getByte(q + OVERFLOW_OFFSET)];
     this.overflow = policy;
     this.slots = q + slotsOffset(trackCount);
@@ -81,8 +87,8 @@ final class QueueRing {
   }
 
   /**
-   * The ring of the queue whose value (of {@code valueLength} bytes) is at {@code q}, or null if its header is not a
-   * valid queue header for that length.
+   * The ring of the queue whose value (of {@code valueLength} bytes) is at {@code q}, or null if
+   * its header is not a valid queue header for that length.
    */
   static QueueRing at(Store store, int queueIndex, long q, long valueLength) {
     Mem mem = store.mem;
@@ -92,9 +98,14 @@ final class QueueRing {
     int capacity = mem.getInt(q + CAPACITY_OFFSET);
     int trackCount = mem.getInt(q + TRACK_COUNT_OFFSET);
     long stride = mem.getLong(q + ENTRY_LENGTH_OFFSET);
-    if (capacity < 1 || capacity > io.depot.Depot.MAX_QUEUE_CAPACITY || trackCount < 1
-        || trackCount > Track.MAX_TRACKS || stride < lengthsLength(trackCount) || stride % 64 != 0
-        || mem.getByte(q + OVERFLOW_OFFSET) < 0 || mem.getByte(q + OVERFLOW_OFFSET) >= io.depot.Overflow.values().length) {
+    if (capacity < 1
+        || capacity > io.depot.Depot.MAX_QUEUE_CAPACITY
+        || trackCount < 1
+        || trackCount > Track.MAX_TRACKS
+        || stride < lengthsLength(trackCount)
+        || stride % 64 != 0
+        || mem.getByte(q + OVERFLOW_OFFSET) < 0
+        || mem.getByte(q + OVERFLOW_OFFSET) >= io.depot.Overflow.values().length) {
       return null;
     }
     try {
@@ -107,19 +118,27 @@ final class QueueRing {
     return new QueueRing(store, q, queueIndex, capacity, trackCount, stride);
   }
 
-  /** The ring of queue object {@code index} (committed or a zombie), or null if it is not a valid queue. */
+  /**
+   * The ring of queue object {@code index} (committed or a zombie), or null if it is not a valid
+   * queue.
+   */
   static QueueRing ofDescriptor(Store store, int index) {
     long d = store.layout.descriptor(index);
     if (store.mem.getByte(d + ObjectDescriptor.KIND_OFFSET) != io.depot.ValueKind.QUEUE.code()
         || store.mem.getLong(d + ObjectDescriptor.BLOCK_OFFSET) == 0) {
       return null;
     }
-    return at(store, index, store.dataAddress(index), store.mem.getLong(d + ObjectDescriptor.DATA_LENGTH_OFFSET));
+    return at(
+        store,
+        index,
+        store.dataAddress(index),
+        store.mem.getLong(d + ObjectDescriptor.DATA_LENGTH_OFFSET));
   }
 
   /**
-   * The slot index of {@code position}: a mask when the capacity is a power of two (the usual case: a 64-bit
-   * division costs tens of cycles, and every operation needs the slot and the lap of its position).
+   * The slot index of {@code position}: a mask when the capacity is a power of two (the usual case:
+   * a 64-bit division costs tens of cycles, and every operation needs the slot and the lap of its
+   * position).
    */
   int slotIndex(long position) {
     return (int) (indexMask >= 0 ? position & indexMask : position % capacity);
@@ -132,7 +151,6 @@ final class QueueRing {
   long slotAt(int index) {
     return slots + (long) index * SLOT_LENGTH;
   }
-
 
   /** The address of the entry of position {@code position}. */
   long entry(long position) {
@@ -151,16 +169,18 @@ final class QueueRing {
     return mem.getLongAcquire(s + SLOT_PINS_OFFSET);
   }
 
-  /** Signals a commit (or a position consumers can pass): {@code count} consumers, and every cursor. */
+  /**
+   * Signals a commit (or a position consumers can pass): {@code count} consumers, and every cursor.
+   */
   void signalNotEmpty(int count) {
     Waiter.signal(mem, notEmpty, count);
     Waiter.signal(mem, published, Integer.MAX_VALUE);
   }
 
   /**
-   * A producer found the queue full because of a REDELIVER slot: the redelivery count may have been reset by a scan
-   * that raced the recovery that set it (it is a hint). Raise it and wake the consumers, so that one delivers the
-   * entry again.
+   * A producer found the queue full because of a REDELIVER slot: the redelivery count may have been
+   * reset by a scan that raced the recovery that set it (it is a hint). Raise it and wake the
+   * consumers, so that one delivers the entry again.
    */
   void remindRedelivery() {
     mem.getAndAddLong(redeliveries, 1);
@@ -174,22 +194,24 @@ final class QueueRing {
   // ------------------------------------------------------------------ freeing
 
   /**
-   * If slot {@code s} is RELEASED in {@code lap} and no reader pins it, frees it for the producers: its pins word on
-   * to the next lap, then EMPTY(lap + 1). Called by every party that may have made it free.
+   * If slot {@code s} is RELEASED in {@code lap} and no reader pins it, frees it for the producers:
+   * its pins word on to the next lap, then EMPTY(lap + 1). Called by every party that may have made
+   * it free.
    */
   void tryFree(long s, int lap) {
     long c = ctl(s);
     if (QueueDescriptor.lap(c) != lap || state(c) != RELEASED || held(s, lap)) {
       return; // a reader still holds it: its unpin frees the slot
     }
-    if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0))) {
+    if (mem.compareAndSetLong(
+        s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0))) {
       signalNotFull(1);
     }
   }
 
   /**
-   * Whether readers pin slot {@code s} in {@code lap}. The pins word is brought to a new lap lazily, by the first
-   * reader of that lap: a word of another lap with no count holds nothing.
+   * Whether readers pin slot {@code s} in {@code lap}. The pins word is brought to a new lap
+   * lazily, by the first reader of that lap: a word of another lap with no count holds nothing.
    */
   boolean held(long s, int lap) {
     long p = pins(s);
@@ -197,15 +219,17 @@ final class QueueRing {
   }
 
   /**
-   * Frees slot {@code s}, at position lap {@code lap} in state {@code from} (a popped entry being released, a skipped
-   * position being passed), for the producers at once if no reader pins it; else moves it to RELEASED, for the last
-   * reader to free. A reader that pins it meanwhile re-reads the ctl after its count CAS and backs off.
+   * Frees slot {@code s}, at position lap {@code lap} in state {@code from} (a popped entry being
+   * released, a skipped position being passed), for the producers at once if no reader pins it;
+   * else moves it to RELEASED, for the last reader to free. A reader that pins it meanwhile
+   * re-reads the ctl after its count CAS and backs off.
    *
    * @return whether this call made the transition (false: the ctl was not {@code from})
    */
   boolean free(long s, int lap, long from) {
     if (!held(s, lap)) {
-      if (mem.compareAndSetLong(s + SLOT_CTL_OFFSET, from, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0))) {
+      if (mem.compareAndSetLong(
+          s + SLOT_CTL_OFFSET, from, QueueDescriptor.ctl(nextLap(lap), EMPTY, 0))) {
         signalNotFull(1);
         return true;
       }
@@ -220,7 +244,10 @@ final class QueueRing {
     return true;
   }
 
-  /** Moves {@code s}'s pins word on to the lap after {@code lap}, whatever its count (force operations). */
+  /**
+   * Moves {@code s}'s pins word on to the lap after {@code lap}, whatever its count (force
+   * operations).
+   */
   void invalidatePins(long s, int lap) {
     mem.putLongVolatile(s + SLOT_PINS_OFFSET, QueueDescriptor.pins(nextLap(lap), 0));
   }
@@ -228,8 +255,8 @@ final class QueueRing {
   // ------------------------------------------------------------------ readers' pins
 
   /**
-   * Pins the committed entry of {@code position} for a reader, recording it in journal entry {@code entry} of this
-   * client.
+   * Pins the committed entry of {@code position} for a reader, recording it in journal entry {@code
+   * entry} of this client.
    *
    * @return whether it is pinned (false: not committed at that position)
    */
@@ -241,7 +268,9 @@ final class QueueRing {
       return false;
     }
     HandleJournal journal = store.journal;
-    long pending = JournalDescriptor.slotEntry(JournalDescriptor.PIN_PENDING, queueIndex, slotIndex(position), lap);
+    long pending =
+        JournalDescriptor.slotEntry(
+            JournalDescriptor.PIN_PENDING, queueIndex, slotIndex(position), lap);
     journal.write(entry, pending);
     for (; ; ) {
       long p = pins(s);
@@ -250,7 +279,8 @@ final class QueueRing {
           journal.write(entry, JournalDescriptor.EMPTY);
           return false; // another lap's readers: this entry is gone
         }
-        // the first reader of this lap brings the word to it (the ctl re-read below says whether it still is)
+        // the first reader of this lap brings the word to it (the ctl re-read below says whether it
+        // still is)
         if (mem.compareAndSetLong(s + SLOT_PINS_OFFSET, p, QueueDescriptor.pins(lap, 1))) {
           break;
         }
@@ -264,8 +294,13 @@ final class QueueRing {
       }
       if (pinsCount(p) >= PINS_RECOUNT - 1) {
         journal.write(entry, JournalDescriptor.EMPTY);
-        throw new io.depot.CorruptStoreException("queue slot " + slotIndex(position) + " counts " + pinsCount(p)
-            + " readers: " + store.path);
+        throw new io.depot.CorruptStoreException(
+            "queue slot "
+                + slotIndex(position)
+                + " counts "
+                + pinsCount(p)
+                + " readers: "
+                + store.path);
       }
       if (mem.compareAndSetLong(s + SLOT_PINS_OFFSET, p, p + 1)) {
         break;
@@ -276,17 +311,23 @@ final class QueueRing {
       unpin(position, lap, entry, false); // popped or deleted meanwhile
       return false;
     }
-    journal.write(entry, JournalDescriptor.slotEntry(JournalDescriptor.PINNED, queueIndex, slotIndex(position),
-        lap));
+    journal.write(
+        entry,
+        JournalDescriptor.slotEntry(
+            JournalDescriptor.PINNED, queueIndex, slotIndex(position), lap));
     return true;
   }
 
-  /** Releases a reader's pin (journal entry {@code entry}) on the entry of {@code position} in {@code lap}. */
+  /**
+   * Releases a reader's pin (journal entry {@code entry}) on the entry of {@code position} in
+   * {@code lap}.
+   */
   void unpin(long position, int lap, int entry, boolean pinned) {
     long s = slot(position);
     HandleJournal journal = store.journal;
-    long pending = JournalDescriptor.slotEntry(JournalDescriptor.UNPIN_PENDING, queueIndex, slotIndex(position),
-        lap);
+    long pending =
+        JournalDescriptor.slotEntry(
+            JournalDescriptor.UNPIN_PENDING, queueIndex, slotIndex(position), lap);
     journal.write(entry, pending);
     for (; ; ) {
       long p = pins(s);
@@ -294,8 +335,12 @@ final class QueueRing {
         break; // force-reused meanwhile: nothing to release
       }
       if (pinsRecounting(p)) {
-        journal.write(entry, pinned ? JournalDescriptor.slotEntry(JournalDescriptor.PINNED, queueIndex,
-            slotIndex(position), lap) : JournalDescriptor.EMPTY);
+        journal.write(
+            entry,
+            pinned
+                ? JournalDescriptor.slotEntry(
+                    JournalDescriptor.PINNED, queueIndex, slotIndex(position), lap)
+                : JournalDescriptor.EMPTY);
         awaitRecount(s, lap);
         journal.write(entry, pending);
         continue;
@@ -310,7 +355,10 @@ final class QueueRing {
     journal.write(entry, JournalDescriptor.EMPTY);
   }
 
-  /** Decrements a pin a dead reader held (its journal said PINNED) on slot {@code slot}, lap low bits {@code lapLow}. */
+  /**
+   * Decrements a pin a dead reader held (its journal said PINNED) on slot {@code slot}, lap low
+   * bits {@code lapLow}.
+   */
   void releaseDeadPin(int slot, int lapLow) {
     long s = slotAt(slot);
     for (; ; ) {
@@ -332,7 +380,10 @@ final class QueueRing {
     }
   }
 
-  /** Waits while slot {@code s}'s pins are frozen for a recount; recounts itself if that takes too long. */
+  /**
+   * Waits while slot {@code s}'s pins are frozen for a recount; recounts itself if that takes too
+   * long.
+   */
   private void awaitRecount(long s, int lap) {
     long deadline = System.nanoTime() + RECOUNT_WAIT_NANOS;
     while (pinsRecounting(pins(s))) {
@@ -346,10 +397,11 @@ final class QueueRing {
   }
 
   /**
-   * Recounts the readers of slot {@code slot} in {@code lap} from the journals of live clients (leaving out row
-   * {@code deadSlot}): freezes the count, waits for live clients' pending pins on it to settle, stores the count and
-   * unfreezes; frees the slot if it was released and nobody holds it. With {@code takeOver}, a count frozen by a
-   * recounter that did not finish is taken over.
+   * Recounts the readers of slot {@code slot} in {@code lap} from the journals of live clients
+   * (leaving out row {@code deadSlot}): freezes the count, waits for live clients' pending pins on
+   * it to settle, stores the count and unfreezes; frees the slot if it was released and nobody
+   * holds it. With {@code takeOver}, a count frozen by a recounter that did not finish is taken
+   * over.
    */
   void recount(int slot, int lap, int deadSlot, boolean takeOver) {
     long s = slotAt(slot);
@@ -371,9 +423,14 @@ final class QueueRing {
       }
     }
     int lapLow = lap & JournalDescriptor.SLOT_LAP_MASK;
-    long count = store.recovery.countLivePins(entry -> JournalDescriptor.isSlot(entry)
-        && JournalDescriptor.index(entry) == queueIndex && JournalDescriptor.slot(entry) == slot
-        && JournalDescriptor.slotLap(entry) == lapLow, deadSlot);
+    long count =
+        store.recovery.countLivePins(
+            entry ->
+                JournalDescriptor.isSlot(entry)
+                    && JournalDescriptor.index(entry) == queueIndex
+                    && JournalDescriptor.slot(entry) == slot
+                    && JournalDescriptor.slotLap(entry) == lapLow,
+            deadSlot);
     mem.putLongVolatile(s + SLOT_PINS_OFFSET, QueueDescriptor.pins(lap, count));
     if (count == 0) {
       tryFree(s, lap);
@@ -383,20 +440,22 @@ final class QueueRing {
   // ------------------------------------------------------------------ positions held by the dead
 
   /**
-   * Resolves a slot whose ctl {@code c} is CLAIMED, POPPED or REMOVING by a dead client: takes it over with a CAS,
-   * then skips a dead producer's claim (SKIP), delivers a dead consumer's popped entry again (REDELIVER), or
-   * completes a dead deleter's removal (SKIP).
+   * Resolves a slot whose ctl {@code c} is CLAIMED, POPPED or REMOVING by a dead client: takes it
+   * over with a CAS, then skips a dead producer's claim (SKIP), delivers a dead consumer's popped
+   * entry again (REDELIVER), or completes a dead deleter's removal (SKIP).
    *
    * @return whether this call resolved the slot
    */
   boolean resolveDead(long s, int lap, long position, long c) {
-    if (!mem.compareAndSetLong(s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
+    if (!mem.compareAndSetLong(
+        s + SLOT_CTL_OFFSET, c, QueueDescriptor.ctl(lap, REMOVING, store.token))) {
       return false;
     }
     if (state(c) == POPPED) {
       mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, REDELIVER, 0));
       mem.getAndAddLong(redeliveries, 1);
-      // A consumer that died between its slot CAS and its head CAS left the head at its position: move it on.
+      // A consumer that died between its slot CAS and its head CAS left the head at its position:
+      // move it on.
       mem.compareAndSetLong(head, position, position + 1);
     } else {
       mem.putLongRelease(s + SLOT_CTL_OFFSET, QueueDescriptor.ctl(lap, SKIP, 0));
@@ -406,29 +465,35 @@ final class QueueRing {
   }
 
   /**
-   * Resolves every position held by a client whose token matches {@code dead} (client recovery, or this client's
-   * own at close).
+   * Resolves every position held by a client whose token matches {@code dead} (client recovery, or
+   * this client's own at close).
    *
    * @return the number of positions resolved
    */
   long recoverPositions(LongPredicate dead) {
     long t = mem.getLongAcquire(tail);
     long n = 0;
-    // Every position with state lies in [t - capacity, t]: popped ones not yet released down to t - capacity (the
+    // Every position with state lies in [t - capacity, t]: popped ones not yet released down to t -
+    // capacity (the
     // producers wait for them), and a claim whose tail update is late at t itself.
     for (long p = Math.max(0, t - capacity); p <= t; p++) {
       long s = slot(p);
       long c = ctl(s);
       int st = state(c);
-      if ((st == CLAIMED || st == REMOVING || st == POPPED) && dead.test(QueueDescriptor.token(c))
-          && QueueDescriptor.lap(c) == lapOf(p) && resolveDead(s, QueueDescriptor.lap(c), p, c)) {
+      if ((st == CLAIMED || st == REMOVING || st == POPPED)
+          && dead.test(QueueDescriptor.token(c))
+          && QueueDescriptor.lap(c) == lapOf(p)
+          && resolveDead(s, QueueDescriptor.lap(c), p, c)) {
         n++;
       }
     }
     return n;
   }
 
-  /** The committed entries in the ring (a snapshot: positions being popped or claimed change under it). */
+  /**
+   * The committed entries in the ring (a snapshot: positions being popped or claimed change under
+   * it).
+   */
   long committedEntries() {
     long n = 0;
     for (int i = 0; i < capacity; i++) {

@@ -1,9 +1,9 @@
 package io.depot.internal;
 
 /**
- * What the producing and the consuming side of an open queue share: the handle, the ring and its shared words, and
- * the handle's helpers for signalling, damage and dead holders. Every method of a side runs inside an operation of
- * the handle that the caller entered ({@link ShmQueue}'s gate).
+ * What the producing and the consuming side of an open queue share: the handle, the ring and its
+ * shared words, and the handle's helpers for signalling, damage and dead holders. Every method of a
+ * side runs inside an operation of the handle that the caller entered ({@link ShmQueue}'s gate).
  */
 abstract class QueueSide {
   static final int STUCK_LIMIT = ShmQueue.STUCK_LIMIT;

@@ -7,15 +7,14 @@ import io.depot.Codecs;
 import io.depot.DType;
 import io.depot.Depot;
 import io.depot.DepotException;
-import io.depot.DepotOptions;
 import io.depot.DepotQueue;
-import io.depot.Track;
 import io.depot.NDArray;
 import io.depot.ObjectHandle;
 import io.depot.ObjectInfo;
 import io.depot.ObjectNotFoundException;
 import io.depot.PutMode;
 import io.depot.StoreStats;
+import io.depot.Track;
 import io.depot.ValueKind;
 import io.depot.WriteClaim;
 import java.io.ByteArrayOutputStream;
@@ -37,6 +36,7 @@ final class ShmDepot implements Depot {
   private final String name;
   private final Store store;
   private final Mem mem;
+
   /** The adaptive spin of this process's waits for a commit ({@link #get(String, Duration)}). */
   private final Waiter.Spin getSpin;
 
@@ -66,12 +66,14 @@ final class ShmDepot implements Depot {
 
   @Override
   public void put(String name, byte[] value) {
-    write(name, PutMode.CREATE, ValueKind.BYTES, null, NO_SHAPE, null, MemorySegment.ofArray(value));
+    write(
+        name, PutMode.CREATE, ValueKind.BYTES, null, NO_SHAPE, null, MemorySegment.ofArray(value));
   }
 
   @Override
   public void put(String name, ByteBuffer value) {
-    write(name, PutMode.CREATE, ValueKind.BYTES, null, NO_SHAPE, null, MemorySegment.ofBuffer(value));
+    write(
+        name, PutMode.CREATE, ValueKind.BYTES, null, NO_SHAPE, null, MemorySegment.ofBuffer(value));
   }
 
   @Override
@@ -96,7 +98,8 @@ final class ShmDepot implements Depot {
 
   @Override
   public void replace(String name, byte[] value) {
-    write(name, PutMode.REPLACE, ValueKind.BYTES, null, NO_SHAPE, null, MemorySegment.ofArray(value));
+    write(
+        name, PutMode.REPLACE, ValueKind.BYTES, null, NO_SHAPE, null, MemorySegment.ofArray(value));
   }
 
   @Override
@@ -128,7 +131,8 @@ final class ShmDepot implements Depot {
     putEncoded(name, value, codec, mode, Directory.ANY_VERSION);
   }
 
-  private <T> boolean putEncoded(String name, T value, Codec<T> codec, PutMode mode, long expected) {
+  private <T> boolean putEncoded(
+      String name, T value, Codec<T> codec, PutMode mode, long expected) {
     String id = Codecs.checkId(codec.id());
     Exposed out = new Exposed();
     try {
@@ -137,11 +141,26 @@ final class ShmDepot implements Depot {
       if (e instanceof DepotException de) {
         throw de;
       }
-      throw new CodecException("codec=" + id + " failed to encode a " + (value == null ? "null" :
-          value.getClass().getName()) + " for name=" + name + ": " + e, e);
+      throw new CodecException(
+          "codec="
+              + id
+              + " failed to encode a "
+              + (value == null ? "null" : value.getClass().getName())
+              + " for name="
+              + name
+              + ": "
+              + e,
+          e);
     }
-    return write(name, mode, ValueKind.ENCODED, null, NO_SHAPE, id, MemorySegment.ofArray(out.buffer()).asSlice(0,
-        out.size()), expected);
+    return write(
+        name,
+        mode,
+        ValueKind.ENCODED,
+        null,
+        NO_SHAPE,
+        id,
+        MemorySegment.ofArray(out.buffer()).asSlice(0, out.size()),
+        expected);
   }
 
   /** A ByteArrayOutputStream whose buffer can be read without a copy. */
@@ -151,45 +170,73 @@ final class ShmDepot implements Depot {
     }
   }
 
-  private void write(String name, PutMode mode, ValueKind kind, DType dtype, long[] shape, String codecId,
+  private void write(
+      String name,
+      PutMode mode,
+      ValueKind kind,
+      DType dtype,
+      long[] shape,
+      String codecId,
       MemorySegment src) {
     write(name, mode, kind, dtype, shape, codecId, src, Directory.ANY_VERSION);
   }
 
-  private boolean write(String name, PutMode mode, ValueKind kind, DType dtype, long[] shape, String codecId,
-      MemorySegment src, long expected) {
+  private boolean write(
+      String name,
+      PutMode mode,
+      ValueKind kind,
+      DType dtype,
+      long[] shape,
+      String codecId,
+      MemorySegment src,
+      long expected) {
     long length = src.byteSize();
-    Store.ClaimRequest request = Store.ClaimRequest.of(name, kind, dtype, shape, codecId, length,
-        mode == PutMode.REPLACE);
-    return store.call(() -> {
-      int index = store.claim(request);
-      boolean ok = false;
-      try {
-        mem.copyIn(src, store.dataAddress(index));
-        ok = store.commitIf(index, expected);
-      } finally {
-        if (!ok) {
-          store.abort(index);
-        }
-      }
-      if (ok) {
-        store.clients.addStat(store.slot, ClientDescriptor.PUTS_OFFSET);
-      }
-      return ok;
-    });
+    Store.ClaimRequest request =
+        Store.ClaimRequest.of(name, kind, dtype, shape, codecId, length, mode == PutMode.REPLACE);
+    return store.call(
+        () -> {
+          int index = store.claim(request);
+          boolean ok = false;
+          try {
+            mem.copyIn(src, store.dataAddress(index));
+            ok = store.commitIf(index, expected);
+          } finally {
+            if (!ok) {
+              store.abort(index);
+            }
+          }
+          if (ok) {
+            store.clients.addStat(store.slot, ClientDescriptor.PUTS_OFFSET);
+          }
+          return ok;
+        });
   }
 
   @Override
   public boolean compareAndSet(String name, long expectedVersion, byte[] value) {
-    return write(name, PutMode.REPLACE, ValueKind.BYTES, null, NO_SHAPE, null, MemorySegment.ofArray(value),
+    return write(
+        name,
+        PutMode.REPLACE,
+        ValueKind.BYTES,
+        null,
+        NO_SHAPE,
+        null,
+        MemorySegment.ofArray(value),
         checkVersion(expectedVersion));
   }
 
   @Override
   public boolean compareAndSet(String name, long expectedVersion, String value) {
     Objects.requireNonNull(value, "value");
-    return write(name, PutMode.REPLACE, ValueKind.STRING, null, NO_SHAPE, null,
-        MemorySegment.ofArray(value.getBytes(StandardCharsets.UTF_8)), checkVersion(expectedVersion));
+    return write(
+        name,
+        PutMode.REPLACE,
+        ValueKind.STRING,
+        null,
+        NO_SHAPE,
+        null,
+        MemorySegment.ofArray(value.getBytes(StandardCharsets.UTF_8)),
+        checkVersion(expectedVersion));
   }
 
   @Override
@@ -207,10 +254,13 @@ final class ShmDepot implements Depot {
   @Override
   public long version(String name) {
     byte[] key = Names.encode(name);
-    return store.call(() -> {
-      long found = store.directory.lookup(key, Names.hash(key));
-      return found < 0 ? NO_VERSION : found; // lookup returns the owner tag, which is the version
-    });
+    return store.call(
+        () -> {
+          long found = store.directory.lookup(key, Names.hash(key));
+          return found < 0
+              ? NO_VERSION
+              : found; // lookup returns the owner tag, which is the version
+        });
   }
 
   @Override
@@ -226,42 +276,48 @@ final class ShmDepot implements Depot {
     try {
       bytes = Math.multiplyExact(elements, (long) dtype.itemSize());
     } catch (ArithmeticException e) {
-      throw new io.depot.InvalidArgumentException("array too large: shape=" + java.util.Arrays.toString(shape));
+      throw new io.depot.InvalidArgumentException(
+          "array too large: shape=" + java.util.Arrays.toString(shape));
     }
     return newClaim(name, ValueKind.ARRAY, dtype, shape.clone(), bytes, mode);
   }
 
   private static long elementCount(long[] shape) {
     if (shape.length > NDArray.MAX_DIMS) {
-      throw new io.depot.InvalidArgumentException("at most " + NDArray.MAX_DIMS + " dimensions: ndim="
-          + shape.length);
+      throw new io.depot.InvalidArgumentException(
+          "at most " + NDArray.MAX_DIMS + " dimensions: ndim=" + shape.length);
     }
     long n = 1;
     for (long extent : shape) {
       if (extent < 0) {
-        throw new io.depot.InvalidArgumentException("negative extent in shape=" + java.util.Arrays.toString(shape));
+        throw new io.depot.InvalidArgumentException(
+            "negative extent in shape=" + java.util.Arrays.toString(shape));
       }
       try {
         n = Math.multiplyExact(n, extent);
       } catch (ArithmeticException e) {
-        throw new io.depot.InvalidArgumentException("array too large: shape=" + java.util.Arrays.toString(shape));
+        throw new io.depot.InvalidArgumentException(
+            "array too large: shape=" + java.util.Arrays.toString(shape));
       }
     }
     return n;
   }
 
-  private WriteClaim newClaim(String name, ValueKind kind, DType dtype, long[] shape, long size, PutMode mode) {
+  private WriteClaim newClaim(
+      String name, ValueKind kind, DType dtype, long[] shape, long size, PutMode mode) {
     Objects.requireNonNull(mode, "mode");
-    Store.ClaimRequest request = Store.ClaimRequest.of(name, kind, dtype, shape, null, size, mode == PutMode.REPLACE);
-    return store.call(() -> {
-      int index = store.claim(request);
-      MemorySegment data = mem.slice(store.dataAddress(index), size);
-      if (store.options.zeroClaims()) {
-        data.fill((byte) 0);
-      }
-      store.outstanding.increment();
-      return new WriteClaimImpl(this, name, index, data, dtype, shape);
-    });
+    Store.ClaimRequest request =
+        Store.ClaimRequest.of(name, kind, dtype, shape, null, size, mode == PutMode.REPLACE);
+    return store.call(
+        () -> {
+          int index = store.claim(request);
+          MemorySegment data = mem.slice(store.dataAddress(index), size);
+          if (store.options.zeroClaims()) {
+            data.fill((byte) 0);
+          }
+          store.outstanding.increment();
+          return new WriteClaimImpl(this, name, index, data, dtype, shape);
+        });
   }
 
   void commitClaim(WriteClaimImpl claim) {
@@ -272,21 +328,22 @@ final class ShmDepot implements Depot {
     if (expected != Directory.ANY_VERSION && expected < 0) {
       throw new io.depot.InvalidArgumentException("not a version: expectedVersion=" + expected);
     }
-    return store.call(() -> {
-      boolean ok = false;
-      try {
-        ok = store.commitIf(claim.index, expected);
-      } finally {
-        if (!ok) {
-          store.abort(claim.index);
-        }
-        store.outstanding.decrement();
-      }
-      if (ok) {
-        store.clients.addStat(store.slot, ClientDescriptor.PUTS_OFFSET);
-      }
-      return ok;
-    });
+    return store.call(
+        () -> {
+          boolean ok = false;
+          try {
+            ok = store.commitIf(claim.index, expected);
+          } finally {
+            if (!ok) {
+              store.abort(claim.index);
+            }
+            store.outstanding.decrement();
+          }
+          if (ok) {
+            store.clients.addStat(store.slot, ClientDescriptor.PUTS_OFFSET);
+          }
+          return ok;
+        });
   }
 
   void abortClaim(WriteClaimImpl claim) {
@@ -313,28 +370,33 @@ final class ShmDepot implements Depot {
   }
 
   @Override
-  public DepotQueue createQueue(String name, int capacity, io.depot.Overflow overflow, Track... tracks) {
+  public DepotQueue createQueue(
+      String name, int capacity, io.depot.Overflow overflow, Track... tracks) {
     java.util.Objects.requireNonNull(overflow, "overflow");
     long[] offsets = QueueFormat.layout(capacity, tracks);
     long length = QueueFormat.valueLength(capacity, tracks, offsets);
-    Store.ClaimRequest request = Store.ClaimRequest.of(name, ValueKind.QUEUE, null, NO_SHAPE, null, length, false);
-    store.run(() -> {
-      int index = store.claim(request);
-      boolean ok = false;
-      try {
-        long q = store.dataAddress(index);
-        QueueFormat.format(mem, q, capacity, overflow, tracks, offsets);
-        long d = store.layout.descriptor(index);
-        int gen = ObjectDescriptor.generation(mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET));
-        mem.putLong(q + QueueDescriptor.QUEUE_VERSION_OFFSET, ObjectDescriptor.ownerTag(index, gen));
-        store.commit(index);
-        ok = true;
-      } finally {
-        if (!ok) {
-          store.abort(index);
-        }
-      }
-    });
+    Store.ClaimRequest request =
+        Store.ClaimRequest.of(name, ValueKind.QUEUE, null, NO_SHAPE, null, length, false);
+    store.run(
+        () -> {
+          int index = store.claim(request);
+          boolean ok = false;
+          try {
+            long q = store.dataAddress(index);
+            QueueFormat.format(mem, q, capacity, overflow, tracks, offsets);
+            long d = store.layout.descriptor(index);
+            int gen =
+                ObjectDescriptor.generation(mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET));
+            mem.putLong(
+                q + QueueDescriptor.QUEUE_VERSION_OFFSET, ObjectDescriptor.ownerTag(index, gen));
+            store.commit(index);
+            ok = true;
+          } finally {
+            if (!ok) {
+              store.abort(index);
+            }
+          }
+        });
     return openQueue(name);
   }
 
@@ -344,8 +406,13 @@ final class ShmDepot implements Depot {
     DepotQueue q = openQueue(name);
     if (q.overflow() != overflow) {
       q.close();
-      throw new io.depot.TypeMismatchException("queue was created with overflow=" + q.overflow() + ", not overflow="
-          + overflow + ": name=" + name);
+      throw new io.depot.TypeMismatchException(
+          "queue was created with overflow="
+              + q.overflow()
+              + ", not overflow="
+              + overflow
+              + ": name="
+              + name);
     }
     return q;
   }
@@ -358,7 +425,8 @@ final class ShmDepot implements Depot {
     }
     if (h.kind() != ValueKind.QUEUE) {
       h.close();
-      throw new io.depot.TypeMismatchException("object is " + h.kind() + ", not a queue: name=" + name);
+      throw new io.depot.TypeMismatchException(
+          "object is " + h.kind() + ", not a queue: name=" + name);
     }
     try {
       return ShmQueue.open(this, store, h);
@@ -373,31 +441,32 @@ final class ShmDepot implements Depot {
   private ObjectHandleImpl find(String name) {
     byte[] key = Names.encode(name);
     long hash = Names.hash(key);
-    return store.call(() -> {
-      for (; ; ) {
-        long found = store.directory.lookup(key, hash);
-        if (found < 0) {
-          return null;
-        }
-        int index = ObjectDescriptor.ownerIndex(found);
-        int gen = ObjectDescriptor.ownerGeneration(found);
-        int entry = store.pin(index, gen);
-        if (entry < 0) {
-          continue; // removed or replaced meanwhile: look again
-        }
-        boolean ok = false;
-        try {
-          ObjectHandleImpl h = new ObjectHandleImpl(store, name, index, gen, entry);
-          ok = true;
-          store.clients.addStat(store.slot, ClientDescriptor.GETS_OFFSET);
-          return h;
-        } finally {
-          if (!ok) {
-            store.unpin(index, gen, entry);
+    return store.call(
+        () -> {
+          for (; ; ) {
+            long found = store.directory.lookup(key, hash);
+            if (found < 0) {
+              return null;
+            }
+            int index = ObjectDescriptor.ownerIndex(found);
+            int gen = ObjectDescriptor.ownerGeneration(found);
+            int entry = store.pin(index, gen);
+            if (entry < 0) {
+              continue; // removed or replaced meanwhile: look again
+            }
+            boolean ok = false;
+            try {
+              ObjectHandleImpl h = new ObjectHandleImpl(store, name, index, gen, entry);
+              ok = true;
+              store.clients.addStat(store.slot, ClientDescriptor.GETS_OFFSET);
+              return h;
+            } finally {
+              if (!ok) {
+                store.unpin(index, gen, entry);
+              }
+            }
           }
-        }
-      }
-    });
+        });
   }
 
   @Override
@@ -421,8 +490,14 @@ final class ShmDepot implements Depot {
       return h;
     }
     try {
-      return Waiter.await(mem, HeaderDescriptor.COMMIT_SIGNAL_OFFSET, timeout.toNanos(), getSpin,
-          () -> find(name), null, "no committed object after waiting timeout=" + timeout + ": name=" + name);
+      return Waiter.await(
+          mem,
+          HeaderDescriptor.COMMIT_SIGNAL_OFFSET,
+          timeout.toNanos(),
+          getSpin,
+          () -> find(name),
+          null,
+          "no committed object after waiting timeout=" + timeout + ": name=" + name);
     } catch (io.depot.DepotTimeoutException e) {
       throw new ObjectNotFoundException(e.getMessage());
     }
@@ -447,25 +522,30 @@ final class ShmDepot implements Depot {
   @Override
   public boolean remove(String name, long expectedVersion) {
     if (expectedVersion <= 0) {
-      throw new io.depot.InvalidArgumentException("expectedVersion must be a version an object had (positive): "
-          + "expectedVersion=" + expectedVersion + " name=" + name);
+      throw new io.depot.InvalidArgumentException(
+          "expectedVersion must be a version an object had (positive): "
+              + "expectedVersion="
+              + expectedVersion
+              + " name="
+              + name);
     }
     return remove(name, false, expectedVersion);
   }
 
   private boolean remove(String name, boolean force, long expectedVersion) {
     byte[] key = Names.encode(name);
-    return store.call(() -> {
-      long r = store.directory.remove(key, Names.hash(key), force, expectedVersion);
-      if (r == Directory.NOT_REMOVED) {
-        return false;
-      }
-      if (Directory.freedNow(r)) {
-        store.freeObject(Directory.removedIndex(r));
-      }
-      store.clients.addStat(store.slot, ClientDescriptor.REMOVES_OFFSET);
-      return true;
-    });
+    return store.call(
+        () -> {
+          long r = store.directory.remove(key, Names.hash(key), force, expectedVersion);
+          if (r == Directory.NOT_REMOVED) {
+            return false;
+          }
+          if (Directory.freedNow(r)) {
+            store.freeObject(Directory.removedIndex(r));
+          }
+          store.clients.addStat(store.slot, ClientDescriptor.REMOVES_OFFSET);
+          return true;
+        });
   }
 
   @Override
@@ -478,22 +558,25 @@ final class ShmDepot implements Depot {
     Objects.requireNonNull(prefix, "prefix");
     List<ObjectInfo> out = new ArrayList<>();
     StoreLayout layout = store.layout;
-    store.run(() -> {
-      for (int i = 0; i < layout.maxObjects; i++) {
-        long d = layout.descriptor(i);
-        long c1 = mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET);
-        if (ObjectDescriptor.state(c1) != ObjectDescriptor.COMMITTED) {
-          continue;
-        }
-        ObjectInfo info = describe(d);
-        // Keep it only if the descriptor was the same committed object throughout the read.
-        long c2 = mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET);
-        if (info != null && ObjectDescriptor.generation(c1) == ObjectDescriptor.generation(c2)
-            && ObjectDescriptor.state(c2) == ObjectDescriptor.COMMITTED && info.name().startsWith(prefix)) {
-          out.add(info);
-        }
-      }
-    });
+    store.run(
+        () -> {
+          for (int i = 0; i < layout.maxObjects; i++) {
+            long d = layout.descriptor(i);
+            long c1 = mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET);
+            if (ObjectDescriptor.state(c1) != ObjectDescriptor.COMMITTED) {
+              continue;
+            }
+            ObjectInfo info = describe(d);
+            // Keep it only if the descriptor was the same committed object throughout the read.
+            long c2 = mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET);
+            if (info != null
+                && ObjectDescriptor.generation(c1) == ObjectDescriptor.generation(c2)
+                && ObjectDescriptor.state(c2) == ObjectDescriptor.COMMITTED
+                && info.name().startsWith(prefix)) {
+              out.add(info);
+            }
+          }
+        });
     return out;
   }
 
@@ -506,8 +589,10 @@ final class ShmDepot implements Depot {
       }
       ValueKind kind = ValueKind.ofCode(mem.getByte(block + BlockHeaderDescriptor.KIND_OFFSET));
       long size = mem.getLong(block + BlockHeaderDescriptor.DATA_LENGTH_OFFSET);
-      DType dtype = kind == ValueKind.ARRAY
-          ? DType.ofCode(mem.getByte(block + BlockHeaderDescriptor.DTYPE_OFFSET)) : null;
+      DType dtype =
+          kind == ValueKind.ARRAY
+              ? DType.ofCode(mem.getByte(block + BlockHeaderDescriptor.DTYPE_OFFSET))
+              : null;
       long[] shape = kind == ValueKind.ARRAY ? Values.readShape(mem, block) : NO_SHAPE;
       String codec = kind == ValueKind.ENCODED ? Values.readCodecId(mem, block) : null;
       return new ObjectInfo(n, kind, size, dtype, shape, codec);
@@ -519,53 +604,68 @@ final class ShmDepot implements Depot {
   @Override
   public StoreStats stats() {
     StoreLayout layout = store.layout;
-    return store.call(() -> {
-      long objects = 0;
-      long entries = 0;
-      long zombies = 0;
-      long writing = 0;
-      long used = 0;
-      for (int i = 0; i < layout.maxObjects; i++) {
-        long d = layout.descriptor(i);
-        int st = ObjectDescriptor.state(mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET));
-        switch (st) {
-          case ObjectDescriptor.COMMITTED -> {
-            objects++;
-            if (mem.getByte(d + ObjectDescriptor.KIND_OFFSET) == ValueKind.QUEUE.code()) {
-              QueueRing ring = QueueRing.ofDescriptor(store, i);
-              entries += ring == null ? 0 : ring.committedEntries();
+    return store.call(
+        () -> {
+          long objects = 0;
+          long entries = 0;
+          long zombies = 0;
+          long writing = 0;
+          long used = 0;
+          for (int i = 0; i < layout.maxObjects; i++) {
+            long d = layout.descriptor(i);
+            int st = ObjectDescriptor.state(mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET));
+            switch (st) {
+              case ObjectDescriptor.COMMITTED -> {
+                objects++;
+                if (mem.getByte(d + ObjectDescriptor.KIND_OFFSET) == ValueKind.QUEUE.code()) {
+                  QueueRing ring = QueueRing.ofDescriptor(store, i);
+                  entries += ring == null ? 0 : ring.committedEntries();
+                }
+              }
+              case ObjectDescriptor.ZOMBIE -> zombies++;
+              case ObjectDescriptor.WRITE -> writing++;
+              default -> {
+                continue;
+              }
+            }
+            used += mem.getLong(d + ObjectDescriptor.BLOCK_SIZE_OFFSET);
+          }
+          long freePages = store.pages.freePages();
+          long largest = store.pages.largestFreeRun();
+          double frag = freePages == 0 ? 0.0 : 1.0 - (double) largest / freePages;
+          int live = 0;
+          int dead = 0;
+          for (int s = 0; s < layout.maxClients; s++) {
+            long word = store.clients.slotWord(s);
+            long st = ClientDescriptor.state(word);
+            if (st == ClientDescriptor.STATE_FREE) {
+              continue;
+            }
+            if (st != ClientDescriptor.STATE_RECOVERING && store.clients.isSlotAlive(s, word)) {
+              live++;
+            } else {
+              dead++; // dead, or dead and being recovered
             }
           }
-          case ObjectDescriptor.ZOMBIE -> zombies++;
-          case ObjectDescriptor.WRITE -> writing++;
-          default -> {
-            continue;
-          }
-        }
-        used += mem.getLong(d + ObjectDescriptor.BLOCK_SIZE_OFFSET);
-      }
-      long freePages = store.pages.freePages();
-      long largest = store.pages.largestFreeRun();
-      double frag = freePages == 0 ? 0.0 : 1.0 - (double) largest / freePages;
-      int live = 0;
-      int dead = 0;
-      for (int s = 0; s < layout.maxClients; s++) {
-        long word = store.clients.slotWord(s);
-        long st = ClientDescriptor.state(word);
-        if (st == ClientDescriptor.STATE_FREE) {
-          continue;
-        }
-        if (st != ClientDescriptor.STATE_RECOVERING && store.clients.isSlotAlive(s, word)) {
-          live++;
-        } else {
-          dead++; // dead, or dead and being recovered
-        }
-      }
-      long[] ops = store.clients.operationTotals();
-      return new StoreStats(layout.arenaLength, store.freeBytes(), used, largest << SizeClasses.PAGE_SHIFT, frag,
-          objects, entries, zombies, writing, layout.maxObjects, live, dead, layout.maxClients, ops[0], ops[1],
-          ops[2]);
-    });
+          long[] ops = store.clients.operationTotals();
+          return new StoreStats(
+              layout.arenaLength,
+              store.freeBytes(),
+              used,
+              largest << SizeClasses.PAGE_SHIFT,
+              frag,
+              objects,
+              entries,
+              zombies,
+              writing,
+              layout.maxObjects,
+              live,
+              dead,
+              layout.maxClients,
+              ops[0],
+              ops[1],
+              ops[2]);
+        });
   }
 
   @Override

@@ -8,10 +8,10 @@ import java.nio.file.Files;
 import java.util.Objects;
 
 /**
- * The one way into the shared-memory implementation: {@link Depot}'s static factories (and the {@code shm:}
- * provider) call these. Besides it, only {@link Names} (the name rules the API shares), {@link Inspector} (the
- * lifecycle state tools show) and {@link ShmStoreProvider} (for the {@link java.util.ServiceLoader}) are public in
- * this package, which the module does not export.
+ * The one way into the shared-memory implementation: {@link Depot}'s static factories (and the
+ * {@code shm:} provider) call these. Besides it, only {@link Names} (the name rules the API
+ * shares), {@link Inspector} (the lifecycle state tools show) and {@link ShmStoreProvider} (for the
+ * {@link java.util.ServiceLoader}) are public in this package, which the module does not export.
  */
 public final class ShmDepots {
   private ShmDepots() {}

@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A queue object, open in this process (it holds a pin on the queue's descriptor until closed). Its entries are
- * allocated with the queue, one per slot ({@link QueueRing}): producing and consuming touch only the slot words and
- * the entries, never the store's allocator or directory.
+ * A queue object, open in this process (it holds a pin on the queue's descriptor until closed). Its
+ * entries are allocated with the queue, one per slot ({@link QueueRing}): producing and consuming
+ * touch only the slot words and the entries, never the store's allocator or directory.
  *
  * <pre>
  * Concurrency (see {@link QueueDescriptor} for the slot states, {@link QueueRing} for pins and freeing):
@@ -55,11 +55,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *              so the pin (and the queue's memory) outlives both, whatever the order of the closes.
  * </pre>
  *
- * <p>The parts: {@link QueueFormat} (the value's format, checked at open), {@link QueueTracks} (the tracks and the
- * entries' records of them), {@link QueueProducer} (claim, commit, abort, push, overwrite), {@link QueueConsumer}
- * (pop, redelivery, release, force pop, delete), {@link QueueRing} (the shared slot protocols: pins, freeing, dead
- * positions), {@link QueueCursorImpl} (cursors), {@link Waiter} (waiting); this class is the handle: references,
- * reads in place, waiting and the recovery of a position that blocks a waiter.
+ * <p>The parts: {@link QueueFormat} (the value's format, checked at open), {@link QueueTracks} (the
+ * tracks and the entries' records of them), {@link QueueProducer} (claim, commit, abort, push,
+ * overwrite), {@link QueueConsumer} (pop, redelivery, release, force pop, delete), {@link
+ * QueueRing} (the shared slot protocols: pins, freeing, dead positions), {@link QueueCursorImpl}
+ * (cursors), {@link Waiter} (waiting); this class is the handle: references, reads in place,
+ * waiting and the recovery of a position that blocks a waiter.
  */
 final class ShmQueue implements DepotQueue {
   private static final long LIVENESS_CHECK_NANOS = Waiter.LIVENESS_CHECK_NANOS;
@@ -79,17 +80,23 @@ final class ShmQueue implements DepotQueue {
   private final long notEmpty;
   private final long notFull;
   private final AtomicBoolean closed = new AtomicBoolean();
+
   /**
-   * Low word: references (the handle itself until closed, entries, claims and cursors handed out, blocking waits);
-   * high word: operations in flight. Both in one word, so that an operation enters the handle and the store with
-   * one atomic add (see {@link #opEnter}); the queue is unpinned when the whole word drops to zero.
+   * Low word: references (the handle itself until closed, entries, claims and cursors handed out,
+   * blocking waits); high word: operations in flight. Both in one word, so that an operation enters
+   * the handle and the store with one atomic add (see {@link #opEnter}); the queue is unpinned when
+   * the whole word drops to zero.
    */
   private final AtomicLong refs = new AtomicLong(1);
+
   /** When a non-blocking operation next checks whether the process blocking it is alive. */
   private volatile long nextBlockedCheck;
+
   /** The adaptive spins of this handle's consumers (pop) and producers (push, createEntry). */
   private final Waiter.Spin consumerSpin;
+
   private final Waiter.Spin producerSpin;
+
   /** The adaptive spin of this handle's cursors and readLatestAfter. */
   final Waiter.Spin cursorSpin;
 
@@ -116,15 +123,26 @@ final class ShmQueue implements DepotQueue {
 
   // ------------------------------------------------------------------ creation
 
-  /** Opens the queue behind a pinned handle (which it takes over), after checking its header against its size. */
+  /**
+   * Opens the queue behind a pinned handle (which it takes over), after checking its header against
+   * its size.
+   */
   static ShmQueue open(ShmDepot depot, Store store, ObjectHandleImpl pin) {
     long q = pin.dataAddress();
     Mem mem = store.mem;
     QueueRing ring = QueueRing.at(store, ObjectDescriptor.ownerIndex(pin.version()), q, pin.size());
     if (ring == null) {
-      throw new io.depot.CorruptStoreException("queue object has no valid queue header (capacity="
-          + mem.getInt(q + CAPACITY_OFFSET) + " tracks=" + mem.getInt(q + TRACK_COUNT_OFFSET) + " stride="
-          + mem.getLong(q + ENTRY_LENGTH_OFFSET) + " size=" + pin.size() + "): name=" + pin.name());
+      throw new io.depot.CorruptStoreException(
+          "queue object has no valid queue header (capacity="
+              + mem.getInt(q + CAPACITY_OFFSET)
+              + " tracks="
+              + mem.getInt(q + TRACK_COUNT_OFFSET)
+              + " stride="
+              + mem.getLong(q + ENTRY_LENGTH_OFFSET)
+              + " size="
+              + pin.size()
+              + "): name="
+              + pin.name());
     }
     QueueFormat.checkTracks(mem, ring, pin.name());
     store.queuesOpened = true; // its claims and popped entries are given back at close
@@ -175,7 +193,10 @@ final class ShmQueue implements DepotQueue {
     return Math.clamp(t - h, 0, capacity);
   }
 
-  /** Takes a reference on this handle (a wait, a cursor, an entry read in place); fails once it is closed. */
+  /**
+   * Takes a reference on this handle (a wait, a cursor, an entry read in place); fails once it is
+   * closed.
+   */
   private void acquire() {
     for (long r = refs.get(); ; r = refs.get()) {
       if (references(r) == 0 || closed.get()) {
@@ -201,10 +222,11 @@ final class ShmQueue implements DepotQueue {
   }
 
   /**
-   * Enters an operation of the handle: one atomic add, then checks that the handle and the store are open. It is
-   * the store's gate for queue operations: the store's close, after setting its closed flag, waits until no
-   * registered queue handle has an operation in flight (a Dekker pair of volatile accesses: either the close sees
-   * this operation, or this operation sees the store closed).
+   * Enters an operation of the handle: one atomic add, then checks that the handle and the store
+   * are open. It is the store's gate for queue operations: the store's close, after setting its
+   * closed flag, waits until no registered queue handle has an operation in flight (a Dekker pair
+   * of volatile accesses: either the close sees this operation, or this operation sees the store
+   * closed).
    */
   private void opEnter() {
     long r = refs.getAndAdd(OP);
@@ -218,7 +240,10 @@ final class ShmQueue implements DepotQueue {
     }
   }
 
-  /** Enters an operation of an entry or claim, which holds a reference (the handle itself may be closed). */
+  /**
+   * Enters an operation of an entry or claim, which holds a reference (the handle itself may be
+   * closed).
+   */
   private boolean opEnterHeld() {
     refs.getAndAdd(OP);
     if (store.isClosed()) {
@@ -234,12 +259,18 @@ final class ShmQueue implements DepotQueue {
     }
   }
 
-  /** Ends an operation that hands out an entry or a claim: its hold becomes the reference the handout keeps. */
+  /**
+   * Ends an operation that hands out an entry or a claim: its hold becomes the reference the
+   * handout keeps.
+   */
   private void opExitKeeping() {
     refs.getAndAdd(1 - OP);
   }
 
-  /** Ends an operation of an entry or claim that is done: the operation and the handout's reference go. */
+  /**
+   * Ends an operation of an entry or claim that is done: the operation and the handout's reference
+   * go.
+   */
   private void opExitReleasing() {
     if (refs.addAndGet(-OP - 1) == 0) {
       unpin();
@@ -256,13 +287,28 @@ final class ShmQueue implements DepotQueue {
     pin.close();
   }
 
-  /** Iterations without any progress of the head or tail after which a slot state is taken as damage. */
+  /**
+   * Iterations without any progress of the head or tail after which a slot state is taken as
+   * damage.
+   */
   static final int STUCK_LIMIT = 100_000;
 
   io.depot.CorruptStoreException stuck(String where, long pos, long c) {
-    return new io.depot.CorruptStoreException("queue slot of position=" + pos + " is inconsistent at the " + where
-        + " (lap " + QueueDescriptor.lap(c) + ", expected " + ring.lapOf(pos) + ", state "
-        + QueueDescriptor.stateName(state(c)) + "): queue=" + name + " in " + store.path);
+    return new io.depot.CorruptStoreException(
+        "queue slot of position="
+            + pos
+            + " is inconsistent at the "
+            + where
+            + " (lap "
+            + QueueDescriptor.lap(c)
+            + ", expected "
+            + ring.lapOf(pos)
+            + ", state "
+            + QueueDescriptor.stateName(state(c))
+            + "): queue="
+            + name
+            + " in "
+            + store.path);
   }
 
   /** Drops a reference; the last one (the handle closed, nothing in flight) unpins the queue. */
@@ -276,7 +322,10 @@ final class ShmQueue implements DepotQueue {
     return ring.slot(position);
   }
 
-  /** Whether a non-blocking operation may check the liveness of whoever blocks it now (at most every 20 ms). */
+  /**
+   * Whether a non-blocking operation may check the liveness of whoever blocks it now (at most every
+   * 20 ms).
+   */
   boolean blockedCheckDue() {
     long now = System.nanoTime();
     if (now - nextBlockedCheck < 0) {
@@ -293,7 +342,10 @@ final class ShmQueue implements DepotQueue {
     return Optional.ofNullable(gatedClaim());
   }
 
-  /** One claim attempt as an operation: the claim (which keeps the operation's hold as its reference), or null. */
+  /**
+   * One claim attempt as an operation: the claim (which keeps the operation's hold as its
+   * reference), or null.
+   */
   private EntryClaimImpl gatedClaim() {
     opEnter();
     EntryClaimImpl c = null;
@@ -318,10 +370,15 @@ final class ShmQueue implements DepotQueue {
         return c;
       }
       if (ring.overflow == io.depot.Overflow.FAIL) {
-        throw new io.depot.QueueFullException("queue is full (capacity=" + capacity + ", overflow=FAIL): name="
-            + name);
+        throw new io.depot.QueueFullException(
+            "queue is full (capacity=" + capacity + ", overflow=FAIL): name=" + name);
       }
-      return Waiter.await(mem, notFull, timeout.toNanos(), producerSpin, this::gatedClaim,
+      return Waiter.await(
+          mem,
+          notFull,
+          timeout.toNanos(),
+          producerSpin,
+          this::gatedClaim,
           () -> checkBlocked(mem.getLongAcquire(tail) - capacity),
           "no room in queue=" + name + " within timeout=" + timeout);
     } finally {
@@ -365,10 +422,16 @@ final class ShmQueue implements DepotQueue {
       if (pos != FULL || ring.overflow == io.depot.Overflow.FAIL) {
         return pos;
       }
-      return Waiter.await(mem, notFull, timeout.toNanos(), producerSpin, () -> {
-        long p = gatedPush(values, shapes);
-        return p == FULL ? null : p;
-      }, () -> checkBlocked(mem.getLongAcquire(tail) - capacity),
+      return Waiter.await(
+          mem,
+          notFull,
+          timeout.toNanos(),
+          producerSpin,
+          () -> {
+            long p = gatedPush(values, shapes);
+            return p == FULL ? null : p;
+          },
+          () -> checkBlocked(mem.getLongAcquire(tail) - capacity),
           "no room in queue=" + name + " within timeout=" + timeout);
     } finally {
       release();
@@ -408,7 +471,10 @@ final class ShmQueue implements DepotQueue {
     return Optional.ofNullable(gatedPop());
   }
 
-  /** One pop attempt as an operation: the entry (which keeps the operation's hold as its reference), or null. */
+  /**
+   * One pop attempt as an operation: the entry (which keeps the operation's hold as its reference),
+   * or null.
+   */
   private EntryImpl gatedPop() {
     opEnter();
     EntryImpl e = null;
@@ -432,15 +498,22 @@ final class ShmQueue implements DepotQueue {
       if (e != null) {
         return e;
       }
-      return Waiter.await(mem, notEmpty, timeout.toNanos(), consumerSpin, this::gatedPop,
-          () -> checkBlocked(mem.getLongAcquire(head)), "no entry in queue=" + name + " within timeout=" + timeout);
+      return Waiter.await(
+          mem,
+          notEmpty,
+          timeout.toNanos(),
+          consumerSpin,
+          this::gatedPop,
+          () -> checkBlocked(mem.getLongAcquire(head)),
+          "no entry in queue=" + name + " within timeout=" + timeout);
     } finally {
       release();
     }
   }
 
   @Override
-  @SuppressWarnings("ReferenceEquality") // EMPTY_QUEUE is a sentinel object: identity is the comparison meant
+  @SuppressWarnings(
+      "ReferenceEquality") // EMPTY_QUEUE is a sentinel object: identity is the comparison meant
   public boolean forcePop() {
     opEnter();
     try {
@@ -471,10 +544,22 @@ final class ShmQueue implements DepotQueue {
   private String describeMissing(long sequence) {
     long h = mem.getLongAcquire(head);
     long t = mem.getLongAcquire(tail);
-    String why = sequence < 0 ? "negative" : sequence >= t ? "not claimed yet" : sequence < h
-        ? "already popped" : "not committed, or deleted";
-    return "no committed entry sequence=" + sequence + " (" + why + "; queue holds " + h + ".." + (t - 1)
-        + "): queue=" + name;
+    String why =
+        sequence < 0
+            ? "negative"
+            : sequence >= t
+                ? "not claimed yet"
+                : sequence < h ? "already popped" : "not committed, or deleted";
+    return "no committed entry sequence="
+        + sequence
+        + " ("
+        + why
+        + "; queue holds "
+        + h
+        + ".."
+        + (t - 1)
+        + "): queue="
+        + name;
   }
 
   /** {@link #readOnce} inside the store's gate. */
@@ -492,10 +577,15 @@ final class ShmQueue implements DepotQueue {
     }
   }
 
-  /** Whether the queue object was removed (its descriptor is no longer the committed object this handle pins). */
+  /**
+   * Whether the queue object was removed (its descriptor is no longer the committed object this
+   * handle pins).
+   */
   boolean removed() {
-    long c = mem.getLongAcquire(store.layout.descriptor(ObjectDescriptor.ownerIndex(pin.version()))
-        + ObjectDescriptor.CTL_OFFSET);
+    long c =
+        mem.getLongAcquire(
+            store.layout.descriptor(ObjectDescriptor.ownerIndex(pin.version()))
+                + ObjectDescriptor.CTL_OFFSET);
     return ObjectDescriptor.state(c) != ObjectDescriptor.COMMITTED
         || ObjectDescriptor.generation(c) != ObjectDescriptor.ownerGeneration(pin.version());
   }
@@ -537,7 +627,8 @@ final class ShmQueue implements DepotQueue {
       for (; ; ) {
         long t = mem.getLongAcquire(tail);
         long h = mem.getLongAcquire(head);
-        // at most capacity positions are in the queue: a damaged head or tail must not make this loop unbounded
+        // at most capacity positions are in the queue: a damaged head or tail must not make this
+        // loop unbounded
         long lowest = Math.max(0, Math.max(h, t - capacity));
         for (long p = t - 1; p >= lowest; p--) {
           EntryImpl e = readOnce(p);
@@ -565,8 +656,19 @@ final class ShmQueue implements DepotQueue {
       if (e != null) {
         return e;
       }
-      return Waiter.await(mem, ring.published, timeout.toNanos(), cursorSpin, () -> latestAfter(sequence), null,
-          "no entry after sequence=" + sequence + " in queue=" + name + " within timeout=" + timeout);
+      return Waiter.await(
+          mem,
+          ring.published,
+          timeout.toNanos(),
+          cursorSpin,
+          () -> latestAfter(sequence),
+          null,
+          "no entry after sequence="
+              + sequence
+              + " in queue="
+              + name
+              + " within timeout="
+              + timeout);
     } finally {
       release();
     }
@@ -596,8 +698,8 @@ final class ShmQueue implements DepotQueue {
   @Override
   public QueueCursor subscribe(long from) {
     if (from < 0) {
-      throw new InvalidArgumentException("cursor start must be a sequence number >= 0: from=" + from
-          + " queue=" + name);
+      throw new InvalidArgumentException(
+          "cursor start must be a sequence number >= 0: from=" + from + " queue=" + name);
     }
     acquire(); // the cursor holds a reference on this handle until it is closed
     return new QueueCursorImpl(this, from);
@@ -642,7 +744,8 @@ final class ShmQueue implements DepotQueue {
   void commitClaim(EntryClaimImpl claim) {
     if (!opEnterHeld()) {
       release();
-      throw new io.depot.StoreClosedException("store is closed: " + store.path); // its close skipped the position
+      throw new io.depot.StoreClosedException(
+          "store is closed: " + store.path); // its close skipped the position
     }
     try {
       producer.commitClaim(claim);
@@ -678,8 +781,9 @@ final class ShmQueue implements DepotQueue {
   // ------------------------------------------------------------------ waiting and failure
 
   /**
-   * Resolves the position a waiter is blocked at if the process holding it died: a dead producer's claim is
-   * skipped, a dead consumer's popped entry redelivered, a dead deleter's removal completed.
+   * Resolves the position a waiter is blocked at if the process holding it died: a dead producer's
+   * claim is skipped, a dead consumer's popped entry redelivered, a dead deleter's removal
+   * completed.
    */
   private void checkBlocked(long position) {
     if (position < 0) {
@@ -689,8 +793,8 @@ final class ShmQueue implements DepotQueue {
   }
 
   /**
-   * If position {@code position} is CLAIMED, POPPED or REMOVING by a dead client, recovers that client (the position
-   * among what it left) there and then. Returns whether it changed anything.
+   * If position {@code position} is CLAIMED, POPPED or REMOVING by a dead client, recovers that
+   * client (the position among what it left) there and then. Returns whether it changed anything.
    */
   boolean recoverPosition(long position) {
     long s = slot(position);
@@ -713,8 +817,17 @@ final class ShmQueue implements DepotQueue {
 
   @Override
   public String toString() {
-    return "DepotQueue[" + name + ", capacity=" + capacity + ", tracks=" + trackTable.list() + ", head=" + headSequence()
-        + ", tail=" + tailSequence() + "]";
+    return "DepotQueue["
+        + name
+        + ", capacity="
+        + capacity
+        + ", tracks="
+        + trackTable.list()
+        + ", head="
+        + headSequence()
+        + ", tail="
+        + tailSequence()
+        + "]";
   }
 
   ShmDepot depot() {

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code shm:NAME} provider: today's shared-memory store. Parameter {@code dir} (the store's directory, default
- * {@code /dev/shm}) overrides {@link DepotOptions#directory()}.
+ * The {@code shm:NAME} provider: today's shared-memory store. Parameter {@code dir} (the store's
+ * directory, default {@code /dev/shm}) overrides {@link DepotOptions#directory()}.
  */
 public final class ShmStoreProvider implements ObjectStoreProvider {
   /** For {@link java.util.ServiceLoader}. */
@@ -39,7 +39,8 @@ public final class ShmStoreProvider implements ObjectStoreProvider {
       if (p.getKey().equals("dir")) {
         o = o.toBuilder().directory(Path.of(p.getValue())).build();
       } else {
-        throw new InvalidArgumentException("unknown shm: parameter=" + p.getKey() + " (known: dir): uri=" + uri);
+        throw new InvalidArgumentException(
+            "unknown shm: parameter=" + p.getKey() + " (known: dir): uri=" + uri);
       }
     }
     return create ? ShmDepots.openOrCreate(name, o) : ShmDepots.open(name, o);

@@ -1,12 +1,14 @@
 package io.depot.internal;
 
 /**
- * The block size classes. Blocks up to {@link #MAX_SMALL} bytes come from <b>spans</b>: runs of pages cut into equal
- * slots of one class, each span holding at least 8 slots. Larger blocks are <b>extents</b> of whole pages.
+ * The block size classes. Blocks up to {@link #MAX_SMALL} bytes come from <b>spans</b>: runs of
+ * pages cut into equal slots of one class, each span holding at least 8 slots. Larger blocks are
+ * <b>extents</b> of whole pages.
  *
- * <p>Classes: 64 to 512 bytes in steps of 64, then four classes per doubling (640, 768, 896, 1024, 1280, ...) up to
- * 256 KiB: 44 classes, internal waste at most 25% above 512 bytes. A span whose slot bitmap needs more than 64 bits
- * keeps it at its start ("in-band"); otherwise it lives in the page map.
+ * <p>Classes: 64 to 512 bytes in steps of 64, then four classes per doubling (640, 768, 896, 1024,
+ * 1280, ...) up to 256 KiB: 44 classes, internal waste at most 25% above 512 bytes. A span whose
+ * slot bitmap needs more than 64 bits keeps it at its start ("in-band"); otherwise it lives in the
+ * page map.
  */
 final class SizeClasses {
   public static final int PAGE_SHIFT = 16;
@@ -60,7 +62,10 @@ final class SizeClasses {
     return (bytes + 63) & -64;
   }
 
-  /** The smallest class whose slots hold {@code blockSize} bytes, or -1 if the block must be an extent. */
+  /**
+   * The smallest class whose slots hold {@code blockSize} bytes, or -1 if the block must be an
+   * extent.
+   */
   public static int classFor(long blockSize) {
     if (blockSize > MAX_SMALL) {
       return -1;
@@ -90,7 +95,9 @@ final class SizeClasses {
     return SLOTS[sizeClass];
   }
 
-  /** Bytes at the start of a span holding its slot bitmap, or 0 if the bitmap is in the page map. */
+  /**
+   * Bytes at the start of a span holding its slot bitmap, or 0 if the bitmap is in the page map.
+   */
   public static int inBandBytes(int sizeClass) {
     return IN_BAND_BYTES[sizeClass];
   }

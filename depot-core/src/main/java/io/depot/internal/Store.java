@@ -16,9 +16,10 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One attachment of this process to a store: this client's slot, token and handle journal over the mapping of a
- * {@link StoreFile}, and the engine's lifecycle primitives (claim, commit, abort, pin, unpin, retire, free), on
- * which {@link ShmDepot} and the queues are built. Recovery of dead clients is {@link Recovery}'s job.
+ * One attachment of this process to a store: this client's slot, token and handle journal over the
+ * mapping of a {@link StoreFile}, and the engine's lifecycle primitives (claim, commit, abort, pin,
+ * unpin, retire, free), on which {@link ShmDepot} and the queues are built. Recovery of dead
+ * clients is {@link Recovery}'s job.
  *
  * <pre>
  * Concurrency: a Store is shared by all threads of its process. Shared state lives in the mapping and changes
@@ -51,16 +52,19 @@ final class Store implements AutoCloseable {
   final HandleJournal journal;
   final Recovery recovery;
   final Counters counters = new Counters();
+
   /** Object claims handed out by this client and not yet committed or aborted. */
   final LongAdder outstanding = new LongAdder();
+
   /**
-   * Whether this client ever opened a queue (its claims and popped entries, which it does not count, may then be
-   * left at close). Written once, read at close.
+   * Whether this client ever opened a queue (its claims and popped entries, which it does not
+   * count, may then be left at close). Written once, read at close.
    */
   volatile boolean queuesOpened;
+
   /**
-   * The open queue handles of this client: their operations pass their own gate ({@code ShmQueue.opEnter}), which
-   * {@link #close} waits for as it waits for {@link #enter}'s.
+   * The open queue handles of this client: their operations pass their own gate ({@code
+   * ShmQueue.opEnter}), which {@link #close} waits for as it waits for {@link #enter}'s.
    */
   final java.util.Set<ShmQueue> queueHandles = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -92,14 +96,18 @@ final class Store implements AutoCloseable {
     this.token = ClientDescriptor.token(slot, claim.generation());
     this.journal = new HandleJournal(mem, layout.journal(slot, 0), layout.handlesPerClient);
     if (claim.adopted()) {
-      // The slot was a dead process's: recover what it left, under our own token, before anything uses the journal
-      // row (the recovery empties it). Should this process die meanwhile, the slot's adopting word tells the next
+      // The slot was a dead process's: recover what it left, under our own token, before anything
+      // uses the journal
+      // row (the recovery empties it). Should this process die meanwhile, the slot's adopting word
+      // tells the next
       // recoverer that a recovery was under way.
       try {
         recovery.recoverSlot(slot, claim.takeover(), token);
       } catch (RuntimeException | Error e) {
-        // Hand the slot and its unfinished recovery to whoever comes next: RECOVERING by no live client.
-        mem.putLongRelease(layout.client(slot) + ClientDescriptor.STATE_OFFSET,
+        // Hand the slot and its unfinished recovery to whoever comes next: RECOVERING by no live
+        // client.
+        mem.putLongRelease(
+            layout.client(slot) + ClientDescriptor.STATE_OFFSET,
             ClientDescriptor.recoveringWord(claim.generation(), 0));
         throw e;
       }
@@ -145,17 +153,25 @@ final class Store implements AutoCloseable {
     return store;
   }
 
-  /** Pre-faults this process's mapping in a daemon thread that runs on idle CPU time only, until done or closed. */
+  /**
+   * Pre-faults this process's mapping in a daemon thread that runs on idle CPU time only, until
+   * done or closed.
+   */
   private void startPrefault() {
     file.prefaultInBackground();
-    prefaulter = Thread.ofPlatform().daemon().name("depot-prefault " + path.getFileName()).start(() -> {
-      Native.idleCurrentThread();
-      try {
-        file.prefault(() -> stopPrefault);
-      } catch (RuntimeException | InternalError e) {
-        LOG.log(System.Logger.Level.DEBUG, "pre-fault of {0} stopped: {1}", path, e);
-      }
-    });
+    prefaulter =
+        Thread.ofPlatform()
+            .daemon()
+            .name("depot-prefault " + path.getFileName())
+            .start(
+                () -> {
+                  Native.idleCurrentThread();
+                  try {
+                    file.prefault(() -> stopPrefault);
+                  } catch (RuntimeException | InternalError e) {
+                    LOG.log(System.Logger.Level.DEBUG, "pre-fault of {0} stopped: {1}", path, e);
+                  }
+                });
   }
 
   public static Path fileOf(String name, DepotOptions options) {
@@ -202,9 +218,10 @@ final class Store implements AutoCloseable {
   }
 
   /**
-   * Runs one operation of the store: {@link #enter} (it fails once the store is closed), the body, {@link #exit};
-   * a low-level failure of the body is {@link #translate}d. Every public operation of the store's handles goes
-   * through this gate (or {@link #run}), so that the close can wait for operations in flight.
+   * Runs one operation of the store: {@link #enter} (it fails once the store is closed), the body,
+   * {@link #exit}; a low-level failure of the body is {@link #translate}d. Every public operation
+   * of the store's handles goes through this gate (or {@link #run}), so that the close can wait for
+   * operations in flight.
    */
   <T> T call(Op<T> op) {
     enter();
@@ -219,10 +236,11 @@ final class Store implements AutoCloseable {
 
   /** {@link #call} without a result (operations off the hot path). */
   void run(VoidOp op) {
-    call(() -> {
-      op.run();
-      return null;
-    });
+    call(
+        () -> {
+          op.run();
+          return null;
+        });
   }
 
   boolean isClosed() {
@@ -230,10 +248,11 @@ final class Store implements AutoCloseable {
   }
 
   /**
-   * Turns a low-level failure of the JDK met while following the store's metadata (an index or size out of range, an
-   * arithmetic overflow: only a damaged or hostile file causes these) into a {@link CorruptStoreException} naming the
-   * store. Depot's own exceptions pass through, and so does an {@link InvariantViolation} (Depot's own check of its
-   * protocol failed: a bug, not a damaged file).
+   * Turns a low-level failure of the JDK met while following the store's metadata (an index or size
+   * out of range, an arithmetic overflow: only a damaged or hostile file causes these) into a
+   * {@link CorruptStoreException} naming the store. Depot's own exceptions pass through, and so
+   * does an {@link InvariantViolation} (Depot's own check of its protocol failed: a bug, not a
+   * damaged file).
    */
   RuntimeException translate(RuntimeException e) {
     return translate(e, path);
@@ -243,9 +262,12 @@ final class Store implements AutoCloseable {
     if (e instanceof io.depot.DepotException) {
       return e;
     }
-    if (e instanceof IndexOutOfBoundsException || e instanceof IllegalStateException
-        || e instanceof IllegalArgumentException || e instanceof ArithmeticException
-        || e instanceof NegativeArraySizeException || e instanceof UnsupportedOperationException) {
+    if (e instanceof IndexOutOfBoundsException
+        || e instanceof IllegalStateException
+        || e instanceof IllegalArgumentException
+        || e instanceof ArithmeticException
+        || e instanceof NegativeArraySizeException
+        || e instanceof UnsupportedOperationException) {
       return new CorruptStoreException("store metadata is inconsistent (" + e + "): " + path, e);
     }
     return e;
@@ -264,22 +286,45 @@ final class Store implements AutoCloseable {
    * @param shape the array's shape (empty for other kinds)
    * @param codecId the codec's id (ASCII) of an encoded value, else {@code null}
    * @param dataLength the value's length in bytes
-   * @param replace whether the commit replaces a committed object of the name (else the name must be free)
+   * @param replace whether the commit replaces a committed object of the name (else the name must
+   *     be free)
    */
-  record ClaimRequest(byte[] name, long hash, String displayName, io.depot.ValueKind kind, io.depot.DType dtype,
-      long[] shape, byte[] codecId, long dataLength, boolean replace) {
+  record ClaimRequest(
+      byte[] name,
+      long hash,
+      String displayName,
+      io.depot.ValueKind kind,
+      io.depot.DType dtype,
+      long[] shape,
+      byte[] codecId,
+      long dataLength,
+      boolean replace) {
     /** The request for a value named {@code name}. */
-    static ClaimRequest of(String name, io.depot.ValueKind kind, io.depot.DType dtype, long[] shape, String codecId,
-        long dataLength, boolean replace) {
+    static ClaimRequest of(
+        String name,
+        io.depot.ValueKind kind,
+        io.depot.DType dtype,
+        long[] shape,
+        String codecId,
+        long dataLength,
+        boolean replace) {
       byte[] key = Names.encode(name);
-      return new ClaimRequest(key, Names.hash(key), name, kind, dtype, shape,
-          codecId == null ? null : codecId.getBytes(java.nio.charset.StandardCharsets.US_ASCII), dataLength, replace);
+      return new ClaimRequest(
+          key,
+          Names.hash(key),
+          name,
+          kind,
+          dtype,
+          shape,
+          codecId == null ? null : codecId.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+          dataLength,
+          replace);
     }
   }
 
   /**
-   * Claims a descriptor and a block of {@code headerLength + dataLength} bytes, writes the header, and links the
-   * name into the directory (WRITE stage).
+   * Claims a descriptor and a block of {@code headerLength + dataLength} bytes, writes the header,
+   * and links the name into the directory (WRITE stage).
    *
    * @return the descriptor index
    */
@@ -297,18 +342,27 @@ final class Store implements AutoCloseable {
     int codecLength = codecId == null ? 0 : codecId.length;
     int headerLength = BlockHeaderDescriptor.headerLength(name.length, ndim, codecLength);
     if (dataLength < 0 || dataLength > layout.arenaLength - headerLength) {
-      throw new InvalidArgumentException("value size=" + io.depot.ByteSize.describe(dataLength)
-          + (dataLength < 0 ? " is negative" : " is larger than the arena (" + io.depot.ByteSize.format(
-              layout.arenaLength) + ")") + ": name=" + displayName);
+      throw new InvalidArgumentException(
+          "value size="
+              + io.depot.ByteSize.describe(dataLength)
+              + (dataLength < 0
+                  ? " is negative"
+                  : " is larger than the arena ("
+                      + io.depot.ByteSize.format(layout.arenaLength)
+                      + ")")
+              + ": name="
+              + displayName);
     }
     int index = directory.claim();
     if (index < 0 && recovery.recoverOnContention() > 0) {
       index = directory.claim(); // dead clients held descriptors
     }
     if (index < 0) {
-      throw new DirectoryFullException("all maxObjects=" + layout.maxObjects
-          + " descriptors are in use; remove objects or create the store with a larger maxObjects: name="
-          + displayName);
+      throw new DirectoryFullException(
+          "all maxObjects="
+              + layout.maxObjects
+              + " descriptors are in use; remove objects or create the store with a larger maxObjects: name="
+              + displayName);
     }
     long d = layout.descriptor(index);
     int gen = generation(mem.getLongAcquire(d + CTL_OFFSET));
@@ -320,10 +374,19 @@ final class Store implements AutoCloseable {
         block = blocks.allocate(blockSize, d, ownerTag(index, gen)); // dead clients held memory
       }
       if (block < 0) {
-        throw new StoreFullException("no room for a block of requested=" + io.depot.ByteSize.describe(blockSize)
-            + " (value " + dataLength + " + header " + headerLength + "): free="
-            + io.depot.ByteSize.describe(freeBytes()) + ", largest free extent="
-            + io.depot.ByteSize.describe(pages.largestFreeRun() << SizeClasses.PAGE_SHIFT) + ": name=" + displayName);
+        throw new StoreFullException(
+            "no room for a block of requested="
+                + io.depot.ByteSize.describe(blockSize)
+                + " (value "
+                + dataLength
+                + " + header "
+                + headerLength
+                + "): free="
+                + io.depot.ByteSize.describe(freeBytes())
+                + ", largest free extent="
+                + io.depot.ByteSize.describe(pages.largestFreeRun() << SizeClasses.PAGE_SHIFT)
+                + ": name="
+                + displayName);
       }
       mem.putShort(block + BlockHeaderDescriptor.NAME_LENGTH_OFFSET, name.length);
       mem.putByte(block + BlockHeaderDescriptor.KIND_OFFSET, kind);
@@ -333,15 +396,25 @@ final class Store implements AutoCloseable {
       mem.putShort(block + BlockHeaderDescriptor.HEADER_LENGTH_OFFSET, headerLength);
       mem.putLong(block + BlockHeaderDescriptor.DATA_LENGTH_OFFSET, dataLength);
       mem.putLong(block + BlockHeaderDescriptor.RESERVED_OFFSET, 0);
-      MemorySegment.copy(name, 0, mem.segment(), ValueLayout.JAVA_BYTE, block + BlockHeaderDescriptor.NAME_OFFSET,
+      MemorySegment.copy(
+          name,
+          0,
+          mem.segment(),
+          ValueLayout.JAVA_BYTE,
+          block + BlockHeaderDescriptor.NAME_OFFSET,
           name.length);
       long shapeAt = block + BlockHeaderDescriptor.shapeOffset(name.length);
       for (int i = 0; i < ndim; i++) {
         mem.putLong(shapeAt + 8L * i, shape[i]);
       }
       if (codecLength > 0) {
-        MemorySegment.copy(codecId, 0, mem.segment(), ValueLayout.JAVA_BYTE,
-            block + BlockHeaderDescriptor.codecIdOffset(name.length, ndim), codecLength);
+        MemorySegment.copy(
+            codecId,
+            0,
+            mem.segment(),
+            ValueLayout.JAVA_BYTE,
+            block + BlockHeaderDescriptor.codecIdOffset(name.length, ndim),
+            codecLength);
       }
       mem.putShort(d + NAME_LENGTH_OFFSET, name.length);
       mem.putByte(d + KIND_OFFSET, kind);
@@ -371,8 +444,8 @@ final class Store implements AutoCloseable {
   }
 
   /**
-   * Commits this client's WRITE descriptor {@code index} if the committed object of its name has version {@code
-   * expected} ({@link Directory#ANY_VERSION}: unconditionally).
+   * Commits this client's WRITE descriptor {@code index} if the committed object of its name has
+   * version {@code expected} ({@link Directory#ANY_VERSION}: unconditionally).
    *
    * @return whether it was committed; if not, the descriptor is still this client's, in WRITE
    */
@@ -383,10 +456,16 @@ final class Store implements AutoCloseable {
     if (freed == null) {
       return false;
     }
-    Waiter.signal(mem, HeaderDescriptor.COMMIT_SIGNAL_OFFSET, Integer.MAX_VALUE); // gets waiting for a name
+    Waiter.signal(
+        mem, HeaderDescriptor.COMMIT_SIGNAL_OFFSET, Integer.MAX_VALUE); // gets waiting for a name
     if (Trace.on()) {
-      Trace.log("COMMIT " + index + " " + generation(mem.getLongAcquire(d + CTL_OFFSET)) + " "
-          + directory.nameOf(d));
+      Trace.log(
+          "COMMIT "
+              + index
+              + " "
+              + generation(mem.getLongAcquire(d + CTL_OFFSET))
+              + " "
+              + directory.nameOf(d));
     }
     for (int f : freed) {
       freeObject(f);
@@ -398,9 +477,17 @@ final class Store implements AutoCloseable {
   void abort(int index) {
     long d = layout.descriptor(index);
     if (Trace.on()) {
-      Trace.log("ABORT " + index + " " + generation(mem.getLongAcquire(d + CTL_OFFSET)) + " "
-          + ObjectDescriptor.stateName(state(mem.getLongAcquire(d + CTL_OFFSET))) + " " + directory.nameOf(d) + " "
-          + Trace.caller());
+      Trace.log(
+          "ABORT "
+              + index
+              + " "
+              + generation(mem.getLongAcquire(d + CTL_OFFSET))
+              + " "
+              + ObjectDescriptor.stateName(state(mem.getLongAcquire(d + CTL_OFFSET)))
+              + " "
+              + directory.nameOf(d)
+              + " "
+              + Trace.caller());
     }
     directory.unlinkWrite(index);
     blocks.free(d);
@@ -411,8 +498,15 @@ final class Store implements AutoCloseable {
   void freeObject(int index) {
     long d = layout.descriptor(index);
     if (Trace.on()) {
-      Trace.log("FREE " + index + " " + generation(mem.getLongAcquire(d + CTL_OFFSET)) + " "
-          + directory.nameOf(d) + " " + Trace.caller());
+      Trace.log(
+          "FREE "
+              + index
+              + " "
+              + generation(mem.getLongAcquire(d + CTL_OFFSET))
+              + " "
+              + directory.nameOf(d)
+              + " "
+              + Trace.caller());
     }
     blocks.free(d);
     directory.release(index);
@@ -421,15 +515,16 @@ final class Store implements AutoCloseable {
   /**
    * Pins the COMMITTED descriptor {@code index} at generation {@code gen} for a new handle.
    *
-   * @return the journal entry holding the pin, or -1 if the descriptor is no longer that committed object
+   * @return the journal entry holding the pin, or -1 if the descriptor is no longer that committed
+   *     object
    */
   int pin(int index, int gen) {
     return pin(index, gen, false);
   }
 
   /**
-   * Pins descriptor {@code index} at {@code gen} if it is COMMITTED, or a ZOMBIE still held by a reader (so that its
-   * memory stays while recovery looks at it; the last unpin frees it as usual).
+   * Pins descriptor {@code index} at {@code gen} if it is COMMITTED, or a ZOMBIE still held by a
+   * reader (so that its memory stays while recovery looks at it; the last unpin frees it as usual).
    *
    * @return the journal entry holding the pin, or -1 if it is neither
    */
@@ -461,12 +556,20 @@ final class Store implements AutoCloseable {
         journal.write(entry, JournalDescriptor.EMPTY);
         journal.release(entry);
         if (count(c) < journalEntries()) {
-          throw new io.depot.TooManyHandlesException("too many open handles on one object: count=" + count(c)
-              + " index=" + index);
+          throw new io.depot.TooManyHandlesException(
+              "too many open handles on one object: count=" + count(c) + " index=" + index);
         }
-        // Every pin holds a journal entry: more readers than journal entries exist only in a damaged file.
-        throw new CorruptStoreException("descriptor " + index + " counts " + count(c) + " readers, more than the "
-            + journalEntries() + " handles all clients together can hold: " + path);
+        // Every pin holds a journal entry: more readers than journal entries exist only in a
+        // damaged file.
+        throw new CorruptStoreException(
+            "descriptor "
+                + index
+                + " counts "
+                + count(c)
+                + " readers, more than the "
+                + journalEntries()
+                + " handles all clients together can hold: "
+                + path);
       }
       long seen = mem.compareAndExchangeLong(d + CTL_OFFSET, c, c + 1);
       if (seen == c) {
@@ -479,13 +582,14 @@ final class Store implements AutoCloseable {
   }
 
   /**
-   * Drops one reader reference of the object {@code (index, gen)}: a CAS of its count, and for the last reader of a
-   * ZOMBIE the move to FREEING. Nothing if the object is no longer that committed or zombie one (force-removed
-   * meanwhile) or has no readers. While a recount has frozen the count it waits for it; if the reference is this
-   * process's, its journal entry says PINNED during the wait (so the recount counts it) and UNPIN_PENDING again
-   * after.
+   * Drops one reader reference of the object {@code (index, gen)}: a CAS of its count, and for the
+   * last reader of a ZOMBIE the move to FREEING. Nothing if the object is no longer that committed
+   * or zombie one (force-removed meanwhile) or has no readers. While a recount has frozen the count
+   * it waits for it; if the reference is this process's, its journal entry says PINNED during the
+   * wait (so the recount counts it) and UNPIN_PENDING again after.
    *
-   * @param journalEntry this process's journal entry of the reference, or -1 for a dead client's reference
+   * @param journalEntry this process's journal entry of the reference, or -1 for a dead client's
+   *     reference
    * @return whether this call moved the object to FREEING (the caller frees it)
    */
   boolean dropReference(int index, int gen, int journalEntry) {
@@ -498,11 +602,13 @@ final class Store implements AutoCloseable {
       }
       if (recounting(c)) {
         if (journalEntry >= 0) {
-          journal.write(journalEntry, JournalDescriptor.entry(JournalDescriptor.PINNED, index, gen));
+          journal.write(
+              journalEntry, JournalDescriptor.entry(JournalDescriptor.PINNED, index, gen));
         }
         recovery.awaitRecount(d);
         if (journalEntry >= 0) {
-          journal.write(journalEntry, JournalDescriptor.entry(JournalDescriptor.UNPIN_PENDING, index, gen));
+          journal.write(
+              journalEntry, JournalDescriptor.entry(JournalDescriptor.UNPIN_PENDING, index, gen));
         }
         c = mem.getLongAcquire(d + CTL_OFFSET);
         continue;
@@ -540,8 +646,9 @@ final class Store implements AutoCloseable {
   // ------------------------------------------------------------------ close
 
   /**
-   * Detaches: waits for operations in flight, gives back this client's unfinished claims (aborted) and popped
-   * entries (delivered again), releases its pins (leaks, reported), frees its slot and unmaps.
+   * Detaches: waits for operations in flight, gives back this client's unfinished claims (aborted)
+   * and popped entries (delivered again), releases its pins (leaks, reported), frees its slot and
+   * unmaps.
    */
   @Override
   public void close() {
@@ -564,14 +671,23 @@ final class Store implements AutoCloseable {
     try {
       long unfinished = 0;
       try {
-        unfinished = outstanding.sum() != 0 || queuesOpened ? recovery.reclaimOwned(t -> t == token) : 0;
-      } catch (RuntimeException e) { // a damaged store: detach all the same (its check reports the damage)
-        LOG.log(System.Logger.Level.WARNING, "cannot give back this client's claims on " + path + " at close", e);
+        unfinished =
+            outstanding.sum() != 0 || queuesOpened ? recovery.reclaimOwned(t -> t == token) : 0;
+      } catch (
+          RuntimeException
+              e) { // a damaged store: detach all the same (its check reports the damage)
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "cannot give back this client's claims on " + path + " at close",
+            e);
       }
       int leaked = 0;
-      for (int e = 0; e < journal.capacity(); e++) { // entries read in place first: their queues are pinned too
+      for (int e = 0;
+          e < journal.capacity();
+          e++) { // entries read in place first: their queues are pinned too
         long entry = journal.read(e);
-        if (JournalDescriptor.state(entry) == JournalDescriptor.PINNED && JournalDescriptor.isSlot(entry)) {
+        if (JournalDescriptor.state(entry) == JournalDescriptor.PINNED
+            && JournalDescriptor.isSlot(entry)) {
           QueueRing ring = recovery.liveRing(JournalDescriptor.index(entry));
           if (ring != null && JournalDescriptor.slot(entry) < ring.capacity) {
             ring.releaseDeadPin(JournalDescriptor.slot(entry), JournalDescriptor.slotLap(entry));
@@ -588,8 +704,13 @@ final class Store implements AutoCloseable {
         }
       }
       if (leaked > 0 || unfinished > 0) {
-        LOG.log(System.Logger.Level.WARNING, "{0} handle(s) and {1} claim(s) or popped entries on store {2} were "
-            + "not closed; released at close", leaked, unfinished, path);
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "{0} handle(s) and {1} claim(s) or popped entries on store {2} were "
+                + "not closed; released at close",
+            leaked,
+            unfinished,
+            path);
       }
       clients.detach(slot);
     } finally {

@@ -25,13 +25,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 /**
- * A store file and this process's mapping of it: creation (built under a temporary name, reserved, formatted,
- * linked into place), attaching (mapped, header checked), pre-faulting, unmapping, deletion. Knows nothing of the
- * protocols that run on the mapping ({@link Store}).
+ * A store file and this process's mapping of it: creation (built under a temporary name, reserved,
+ * formatted, linked into place), attaching (mapped, header checked), pre-faulting, unmapping,
+ * deletion. Knows nothing of the protocols that run on the mapping ({@link Store}).
  */
 final class StoreFile implements AutoCloseable {
   /** The OS page: the unit of page faults and of the pre-fault pass. */
   static final int OS_PAGE_SIZE = 4096;
+
   /** The pre-fault pass works in chunks of this size, checking between chunks whether to stop. */
   private static final long PREFAULT_CHUNK = 1L << 20;
 
@@ -68,12 +69,25 @@ final class StoreFile implements AutoCloseable {
     StoreLayout layout = StoreLayout.forOptions(options);
     long usable = usableSpace(dir);
     if (usable >= 0 && usable < layout.fileLength) {
-      throw new StoreFullException("not enough space in " + dir + " for a store of fileLength="
-          + ByteSize.describe(layout.fileLength) + " (capacity=" + ByteSize.describe(options.capacity()) + "): free="
-          + ByteSize.describe(usable));
+      throw new StoreFullException(
+          "not enough space in "
+              + dir
+              + " for a store of fileLength="
+              + ByteSize.describe(layout.fileLength)
+              + " (capacity="
+              + ByteSize.describe(options.capacity())
+              + "): free="
+              + ByteSize.describe(usable));
     }
-    Path tmp = dir.resolve("." + name + ".depot." + ProcessInfo.selfPid() + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    Path tmp =
+        dir.resolve(
+            "."
+                + name
+                + ".depot."
+                + ProcessInfo.selfPid()
+                + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                + ".tmp");
     try {
       build(tmp, layout, options);
       try {
@@ -107,34 +121,53 @@ final class StoreFile implements AutoCloseable {
   private static void build(Path tmp, StoreLayout layout, DepotOptions options) throws IOException {
     FileChannel ch;
     try {
-      ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-          StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(options.permissions()));
+      ch =
+          FileChannel.open(
+              tmp,
+              Set.of(
+                  StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE),
+              PosixFilePermissions.asFileAttribute(options.permissions()));
     } catch (UnsupportedOperationException e) {
-      ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      ch =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.READ,
+              StandardOpenOption.WRITE);
     }
-    try (FileChannel channel = ch; Arena arena = Arena.ofShared()) {
+    try (FileChannel channel = ch;
+        Arena arena = Arena.ofShared()) {
       try {
         Files.setPosixFilePermissions(tmp, options.permissions()); // exact, whatever the umask
       } catch (UnsupportedOperationException ignored) {
         // not a POSIX file system
       }
       channel.write(ByteBuffer.wrap(new byte[1]), layout.fileLength - 1);
-      // posix_fallocate allocates every page of a tmpfs file (zeroed): a full file system is ENOSPC here, never a
+      // posix_fallocate allocates every page of a tmpfs file (zeroed): a full file system is ENOSPC
+      // here, never a
       // SIGBUS later. Each attaching process then pre-faults its own mapping (see prefault).
       int rc = Native.fallocate(tmp, layout.fileLength);
       if (rc == Native.ENOSPC) {
-        throw new StoreFullException("cannot reserve fileLength=" + ByteSize.describe(layout.fileLength) + " in "
-            + tmp.getParent() + " (posix_fallocate: ENOSPC): free=" + ByteSize.describe(usableSpace(tmp.getParent())));
+        throw new StoreFullException(
+            "cannot reserve fileLength="
+                + ByteSize.describe(layout.fileLength)
+                + " in "
+                + tmp.getParent()
+                + " (posix_fallocate: ENOSPC): free="
+                + ByteSize.describe(usableSpace(tmp.getParent())));
       }
-      MemorySegment segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, layout.fileLength, arena);
+      MemorySegment segment =
+          channel.map(FileChannel.MapMode.READ_WRITE, 0, layout.fileLength, arena);
       if (rc != 0) {
-        // no posix_fallocate: allocate the pages by writing one byte into each (the file is all zeros)
+        // no posix_fallocate: allocate the pages by writing one byte into each (the file is all
+        // zeros)
         long size = segment.byteSize();
         for (long off = 0; off < size; off += OS_PAGE_SIZE) {
           segment.set(ValueLayout.JAVA_BYTE, off, (byte) 0);
         }
       }
-      // A zero-filled file is a formatted store but for the derived indexes: every descriptor, page and bucket word
+      // A zero-filled file is a formatted store but for the derived indexes: every descriptor, page
+      // and bucket word
       // of zero is FREE / empty.
       Mem mem = new Mem(segment);
       PageAllocator.rebuildIndex(mem, layout);
@@ -144,15 +177,23 @@ final class StoreFile implements AutoCloseable {
       segment.force();
     } catch (InternalError e) {
       // SIGBUS: the file system ran out of pages while we touched them.
-      throw new StoreFullException("ran out of space in " + tmp.getParent() + " while reserving fileLength="
-          + ByteSize.describe(layout.fileLength) + ": free=" + ByteSize.describe(usableSpace(tmp.getParent())), e);
+      throw new StoreFullException(
+          "ran out of space in "
+              + tmp.getParent()
+              + " while reserving fileLength="
+              + ByteSize.describe(layout.fileLength)
+              + ": free="
+              + ByteSize.describe(usableSpace(tmp.getParent())),
+          e);
     }
   }
 
   // ------------------------------------------------------------------ open
 
   /** Maps an existing store file and checks its header against the file. */
-  @SuppressWarnings("MustBeClosedChecker") // the arena is the returned StoreFile's (closed by its close) or closed here
+  @SuppressWarnings(
+      "MustBeClosedChecker") // the arena is the returned StoreFile's (closed by its close) or
+  // closed here
   static StoreFile open(Path path) {
     FileChannel channel;
     try {
@@ -160,8 +201,9 @@ final class StoreFile implements AutoCloseable {
     } catch (NoSuchFileException e) {
       throw new StoreNotFoundException("no store at " + path);
     } catch (AccessDeniedException e) {
-      throw new StoreAccessException("permission denied opening store " + path + " (mode "
-          + describePermissions(path) + ")", e);
+      throw new StoreAccessException(
+          "permission denied opening store " + path + " (mode " + describePermissions(path) + ")",
+          e);
     } catch (IOException e) {
       throw new StoreAccessException("cannot open store " + path + ": " + e, e);
     }
@@ -169,7 +211,8 @@ final class StoreFile implements AutoCloseable {
     try {
       long size = channel.size();
       if (size < HeaderDescriptor.HEADER_LENGTH) {
-        throw new CorruptStoreException("not a Depot store (truncated: " + size + " bytes): " + path);
+        throw new CorruptStoreException(
+            "not a Depot store (truncated: " + size + " bytes): " + path);
       }
       MemorySegment segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
       Mem mem = new Mem(segment);
@@ -198,13 +241,14 @@ final class StoreFile implements AutoCloseable {
   // ------------------------------------------------------------------ prefault
 
   /**
-   * Pre-faults this process's mapping of the store, in chunks, until done or {@code stop} says so: without it, the
-   * first touch of each 4 KiB page by each process takes a page fault (about 3 µs; a 512 MiB array would be written
-   * at about 1.3 GiB/s instead of memcpy speed). Each chunk is first populated with {@code
-   * madvise(MADV_POPULATE_WRITE)} (page tables, about 0.07 ms per MiB), then one byte of each page is read: on some
-   * virtual machines (measured on a Firecracker guest) the first access to each page by each process still costs
-   * about 6 µs after the populate, without any guest page fault, and this read pass takes that cost here rather
-   * than in the first put (elsewhere it takes about 10 ns per page). Reads only: other processes may be writing.
+   * Pre-faults this process's mapping of the store, in chunks, until done or {@code stop} says so:
+   * without it, the first touch of each 4 KiB page by each process takes a page fault (about 3 µs;
+   * a 512 MiB array would be written at about 1.3 GiB/s instead of memcpy speed). Each chunk is
+   * first populated with {@code madvise(MADV_POPULATE_WRITE)} (page tables, about 0.07 ms per MiB),
+   * then one byte of each page is read: on some virtual machines (measured on a Firecracker guest)
+   * the first access to each page by each process still costs about 6 µs after the populate,
+   * without any guest page fault, and this read pass takes that cost here rather than in the first
+   * put (elsewhere it takes about 10 ns per page). Reads only: other processes may be writing.
    * Without {@code madvise}, the read pass alone maps the pages.
    *
    * @return whether the whole file was pre-faulted
@@ -231,9 +275,10 @@ final class StoreFile implements AutoCloseable {
   }
 
   /**
-   * Before a pre-fault that runs while the store is in use: until it has passed a block, large puts into the block
-   * are written with {@code pwrite} ({@link Mem#copyIn}) rather than each page taking its first-touch cost in the
-   * put. Does nothing when the file cannot be opened again (the puts then copy through the mapping).
+   * Before a pre-fault that runs while the store is in use: until it has passed a block, large puts
+   * into the block are written with {@code pwrite} ({@link Mem#copyIn}) rather than each page
+   * taking its first-touch cost in the put. Does nothing when the file cannot be opened again (the
+   * puts then copy through the mapping).
    */
   void prefaultInBackground() {
     int fd = Native.openReadWrite(path);

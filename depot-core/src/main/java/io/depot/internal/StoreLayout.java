@@ -7,9 +7,9 @@ import io.depot.DepotOptions;
 import io.depot.LayoutVersionException;
 
 /**
- * Where every region of a store file is, computed from the few sizes in the header. Attaching recomputes the layout
- * from those sizes and requires the header's offsets and the file length to match exactly, so a hostile or damaged
- * header can never point a region outside the file.
+ * Where every region of a store file is, computed from the few sizes in the header. Attaching
+ * recomputes the layout from those sizes and requires the header's offsets and the file length to
+ * match exactly, so a hostile or damaged header can never point a region outside the file.
  */
 final class StoreLayout {
   private static final int REGION_ALIGN = 4096;
@@ -69,9 +69,11 @@ final class StoreLayout {
   static StoreLayout forOptions(DepotOptions options) {
     long pages = SizeClasses.extentPages(options.capacity());
     if (pages > Integer.MAX_VALUE) {
-      throw new io.depot.InvalidArgumentException("capacity too large: capacity=" + io.depot.ByteSize.describe(options.capacity()));
+      throw new io.depot.InvalidArgumentException(
+          "capacity too large: capacity=" + io.depot.ByteSize.describe(options.capacity()));
     }
-    return new StoreLayout(pages, options.maxClients(), options.maxHandlesPerClient(), options.maxObjects());
+    return new StoreLayout(
+        pages, options.maxClients(), options.maxHandlesPerClient(), options.maxObjects());
   }
 
   static long align(long value, long alignment) {
@@ -108,15 +110,21 @@ final class StoreLayout {
   }
 
   /**
-   * Reads and checks the header of a mapped file of {@code actualLength} bytes: magic, version, then every size
-   * against its limit, then every offset and the file length against the layout those sizes give.
+   * Reads and checks the header of a mapped file of {@code actualLength} bytes: magic, version,
+   * then every size against its limit, then every offset and the file length against the layout
+   * those sizes give.
    *
    * @throws CorruptStoreException naming the first field that is wrong
    */
   static StoreLayout readHeader(Mem mem, long actualLength, String path) {
     if (actualLength < HEADER_LENGTH) {
       throw new CorruptStoreException(
-          "not a Depot store (truncated: " + actualLength + " bytes, header needs " + HEADER_LENGTH + "): " + path);
+          "not a Depot store (truncated: "
+              + actualLength
+              + " bytes, header needs "
+              + HEADER_LENGTH
+              + "): "
+              + path);
     }
     long magic = mem.getLongAcquire(MAGIC_OFFSET);
     if (magic != MAGIC) {
@@ -126,46 +134,113 @@ final class StoreLayout {
     int version = mem.getInt(LAYOUT_VERSION_OFFSET);
     if (version != LAYOUT_VERSION) {
       throw new LayoutVersionException(
-          "store layout version=" + version + ", this library reads version " + LAYOUT_VERSION + ": " + path);
+          "store layout version="
+              + version
+              + ", this library reads version "
+              + LAYOUT_VERSION
+              + ": "
+              + path);
     }
-    check(mem.getInt(HEADER_LENGTH_OFFSET) == HEADER_LENGTH, "headerLength", mem.getInt(HEADER_LENGTH_OFFSET), path);
-    check(mem.getInt(PAGE_SHIFT_OFFSET) == SizeClasses.PAGE_SHIFT, "pageShift", mem.getInt(PAGE_SHIFT_OFFSET), path);
-    check(mem.getInt(CLASS_COUNT_OFFSET) == SizeClasses.COUNT, "classCount", mem.getInt(CLASS_COUNT_OFFSET), path);
+    check(
+        mem.getInt(HEADER_LENGTH_OFFSET) == HEADER_LENGTH,
+        "headerLength",
+        mem.getInt(HEADER_LENGTH_OFFSET),
+        path);
+    check(
+        mem.getInt(PAGE_SHIFT_OFFSET) == SizeClasses.PAGE_SHIFT,
+        "pageShift",
+        mem.getInt(PAGE_SHIFT_OFFSET),
+        path);
+    check(
+        mem.getInt(CLASS_COUNT_OFFSET) == SizeClasses.COUNT,
+        "classCount",
+        mem.getInt(CLASS_COUNT_OFFSET),
+        path);
     int pageCount = mem.getInt(PAGE_COUNT_OFFSET);
     int maxClients = mem.getInt(MAX_CLIENTS_OFFSET);
     int handles = mem.getInt(HANDLES_PER_CLIENT_OFFSET);
     int maxObjects = mem.getInt(MAX_OBJECTS_OFFSET);
     check(pageCount >= 1, "pageCount", pageCount, path);
-    check(maxClients >= 1 && maxClients <= DepotOptions.MAX_CLIENTS, "maxClients", maxClients, path);
+    check(
+        maxClients >= 1 && maxClients <= DepotOptions.MAX_CLIENTS, "maxClients", maxClients, path);
     check(handles >= 16 && handles <= DepotOptions.MAX_HANDLES, "handlesPerClient", handles, path);
-    check(maxObjects >= 1 && maxObjects <= DepotOptions.MAX_OBJECTS, "maxObjects", maxObjects, path);
+    check(
+        maxObjects >= 1 && maxObjects <= DepotOptions.MAX_OBJECTS, "maxObjects", maxObjects, path);
     StoreLayout l = new StoreLayout(pageCount, maxClients, handles, maxObjects);
-    check(mem.getInt(BUCKET_COUNT_OFFSET) == l.bucketCount, "bucketCount", mem.getInt(BUCKET_COUNT_OFFSET), path);
-    check(mem.getLong(FILE_LENGTH_OFFSET) == l.fileLength, "fileLength", mem.getLong(FILE_LENGTH_OFFSET), path);
+    check(
+        mem.getInt(BUCKET_COUNT_OFFSET) == l.bucketCount,
+        "bucketCount",
+        mem.getInt(BUCKET_COUNT_OFFSET),
+        path);
+    check(
+        mem.getLong(FILE_LENGTH_OFFSET) == l.fileLength,
+        "fileLength",
+        mem.getLong(FILE_LENGTH_OFFSET),
+        path);
     if (actualLength < l.fileLength) {
       throw new CorruptStoreException(
-          "store file truncated: " + actualLength + " bytes, header says fileLength=" + l.fileLength + ": " + path);
+          "store file truncated: "
+              + actualLength
+              + " bytes, header says fileLength="
+              + l.fileLength
+              + ": "
+              + path);
     }
-    check(mem.getLong(ARENA_OFFSET_OFFSET) == l.arenaOffset, "arenaOffset", mem.getLong(ARENA_OFFSET_OFFSET), path);
-    check(mem.getLong(ARENA_LENGTH_OFFSET) == l.arenaLength, "arenaLength", mem.getLong(ARENA_LENGTH_OFFSET), path);
-    check(mem.getLong(CLIENT_TABLE_OFFSET_OFFSET) == l.clientTableOffset, "clientTableOffset",
-        mem.getLong(CLIENT_TABLE_OFFSET_OFFSET), path);
-    check(mem.getLong(JOURNAL_OFFSET_OFFSET) == l.journalOffset, "journalOffset",
-        mem.getLong(JOURNAL_OFFSET_OFFSET), path);
-    check(mem.getLong(BUCKET_OFFSET_OFFSET) == l.bucketOffset, "bucketOffset", mem.getLong(BUCKET_OFFSET_OFFSET),
+    check(
+        mem.getLong(ARENA_OFFSET_OFFSET) == l.arenaOffset,
+        "arenaOffset",
+        mem.getLong(ARENA_OFFSET_OFFSET),
         path);
-    check(mem.getLong(DESCRIPTOR_OFFSET_OFFSET) == l.descriptorOffset, "descriptorOffset",
-        mem.getLong(DESCRIPTOR_OFFSET_OFFSET), path);
-    check(mem.getLong(DESCRIPTOR_HINT_OFFSET_OFFSET) == l.descriptorHintOffset, "descriptorHintOffset",
-        mem.getLong(DESCRIPTOR_HINT_OFFSET_OFFSET), path);
-    check(mem.getLong(PAGE_MAP_OFFSET_OFFSET) == l.pageMapOffset, "pageMapOffset",
-        mem.getLong(PAGE_MAP_OFFSET_OFFSET), path);
-    check(mem.getLong(PAGE_FREE_BITS_OFFSET_OFFSET) == l.pageFreeBitsOffset, "pageFreeBitsOffset",
-        mem.getLong(PAGE_FREE_BITS_OFFSET_OFFSET), path);
-    check(mem.getLong(CLASS_TABLE_OFFSET_OFFSET) == l.classTableOffset, "classTableOffset",
-        mem.getLong(CLASS_TABLE_OFFSET_OFFSET), path);
-    check(mem.getLong(PAGE_STATE_OFFSET_OFFSET) == l.pageStateOffset, "pageStateOffset",
-        mem.getLong(PAGE_STATE_OFFSET_OFFSET), path);
+    check(
+        mem.getLong(ARENA_LENGTH_OFFSET) == l.arenaLength,
+        "arenaLength",
+        mem.getLong(ARENA_LENGTH_OFFSET),
+        path);
+    check(
+        mem.getLong(CLIENT_TABLE_OFFSET_OFFSET) == l.clientTableOffset,
+        "clientTableOffset",
+        mem.getLong(CLIENT_TABLE_OFFSET_OFFSET),
+        path);
+    check(
+        mem.getLong(JOURNAL_OFFSET_OFFSET) == l.journalOffset,
+        "journalOffset",
+        mem.getLong(JOURNAL_OFFSET_OFFSET),
+        path);
+    check(
+        mem.getLong(BUCKET_OFFSET_OFFSET) == l.bucketOffset,
+        "bucketOffset",
+        mem.getLong(BUCKET_OFFSET_OFFSET),
+        path);
+    check(
+        mem.getLong(DESCRIPTOR_OFFSET_OFFSET) == l.descriptorOffset,
+        "descriptorOffset",
+        mem.getLong(DESCRIPTOR_OFFSET_OFFSET),
+        path);
+    check(
+        mem.getLong(DESCRIPTOR_HINT_OFFSET_OFFSET) == l.descriptorHintOffset,
+        "descriptorHintOffset",
+        mem.getLong(DESCRIPTOR_HINT_OFFSET_OFFSET),
+        path);
+    check(
+        mem.getLong(PAGE_MAP_OFFSET_OFFSET) == l.pageMapOffset,
+        "pageMapOffset",
+        mem.getLong(PAGE_MAP_OFFSET_OFFSET),
+        path);
+    check(
+        mem.getLong(PAGE_FREE_BITS_OFFSET_OFFSET) == l.pageFreeBitsOffset,
+        "pageFreeBitsOffset",
+        mem.getLong(PAGE_FREE_BITS_OFFSET_OFFSET),
+        path);
+    check(
+        mem.getLong(CLASS_TABLE_OFFSET_OFFSET) == l.classTableOffset,
+        "classTableOffset",
+        mem.getLong(CLASS_TABLE_OFFSET_OFFSET),
+        path);
+    check(
+        mem.getLong(PAGE_STATE_OFFSET_OFFSET) == l.pageStateOffset,
+        "pageStateOffset",
+        mem.getLong(PAGE_STATE_OFFSET_OFFSET),
+        path);
     return l;
   }
 

@@ -4,7 +4,10 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** A debugging aid: with {@code -Ddepot.trace.dir=DIR}, lifecycle events are appended, unbuffered, to DIR/PID.log. */
+/**
+ * A debugging aid: with {@code -Ddepot.trace.dir=DIR}, lifecycle events are appended, unbuffered,
+ * to DIR/PID.log.
+ */
 final class Trace {
   private static final FileOutputStream OUT = open();
 
@@ -31,8 +34,9 @@ final class Trace {
       return;
     }
     try {
-      OUT.write((System.nanoTime() + " " + ProcessHandle.current().pid() + " " + event + "\n")
-          .getBytes(StandardCharsets.UTF_8));
+      OUT.write(
+          (System.nanoTime() + " " + ProcessHandle.current().pid() + " " + event + "\n")
+              .getBytes(StandardCharsets.UTF_8));
     } catch (IOException ignored) {
       // debugging only
     }

@@ -34,6 +34,7 @@ final class Values {
       return null;
     }
     long at = block + BlockHeaderDescriptor.codecIdOffset(nameLength, ndim);
-    return new String(mem.slice(at, length).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII);
+    return new String(
+        mem.slice(at, length).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII);
   }
 }

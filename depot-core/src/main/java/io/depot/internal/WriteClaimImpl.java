@@ -22,7 +22,8 @@ final class WriteClaimImpl implements WriteClaim {
   private final long[] shape;
   private final AtomicInteger state = new AtomicInteger(OPEN);
 
-  WriteClaimImpl(ShmDepot depot, String name, int index, MemorySegment data, DType dtype, long[] shape) {
+  WriteClaimImpl(
+      ShmDepot depot, String name, int index, MemorySegment data, DType dtype, long[] shape) {
     this.depot = depot;
     this.name = name;
     this.index = index;
@@ -44,7 +45,8 @@ final class WriteClaimImpl implements WriteClaim {
   private void checkOpen() {
     int s = state.get();
     if (s != OPEN) {
-      throw new HandleClosedException("claim is " + (s == COMMITTED ? "committed" : "aborted") + ": name=" + name);
+      throw new HandleClosedException(
+          "claim is " + (s == COMMITTED ? "committed" : "aborted") + ": name=" + name);
     }
   }
 
@@ -97,10 +99,16 @@ final class WriteClaimImpl implements WriteClaim {
 
   @Override
   public String toString() {
-    return "WriteClaim[" + name + ", " + data.byteSize() + " B, " + switch (state.get()) {
-      case OPEN -> "open";
-      case COMMITTED -> "committed";
-      default -> "aborted";
-    } + "]";
+    return "WriteClaim["
+        + name
+        + ", "
+        + data.byteSize()
+        + " B, "
+        + switch (state.get()) {
+          case OPEN -> "open";
+          case COMMITTED -> "committed";
+          default -> "aborted";
+        }
+        + "]";
   }
 }

@@ -25,30 +25,36 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Chaos: rounds of worker JVMs running a mixed workload (put, in-place claims, remove, replace, get, held handles,
- * queue push, pop, readLatest) on one store, each killed with SIGKILL at a random moment. Nobody calls a recovery
- * method: after every round this process waits until the dead workers are recovered by the recovery sweep (its
- * own, with the default interval; it reports the slowest), runs the invariant checker (it must pass), and verifies
- * every object whose commit a worker acknowledged. Queue entries are delivered at least once: an entry popped by a
- * worker that died before releasing it comes back, but none comes back after its release, and none is lost. At the
- * end everything is removed and no byte may be leaked.
+ * Chaos: rounds of worker JVMs running a mixed workload (put, in-place claims, remove, replace,
+ * get, held handles, queue push, pop, readLatest) on one store, each killed with SIGKILL at a
+ * random moment. Nobody calls a recovery method: after every round this process waits until the
+ * dead workers are recovered by the recovery sweep (its own, with the default interval; it reports
+ * the slowest), runs the invariant checker (it must pass), and verifies every object whose commit a
+ * worker acknowledged. Queue entries are delivered at least once: an entry popped by a worker that
+ * died before releasing it comes back, but none comes back after its release, and none is lost. At
+ * the end everything is removed and no byte may be leaked.
  *
- * <p>Rounds: {@code -Dchaos.rounds=N} (default 12). The long run: {@code mvn -pl depot-core test -Dtest=ChaosTest
- * -Dchaos.rounds=1000}.
+ * <p>Rounds: {@code -Dchaos.rounds=N} (default 12). The long run: {@code mvn -pl depot-core test
+ * -Dtest=ChaosTest -Dchaos.rounds=1000}.
  */
 class ChaosTest {
   private static List<String> workerJvm() {
     String trace = System.getProperty("depot.trace.dir");
-    return trace == null ? List.of("-Xmx128m", "-XX:TieredStopAtLevel=1")
+    return trace == null
+        ? List.of("-Xmx128m", "-XX:TieredStopAtLevel=1")
         : List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-Ddepot.trace.dir=" + trace);
   }
 
-  /** The documented bound for recovery by the sweep (one default interval), with slack for a loaded machine. */
-  private static final java.time.Duration RECOVERY_BOUND = DepotOptions.DEFAULT_RECOVERY_INTERVAL.multipliedBy(5);
+  /**
+   * The documented bound for recovery by the sweep (one default interval), with slack for a loaded
+   * machine.
+   */
+  private static final java.time.Duration RECOVERY_BOUND =
+      DepotOptions.DEFAULT_RECOVERY_INTERVAL.multipliedBy(5);
 
   /**
-   * A worker's seed: the round in the high bits, so that names and entry ids (which the worker derives from it, see
-   * {@link ChaosWorkerMain}) never repeat across rounds, and 20 random bits.
+   * A worker's seed: the round in the high bits, so that names and entry ids (which the worker
+   * derives from it, see {@link ChaosWorkerMain}) never repeat across rounds, and 20 random bits.
    */
   static long workerSeed(int round, Random random) {
     return (long) round << 20 | random.nextInt(1 << 20);
@@ -61,7 +67,8 @@ class ChaosTest {
     long seed = Long.getLong("chaos.seed", System.nanoTime());
     Random random = new Random(seed);
     String name = TestStores.uniqueName("chaos");
-    DepotOptions opts = DepotOptions.builder().capacity(48L << 20).maxObjects(16_384).maxClients(16).build();
+    DepotOptions opts =
+        DepotOptions.builder().capacity(48L << 20).maxObjects(16_384).maxClients(16).build();
     Set<String> acked = new HashSet<>();
     Set<String> uncertain = new HashSet<>();
     Set<String> pushed = new HashSet<>();
@@ -78,11 +85,21 @@ class ChaosTest {
         List<ChildJvm> ws = new ArrayList<>();
         try {
           for (int w = 0; w < workers; w++) {
-            ws.add(Boolean.getBoolean("chaos.nokill")
-                ? ChildJvm.start(workerJvm(), ChaosWorkerMain.class, name,
-                    Integer.toString(w), Long.toString(workerSeed(round, random)), "1500")
-                : ChildJvm.start(workerJvm(), ChaosWorkerMain.class, name,
-                    Integer.toString(w), Long.toString(workerSeed(round, random))));
+            ws.add(
+                Boolean.getBoolean("chaos.nokill")
+                    ? ChildJvm.start(
+                        workerJvm(),
+                        ChaosWorkerMain.class,
+                        name,
+                        Integer.toString(w),
+                        Long.toString(workerSeed(round, random)),
+                        "1500")
+                    : ChildJvm.start(
+                        workerJvm(),
+                        ChaosWorkerMain.class,
+                        name,
+                        Integer.toString(w),
+                        Long.toString(workerSeed(round, random))));
           }
           for (ChildJvm w : ws) {
             w.awaitLine("READY", 60, TimeUnit.SECONDS);
@@ -113,14 +130,29 @@ class ChaosTest {
               case "DEL", "REP" -> uncertain.add(what);
               case "PUSH" -> pushed.add(what);
               case "POP" -> {
-                assertFalse(released.contains(what),
-                    "entry delivered again after its release: " + what + " (round " + round + ", seed " + seed + ")");
+                assertFalse(
+                    released.contains(what),
+                    "entry delivered again after its release: "
+                        + what
+                        + " (round "
+                        + round
+                        + ", seed "
+                        + seed
+                        + ")");
                 if (!releasing.add(what)) {
                   redelivered++; // popped before by a worker that died holding it
                 }
               }
-              case "REL" -> assertTrue(released.add(what),
-                  "entry released twice: " + what + " (round " + round + ", seed " + seed + ")");
+              case "REL" ->
+                  assertTrue(
+                      released.add(what),
+                      "entry released twice: "
+                          + what
+                          + " (round "
+                          + round
+                          + ", seed "
+                          + seed
+                          + ")");
               default -> {
                 // RELEASING and others: informational
               }
@@ -129,8 +161,16 @@ class ChaosTest {
         }
         long t0 = System.nanoTime();
         while (d.stats().deadClients() > 0) {
-          assertTrue(System.nanoTime() - t0 < RECOVERY_BOUND.toNanos(), "round " + round + " (seed " + seed
-              + "): dead workers not recovered within " + RECOVERY_BOUND + ": " + d.stats());
+          assertTrue(
+              System.nanoTime() - t0 < RECOVERY_BOUND.toNanos(),
+              "round "
+                  + round
+                  + " (seed "
+                  + seed
+                  + "): dead workers not recovered within "
+                  + RECOVERY_BOUND
+                  + ": "
+                  + d.stats());
           Thread.sleep(1);
         }
         slowestRecoveryMs = Math.max(slowestRecoveryMs, (System.nanoTime() - t0) / 1e6);
@@ -148,9 +188,19 @@ class ChaosTest {
             for (ChildJvm w : ws) {
               w.output().stream().filter(l -> l.endsWith(" " + n)).forEach(lines::add);
             }
-            fail("acknowledged object lost: " + n + " (round " + round + ", seed " + seed + "); descriptors: "
-                + Inspector.find(d, n) + "; worker lines: " + lines + "; all lines of its worker in this round: "
-                + ws.get(Integer.parseInt(n.substring(1, n.indexOf('-')))).output());
+            fail(
+                "acknowledged object lost: "
+                    + n
+                    + " (round "
+                    + round
+                    + ", seed "
+                    + seed
+                    + "); descriptors: "
+                    + Inspector.find(d, n)
+                    + "; worker lines: "
+                    + lines
+                    + "; all lines of its worker in this round: "
+                    + ws.get(Integer.parseInt(n.substring(1, n.indexOf('-')))).output());
           }
           try (ObjectHandle handle = h.get()) {
             Payloads.verify(handle.segment(), n);
@@ -163,14 +213,19 @@ class ChaosTest {
       for (Optional<Entry> e = q.tryPop(); e.isPresent(); e = q.tryPop()) {
         try (Entry entry = e.get()) {
           Payloads.verify(entry.track(0), "entry");
-          String id = Long.toHexString(entry.track(0).get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0));
-          assertFalse(released.contains(id), "an entry released by a worker is still in the queue: " + id);
+          String id =
+              Long.toHexString(
+                  entry.track(0).get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0));
+          assertFalse(
+              released.contains(id), "an entry released by a worker is still in the queue: " + id);
           assertTrue(drained.add(id), "drained twice: " + id);
         }
       }
       for (String id : pushed) {
-        // a RELEASING entry without its REL line was released or not when its worker died: either way is right
-        assertTrue(released.contains(id) || drained.contains(id) || releasing.contains(id),
+        // a RELEASING entry without its REL line was released or not when its worker died: either
+        // way is right
+        assertTrue(
+            released.contains(id) || drained.contains(id) || releasing.contains(id),
             "entry lost: " + id + " (seed " + seed + ")");
       }
       for (ObjectInfo o : d.list()) {
@@ -187,10 +242,21 @@ class ChaosTest {
       assertEquals(0, end.zombies(), end.toString());
       assertEquals(0, end.writing(), end.toString());
       assertEquals(end.arenaBytes(), end.freeBytes(), "no byte leaked: " + end);
-      System.out.printf("chaos: seed=%d rounds=%d kills=%d recovered=%d (slowest round %.0f ms) acknowledged=%d "
-          + "verified=%d pushed=%d released=%d redelivered=%d drained=%d lock repairs=%d%n", seed, rounds, kills,
-          recovered, slowestRecoveryMs, acked.size(), verified, pushed.size(), released.size(), redelivered,
-          drained.size(), Inspector.lockRepairs(d));
+      System.out.printf(
+          "chaos: seed=%d rounds=%d kills=%d recovered=%d (slowest round %.0f ms) acknowledged=%d "
+              + "verified=%d pushed=%d released=%d redelivered=%d drained=%d lock repairs=%d%n",
+          seed,
+          rounds,
+          kills,
+          recovered,
+          slowestRecoveryMs,
+          acked.size(),
+          verified,
+          pushed.size(),
+          released.size(),
+          redelivered,
+          drained.size(),
+          Inspector.lockRepairs(d));
     } finally {
       Depot.destroy(name, opts);
     }

@@ -13,7 +13,6 @@ import io.depot.WriteClaim;
 import io.depot.mp.Payloads;
 import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,18 +20,22 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * A chaos worker: runs a mixed workload until it is killed. Before an operation whose effect the parent must not
- * take for granted it prints an intent line; after an operation it may rely on, an acknowledgement:
+ * A chaos worker: runs a mixed workload until it is killed. Before an operation whose effect the
+ * parent must not take for granted it prints an intent line; after an operation it may rely on, an
+ * acknowledgement:
  *
  * <ul>
- *   <li>{@code ACK name} after a put or an in-place commit returned (the object must exist and verify from then on,
- *       unless a later {@code DEL} or {@code REP} names it);
- *   <li>{@code DEL name} before a remove, {@code REP name} before a replace (the object may then be either way);
- *   <li>{@code PUSH id} after a queue push returned, {@code POP id} after a pop returned, {@code RELEASING id}
- *       before a popped entry is closed (released: consumed) and {@code REL id} after.
+ *   <li>{@code ACK name} after a put or an in-place commit returned (the object must exist and
+ *       verify from then on, unless a later {@code DEL} or {@code REP} names it);
+ *   <li>{@code DEL name} before a remove, {@code REP name} before a replace (the object may then be
+ *       either way);
+ *   <li>{@code PUSH id} after a queue push returned, {@code POP id} after a pop returned, {@code
+ *       RELEASING id} before a popped entry is closed (released: consumed) and {@code REL id}
+ *       after.
  * </ul>
  *
- * Every value is self-verifying ({@link Payloads}); every read is verified, and a failure exits with status 3.
+ * Every value is self-verifying ({@link Payloads}); every read is verified, and a failure exits
+ * with status 3.
  */
 public final class ChaosWorkerMain {
   private ChaosWorkerMain() {}
@@ -47,10 +50,14 @@ public final class ChaosWorkerMain {
     List<ObjectHandle> held = new ArrayList<>();
     List<Entry> heldEntries = new ArrayList<>();
     long n = 0;
-    try (Depot d = Depot.open(store); DepotQueue q = d.openQueue("cq")) {
+    try (Depot d = Depot.open(store);
+        DepotQueue q = d.openQueue("cq")) {
       out.println("READY");
       out.flush();
-      long stopAt = args.length > 3 ? System.nanoTime() + Long.parseLong(args[3]) * 1_000_000L : Long.MAX_VALUE;
+      long stopAt =
+          args.length > 3
+              ? System.nanoTime() + Long.parseLong(args[3]) * 1_000_000L
+              : Long.MAX_VALUE;
       while (System.nanoTime() < stopAt) {
         n++;
         String name = "w" + worker + "-" + seed + "-" + n;
@@ -94,12 +101,14 @@ public final class ChaosWorkerMain {
               }
             }
           } else if (op < 80) {
-            // unique across rounds and workers: the round (seed >>> 20, see ChaosTest.workerSeed), worker, counter
+            // unique across rounds and workers: the round (seed >>> 20, see ChaosTest.workerSeed),
+            // worker, counter
             long id = (seed >>> 20) << 40 | (long) worker << 36 | n;
             Optional<EntryClaim> c = q.tryCreateEntry();
             if (c.isPresent()) {
               try (EntryClaim claim = c.get()) {
-                MemorySegment.copy(MemorySegment.ofArray(Payloads.make(id, 256)), 0, claim.track(0), 0, 256);
+                MemorySegment.copy(
+                    MemorySegment.ofArray(Payloads.make(id, 256)), 0, claim.track(0), 0, 256);
                 claim.commit();
               }
               ack(out, "PUSH " + Long.toHexString(id));
@@ -156,7 +165,8 @@ public final class ChaosWorkerMain {
 
   /** Closes a popped entry (which consumes it), saying so before and after. */
   private static void release(PrintStream out, Entry e) {
-    String id = Long.toHexString(e.track(0).get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0));
+    String id =
+        Long.toHexString(e.track(0).get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, 0));
     ack(out, "RELEASING " + id);
     e.close();
     ack(out, "REL " + id);

@@ -5,11 +5,17 @@ import io.depot.ObjectHandle;
 import io.depot.ObjectStore;
 import java.net.URI;
 
-/** Child process: opens the store at {@code args[0]} and increments counter {@code args[1]} {@code args[2]} times. */
+/**
+ * Child process: opens the store at {@code args[0]} and increments counter {@code args[1]} {@code
+ * args[2]} times.
+ */
 public final class CasIncrementMain {
   private CasIncrementMain() {}
 
-  /** One lost-update-free increment of the decimal counter {@code name}: read, compare-and-set, retry. */
+  /**
+   * One lost-update-free increment of the decimal counter {@code name}: read, compare-and-set,
+   * retry.
+   */
   static void increment(ObjectStore store, String name) {
     while (true) {
       long version;

@@ -32,9 +32,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of {@link DepotQueue} that every backend passes (shared memory, Redis standalone and cluster): FIFO
- * order with sequence numbers, multi-track entries, capacity and overflow policies, reads in place, waiting with a
- * timeout, at-least-once delivery (an entry popped by a consumer that is closed or SIGKILLed comes back).
+ * The contract of {@link DepotQueue} that every backend passes (shared memory, Redis standalone and
+ * cluster): FIFO order with sequence numbers, multi-track entries, capacity and overflow policies,
+ * reads in place, waiting with a timeout, at-least-once delivery (an entry popped by a consumer
+ * that is closed or SIGKILLed comes back).
  */
 public abstract class DepotQueueContractTest extends StoreFixture {
   private static MemorySegment longs(long... v) {
@@ -69,11 +70,18 @@ public abstract class DepotQueueContractTest extends StoreFixture {
 
   @Test
   void multiTrackEntriesKeepBytesArraysAndShapes() {
-    try (DepotQueue q = store.createQueue("tracks", 4, Track.array("obs", DType.FLOAT32, 2, 3),
-        Track.bytes("note", 16), Track.arrayUpTo("var", DType.INT64, 10))) {
+    try (DepotQueue q =
+        store.createQueue(
+            "tracks",
+            4,
+            Track.array("obs", DType.FLOAT32, 2, 3),
+            Track.bytes("note", 16),
+            Track.arrayUpTo("var", DType.INT64, 10))) {
       assertEquals(1, q.trackIndex("note"));
       assertThrows(InvalidNameException.class, () -> q.trackIndex("nope"));
-      q.tryPush(MemorySegment.ofArray(new float[] {1, 2, 3, 4, 5, 6}), MemorySegment.ofArray(new byte[] {7, 8}),
+      q.tryPush(
+          MemorySegment.ofArray(new float[] {1, 2, 3, 4, 5, 6}),
+          MemorySegment.ofArray(new byte[] {7, 8}),
           longs(1, 2, 3, 4));
       try (EntryClaim c = q.createEntry(Duration.ofSeconds(5))) {
         c.array("obs").setFloat(5, 9f);
@@ -115,7 +123,8 @@ public abstract class DepotQueueContractTest extends StoreFixture {
       assertEquals(DepotQueue.FULL, q.push(Duration.ofSeconds(5), longs(2)));
       assertEquals(Overflow.FAIL, q.overflow());
     }
-    try (DepotQueue q = store.createQueue("latest", 2, Overflow.OVERWRITE_OLDEST, Track.bytes("v", 8))) {
+    try (DepotQueue q =
+        store.createQueue("latest", 2, Overflow.OVERWRITE_OLDEST, Track.bytes("v", 8))) {
       for (long i = 0; i < 5; i++) {
         q.push(Duration.ofSeconds(5), longs(i));
       }
@@ -130,11 +139,14 @@ public abstract class DepotQueueContractTest extends StoreFixture {
   void aBlockedPopIsWokenByAPushFromAnotherClient() throws Exception {
     try (DepotQueue q = store.createQueue("wake", 4, Track.bytes("v", 8))) {
       ObjectStore other = attach();
-      CompletableFuture<Long> got = CompletableFuture.supplyAsync(() -> {
-        try (DepotQueue oq = other.openQueue("wake"); Entry e = oq.pop(Duration.ofSeconds(20))) {
-          return first(e);
-        }
-      });
+      CompletableFuture<Long> got =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (DepotQueue oq = other.openQueue("wake");
+                    Entry e = oq.pop(Duration.ofSeconds(20))) {
+                  return first(e);
+                }
+              });
       Thread.sleep(200);
       q.push(Duration.ofSeconds(5), longs(42));
       assertEquals(42L, got.get(30, TimeUnit.SECONDS));
@@ -155,7 +167,8 @@ public abstract class DepotQueueContractTest extends StoreFixture {
         assertEquals(3, e.sequence());
       }
       List<Entry> batch = q.batchRead(0, 1, 3);
-      assertEquals(List.of(10L, 11L, 13L), batch.stream().map(DepotQueueContractTest::first).toList());
+      assertEquals(
+          List.of(10L, 11L, 13L), batch.stream().map(DepotQueueContractTest::first).toList());
       DepotQueue.release(batch);
       assertThrows(EntryNotFoundException.class, () -> q.read(99));
       assertThrows(EntryNotFoundException.class, () -> q.batchRead(0, 99));
@@ -206,7 +219,8 @@ public abstract class DepotQueueContractTest extends StoreFixture {
       DepotQueue oq = other.openQueue("again");
       Entry held = oq.pop(Duration.ofSeconds(5));
       assertEquals(5, first(held));
-      assertTrue(q.tryPop().isEmpty(), "a popped entry is not delivered twice while its consumer lives");
+      assertTrue(
+          q.tryPop().isEmpty(), "a popped entry is not delivered twice while its consumer lives");
       other.close();
       try (Entry e = q.pop(recoveryBound())) {
         assertEquals(0, e.sequence());
@@ -240,17 +254,21 @@ public abstract class DepotQueueContractTest extends StoreFixture {
 
   @Test
   void badInputIsASpecificExceptionNamingTheValue() {
-    assertThrows(InvalidArgumentException.class, () -> store.createQueue("q0", 0, Track.bytes("v", 8)));
+    assertThrows(
+        InvalidArgumentException.class, () -> store.createQueue("q0", 0, Track.bytes("v", 8)));
     assertThrows(InvalidArgumentException.class, () -> store.createQueue("q1", 4));
-    assertThrows(InvalidArgumentException.class,
+    assertThrows(
+        InvalidArgumentException.class,
         () -> store.createQueue("q2", 4, Track.bytes("same", 1), Track.bytes("same", 2)));
     assertThrows(ObjectNotFoundException.class, () -> store.openQueue("absent"));
     store.put("plain", "not a queue");
     assertThrows(TypeMismatchException.class, () -> store.openQueue("plain"));
     try (DepotQueue q = store.createQueue("q", 4, Track.bytes("v", 8))) {
-      assertThrows(ObjectExistsException.class, () -> store.createQueue("q", 4, Track.bytes("v", 8)));
+      assertThrows(
+          ObjectExistsException.class, () -> store.createQueue("q", 4, Track.bytes("v", 8)));
       assertThrows(InvalidArgumentException.class, () -> q.tryPush(longs(1), longs(2)));
-      InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> q.tryPush(longs(1, 2)));
+      InvalidArgumentException e =
+          assertThrows(InvalidArgumentException.class, () -> q.tryPush(longs(1, 2)));
       assertTrue(e.getMessage().contains("16"), e.getMessage());
       assertThrows(TypeMismatchException.class, () -> store.openQueue("q", Overflow.FAIL));
     }

@@ -43,8 +43,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of {@link ObjectStore} that every backend passes (shared memory, Redis standalone and cluster):
- * subclasses give a fresh store's URI; every test here runs against it, through {@link Depot#open(java.net.URI)}.
+ * The contract of {@link ObjectStore} that every backend passes (shared memory, Redis standalone
+ * and cluster): subclasses give a fresh store's URI; every test here runs against it, through
+ * {@link Depot#open(java.net.URI)}.
  */
 public abstract class ObjectStoreContractTest extends StoreFixture {
   private static byte[] utf8(String s) {
@@ -87,7 +88,8 @@ public abstract class ObjectStoreContractTest extends StoreFixture {
   @Test
   void putOfATakenNameFailsAndKeepsTheValue() {
     store.put("x", "one");
-    ObjectExistsException e = assertThrows(ObjectExistsException.class, () -> store.put("x", "two"));
+    ObjectExistsException e =
+        assertThrows(ObjectExistsException.class, () -> store.put("x", "two"));
     assertTrue(e.getMessage().contains("x"), e.getMessage());
     assertEquals("one", store.getString("x"));
   }
@@ -125,7 +127,8 @@ public abstract class ObjectStoreContractTest extends StoreFixture {
     assertTrue(store.remove("r"));
     store.put("r", "b");
     assertNotEquals(v1, store.version("r"));
-    assertFalse(store.compareAndSet("r", v1, "stale"), "an old version must not match the new object");
+    assertFalse(
+        store.compareAndSet("r", v1, "stale"), "an old version must not match the new object");
   }
 
   @Test
@@ -145,7 +148,8 @@ public abstract class ObjectStoreContractTest extends StoreFixture {
 
   @Test
   void missingObjectsAreReportedByName() {
-    ObjectNotFoundException e = assertThrows(ObjectNotFoundException.class, () -> store.get("nope"));
+    ObjectNotFoundException e =
+        assertThrows(ObjectNotFoundException.class, () -> store.get("nope"));
     assertTrue(e.getMessage().contains("nope"), e.getMessage());
     assertTrue(store.tryGet("nope").isEmpty());
     assertFalse(store.contains("nope"));
@@ -223,16 +227,19 @@ public abstract class ObjectStoreContractTest extends StoreFixture {
 
   @Test
   void getWithATimeoutWaitsForTheCommit() throws Exception {
-    CompletableFuture<String> got = CompletableFuture.supplyAsync(() -> {
-      try (ObjectHandle h = attachQuietly().get("later", Duration.ofSeconds(10))) {
-        return h.asString();
-      }
-    });
+    CompletableFuture<String> got =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (ObjectHandle h = attachQuietly().get("later", Duration.ofSeconds(10))) {
+                return h.asString();
+              }
+            });
     Thread.sleep(150);
     store.put("later", "arrived");
     assertEquals("arrived", got.get(15, TimeUnit.SECONDS));
-    ObjectNotFoundException e = assertThrows(ObjectNotFoundException.class,
-        () -> store.get("never", Duration.ofMillis(100)));
+    ObjectNotFoundException e =
+        assertThrows(
+            ObjectNotFoundException.class, () -> store.get("never", Duration.ofMillis(100)));
     assertTrue(e.getMessage().contains("never"), e.getMessage());
   }
 
@@ -244,7 +251,8 @@ public abstract class ObjectStoreContractTest extends StoreFixture {
   void badInputIsASpecificExceptionNamingTheValue() {
     assertThrows(InvalidNameException.class, () -> store.put("", "x"));
     String tooLong = "n".repeat(Depot.MAX_NAME_BYTES + 1);
-    InvalidNameException e = assertThrows(InvalidNameException.class, () -> store.put(tooLong, "x"));
+    InvalidNameException e =
+        assertThrows(InvalidNameException.class, () -> store.put(tooLong, "x"));
     assertTrue(e.getMessage().contains("n".repeat(20)), e.getMessage());
     store.put("bytes", utf8("b"));
     try (ObjectHandle h = store.get("bytes")) {
@@ -273,11 +281,13 @@ public abstract class ObjectStoreContractTest extends StoreFixture {
     try {
       List<Future<?>> fs = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        fs.add(pool.submit(() -> {
-          for (int i = 0; i < each; i++) {
-            CasIncrementMain.increment(store, "n");
-          }
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < each; i++) {
+                    CasIncrementMain.increment(store, "n");
+                  }
+                }));
       }
       for (Future<?> f : fs) {
         f.get(60, TimeUnit.SECONDS);
@@ -296,7 +306,9 @@ public abstract class ObjectStoreContractTest extends StoreFixture {
     List<ChildJvm> children = new ArrayList<>();
     try {
       for (int p = 0; p < processes; p++) {
-        children.add(ChildJvm.start(CasIncrementMain.class, uri.toString(), "counter", Integer.toString(each)));
+        children.add(
+            ChildJvm.start(
+                CasIncrementMain.class, uri.toString(), "counter", Integer.toString(each)));
       }
       for (ChildJvm c : children) {
         c.awaitSuccess(90, TimeUnit.SECONDS);

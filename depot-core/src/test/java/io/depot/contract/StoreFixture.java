@@ -10,14 +10,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * What the contract suites share: each test gets a fresh, empty store at {@link #newStoreUri()}, opened through
- * {@link Depot#openOrCreate(URI, DepotOptions)} (so the URI routing is under test too), and closed after it.
+ * What the contract suites share: each test gets a fresh, empty store at {@link #newStoreUri()},
+ * opened through {@link Depot#openOrCreate(URI, DepotOptions)} (so the URI routing is under test
+ * too), and closed after it.
  */
 public abstract class StoreFixture {
   /** The store under test. */
   protected ObjectStore store;
+
   /** Its URI (child processes open it). */
   protected URI uri;
+
   private final List<ObjectStore> attached = new ArrayList<>();
 
   /** The URI of a store no other test uses. */
@@ -32,8 +35,9 @@ public abstract class StoreFixture {
   protected void destroy(URI uri) {}
 
   /**
-   * How long a consumer that died holding a popped entry may keep it from the others: the recovery bound of the
-   * backend (shm: the recovery interval; Redis: the URI's {@code claimIdle}), plus slack for a busy machine.
+   * How long a consumer that died holding a popped entry may keep it from the others: the recovery
+   * bound of the backend (shm: the recovery interval; Redis: the URI's {@code claimIdle}), plus
+   * slack for a busy machine.
    */
   protected abstract java.time.Duration recoveryBound();
 

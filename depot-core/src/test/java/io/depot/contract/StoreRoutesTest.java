@@ -17,7 +17,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link Depot#open(URI)} routes by scheme: {@code shm:} (the default, with {@code dir}), unknown schemes refused. */
+/**
+ * {@link Depot#open(URI)} routes by scheme: {@code shm:} (the default, with {@code dir}), unknown
+ * schemes refused.
+ */
 class StoreRoutesTest {
   @TempDir Path dir;
 
@@ -35,7 +38,8 @@ class StoreRoutesTest {
     try (ObjectStore s = Depot.open(uri)) {
       assertEquals("routed", s.getString("x"));
     }
-    assertThrows(StoreNotFoundException.class, () -> Depot.open(URI.create("shm:absent-store?dir=" + dir)));
+    assertThrows(
+        StoreNotFoundException.class, () -> Depot.open(URI.create("shm:absent-store?dir=" + dir)));
   }
 
   @Test
@@ -51,10 +55,13 @@ class StoreRoutesTest {
 
   @Test
   void unknownSchemesAndParametersAreNamed() {
-    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
-        () -> Depot.open(URI.create("nosuch://host/x")));
+    InvalidArgumentException e =
+        assertThrows(
+            InvalidArgumentException.class, () -> Depot.open(URI.create("nosuch://host/x")));
     assertTrue(e.getMessage().contains("scheme=nosuch"), e.getMessage());
-    e = assertThrows(InvalidArgumentException.class, () -> Depot.open(URI.create("shm:x?colour=red")));
+    e =
+        assertThrows(
+            InvalidArgumentException.class, () -> Depot.open(URI.create("shm:x?colour=red")));
     assertTrue(e.getMessage().contains("colour"), e.getMessage());
     assertThrows(InvalidArgumentException.class, () -> Depot.open(URI.create("shm:///")));
   }

@@ -2,6 +2,7 @@ package io.depot.fuzz;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.depot.Codecs;
 import io.depot.DType;
 import io.depot.Depot;
 import io.depot.DepotException;
@@ -15,8 +16,6 @@ import io.depot.TestStores;
 import io.depot.Track;
 import io.depot.ValueKind;
 import io.depot.WriteClaim;
-import io.depot.Codecs;
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -37,10 +36,11 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile store files: seeded random mutations of a valid store (flipped bytes in the header and every metadata
- * table, garbage words, damaged block headers, truncation, zeroed ranges). Each mutated file is opened and
- * exercised (check, list, get every object, put, remove, queue operations, recovery, stats) under a watchdog. Every
- * case must end normally or with a {@link DepotException}: any other exception, a JVM crash or a hang fails the test.
+ * Hostile store files: seeded random mutations of a valid store (flipped bytes in the header and
+ * every metadata table, garbage words, damaged block headers, truncation, zeroed ranges). Each
+ * mutated file is opened and exercised (check, list, get every object, put, remove, queue
+ * operations, recovery, stats) under a watchdog. Every case must end normally or with a {@link
+ * DepotException}: any other exception, a JVM crash or a hang fails the test.
  *
  * <p>Cases: {@code -Dfuzz.cases=N} (default 2000), seed {@code -Dfuzz.seed=S}.
  */
@@ -52,8 +52,13 @@ class StoreFileFuzzTest {
     int cases = Integer.getInteger("fuzz.cases", 2000);
     String only = System.getProperty("fuzz.case"); // re-run one case seed
     long seed = Long.getLong("fuzz.seed", System.nanoTime());
-    DepotOptions opts = DepotOptions.builder().capacity(2L << 20).maxObjects(256).maxClients(4)
-        .maxHandlesPerClient(16).build();
+    DepotOptions opts =
+        DepotOptions.builder()
+            .capacity(2L << 20)
+            .maxObjects(256)
+            .maxClients(4)
+            .maxHandlesPerClient(16)
+            .build();
     String refName = TestStores.uniqueName("fuzzref");
     byte[] reference;
     long arenaOffset;
@@ -64,7 +69,8 @@ class StoreFileFuzzTest {
     } finally {
       Depot.destroy(refName, opts);
     }
-    // Reference copies keep the creator's closed state: clients free, no pins. Also fuzz one with a live-looking
+    // Reference copies keep the creator's closed state: clients free, no pins. Also fuzz one with a
+    // live-looking
     // client (this process) holding pins and a claim, by snapshotting an open store.
     byte[] referenceOpen;
     try (Depot d = Depot.create(refName, opts)) {
@@ -81,17 +87,21 @@ class StoreFileFuzzTest {
     Random random = new Random(seed);
     Map<String, Integer> outcomes = new TreeMap<>();
     List<String> failures = new ArrayList<>();
-    ExecutorService exec = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "fuzz-case");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService exec =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "fuzz-case");
+              t.setDaemon(true);
+              return t;
+            });
     String caseName = TestStores.uniqueName("fuzz");
     Path file = opts.directory().resolve(caseName + ".depot");
     try {
       for (int c = 0; c < cases; c++) {
         long caseSeed = only != null ? Long.parseLong(only) : random.nextLong();
-        byte[] mutated = mutate((caseSeed & 1) == 0 ? reference : referenceOpen, arenaOffset, new Random(caseSeed));
+        byte[] mutated =
+            mutate(
+                (caseSeed & 1) == 0 ? reference : referenceOpen, arenaOffset, new Random(caseSeed));
         Files.write(file, mutated);
         Future<String> f = exec.submit(() -> exercise(caseName, opts));
         String outcome;
@@ -99,13 +109,15 @@ class StoreFileFuzzTest {
           outcome = f.get(CASE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException e) {
           StringBuilder where = new StringBuilder();
-          Thread.getAllStackTraces().forEach((t, st) -> {
-            if (t.getName().equals("fuzz-case")) {
-              for (StackTraceElement el : st) {
-                where.append("\n    at ").append(el);
-              }
-            }
-          });
+          Thread.getAllStackTraces()
+              .forEach(
+                  (t, st) -> {
+                    if (t.getName().equals("fuzz-case")) {
+                      for (StackTraceElement el : st) {
+                        where.append("\n    at ").append(el);
+                      }
+                    }
+                  });
           fail("fuzz case hung (seed " + seed + ", case seed " + caseSeed + ")" + where);
           return;
         } catch (java.util.concurrent.ExecutionException e) {
@@ -119,8 +131,13 @@ class StoreFileFuzzTest {
       Files.deleteIfExists(file);
     }
     System.out.println("fuzz: seed=" + seed + " cases=" + cases + " outcomes=" + outcomes);
-    assertTrue(failures.isEmpty(), failures.size() + " case(s) escaped with a non-Depot exception (seed " + seed
-        + "):\n" + String.join("\n", failures.subList(0, Math.min(5, failures.size()))));
+    assertTrue(
+        failures.isEmpty(),
+        failures.size()
+            + " case(s) escaped with a non-Depot exception (seed "
+            + seed
+            + "):\n"
+            + String.join("\n", failures.subList(0, Math.min(5, failures.size()))));
   }
 
   private static String stack(Throwable t) {
@@ -146,9 +163,11 @@ class StoreFileFuzzTest {
     for (int i = 0; i < 40; i += 3) {
       d.remove("o" + i);
     }
-    try (DepotQueue q = d.createQueue("q", 8, Track.array("x", DType.INT32, 4), Track.bytes("b", 100))) {
+    try (DepotQueue q =
+        d.createQueue("q", 8, Track.array("x", DType.INT32, 4), Track.bytes("b", 100))) {
       for (int i = 0; i < 5; i++) {
-        q.tryPush(MemorySegment.ofArray(new int[] {i, i, i, i}), MemorySegment.ofArray(new byte[100]));
+        q.tryPush(
+            MemorySegment.ofArray(new int[] {i, i, i, i}), MemorySegment.ofArray(new byte[100]));
       }
       q.tryPop().orElseThrow().close();
     }
@@ -175,12 +194,13 @@ class StoreFileFuzzTest {
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         int n = 1 + r.nextInt(6);
         for (int i = 0; i < n; i++) {
-          long v = switch (r.nextInt(4)) {
-            case 0 -> -1L;
-            case 1 -> r.nextLong();
-            case 2 -> r.nextInt(1 << 20);
-            default -> Long.MIN_VALUE >>> r.nextInt(63);
-          };
+          long v =
+              switch (r.nextInt(4)) {
+                case 0 -> -1L;
+                case 1 -> r.nextLong();
+                case 2 -> r.nextInt(1 << 20);
+                default -> Long.MIN_VALUE >>> r.nextInt(63);
+              };
           bb.putLong((r.nextInt(meta) & ~7), v);
         }
       }

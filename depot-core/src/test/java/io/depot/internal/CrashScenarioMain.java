@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Child process for the crash tests: gets into one precise state, prints READY, then waits to be killed. Arguments:
- * the store name, the scenario, and the scenario's parameters.
+ * Child process for the crash tests: gets into one precise state, prints READY, then waits to be
+ * killed. Arguments: the store name, the scenario, and the scenario's parameters.
  *
  * <ul>
  *   <li>{@code claim NAME SIZE}: an uncommitted claim of SIZE bytes (WRITE block, reserved name);
@@ -25,11 +25,12 @@ import java.util.List;
  *   <li>{@code pop}: an entry popped from queue {@code q} and held;
  *   <li>{@code read}: entry 0 of queue {@code q} read in place and held;
  *   <li>{@code attach COUNT}: COUNT attachments to the store (each takes a client slot);
- *   <li>{@code class-lock}: in the middle of a slot allocation: class lock held, intent recorded, slot bit set,
- *       descriptor pointing at the block;
- *   <li>{@code page-lock}: in the middle of an extent allocation: page lock held, intent recorded, pages marked;
- *   <li>{@code bucket-lock}: a bucket lock held with its sequence odd, mid-removal of {@code obj} (retired, not yet
- *       unlinked).
+ *   <li>{@code class-lock}: in the middle of a slot allocation: class lock held, intent recorded,
+ *       slot bit set, descriptor pointing at the block;
+ *   <li>{@code page-lock}: in the middle of an extent allocation: page lock held, intent recorded,
+ *       pages marked;
+ *   <li>{@code bucket-lock}: a bucket lock held with its sequence odd, mid-removal of {@code obj}
+ *       (retired, not yet unlinked).
  * </ul>
  */
 public final class CrashScenarioMain {
@@ -48,7 +49,8 @@ public final class CrashScenarioMain {
         c.segment().fill((byte) 7);
         keep.add(c);
       }
-      case "claim-array" -> keep.add(depot.claimArray(args[2], DType.FLOAT64, Long.parseLong(args[3])));
+      case "claim-array" ->
+          keep.add(depot.claimArray(args[2], DType.FLOAT64, Long.parseLong(args[3])));
       case "claims" -> {
         for (int i = 0; i < Integer.parseInt(args[3]); i++) {
           keep.add(depot.claim(args[2] + i, Long.parseLong(args[4])));
@@ -90,22 +92,33 @@ public final class CrashScenarioMain {
         }
       }
       case "class-lock" -> {
-        // claim a descriptor as a put would, then stop inside the slot allocation, just after setting the bit
-        int keeper = store.directory.claim(); // a block of the same class keeps the span allocated, as it would be
+        // claim a descriptor as a put would, then stop inside the slot allocation, just after
+        // setting the bit
+        int keeper =
+            store.directory
+                .claim(); // a block of the same class keeps the span allocated, as it would be
         long kd = store.layout.descriptor(keeper);
-        store.blocks.allocate(1024, kd, ObjectDescriptor.ownerTag(keeper,
-            ObjectDescriptor.generation(mem.getLongAcquire(kd + ObjectDescriptor.CTL_OFFSET))));
+        store.blocks.allocate(
+            1024,
+            kd,
+            ObjectDescriptor.ownerTag(
+                keeper,
+                ObjectDescriptor.generation(mem.getLongAcquire(kd + ObjectDescriptor.CTL_OFFSET))));
         int index = store.directory.claim();
         long d = store.layout.descriptor(index);
         int gen = ObjectDescriptor.generation(mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET));
         long tag = ObjectDescriptor.ownerTag(index, gen);
         int c = SizeClasses.classFor(1024);
-        long address = store.blocks.allocate(1024, d, tag); // a real allocation first: the slot to take again
+        long address =
+            store.blocks.allocate(1024, d, tag); // a real allocation first: the slot to take again
         store.blocks.free(d);
         long cls = store.layout.sizeClass(c);
         Locks.acquire(store, cls + ClassDescriptor.LOCK_OFFSET);
         long span = store.layout.pageOf(address);
-        int slot = (int) ((address - store.layout.pageAddress(span) - SizeClasses.inBandBytes(c)) / SizeClasses.size(c));
+        int slot =
+            (int)
+                ((address - store.layout.pageAddress(span) - SizeClasses.inBandBytes(c))
+                    / SizeClasses.size(c));
         mem.putLong(cls + ClassDescriptor.INTENT_SPAN_OFFSET, span);
         mem.putLong(cls + ClassDescriptor.INTENT_SLOT_OFFSET, slot);
         mem.putLong(cls + ClassDescriptor.INTENT_OWNER_OFFSET, tag);
@@ -128,11 +141,10 @@ public final class CrashScenarioMain {
         mem.putLong(HeaderDescriptor.PAGE_INTENT_OWNER_OFFSET, tag);
         mem.putLongRelease(HeaderDescriptor.PAGE_INTENT_OP_OFFSET, PageAllocator.OP_ALLOC);
         for (long p = start + 1; p < start + 4; p++) {
-          mem.putLong(store.layout.pageState(p),
-              PageDescriptor.word(PageDescriptor.LARGE_TAIL, 0, start));
+          mem.putLong(
+              store.layout.pageState(p), PageDescriptor.word(PageDescriptor.LARGE_TAIL, 0, start));
         }
-        mem.putLong(store.layout.pageState(start),
-            PageDescriptor.word(PageDescriptor.LARGE, 0, 4));
+        mem.putLong(store.layout.pageState(start), PageDescriptor.word(PageDescriptor.LARGE, 0, 4));
         mem.putLong(d + ObjectDescriptor.BLOCK_OFFSET, store.layout.pageAddress(start));
       }
       case "bucket-lock" -> {
@@ -141,13 +153,16 @@ public final class CrashScenarioMain {
         long bucket = store.directory.bucketOf(hash);
         Locks.acquire(store, bucket + BucketDescriptor.LOCK_OFFSET);
         long w = mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET);
-        mem.putLongVolatile(bucket + BucketDescriptor.SEQ_HEAD_OFFSET,
+        mem.putLongVolatile(
+            bucket + BucketDescriptor.SEQ_HEAD_OFFSET,
             BucketDescriptor.word(BucketDescriptor.seq(w) | 1, BucketDescriptor.head(w)));
         long found = store.directory.lookup(key, hash);
         long d = store.layout.descriptor(ObjectDescriptor.ownerIndex(found));
         long c = mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET);
         // retired (no readers: FREEING, owned by this client) but still linked
-        mem.compareAndSetLong(d + ObjectDescriptor.CTL_OFFSET, c,
+        mem.compareAndSetLong(
+            d + ObjectDescriptor.CTL_OFFSET,
+            c,
             ObjectDescriptor.with(c, ObjectDescriptor.FREEING, store.token));
       }
       default -> throw new IllegalArgumentException(scenario);

@@ -15,17 +15,20 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Mem#copyIn}: while a background pre-fault has not reached a block, a large copy into it is written with
- * {@code pwrite} through a second descriptor of the file (what the mapping then reads, in this process and in
- * others, is the value); small copies, and copies below the pre-fault's frontier, go through the mapping.
+ * {@link Mem#copyIn}: while a background pre-fault has not reached a block, a large copy into it is
+ * written with {@code pwrite} through a second descriptor of the file (what the mapping then reads,
+ * in this process and in others, is the value); small copies, and copies below the pre-fault's
+ * frontier, go through the mapping.
  */
 class DirectWriteTest {
   private static final long SIZE = 8L << 20;
 
   @Test
-  void largeCopiesBeyondThePrefaultAreWrittenByTheKernelAndReadThroughTheMapping() throws Exception {
+  void largeCopiesBeyondThePrefaultAreWrittenByTheKernelAndReadThroughTheMapping()
+      throws Exception {
     Path file = Files.createTempFile(Path.of("/dev/shm"), "depot-direct", ".bin");
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try (FileChannel ch =
+            FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         Arena arena = Arena.ofShared()) {
       ch.truncate(SIZE);
       ch.write(java.nio.ByteBuffer.wrap(new byte[] {0}), SIZE - 1);
@@ -38,10 +41,14 @@ class DirectWriteTest {
         // a heap array, unaligned, larger than one pwrite call (1 MiB)
         byte[] heap = random(r, (3 << 20) + 123);
         long at = 3 * 4096 + 64;
-        assertEquals(heap.length, Native.pwrite(fd, MemorySegment.ofArray(heap), at), "pwrite writes it all");
+        assertEquals(
+            heap.length,
+            Native.pwrite(fd, MemorySegment.ofArray(heap), at),
+            "pwrite writes it all");
         byte[] other = random(r, heap.length);
         mem.copyIn(MemorySegment.ofArray(other), at);
-        assertArrayEquals(other, mem.segment().asSlice(at, other.length).toArray(ValueLayout.JAVA_BYTE));
+        assertArrayEquals(
+            other, mem.segment().asSlice(at, other.length).toArray(ValueLayout.JAVA_BYTE));
         // native memory as the source
         MemorySegment nat = arena.allocate(200_000);
         nat.copyFrom(MemorySegment.ofArray(random(r, 200_000)));
@@ -50,8 +57,10 @@ class DirectWriteTest {
         // small: through the mapping
         byte[] small = random(r, 100);
         mem.copyIn(MemorySegment.ofArray(small), 7L << 20);
-        assertArrayEquals(small, mem.segment().asSlice(7L << 20, 100).toArray(ValueLayout.JAVA_BYTE));
-        // behind the frontier: through the mapping too; the file (another view of it) agrees either way
+        assertArrayEquals(
+            small, mem.segment().asSlice(7L << 20, 100).toArray(ValueLayout.JAVA_BYTE));
+        // behind the frontier: through the mapping too; the file (another view of it) agrees either
+        // way
         mem.touched(Long.MAX_VALUE);
         byte[] touched = random(r, 64 * 1024);
         mem.copyIn(MemorySegment.ofArray(touched), 6L << 20);

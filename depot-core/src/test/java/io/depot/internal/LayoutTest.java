@@ -31,7 +31,8 @@ class LayoutTest {
     at(l, "sweepLease", HeaderDescriptor.SWEEP_LEASE_OFFSET);
     at(l, "retiredPuts", HeaderDescriptor.RETIRED_PUTS_OFFSET);
     at(l, "retiredRemoves", HeaderDescriptor.RETIRED_REMOVES_OFFSET);
-    assertEquals(0, HeaderDescriptor.PAGE_LOCK_OFFSET % 128, "the page lock has cache lines of its own");
+    assertEquals(
+        0, HeaderDescriptor.PAGE_LOCK_OFFSET % 128, "the page lock has cache lines of its own");
   }
 
   @Test
@@ -65,7 +66,10 @@ class LayoutTest {
     at(ClassDescriptor.LAYOUT, "partialHead", ClassDescriptor.PARTIAL_HEAD_OFFSET);
     at(ClassDescriptor.LAYOUT, "used", ClassDescriptor.USED_OFFSET);
     at(BlockHeaderDescriptor.FIXED_LAYOUT, "owner", BlockHeaderDescriptor.OWNER_OFFSET);
-    at(BlockHeaderDescriptor.FIXED_LAYOUT, "headerLength", BlockHeaderDescriptor.HEADER_LENGTH_OFFSET);
+    at(
+        BlockHeaderDescriptor.FIXED_LAYOUT,
+        "headerLength",
+        BlockHeaderDescriptor.HEADER_LENGTH_OFFSET);
     at(BlockHeaderDescriptor.FIXED_LAYOUT, "dataLength", BlockHeaderDescriptor.DATA_LENGTH_OFFSET);
     assertEquals(BlockHeaderDescriptor.NAME_OFFSET, BlockHeaderDescriptor.FIXED_LAYOUT.byteSize());
   }
@@ -99,9 +103,15 @@ class LayoutTest {
     assertEquals(0, QueueDescriptor.SHAPE_RECORD_LENGTH % 64, "track data stays 64-byte aligned");
     at(r, "extents", 8);
     // the shared words each on lines of their own, in order, the slots after them
-    long[] words = {QueueDescriptor.headOffset(3), QueueDescriptor.tailOffset(3), QueueDescriptor.notEmptyOffset(3),
-        QueueDescriptor.notFullOffset(3), QueueDescriptor.redeliveriesOffset(3), QueueDescriptor.publishedOffset(3),
-        QueueDescriptor.slotsOffset(3)};
+    long[] words = {
+      QueueDescriptor.headOffset(3),
+      QueueDescriptor.tailOffset(3),
+      QueueDescriptor.notEmptyOffset(3),
+      QueueDescriptor.notFullOffset(3),
+      QueueDescriptor.redeliveriesOffset(3),
+      QueueDescriptor.publishedOffset(3),
+      QueueDescriptor.slotsOffset(3)
+    };
     assertTrue(words[0] >= QueueDescriptor.TRACKS_OFFSET + 3L * QueueDescriptor.TRACK_LENGTH);
     for (int i = 0; i < words.length; i++) {
       assertEquals(0, words[i] % QueueDescriptor.LINE, "line " + i);
@@ -121,7 +131,9 @@ class LayoutTest {
     assertEquals(0xFFFF_FFFFL, ObjectDescriptor.count(c));
     assertFalse(ObjectDescriptor.recounting(c));
     assertTrue(ObjectDescriptor.recounting(c | ObjectDescriptor.RECOUNT));
-    assertEquals(ObjectDescriptor.FREEING, ObjectDescriptor.state(ObjectDescriptor.with(c, ObjectDescriptor.FREEING, 7)));
+    assertEquals(
+        ObjectDescriptor.FREEING,
+        ObjectDescriptor.state(ObjectDescriptor.with(c, ObjectDescriptor.FREEING, 7)));
     long token = ClientDescriptor.token(4094, (1 << ClientDescriptor.GEN_BITS) - 1);
     assertEquals(4094, ClientDescriptor.slotOf(token));
     assertEquals((1 << ClientDescriptor.GEN_BITS) - 1, ClientDescriptor.generationOf(token));
@@ -134,9 +146,20 @@ class LayoutTest {
   @Test
   void regionsAreOrderedAlignedAndInsideTheFile() {
     StoreLayout l = StoreLayout.forOptions(DepotOptions.builder().capacity(64L << 20).build());
-    long[] regions = {HeaderDescriptor.HEADER_LENGTH, l.clientTableOffset, l.journalOffset, l.bucketOffset,
-        l.descriptorOffset, l.descriptorHintOffset, l.pageStateOffset, l.pageMapOffset, l.pageFreeBitsOffset,
-        l.classTableOffset, l.arenaOffset, l.fileLength};
+    long[] regions = {
+      HeaderDescriptor.HEADER_LENGTH,
+      l.clientTableOffset,
+      l.journalOffset,
+      l.bucketOffset,
+      l.descriptorOffset,
+      l.descriptorHintOffset,
+      l.pageStateOffset,
+      l.pageMapOffset,
+      l.pageFreeBitsOffset,
+      l.classTableOffset,
+      l.arenaOffset,
+      l.fileLength
+    };
     for (int i = 1; i < regions.length; i++) {
       assertTrue(regions[i] >= regions[i - 1], "region " + i + " out of order");
       assertEquals(0, regions[i] % 4096, "region " + i + " not page aligned");
@@ -154,9 +177,12 @@ class LayoutTest {
       assertTrue(SizeClasses.size(c) >= size);
       assertTrue(c == 0 || SizeClasses.size(c - 1) < size, "smallest fitting class for " + size);
       assertTrue(SizeClasses.slots(c) >= 8, "a span holds at least 8 slots");
-      assertTrue((long) SizeClasses.slots(c) * SizeClasses.size(c) + SizeClasses.inBandBytes(c)
-          <= (long) SizeClasses.spanPages(c) * SizeClasses.PAGE_SIZE);
-      assertTrue(SizeClasses.size(c) <= 512 || SizeClasses.size(c) < 1.26 * size, "waste above 512 B under 25%");
+      assertTrue(
+          (long) SizeClasses.slots(c) * SizeClasses.size(c) + SizeClasses.inBandBytes(c)
+              <= (long) SizeClasses.spanPages(c) * SizeClasses.PAGE_SIZE);
+      assertTrue(
+          SizeClasses.size(c) <= 512 || SizeClasses.size(c) < 1.26 * size,
+          "waste above 512 B under 25%");
     }
     assertEquals(-1, SizeClasses.classFor(SizeClasses.MAX_SMALL + 1));
     assertEquals(44, SizeClasses.COUNT);

@@ -8,7 +8,8 @@ public final class CreateOrOpenMain {
   private CreateOrOpenMain() {}
 
   public static void main(String[] args) {
-    try (Depot d = Depot.openOrCreate(args[0], DepotOptions.builder().capacity(16L << 20).build())) {
+    try (Depot d =
+        Depot.openOrCreate(args[0], DepotOptions.builder().capacity(16L << 20).build())) {
       d.put(args[1], "from " + args[1]);
     }
     System.out.println("OK");

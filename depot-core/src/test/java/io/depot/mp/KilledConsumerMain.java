@@ -9,15 +9,17 @@ import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 
 /**
- * Child process: pops and releases entries of queue {@code q} as fast as it can until it is killed, printing {@code
- * GOT id} once it has an entry and {@code REL id} once its release returned (the entry is then consumed).
+ * Child process: pops and releases entries of queue {@code q} as fast as it can until it is killed,
+ * printing {@code GOT id} once it has an entry and {@code REL id} once its release returned (the
+ * entry is then consumed).
  */
 public final class KilledConsumerMain {
   private KilledConsumerMain() {}
 
   public static void main(String[] args) {
     PrintStream out = System.out;
-    try (Depot d = Depot.open(args[0]); DepotQueue q = d.openQueue("q")) {
+    try (Depot d = Depot.open(args[0]);
+        DepotQueue q = d.openQueue("q")) {
       out.println("READY");
       out.flush();
       while (true) {

@@ -23,9 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * Consumer processes killed with SIGKILL at random moments (inside pop, holding an entry, inside its release) while
- * a producer keeps the queue busy: delivery is at least once. No entry is lost, none is delivered again once its
- * release returned, and the entries a dead consumer held come back to the next consumers.
+ * Consumer processes killed with SIGKILL at random moments (inside pop, holding an entry, inside
+ * its release) while a producer keeps the queue busy: delivery is at least once. No entry is lost,
+ * none is delivered again once its release returned, and the entries a dead consumer held come back
+ * to the next consumers.
  */
 class KilledConsumerTest extends StoreExtension {
   @Test
@@ -40,16 +41,19 @@ class KilledConsumerTest extends StoreExtension {
     long redelivered = 0;
     try (DepotQueue q = d.createQueue("q", 64, Track.bytes("id", 8))) {
       AtomicBoolean stop = new AtomicBoolean();
-      Thread producer = Thread.ofPlatform().start(() -> {
-        for (long id = 0; !stop.get(); ) {
-          try {
-            q.push(Duration.ofMillis(100), MemorySegment.ofArray(new long[] {id}));
-            produced.set(++id);
-          } catch (DepotTimeoutException full) {
-            // no consumer right now: look at the stop flag, then try again
-          }
-        }
-      });
+      Thread producer =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (long id = 0; !stop.get(); ) {
+                      try {
+                        q.push(Duration.ofMillis(100), MemorySegment.ofArray(new long[] {id}));
+                        produced.set(++id);
+                      } catch (DepotTimeoutException full) {
+                        // no consumer right now: look at the stop flag, then try again
+                      }
+                    }
+                  });
       try {
         for (int k = 0; k < kills; k++) {
           try (ChildJvm c = ChildJvm.start(KilledConsumerMain.class, d.name())) {
@@ -63,8 +67,9 @@ class KilledConsumerTest extends StoreExtension {
               }
               long id = Long.parseLong(f[1]);
               if (f[0].equals("GOT")) {
-                assertFalse(released.contains(id), "entry " + id + " delivered again after its release (seed "
-                    + seed + ")");
+                assertFalse(
+                    released.contains(id),
+                    "entry " + id + " delivered again after its release (seed " + seed + ")");
                 if (!got.add(id)) {
                   redelivered++;
                 }
@@ -87,8 +92,9 @@ class KilledConsumerTest extends StoreExtension {
       for (Optional<Entry> e = q.tryPop(); e.isPresent(); e = q.tryPop()) {
         try (Entry entry = e.get()) {
           long id = entry.track(0).get(ValueLayout.JAVA_LONG, 0);
-          assertFalse(released.contains(id), "entry " + id + " still in the queue after its release (seed " + seed
-              + ")");
+          assertFalse(
+              released.contains(id),
+              "entry " + id + " still in the queue after its release (seed " + seed + ")");
           assertTrue(drained.add(id));
         }
       }
@@ -100,7 +106,8 @@ class KilledConsumerTest extends StoreExtension {
         }
       }
       assertEquals(0, lost, "entries lost (seed " + seed + ")");
-      System.out.printf("killed consumers: seed=%d kills=%d produced=%d released=%d redelivered=%d drained=%d%n",
+      System.out.printf(
+          "killed consumers: seed=%d kills=%d produced=%d released=%d redelivered=%d drained=%d%n",
           seed, kills, produced.get(), released.size(), redelivered, drained.size());
       assertTrue(released.size() > 0, "the consumers did work");
     }

@@ -23,13 +23,21 @@ class MultiProcessTest extends StoreExtension {
     List<ChildJvm> children = new ArrayList<>();
     try {
       for (int w = 0; w < writers; w++) {
-        // two readers per writer, started before the writer so they wait for objects as they are committed
-        children.add(ChildJvm.start(ReaderMain.class, d.name(), "w" + w + "-", Integer.toString(perWriter)));
-        children.add(ChildJvm.start(ReaderMain.class, d.name(), "w" + w + "-", Integer.toString(perWriter)));
+        // two readers per writer, started before the writer so they wait for objects as they are
+        // committed
+        children.add(
+            ChildJvm.start(ReaderMain.class, d.name(), "w" + w + "-", Integer.toString(perWriter)));
+        children.add(
+            ChildJvm.start(ReaderMain.class, d.name(), "w" + w + "-", Integer.toString(perWriter)));
       }
       for (int w = 0; w < writers; w++) {
-        children.add(ChildJvm.start(WriterMain.class, d.name(), "w" + w + "-", Integer.toString(perWriter),
-            Integer.toString(w + 1)));
+        children.add(
+            ChildJvm.start(
+                WriterMain.class,
+                d.name(),
+                "w" + w + "-",
+                Integer.toString(perWriter),
+                Integer.toString(w + 1)));
       }
       for (ChildJvm c : children) {
         c.awaitSuccess(180, TimeUnit.SECONDS);
@@ -57,8 +65,14 @@ class MultiProcessTest extends StoreExtension {
     List<ChildJvm> children = new ArrayList<>();
     try {
       for (int p = 0; p < processes; p++) {
-        children.add(ChildJvm.start(StressMain.class, d.name(), Integer.toString(threads), Integer.toString(ops),
-            Integer.toString(names), Integer.toString(100 + p)));
+        children.add(
+            ChildJvm.start(
+                StressMain.class,
+                d.name(),
+                Integer.toString(threads),
+                Integer.toString(ops),
+                Integer.toString(names),
+                Integer.toString(100 + p)));
       }
       long[] local = StressMain.run(d, 2, ops, names, 7);
       assertTrue(local[1] > 0, "in-process threads verified some gets");
@@ -97,7 +111,8 @@ class MultiProcessTest extends StoreExtension {
       }
       try (Depot d = Depot.open(name)) {
         for (int i = 0; i < 3; i++) {
-          assertEquals("from c" + i, d.getString("c" + i), "every racer attached to the same store");
+          assertEquals(
+              "from c" + i, d.getString("c" + i), "every racer attached to the same store");
         }
       }
     } finally {

@@ -6,15 +6,18 @@ import java.util.SplittableRandom;
 import java.util.zip.CRC32C;
 
 /**
- * Self-verifying values: {@code [seed:8][length:8][random bytes from seed][crc32c:8]}. A reader can tell a torn or
- * changed value from a good one without knowing what was written.
+ * Self-verifying values: {@code [seed:8][length:8][random bytes from seed][crc32c:8]}. A reader can
+ * tell a torn or changed value from a good one without knowing what was written.
  */
 public final class Payloads {
   public static final int OVERHEAD = 24;
 
   private Payloads() {}
 
-  /** A payload of {@code size} bytes (at least {@link #OVERHEAD}) whose content derives from {@code seed}. */
+  /**
+   * A payload of {@code size} bytes (at least {@link #OVERHEAD}) whose content derives from {@code
+   * seed}.
+   */
   public static byte[] make(long seed, int size) {
     byte[] b = new byte[Math.max(OVERHEAD, size)];
     MemorySegment s = MemorySegment.ofArray(b);

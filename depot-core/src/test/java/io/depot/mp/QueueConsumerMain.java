@@ -8,8 +8,8 @@ import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 
 /**
- * Child process: pops until the queue stays empty for a while, checks per-producer order and payloads, and prints
- * every value it got (one line per value, "GOT producer index").
+ * Child process: pops until the queue stays empty for a while, checks per-producer order and
+ * payloads, and prints every value it got (one line per value, "GOT producer index").
  */
 public final class QueueConsumerMain {
   private QueueConsumerMain() {}
@@ -21,7 +21,8 @@ public final class QueueConsumerMain {
     java.util.Arrays.fill(last, -1);
     StringBuilder out = new StringBuilder();
     int n = 0;
-    try (Depot d = Depot.open(store); DepotQueue q = d.openQueue("q")) {
+    try (Depot d = Depot.open(store);
+        DepotQueue q = d.openQueue("q")) {
       while (true) {
         Entry e;
         try {

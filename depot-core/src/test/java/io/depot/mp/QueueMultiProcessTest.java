@@ -15,7 +15,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Many producers and many consumers in separate JVMs on one queue: nothing lost, nothing duplicated, FIFO. */
+/**
+ * Many producers and many consumers in separate JVMs on one queue: nothing lost, nothing
+ * duplicated, FIFO.
+ */
 class QueueMultiProcessTest extends StoreExtension {
 
   @Test
@@ -32,8 +35,12 @@ class QueueMultiProcessTest extends StoreExtension {
           cs.add(ChildJvm.start(QueueConsumerMain.class, d.name(), Integer.toString(producers)));
         }
         for (int p = 0; p < producers; p++) {
-          ps.add(ChildJvm.start(QueueProducerMain.class, d.name(), Integer.toString(p),
-              Integer.toString(perProducer)));
+          ps.add(
+              ChildJvm.start(
+                  QueueProducerMain.class,
+                  d.name(),
+                  Integer.toString(p),
+                  Integer.toString(perProducer)));
         }
         for (ChildJvm p : ps) {
           p.awaitSuccess(180, TimeUnit.SECONDS);

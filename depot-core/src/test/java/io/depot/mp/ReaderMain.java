@@ -5,9 +5,9 @@ import io.depot.ObjectHandle;
 import java.time.Duration;
 
 /**
- * Child process: waits for each object {@code <prefix><j>} (written concurrently by another process), verifies it,
- * checks it again after the writer has moved on (the bytes must not change under an open handle), and prints the
- * XOR of the checksums so the parent can compare processes.
+ * Child process: waits for each object {@code <prefix><j>} (written concurrently by another
+ * process), verifies it, checks it again after the writer has moved on (the bytes must not change
+ * under an open handle), and prints the XOR of the checksums so the parent can compare processes.
  */
 public final class ReaderMain {
   private ReaderMain() {}

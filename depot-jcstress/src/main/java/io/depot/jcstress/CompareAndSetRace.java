@@ -11,12 +11,17 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
-/** Two clients compare-and-set from the same version: exactly one succeeds and its value is stored. */
+/**
+ * Two clients compare-and-set from the same version: exactly one succeeds and its value is stored.
+ */
 @JCStressTest
-@Description("compareAndSet(name, v0, \"x\") on client A vs compareAndSet(name, v0, \"y\") on client B")
+@Description(
+    "compareAndSet(name, v0, \"x\") on client A vs compareAndSet(name, v0, \"y\") on client B")
 @Outcome(id = "1, 0, 1", expect = ACCEPTABLE, desc = "A's CAS won")
 @Outcome(id = "0, 1, 2", expect = ACCEPTABLE, desc = "B's CAS won")
-@Outcome(expect = FORBIDDEN, desc = "both or neither succeeded: a lost update or a spurious failure")
+@Outcome(
+    expect = FORBIDDEN,
+    desc = "both or neither succeeded: a lost update or a spurious failure")
 @State
 public class CompareAndSetRace {
   private final String name = Shared.freshName();

@@ -12,11 +12,20 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
-/** Two clients put the same new name at once: exactly one wins, and the stored value is the winner's. */
+/**
+ * Two clients put the same new name at once: exactly one wins, and the stored value is the
+ * winner's.
+ */
 @JCStressTest
 @Description("put(name, \"a\") on client A vs put(name, \"b\") on client B")
-@Outcome(id = "1, 0, 1", expect = ACCEPTABLE, desc = "A won; B got ObjectExistsException; value is A's")
-@Outcome(id = "0, 1, 2", expect = ACCEPTABLE, desc = "B won; A got ObjectExistsException; value is B's")
+@Outcome(
+    id = "1, 0, 1",
+    expect = ACCEPTABLE,
+    desc = "A won; B got ObjectExistsException; value is A's")
+@Outcome(
+    id = "0, 1, 2",
+    expect = ACCEPTABLE,
+    desc = "B won; A got ObjectExistsException; value is B's")
 @Outcome(expect = FORBIDDEN, desc = "both or neither won, or the value is not the winner's")
 @State
 public class ConcurrentInsert {

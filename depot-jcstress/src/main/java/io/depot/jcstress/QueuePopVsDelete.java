@@ -11,7 +11,9 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
-/** A pop racing a delete of the same entry: exactly one takes it out, and its memory is freed once. */
+/**
+ * A pop racing a delete of the same entry: exactly one takes it out, and its memory is freed once.
+ */
 @JCStressTest
 @Description("tryPop on client A vs deleteEntry(0) on client B, one entry (value 9) in the queue")
 @Outcome(id = "9, 0, 0", expect = ACCEPTABLE, desc = "the pop won; the delete found nothing")
@@ -36,7 +38,8 @@ public class QueuePopVsDelete extends QueueState {
 
   @Arbiter
   public void arbiter(III_Result r) {
-    // the entry is gone: nothing to pop (a deleted position is passed over), then nothing left in the queue
+    // the entry is gone: nothing to pop (a deleted position is passed over), then nothing left in
+    // the queue
     int popped = (int) pop(a);
     r.r3 = popped + a.size() + (a.readLatest().isPresent() ? 100 : 0);
     cleanUp();

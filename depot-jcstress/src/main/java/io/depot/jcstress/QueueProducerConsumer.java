@@ -11,11 +11,17 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
-/** A push racing a pop on an empty queue: the pop sees nothing or the whole entry, and the entry is never lost. */
+/**
+ * A push racing a pop on an empty queue: the pop sees nothing or the whole entry, and the entry is
+ * never lost.
+ */
 @JCStressTest
 @Description("tryPush(5) on client A vs tryPop on client B, empty queue")
 @Outcome(id = "5, 0", expect = ACCEPTABLE, desc = "the pop got the entry")
-@Outcome(id = "0, 5", expect = ACCEPTABLE, desc = "the pop found the queue empty; the entry is still there")
+@Outcome(
+    id = "0, 5",
+    expect = ACCEPTABLE,
+    desc = "the pop found the queue empty; the entry is still there")
 @Outcome(expect = FORBIDDEN, desc = "a torn value, or the entry lost or duplicated")
 @State
 public class QueueProducerConsumer extends QueueState {

@@ -16,15 +16,23 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
- * A reader holding an entry in place vs a consumer that pops and releases it and a producer that wants its slot
- * (capacity 1): while the reader holds it, the slot is not reused, so the reader's bytes never change under it.
+ * A reader holding an entry in place vs a consumer that pops and releases it and a producer that
+ * wants its slot (capacity 1): while the reader holds it, the slot is not reused, so the reader's
+ * bytes never change under it.
  */
 @JCStressTest
-@Description("read(0) and read again on client A vs pop + release + tryPush on client B, capacity 1, entry 7")
-@Outcome(id = "7, 0, 7", expect = ACCEPTABLE, desc = "A held the entry: B's push found the slot taken")
+@Description(
+    "read(0) and read again on client A vs pop + release + tryPush on client B, capacity 1, entry 7")
+@Outcome(
+    id = "7, 0, 7",
+    expect = ACCEPTABLE,
+    desc = "A held the entry: B's push found the slot taken")
 @Outcome(id = "7, 1, 7", expect = ACCEPTABLE, desc = "A let go before B's push")
 @Outcome(id = "-1, 1, -1", expect = ACCEPTABLE, desc = "A came after the pop: nothing to read")
-@Outcome(id = "-1, 0, -1", expect = ACCEPTABLE_INTERESTING, desc = "A's pin attempt, undone, still held the slot")
+@Outcome(
+    id = "-1, 0, -1",
+    expect = ACCEPTABLE_INTERESTING,
+    desc = "A's pin attempt, undone, still held the slot")
 @Outcome(expect = FORBIDDEN, desc = "the entry changed under the reader, or the slot was lost")
 @State
 public class QueueReaderVsReuse extends QueueState {

@@ -12,12 +12,17 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
-/** Two producers race for the only free position: exactly one gets it, and its value is what comes out. */
+/**
+ * Two producers race for the only free position: exactly one gets it, and its value is what comes
+ * out.
+ */
 @JCStressTest
 @Description("tryPush(1) on client A vs tryPush(2) on client B, capacity 1, empty queue")
 @Outcome(id = "0, -1, 1", expect = ACCEPTABLE, desc = "A got position 0; B found the queue full")
 @Outcome(id = "-1, 0, 2", expect = ACCEPTABLE, desc = "B got position 0; A found the queue full")
-@Outcome(expect = FORBIDDEN, desc = "both or neither got a position, or the value is not the winner's")
+@Outcome(
+    expect = FORBIDDEN,
+    desc = "both or neither got a position, or the value is not the winner's")
 @State
 public class QueueTwoProducers extends QueueState {
   public QueueTwoProducers() {

@@ -13,13 +13,28 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
-/** A reader pinning an object races its removal by another client: the last of the two frees it, exactly once. */
+/**
+ * A reader pinning an object races its removal by another client: the last of the two frees it,
+ * exactly once.
+ */
 @JCStressTest
 @Description("get+close (client B) vs remove (client A) of one object; then the descriptor's state")
-@Outcome(id = "1, 1, 0", expect = ACCEPTABLE, desc = "reader pinned first, saw the whole value; freed after both")
-@Outcome(id = "0, 1, 0", expect = ACCEPTABLE, desc = "remove came first: the reader found nothing; freed")
-@Outcome(id = ".*, .*, 1", expect = FORBIDDEN, desc = "leaked ZOMBIE: the last release did not free it")
-@Outcome(id = "-1, .*, .*", expect = FORBIDDEN, desc = "the reader saw wrong bytes under its handle")
+@Outcome(
+    id = "1, 1, 0",
+    expect = ACCEPTABLE,
+    desc = "reader pinned first, saw the whole value; freed after both")
+@Outcome(
+    id = "0, 1, 0",
+    expect = ACCEPTABLE,
+    desc = "remove came first: the reader found nothing; freed")
+@Outcome(
+    id = ".*, .*, 1",
+    expect = FORBIDDEN,
+    desc = "leaked ZOMBIE: the last release did not free it")
+@Outcome(
+    id = "-1, .*, .*",
+    expect = FORBIDDEN,
+    desc = "the reader saw wrong bytes under its handle")
 @Outcome(expect = FORBIDDEN, desc = "the remove failed, or the object is in another state")
 @State
 public class RefcountVsRemove {

@@ -12,13 +12,17 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ZI_Result;
 
 /**
- * A remove of a stale version (the name was removed since it was read) racing a put that creates the name again:
- * the create commits without the bucket lock, so the remove may find it still being written and see it committed
- * a moment later. The remove must never take the new object, whose version it never read.
+ * A remove of a stale version (the name was removed since it was read) racing a put that creates
+ * the name again: the create commits without the bucket lock, so the remove may find it still being
+ * written and see it committed a moment later. The remove must never take the new object, whose
+ * version it never read.
  */
 @JCStressTest
 @Description("remove(name, stale version) on client A vs put(name, new) (a create) on client B")
-@Outcome(id = "false, 2", expect = ACCEPTABLE, desc = "the remove found nothing of its version; the new value stays")
+@Outcome(
+    id = "false, 2",
+    expect = ACCEPTABLE,
+    desc = "the remove found nothing of its version; the new value stays")
 @Outcome(id = "true, .*", expect = FORBIDDEN, desc = "the remove took an object of another version")
 @Outcome(expect = FORBIDDEN, desc = "the new value was lost")
 @State

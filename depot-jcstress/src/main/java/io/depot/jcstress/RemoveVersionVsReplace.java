@@ -13,14 +13,20 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.ZZI_Result;
 
 /**
- * A remove of the version that was read racing a replace of the same name: either the remove comes first (then the
- * replace creates the name afresh) or the replace does (then the remove finds another version and does nothing).
- * The newer value is never lost.
+ * A remove of the version that was read racing a replace of the same name: either the remove comes
+ * first (then the replace creates the name afresh) or the replace does (then the remove finds
+ * another version and does nothing). The newer value is never lost.
  */
 @JCStressTest
 @Description("remove(name, v1) on client A vs replace(name, new) on client B")
-@Outcome(id = "true, true, 2", expect = ACCEPTABLE, desc = "remove first, then replace created the name again")
-@Outcome(id = "false, true, 2", expect = ACCEPTABLE, desc = "replace first; the remove saw another version")
+@Outcome(
+    id = "true, true, 2",
+    expect = ACCEPTABLE,
+    desc = "remove first, then replace created the name again")
+@Outcome(
+    id = "false, true, 2",
+    expect = ACCEPTABLE,
+    desc = "replace first; the remove saw another version")
 @Outcome(id = ".*, .*, 0", expect = FORBIDDEN, desc = "the newer value was removed")
 @Outcome(expect = FORBIDDEN, desc = "anything else")
 @State
@@ -46,7 +52,8 @@ public class RemoveVersionVsReplace {
 
   @Arbiter
   public void arbiter(ZZI_Result r) {
-    Optional<String> v = Optional.ofNullable(Shared.A.contains(name) ? Shared.A.getString(name) : null);
+    Optional<String> v =
+        Optional.ofNullable(Shared.A.contains(name) ? Shared.A.getString(name) : null);
     r.r3 = v.map(s -> s.equals("new") ? 2 : 1).orElse(0);
     Shared.A.remove(name);
   }

@@ -13,10 +13,16 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
-/** A replace racing a get: the reader sees the old value or the new one, never neither; the old one is freed. */
+/**
+ * A replace racing a get: the reader sees the old value or the new one, never neither; the old one
+ * is freed.
+ */
 @JCStressTest
 @Description("replace(name, new) on client A vs get(name) on client B")
-@Outcome(id = "1, 2, 0", expect = ACCEPTABLE, desc = "reader saw the old value; the old block was freed after it")
+@Outcome(
+    id = "1, 2, 0",
+    expect = ACCEPTABLE,
+    desc = "reader saw the old value; the old block was freed after it")
 @Outcome(id = "2, 2, 0", expect = ACCEPTABLE, desc = "reader saw the new value")
 @Outcome(id = "0, .*, .*", expect = FORBIDDEN, desc = "the name was missing during the replace")
 @Outcome(expect = FORBIDDEN, desc = "wrong final value, or the old value leaked")

@@ -6,15 +6,17 @@ import io.depot.internal.Inspector;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One store per jcstress fork, with two attachments (clients) standing in for two processes: actors use different
- * clients, so the protocols run exactly as across processes (the same atomics on the same mapped memory).
+ * One store per jcstress fork, with two attachments (clients) standing in for two processes: actors
+ * use different clients, so the protocols run exactly as across processes (the same atomics on the
+ * same mapped memory).
  */
 final class Shared {
-  static final DepotOptions OPTIONS = DepotOptions.builder()
-      .capacity(64L << 20)
-      .maxObjects(1 << 18)
-      .maxHandlesPerClient(1 << 16)
-      .build();
+  static final DepotOptions OPTIONS =
+      DepotOptions.builder()
+          .capacity(64L << 20)
+          .maxObjects(1 << 18)
+          .maxHandlesPerClient(1 << 16)
+          .build();
   static final String STORE = "jcstress-" + ProcessHandle.current().pid();
   static final Depot A;
   static final Depot B;
@@ -24,11 +26,14 @@ final class Shared {
     Depot.destroy(STORE, OPTIONS);
     A = Depot.create(STORE, OPTIONS);
     B = Depot.open(STORE, OPTIONS);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      B.close();
-      A.close();
-      Depot.destroy(STORE, OPTIONS);
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  B.close();
+                  A.close();
+                  Depot.destroy(STORE, OPTIONS);
+                }));
   }
 
   private Shared() {}

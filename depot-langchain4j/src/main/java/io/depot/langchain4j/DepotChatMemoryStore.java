@@ -18,9 +18,10 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A LangChain4j {@link ChatMemoryStore} on Depot's short-term memory: each memory id is one {@linkplain StmList list}
- * of a workflow, one element per message in LangChain4j's own JSON ({@link ChatMessageSerializer}), so the memories
- * are shared by every process (shared memory) or machine (Redis) that opens the same STM URI.
+ * A LangChain4j {@link ChatMemoryStore} on Depot's short-term memory: each memory id is one
+ * {@linkplain StmList list} of a workflow, one element per message in LangChain4j's own JSON
+ * ({@link ChatMessageSerializer}), so the memories are shared by every process (shared memory) or
+ * machine (Redis) that opens the same STM URI.
  *
  * <pre>{@code
  * ShortTermMemory stm = ShortTermMemory.open("shm:agents");         // or "redis://host:6379/0"
@@ -31,17 +32,20 @@ import java.util.Set;
  *
  * <h2>Writes</h2>
  *
- * {@link #updateMessages} writes only what changed where it can: compared with the messages the calling thread last
- * read or wrote through this store for that id, new messages at the end are <b>appended</b> (one atomic append, whatever the memory's
- * length), messages evicted from the front are <b>trimmed</b>, and only another change (a replaced system message,
- * an edit) <b>rewrites</b> the list, atomically. Two processes adding to one memory at once therefore both keep
- * their messages (each appends), where a rewrite would lose one; so do two threads of one process. The comparison needs no read when this store read
- * the memory just before (as LangChain4j's chat memories do); otherwise it reads the list once.
+ * {@link #updateMessages} writes only what changed where it can: compared with the messages the
+ * calling thread last read or wrote through this store for that id, new messages at the end are
+ * <b>appended</b> (one atomic append, whatever the memory's length), messages evicted from the
+ * front are <b>trimmed</b>, and only another change (a replaced system message, an edit)
+ * <b>rewrites</b> the list, atomically. Two processes adding to one memory at once therefore both
+ * keep their messages (each appends), where a rewrite would lose one; so do two threads of one
+ * process. The comparison needs no read when this store read the memory just before (as
+ * LangChain4j's chat memories do); otherwise it reads the list once.
  *
  * <h2>TTL</h2>
  *
- * With {@link Builder#ttl}, every update gives the memory that TTL afresh: a memory unused for that long expires
- * (and reads as empty), on every backend. The workflow's own TTL, if any, also bounds it.
+ * With {@link Builder#ttl}, every update gives the memory that TTL afresh: a memory unused for that
+ * long expires (and reads as empty), on every backend. The workflow's own TTL, if any, also bounds
+ * it.
  *
  * <p>Thread-safe. The store does not own the {@link ShortTermMemory}: close that yourself.
  */
@@ -49,22 +53,27 @@ public final class DepotChatMemoryStore implements ChatMemoryStore {
   /** The workflow id used when none is given. */
   public static final String DEFAULT_WORKFLOW = "langchain4j-chat-memory";
 
-  /** How many memory ids the store remembers its last view of (least recently used dropped first). */
+  /**
+   * How many memory ids the store remembers its last view of (least recently used dropped first).
+   */
   static final int VIEWS = 4_096;
 
   private final Workflow workflow;
   private final Duration ttl;
+
   /**
-   * Per (memory id, thread), the JSON of the messages as that thread last read or wrote them through this store: a
-   * chat memory reads and then writes on one thread, so two threads adding to one memory at once each compare with
-   * what they read, and both append (as two processes do).
+   * Per (memory id, thread), the JSON of the messages as that thread last read or wrote them
+   * through this store: a chat memory reads and then writes on one thread, so two threads adding to
+   * one memory at once each compare with what they read, and both append (as two processes do).
    */
-  private final Map<String, List<String>> views = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
-      return size() > VIEWS;
-    }
-  });
+  private final Map<String, List<String>> views =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
+              return size() > VIEWS;
+            }
+          });
 
   private DepotChatMemoryStore(Builder b) {
     this.workflow = b.stm.workflow(b.workflowId);
@@ -132,7 +141,7 @@ public final class DepotChatMemoryStore implements ChatMemoryStore {
     }
     Change change = Change.between(before, next);
     switch (change.kind()) {
-      case NONE -> { }
+      case NONE -> {}
       case APPEND -> {
         if (change.evicted() > 0) {
           list.trimToLast(before.size() - change.evicted());
@@ -156,17 +165,25 @@ public final class DepotChatMemoryStore implements ChatMemoryStore {
 
   @Override
   public String toString() {
-    return "DepotChatMemoryStore[workflow=" + workflow.id() + (ttl == null ? "" : ", ttl=" + ttl) + "]";
+    return "DepotChatMemoryStore[workflow="
+        + workflow.id()
+        + (ttl == null ? "" : ", ttl=" + ttl)
+        + "]";
   }
 
   /**
-   * How {@code next} differs from {@code before}: unchanged; the last {@code before.size() - evicted} of {@code
-   * before} followed by new messages (an append after evicting the oldest {@code evicted}); or anything else.
+   * How {@code next} differs from {@code before}: unchanged; the last {@code before.size() -
+   * evicted} of {@code before} followed by new messages (an append after evicting the oldest {@code
+   * evicted}); or anything else.
    *
    * @param kept how many messages of {@code next} are already stored (the rest are appended)
    */
   record Change(Kind kind, int evicted, int kept) {
-    enum Kind { NONE, APPEND, REWRITE }
+    enum Kind {
+      NONE,
+      APPEND,
+      REWRITE
+    }
 
     static Change between(List<String> before, List<String> next) {
       if (before.equals(next)) {
@@ -175,7 +192,8 @@ public final class DepotChatMemoryStore implements ChatMemoryStore {
       if (next.isEmpty()) {
         return new Change(Kind.REWRITE, 0, 0);
       }
-      // The evicted prefix: the first k with before[k..] a prefix of next (k = before.size(): nothing kept).
+      // The evicted prefix: the first k with before[k..] a prefix of next (k = before.size():
+      // nothing kept).
       for (int k = 0; k <= before.size(); k++) {
         int kept = before.size() - k;
         if (kept <= next.size() && before.subList(k, before.size()).equals(next.subList(0, kept))) {
@@ -199,7 +217,10 @@ public final class DepotChatMemoryStore implements ChatMemoryStore {
       this.stm = Objects.requireNonNull(stm, "stm");
     }
 
-    /** The workflow whose lists hold the memories (default {@value DepotChatMemoryStore#DEFAULT_WORKFLOW}). */
+    /**
+     * The workflow whose lists hold the memories (default {@value
+     * DepotChatMemoryStore#DEFAULT_WORKFLOW}).
+     */
     public Builder workflow(String workflowId) {
       this.workflowId = Objects.requireNonNull(workflowId, "workflowId");
       return this;

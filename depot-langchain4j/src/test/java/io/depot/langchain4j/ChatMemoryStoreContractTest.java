@@ -31,9 +31,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link DepotChatMemoryStore} driven by LangChain4j's real chat memories on one STM backend (subclasses give the
- * URI): windows, token windows, every message type through LangChain4j's JSON codec, TTL, and two or more processes
- * sharing one memory.
+ * {@link DepotChatMemoryStore} driven by LangChain4j's real chat memories on one STM backend
+ * (subclasses give the URI): windows, token windows, every message type through LangChain4j's JSON
+ * codec, TTL, and two or more processes sharing one memory.
  */
 abstract class ChatMemoryStoreContractTest {
   protected ShortTermMemory stm;
@@ -64,15 +64,24 @@ abstract class ChatMemoryStoreContractTest {
 
   @Test
   void messageWindowMemoryKeepsTheNewestAndTheSystemMessage() {
-    ChatMemory memory = MessageWindowChatMemory.builder().id("user-1").maxMessages(4).chatMemoryStore(store())
-        .alwaysKeepSystemMessageFirst(true).build();
+    ChatMemory memory =
+        MessageWindowChatMemory.builder()
+            .id("user-1")
+            .maxMessages(4)
+            .chatMemoryStore(store())
+            .alwaysKeepSystemMessageFirst(true)
+            .build();
     memory.add(SystemMessage.from("You are terse."));
     for (int i = 0; i < 6; i++) {
       memory.add(UserMessage.from("question " + i));
       memory.add(AiMessage.from("answer " + i));
     }
-    List<ChatMessage> expected = List.of(SystemMessage.from("You are terse."), AiMessage.from("answer 4"),
-        UserMessage.from("question 5"), AiMessage.from("answer 5"));
+    List<ChatMessage> expected =
+        List.of(
+            SystemMessage.from("You are terse."),
+            AiMessage.from("answer 4"),
+            UserMessage.from("question 5"),
+            AiMessage.from("answer 5"));
     assertEquals(expected, memory.messages());
     try (ShortTermMemory other = ShortTermMemory.open(uri())) { // another client of the same data
       assertEquals(expected, store(other).getMessages("user-1"));
@@ -88,31 +97,48 @@ abstract class ChatMemoryStoreContractTest {
   @Test
   void tokenWindowMemoryStaysWithinItsTokens() {
     Cl100kTokenCountEstimator tokens = new Cl100kTokenCountEstimator();
-    ChatMemory memory = TokenWindowChatMemory.builder().id("user-2").maxTokens(60, tokens).chatMemoryStore(store())
-        .build();
+    ChatMemory memory =
+        TokenWindowChatMemory.builder()
+            .id("user-2")
+            .maxTokens(60, tokens)
+            .chatMemoryStore(store())
+            .build();
     for (int i = 0; i < 20; i++) {
       memory.add(UserMessage.from("Tell me about item number " + i + " in the catalogue, please."));
     }
     List<ChatMessage> stored = store().getMessages("user-2");
     assertEquals(memory.messages(), stored);
-    assertTrue(tokens.estimateTokenCountInMessages(stored) <= 60, "tokens=" + tokens.estimateTokenCountInMessages(stored));
+    assertTrue(
+        tokens.estimateTokenCountInMessages(stored) <= 60,
+        "tokens=" + tokens.estimateTokenCountInMessages(stored));
     assertTrue(stored.size() >= 2 && stored.size() < 20, "size=" + stored.size());
-    assertEquals(UserMessage.from("Tell me about item number 19 in the catalogue, please."), stored.getLast());
+    assertEquals(
+        UserMessage.from("Tell me about item number 19 in the catalogue, please."),
+        stored.getLast());
   }
 
   @Test
   void everyMessageTypeRoundTripsThroughLangChain4jJson() {
-    ToolExecutionRequest call = ToolExecutionRequest.builder().id("call-1").name("weather")
-        .arguments("{\"city\":\"Zürich\"}").build();
-    List<ChatMessage> messages = List.of(SystemMessage.from("system"), UserMessage.from("Klaus", "hi 👋"),
-        AiMessage.from("thinking", List.of(call)), ToolExecutionResultMessage.from(call, "{\"c\":21}"),
-        AiMessage.from("It is 21 °C."));
+    ToolExecutionRequest call =
+        ToolExecutionRequest.builder()
+            .id("call-1")
+            .name("weather")
+            .arguments("{\"city\":\"Zürich\"}")
+            .build();
+    List<ChatMessage> messages =
+        List.of(
+            SystemMessage.from("system"),
+            UserMessage.from("Klaus", "hi 👋"),
+            AiMessage.from("thinking", List.of(call)),
+            ToolExecutionResultMessage.from(call, "{\"c\":21}"),
+            AiMessage.from("It is 21 °C."));
     DepotChatMemoryStore store = store();
     store.updateMessages("types", messages);
     assertEquals(messages, store.getMessages("types"));
     try (ShortTermMemory other = ShortTermMemory.open(uri())) {
       assertEquals(messages, store(other).getMessages("types"));
-      // Each element is LangChain4j's own JSON of one message, readable by any client of the memory.
+      // Each element is LangChain4j's own JSON of one message, readable by any client of the
+      // memory.
       String json = other.workflow(workflow).list("types").last(1, String.class).getFirst();
       assertTrue(json.contains("It is 21 °C."), json);
     }
@@ -126,7 +152,8 @@ abstract class ChatMemoryStoreContractTest {
       DepotChatMemoryStore b = store(other);
       List<ChatMessage> seenByA = a.getMessages("m");
       List<ChatMessage> seenByB = b.getMessages("m");
-      // Both add a message to what they read, as two chat memories in two processes would at the same time.
+      // Both add a message to what they read, as two chat memories in two processes would at the
+      // same time.
       List<ChatMessage> nextA = new ArrayList<>(seenByA);
       nextA.add(UserMessage.from("from a"));
       List<ChatMessage> nextB = new ArrayList<>(seenByB);
@@ -134,8 +161,13 @@ abstract class ChatMemoryStoreContractTest {
       a.updateMessages("m", nextA);
       b.updateMessages("m", nextB);
       // Appends, not rewrites: neither message is lost.
-      assertEquals(List.of(UserMessage.from("1"), AiMessage.from("2"), UserMessage.from("from a"),
-          UserMessage.from("from b")), a.getMessages("m"));
+      assertEquals(
+          List.of(
+              UserMessage.from("1"),
+              AiMessage.from("2"),
+              UserMessage.from("from a"),
+              UserMessage.from("from b")),
+          a.getMessages("m"));
       // Evicting the oldest is a trim of the stored list, then an append.
       List<ChatMessage> window = new ArrayList<>(b.getMessages("m").subList(2, 4));
       window.add(AiMessage.from("3"));
@@ -154,14 +186,20 @@ abstract class ChatMemoryStoreContractTest {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         String tag = "t" + t;
-        done.add(pool.submit(() -> {
-          ChatMemory memory = MessageWindowChatMemory.builder().id("threads").maxMessages(1000)
-              .chatMemoryStore(store).build();
-          for (int i = 0; i < each; i++) {
-            memory.add(UserMessage.from(tag + ":" + i));
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  ChatMemory memory =
+                      MessageWindowChatMemory.builder()
+                          .id("threads")
+                          .maxMessages(1000)
+                          .chatMemoryStore(store)
+                          .build();
+                  for (int i = 0; i < each; i++) {
+                    memory.add(UserMessage.from(tag + ":" + i));
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get(120, TimeUnit.SECONDS);
@@ -174,8 +212,8 @@ abstract class ChatMemoryStoreContractTest {
 
   @Test
   void ttlPerMemoryId() throws Exception {
-    DepotChatMemoryStore store = DepotChatMemoryStore.builder(stm).workflow(workflow).ttl(Duration.ofMillis(400))
-        .build();
+    DepotChatMemoryStore store =
+        DepotChatMemoryStore.builder(stm).workflow(workflow).ttl(Duration.ofMillis(400)).build();
     DepotChatMemoryStore forever = store();
     store.updateMessages("short", List.of(UserMessage.from("soon gone")));
     forever.updateMessages("long", List.of(UserMessage.from("stays")));
@@ -202,8 +240,8 @@ abstract class ChatMemoryStoreContractTest {
     store.updateMessages("user-x", List.of());
     assertEquals(List.of(), store.getMessages("user-x"));
     assertFalse(store.memoryIds().contains("user-x"));
-    MessageWindowChatMemory memory = MessageWindowChatMemory.builder().id("c").maxMessages(3)
-        .chatMemoryStore(store).build();
+    MessageWindowChatMemory memory =
+        MessageWindowChatMemory.builder().id("c").maxMessages(3).chatMemoryStore(store).build();
     memory.add(UserMessage.from("x"));
     memory.clear();
     assertEquals(List.of(), store.getMessages("c"));
@@ -221,14 +259,22 @@ abstract class ChatMemoryStoreContractTest {
         first.awaitSuccess(30, TimeUnit.SECONDS);
       }
       try (ChildJvm second = start(id, 2, "second")) {
-        assertEquals("ready 3", second.awaitLine("ready", 60, TimeUnit.SECONDS)); // it sees the first's messages
+        assertEquals(
+            "ready 3",
+            second.awaitLine("ready", 60, TimeUnit.SECONDS)); // it sees the first's messages
         second.send("go");
         assertEquals("done 5", second.awaitLine("done", 60, TimeUnit.SECONDS));
         second.awaitSuccess(30, TimeUnit.SECONDS);
       }
       List<ChatMessage> all = store.getMessages(id);
-      assertEquals(List.of(UserMessage.from("first:0"), UserMessage.from("first:1"), UserMessage.from("first:2"),
-          UserMessage.from("second:0"), UserMessage.from("second:1")), all);
+      assertEquals(
+          List.of(
+              UserMessage.from("first:0"),
+              UserMessage.from("first:1"),
+              UserMessage.from("first:2"),
+              UserMessage.from("second:0"),
+              UserMessage.from("second:1")),
+          all);
     } finally {
       store.deleteMessages(id);
     }
@@ -271,7 +317,12 @@ abstract class ChatMemoryStoreContractTest {
   }
 
   private ChildJvm start(String memoryId, int count, String tag) {
-    return ChildJvm.start(List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"), ChatMemoryWorker.class, uri(), memoryId,
-        Integer.toString(count), tag);
+    return ChildJvm.start(
+        List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"),
+        ChatMemoryWorker.class,
+        uri(),
+        memoryId,
+        Integer.toString(count),
+        tag);
   }
 }

@@ -9,18 +9,22 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A child JVM for the cross-process tests: {@code <uri> <memoryId> <count> <tag>} opens the memory, prints {@code
- * ready <n>} with the number of messages it sees, waits for a line on standard input, adds {@code count} user
- * messages {@code <tag>:<i>} through a {@link MessageWindowChatMemory} of at most 1000 messages, and prints {@code
- * done <n>}.
+ * A child JVM for the cross-process tests: {@code <uri> <memoryId> <count> <tag>} opens the memory,
+ * prints {@code ready <n>} with the number of messages it sees, waits for a line on standard input,
+ * adds {@code count} user messages {@code <tag>:<i>} through a {@link MessageWindowChatMemory} of
+ * at most 1000 messages, and prints {@code done <n>}.
  */
 public final class ChatMemoryWorker {
   private ChatMemoryWorker() {}
 
   public static void main(String[] args) throws Exception {
     try (ShortTermMemory stm = ShortTermMemory.open(args[0])) {
-      ChatMemory memory = MessageWindowChatMemory.builder().id(args[1]).maxMessages(1000)
-          .chatMemoryStore(DepotChatMemoryStore.of(stm)).build();
+      ChatMemory memory =
+          MessageWindowChatMemory.builder()
+              .id(args[1])
+              .maxMessages(1000)
+              .chatMemoryStore(DepotChatMemoryStore.of(stm))
+              .build();
       System.out.println("ready " + memory.messages().size());
       System.out.flush();
       new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();

@@ -11,13 +11,15 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.TokenCountEstimator;
 
 /**
- * A {@link TokenCountEstimator} that needs no download: OpenAI's {@code cl100k_base} BPE, whose ranks ship inside the
- * jtokkit jar, over each message's text, plus 3 tokens of per-message overhead and 1 for the role (OpenAI's counting
- * recipe for chat messages). LangChain4j's core and {@code langchain4j} modules ship no offline estimator (the
- * OpenAI module's pulls in an HTTP client), so the tests bring this one.
+ * A {@link TokenCountEstimator} that needs no download: OpenAI's {@code cl100k_base} BPE, whose
+ * ranks ship inside the jtokkit jar, over each message's text, plus 3 tokens of per-message
+ * overhead and 1 for the role (OpenAI's counting recipe for chat messages). LangChain4j's core and
+ * {@code langchain4j} modules ship no offline estimator (the OpenAI module's pulls in an HTTP
+ * client), so the tests bring this one.
  */
 final class Cl100kTokenCountEstimator implements TokenCountEstimator {
-  private static final Encoding CL100K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
+  private static final Encoding CL100K =
+      Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
 
   @Override
   public int estimateTokenCountInText(String text) {
@@ -26,14 +28,16 @@ final class Cl100kTokenCountEstimator implements TokenCountEstimator {
 
   @Override
   public int estimateTokenCountInMessage(ChatMessage message) {
-    String text = switch (message) {
-      case SystemMessage m -> m.text();
-      case UserMessage m -> m.hasSingleText() ? m.singleText() : m.contents().toString();
-      case AiMessage m -> (m.text() == null ? "" : m.text())
-          + (m.hasToolExecutionRequests() ? m.toolExecutionRequests().toString() : "");
-      case ToolExecutionResultMessage m -> m.text();
-      default -> message.toString();
-    };
+    String text =
+        switch (message) {
+          case SystemMessage m -> m.text();
+          case UserMessage m -> m.hasSingleText() ? m.singleText() : m.contents().toString();
+          case AiMessage m ->
+              (m.text() == null ? "" : m.text())
+                  + (m.hasToolExecutionRequests() ? m.toolExecutionRequests().toString() : "");
+          case ToolExecutionResultMessage m -> m.text();
+          default -> message.toString();
+        };
     return 4 + estimateTokenCountInText(text);
   }
 

@@ -4,7 +4,10 @@ import io.depot.testkit.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** {@link DepotChatMemoryStore} on a real {@code redis-server} started here (plain lists and Lua, no module). */
+/**
+ * {@link DepotChatMemoryStore} on a real {@code redis-server} started here (plain lists and Lua, no
+ * module).
+ */
 class RedisChatMemoryStoreTest extends ChatMemoryStoreContractTest {
   private static RedisServer server;
 

@@ -5,7 +5,9 @@ import io.depot.DepotOptions;
 import io.depot.TestStores;
 import org.junit.jupiter.api.AfterAll;
 
-/** {@link DepotChatMemoryStore} on shared memory ({@code shm:}), across processes of this machine. */
+/**
+ * {@link DepotChatMemoryStore} on shared memory ({@code shm:}), across processes of this machine.
+ */
 class ShmChatMemoryStoreTest extends ChatMemoryStoreContractTest {
   private static final String STORE = TestStores.uniqueName("lc4j");
 

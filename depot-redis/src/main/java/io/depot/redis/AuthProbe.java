@@ -12,18 +12,19 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Explains a failed connect: asks the server directly whether it refuses the given credentials or demands some.
- * Lettuce's connection handshake does not always report a refused or missing AUTH as such (a failed handshake can
- * surface as "RedisHandshakeHandler not registered"), and a client must be told "wrong password" rather than
- * "unreachable". Two RESP commands ({@code AUTH} if there is a password, then {@code PING}) on a plain socket; TLS
- * servers are not probed. A diagnostic only: data never travels this way.
+ * Explains a failed connect: asks the server directly whether it refuses the given credentials or
+ * demands some. Lettuce's connection handshake does not always report a refused or missing AUTH as
+ * such (a failed handshake can surface as "RedisHandshakeHandler not registered"), and a client
+ * must be told "wrong password" rather than "unreachable". Two RESP commands ({@code AUTH} if there
+ * is a password, then {@code PING}) on a plain socket; TLS servers are not probed. A diagnostic
+ * only: data never travels this way.
  */
 public final class AuthProbe {
   private AuthProbe() {}
 
   /**
-   * {@return the server's refusal (its error reply) if it refuses {@code password} or requires authentication, else null
-   * (accepted, not reachable, or not probed)}
+   * {@return the server's refusal (its error reply) if it refuses {@code password} or requires
+   * authentication, else null (accepted, not reachable, or not probed)}
    *
    * @param host the server's host
    * @param port its port
@@ -32,8 +33,13 @@ public final class AuthProbe {
    * @param password the password to try (null or empty: none)
    * @param timeout how long to wait for the connection and the reply
    */
-  public static @Nullable String refusal(String host, int port, boolean ssl, @Nullable String user,
-      char @Nullable [] password, Duration timeout) {
+  public static @Nullable String refusal(
+      String host,
+      int port,
+      boolean ssl,
+      @Nullable String user,
+      char @Nullable [] password,
+      Duration timeout) {
     if (ssl) {
       return null;
     }
@@ -42,7 +48,8 @@ public final class AuthProbe {
       s.connect(new InetSocketAddress(host, port), millis);
       s.setSoTimeout(millis);
       OutputStream out = s.getOutputStream();
-      BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
       if (password != null && password.length > 0) {
         String pw = new String(password);
         out.write(user == null || user.isEmpty() ? command("AUTH", pw) : command("AUTH", user, pw));
@@ -55,7 +62,9 @@ public final class AuthProbe {
       out.write(command("PING"));
       out.flush();
       String reply = in.readLine();
-      if (reply != null && reply.startsWith("-") && reply.toUpperCase(Locale.ROOT).contains("AUTH")) {
+      if (reply != null
+          && reply.startsWith("-")
+          && reply.toUpperCase(Locale.ROOT).contains("AUTH")) {
         return reply.substring(1);
       }
       return null;

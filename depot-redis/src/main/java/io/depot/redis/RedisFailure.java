@@ -8,10 +8,11 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * What a Lettuce failure means, for the object store, the short-term memory and the storage provider, each of which
- * turns it into an exception of its own API: the credentials refused, the server unreachable, a key of another type,
- * a value too large, the server out of memory, another Redis error, or no Redis failure at all. The detail is the
- * messages of the cause chain, which never hold the password.
+ * What a Lettuce failure means, for the object store, the short-term memory and the storage
+ * provider, each of which turns it into an exception of its own API: the credentials refused, the
+ * server unreachable, a key of another type, a value too large, the server out of memory, another
+ * Redis error, or no Redis failure at all. The detail is the messages of the cause chain, which
+ * never hold the password.
  *
  * @param kind what went wrong
  * @param cause the failure, with futures' wrappers taken off
@@ -39,12 +40,14 @@ public record RedisFailure(Kind kind, Throwable cause, String detail) {
   /**
    * Classifies {@code failure}.
    *
-   * @param failure what a Lettuce call threw (possibly wrapped in a completion or execution exception)
+   * @param failure what a Lettuce call threw (possibly wrapped in a completion or execution
+   *     exception)
    * @return its classification
    */
   public static RedisFailure of(Throwable failure) {
     Throwable t = failure;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     String detail = messages(t);
@@ -52,8 +55,11 @@ public record RedisFailure(Kind kind, Throwable cause, String detail) {
     Kind kind;
     if (!(t instanceof RedisException)) {
       kind = Kind.OTHER;
-    } else if (upper.contains("WRONGPASS") || upper.contains("NOAUTH") || upper.contains("NOPERM")
-        || upper.contains("INVALID PASSWORD") || upper.contains("AUTH FAILED")
+    } else if (upper.contains("WRONGPASS")
+        || upper.contains("NOAUTH")
+        || upper.contains("NOPERM")
+        || upper.contains("INVALID PASSWORD")
+        || upper.contains("AUTH FAILED")
         || upper.contains("INVALID USERNAME-PASSWORD")) {
       kind = Kind.AUTHENTICATION;
     } else if (upper.contains("WRONGTYPE")) {
@@ -62,9 +68,12 @@ public record RedisFailure(Kind kind, Throwable cause, String detail) {
       kind = Kind.TOO_LARGE;
     } else if (upper.startsWith("OOM") || upper.contains(": OOM ")) {
       kind = Kind.OUT_OF_MEMORY;
-    } else if (t instanceof RedisConnectionException || t instanceof RedisCommandTimeoutException
-        || upper.contains("NOT CONNECTED") || upper.contains("CONNECTION CLOSED")
-        || upper.contains("CONNECTION REFUSED") || upper.contains("UNABLE TO CONNECT")) {
+    } else if (t instanceof RedisConnectionException
+        || t instanceof RedisCommandTimeoutException
+        || upper.contains("NOT CONNECTED")
+        || upper.contains("CONNECTION CLOSED")
+        || upper.contains("CONNECTION REFUSED")
+        || upper.contains("UNABLE TO CONNECT")) {
       kind = Kind.UNREACHABLE;
     } else {
       kind = Kind.REDIS_ERROR;
@@ -73,7 +82,8 @@ public record RedisFailure(Kind kind, Throwable cause, String detail) {
   }
 
   /** The distinct messages of {@code e}'s cause chain, joined by {@code ": "}. */
-  @SuppressWarnings("ReferenceEquality") // a cause that is the exception itself ends the chain: identity is meant
+  @SuppressWarnings(
+      "ReferenceEquality") // a cause that is the exception itself ends the chain: identity is meant
   static String messages(Throwable e) {
     StringBuilder sb = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {

@@ -22,7 +22,9 @@ final class S3Errors {
   static boolean isNotFound(Throwable e) {
     Throwable t = unwrap(e);
     return t instanceof NoSuchKeyException
-        || (t instanceof S3Exception s3 && s3.statusCode() == 404 && !(t instanceof NoSuchBucketException)
+        || (t instanceof S3Exception s3
+            && s3.statusCode() == 404
+            && !(t instanceof NoSuchBucketException)
             && !"NoSuchBucket".equals(code(s3)));
   }
 
@@ -46,19 +48,26 @@ final class S3Errors {
       if (t instanceof NoSuchBucketException || "NoSuchBucket".equals(code)) {
         return new BackendUnavailableException(what + ": s3: the bucket does not exist", uri, t);
       }
-      if (status == 401 || status == 403 || "AccessDenied".equals(code) || "InvalidAccessKeyId".equals(code)
+      if (status == 401
+          || status == 403
+          || "AccessDenied".equals(code)
+          || "InvalidAccessKeyId".equals(code)
           || "SignatureDoesNotMatch".equals(code)) {
-        return new BackendAccessDeniedException(what + ": s3: credentials or permission refused: status=" + status
-            + " code=" + code, uri, t);
+        return new BackendAccessDeniedException(
+            what + ": s3: credentials or permission refused: status=" + status + " code=" + code,
+            uri,
+            t);
       }
-      return new BackendUnavailableException(what + ": s3: status=" + status + " code=" + code, uri, t);
+      return new BackendUnavailableException(
+          what + ": s3: status=" + status + " code=" + code, uri, t);
     }
     if (t instanceof SdkClientException sce) {
       String m = String.valueOf(sce.getMessage());
       if (m.contains("credentials")) {
         return new BackendAccessDeniedException(what + ": s3: no credentials: " + m, uri, t);
       }
-      return new BackendUnavailableException(what + ": s3: cannot reach the endpoint: " + m, uri, t);
+      return new BackendUnavailableException(
+          what + ": s3: cannot reach the endpoint: " + m, uri, t);
     }
     if (t instanceof SdkException) {
       return new BackendUnavailableException(what + ": s3: " + t.getMessage(), uri, t);
@@ -75,7 +84,8 @@ final class S3Errors {
 
   private static Throwable unwrap(Throwable e) {
     Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;

@@ -41,32 +41,40 @@ import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * {@code s3://<bucket>/[<prefix>/...]sha256/<hex>} and {@code .../keys/<key>}: one S3 object per blob, its key the URI
- * path without the leading slash. The object holds the raw bytes (usable by any S3 client); its {@code Content-Type}
- * is the blob's content type, and the user metadata {@code depot-sha256} and {@code depot-created} record the digest
- * and the store time.
+ * {@code s3://<bucket>/[<prefix>/...]sha256/<hex>} and {@code .../keys/<key>}: one S3 object per
+ * blob, its key the URI path without the leading slash. The object holds the raw bytes (usable by
+ * any S3 client); its {@code Content-Type} is the blob's content type, and the user metadata {@code
+ * depot-sha256} and {@code depot-created} record the digest and the store time.
  *
  * <h2>Writes</h2>
  *
- * An array, and a stream that ends within the first part, is one {@code PutObject} (its digest known before the
- * upload). A longer stream is uploaded as a multipart upload of {@code part-size} parts (one part buffered in the
- * heap at a time) under a temporary key {@code <base>.tmp/<random>}, hashed on the way; once complete it is copied
- * server-side to its final key with its metadata ({@code CopyObject}, or a multipart {@code UploadPartCopy} above
- * {@code copy-threshold}), and the temporary object is deleted. A failure aborts the upload or deletes the temporary
- * object: no partial blob is ever visible under a blob key. Content-addressed stores skip the upload when the object
- * exists ({@code HeadObject}). Buckets should expire incomplete multipart uploads (a lifecycle rule) to clean up
- * after killed processes.
+ * An array, and a stream that ends within the first part, is one {@code PutObject} (its digest
+ * known before the upload). A longer stream is uploaded as a multipart upload of {@code part-size}
+ * parts (one part buffered in the heap at a time) under a temporary key {@code
+ * <base>.tmp/<random>}, hashed on the way; once complete it is copied server-side to its final key
+ * with its metadata ({@code CopyObject}, or a multipart {@code UploadPartCopy} above {@code
+ * copy-threshold}), and the temporary object is deleted. A failure aborts the upload or deletes the
+ * temporary object: no partial blob is ever visible under a blob key. Content-addressed stores skip
+ * the upload when the object exists ({@code HeadObject}). Buckets should expire incomplete
+ * multipart uploads (a lifecycle rule) to clean up after killed processes.
  */
 final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.Backend>
     implements AsyncStorageProvider {
   static final String META_SHA256 = "depot-sha256";
   static final String META_CREATED = "depot-created";
+
   /** S3's longest object key, in UTF-8 bytes. */
   static final int MAX_KEY_BYTES = 1024;
+
   /** S3's most parts of a multipart upload. */
   private static final int MAX_PARTS = 10_000;
-  /** The part size doubles every this many parts, so that a stream of any length fits in {@link #MAX_PARTS}. */
+
+  /**
+   * The part size doubles every this many parts, so that a stream of any length fits in {@link
+   * #MAX_PARTS}.
+   */
   private static final int PARTS_PER_SIZE = 1_000;
+
   private static final long MAX_PART = 5L << 30;
 
   /** The clients and settings shared by a root provider and its scoped children. */
@@ -81,8 +89,15 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
     final long copyThreshold;
     final long copyPartSize;
 
-    Backend(S3Client sync, Supplier<S3AsyncClient> asyncFactory, @Nullable AutoCloseable credentials, String bucket,
-        int partSize, long maxBlobBytes, long copyThreshold, long copyPartSize) {
+    Backend(
+        S3Client sync,
+        Supplier<S3AsyncClient> asyncFactory,
+        @Nullable AutoCloseable credentials,
+        String bucket,
+        int partSize,
+        long maxBlobBytes,
+        long copyThreshold,
+        long copyPartSize) {
       this.sync = sync;
       this.asyncFactory = asyncFactory;
       this.credentials = credentials;
@@ -134,7 +149,8 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
   }
 
   private static Map<String, String> metadata(byte[] sha, Instant created) {
-    return Map.of(META_SHA256, Sha256.hex(sha), META_CREATED, Long.toString(created.toEpochMilli()));
+    return Map.of(
+        META_SHA256, Sha256.hex(sha), META_CREATED, Long.toString(created.toEpochMilli()));
   }
 
   private void checkLimit(long size, URI uri) {
@@ -161,9 +177,17 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
   }
 
   private void put(BlobRef ref, String contentType, byte[] sha, byte[] data, int length) {
-    backend().sync.putObject(b -> b.bucket(backend().bucket).key(key(ref)).contentType(contentType)
-            .contentLength((long) length).metadata(metadata(sha, Instant.now())),
-        RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length, contentType));
+    backend()
+        .sync
+        .putObject(
+            b ->
+                b.bucket(backend().bucket)
+                    .key(key(ref))
+                    .contentType(contentType)
+                    .contentLength((long) length)
+                    .metadata(metadata(sha, Instant.now())),
+            RequestBody.fromContentProvider(
+                () -> new ByteArrayInputStream(data, 0, length), length, contentType));
   }
 
   @Override
@@ -190,14 +214,22 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
     return multipartStore(in, options, buf, n, md);
   }
 
-  private URI multipartStore(InputStream in, StoreOptions options, byte[] first, int firstLength, MessageDigest md) {
-    String tmpKey = layout.basePath().substring(1) + ".tmp/" + HexFormat.of().toHexDigits(ThreadLocalRandom.current()
-        .nextLong()) + HexFormat.of().toHexDigits(System.nanoTime());
+  private URI multipartStore(
+      InputStream in, StoreOptions options, byte[] first, int firstLength, MessageDigest md) {
+    String tmpKey =
+        layout.basePath().substring(1)
+            + ".tmp/"
+            + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
+            + HexFormat.of().toHexDigits(System.nanoTime());
     URI uri = base();
     String uploadId;
     try {
-      uploadId = backend().sync.createMultipartUpload(b -> b.bucket(backend().bucket).key(tmpKey)
-          .contentType(options.contentType())).uploadId();
+      uploadId =
+          backend()
+              .sync
+              .createMultipartUpload(
+                  b -> b.bucket(backend().bucket).key(tmpKey).contentType(options.contentType()))
+              .uploadId();
     } catch (RuntimeException e) {
       throw S3Errors.map("cannot start a multipart upload", uri, e);
     }
@@ -213,22 +245,41 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
         checkLimit(size, uri);
         int partNumber = parts.size() + 1;
         if (partNumber > MAX_PARTS) {
-          throw new BlobTooLargeException("s3: stream needs more than " + MAX_PARTS + " parts: size>=" + size, uri);
+          throw new BlobTooLargeException(
+              "s3: stream needs more than " + MAX_PARTS + " parts: size>=" + size, uri);
         }
         final byte[] part = buf;
         final int partLength = len;
-        String etag = backend().sync.uploadPart(b -> b.bucket(backend().bucket).key(tmpKey).uploadId(uploadId)
-                .partNumber(partNumber).contentLength((long) partLength),
-            RequestBody.fromContentProvider(() -> new ByteArrayInputStream(part, 0, partLength), partLength,
-                options.contentType())).eTag();
+        String etag =
+            backend()
+                .sync
+                .uploadPart(
+                    b ->
+                        b.bucket(backend().bucket)
+                            .key(tmpKey)
+                            .uploadId(uploadId)
+                            .partNumber(partNumber)
+                            .contentLength((long) partLength),
+                    RequestBody.fromContentProvider(
+                        () -> new ByteArrayInputStream(part, 0, partLength),
+                        partLength,
+                        options.contentType()))
+                .eTag();
         parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
-        if (parts.size() % PARTS_PER_SIZE == 0 && buf.length * 2L <= Math.min(MAX_PART, Integer.MAX_VALUE - 8)) {
+        if (parts.size() % PARTS_PER_SIZE == 0
+            && buf.length * 2L <= Math.min(MAX_PART, Integer.MAX_VALUE - 8)) {
           buf = new byte[buf.length * 2];
         }
         len = readChunk(in, buf);
       }
-      backend().sync.completeMultipartUpload(b -> b.bucket(backend().bucket).key(tmpKey).uploadId(uploadId)
-          .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+      backend()
+          .sync
+          .completeMultipartUpload(
+              b ->
+                  b.bucket(backend().bucket)
+                      .key(tmpKey)
+                      .uploadId(uploadId)
+                      .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
       completed = true;
       byte[] sha = md.digest();
       BlobRef ref = target(options, sha);
@@ -240,7 +291,9 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
     } catch (RuntimeException e) {
       if (!completed) {
         try {
-          backend().sync.abortMultipartUpload(b -> b.bucket(backend().bucket).key(tmpKey).uploadId(uploadId));
+          backend()
+              .sync
+              .abortMultipartUpload(b -> b.bucket(backend().bucket).key(tmpKey).uploadId(uploadId));
         } catch (RuntimeException abortFailure) {
           e.addSuppressed(abortFailure);
         }
@@ -251,7 +304,8 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
         try {
           backend().sync.deleteObject(b -> b.bucket(backend().bucket).key(tmpKey));
         } catch (RuntimeException ignored) {
-          // a leftover temporary object is not a blob: lists skip it, a lifecycle rule may expire it
+          // a leftover temporary object is not a blob: lists skip it, a lifecycle rule may expire
+          // it
         }
       }
     }
@@ -261,29 +315,64 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
   private void copy(String tmpKey, BlobRef ref, long size, String contentType, byte[] sha) {
     Map<String, String> meta = metadata(sha, Instant.now());
     if (size <= backend().copyThreshold) {
-      backend().sync.copyObject(b -> b.sourceBucket(backend().bucket).sourceKey(tmpKey)
-          .destinationBucket(backend().bucket).destinationKey(key(ref)).metadataDirective(MetadataDirective.REPLACE)
-          .contentType(contentType).metadata(meta));
+      backend()
+          .sync
+          .copyObject(
+              b ->
+                  b.sourceBucket(backend().bucket)
+                      .sourceKey(tmpKey)
+                      .destinationBucket(backend().bucket)
+                      .destinationKey(key(ref))
+                      .metadataDirective(MetadataDirective.REPLACE)
+                      .contentType(contentType)
+                      .metadata(meta));
       return;
     }
-    String uploadId = backend().sync.createMultipartUpload(b -> b.bucket(backend().bucket).key(key(ref))
-        .contentType(contentType).metadata(meta)).uploadId();
+    String uploadId =
+        backend()
+            .sync
+            .createMultipartUpload(
+                b ->
+                    b.bucket(backend().bucket)
+                        .key(key(ref))
+                        .contentType(contentType)
+                        .metadata(meta))
+            .uploadId();
     try {
       List<CompletedPart> parts = new ArrayList<>();
       for (long off = 0; off < size; off += backend().copyPartSize) {
         long end = Math.min(size, off + backend().copyPartSize) - 1;
         int partNumber = parts.size() + 1;
         String range = "bytes=" + off + "-" + end;
-        String etag = backend().sync.uploadPartCopy(b -> b.sourceBucket(backend().bucket).sourceKey(tmpKey)
-            .destinationBucket(backend().bucket).destinationKey(key(ref)).uploadId(uploadId).partNumber(partNumber)
-            .copySourceRange(range)).copyPartResult().eTag();
+        String etag =
+            backend()
+                .sync
+                .uploadPartCopy(
+                    b ->
+                        b.sourceBucket(backend().bucket)
+                            .sourceKey(tmpKey)
+                            .destinationBucket(backend().bucket)
+                            .destinationKey(key(ref))
+                            .uploadId(uploadId)
+                            .partNumber(partNumber)
+                            .copySourceRange(range))
+                .copyPartResult()
+                .eTag();
         parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
       }
-      backend().sync.completeMultipartUpload(b -> b.bucket(backend().bucket).key(key(ref)).uploadId(uploadId)
-          .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+      backend()
+          .sync
+          .completeMultipartUpload(
+              b ->
+                  b.bucket(backend().bucket)
+                      .key(key(ref))
+                      .uploadId(uploadId)
+                      .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
     } catch (RuntimeException e) {
       try {
-        backend().sync.abortMultipartUpload(b -> b.bucket(backend().bucket).key(key(ref)).uploadId(uploadId));
+        backend()
+            .sync
+            .abortMultipartUpload(b -> b.bucket(backend().bucket).key(key(ref)).uploadId(uploadId));
       } catch (RuntimeException abortFailure) {
         e.addSuppressed(abortFailure);
       }
@@ -310,12 +399,14 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
     String recorded = metadata.get(META_SHA256);
     if (ref.contentAddressed()) {
       if (recorded != null && !recorded.equals(ref.name())) {
-        throw new IntegrityException("s3: the object's " + META_SHA256 + " metadata does not match its name", ref.uri());
+        throw new IntegrityException(
+            "s3: the object's " + META_SHA256 + " metadata does not match its name", ref.uri());
       }
       return Objects.requireNonNull(ref.expectedSha256()); // content addressed: the name's
     }
     if (recorded == null || !Sha256.isHex(recorded)) {
-      throw new IntegrityException("s3: the object has no " + META_SHA256 + " metadata to verify it", ref.uri());
+      throw new IntegrityException(
+          "s3: the object has no " + META_SHA256 + " metadata to verify it", ref.uri());
     }
     return Sha256.unhex(recorded);
   }
@@ -338,12 +429,14 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
       long size = r.contentLength();
       if (size > MAX_LOAD_BYTES) {
         in.abort();
-        throw new BlobTooLargeException("blob too large for an array (use open): size=" + size, ref.uri());
+        throw new BlobTooLargeException(
+            "blob too large for an array (use open): size=" + size, ref.uri());
       }
       byte[] expected = expectedSha(ref, r.metadata());
       byte[] data = in.readNBytes((int) size);
       if (data.length != size || in.read() >= 0) {
-        throw new IntegrityException("s3: object length does not match Content-Length=" + size, ref.uri());
+        throw new IntegrityException(
+            "s3: object length does not match Content-Length=" + size, ref.uri());
       }
       verify(data, expected, ref.uri());
       return data;
@@ -364,8 +457,11 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
     }
     try {
       GetObjectResponse r = in.response();
-      return new VerifyingInputStream(new AbortOnClose(in, r.contentLength()), r.contentLength(),
-          expectedSha(ref, r.metadata()), ref.uri());
+      return new VerifyingInputStream(
+          new AbortOnClose(in, r.contentLength()),
+          r.contentLength(),
+          expectedSha(ref, r.metadata()),
+          ref.uri());
     } catch (RuntimeException e) {
       in.abort();
       throw e;
@@ -382,13 +478,15 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
         return InputStream.nullInputStream();
       }
       long last = offset + length - 1 < offset ? Long.MAX_VALUE : offset + length - 1;
-      String range = last == Long.MAX_VALUE ? "bytes=" + offset + "-" : "bytes=" + offset + "-" + last;
+      String range =
+          last == Long.MAX_VALUE ? "bytes=" + offset + "-" : "bytes=" + offset + "-" + last;
       ResponseInputStream<GetObjectResponse> in =
           backend().sync.getObject(b -> b.bucket(backend().bucket).key(key(ref)).range(range));
       return new AbortOnClose(in, in.response().contentLength());
     } catch (RuntimeException e) {
       if (S3Errors.isRangeNotSatisfiable(e)) {
-        return InputStream.nullInputStream(); // the object exists; the range starts at or past its end
+        return InputStream
+            .nullInputStream(); // the object exists; the range starts at or past its end
       }
       throw S3Errors.map("cannot open blob", ref.uri(), e);
     }
@@ -449,8 +547,12 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
     List<String> paths = new ArrayList<>();
     String s3Prefix = layout.basePath().substring(1) + prefix;
     try {
-      for (S3Object o : backend().sync.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(backend().bucket)
-          .prefix(s3Prefix).build()).contents()) {
+      for (S3Object o :
+          backend()
+              .sync
+              .listObjectsV2Paginator(
+                  ListObjectsV2Request.builder().bucket(backend().bucket).prefix(s3Prefix).build())
+              .contents()) {
         paths.add("/" + o.key());
       }
     } catch (RuntimeException e) {
@@ -462,72 +564,117 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
   // ---------------------------------------------------------------- async
 
   private static <T> CompletableFuture<T> mapped(CompletableFuture<T> f, String what, URI uri) {
-    return f.exceptionallyCompose(e -> CompletableFuture.<T>failedFuture(S3Errors.map(what, uri, e)));
+    return f.exceptionallyCompose(
+        e -> CompletableFuture.<T>failedFuture(S3Errors.map(what, uri, e)));
   }
 
   private CompletableFuture<HeadObjectResponse> headAsync(BlobRef ref) {
-    return backend().async().headObject(b -> b.bucket(backend().bucket).key(key(ref)))
-        .exceptionallyCompose(e -> S3Errors.isNotFound(e)
-            ? CompletableFuture.<HeadObjectResponse>completedFuture(null)
-            : CompletableFuture.<HeadObjectResponse>failedFuture(e));
+    return backend()
+        .async()
+        .headObject(b -> b.bucket(backend().bucket).key(key(ref)))
+        .exceptionallyCompose(
+            e ->
+                S3Errors.isNotFound(e)
+                    ? CompletableFuture.<HeadObjectResponse>completedFuture(null)
+                    : CompletableFuture.<HeadObjectResponse>failedFuture(e));
   }
 
   @Override
   public CompletableFuture<URI> storeAsync(byte[] data, StoreOptions options) {
-    return async(() -> {
-      checkOpen();
-      byte[] copy = data.clone();
-      byte[] sha = Sha256.of(copy);
-      BlobRef ref = target(options, sha);
-      checkLimit(copy.length, ref.uri());
-      CompletableFuture<Boolean> exists = ref.contentAddressed() ? headAsync(ref).thenApply(h -> h != null)
-          : CompletableFuture.completedFuture(false);
-      return mapped(exists.thenCompose(e -> e ? CompletableFuture.completedFuture(ref.uri())
-          : backend().async().putObject(b -> b.bucket(backend().bucket).key(key(ref))
-              .contentType(options.contentType()).contentLength((long) copy.length)
-              .metadata(metadata(sha, Instant.now())),
-              AsyncRequestBody.fromBytesUnsafe(copy)).thenApply(r -> ref.uri())), "cannot store blob", ref.uri());
-    });
+    return async(
+        () -> {
+          checkOpen();
+          byte[] copy = data.clone();
+          byte[] sha = Sha256.of(copy);
+          BlobRef ref = target(options, sha);
+          checkLimit(copy.length, ref.uri());
+          CompletableFuture<Boolean> exists =
+              ref.contentAddressed()
+                  ? headAsync(ref).thenApply(h -> h != null)
+                  : CompletableFuture.completedFuture(false);
+          return mapped(
+              exists.thenCompose(
+                  e ->
+                      e
+                          ? CompletableFuture.completedFuture(ref.uri())
+                          : backend()
+                              .async()
+                              .putObject(
+                                  b ->
+                                      b.bucket(backend().bucket)
+                                          .key(key(ref))
+                                          .contentType(options.contentType())
+                                          .contentLength((long) copy.length)
+                                          .metadata(metadata(sha, Instant.now())),
+                                  AsyncRequestBody.fromBytesUnsafe(copy))
+                              .thenApply(r -> ref.uri())),
+              "cannot store blob",
+              ref.uri());
+        });
   }
 
   @Override
   public CompletableFuture<byte[]> loadAsync(URI uri) {
-    return async(() -> {
-      BlobRef ref = parse(uri);
-      CompletableFuture<ResponseBytes<GetObjectResponse>> get = backend().async()
-          .getObject(b -> b.bucket(backend().bucket).key(key(ref)), AsyncResponseTransformer.toBytes());
-      return mapped(get.thenApply(bytes -> {
-        byte[] data = bytes.asByteArrayUnsafe();
-        verify(data, expectedSha(ref, bytes.response().metadata()), ref.uri());
-        return data;
-      }), "cannot load blob", ref.uri());
-    });
+    return async(
+        () -> {
+          BlobRef ref = parse(uri);
+          CompletableFuture<ResponseBytes<GetObjectResponse>> get =
+              backend()
+                  .async()
+                  .getObject(
+                      b -> b.bucket(backend().bucket).key(key(ref)),
+                      AsyncResponseTransformer.toBytes());
+          return mapped(
+              get.thenApply(
+                  bytes -> {
+                    byte[] data = bytes.asByteArrayUnsafe();
+                    verify(data, expectedSha(ref, bytes.response().metadata()), ref.uri());
+                    return data;
+                  }),
+              "cannot load blob",
+              ref.uri());
+        });
   }
 
   @Override
   public CompletableFuture<BlobInfo> infoAsync(URI uri) {
-    return async(() -> {
-      BlobRef ref = parse(uri);
-      return mapped(headAsync(ref).thenApply(h -> info(ref, found(h, ref))), "cannot read blob metadata", ref.uri());
-    });
+    return async(
+        () -> {
+          BlobRef ref = parse(uri);
+          return mapped(
+              headAsync(ref).thenApply(h -> info(ref, found(h, ref))),
+              "cannot read blob metadata",
+              ref.uri());
+        });
   }
 
   @Override
   public CompletableFuture<Boolean> existsAsync(URI uri) {
-    return async(() -> {
-      BlobRef ref = parse(uri);
-      return mapped(headAsync(ref).thenApply(h -> h != null), "cannot check blob", ref.uri());
-    });
+    return async(
+        () -> {
+          BlobRef ref = parse(uri);
+          return mapped(headAsync(ref).thenApply(h -> h != null), "cannot check blob", ref.uri());
+        });
   }
 
   @Override
   public CompletableFuture<Boolean> deleteAsync(URI uri) {
-    return async(() -> {
-      BlobRef ref = parse(uri);
-      return mapped(headAsync(ref).thenCompose(h -> h == null ? CompletableFuture.completedFuture(false)
-          : backend().async().deleteObject(b -> b.bucket(backend().bucket).key(key(ref))).thenApply(r -> true)),
-          "cannot delete blob", ref.uri());
-    });
+    return async(
+        () -> {
+          BlobRef ref = parse(uri);
+          return mapped(
+              headAsync(ref)
+                  .thenCompose(
+                      h ->
+                          h == null
+                              ? CompletableFuture.completedFuture(false)
+                              : backend()
+                                  .async()
+                                  .deleteObject(b -> b.bucket(backend().bucket).key(key(ref)))
+                                  .thenApply(r -> true)),
+              "cannot delete blob",
+              ref.uri());
+        });
   }
 
   /** Aborts the HTTP connection when closed before the end (instead of draining a large object). */

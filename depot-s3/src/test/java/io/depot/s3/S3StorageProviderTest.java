@@ -12,9 +12,9 @@ import io.depot.storage.BackendUnavailableException;
 import io.depot.storage.BlobTooLargeException;
 import io.depot.storage.IntegrityException;
 import io.depot.storage.StorageProvider;
-import io.depot.storage.contract.StorageProviderContract;
 import io.depot.storage.StorageProviders;
 import io.depot.storage.StoreOptions;
+import io.depot.storage.contract.StorageProviderContract;
 import io.depot.storage.contract.TestData;
 import io.depot.testkit.S3Server;
 import java.io.InputStream;
@@ -34,7 +34,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 
-/** The contract against a real S3-compatible server (S3Proxy on loopback), plus S3-specific behaviour. */
+/**
+ * The contract against a real S3-compatible server (S3Proxy on loopback), plus S3-specific
+ * behaviour.
+ */
 class S3StorageProviderTest extends StorageProviderContract {
   private static final String BUCKET = "depot-contract";
   private S3Server server;
@@ -49,19 +52,33 @@ class S3StorageProviderTest extends StorageProviderContract {
   protected StorageProvider openProvider() {
     server = S3Server.start();
     server.createBucket(BUCKET);
-    raw = S3Client.builder().endpointOverride(server.endpoint()).forcePathStyle(true)
-        .region(Region.of(server.region()))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(server.accessKey(),
-            server.secretKey())))
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .build();
-    return StorageProviders.provider(URI.create("s3://" + BUCKET + "/contract/"), options(Map.of()));
+    raw =
+        S3Client.builder()
+            .endpointOverride(server.endpoint())
+            .forcePathStyle(true)
+            .region(Region.of(server.region()))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(server.accessKey(), server.secretKey())))
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .build();
+    return StorageProviders.provider(
+        URI.create("s3://" + BUCKET + "/contract/"), options(Map.of()));
   }
 
   private Map<String, String> options(Map<String, String> extra) {
-    Map<String, String> o = new HashMap<>(Map.of("endpoint", server.endpoint().toString(),
-        "access-key-id", server.accessKey(), "secret-access-key", server.secretKey(), "part-size", "5m"));
+    Map<String, String> o =
+        new HashMap<>(
+            Map.of(
+                "endpoint",
+                server.endpoint().toString(),
+                "access-key-id",
+                server.accessKey(),
+                "secret-access-key",
+                server.secretKey(),
+                "part-size",
+                "5m"));
     o.putAll(extra);
     return o;
   }
@@ -84,7 +101,8 @@ class S3StorageProviderTest extends StorageProviderContract {
       bytes = in.readAllBytes();
     }
     bytes[0] ^= 1;
-    raw.putObject(b -> b.bucket(BUCKET).key(key).metadata(r.metadata()).contentType(r.contentType()),
+    raw.putObject(
+        b -> b.bucket(BUCKET).key(key).metadata(r.metadata()).contentType(r.contentType()),
         RequestBody.fromBytes(bytes));
   }
 
@@ -115,9 +133,13 @@ class S3StorageProviderTest extends StorageProviderContract {
   void largeStreamsAreMultipartUploadsCopiedIntoPlace() throws Exception {
     int size = (12 << 20) + 5; // three 5 MiB parts
     byte[] data = TestData.bytes(size, 2);
-    try (StorageProvider small = StorageProviders.provider(p.base(), options(Map.of("copy-threshold", "5m",
-        "copy-part-size", "5m")))) {
-      URI key = small.store(TestData.stream(size, 2, 1 << 16), StoreOptions.key("big").withContentType("video/mp4"));
+    try (StorageProvider small =
+        StorageProviders.provider(
+            p.base(), options(Map.of("copy-threshold", "5m", "copy-part-size", "5m")))) {
+      URI key =
+          small.store(
+              TestData.stream(size, 2, 1 << 16),
+              StoreOptions.key("big").withContentType("video/mp4"));
       assertArrayEquals(data, small.load(key));
       assertEquals("video/mp4", small.info(key).contentType());
       URI content = small.store(TestData.stream(size, 2, 1 << 16), StoreOptions.DEFAULT);
@@ -126,15 +148,25 @@ class S3StorageProviderTest extends StorageProviderContract {
         assertArrayEquals(java.util.Arrays.copyOfRange(data, size - 10, size), in.readAllBytes());
       }
     }
-    List<String> keys = raw.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(p.base().getPath().substring(1)))
-        .contents().stream().map(o -> o.key()).filter(k -> !k.endsWith("/")).toList(); // jclouds lists folders
+    List<String> keys =
+        raw
+            .listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(p.base().getPath().substring(1)))
+            .contents()
+            .stream()
+            .map(o -> o.key())
+            .filter(k -> !k.endsWith("/"))
+            .toList(); // jclouds lists folders
     assertEquals(2, keys.size(), "no temporary object left: " + keys);
-    assertEquals(List.of(), raw.listMultipartUploads(b -> b.bucket(BUCKET)).uploads(), "no upload left open");
+    assertEquals(
+        List.of(),
+        raw.listMultipartUploads(b -> b.bucket(BUCKET)).uploads(),
+        "no upload left open");
   }
 
   @Test
   void failedMultipartUploadsAreAborted() {
-    assertThrows(io.depot.storage.StorageException.class,
+    assertThrows(
+        io.depot.storage.StorageException.class,
         () -> p.store(TestData.failingStream(20 << 20, 3, 11 << 20), StoreOptions.DEFAULT));
     assertEquals(List.of(), raw.listMultipartUploads(b -> b.bucket(BUCKET)).uploads());
     assertEquals(List.of(), p.list(""));
@@ -142,10 +174,13 @@ class S3StorageProviderTest extends StorageProviderContract {
 
   @Test
   void blobsOverTheLimitAreRefusedAndNothingIsStored() {
-    try (StorageProvider limited = StorageProviders.provider(p.base(), options(Map.of("max-blob-bytes", "6m")))) {
-      BlobTooLargeException e = assertThrows(BlobTooLargeException.class, () -> limited.store(new byte[7 << 20]));
+    try (StorageProvider limited =
+        StorageProviders.provider(p.base(), options(Map.of("max-blob-bytes", "6m")))) {
+      BlobTooLargeException e =
+          assertThrows(BlobTooLargeException.class, () -> limited.store(new byte[7 << 20]));
       assertTrue(e.getMessage().contains("uri="), e.getMessage());
-      assertThrows(BlobTooLargeException.class,
+      assertThrows(
+          BlobTooLargeException.class,
           () -> limited.store(TestData.stream(20 << 20, 4, 1 << 16), StoreOptions.DEFAULT));
     }
     assertEquals(List.of(), p.list(""));
@@ -154,12 +189,15 @@ class S3StorageProviderTest extends StorageProviderContract {
 
   @Test
   void wrongCredentialsAreRefused() {
-    try (StorageProvider wrong = StorageProviders.provider(p.base(), options(Map.of("secret-access-key", "nope")))) {
-      BackendAccessDeniedException e = assertThrows(BackendAccessDeniedException.class,
-          () -> wrong.store(new byte[] {1}));
+    try (StorageProvider wrong =
+        StorageProviders.provider(p.base(), options(Map.of("secret-access-key", "nope")))) {
+      BackendAccessDeniedException e =
+          assertThrows(BackendAccessDeniedException.class, () -> wrong.store(new byte[] {1}));
       assertTrue(e.getMessage().contains("uri=" + p.base()), e.getMessage());
       assertTrue(!e.getMessage().contains("nope"), "no secret in messages");
-      assertThrows(BackendAccessDeniedException.class, () -> wrong.load(p.contentUri(TestData.sha256(new byte[0]))));
+      assertThrows(
+          BackendAccessDeniedException.class,
+          () -> wrong.load(p.contentUri(TestData.sha256(new byte[0]))));
     }
   }
 
@@ -169,10 +207,13 @@ class S3StorageProviderTest extends StorageProviderContract {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    try (StorageProvider down = StorageProviders.provider(p.base(), options(Map.of("endpoint",
-        "http://127.0.0.1:" + port, "max-attempts", "1")))) {
+    try (StorageProvider down =
+        StorageProviders.provider(
+            p.base(),
+            options(Map.of("endpoint", "http://127.0.0.1:" + port, "max-attempts", "1")))) {
       URI uri = p.contentUri(TestData.sha256(new byte[] {7}));
-      BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> down.load(uri));
+      BackendUnavailableException e =
+          assertThrows(BackendUnavailableException.class, () -> down.load(uri));
       assertTrue(e.getMessage().contains("uri=" + uri), e.getMessage());
       assertThrows(BackendUnavailableException.class, () -> down.store(new byte[] {7}));
     }
@@ -180,11 +221,13 @@ class S3StorageProviderTest extends StorageProviderContract {
 
   @Test
   void aMissingBucketIsBackendUnavailable() {
-    try (StorageProvider none = StorageProviders.provider(URI.create("s3://no-such-bucket/"), options(Map.of()))) {
+    try (StorageProvider none =
+        StorageProviders.provider(URI.create("s3://no-such-bucket/"), options(Map.of()))) {
       assertThrows(BackendUnavailableException.class, () -> none.store(new byte[] {8}));
     }
-    try (StorageProvider created = StorageProviders.provider(URI.create("s3://created-bucket/"),
-        options(Map.of("create-bucket", "true")))) {
+    try (StorageProvider created =
+        StorageProviders.provider(
+            URI.create("s3://created-bucket/"), options(Map.of("create-bucket", "true")))) {
       URI uri = created.store(new byte[] {8});
       assertArrayEquals(new byte[] {8}, created.load(uri));
       assertTrue(created.delete(uri));
@@ -194,7 +237,9 @@ class S3StorageProviderTest extends StorageProviderContract {
   @Test
   void keyedObjectsWithoutADigestAreNotTrusted() {
     URI uri = p.keyUri("foreign");
-    raw.putObject(b -> b.bucket(BUCKET).key(uri.getPath().substring(1)), RequestBody.fromBytes(new byte[] {1, 2}));
+    raw.putObject(
+        b -> b.bucket(BUCKET).key(uri.getPath().substring(1)),
+        RequestBody.fromBytes(new byte[] {1, 2}));
     assertThrows(IntegrityException.class, () -> p.load(uri));
   }
 

@@ -16,10 +16,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * Depot's beans from properties, each only when its property is set and no bean of the type exists: {@code
- * depot.stm.uri} → {@link ShortTermMemory}; {@code depot.storage.store} → {@link StorageProviders} (every {@code
- * depot.storage.*} property passed on); {@code depot.store.name} → {@link Depot}. Each is closed when the context
- * closes.
+ * Depot's beans from properties, each only when its property is set and no bean of the type exists:
+ * {@code depot.stm.uri} → {@link ShortTermMemory}; {@code depot.storage.store} → {@link
+ * StorageProviders} (every {@code depot.storage.*} property passed on); {@code depot.store.name} →
+ * {@link Depot}. Each is closed when the context closes.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(DepotProperties.class)
@@ -37,14 +37,19 @@ public class DepotAutoConfiguration {
   @ConditionalOnMissingBean
   @ConditionalOnProperty(StorageProviders.STORE)
   public StorageProviders depotStorageProviders(Environment environment) {
-    Map<String, String> relative = Binder.get(environment).bind("depot.storage", Bindable.mapOf(String.class,
-        String.class)).orElse(Map.of());
+    Map<String, String> relative =
+        Binder.get(environment)
+            .bind("depot.storage", Bindable.mapOf(String.class, String.class))
+            .orElse(Map.of());
     Map<String, String> config = new LinkedHashMap<>();
     relative.forEach((k, v) -> config.put(StorageProviders.PREFIX + k, v));
     return StorageProviders.open(config);
   }
 
-  /** The shared-memory store {@code depot.store.name}, created if absent unless {@code depot.store.create=false}. */
+  /**
+   * The shared-memory store {@code depot.store.name}, created if absent unless {@code
+   * depot.store.create=false}.
+   */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   @ConditionalOnProperty("depot.store.name")
@@ -60,6 +65,8 @@ public class DepotAutoConfiguration {
     if (p.getDirectory() != null) {
       options.directory(p.getDirectory());
     }
-    return p.isCreate() ? Depot.openOrCreate(p.getName(), options.build()) : Depot.open(p.getName(), options.build());
+    return p.isCreate()
+        ? Depot.openOrCreate(p.getName(), options.build())
+        : Depot.open(p.getName(), options.build());
   }
 }

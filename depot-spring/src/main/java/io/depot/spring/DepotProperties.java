@@ -7,8 +7,9 @@ import org.springframework.util.unit.DataSize;
 
 /**
  * Depot's Spring Boot properties. {@code depot.storage.*} is passed as it is to {@link
- * io.depot.storage.StorageProviders#open(java.util.Map)} (for example {@code depot.storage.store=shm://depot/wf},
- * {@code depot.storage.shm.capacity=4g}) and is not bound here.
+ * io.depot.storage.StorageProviders#open(java.util.Map)} (for example {@code
+ * depot.storage.store=shm://depot/wf}, {@code depot.storage.shm.capacity=4g}) and is not bound
+ * here.
  */
 @ConfigurationProperties("depot")
 public class DepotProperties {
@@ -35,7 +36,10 @@ public class DepotProperties {
   public static class Stm {
     private String uri;
 
-    /** The memory URI ({@code shm:agents}, {@code redis://host:6379/0}, {@code mem:}); no bean without it. */
+    /**
+     * The memory URI ({@code shm:agents}, {@code redis://host:6379/0}, {@code mem:}); no bean
+     * without it.
+     */
     public String getUri() {
       return uri;
     }
@@ -53,7 +57,9 @@ public class DepotProperties {
     private Integer maxObjects;
     private Path directory;
 
-    /** The store's name (its file in {@code directory}); no {@link io.depot.Depot} bean without it. */
+    /**
+     * The store's name (its file in {@code directory}); no {@link io.depot.Depot} bean without it.
+     */
     public String getName() {
       return name;
     }
@@ -104,7 +110,9 @@ public class DepotProperties {
     private String workflow = "spring-ai-chat-memory";
     private Duration ttl;
 
-    /** The STM workflow whose lists hold the conversations (default {@code spring-ai-chat-memory}). */
+    /**
+     * The STM workflow whose lists hold the conversations (default {@code spring-ai-chat-memory}).
+     */
     public String getWorkflow() {
       return workflow;
     }

@@ -2,7 +2,10 @@ package io.depot.stm;
 
 import java.io.Serial;
 
-/** A workflow id or key is null, empty, not valid UTF-16 (an unpaired surrogate), or longer than {@link ShortTermMemory#MAX_ID_BYTES} bytes in UTF-8. */
+/**
+ * A workflow id or key is null, empty, not valid UTF-16 (an unpaired surrogate), or longer than
+ * {@link ShortTermMemory#MAX_ID_BYTES} bytes in UTF-8.
+ */
 public class InvalidKeyException extends StmException {
   @Serial private static final long serialVersionUID = 1L;
 

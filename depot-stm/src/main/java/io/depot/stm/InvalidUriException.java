@@ -2,7 +2,10 @@ package io.depot.stm;
 
 import java.io.Serial;
 
-/** A memory URI is malformed, has an invalid parameter, or names a scheme no backend on the class path handles. */
+/**
+ * A memory URI is malformed, has an invalid parameter, or names a scheme no backend on the class
+ * path handles.
+ */
 public class InvalidUriException extends StmException {
   @Serial private static final long serialVersionUID = 1L;
 

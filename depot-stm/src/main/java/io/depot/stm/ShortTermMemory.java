@@ -4,8 +4,8 @@ import io.depot.stm.internal.StmFactory;
 import java.util.List;
 
 /**
- * A workflow short-term memory: keys and values scoped by workflow instance id, shared by every thread and process
- * (or machine, with Redis) that opens the same URI.
+ * A workflow short-term memory: keys and values scoped by workflow instance id, shared by every
+ * thread and process (or machine, with Redis) that opens the same URI.
  *
  * <pre>{@code
  * try (ShortTermMemory stm = ShortTermMemory.open("shm:agents")) {
@@ -17,23 +17,27 @@ import java.util.List;
  * <h2>URIs</h2>
  *
  * <ul>
- *   <li>{@code shm:<store>} (the default): a Depot shared-memory store in {@code /dev/shm}, created on first use;
- *       parameters {@code capacity}, {@code maxObjects}, {@code dir}. Nothing to set up; processes of one machine.
- *   <li>{@code redis://[[user:]password@]host[:port][/db]}, {@code rediss://} for TLS: needs {@code depot-redis} on
- *       the class path; parameters {@code timeout}, {@code namespace}. Workers on several machines.
- *   <li>{@code mem:} (private) or {@code mem:<name>} (shared within the JVM): in-process, for tests.
+ *   <li>{@code shm:<store>} (the default): a Depot shared-memory store in {@code /dev/shm}, created
+ *       on first use; parameters {@code capacity}, {@code maxObjects}, {@code dir}. Nothing to set
+ *       up; processes of one machine.
+ *   <li>{@code redis://[[user:]password@]host[:port][/db]}, {@code rediss://} for TLS: needs {@code
+ *       depot-redis} on the class path; parameters {@code timeout}, {@code namespace}. Workers on
+ *       several machines.
+ *   <li>{@code mem:} (private) or {@code mem:<name>} (shared within the JVM): in-process, for
+ *       tests.
  * </ul>
  *
- * Every backend also takes {@code ttl} (the {@linkplain StmOptions#defaultTtl() default workflow TTL}, e.g. {@code
- * ttl=30m}) and {@code maxValueBytes}. Backends are found by {@link java.util.ServiceLoader} by scheme (see {@link
- * io.depot.stm.spi.StmBackendProvider}).
+ * Every backend also takes {@code ttl} (the {@linkplain StmOptions#defaultTtl() default workflow
+ * TTL}, e.g. {@code ttl=30m}) and {@code maxValueBytes}. Backends are found by {@link
+ * java.util.ServiceLoader} by scheme (see {@link io.depot.stm.spi.StmBackendProvider}).
  *
  * <h2>Guarantees</h2>
  *
- * Every operation on one key is atomic and linearizable across threads and processes: a reader sees the old value
- * or the new one, never a torn or missing one; {@link Workflow#update} and {@link Workflow#compareAndSet} lose no
- * update. Operations over a whole workflow ({@link Workflow#keys()}, {@link Workflow#entries()}, {@link
- * Workflow#size()}) are weakly consistent snapshots. An instance is thread-safe; close it when done (idempotent).
+ * Every operation on one key is atomic and linearizable across threads and processes: a reader sees
+ * the old value or the new one, never a torn or missing one; {@link Workflow#update} and {@link
+ * Workflow#compareAndSet} lose no update. Operations over a whole workflow ({@link
+ * Workflow#keys()}, {@link Workflow#entries()}, {@link Workflow#size()}) are weakly consistent
+ * snapshots. An instance is thread-safe; close it when done (idempotent).
  */
 public interface ShortTermMemory extends AutoCloseable {
   /** The longest workflow id or key, in UTF-8 bytes. */
@@ -81,8 +85,8 @@ public interface ShortTermMemory extends AutoCloseable {
   StmOptions options();
 
   /**
-   * {@return the scope of one workflow instance} Cheap: it allocates nothing shared; the workflow comes into being with its
-   * first write.
+   * {@return the scope of one workflow instance} Cheap: it allocates nothing shared; the workflow
+   * comes into being with its first write.
    *
    * @param workflowId the workflow instance's id
    * @throws InvalidKeyException if {@code workflowId} is null, empty, not valid UTF-16 or too long
@@ -90,18 +94,24 @@ public interface ShortTermMemory extends AutoCloseable {
    */
   Workflow workflow(String workflowId);
 
-  /** {@return the ids of the workflows that hold data or a TTL and have not expired, in no particular order} */
+  /**
+   * {@return the ids of the workflows that hold data or a TTL and have not expired, in no
+   * particular order}
+   */
   List<String> workflows();
 
   /**
-   * Removes what expired workflows and expired keys left behind. Expired data is already invisible; this reclaims
-   * its memory (backends also do it lazily). Cost: a scan of the backend's keyspace.
+   * Removes what expired workflows and expired keys left behind. Expired data is already invisible;
+   * this reclaims its memory (backends also do it lazily). Cost: a scan of the backend's keyspace.
    *
    * @return the number of workflows and keys reclaimed (as far as the backend can count them)
    */
   int sweepExpired();
 
-  /** Closes the connection or mapping; stored data stays. Idempotent; later calls throw {@link StmClosedException}. */
+  /**
+   * Closes the connection or mapping; stored data stays. Idempotent; later calls throw {@link
+   * StmClosedException}.
+   */
   @Override
   void close();
 }

@@ -2,7 +2,10 @@ package io.depot.stm;
 
 import java.io.Serial;
 
-/** The backend refused the credentials (e.g. a wrong Redis password). The message names the address; the operation may be retried with other credentials. */
+/**
+ * The backend refused the credentials (e.g. a wrong Redis password). The message names the address;
+ * the operation may be retried with other credentials.
+ */
 public class StmAuthenticationException extends StmConnectionException {
   @Serial private static final long serialVersionUID = 1L;
 

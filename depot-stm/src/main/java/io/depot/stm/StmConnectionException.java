@@ -2,7 +2,10 @@ package io.depot.stm;
 
 import java.io.Serial;
 
-/** The backend cannot be reached (e.g. Redis is down or times out). The message names the address; nothing is known to be written, and the operation may be retried. */
+/**
+ * The backend cannot be reached (e.g. Redis is down or times out). The message names the address;
+ * nothing is known to be written, and the operation may be retried.
+ */
 public class StmConnectionException extends StmException {
   @Serial private static final long serialVersionUID = 1L;
 

@@ -2,7 +2,10 @@ package io.depot.stm;
 
 import java.io.Serial;
 
-/** The root of the short-term memory's exceptions. Messages name the offending value as {@code name=value}. */
+/**
+ * The root of the short-term memory's exceptions. Messages name the offending value as {@code
+ * name=value}.
+ */
 public class StmException extends io.depot.DepotException {
   @Serial private static final long serialVersionUID = 1L;
 

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A list value of one workflow, made for logs that grow at the end (chat histories, event logs, scratchpads):
- * appending one element costs the same whatever the length, reading the last {@code n} reads only those, and
- * several processes may append at once without losing an element.
+ * A list value of one workflow, made for logs that grow at the end (chat histories, event logs,
+ * scratchpads): appending one element costs the same whatever the length, reading the last {@code
+ * n} reads only those, and several processes may append at once without losing an element.
  *
  * <pre>{@code
  * StmList history = stm.workflow("chat-42").list("messages");
@@ -19,22 +19,25 @@ import java.util.Optional;
  *
  * <h2>Values</h2>
  *
- * Elements are encoded as {@link Workflow#put} encodes values: {@code byte[]} raw, {@code String} as UTF-8, records,
- * POJOs and maps as JSON, or by a {@link Codec}. Null elements are refused ({@link InvalidValueException}).
+ * Elements are encoded as {@link Workflow#put} encodes values: {@code byte[]} raw, {@code String}
+ * as UTF-8, records, POJOs and maps as JSON, or by a {@link Codec}. Null elements are refused
+ * ({@link InvalidValueException}).
  *
  * <h2>Namespace, lifetime</h2>
  *
- * Lists live beside the workflow's keys but apart from them: a list and a key may have the same name, and {@link
- * Workflow#keys()} does not show lists ({@link Workflow#lists()} does). {@link Workflow#clear()} and {@link
- * Workflow#end()} remove the lists with the keys, and a workflow TTL bounds every list; a list may also have its own
- * TTL ({@link #expireAfter}), which appends and trims keep. An empty list is an absent one: it has no TTL, and an
- * expired list reads as empty; appending to either starts it afresh.
+ * Lists live beside the workflow's keys but apart from them: a list and a key may have the same
+ * name, and {@link Workflow#keys()} does not show lists ({@link Workflow#lists()} does). {@link
+ * Workflow#clear()} and {@link Workflow#end()} remove the lists with the keys, and a workflow TTL
+ * bounds every list; a list may also have its own TTL ({@link #expireAfter}), which appends and
+ * trims keep. An empty list is an absent one: it has no TTL, and an expired list reads as empty;
+ * appending to either starts it afresh.
  *
  * <h2>Guarantees</h2>
  *
- * Every method is atomic and linearizable across threads and processes, except {@link #appendAll}, which appends
- * each element atomically and in order but may interleave with other appends. Concurrent appends never lose an
- * element. A handle is cheap and thread-safe; it holds no resource.
+ * Every method is atomic and linearizable across threads and processes, except {@link #appendAll},
+ * which appends each element atomically and in order but may interleave with other appends.
+ * Concurrent appends never lose an element. A handle is cheap and thread-safe; it holds no
+ * resource.
  */
 public interface StmList {
   /** {@return the list's name within its workflow} */
@@ -44,7 +47,8 @@ public interface StmList {
   String workflowId();
 
   /**
-   * Appends {@code value} at the end, starting the workflow (with its default TTL) and the list if needed.
+   * Appends {@code value} at the end, starting the workflow (with its default TTL) and the list if
+   * needed.
    *
    * @param value the value (JSON-encoded unless bytes, a string or an array)
    * @return the length of the list right after this append
@@ -64,11 +68,12 @@ public interface StmList {
   <T> long append(T value, Codec<T> codec);
 
   /**
-   * Appends every element, each atomically and in order (appends of other writers may come between two of them).
-   * Nothing is appended if one of them cannot be encoded.
+   * Appends every element, each atomically and in order (appends of other writers may come between
+   * two of them). Nothing is appended if one of them cannot be encoded.
    *
    * @param values the values to append, in order
-   * @return the length of the list right after the last element was appended (the current length if none)
+   * @return the length of the list right after the last element was appended (the current length if
+   *     none)
    */
   long appendAll(List<?> values);
 
@@ -92,8 +97,8 @@ public interface StmList {
   <T> List<T> all(Class<T> type);
 
   /**
-   * {@return the newest {@code n} elements (fewer if the list is shorter), oldest first, decoded into {@code type}} Reads only
-   * those elements.
+   * {@return the newest {@code n} elements (fewer if the list is shorter), oldest first, decoded
+   * into {@code type}} Reads only those elements.
    *
    * @param <T> the elements' type
    * @param n how many elements at most
@@ -112,8 +117,8 @@ public interface StmList {
   <T> List<T> last(int n, Codec<T> codec);
 
   /**
-   * Removes all but the newest {@code n} elements ({@code 0}: every element). Elements appended while it runs are
-   * kept (they count as appended after it).
+   * Removes all but the newest {@code n} elements ({@code 0}: every element). Elements appended
+   * while it runs are kept (they count as appended after it).
    *
    * @param n how many elements to keep
    * @return the number of elements removed
@@ -122,9 +127,9 @@ public interface StmList {
   long trimToLast(long n);
 
   /**
-   * Replaces the whole list by {@code values} atomically: every reader sees the old list or the new one. An empty
-   * {@code values} removes the list. The list's TTL is kept if the new list has elements. An append racing with it
-   * lands in the old list (and is replaced) or in the new one.
+   * Replaces the whole list by {@code values} atomically: every reader sees the old list or the new
+   * one. An empty {@code values} removes the list. The list's TTL is kept if the new list has
+   * elements. An append racing with it lands in the old list (and is replaced) or in the new one.
    *
    * @param values the new elements, in order
    */
@@ -138,8 +143,8 @@ public interface StmList {
   boolean delete();
 
   /**
-   * Makes the list expire {@code ttl} from now (or with its workflow, if sooner); appends, trims and replacements
-   * keep the deadline.
+   * Makes the list expire {@code ttl} from now (or with its workflow, if sooner); appends, trims
+   * and replacements keep the deadline.
    *
    * @param ttl the time to live from now
    * @return whether it took effect: false if the list is absent (an empty list has no TTL)
@@ -154,6 +159,9 @@ public interface StmList {
    */
   boolean persist();
 
-  /** {@return the time left before the list expires on its own TTL, or empty if it has none (or is absent)} */
+  /**
+   * {@return the time left before the list expires on its own TTL, or empty if it has none (or is
+   * absent)}
+   */
   Optional<Duration> ttl();
 }

@@ -6,8 +6,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Settings every backend honours. Immutable; build with {@link #builder()}. The same settings can be given as URI
- * parameters ({@code ttl=30m}, {@code maxValueBytes=1048576}), which take precedence.
+ * Settings every backend honours. Immutable; build with {@link #builder()}. The same settings can
+ * be given as URI parameters ({@code ttl=30m}, {@code maxValueBytes=1048576}), which take
+ * precedence.
  */
 public final class StmOptions {
   /** The default value limit: 64 MiB. */
@@ -46,8 +47,9 @@ public final class StmOptions {
   }
 
   /**
-   * {@return the TTL a workflow gets when it is first written (so abandoned workflows expire), or empty for none} {@link
-   * Workflow#expireAfter} and {@link Workflow#persist} change it per workflow.
+   * {@return the TTL a workflow gets when it is first written (so abandoned workflows expire), or
+   * empty for none} {@link Workflow#expireAfter} and {@link Workflow#persist} change it per
+   * workflow.
    */
   public Optional<Duration> defaultTtl() {
     return Optional.ofNullable(defaultTtl);
@@ -94,8 +96,8 @@ public final class StmOptions {
      */
     public Builder maxValueBytes(long bytes) {
       if (bytes < 1 || bytes > Integer.MAX_VALUE) {
-        throw new InvalidArgumentException("maxValueBytes must be 1.." + Integer.MAX_VALUE + ": maxValueBytes="
-            + bytes);
+        throw new InvalidArgumentException(
+            "maxValueBytes must be 1.." + Integer.MAX_VALUE + ": maxValueBytes=" + bytes);
       }
       this.maxValueBytes = bytes;
       return this;

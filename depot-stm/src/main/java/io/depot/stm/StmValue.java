@@ -6,10 +6,10 @@ import java.lang.foreign.MemorySegment;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A read-only view of one stored value, valid until closed. On the shared-memory backend the view is zero-copy: the
- * bytes and typed arrays it hands out are the store's memory, held unchanged (even if the key is overwritten or
- * removed meanwhile) until {@link #close()}; after close they must not be touched. Other backends hand out heap
- * copies with the same API.
+ * A read-only view of one stored value, valid until closed. On the shared-memory backend the view
+ * is zero-copy: the bytes and typed arrays it hands out are the store's memory, held unchanged
+ * (even if the key is overwritten or removed meanwhile) until {@link #close()}; after close they
+ * must not be touched. Other backends hand out heap copies with the same API.
  *
  * <p>A view may be used from any thread; closing twice is harmless.
  */
@@ -24,12 +24,14 @@ public interface StmValue extends AutoCloseable {
   long version();
 
   /**
-   * {@return the id of the codec that wrote it: {@code "json"} for {@link ValueType#JSON}, else {@code null} unless {@link ValueType#CODEC}}
+   * {@return the id of the codec that wrote it: {@code "json"} for {@link ValueType#JSON}, else
+   * {@code null} unless {@link ValueType#CODEC}}
    */
   @Nullable String codecId();
 
   /**
-   * {@return the encoded bytes (UTF-8 JSON, raw bytes, UTF-8 string, array elements, or a codec's bytes), read-only}
+   * {@return the encoded bytes (UTF-8 JSON, raw bytes, UTF-8 string, array elements, or a codec's
+   * bytes), read-only}
    */
   MemorySegment bytes();
 
@@ -45,7 +47,8 @@ public interface StmValue extends AutoCloseable {
    *
    * @param <T> the value's type
    * @param type the class to decode into
-   * @throws io.depot.TypeMismatchException if the value is not of a kind that can become {@code type}
+   * @throws io.depot.TypeMismatchException if the value is not of a kind that can become {@code
+   *     type}
    * @throws io.depot.CodecException naming the type if decoding fails
    */
   <T> T as(Class<T> type);

@@ -2,7 +2,10 @@ package io.depot.stm;
 
 import java.io.Serial;
 
-/** An encoded value is larger than the memory's limit ({@link StmOptions#maxValueBytes()}) or than the backend can ever hold; nothing was written. */
+/**
+ * An encoded value is larger than the memory's limit ({@link StmOptions#maxValueBytes()}) or than
+ * the backend can ever hold; nothing was written.
+ */
 public class ValueTooLargeException extends StmException {
   @Serial private static final long serialVersionUID = 1L;
 

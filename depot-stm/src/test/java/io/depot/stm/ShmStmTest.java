@@ -1,8 +1,5 @@
 package io.depot.stm;
 
-import io.depot.stm.contract.StmContractTest;
-import io.depot.stm.contract.StmWorker;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +8,8 @@ import io.depot.Depot;
 import io.depot.DepotOptions;
 import io.depot.NDArray;
 import io.depot.ObjectInfo;
+import io.depot.stm.contract.StmContractTest;
+import io.depot.stm.contract.StmWorker;
 import io.depot.testkit.ChildJvm;
 import java.time.Duration;
 import java.util.List;
@@ -18,9 +17,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** The contract on the shared-memory backend, plus what only it promises (zero-copy arrays, one object per key). */
+/**
+ * The contract on the shared-memory backend, plus what only it promises (zero-copy arrays, one
+ * object per key).
+ */
 class ShmStmTest extends StmContractTest {
-  private static final String STORE = "stm-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
+  private static final String STORE =
+      "stm-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
 
   @AfterAll
   static void destroyStore() {
@@ -104,7 +107,9 @@ class ShmStmTest extends StmContractTest {
     Workflow wf = stm.workflow(id);
     wf.put("y".repeat(1000), "v");
     for (ObjectInfo info : objects("stm/")) {
-      assertTrue(info.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= Depot.MAX_NAME_BYTES);
+      assertTrue(
+          info.name().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+              <= Depot.MAX_NAME_BYTES);
     }
     assertEquals("v", wf.get("y".repeat(1000)));
     assertFalse(wf.contains("y".repeat(999)));
@@ -129,8 +134,15 @@ class ShmStmTest extends StmContractTest {
   void anAppenderKilledMidwayLeavesWholeElementsInOrder() throws Exception {
     String id = newId("killed");
     long pid;
-    try (ChildJvm child = ChildJvm.start(List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"), StmWorker.class, "append",
-        uri(), id, "log", "1000000")) {
+    try (ChildJvm child =
+        ChildJvm.start(
+            List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"),
+            StmWorker.class,
+            "append",
+            uri(),
+            id,
+            "log",
+            "1000000")) {
       child.awaitLine("ready", 60, TimeUnit.SECONDS);
       pid = child.pid();
       child.send("go");

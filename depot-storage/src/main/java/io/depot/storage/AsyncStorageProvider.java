@@ -4,10 +4,11 @@ import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A provider whose backend client is asynchronous ({@code s3:} on {@code S3AsyncClient}, {@code redis:} on Lettuce)
- * and that offers non-blocking variants of the whole-blob operations. The futures complete with the same results,
- * and fail with the same {@link StorageException}s, as the blocking methods of {@link StorageProvider}; they complete
- * on the client's threads, so chain blocking work with an {@code *Async} stage and an executor of your own.
+ * A provider whose backend client is asynchronous ({@code s3:} on {@code S3AsyncClient}, {@code
+ * redis:} on Lettuce) and that offers non-blocking variants of the whole-blob operations. The
+ * futures complete with the same results, and fail with the same {@link StorageException}s, as the
+ * blocking methods of {@link StorageProvider}; they complete on the client's threads, so chain
+ * blocking work with an {@code *Async} stage and an executor of your own.
  *
  * <p>Test for it with {@code provider instanceof AsyncStorageProvider async}.
  */

@@ -4,7 +4,10 @@ import java.io.Serial;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
-/** The backend cannot be reached or failed (connection refused, timeout, I/O error, missing bucket or directory). */
+/**
+ * The backend cannot be reached or failed (connection refused, timeout, I/O error, missing bucket
+ * or directory).
+ */
 public class BackendUnavailableException extends StorageException {
   @Serial private static final long serialVersionUID = 1L;
 

@@ -9,11 +9,12 @@ import java.util.Objects;
  *
  * @param uri the blob's URI
  * @param size the blob's size in bytes
- * @param contentType its media type as given at store time ({@value StoreOptions#DEFAULT_CONTENT_TYPE} by default)
- * @param created when it was stored (for a content-addressed blob stored several times: when the stored copy was
- *     written, normally the first store)
- * @param sha256 the SHA-256 of its bytes, 64 lower-case hex digits (for a content-addressed blob, the same as the
- *     last segment of its URI)
+ * @param contentType its media type as given at store time ({@value
+ *     StoreOptions#DEFAULT_CONTENT_TYPE} by default)
+ * @param created when it was stored (for a content-addressed blob stored several times: when the
+ *     stored copy was written, normally the first store)
+ * @param sha256 the SHA-256 of its bytes, 64 lower-case hex digits (for a content-addressed blob,
+ *     the same as the last segment of its URI)
  */
 public record BlobInfo(URI uri, long size, String contentType, Instant created, String sha256) {
   /** Checks that no component is null and the size is not negative. */

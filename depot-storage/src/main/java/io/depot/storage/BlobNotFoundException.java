@@ -4,7 +4,10 @@ import java.io.Serial;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
-/** No blob is stored at the URI (never stored, deleted, or stored by a failed write that left nothing behind). */
+/**
+ * No blob is stored at the URI (never stored, deleted, or stored by a failed write that left
+ * nothing behind).
+ */
 public class BlobNotFoundException extends StorageException {
   @Serial private static final long serialVersionUID = 1L;
 

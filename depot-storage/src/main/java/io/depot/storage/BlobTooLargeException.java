@@ -4,7 +4,11 @@ import java.io.Serial;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
-/** The blob exceeds a fixed limit of the provider (its documented maximum blob size), or a whole-blob operation such as {@link io.depot.storage.StorageProvider#load} cannot hold it (more than {@link io.depot.storage.StorageProvider#MAX_LOAD_BYTES}). */
+/**
+ * The blob exceeds a fixed limit of the provider (its documented maximum blob size), or a
+ * whole-blob operation such as {@link io.depot.storage.StorageProvider#load} cannot hold it (more
+ * than {@link io.depot.storage.StorageProvider#MAX_LOAD_BYTES}).
+ */
 public class BlobTooLargeException extends StorageException {
   @Serial private static final long serialVersionUID = 1L;
 

@@ -4,7 +4,10 @@ import java.io.Serial;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
-/** The bytes read do not match the blob's SHA-256 (or its stored length or metadata are damaged): the blob was tampered with or corrupted. The data is never returned silently. */
+/**
+ * The bytes read do not match the blob's SHA-256 (or its stored length or metadata are damaged):
+ * the blob was tampered with or corrupted. The data is never returned silently.
+ */
 public class IntegrityException extends StorageException {
   @Serial private static final long serialVersionUID = 1L;
 

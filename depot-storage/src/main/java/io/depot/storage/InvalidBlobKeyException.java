@@ -4,7 +4,10 @@ import java.io.Serial;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
-/** A caller-chosen key, scope or content type breaks the naming rules (see {@link io.depot.storage.StorageProvider}). */
+/**
+ * A caller-chosen key, scope or content type breaks the naming rules (see {@link
+ * io.depot.storage.StorageProvider}).
+ */
 public class InvalidBlobKeyException extends StorageException {
   @Serial private static final long serialVersionUID = 1L;
 

@@ -4,7 +4,10 @@ import java.io.Serial;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
-/** The URI is within the provider's scope but is not a blob URI of its layout (for example a bad digest, a missing {@code sha256/} or {@code keys/} segment, a query or a fragment). */
+/**
+ * The URI is within the provider's scope but is not a blob URI of its layout (for example a bad
+ * digest, a missing {@code sha256/} or {@code keys/} segment, a query or a fragment).
+ */
 public class MalformedBlobUriException extends StorageException {
   @Serial private static final long serialVersionUID = 1L;
 

@@ -4,7 +4,10 @@ import java.io.Serial;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
-/** The URI is outside the provider's scope (another scheme, backend, or scope; a path-traversal or symlink escape). */
+/**
+ * The URI is outside the provider's scope (another scheme, backend, or scope; a path-traversal or
+ * symlink escape).
+ */
 public class ScopeViolationException extends StorageException {
   @Serial private static final long serialVersionUID = 1L;
 

@@ -6,9 +6,9 @@ import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The root of the storage exceptions: a failed store, load, delete or listing. Every message names the URI
- * concerned as {@code uri=...} (a blob URI, or the provider's base URI when no blob is involved), and {@link #uri()}
- * returns it. Credentials are never part of the message.
+ * The root of the storage exceptions: a failed store, load, delete or listing. Every message names
+ * the URI concerned as {@code uri=...} (a blob URI, or the provider's base URI when no blob is
+ * involved), and {@link #uri()} returns it. Credentials are never part of the message.
  */
 public class StorageException extends DepotException {
   @Serial private static final long serialVersionUID = 1L;

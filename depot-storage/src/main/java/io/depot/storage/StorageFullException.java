@@ -4,7 +4,10 @@ import java.io.Serial;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
-/** The backend has no room for the blob now (a full shared-memory arena or disk); room may be made by deleting blobs. */
+/**
+ * The backend has no room for the blob now (a full shared-memory arena or disk); room may be made
+ * by deleting blobs.
+ */
 public class StorageFullException extends StorageException {
   @Serial private static final long serialVersionUID = 1L;
 

@@ -17,9 +17,10 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 
 /**
- * The storage of an application: stores go to one configured provider, and loads are routed by URI to the provider
- * whose scope holds it. Providers are found by scheme through {@link ServiceLoader} ({@link StorageProviderFactory}),
- * so a backend is available when its module is on the class or module path.
+ * The storage of an application: stores go to one configured provider, and loads are routed by URI
+ * to the provider whose scope holds it. Providers are found by scheme through {@link ServiceLoader}
+ * ({@link StorageProviderFactory}), so a backend is available when its module is on the class or
+ * module path.
  *
  * <pre>{@code
  * try (StorageProviders storage = StorageProviders.open(Map.of("depot.storage.store", "shm://depot/wf-42"))) {
@@ -32,23 +33,27 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>{@value #STORE}: the base URI {@code store} writes under (required);
- *   <li>{@value #READ}: further base URIs, comma-separated, that loads may read (the store base is always readable);
- *       a URI under none of them is refused with {@link ScopeViolationException}, so a URI from outside cannot make
- *       the application reach an arbitrary host, bucket or directory;
- *   <li>{@code depot.storage.<scheme>.<option>}: an option of the {@code <scheme>} providers (for example {@code
- *       depot.storage.shm.capacity=4g}, {@code depot.storage.s3.endpoint=http://127.0.0.1:9000}); an option a
- *       provider does not know is an error.
+ *   <li>{@value #READ}: further base URIs, comma-separated, that loads may read (the store base is
+ *       always readable); a URI under none of them is refused with {@link ScopeViolationException},
+ *       so a URI from outside cannot make the application reach an arbitrary host, bucket or
+ *       directory;
+ *   <li>{@code depot.storage.<scheme>.<option>}: an option of the {@code <scheme>} providers (for
+ *       example {@code depot.storage.shm.capacity=4g}, {@code
+ *       depot.storage.s3.endpoint=http://127.0.0.1:9000}); an option a provider does not know is an
+ *       error.
  * </ul>
  *
- * A URI is served by the provider with the longest base that holds it. This class is itself a {@link StorageProvider}
- * (its base, scheme and listing are those of the store provider), thread-safe, and owns the providers it opened:
- * close it.
+ * A URI is served by the provider with the longest base that holds it. This class is itself a
+ * {@link StorageProvider} (its base, scheme and listing are those of the store provider),
+ * thread-safe, and owns the providers it opened: close it.
  */
 public final class StorageProviders implements StorageProvider {
   /** The prefix of every configuration key. */
   public static final String PREFIX = "depot.storage.";
+
   /** The base URI stores go to. */
   public static final String STORE = "depot.storage.store";
+
   /** Further readable base URIs, comma-separated. */
   public static final String READ = "depot.storage.read";
 
@@ -76,8 +81,8 @@ public final class StorageProviders implements StorageProvider {
     Objects.requireNonNull(config, "config");
     String storeBase = config.get(STORE);
     if (storeBase == null || storeBase.isBlank()) {
-      throw new InvalidArgumentException("storage configuration needs " + STORE + "=<base URI>: " + STORE + "="
-          + storeBase);
+      throw new InvalidArgumentException(
+          "storage configuration needs " + STORE + "=<base URI>: " + STORE + "=" + storeBase);
     }
     Map<String, Map<String, String>> options = new HashMap<>();
     for (Map.Entry<String, String> e : new TreeMap<>(config).entrySet()) {
@@ -88,10 +93,18 @@ public final class StorageProviders implements StorageProvider {
       String rest = k.substring(PREFIX.length());
       int dot = rest.indexOf('.');
       if (dot <= 0 || dot == rest.length() - 1) {
-        throw new InvalidArgumentException("unknown storage configuration key (expected " + STORE + ", " + READ
-            + " or " + PREFIX + "<scheme>.<option>): key=" + k);
+        throw new InvalidArgumentException(
+            "unknown storage configuration key (expected "
+                + STORE
+                + ", "
+                + READ
+                + " or "
+                + PREFIX
+                + "<scheme>.<option>): key="
+                + k);
       }
-      options.computeIfAbsent(rest.substring(0, dot).toLowerCase(Locale.ROOT), s -> new HashMap<>())
+      options
+          .computeIfAbsent(rest.substring(0, dot).toLowerCase(Locale.ROOT), s -> new HashMap<>())
           .put(rest.substring(dot + 1), e.getValue());
     }
     Map<String, URI> bases = new LinkedHashMap<>();
@@ -120,8 +133,8 @@ public final class StorageProviders implements StorageProvider {
   }
 
   /**
-   * Opens the providers configured by the system properties starting with {@value #PREFIX} (for example {@code
-   * -Ddepot.storage.store=file:///var/lib/depot/}).
+   * Opens the providers configured by the system properties starting with {@value #PREFIX} (for
+   * example {@code -Ddepot.storage.store=file:///var/lib/depot/}).
    *
    * @return the open providers; close them
    */
@@ -136,7 +149,8 @@ public final class StorageProviders implements StorageProvider {
   }
 
   /**
-   * Opens one provider on {@code base} with its options (keys without the {@code depot.storage.<scheme>.} prefix).
+   * Opens one provider on {@code base} with its options (keys without the {@code
+   * depot.storage.<scheme>.} prefix).
    *
    * @param base the provider's base URI
    * @param options its options
@@ -180,32 +194,43 @@ public final class StorageProviders implements StorageProvider {
     try {
       URI u = new URI(text);
       if (!u.isAbsolute() || u.isOpaque()) {
-        throw new MalformedBlobUriException("a storage URI is absolute and hierarchical (scheme://...): text=" + text,
-            null);
+        throw new MalformedBlobUriException(
+            "a storage URI is absolute and hierarchical (scheme://...): text=" + text, null);
       }
       return u;
     } catch (URISyntaxException e) {
-      throw new MalformedBlobUriException("not a URI: " + e.getMessage() + ": text=" + text, null, e);
+      throw new MalformedBlobUriException(
+          "not a URI: " + e.getMessage() + ": text=" + text, null, e);
     }
   }
 
   private static StorageProviderFactory factory(String scheme, URI uri) {
     StorageProviderFactory f = factories().get(scheme.toLowerCase(Locale.ROOT));
     if (f == null) {
-      throw new UnsupportedSchemeException("no storage provider for scheme=" + scheme + " (found: " + schemes()
-          + "; is its module on the class path?)", uri);
+      throw new UnsupportedSchemeException(
+          "no storage provider for scheme="
+              + scheme
+              + " (found: "
+              + schemes()
+              + "; is its module on the class path?)",
+          uri);
     }
     return f;
   }
 
   private static Map<String, StorageProviderFactory> factories() {
     Map<String, StorageProviderFactory> out = new HashMap<>();
-    for (StorageProviderFactory f : ServiceLoader.load(StorageProviderFactory.class,
-        StorageProviders.class.getClassLoader())) {
+    for (StorageProviderFactory f :
+        ServiceLoader.load(StorageProviderFactory.class, StorageProviders.class.getClassLoader())) {
       StorageProviderFactory previous = out.putIfAbsent(f.scheme().toLowerCase(Locale.ROOT), f);
       if (previous != null && previous.getClass() != f.getClass()) {
-        throw new InvalidArgumentException("two storage provider factories for scheme=" + f.scheme() + ": "
-            + previous.getClass().getName() + " and " + f.getClass().getName());
+        throw new InvalidArgumentException(
+            "two storage provider factories for scheme="
+                + f.scheme()
+                + ": "
+                + previous.getClass().getName()
+                + " and "
+                + f.getClass().getName());
       }
     }
     return out;
@@ -234,11 +259,13 @@ public final class StorageProviders implements StorageProvider {
   public StorageProvider providerFor(URI uri) {
     Objects.requireNonNull(uri, "uri");
     if (!uri.isAbsolute() || uri.isOpaque()) {
-      throw new MalformedBlobUriException("a blob URI is absolute and hierarchical (scheme://...)", uri);
+      throw new MalformedBlobUriException(
+          "a blob URI is absolute and hierarchical (scheme://...)", uri);
     }
     StorageProvider best = null;
     for (StorageProvider p : providers) {
-      if (p.inScope(uri) && (best == null || p.base().toString().length() > best.base().toString().length())) {
+      if (p.inScope(uri)
+          && (best == null || p.base().toString().length() > best.base().toString().length())) {
         best = p;
       }
     }
@@ -268,7 +295,10 @@ public final class StorageProviders implements StorageProvider {
     return store.base();
   }
 
-  /** A router confined to the sub-scope {@code scope} of the store provider: it stores and reads only there. */
+  /**
+   * A router confined to the sub-scope {@code scope} of the store provider: it stores and reads
+   * only there.
+   */
   @Override
   public StorageProviders withScope(String scope) {
     StorageProvider child = store.withScope(scope);
@@ -380,7 +410,10 @@ public final class StorageProviders implements StorageProvider {
 
   @Override
   public String toString() {
-    return "StorageProviders[store=" + store.base() + ", read=" + providers.stream().map(StorageProvider::base).toList()
+    return "StorageProviders[store="
+        + store.base()
+        + ", read="
+        + providers.stream().map(StorageProvider::base).toList()
         + "]";
   }
 }

@@ -5,8 +5,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How a blob is stored: its content type, and optionally a caller-chosen key instead of its SHA-256. Immutable; start
- * from {@link #DEFAULT}, {@link #contentType(String)} or {@link #key(String)} and chain.
+ * How a blob is stored: its content type, and optionally a caller-chosen key instead of its
+ * SHA-256. Immutable; start from {@link #DEFAULT}, {@link #contentType(String)} or {@link
+ * #key(String)} and chain.
  *
  * <pre>{@code
  * provider.store(bytes, StoreOptions.key("reports/q1.pdf").withContentType("application/pdf"));
@@ -15,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 public final class StoreOptions {
   /** The content type of a blob stored without one. */
   public static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
+
   /** The longest content type, in characters. */
   public static final int MAX_CONTENT_TYPE_LENGTH = 255;
 
@@ -34,16 +36,17 @@ public final class StoreOptions {
    *
    * @param contentType the blob's content type
    * @return the options
-   * @throws InvalidBlobKeyException if it is empty, longer than {@value #MAX_CONTENT_TYPE_LENGTH} characters, or
-   *     not printable US-ASCII
+   * @throws InvalidBlobKeyException if it is empty, longer than {@value #MAX_CONTENT_TYPE_LENGTH}
+   *     characters, or not printable US-ASCII
    */
   public static StoreOptions contentType(String contentType) {
     return DEFAULT.withContentType(contentType);
   }
 
   /**
-   * Stored under a caller-chosen key (URI {@code <base>/keys/<key>}), replacing atomically any blob under that key;
-   * {@value #DEFAULT_CONTENT_TYPE}. The key's syntax is checked by the provider (see {@link StorageProvider}).
+   * Stored under a caller-chosen key (URI {@code <base>/keys/<key>}), replacing atomically any blob
+   * under that key; {@value #DEFAULT_CONTENT_TYPE}. The key's syntax is checked by the provider
+   * (see {@link StorageProvider}).
    *
    * @param key the caller-chosen key
    * @return the options
@@ -90,14 +93,20 @@ public final class StoreOptions {
   private static String checkContentType(String contentType) {
     Objects.requireNonNull(contentType, "contentType");
     if (contentType.isEmpty() || contentType.length() > MAX_CONTENT_TYPE_LENGTH) {
-      throw new InvalidBlobKeyException("content type must be 1.." + MAX_CONTENT_TYPE_LENGTH
-          + " characters: contentType=" + contentType, (URI) null);
+      throw new InvalidBlobKeyException(
+          "content type must be 1.."
+              + MAX_CONTENT_TYPE_LENGTH
+              + " characters: contentType="
+              + contentType,
+          (URI) null);
     }
     for (int i = 0; i < contentType.length(); i++) {
       char c = contentType.charAt(i);
       if (c < 0x20 || c > 0x7e) {
-        throw new InvalidBlobKeyException("content type must be printable US-ASCII: contentType="
-            + contentType.replaceAll("[^\\x20-\\x7e]", "?"), (URI) null);
+        throw new InvalidBlobKeyException(
+            "content type must be printable US-ASCII: contentType="
+                + contentType.replaceAll("[^\\x20-\\x7e]", "?"),
+            (URI) null);
       }
     }
     return contentType;
@@ -105,7 +114,9 @@ public final class StoreOptions {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof StoreOptions other && contentType.equals(other.contentType) && Objects.equals(key, other.key);
+    return o instanceof StoreOptions other
+        && contentType.equals(other.contentType)
+        && Objects.equals(key, other.key);
   }
 
   @Override
@@ -115,6 +126,9 @@ public final class StoreOptions {
 
   @Override
   public String toString() {
-    return "StoreOptions[contentType=" + contentType + (key == null ? ", content-addressed" : ", key=" + key) + "]";
+    return "StoreOptions[contentType="
+        + contentType
+        + (key == null ? ", content-addressed" : ", key=" + key)
+        + "]";
   }
 }

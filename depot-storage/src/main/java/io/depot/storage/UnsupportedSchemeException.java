@@ -4,7 +4,10 @@ import java.io.Serial;
 import java.net.URI;
 import org.jspecify.annotations.Nullable;
 
-/** No {@link io.depot.storage.spi.StorageProviderFactory} on the class or module path handles the URI's scheme. */
+/**
+ * No {@link io.depot.storage.spi.StorageProviderFactory} on the class or module path handles the
+ * URI's scheme.
+ */
 public class UnsupportedSchemeException extends StorageException {
   @Serial private static final long serialVersionUID = 1L;
 

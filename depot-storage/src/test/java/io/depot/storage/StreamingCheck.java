@@ -1,7 +1,6 @@
 package io.depot.storage;
 
 import io.depot.storage.contract.TestData;
-
 import io.depot.storage.spi.Sha256;
 import java.io.InputStream;
 import java.net.URI;
@@ -10,8 +9,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Run in a child JVM with a small heap by the contract test: streams a generated blob larger than the heap through
- * {@code store(InputStream)} and {@code open(URI)}, checks its SHA-256, deletes it and prints {@code OK <uri>}.
+ * Run in a child JVM with a small heap by the contract test: streams a generated blob larger than
+ * the heap through {@code store(InputStream)} and {@code open(URI)}, checks its SHA-256, deletes it
+ * and prints {@code OK <uri>}.
  *
  * <p>Arguments: {@code <size> <scope> key=value...} (a {@link StorageProviders} configuration).
  */
@@ -28,22 +28,24 @@ public final class StreamingCheck {
     }
     long heap = Runtime.getRuntime().maxMemory();
     if (heap >= size) {
-      throw new IllegalStateException("the heap must be smaller than the blob: maxMemory=" + heap + " size=" + size);
+      throw new IllegalStateException(
+          "the heap must be smaller than the blob: maxMemory=" + heap + " size=" + size);
     }
     MessageDigest expected = Sha256.newDigest();
     try (StorageProviders root = StorageProviders.open(config)) {
       StorageProvider storage = root.withScope(scope);
       URI uri;
-      try (InputStream in = new java.io.FilterInputStream(TestData.stream(size, 42, 1 << 20)) {
-        @Override
-        public int read(byte[] b, int off, int len) throws java.io.IOException {
-          int n = super.read(b, off, len);
-          if (n > 0) {
-            expected.update(b, off, n);
-          }
-          return n;
-        }
-      }) {
+      try (InputStream in =
+          new java.io.FilterInputStream(TestData.stream(size, 42, 1 << 20)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+              int n = super.read(b, off, len);
+              if (n > 0) {
+                expected.update(b, off, n);
+              }
+              return n;
+            }
+          }) {
         uri = storage.store(in, StoreOptions.contentType("video/mp4"));
       }
       String hex = Sha256.hex(expected.digest());
@@ -51,7 +53,9 @@ public final class StreamingCheck {
         throw new IllegalStateException("uri=" + uri + " is not the content address sha256=" + hex);
       }
       BlobInfo info = storage.info(uri);
-      if (info.size() != size || !info.sha256().equals(hex) || !info.contentType().equals("video/mp4")) {
+      if (info.size() != size
+          || !info.sha256().equals(hex)
+          || !info.contentType().equals("video/mp4")) {
         throw new IllegalStateException("bad info " + info);
       }
       MessageDigest actual = Sha256.newDigest();
@@ -65,7 +69,8 @@ public final class StreamingCheck {
         }
       }
       if (read != size || !Sha256.hex(actual.digest()).equals(hex)) {
-        throw new IllegalStateException("streamed back read=" + read + " bytes with another digest");
+        throw new IllegalStateException(
+            "streamed back read=" + read + " bytes with another digest");
       }
       if (!storage.delete(uri)) {
         throw new IllegalStateException("delete returned false for uri=" + uri);

@@ -11,9 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A child JVM running a main class on this JVM's class path, with the same {@code java} binary. Its standard output
- * is collected line by line (and readable while it runs); standard error is echoed with a prefix. Always close it:
- * close kills the process (SIGKILL) if it is still running.
+ * A child JVM running a main class on this JVM's class path, with the same {@code java} binary. Its
+ * standard output is collected line by line (and readable while it runs); standard error is echoed
+ * with a prefix. Always close it: close kills the process (SIGKILL) if it is still running.
  */
 public final class ChildJvm implements AutoCloseable {
   private final Process process;
@@ -27,31 +27,42 @@ public final class ChildJvm implements AutoCloseable {
     this.process = process;
     this.label = label;
     this.outPump = pump(process.inputReader(StandardCharsets.UTF_8), out, null);
-    this.errPump = pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)),
-        err, "[" + label + " err] ");
+    this.errPump =
+        pump(
+            new BufferedReader(
+                new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)),
+            err,
+            "[" + label + " err] ");
   }
 
   private static Thread pump(BufferedReader reader, List<String> sink, String echoPrefix) {
-    Thread t = Thread.ofPlatform().daemon().start(() -> {
-      try (reader) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          sink.add(line);
-          if (echoPrefix != null) {
-            System.err.println(echoPrefix + line);
-          }
-        }
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    });
+    Thread t =
+        Thread.ofPlatform()
+            .daemon()
+            .start(
+                () -> {
+                  try (reader) {
+                    String line;
+                    while ((line = reader.readLine()) != null) {
+                      sink.add(line);
+                      if (echoPrefix != null) {
+                        System.err.println(echoPrefix + line);
+                      }
+                    }
+                  } catch (IOException ignored) {
+                    // the process ended
+                  }
+                });
     return t;
   }
 
   /** The {@code java} binary of this JVM. */
   public static Path javaBinary() {
-    return Path.of(ProcessHandle.current().info().command().orElse(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    return Path.of(
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
   }
 
   /** Starts {@code mainClass} with {@code args}, default JVM options and a 256 MiB heap. */
@@ -65,8 +76,10 @@ public final class ChildJvm implements AutoCloseable {
     cmd.add(javaBinary().toString());
     cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("-XX:+UseSerialGC");
-    cmd.add("-XX:TieredStopAtLevel=1".equals(System.getProperty("depot.child.jit")) ? "-XX:TieredStopAtLevel=1"
-        : "-XX:+TieredCompilation");
+    cmd.add(
+        "-XX:TieredStopAtLevel=1".equals(System.getProperty("depot.child.jit"))
+            ? "-XX:TieredStopAtLevel=1"
+            : "-XX:+TieredCompilation");
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
@@ -112,8 +125,16 @@ public final class ChildJvm implements AutoCloseable {
       }
       Thread.sleep(5);
     }
-    throw new IllegalStateException(label + ": no output line starting with '" + prefix + "' (alive="
-        + process.isAlive() + "), output=" + out + ", errors=" + err);
+    throw new IllegalStateException(
+        label
+            + ": no output line starting with '"
+            + prefix
+            + "' (alive="
+            + process.isAlive()
+            + "), output="
+            + out
+            + ", errors="
+            + err);
   }
 
   /** Writes a line to the child's standard input. */
@@ -131,8 +152,16 @@ public final class ChildJvm implements AutoCloseable {
   public int await(long timeout, TimeUnit unit) throws InterruptedException {
     if (!process.waitFor(timeout, unit)) {
       process.destroyForcibly();
-      throw new IllegalStateException(label + " did not exit within " + timeout + " " + unit + "; output=" + out
-          + ", errors=" + err);
+      throw new IllegalStateException(
+          label
+              + " did not exit within "
+              + timeout
+              + " "
+              + unit
+              + "; output="
+              + out
+              + ", errors="
+              + err);
     }
     outPump.join(5_000);
     errPump.join(5_000);
@@ -143,14 +172,15 @@ public final class ChildJvm implements AutoCloseable {
   public void awaitSuccess(long timeout, TimeUnit unit) throws InterruptedException {
     int code = await(timeout, unit);
     if (code != 0) {
-      throw new IllegalStateException(label + " exited with " + code + "; output=" + out + ", errors=" + err);
+      throw new IllegalStateException(
+          label + " exited with " + code + "; output=" + out + ", errors=" + err);
     }
   }
 
   /**
-   * Kills the child with SIGKILL, reaps it, and reads the rest of its output (everything it flushed). The signal is
-   * sent through {@link ProcessHandle}: {@link Process#destroyForcibly()} would also close the output pipes and
-   * discard what the child wrote last.
+   * Kills the child with SIGKILL, reaps it, and reads the rest of its output (everything it
+   * flushed). The signal is sent through {@link ProcessHandle}: {@link Process#destroyForcibly()}
+   * would also close the output pipes and discard what the child wrote last.
    */
   public void kill() throws InterruptedException {
     process.toHandle().destroyForcibly();

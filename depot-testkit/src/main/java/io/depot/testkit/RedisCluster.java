@@ -14,10 +14,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Redis Cluster on loopback, for tests: {@code nodes} {@code redis-server --cluster-enabled yes} processes
- * (masters, no replicas), joined and given all 16384 slots in equal ranges — by {@code redis-cli --cluster create}
- * if a {@code redis-cli} is on {@code PATH}, else by {@code CLUSTER MEET} and {@code CLUSTER ADDSLOTS} sent from
- * here — and ready ({@code cluster_state:ok} on every node) when {@link #start} returns. Never a mock.
+ * A real Redis Cluster on loopback, for tests: {@code nodes} {@code redis-server --cluster-enabled
+ * yes} processes (masters, no replicas), joined and given all 16384 slots in equal ranges — by
+ * {@code redis-cli --cluster create} if a {@code redis-cli} is on {@code PATH}, else by {@code
+ * CLUSTER MEET} and {@code CLUSTER ADDSLOTS} sent from here — and ready ({@code cluster_state:ok}
+ * on every node) when {@link #start} returns. Never a mock.
  *
  * <p>Always close it: close kills every node and removes their directories.
  */
@@ -46,8 +47,15 @@ public final class RedisCluster implements AutoCloseable {
     List<RedisServer> servers = new ArrayList<>();
     try {
       for (int i = 0; i < nodes; i++) {
-        servers.add(RedisServer.startWith(List.of("--cluster-enabled", "yes", "--cluster-config-file",
-            "nodes-" + i + ".conf", "--cluster-node-timeout", "5000")));
+        servers.add(
+            RedisServer.startWith(
+                List.of(
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    "nodes-" + i + ".conf",
+                    "--cluster-node-timeout",
+                    "5000")));
       }
       Path cli = redisCli();
       String how;
@@ -113,7 +121,10 @@ public final class RedisCluster implements AutoCloseable {
     }
     RedisServer first = servers.getFirst();
     for (int i = 1; i < n; i++) {
-      expectOk(first, List.of("CLUSTER", "MEET", servers.get(i).host(), Integer.toString(servers.get(i).port())));
+      expectOk(
+          first,
+          List.of(
+              "CLUSTER", "MEET", servers.get(i).host(), Integer.toString(servers.get(i).port())));
     }
   }
 
@@ -131,7 +142,8 @@ public final class RedisCluster implements AutoCloseable {
       boolean ok = true;
       for (RedisServer s : servers) {
         last = command(s, List.of("CLUSTER", "INFO"));
-        if (!last.contains("cluster_state:ok") || !last.contains("cluster_known_nodes:" + servers.size())) {
+        if (!last.contains("cluster_state:ok")
+            || !last.contains("cluster_known_nodes:" + servers.size())) {
           ok = false;
           break;
         }
@@ -146,10 +158,14 @@ public final class RedisCluster implements AutoCloseable {
         throw new IllegalStateException("interrupted while the cluster formed");
       }
     }
-    throw new IllegalStateException("the cluster did not reach cluster_state:ok in 60 s; last CLUSTER INFO: " + last);
+    throw new IllegalStateException(
+        "the cluster did not reach cluster_state:ok in 60 s; last CLUSTER INFO: " + last);
   }
 
-  /** Sends one command and returns its reply as text (a simple string, an error as "-...", a bulk string). */
+  /**
+   * Sends one command and returns its reply as text (a simple string, an error as "-...", a bulk
+   * string).
+   */
   static String command(RedisServer s, List<String> parts) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(s.host(), s.port()), 2_000);
@@ -157,7 +173,11 @@ public final class RedisCluster implements AutoCloseable {
       OutputStream out = socket.getOutputStream();
       StringBuilder sb = new StringBuilder("*").append(parts.size()).append("\r\n");
       for (String p : parts) {
-        sb.append('$').append(p.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(p).append("\r\n");
+        sb.append('$')
+            .append(p.getBytes(StandardCharsets.UTF_8).length)
+            .append("\r\n")
+            .append(p)
+            .append("\r\n");
       }
       out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
       out.flush();
@@ -195,12 +215,18 @@ public final class RedisCluster implements AutoCloseable {
     return nodes;
   }
 
-  /** A seed URI, {@code redis://127.0.0.1:<port of the first node>}: a cluster client discovers the others. */
+  /**
+   * A seed URI, {@code redis://127.0.0.1:<port of the first node>}: a cluster client discovers the
+   * others.
+   */
   public String uri() {
     return nodes.getFirst().uri();
   }
 
-  /** How the cluster was created ({@code redis-cli --cluster create} or the commands sent from here). */
+  /**
+   * How the cluster was created ({@code redis-cli --cluster create} or the commands sent from
+   * here).
+   */
   public String createdBy() {
     return createdBy;
   }
@@ -213,6 +239,12 @@ public final class RedisCluster implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "RedisCluster[" + nodes.size() + " nodes from " + uri() + ", created by " + createdBy + "]";
+    return "RedisCluster["
+        + nodes.size()
+        + " nodes from "
+        + uri()
+        + ", created by "
+        + createdBy
+        + "]";
   }
 }

@@ -23,13 +23,15 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * A real {@code redis-server} on a free loopback port, for tests and benchmarks: the binary from {@code PATH} if one
- * runs, else the one packaged in the {@code com.github.codemonstur:embedded-redis} jar (extracted once per JVM). It
- * runs with {@code --save "" --appendonly no} in a temporary directory. Starting fails loudly ({@link
- * IllegalStateException} saying what was tried) if no binary works: tests that need Redis never skip silently.
+ * A real {@code redis-server} on a free loopback port, for tests and benchmarks: the binary from
+ * {@code PATH} if one runs, else the one packaged in the {@code
+ * com.github.codemonstur:embedded-redis} jar (extracted once per JVM). It runs with {@code --save
+ * "" --appendonly no} in a temporary directory. Starting fails loudly ({@link
+ * IllegalStateException} saying what was tried) if no binary works: tests that need Redis never
+ * skip silently.
  *
- * <p>Always close it: close kills the server and removes its directory. A shutdown hook kills it too if the JVM
- * exits first.
+ * <p>Always close it: close kills the server and removes its directory. A shutdown hook kills it
+ * too if the JVM exits first.
  */
 public final class RedisServer implements AutoCloseable {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -66,8 +68,8 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
-   * Starts a server without a password, with {@code extraArgs} appended to its command line (e.g. {@code
-   * --cluster-enabled yes}; see {@link RedisCluster}).
+   * Starts a server without a password, with {@code extraArgs} appended to its command line (e.g.
+   * {@code --cluster-enabled yes}; see {@link RedisCluster}).
    */
   public static RedisServer startWith(List<String> extraArgs) {
     return start(null, extraArgs);
@@ -103,8 +105,10 @@ public final class RedisServer implements AutoCloseable {
           found = fromJar(tried);
         }
         if (found == null) {
-          throw new IllegalStateException("no working redis-server: tried " + tried
-              + "; install one on PATH (e.g. apt-get install redis-server) or keep embedded-redis on the class path");
+          throw new IllegalStateException(
+              "no working redis-server: tried "
+                  + tried
+                  + "; install one on PATH (e.g. apt-get install redis-server) or keep embedded-redis on the class path");
         }
         binary = found;
       }
@@ -142,12 +146,13 @@ public final class RedisServer implements AutoCloseable {
     String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
     String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
     String osPart = os.contains("linux") ? "linux" : os.contains("mac") ? "darwin" : null;
-    String archPart = switch (arch) {
-      case "amd64", "x86_64" -> "amd64";
-      case "aarch64", "arm64" -> "arm64";
-      case "x86", "i386", "i686" -> "386";
-      default -> null;
-    };
+    String archPart =
+        switch (arch) {
+          case "amd64", "x86_64" -> "amd64";
+          case "aarch64", "arm64" -> "arm64";
+          case "x86", "i386", "i686" -> "386";
+          default -> null;
+        };
     if (osPart == null || archPart == null) {
       tried.add("embedded-redis: no binary for os.name=" + os + " os.arch=" + arch);
       return null;
@@ -189,14 +194,20 @@ public final class RedisServer implements AutoCloseable {
 
   private static boolean works(Path candidate, List<String> tried) {
     try {
-      Process p = new ProcessBuilder(candidate.toString(), "--version").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(candidate.toString(), "--version").redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 && out.startsWith("Redis server")) {
         binaryVersion = out;
         return true;
       }
       p.destroyForcibly();
-      tried.add(candidate + ": --version gave exit=" + (p.isAlive() ? "timeout" : p.exitValue()) + " " + out);
+      tried.add(
+          candidate
+              + ": --version gave exit="
+              + (p.isAlive() ? "timeout" : p.exitValue())
+              + " "
+              + out);
     } catch (IOException e) {
       tried.add(candidate + ": " + e.getMessage());
     } catch (InterruptedException e) {
@@ -215,15 +226,35 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
-  /** Starts the process on {@code wanted} (0: a free port, retrying if another process takes it first). */
+  /**
+   * Starts the process on {@code wanted} (0: a free port, retrying if another process takes it
+   * first).
+   */
   private void launch(int wanted) {
     Path bin = binary();
     String failure = null;
     for (int attempt = 0; attempt < (wanted == 0 ? 5 : 1); attempt++) {
       int p = wanted == 0 ? freePort() : wanted;
-      List<String> cmd = new ArrayList<>(List.of(bin.toString(), "--port", Integer.toString(p), "--bind",
-          LOOPBACK.getHostAddress(), "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--daemonize", "no",
-          "--protected-mode", "no", "--logfile", ""));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  bin.toString(),
+                  "--port",
+                  Integer.toString(p),
+                  "--bind",
+                  LOOPBACK.getHostAddress(),
+                  "--save",
+                  "",
+                  "--appendonly",
+                  "no",
+                  "--dir",
+                  dir.toString(),
+                  "--daemonize",
+                  "no",
+                  "--protected-mode",
+                  "no",
+                  "--logfile",
+                  ""));
       if (password != null) {
         cmd.add("--requirepass");
         cmd.add(password);
@@ -231,7 +262,8 @@ public final class RedisServer implements AutoCloseable {
       cmd.addAll(extraArgs);
       Path log = dir.resolve("redis-" + p + ".log");
       try {
-        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process =
+            new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       } catch (IOException e) {
         throw new IllegalStateException("cannot run " + cmd, e);
       }
@@ -315,7 +347,10 @@ public final class RedisServer implements AutoCloseable {
     kill();
   }
 
-  /** Starts a fresh, empty server on the same port and with the same password (stopping the running one first). */
+  /**
+   * Starts a fresh, empty server on the same port and with the same password (stopping the running
+   * one first).
+   */
   public void restart() {
     kill();
     launch(port);
@@ -356,6 +391,10 @@ public final class RedisServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "RedisServer[" + uri() + (password != null ? ", password" : "") + (isRunning() ? "" : ", stopped") + "]";
+    return "RedisServer["
+        + uri()
+        + (password != null ? ", password" : "")
+        + (isRunning() ? "" : ", stopped")
+        + "]";
   }
 }

@@ -15,16 +15,19 @@ import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 
 /**
- * A real S3-compatible server (S3Proxy over a jclouds file-system blob store in a temporary directory) running in
- * this JVM on a free loopback port, for tests and benchmarks. It speaks the S3 REST API with AWS signature v2/v4
- * checked against {@link #accessKey()} and {@link #secretKey()}; blobs live on disk, not on the heap. Always close
- * it: close stops the server and deletes the directory.
+ * A real S3-compatible server (S3Proxy over a jclouds file-system blob store in a temporary
+ * directory) running in this JVM on a free loopback port, for tests and benchmarks. It speaks the
+ * S3 REST API with AWS signature v2/v4 checked against {@link #accessKey()} and {@link
+ * #secretKey()}; blobs live on disk, not on the heap. Always close it: close stops the server and
+ * deletes the directory.
  */
 public final class S3Server implements AutoCloseable {
   /** The access key id the server accepts. */
   public static final String ACCESS_KEY = "depot-test-access-key";
+
   /** The secret key the server accepts. */
   public static final String SECRET_KEY = "depot-test-secret-key";
+
   /** The region clients should sign for (the server accepts any). */
   public static final String REGION = "us-east-1";
 
@@ -42,7 +45,8 @@ public final class S3Server implements AutoCloseable {
   }
 
   /**
-   * Starts a server on {@code 127.0.0.1} and a free port, with an empty blob store in a new temporary directory.
+   * Starts a server on {@code 127.0.0.1} and a free port, with an empty blob store in a new
+   * temporary directory.
    *
    * @throws IllegalStateException if it cannot start
    */
@@ -53,21 +57,24 @@ public final class S3Server implements AutoCloseable {
       dir = Files.createTempDirectory("depot-s3server-");
       Properties props = new Properties();
       props.setProperty("jclouds.filesystem.basedir", dir.toString());
-      context = ContextBuilder.newBuilder("filesystem")
-          .credentials(ACCESS_KEY, SECRET_KEY)
-          .overrides(props)
-          .build(BlobStoreContext.class);
-      S3Proxy proxy = S3Proxy.builder()
-          .blobStore(context.getBlobStore())
-          .endpoint(URI.create("http://127.0.0.1:0"))
-          .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-          .build();
+      context =
+          ContextBuilder.newBuilder("filesystem")
+              .credentials(ACCESS_KEY, SECRET_KEY)
+              .overrides(props)
+              .build(BlobStoreContext.class);
+      S3Proxy proxy =
+          S3Proxy.builder()
+              .blobStore(context.getBlobStore())
+              .endpoint(URI.create("http://127.0.0.1:0"))
+              .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+              .build();
       proxy.start();
       long deadline = System.nanoTime() + 30_000_000_000L;
       while (!"STARTED".equals(proxy.getState())) {
         if (System.nanoTime() > deadline) {
           proxy.stop();
-          throw new IllegalStateException("S3Proxy did not start within 30 s: state=" + proxy.getState());
+          throw new IllegalStateException(
+              "S3Proxy did not start within 30 s: state=" + proxy.getState());
         }
         Thread.sleep(5);
       }
@@ -82,7 +89,9 @@ public final class S3Server implements AutoCloseable {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw e instanceof IllegalStateException ise ? ise : new IllegalStateException("cannot start S3Proxy", e);
+      throw e instanceof IllegalStateException ise
+          ? ise
+          : new IllegalStateException("cannot start S3Proxy", e);
     }
   }
 
@@ -144,19 +153,22 @@ public final class S3Server implements AutoCloseable {
       return;
     }
     try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
+      Files.walkFileTree(
+          dir,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.delete(file);
+              return FileVisitResult.CONTINUE;
+            }
 
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+              Files.delete(d);
+              return FileVisitResult.CONTINUE;
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete " + dir, e);
     }

@@ -19,20 +19,20 @@ import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 
 /**
- * JSON through Jackson: records, POJOs, maps, lists, strings, numbers and booleans, as UTF-8 JSON that any language
- * can read. The codec id is {@value #ID}.
+ * JSON through Jackson: records, POJOs, maps, lists, strings, numbers and booleans, as UTF-8 JSON
+ * that any language can read. The codec id is {@value #ID}.
  *
- * <p>Safe for data from other processes: the codec decodes into the type the caller names and nothing else.
- * Default typing is off, and class-name based polymorphism ({@code @JsonTypeInfo(use = CLASS)}) is refused by an
- * empty allow list, so no class is ever chosen by the bytes. Name-based subtypes ({@code @JsonSubTypes}) declared
- * by the target type still work.
+ * <p>Safe for data from other processes: the codec decodes into the type the caller names and
+ * nothing else. Default typing is off, and class-name based polymorphism ({@code @JsonTypeInfo(use
+ * = CLASS)}) is refused by an empty allow list, so no class is ever chosen by the bytes. Name-based
+ * subtypes ({@code @JsonSubTypes}) declared by the target type still work.
  *
- * <p>Instances are immutable and thread-safe; {@link #of(Class)} and friends are cheap but not free (a type lookup),
- * so keep a codec for a hot path.
+ * <p>Instances are immutable and thread-safe; {@link #of(Class)} and friends are cheap but not free
+ * (a type lookup), so keep a codec for a hot path.
  *
- * <p>On the module path, Jackson reads a type through reflection: the module that holds it opens the type's package
- * to {@code com.fasterxml.jackson.databind} ({@code opens com.example.model to com.fasterxml.jackson.databind;}),
- * as for any use of Jackson there.
+ * <p>On the module path, Jackson reads a type through reflection: the module that holds it opens
+ * the type's package to {@code com.fasterxml.jackson.databind} ({@code opens com.example.model to
+ * com.fasterxml.jackson.databind;}), as for any use of Jackson there.
  *
  * @param <T> the type values are decoded into
  */
@@ -45,10 +45,10 @@ public final class JsonCodec<T> implements Codec<T> {
           .polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder().build())
           .build();
 
-  private static final JsonCodec<Object> UNTYPED = new JsonCodec<>(DEFAULT_MAPPER,
-      DEFAULT_MAPPER.constructType(Object.class));
-  private static final JsonCodec<JsonNode> TREE = new JsonCodec<>(DEFAULT_MAPPER,
-      DEFAULT_MAPPER.constructType(JsonNode.class));
+  private static final JsonCodec<Object> UNTYPED =
+      new JsonCodec<>(DEFAULT_MAPPER, DEFAULT_MAPPER.constructType(Object.class));
+  private static final JsonCodec<JsonNode> TREE =
+      new JsonCodec<>(DEFAULT_MAPPER, DEFAULT_MAPPER.constructType(JsonNode.class));
 
   private final JavaType type;
   private final ObjectReader reader;
@@ -61,7 +61,8 @@ public final class JsonCodec<T> implements Codec<T> {
   }
 
   /**
-   * {@return a codec decoding into {@code type} (a record, a POJO with a default constructor, a boxed scalar, ...)}
+   * {@return a codec decoding into {@code type} (a record, a POJO with a default constructor, a
+   * boxed scalar, ...)}
    *
    * @param <T> the decoded type
    * @param type the class values are decoded into
@@ -88,12 +89,14 @@ public final class JsonCodec<T> implements Codec<T> {
   }
 
   /**
-   * {@return a codec decoding into {@code type} with a caller's mapper (e.g. one with extra modules)}
+   * {@return a codec decoding into {@code type} with a caller's mapper (e.g. one with extra
+   * modules)}
    *
    * @param <T> the decoded type
    * @param type the class values are decoded into
    * @param mapper the mapper that encodes and decodes
-   * @throws InvalidArgumentException if the mapper has default typing enabled (class names from the data)
+   * @throws InvalidArgumentException if the mapper has default typing enabled (class names from the
+   *     data)
    */
   public static <T> JsonCodec<T> of(Class<T> type, ObjectMapper mapper) {
     Objects.requireNonNull(type, "type");
@@ -108,9 +111,9 @@ public final class JsonCodec<T> implements Codec<T> {
   }
 
   /**
-   * {@return a codec decoding into plain Java values: {@code Map<String, Object>} (insertion-ordered) for objects, {@code
-   * List<Object>} for arrays, {@code String}, {@code Integer}/{@code Long}/{@code BigInteger}, {@code Double}, {@code
-   * Boolean}, and {@code null}}
+   * {@return a codec decoding into plain Java values: {@code Map<String, Object>}
+   * (insertion-ordered) for objects, {@code List<Object>} for arrays, {@code String}, {@code
+   * Integer}/{@code Long}/{@code BigInteger}, {@code Double}, {@code Boolean}, and {@code null}}
    */
   public static JsonCodec<Object> untyped() {
     return UNTYPED;
@@ -126,7 +129,10 @@ public final class JsonCodec<T> implements Codec<T> {
     return ID;
   }
 
-  /** {@return the type values are decoded into, in Java source form, e.g. {@code java.util.List<com.acme.Step>}} */
+  /**
+   * {@return the type values are decoded into, in Java source form, e.g. {@code
+   * java.util.List<com.acme.Step>}}
+   */
   public String typeName() {
     return type.toCanonical();
   }
@@ -136,7 +142,8 @@ public final class JsonCodec<T> implements Codec<T> {
     try {
       writer.writeValue(out, value);
     } catch (JsonProcessingException e) {
-      throw new IOException("json: cannot encode a " + className(value) + ": " + e.getOriginalMessage(), e);
+      throw new IOException(
+          "json: cannot encode a " + className(value) + ": " + e.getOriginalMessage(), e);
     }
   }
 
@@ -150,15 +157,19 @@ public final class JsonCodec<T> implements Codec<T> {
     try {
       return writer.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
-      throw new CodecException("codec=json cannot encode a " + className(value) + ": " + e.getOriginalMessage(), e);
+      throw new CodecException(
+          "codec=json cannot encode a " + className(value) + ": " + e.getOriginalMessage(), e);
     }
   }
 
   @Override
   public T decode(MemorySegment data) throws IOException {
     if (data.byteSize() > Integer.MAX_VALUE - 8) {
-      throw new IOException("json: value of size=" + data.byteSize() + " bytes is too large to decode as type="
-          + typeName());
+      throw new IOException(
+          "json: value of size="
+              + data.byteSize()
+              + " bytes is too large to decode as type="
+              + typeName());
     }
     if (!data.isReadOnly() && data.heapBase().orElse(null) instanceof byte[] array) {
       return read(array, (int) data.address(), (int) data.byteSize());

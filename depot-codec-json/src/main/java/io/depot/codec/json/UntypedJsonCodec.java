@@ -6,9 +6,10 @@ import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The {@code io.depot.Codec} service registered for id {@value JsonCodec#ID}: {@link JsonCodec#untyped()} behind a
- * public no-argument constructor, so that {@link io.depot.Codecs#byId(String) Codecs.byId("json")} finds it. In code,
- * use {@link JsonCodec} directly.
+ * The {@code io.depot.Codec} service registered for id {@value JsonCodec#ID}: {@link
+ * JsonCodec#untyped()} behind a public no-argument constructor, so that {@link
+ * io.depot.Codecs#byId(String) Codecs.byId("json")} finds it. In code, use {@link JsonCodec}
+ * directly.
  */
 public final class UntypedJsonCodec implements Codec<Object> {
   private final JsonCodec<Object> delegate = JsonCodec.untyped();

@@ -78,7 +78,9 @@ class JsonCodecTest {
     assertEquals(steps, listCodec.decode(listCodec.encodeToBytes(steps)));
     assertEquals("java.util.List<io.depot.codec.json.JsonCodecTest$Step>", listCodec.typeName());
 
-    Object untyped = JsonCodec.untyped().decode("{\"a\":[1,true,null,\"s\",2.5]}".getBytes(StandardCharsets.UTF_8));
+    Object untyped =
+        JsonCodec.untyped()
+            .decode("{\"a\":[1,true,null,\"s\",2.5]}".getBytes(StandardCharsets.UTF_8));
     assertEquals(Map.of("a", java.util.Arrays.asList(1, true, null, "s", 2.5)), untyped);
     JsonNode tree = JsonCodec.tree().decode("{\"a\":1}".getBytes(StandardCharsets.UTF_8));
     assertEquals(1, tree.get("a").intValue());
@@ -86,35 +88,51 @@ class JsonCodecTest {
 
   @Test
   void badJsonNamesTheType() {
-    CodecException e = assertThrows(CodecException.class,
-        () -> JsonCodec.of(Step.class).decode("{\"step\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
+    CodecException e =
+        assertThrows(
+            CodecException.class,
+            () ->
+                JsonCodec.of(Step.class)
+                    .decode("{\"step\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
     assertTrue(e.getMessage().contains("JsonCodecTest$Step"), e.getMessage());
-    IOException io = assertThrows(IOException.class, () -> JsonCodec.of(Step.class).decode(MemorySegment.ofArray(
-        "not json".getBytes(StandardCharsets.UTF_8))));
+    IOException io =
+        assertThrows(
+            IOException.class,
+            () ->
+                JsonCodec.of(Step.class)
+                    .decode(MemorySegment.ofArray("not json".getBytes(StandardCharsets.UTF_8))));
     assertTrue(io.getMessage().contains("JsonCodecTest$Step"), io.getMessage());
   }
 
   @Test
   void unencodableValueNamesItsClass() {
-    CodecException e = assertThrows(CodecException.class, () -> JsonCodec.untyped().encodeToBytes(new Object()));
+    CodecException e =
+        assertThrows(CodecException.class, () -> JsonCodec.untyped().encodeToBytes(new Object()));
     assertTrue(e.getMessage().contains("java.lang.Object"), e.getMessage());
-    IOException io = assertThrows(IOException.class,
-        () -> JsonCodec.untyped().encode(new Object(), new ByteArrayOutputStream()));
+    IOException io =
+        assertThrows(
+            IOException.class,
+            () -> JsonCodec.untyped().encode(new Object(), new ByteArrayOutputStream()));
     assertTrue(io.getMessage().contains("java.lang.Object"), io.getMessage());
   }
 
   @Test
   void classNamesFromTheDataAreRefused() {
-    byte[] json = "{\"@class\":\"io.depot.codec.json.JsonCodecTest$Polymorphic\",\"x\":1}"
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] json =
+        "{\"@class\":\"io.depot.codec.json.JsonCodecTest$Polymorphic\",\"x\":1}"
+            .getBytes(StandardCharsets.UTF_8);
     assertThrows(CodecException.class, () -> JsonCodec.of(Polymorphic.class).decode(json));
 
-    ObjectMapper unsafe = JsonMapper.builder()
-        .activateDefaultTyping(LaissezFaireSubTypeValidator.instance, ObjectMapper.DefaultTyping.NON_FINAL)
-        .build();
+    ObjectMapper unsafe =
+        JsonMapper.builder()
+            .activateDefaultTyping(
+                LaissezFaireSubTypeValidator.instance, ObjectMapper.DefaultTyping.NON_FINAL)
+            .build();
     assertThrows(InvalidArgumentException.class, () -> JsonCodec.of(Object.class, unsafe));
-    assertEquals(new Step(1, "a"), JsonCodec.of(Step.class, new ObjectMapper()).decode(
-        "{\"step\":1,\"text\":\"a\"}".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(
+        new Step(1, "a"),
+        JsonCodec.of(Step.class, new ObjectMapper())
+            .decode("{\"step\":1,\"text\":\"a\"}".getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -124,7 +142,8 @@ class JsonCodecTest {
 
   @Test
   void storedInADepot() {
-    String name = "json-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
+    String name =
+        "json-" + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
     DepotOptions options = DepotOptions.builder().capacity(8L << 20).maxObjects(4096).build();
     try (Depot depot = Depot.create(name, options)) {
       JsonCodec<Step> codec = JsonCodec.of(Step.class);

@@ -11,10 +11,10 @@ import io.depot.stm.spi.StmBackend;
 import io.depot.stm.spi.StmUri;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
@@ -31,8 +31,8 @@ import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.Delay;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,8 +44,9 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Redis backend: one Lettuce connection (thread-safe, pipelined by Lettuce) per memory, Lua scripts for every
- * multi-key change (see {@link Scripts}), keys laid out per workflow in one hash slot (see {@link RedisKeys}).
+ * The Redis backend: one Lettuce connection (thread-safe, pipelined by Lettuce) per memory, Lua
+ * scripts for every multi-key change (see {@link Scripts}), keys laid out per workflow in one hash
+ * slot (see {@link RedisKeys}).
  *
  * <pre>
  * Concurrency: Redis runs each script atomically, so every single-key operation, and clear, end and the TTL
@@ -57,6 +58,7 @@ import org.jspecify.annotations.Nullable;
 final class RedisBackend implements StmBackend {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
   static final String DEFAULT_NAMESPACE = "stm";
+
   /** Redis's largest bulk string (proto-max-bulk-len default). */
   static final long MAX_REDIS_VALUE = 512L << 20;
 
@@ -70,12 +72,22 @@ final class RedisBackend implements StmBackend {
   private final ClientResources resources;
   private final AbstractRedisClient client;
   private final StatefulConnection<byte[], byte[]> connection;
-  /** The commands a standalone server and a cluster share (a cluster's are Lettuce's advanced cluster commands). */
+
+  /**
+   * The commands a standalone server and a cluster share (a cluster's are Lettuce's advanced
+   * cluster commands).
+   */
   final RedisClusterCommands<byte[], byte[]> commands;
+
   private final Map<String, String> shas = new java.util.concurrent.ConcurrentHashMap<>();
 
-  private RedisBackend(String address, String namespace, StmOptions options, ClientResources resources,
-      AbstractRedisClient client, StatefulConnection<byte[], byte[]> connection,
+  private RedisBackend(
+      String address,
+      String namespace,
+      StmOptions options,
+      ClientResources resources,
+      AbstractRedisClient client,
+      StatefulConnection<byte[], byte[]> connection,
       RedisClusterCommands<byte[], byte[]> commands) {
     this.address = address;
     this.namespace = namespace;
@@ -92,14 +104,18 @@ final class RedisBackend implements StmBackend {
     lettuceParams.remove("ttl");
     lettuceParams.remove("maxValueBytes");
     lettuceParams.remove("timeout");
-    // cluster=true: the host is a seed node of a Redis Cluster (every workflow's keys share one hash tag: one slot).
+    // cluster=true: the host is a seed node of a Redis Cluster (every workflow's keys share one
+    // hash tag: one slot).
     boolean cluster = Boolean.parseBoolean(lettuceParams.remove("cluster"));
     if (namespace == null) {
       namespace = DEFAULT_NAMESPACE;
     }
     if (namespace.isEmpty() || !namespace.matches("[A-Za-z0-9._-]+")) {
-      throw new InvalidUriException("namespace must be 1 or more of [A-Za-z0-9._-]: namespace=" + namespace
-          + ": uri=" + uri.redacted());
+      throw new InvalidUriException(
+          "namespace must be 1 or more of [A-Za-z0-9._-]: namespace="
+              + namespace
+              + ": uri="
+              + uri.redacted());
     }
     Duration timeout = uri.durationParam("timeout");
     if (timeout == null) {
@@ -115,51 +131,66 @@ final class RedisBackend implements StmBackend {
     try {
       redisUri = RedisURI.create(text.toString());
     } catch (IllegalArgumentException e) {
-      throw new InvalidUriException("invalid Redis URI (" + e.getMessage() + "): uri=" + uri.redacted(), e);
+      throw new InvalidUriException(
+          "invalid Redis URI (" + e.getMessage() + "): uri=" + uri.redacted(), e);
     }
     redisUri.setTimeout(timeout);
-    String address = (redisUri.isSsl() ? "rediss://" : "redis://") + redisUri.getHost() + ":" + redisUri.getPort()
-        + "/" + redisUri.getDatabase();
+    String address =
+        (redisUri.isSsl() ? "rediss://" : "redis://")
+            + redisUri.getHost()
+            + ":"
+            + redisUri.getPort()
+            + "/"
+            + redisUri.getDatabase();
     ClientResources resources = acquireResources();
     AbstractRedisClient client;
     if (cluster) {
       RedisClusterClient c = RedisClusterClient.create(resources, redisUri);
-      c.setOptions(ClusterClientOptions.builder()
-          .protocolVersion(ProtocolVersion.RESP2)
-          .autoReconnect(true)
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-          .timeoutOptions(TimeoutOptions.enabled(timeout))
-          .build());
+      c.setOptions(
+          ClusterClientOptions.builder()
+              .protocolVersion(ProtocolVersion.RESP2)
+              .autoReconnect(true)
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+              .timeoutOptions(TimeoutOptions.enabled(timeout))
+              .build());
       client = c;
     } else {
       RedisClient c = RedisClient.create(resources, redisUri);
-      c.setOptions(ClientOptions.builder()
-          // RESP2: AUTH instead of the HELLO handshake, whose failure against a password-protected server is not
-          // always reported as NOAUTH; also the widest compatibility with Redis-compatible servers.
-          .protocolVersion(ProtocolVersion.RESP2)
-          .autoReconnect(true)
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-          .timeoutOptions(TimeoutOptions.enabled(timeout))
-          .build());
+      c.setOptions(
+          ClientOptions.builder()
+              // RESP2: AUTH instead of the HELLO handshake, whose failure against a
+              // password-protected server is not
+              // always reported as NOAUTH; also the widest compatibility with Redis-compatible
+              // servers.
+              .protocolVersion(ProtocolVersion.RESP2)
+              .autoReconnect(true)
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+              .timeoutOptions(TimeoutOptions.enabled(timeout))
+              .build());
       client = c;
     }
     try {
       if (client instanceof RedisClusterClient c) {
-        StatefulRedisClusterConnection<byte[], byte[]> connection = c.connect(ByteArrayCodec.INSTANCE);
-        return new RedisBackend(address, namespace, options, resources, client, connection, connection.sync());
+        StatefulRedisClusterConnection<byte[], byte[]> connection =
+            c.connect(ByteArrayCodec.INSTANCE);
+        return new RedisBackend(
+            address, namespace, options, resources, client, connection, connection.sync());
       }
-      StatefulRedisConnection<byte[], byte[]> connection = ((RedisClient) client).connect(ByteArrayCodec.INSTANCE);
-      return new RedisBackend(address, namespace, options, resources, client, connection, connection.sync());
+      StatefulRedisConnection<byte[], byte[]> connection =
+          ((RedisClient) client).connect(ByteArrayCodec.INSTANCE);
+      return new RedisBackend(
+          address, namespace, options, resources, client, connection, connection.sync());
     } catch (RuntimeException e) {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       RuntimeException failure = translate(e, "connect", address);
       if (!(failure instanceof StmAuthenticationException)) {
         String refused = credentialsRefused(redisUri, timeout);
         if (refused != null) {
-          failure = new StmAuthenticationException("redis refused the credentials at " + address + " (connect): "
-              + refused, e);
+          failure =
+              new StmAuthenticationException(
+                  "redis refused the credentials at " + address + " (connect): " + refused, e);
         }
       }
       releaseResources(resources);
@@ -168,8 +199,8 @@ final class RedisBackend implements StmBackend {
   }
 
   /**
-   * After a failed connect that did not say why: whether the server refuses the URI's credentials, or requires
-   * some that the URI lacks (see {@link io.depot.redis.AuthProbe}).
+   * After a failed connect that did not say why: whether the server refuses the URI's credentials,
+   * or requires some that the URI lacks (see {@link io.depot.redis.AuthProbe}).
    *
    * @return the server's refusal, or null
    */
@@ -180,19 +211,25 @@ final class RedisBackend implements StmBackend {
     } catch (RuntimeException e) {
       // no credentials to resolve: probe without
     }
-    String user = credentials != null && credentials.hasUsername() ? credentials.getUsername() : null;
-    char[] password = credentials != null && credentials.hasPassword() ? credentials.getPassword() : null;
-    return io.depot.redis.AuthProbe.refusal(uri.getHost(), uri.getPort(), uri.isSsl(), user, password, timeout);
+    String user =
+        credentials != null && credentials.hasUsername() ? credentials.getUsername() : null;
+    char[] password =
+        credentials != null && credentials.hasPassword() ? credentials.getPassword() : null;
+    return io.depot.redis.AuthProbe.refusal(
+        uri.getHost(), uri.getPort(), uri.isSsl(), user, password, timeout);
   }
 
   private static ClientResources acquireResources() {
     synchronized (RESOURCES_LOCK) {
       if (sharedResources == null) {
-        sharedResources = DefaultClientResources.builder()
-            .ioThreadPoolSize(2)
-            .computationThreadPoolSize(2)
-            .reconnectDelay(Delay.exponential(Duration.ofMillis(5), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
-            .build();
+        sharedResources =
+            DefaultClientResources.builder()
+                .ioThreadPoolSize(2)
+                .computationThreadPoolSize(2)
+                .reconnectDelay(
+                    Delay.exponential(
+                        Duration.ofMillis(5), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
       }
       resourceUsers++;
       return sharedResources;
@@ -204,7 +241,8 @@ final class RedisBackend implements StmBackend {
     synchronized (RESOURCES_LOCK) {
       if (resources == sharedResources && --resourceUsers == 0) {
         sharedResources = null;
-        var unused = resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
+        var unused =
+            resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
       }
     }
   }
@@ -215,10 +253,12 @@ final class RedisBackend implements StmBackend {
     String at = " at " + address + " (" + operation;
     return switch (f.kind()) {
       case OTHER -> e;
-      case AUTHENTICATION -> new StmAuthenticationException("redis refused the credentials" + at + "): " + f.detail(),
-          e);
-      case UNREACHABLE -> new StmConnectionException("cannot reach redis" + at + "; may be retried): " + f.detail(),
-          e);
+      case AUTHENTICATION ->
+          new StmAuthenticationException(
+              "redis refused the credentials" + at + "): " + f.detail(), e);
+      case UNREACHABLE ->
+          new StmConnectionException(
+              "cannot reach redis" + at + "; may be retried): " + f.detail(), e);
       default -> new StmException("redis error" + at + "): " + f.detail(), e);
     };
   }
@@ -233,23 +273,28 @@ final class RedisBackend implements StmBackend {
   }
 
   /** Runs a script by SHA, loading it on first use and again after a server restart (NOSCRIPT). */
-  @SuppressWarnings("TypeParameterUnusedInFormals") // the reply's type follows ScriptOutputType (Lettuce's evalsha)
-  <T> T script(String operation, String source, ScriptOutputType type, byte[][] keys, byte[]... args) {
-    return call(operation, () -> {
-      String sha = shas.computeIfAbsent(source, commands::scriptLoad);
-      try {
-        return commands.evalsha(sha, type, keys, args);
-      } catch (RedisNoScriptException e) {
-        shas.put(source, commands.scriptLoad(source));
-        return commands.evalsha(shas.get(source), type, keys, args);
-      } catch (RedisCommandExecutionException e) {
-        if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-          shas.put(source, commands.scriptLoad(source));
-          return commands.evalsha(shas.get(source), type, keys, args);
-        }
-        throw e;
-      }
-    });
+  @SuppressWarnings(
+      "TypeParameterUnusedInFormals") // the reply's type follows ScriptOutputType (Lettuce's
+  // evalsha)
+  <T> T script(
+      String operation, String source, ScriptOutputType type, byte[][] keys, byte[]... args) {
+    return call(
+        operation,
+        () -> {
+          String sha = shas.computeIfAbsent(source, commands::scriptLoad);
+          try {
+            return commands.evalsha(sha, type, keys, args);
+          } catch (RedisNoScriptException e) {
+            shas.put(source, commands.scriptLoad(source));
+            return commands.evalsha(shas.get(source), type, keys, args);
+          } catch (RedisCommandExecutionException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+              shas.put(source, commands.scriptLoad(source));
+              return commands.evalsha(shas.get(source), type, keys, args);
+            }
+            throw e;
+          }
+        });
   }
 
   static byte[] ascii(long n) {
@@ -291,7 +336,8 @@ final class RedisBackend implements StmBackend {
 
   @Override
   public int sweepExpired() {
-    // Redis deletes expired keys itself; what is left is index entries of keys that expired on their own.
+    // Redis deletes expired keys itself; what is left is index entries of keys that expired on
+    // their own.
     int[] pruned = {0};
     scanMetas(id -> pruned[0] += ((RedisWorkflow) workflow(id)).pruneIndex());
     return pruned[0];

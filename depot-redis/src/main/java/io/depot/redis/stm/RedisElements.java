@@ -3,9 +3,9 @@ package io.depot.redis.stm;
 import io.depot.DType;
 import io.depot.stm.StmException;
 import io.depot.stm.ValueType;
+import io.depot.stm.spi.EncodedValue;
 import io.depot.stm.spi.HeapCopy;
 import io.depot.stm.spi.Keys;
-import io.depot.stm.spi.EncodedValue;
 import io.depot.stm.spi.StoredValue;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  *  +------------+----------+-----------------+----------+---------------+------------+------------------+---------+
  * </pre>
  *
- * Type codes: {@code j} JSON, {@code b} bytes, {@code s} UTF-8 string, {@code a} array, {@code c} codec.
+ * Type codes: {@code j} JSON, {@code b} bytes, {@code s} UTF-8 string, {@code a} array, {@code c}
+ * codec.
  */
 final class RedisElements {
   static final byte FORMAT = 1;
@@ -32,13 +33,20 @@ final class RedisElements {
   private RedisElements() {}
 
   static byte[] encode(EncodedValue v) {
-    byte[] codec = v.type() == ValueType.CODEC
-        ? Objects.requireNonNull(v.codecId()).getBytes(StandardCharsets.US_ASCII) : new byte[0];
+    byte[] codec =
+        v.type() == ValueType.CODEC
+            ? Objects.requireNonNull(v.codecId()).getBytes(StandardCharsets.US_ASCII)
+            : new byte[0];
     long[] shape = v.shape();
     long size = FIXED + codec.length + 8L * shape.length + v.size();
     if (size > RedisBackend.MAX_REDIS_VALUE) {
-      throw new io.depot.stm.ValueTooLargeException("element of size=" + v.size() + " bytes exceeds Redis's largest"
-          + " value (" + RedisBackend.MAX_REDIS_VALUE + " bytes)");
+      throw new io.depot.stm.ValueTooLargeException(
+          "element of size="
+              + v.size()
+              + " bytes exceeds Redis's largest"
+              + " value ("
+              + RedisBackend.MAX_REDIS_VALUE
+              + " bytes)");
     }
     ByteBuffer b = ByteBuffer.allocate((int) size).order(ByteOrder.BIG_ENDIAN);
     b.put(FORMAT).put(code(v.type())).put((byte) codec.length).put(codec);
@@ -52,7 +60,8 @@ final class RedisElements {
 
   static StoredValue decode(byte[] bytes, String list) {
     if (bytes.length < FIXED || bytes[0] != FORMAT) {
-      throw new StmException("not a list element (length=" + bytes.length + "): list=" + Keys.abbreviate(list));
+      throw new StmException(
+          "not a list element (length=" + bytes.length + "): list=" + Keys.abbreviate(list));
     }
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.BIG_ENDIAN);
     b.get();
@@ -66,25 +75,29 @@ final class RedisElements {
       shape[i] = b.getLong();
     }
     int offset = b.position();
-    MemorySegment payload = type == ValueType.ARRAY ? HeapCopy.of(bytes, offset, bytes.length - offset).asReadOnly()
-        : MemorySegment.ofArray(bytes).asSlice(offset).asReadOnly();
-    String codecId = switch (type) {
-      case JSON -> "json";
-      case CODEC -> new String(codec, StandardCharsets.US_ASCII);
-      default -> null;
-    };
+    MemorySegment payload =
+        type == ValueType.ARRAY
+            ? HeapCopy.of(bytes, offset, bytes.length - offset).asReadOnly()
+            : MemorySegment.ofArray(bytes).asSlice(offset).asReadOnly();
+    String codecId =
+        switch (type) {
+          case JSON -> "json";
+          case CODEC -> new String(codec, StandardCharsets.US_ASCII);
+          default -> null;
+        };
     DType dtype = type == ValueType.ARRAY ? DType.ofCode(dtypeCode) : null;
     return new Element(type, codecId, dtype, shape, payload);
   }
 
   private static byte code(ValueType type) {
-    return (byte) switch (type) {
-      case JSON -> 'j';
-      case BYTES -> 'b';
-      case STRING -> 's';
-      case ARRAY -> 'a';
-      case CODEC -> 'c';
-    };
+    return (byte)
+        switch (type) {
+          case JSON -> 'j';
+          case BYTES -> 'b';
+          case STRING -> 's';
+          case ARRAY -> 'a';
+          case CODEC -> 'c';
+        };
   }
 
   private static ValueType type(byte code, String list) {
@@ -94,12 +107,18 @@ final class RedisElements {
       case 's' -> ValueType.STRING;
       case 'a' -> ValueType.ARRAY;
       case 'c' -> ValueType.CODEC;
-      default -> throw new StmException("unknown element type=" + code + ": list=" + Keys.abbreviate(list));
+      default ->
+          throw new StmException(
+              "unknown element type=" + code + ": list=" + Keys.abbreviate(list));
     };
   }
 
   /** A decoded element: heap bytes, nothing to release; elements have no versions. */
-  private record Element(ValueType type, @Nullable String codecId, @Nullable DType dtype, long[] shape,
+  private record Element(
+      ValueType type,
+      @Nullable String codecId,
+      @Nullable DType dtype,
+      long[] shape,
       MemorySegment payload)
       implements StoredValue {
     @Override
@@ -115,5 +134,4 @@ final class RedisElements {
     @Override
     public void close() {}
   }
-
 }

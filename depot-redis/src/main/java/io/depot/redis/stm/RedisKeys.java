@@ -6,8 +6,8 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Redis key layout: every key of a workflow shares the hash tag {@code {<namespace>:<id>}}, so a workflow lives
- * in one Redis Cluster slot and its scripts touch one slot.
+ * The Redis key layout: every key of a workflow shares the hash tag {@code {<namespace>:<id>}}, so
+ * a workflow lives in one Redis Cluster slot and its scripts touch one slot.
  *
  * <pre>
  *   {ns:id}:m          HASH  id, seq (version counter), exp (deadline, epoch ms)    the workflow's metadata
@@ -18,9 +18,9 @@ import org.jspecify.annotations.Nullable;
  *   {ns:id}:l:&lt;list&gt;   LIST  the elements, oldest first, each an encoded value ({@link RedisElements})
  * </pre>
  *
- * In the tag, {@code %}, <code>{</code> and <code>}</code> of the id are escaped as {@code %XX}, so the tag ends at
- * the id's end and distinct ids never share a tag; the key after {@code :k:} is the raw UTF-8 key (anything after
- * the tag is unambiguous).
+ * In the tag, {@code %}, <code>{</code> and <code>}</code> of the id are escaped as {@code %XX}, so
+ * the tag ends at the id's end and distinct ids never share a tag; the key after {@code :k:} is the
+ * raw UTF-8 key (anything after the tag is unambiguous).
  */
 final class RedisKeys {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();
@@ -75,12 +75,16 @@ final class RedisKeys {
     }
     return sb == null ? id : sb.toString();
   }
+
   /** The SCAN pattern of every workflow's metadata key in {@code namespace}. */
   static byte[] metaPattern(String namespace) {
     return bytes("{" + namespace + ":*}:m");
   }
 
-  /** The workflow id of metadata key {@code redisKey} of {@code namespace}, or null if it is not one. */
+  /**
+   * The workflow id of metadata key {@code redisKey} of {@code namespace}, or null if it is not
+   * one.
+   */
   static @Nullable String idOfMeta(String namespace, byte[] redisKey) {
     String k = new String(redisKey, StandardCharsets.UTF_8);
     String start = "{" + namespace + ":";

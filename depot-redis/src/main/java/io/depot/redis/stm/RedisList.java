@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * One list of a workflow in Redis: a plain Redis LIST (no module), changed by RPUSH, LTRIM and DEL inside Lua
- * scripts that also keep the workflow's metadata, the list index and the TTLs, so each operation is one atomic round
- * trip; reads are single commands (LLEN, LRANGE). Thread-safe; no state.
+ * One list of a workflow in Redis: a plain Redis LIST (no module), changed by RPUSH, LTRIM and DEL
+ * inside Lua scripts that also keep the workflow's metadata, the list index and the TTLs, so each
+ * operation is one atomic round trip; reads are single commands (LLEN, LRANGE). Thread-safe; no
+ * state.
  */
 final class RedisList implements BackendList {
   private final RedisBackend backend;
@@ -49,8 +50,13 @@ final class RedisList implements BackendList {
 
   @Override
   public long append(List<EncodedValue> values) {
-    // One script call for the batch: on Redis the whole batch is atomic (more than the contract asks).
-    return backend.script("list append", Scripts.LIST_APPEND, ScriptOutputType.INTEGER, writeKeys(),
+    // One script call for the batch: on Redis the whole batch is atomic (more than the contract
+    // asks).
+    return backend.script(
+        "list append",
+        Scripts.LIST_APPEND,
+        ScriptOutputType.INTEGER,
+        writeKeys(),
         args(values, 0, values.size()));
   }
 
@@ -62,7 +68,8 @@ final class RedisList implements BackendList {
   @Override
   public List<StoredValue> last(long n) {
     long start = n >= Integer.MAX_VALUE ? 0 : -n;
-    List<byte[]> raw = backend.call("list range", () -> backend.commands.lrange(redisKey, start, -1));
+    List<byte[]> raw =
+        backend.call("list range", () -> backend.commands.lrange(redisKey, start, -1));
     List<StoredValue> out = new ArrayList<>(raw.size());
     for (byte[] b : raw) {
       out.add(RedisElements.decode(b, name));
@@ -72,42 +79,72 @@ final class RedisList implements BackendList {
 
   @Override
   public long trimToLast(long n) {
-    return backend.script("list trim", Scripts.LIST_TRIM, ScriptOutputType.INTEGER,
-        new byte[][] {keys.listIndex, redisKey, keys.listTtls}, RedisBackend.ascii(n), nameBytes);
+    return backend.script(
+        "list trim",
+        Scripts.LIST_TRIM,
+        ScriptOutputType.INTEGER,
+        new byte[][] {keys.listIndex, redisKey, keys.listTtls},
+        RedisBackend.ascii(n),
+        nameBytes);
   }
 
   @Override
   public void replaceAll(List<EncodedValue> values) {
-    backend.script("list replace", Scripts.LIST_REPLACE, ScriptOutputType.INTEGER, writeKeys(),
+    backend.script(
+        "list replace",
+        Scripts.LIST_REPLACE,
+        ScriptOutputType.INTEGER,
+        writeKeys(),
         args(values, 0, values.size()));
   }
 
   @Override
   public boolean delete() {
-    Long n = backend.script("list delete", Scripts.LIST_DELETE, ScriptOutputType.INTEGER,
-        new byte[][] {keys.listIndex, redisKey, keys.listTtls}, nameBytes);
+    Long n =
+        backend.script(
+            "list delete",
+            Scripts.LIST_DELETE,
+            ScriptOutputType.INTEGER,
+            new byte[][] {keys.listIndex, redisKey, keys.listTtls},
+            nameBytes);
     return n > 0;
   }
 
   @Override
   public boolean expireAfter(Duration ttl) {
-    Long n = backend.script("list expire", Scripts.LIST_EXPIRE, ScriptOutputType.INTEGER,
-        new byte[][] {keys.meta, redisKey, keys.listTtls}, RedisBackend.ascii(Math.max(1, ttl.toMillis())),
-        nameBytes);
+    Long n =
+        backend.script(
+            "list expire",
+            Scripts.LIST_EXPIRE,
+            ScriptOutputType.INTEGER,
+            new byte[][] {keys.meta, redisKey, keys.listTtls},
+            RedisBackend.ascii(Math.max(1, ttl.toMillis())),
+            nameBytes);
     return n > 0;
   }
 
   @Override
   public boolean persist() {
-    Long n = backend.script("list persist", Scripts.LIST_EXPIRE, ScriptOutputType.INTEGER,
-        new byte[][] {keys.meta, redisKey, keys.listTtls}, RedisBackend.ascii(0), nameBytes);
+    Long n =
+        backend.script(
+            "list persist",
+            Scripts.LIST_EXPIRE,
+            ScriptOutputType.INTEGER,
+            new byte[][] {keys.meta, redisKey, keys.listTtls},
+            RedisBackend.ascii(0),
+            nameBytes);
     return n > 0;
   }
 
   @Override
   public OptionalLong ttlMillis() {
-    Long ms = backend.script("list ttl", Scripts.LIST_TTL, ScriptOutputType.INTEGER,
-        new byte[][] {redisKey, keys.listTtls}, nameBytes);
+    Long ms =
+        backend.script(
+            "list ttl",
+            Scripts.LIST_TTL,
+            ScriptOutputType.INTEGER,
+            new byte[][] {redisKey, keys.listTtls},
+            nameBytes);
     return ms < 0 ? OptionalLong.empty() : OptionalLong.of(ms);
   }
 

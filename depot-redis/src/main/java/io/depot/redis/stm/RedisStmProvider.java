@@ -7,10 +7,10 @@ import io.depot.stm.spi.StmUri;
 import java.util.Set;
 
 /**
- * The Redis backend of the short-term memory: {@code redis://[[user:]password@]host[:port][/db]}, {@code rediss://}
- * for TLS, with parameters {@code timeout} (default 5s), {@code namespace} (default {@code stm}), {@code cluster=true}
- * (the host is a seed node of a Redis Cluster) and Lettuce's own
- * ({@code verifyPeer}, {@code clientName}, ...).
+ * The Redis backend of the short-term memory: {@code redis://[[user:]password@]host[:port][/db]},
+ * {@code rediss://} for TLS, with parameters {@code timeout} (default 5s), {@code namespace}
+ * (default {@code stm}), {@code cluster=true} (the host is a seed node of a Redis Cluster) and
+ * Lettuce's own ({@code verifyPeer}, {@code clientName}, ...).
  */
 public final class RedisStmProvider implements StmBackendProvider {
   /** For {@link java.util.ServiceLoader}. */

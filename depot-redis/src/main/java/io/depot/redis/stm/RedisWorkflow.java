@@ -3,12 +3,12 @@ package io.depot.redis.stm;
 import io.depot.DType;
 import io.depot.stm.ValueTooLargeException;
 import io.depot.stm.ValueType;
-import io.depot.stm.spi.HeapCopy;
-import io.depot.stm.spi.Keys;
 import io.depot.stm.spi.BackendList;
 import io.depot.stm.spi.BackendWorkflow;
 import io.depot.stm.spi.EncodedValue;
+import io.depot.stm.spi.HeapCopy;
 import io.depot.stm.spi.KeyTtl;
+import io.depot.stm.spi.Keys;
 import io.depot.stm.spi.StoredValue;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
@@ -23,7 +23,10 @@ import java.util.OptionalLong;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
-/** One workflow in Redis (layout in {@link RedisKeys}, atomicity in {@link Scripts}). Thread-safe; no state. */
+/**
+ * One workflow in Redis (layout in {@link RedisKeys}, atomicity in {@link Scripts}). Thread-safe;
+ * no state.
+ */
 final class RedisWorkflow implements BackendWorkflow {
   private static final byte[] EMPTY = new byte[0];
   private static final byte[] T = RedisKeys.bytes("t");
@@ -51,13 +54,14 @@ final class RedisWorkflow implements BackendWorkflow {
   // ------------------------------------------------------------------ types on the wire
 
   private static byte[] typeName(ValueType type) {
-    return RedisKeys.bytes(switch (type) {
-      case JSON -> "json";
-      case BYTES -> "bytes";
-      case STRING -> "utf8";
-      case ARRAY -> "array";
-      case CODEC -> "codec";
-    });
+    return RedisKeys.bytes(
+        switch (type) {
+          case JSON -> "json";
+          case BYTES -> "bytes";
+          case STRING -> "utf8";
+          case ARRAY -> "array";
+          case CODEC -> "codec";
+        });
   }
 
   private static ValueType type(byte[] name, String key) {
@@ -67,8 +71,12 @@ final class RedisWorkflow implements BackendWorkflow {
       case "utf8" -> ValueType.STRING;
       case "array" -> ValueType.ARRAY;
       case "codec" -> ValueType.CODEC;
-      default -> throw new io.depot.stm.StmException("unknown stored type=" + new String(name,
-          StandardCharsets.UTF_8) + ": key=" + Keys.abbreviate(key));
+      default ->
+          throw new io.depot.stm.StmException(
+              "unknown stored type="
+                  + new String(name, StandardCharsets.UTF_8)
+                  + ": key="
+                  + Keys.abbreviate(key));
     };
   }
 
@@ -97,16 +105,21 @@ final class RedisWorkflow implements BackendWorkflow {
       int colon = meta.indexOf(':');
       dtype = DType.valueOf(meta.substring(0, colon).toUpperCase(java.util.Locale.ROOT));
       String dims = meta.substring(colon + 1);
-      shape = dims.isEmpty() ? new long[0] : java.util.Arrays.stream(dims.split(",")).mapToLong(Long::parseLong)
-          .toArray();
+      shape =
+          dims.isEmpty()
+              ? new long[0]
+              : java.util.Arrays.stream(dims.split(",")).mapToLong(Long::parseLong).toArray();
     }
-    String codecId = switch (type) {
-      case JSON -> "json";
-      case CODEC -> new String(c, StandardCharsets.US_ASCII);
-      default -> null;
-    };
-    MemorySegment payload = type == ValueType.ARRAY ? HeapCopy.of(v, 0, v.length).asReadOnly()
-        : MemorySegment.ofArray(v).asReadOnly();
+    String codecId =
+        switch (type) {
+          case JSON -> "json";
+          case CODEC -> new String(c, StandardCharsets.US_ASCII);
+          default -> null;
+        };
+    MemorySegment payload =
+        type == ValueType.ARRAY
+            ? HeapCopy.of(v, 0, v.length).asReadOnly()
+            : MemorySegment.ofArray(v).asReadOnly();
     long version = Long.parseLong(new String(n, StandardCharsets.US_ASCII));
     return new RedisValue(type, codecId, dtype, shape, payload, version);
   }
@@ -116,12 +129,18 @@ final class RedisWorkflow implements BackendWorkflow {
   @Override
   public @Nullable StoredValue read(String key) {
     byte[] redisKey = keys.key(utf8(key));
-    List<KeyValue<byte[], byte[]>> f = backend.call("get", () -> backend.commands.hmget(redisKey, T, V, N, C, A));
+    List<KeyValue<byte[], byte[]>> f =
+        backend.call("get", () -> backend.commands.hmget(redisKey, T, V, N, C, A));
     if (f.isEmpty() || !f.get(0).hasValue()) {
       return null;
     }
-    return value(key, f.get(0).getValue(), f.get(1).getValueOrElse(EMPTY), f.get(2).getValueOrElse(EMPTY),
-        f.get(3).getValueOrElse(EMPTY), f.get(4).getValueOrElse(EMPTY));
+    return value(
+        key,
+        f.get(0).getValue(),
+        f.get(1).getValueOrElse(EMPTY),
+        f.get(2).getValueOrElse(EMPTY),
+        f.get(3).getValueOrElse(EMPTY),
+        f.get(4).getValueOrElse(EMPTY));
   }
 
   @Override
@@ -139,8 +158,14 @@ final class RedisWorkflow implements BackendWorkflow {
 
   @Override
   public List<String> keys() {
-    List<Object> raw = backend.script("keys", Scripts.KEYS, ScriptOutputType.MULTI, new byte[][] {keys.index},
-        keys.keyPrefix, RedisKeys.bytes("0"));
+    List<Object> raw =
+        backend.script(
+            "keys",
+            Scripts.KEYS,
+            ScriptOutputType.MULTI,
+            new byte[][] {keys.index},
+            keys.keyPrefix,
+            RedisKeys.bytes("0"));
     List<String> out = new ArrayList<>(raw.size());
     for (Object o : raw) {
       out.add(new String((byte[]) o, StandardCharsets.UTF_8));
@@ -150,26 +175,49 @@ final class RedisWorkflow implements BackendWorkflow {
 
   @Override
   public int size() {
-    Long n = backend.script("size", Scripts.KEYS, ScriptOutputType.INTEGER, new byte[][] {keys.index},
-        keys.keyPrefix, RedisKeys.bytes("1"));
+    Long n =
+        backend.script(
+            "size",
+            Scripts.KEYS,
+            ScriptOutputType.INTEGER,
+            new byte[][] {keys.index},
+            keys.keyPrefix,
+            RedisKeys.bytes("1"));
     return n.intValue();
   }
 
   /** Drops index entries of keys that expired on their own; returns how many. */
   int pruneIndex() {
-    Long n = backend.script("sweep", Scripts.KEYS, ScriptOutputType.INTEGER, new byte[][] {keys.index},
-        keys.keyPrefix, RedisKeys.bytes("2"));
+    Long n =
+        backend.script(
+            "sweep",
+            Scripts.KEYS,
+            ScriptOutputType.INTEGER,
+            new byte[][] {keys.index},
+            keys.keyPrefix,
+            RedisKeys.bytes("2"));
     return n.intValue();
   }
 
   @Override
   public void forEach(BiConsumer<String, StoredValue> action) {
-    List<Object> raw = backend.script("entries", Scripts.ENTRIES, ScriptOutputType.MULTI,
-        new byte[][] {keys.index}, keys.keyPrefix);
+    List<Object> raw =
+        backend.script(
+            "entries",
+            Scripts.ENTRIES,
+            ScriptOutputType.MULTI,
+            new byte[][] {keys.index},
+            keys.keyPrefix);
     for (int i = 0; i + 5 < raw.size(); i += 6) {
       String key = new String((byte[]) raw.get(i), StandardCharsets.UTF_8);
-      try (StoredValue v = value(key, (byte[]) raw.get(i + 1), (byte[]) raw.get(i + 2), (byte[]) raw.get(i + 3),
-          (byte[]) raw.get(i + 4), (byte[]) raw.get(i + 5))) {
+      try (StoredValue v =
+          value(
+              key,
+              (byte[]) raw.get(i + 1),
+              (byte[]) raw.get(i + 2),
+              (byte[]) raw.get(i + 3),
+              (byte[]) raw.get(i + 4),
+              (byte[]) raw.get(i + 5))) {
         action.accept(key, v);
       }
     }
@@ -180,63 +228,111 @@ final class RedisWorkflow implements BackendWorkflow {
   @Override
   public boolean write(String key, EncodedValue value, KeyTtl ttl, long expectedVersion) {
     if (value.size() > RedisBackend.MAX_REDIS_VALUE) {
-      throw new ValueTooLargeException("value of size=" + value.size() + " bytes exceeds Redis's largest value ("
-          + RedisBackend.MAX_REDIS_VALUE + " bytes): key=" + Keys.abbreviate(key));
+      throw new ValueTooLargeException(
+          "value of size="
+              + value.size()
+              + " bytes exceeds Redis's largest value ("
+              + RedisBackend.MAX_REDIS_VALUE
+              + " bytes): key="
+              + Keys.abbreviate(key));
     }
     byte[] keyBytes = utf8(key);
     byte[] payload = value.payload().toArray(ValueLayout.JAVA_BYTE);
     byte[] ttlMode = RedisKeys.bytes(ttl.keep() ? "keep" : ttl.expires() ? "after" : "none");
-    Long version = backend.script("put", Scripts.WRITE, ScriptOutputType.INTEGER,
-        new byte[][] {keys.meta, keys.index, keys.key(keyBytes)},
-        RedisBackend.ascii(expectedVersion), typeName(value.type()),
-        value.type() == ValueType.CODEC ? RedisKeys.bytes(Objects.requireNonNull(value.codecId())) : EMPTY,
-        arrayMeta(value), payload,
-        ttlMode, RedisBackend.ascii(Math.max(0, ttl.millis())), RedisBackend.ascii(backend.defaultTtlMillis),
-        idBytes, keyBytes);
+    Long version =
+        backend.script(
+            "put",
+            Scripts.WRITE,
+            ScriptOutputType.INTEGER,
+            new byte[][] {keys.meta, keys.index, keys.key(keyBytes)},
+            RedisBackend.ascii(expectedVersion),
+            typeName(value.type()),
+            value.type() == ValueType.CODEC
+                ? RedisKeys.bytes(Objects.requireNonNull(value.codecId()))
+                : EMPTY,
+            arrayMeta(value),
+            payload,
+            ttlMode,
+            RedisBackend.ascii(Math.max(0, ttl.millis())),
+            RedisBackend.ascii(backend.defaultTtlMillis),
+            idBytes,
+            keyBytes);
     return version != 0;
   }
 
   @Override
   public boolean remove(String key) {
     byte[] keyBytes = utf8(key);
-    Long n = backend.script("remove", Scripts.REMOVE, ScriptOutputType.INTEGER,
-        new byte[][] {keys.index, keys.key(keyBytes)}, keyBytes);
+    Long n =
+        backend.script(
+            "remove",
+            Scripts.REMOVE,
+            ScriptOutputType.INTEGER,
+            new byte[][] {keys.index, keys.key(keyBytes)},
+            keyBytes);
     return n > 0;
   }
 
   @Override
   public boolean removeIf(String key, long expectedVersion) {
     byte[] keyBytes = utf8(key);
-    Long n = backend.script("pop", Scripts.REMOVE_IF, ScriptOutputType.INTEGER,
-        new byte[][] {keys.index, keys.key(keyBytes)}, RedisBackend.ascii(expectedVersion), keyBytes);
+    Long n =
+        backend.script(
+            "pop",
+            Scripts.REMOVE_IF,
+            ScriptOutputType.INTEGER,
+            new byte[][] {keys.index, keys.key(keyBytes)},
+            RedisBackend.ascii(expectedVersion),
+            keyBytes);
     return n > 0;
   }
 
   @Override
   public void clear() {
-    backend.script("clear", Scripts.CLEAR, ScriptOutputType.INTEGER,
-        new byte[][] {keys.meta, keys.index, keys.listIndex, keys.listTtls}, keys.keyPrefix, RedisKeys.bytes("0"),
+    backend.script(
+        "clear",
+        Scripts.CLEAR,
+        ScriptOutputType.INTEGER,
+        new byte[][] {keys.meta, keys.index, keys.listIndex, keys.listTtls},
+        keys.keyPrefix,
+        RedisKeys.bytes("0"),
         keys.listPrefix);
   }
 
   @Override
   public void end() {
-    backend.script("end", Scripts.CLEAR, ScriptOutputType.INTEGER,
-        new byte[][] {keys.meta, keys.index, keys.listIndex, keys.listTtls}, keys.keyPrefix, RedisKeys.bytes("1"),
+    backend.script(
+        "end",
+        Scripts.CLEAR,
+        ScriptOutputType.INTEGER,
+        new byte[][] {keys.meta, keys.index, keys.listIndex, keys.listTtls},
+        keys.keyPrefix,
+        RedisKeys.bytes("1"),
         keys.listPrefix);
   }
 
   @Override
   public void expireAfter(Duration ttl) {
-    backend.script("expire", Scripts.EXPIRE, ScriptOutputType.INTEGER,
+    backend.script(
+        "expire",
+        Scripts.EXPIRE,
+        ScriptOutputType.INTEGER,
         new byte[][] {keys.meta, keys.index, keys.listIndex, keys.listTtls},
-        RedisBackend.ascii(Math.max(1, ttl.toMillis())), idBytes, keys.keyPrefix, keys.listPrefix);
+        RedisBackend.ascii(Math.max(1, ttl.toMillis())),
+        idBytes,
+        keys.keyPrefix,
+        keys.listPrefix);
   }
 
   @Override
   public void persist() {
-    backend.script("persist", Scripts.PERSIST, ScriptOutputType.INTEGER,
-        new byte[][] {keys.meta, keys.index, keys.listIndex, keys.listTtls}, keys.keyPrefix, keys.listPrefix);
+    backend.script(
+        "persist",
+        Scripts.PERSIST,
+        ScriptOutputType.INTEGER,
+        new byte[][] {keys.meta, keys.index, keys.listIndex, keys.listTtls},
+        keys.keyPrefix,
+        keys.listPrefix);
   }
 
   @Override
@@ -254,8 +350,13 @@ final class RedisWorkflow implements BackendWorkflow {
 
   @Override
   public List<String> lists() {
-    List<Object> raw = backend.script("lists", Scripts.LISTS, ScriptOutputType.MULTI, new byte[][] {keys.listIndex},
-        keys.listPrefix);
+    List<Object> raw =
+        backend.script(
+            "lists",
+            Scripts.LISTS,
+            ScriptOutputType.MULTI,
+            new byte[][] {keys.listIndex},
+            keys.listPrefix);
     List<String> out = new ArrayList<>(raw.size());
     for (Object o : raw) {
       out.add(new String((byte[]) o, StandardCharsets.UTF_8));
@@ -269,8 +370,14 @@ final class RedisWorkflow implements BackendWorkflow {
   }
 
   /** A value read from Redis: heap bytes, nothing to release. */
-  private record RedisValue(ValueType type, @Nullable String codecId, @Nullable DType dtype, long[] shape,
-      MemorySegment payload, long version) implements StoredValue {
+  private record RedisValue(
+      ValueType type,
+      @Nullable String codecId,
+      @Nullable DType dtype,
+      long[] shape,
+      MemorySegment payload,
+      long version)
+      implements StoredValue {
     @Override
     public long[] shape() {
       return shape.clone();

@@ -1,28 +1,33 @@
 package io.depot.redis.stm;
 
 /**
- * The Lua scripts that make each operation one atomic round trip. Every script touches only keys of one workflow
- * (one hash tag, so one cluster slot); key names derived inside a script from the index carry the same tag.
- * Deadlines come from the server's clock ({@code TIME}), never a client's.
+ * The Lua scripts that make each operation one atomic round trip. Every script touches only keys of
+ * one workflow (one hash tag, so one cluster slot); key names derived inside a script from the
+ * index carry the same tag. Deadlines come from the server's clock ({@code TIME}), never a
+ * client's.
  *
- * <p>Versions: a per-workflow counter ({@code seq} in the metadata hash), seeded with the server time in
- * microseconds when the workflow starts and incremented by every write, so versions never repeat within a workflow
- * and keep growing across its restarts.
+ * <p>Versions: a per-workflow counter ({@code seq} in the metadata hash), seeded with the server
+ * time in microseconds when the workflow starts and incremented by every write, so versions never
+ * repeat within a workflow and keep growing across its restarts.
  */
 final class Scripts {
   private Scripts() {}
 
-  private static final String NOW = """
+  private static final String NOW =
+      """
       local t = redis.call('TIME')
       local nowms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
       local seed = tonumber(t[1]) * 1000000 + tonumber(t[2])
       """;
 
   /**
-   * Write. KEYS: meta, index, key. ARGV: expected version (-1 any, 0 absent), type, codec id, array meta, payload,
-   * ttl mode (none|keep|after), ttl ms, default workflow ttl ms, workflow id, key. Returns the new version, or 0.
+   * Write. KEYS: meta, index, key. ARGV: expected version (-1 any, 0 absent), type, codec id, array
+   * meta, payload, ttl mode (none|keep|after), ttl ms, default workflow ttl ms, workflow id, key.
+   * Returns the new version, or 0.
    */
-  static final String WRITE = NOW + """
+  static final String WRITE =
+      NOW
+          + """
       local cur = redis.call('HGET', KEYS[3], 'n')
       local expected = ARGV[1]
       if expected ~= '-1' then
@@ -66,14 +71,16 @@ final class Scripts {
       """;
 
   /** Remove. KEYS: index, key. ARGV: key. Returns 1 if the key existed. */
-  static final String REMOVE = """
+  static final String REMOVE =
+      """
       local n = redis.call('DEL', KEYS[2])
       redis.call('SREM', KEYS[1], ARGV[1])
       return n
       """;
 
   /** Remove if version. KEYS: index, key. ARGV: version, key. Returns 1 if removed. */
-  static final String REMOVE_IF = """
+  static final String REMOVE_IF =
+      """
       if redis.call('HGET', KEYS[2], 'n') == ARGV[1] then
         redis.call('DEL', KEYS[2])
         redis.call('SREM', KEYS[1], ARGV[2])
@@ -83,10 +90,11 @@ final class Scripts {
       """;
 
   /**
-   * Clear (ARGV[2] = '1' also ends: drops the metadata). KEYS: meta, index, list index, list TTLs. ARGV: key prefix,
-   * end, list prefix.
+   * Clear (ARGV[2] = '1' also ends: drops the metadata). KEYS: meta, index, list index, list TTLs.
+   * ARGV: key prefix, end, list prefix.
    */
-  static final String CLEAR = """
+  static final String CLEAR =
+      """
       local members = redis.call('SMEMBERS', KEYS[2])
       for _, k in ipairs(members) do redis.call('DEL', ARGV[1] .. k) end
       redis.call('DEL', KEYS[2])
@@ -96,8 +104,13 @@ final class Scripts {
       return #members
       """;
 
-  /** Expire after. KEYS: meta, index, list index, list TTLs. ARGV: ttl ms, workflow id, key prefix, list prefix. */
-  static final String EXPIRE = NOW + """
+  /**
+   * Expire after. KEYS: meta, index, list index, list TTLs. ARGV: ttl ms, workflow id, key prefix,
+   * list prefix.
+   */
+  static final String EXPIRE =
+      NOW
+          + """
       local exp = nowms + tonumber(ARGV[1])
       if redis.call('EXISTS', KEYS[1]) == 0 then
         redis.call('HSET', KEYS[1], 'id', ARGV[2], 'seq', string.format('%d', seed))
@@ -124,7 +137,8 @@ final class Scripts {
       """;
 
   /** Persist. KEYS: meta, index, list index, list TTLs. ARGV: key prefix, list prefix. */
-  static final String PERSIST = """
+  static final String PERSIST =
+      """
       if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
       redis.call('HDEL', KEYS[1], 'exp')
       redis.call('PERSIST', KEYS[1])
@@ -143,8 +157,12 @@ final class Scripts {
       return 1
       """;
 
-  /** Present keys, pruning index entries of expired keys. KEYS: index. ARGV: key prefix, '1' to return a count. */
-  static final String KEYS = """
+  /**
+   * Present keys, pruning index entries of expired keys. KEYS: index. ARGV: key prefix, '1' to
+   * return a count.
+   */
+  static final String KEYS =
+      """
       local out = {}
       local pruned = 0
       for _, k in ipairs(redis.call('SMEMBERS', KEYS[1])) do
@@ -161,7 +179,8 @@ final class Scripts {
       """;
 
   /** Every present entry as key, t, v, n, c, a (6 per entry). KEYS: index. ARGV: key prefix. */
-  static final String ENTRIES = """
+  static final String ENTRIES =
+      """
       local out = {}
       for _, k in ipairs(redis.call('SMEMBERS', KEYS[1])) do
         local f = redis.call('HMGET', ARGV[1] .. k, 't', 'v', 'n', 'c', 'a')
@@ -178,10 +197,13 @@ final class Scripts {
   // ------------------------------------------------------------------ lists
 
   /**
-   * Starts the workflow if it has no metadata (as {@link #WRITE} does) and sets {@code wexp} to its deadline or false.
-   * KEYS[1] is the metadata; ARGV[1] the default workflow TTL in ms, ARGV[2] the workflow id.
+   * Starts the workflow if it has no metadata (as {@link #WRITE} does) and sets {@code wexp} to its
+   * deadline or false. KEYS[1] is the metadata; ARGV[1] the default workflow TTL in ms, ARGV[2] the
+   * workflow id.
    */
-  private static final String START = NOW + """
+  private static final String START =
+      NOW
+          + """
       local wexp = false
       if redis.call('EXISTS', KEYS[1]) == 0 then
         redis.call('HSET', KEYS[1], 'id', ARGV[2], 'seq', string.format('%d', seed))
@@ -197,11 +219,12 @@ final class Scripts {
       """;
 
   /**
-   * Sets the list's expiry to the earlier of its own deadline (kept from before when the list existed) and the
-   * workflow's, and indexes it. KEYS[2] list index, KEYS[3] the list, KEYS[4] list TTLs; ARGV[3] the list name;
-   * {@code own} the list's own deadline or false.
+   * Sets the list's expiry to the earlier of its own deadline (kept from before when the list
+   * existed) and the workflow's, and indexes it. KEYS[2] list index, KEYS[3] the list, KEYS[4] list
+   * TTLs; ARGV[3] the list name; {@code own} the list's own deadline or false.
    */
-  private static final String INDEX = """
+  private static final String INDEX =
+      """
       redis.call('SADD', KEYS[2], ARGV[3])
       if wexp then
         redis.call('PEXPIREAT', KEYS[2], wexp)
@@ -213,10 +236,13 @@ final class Scripts {
       """;
 
   /**
-   * Append. KEYS: meta, list index, list, list TTLs. ARGV: default workflow ttl ms, workflow id, list name,
-   * elements... (pushed 1000 at a time: Lua's unpack is bounded). Returns the length after the append.
+   * Append. KEYS: meta, list index, list, list TTLs. ARGV: default workflow ttl ms, workflow id,
+   * list name, elements... (pushed 1000 at a time: Lua's unpack is bounded). Returns the length
+   * after the append.
    */
-  static final String LIST_APPEND = START + """
+  static final String LIST_APPEND =
+      START
+          + """
       local own = false
       if redis.call('EXISTS', KEYS[3]) == 0 then
         redis.call('HDEL', KEYS[4], ARGV[3])
@@ -226,15 +252,19 @@ final class Scripts {
       end
       local n = 0
       for i = 4, #ARGV, 1000 do n = redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV))) end
-      """ + INDEX + """
+      """
+          + INDEX
+          + """
       return n
       """;
 
   /**
-   * Replace. KEYS: meta, list index, list, list TTLs. ARGV: default workflow ttl ms, workflow id, list name,
-   * elements... (none: the list is removed). Returns the new length.
+   * Replace. KEYS: meta, list index, list, list TTLs. ARGV: default workflow ttl ms, workflow id,
+   * list name, elements... (none: the list is removed). Returns the new length.
    */
-  static final String LIST_REPLACE = START + """
+  static final String LIST_REPLACE =
+      START
+          + """
       local own = false
       if redis.call('EXISTS', KEYS[3]) == 1 then
         local x = redis.call('HGET', KEYS[4], ARGV[3])
@@ -249,12 +279,18 @@ final class Scripts {
       if not own then redis.call('HDEL', KEYS[4], ARGV[3]) end
       local n = 0
       for i = 4, #ARGV, 1000 do n = redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, #ARGV))) end
-      """ + INDEX + """
+      """
+          + INDEX
+          + """
       return n
       """;
 
-  /** Trim to the last n. KEYS: list index, list, list TTLs. ARGV: n, list name. Returns how many it removed. */
-  static final String LIST_TRIM = """
+  /**
+   * Trim to the last n. KEYS: list index, list, list TTLs. ARGV: n, list name. Returns how many it
+   * removed.
+   */
+  static final String LIST_TRIM =
+      """
       local len = redis.call('LLEN', KEYS[2])
       local keep = tonumber(ARGV[1])
       if len <= keep then return 0 end
@@ -269,7 +305,8 @@ final class Scripts {
       """;
 
   /** Delete. KEYS: list index, list, list TTLs. ARGV: list name. Returns 1 if the list existed. */
-  static final String LIST_DELETE = """
+  static final String LIST_DELETE =
+      """
       local n = redis.call('DEL', KEYS[2])
       redis.call('SREM', KEYS[1], ARGV[1])
       redis.call('HDEL', KEYS[3], ARGV[1])
@@ -277,10 +314,12 @@ final class Scripts {
       """;
 
   /**
-   * Own TTL. KEYS: meta, list, list TTLs. ARGV: ttl ms ('0': persist), list name. Returns 0 if the list is absent;
-   * else 1 (for persist: 1 only if it had an own TTL).
+   * Own TTL. KEYS: meta, list, list TTLs. ARGV: ttl ms ('0': persist), list name. Returns 0 if the
+   * list is absent; else 1 (for persist: 1 only if it had an own TTL).
    */
-  static final String LIST_EXPIRE = NOW + """
+  static final String LIST_EXPIRE =
+      NOW
+          + """
       if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
       local wexp = redis.call('HGET', KEYS[1], 'exp')
       if wexp then wexp = tonumber(wexp) end
@@ -299,8 +338,12 @@ final class Scripts {
       return 1
       """;
 
-  /** Own TTL left. KEYS: list, list TTLs. ARGV: list name. Returns ms left, or -1 if none or absent. */
-  static final String LIST_TTL = NOW + """
+  /**
+   * Own TTL left. KEYS: list, list TTLs. ARGV: list name. Returns ms left, or -1 if none or absent.
+   */
+  static final String LIST_TTL =
+      NOW
+          + """
       if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
       local x = redis.call('HGET', KEYS[2], ARGV[1])
       if not x then return -1 end
@@ -309,8 +352,12 @@ final class Scripts {
       return left
       """;
 
-  /** The lists that exist, pruning index entries of expired ones. KEYS: list index. ARGV: list prefix. */
-  static final String LISTS = """
+  /**
+   * The lists that exist, pruning index entries of expired ones. KEYS: list index. ARGV: list
+   * prefix.
+   */
+  static final String LISTS =
+      """
       local out = {}
       for _, l in ipairs(redis.call('SMEMBERS', KEYS[1])) do
         if redis.call('EXISTS', ARGV[1] .. l) == 1 then

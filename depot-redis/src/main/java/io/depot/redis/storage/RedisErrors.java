@@ -19,13 +19,16 @@ final class RedisErrors {
     }
     String detail = f.detail();
     return switch (f.kind()) {
-      case AUTHENTICATION -> new BackendAccessDeniedException(what + ": redis refused the credentials: " + detail,
-          uri, t);
-      case OUT_OF_MEMORY -> new StorageFullException(what + ": redis is out of memory (maxmemory): " + detail, uri,
-          t);
-      case UNREACHABLE -> new BackendUnavailableException(what + ": cannot reach redis: " + detail, uri, t);
-      case WRONG_TYPE, TOO_LARGE, REDIS_ERROR -> new BackendUnavailableException(what + ": redis error: " + detail,
-          uri, t);
+      case AUTHENTICATION ->
+          new BackendAccessDeniedException(
+              what + ": redis refused the credentials: " + detail, uri, t);
+      case OUT_OF_MEMORY ->
+          new StorageFullException(
+              what + ": redis is out of memory (maxmemory): " + detail, uri, t);
+      case UNREACHABLE ->
+          new BackendUnavailableException(what + ": cannot reach redis: " + detail, uri, t);
+      case WRONG_TYPE, TOO_LARGE, REDIS_ERROR ->
+          new BackendUnavailableException(what + ": redis error: " + detail, uri, t);
       case OTHER -> new StorageException(what + ": " + t, uri, t);
     };
   }

@@ -11,8 +11,8 @@ import io.depot.storage.spi.BlobRef;
 import io.depot.storage.spi.BlobTrailer;
 import io.depot.storage.spi.Sha256;
 import io.depot.storage.spi.VerifyingInputStream;
-import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
@@ -35,24 +35,26 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code redis://<host>:<port>/<db>/[<scope>/...]sha256/<hex>} and {@code .../keys/<key>}: one Redis string per blob,
- * its key {@code <namespace>:<path>} ({@code <path>} the URI path without the leading slash, db included), its value
- * the blob's bytes followed by a {@link BlobTrailer}. For small blobs: a blob is at most {@code max-blob-bytes} (64
- * MiB by default; Redis itself caps a string at 512 MB).
+ * {@code redis://<host>:<port>/<db>/[<scope>/...]sha256/<hex>} and {@code .../keys/<key>}: one
+ * Redis string per blob, its key {@code <namespace>:<path>} ({@code <path>} the URI path without
+ * the leading slash, db included), its value the blob's bytes followed by a {@link BlobTrailer}.
+ * For small blobs: a blob is at most {@code max-blob-bytes} (64 MiB by default; Redis itself caps a
+ * string at 512 MB).
  *
  * <h2>Writes</h2>
  *
- * An array is one {@code SET} (content-addressed: {@code SET NX}, so the first copy stays; keyed: a plain {@code
- * SET}, an atomic replacement). A stream is {@code APPEND}ed in {@value #CHUNK}-byte chunks to a temporary key
- * {@code <namespace>:<base>.tmp/<random>} that expires after {@link #TEMP_TTL} (so a killed writer leaves nothing for
- * long), then published by a Lua script that renames it into place and removes the expiry in one atomic step. A
- * failed or over-limit stream deletes its temporary key; nothing is ever visible under a blob key until whole.
+ * An array is one {@code SET} (content-addressed: {@code SET NX}, so the first copy stays; keyed: a
+ * plain {@code SET}, an atomic replacement). A stream is {@code APPEND}ed in {@value #CHUNK}-byte
+ * chunks to a temporary key {@code <namespace>:<base>.tmp/<random>} that expires after {@link
+ * #TEMP_TTL} (so a killed writer leaves nothing for long), then published by a Lua script that
+ * renames it into place and removes the expiry in one atomic step. A failed or over-limit stream
+ * deletes its temporary key; nothing is ever visible under a blob key until whole.
  *
  * <h2>Reads</h2>
  *
- * A blob of at most one chunk is read with one command. A larger one streams by {@code GETRANGE} chunks, so the heap
- * holds one chunk; a keyed blob replaced while it streams fails the digest check at the end rather than mixing
- * versions silently.
+ * A blob of at most one chunk is read with one command. A larger one streams by {@code GETRANGE}
+ * chunks, so the heap holds one chunk; a keyed blob replaced while it streams fails the digest
+ * check at the end rather than mixing versions silently.
  *
  * <p>Standalone Redis (or a primary); Redis Cluster is not supported.
  */
@@ -61,8 +63,12 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
   static final int CHUNK = 1 << 20;
   static final Duration TEMP_TTL = Duration.ofHours(1);
 
-  /** Renames the temporary key into place and removes its expiry; with ARGV[1] = "nx", keeps an existing blob. */
-  private static final String PUBLISH = """
+  /**
+   * Renames the temporary key into place and removes its expiry; with ARGV[1] = "nx", keeps an
+   * existing blob.
+   */
+  private static final String PUBLISH =
+      """
       if ARGV[1] == 'nx' and redis.call('EXISTS', KEYS[2]) == 1 then
         redis.call('DEL', KEYS[1])
         return 0
@@ -71,8 +77,10 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
       redis.call('PERSIST', KEYS[2])
       return 1
       """;
+
   /** The value's length and its last ARGV[1] bytes, or nothing if the key does not exist. */
-  private static final String TAIL = """
+  private static final String TAIL =
+      """
       local n = redis.call('STRLEN', KEYS[1])
       if n == 0 then return {} end
       local from = n - tonumber(ARGV[1])
@@ -84,20 +92,30 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
   static final class Backend {
     final AbstractRedisClient client;
     final StatefulConnection<byte[], byte[]> connection;
+
     /** The commands a standalone server and a cluster share. */
     final RedisClusterCommands<byte[], byte[]> sync;
+
     final RedisClusterAsyncCommands<byte[], byte[]> async;
     final String namespace;
+
     /**
-     * What every key starts with: {@code <namespace>:}, or on a cluster {@code {<namespace>}:}, a hash tag that puts
-     * a namespace's blobs and their temporary keys in one slot (the publishing script renames one to the other).
+     * What every key starts with: {@code <namespace>:}, or on a cluster {@code {<namespace>}:}, a
+     * hash tag that puts a namespace's blobs and their temporary keys in one slot (the publishing
+     * script renames one to the other).
      */
     final String keyPrefix;
+
     final long maxBlobBytes;
 
-    Backend(AbstractRedisClient client, StatefulConnection<byte[], byte[]> connection,
-        RedisClusterCommands<byte[], byte[]> sync, RedisClusterAsyncCommands<byte[], byte[]> async, boolean cluster,
-        String namespace, long maxBlobBytes) {
+    Backend(
+        AbstractRedisClient client,
+        StatefulConnection<byte[], byte[]> connection,
+        RedisClusterCommands<byte[], byte[]> sync,
+        RedisClusterAsyncCommands<byte[], byte[]> async,
+        boolean cluster,
+        String namespace,
+        long maxBlobBytes) {
       this.client = client;
       this.connection = connection;
       this.sync = sync;
@@ -156,8 +174,13 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
     BlobRef ref = target(options, sha);
     checkLimit(data.length, ref.uri());
     byte[] v = value(data, new BlobTrailer(data.length, Instant.now(), sha, options.contentType()));
-    call("cannot store blob", ref.uri(), () -> ref.contentAddressed()
-        ? backend().sync.set(key(ref), v, SetArgs.Builder.nx()) : backend().sync.set(key(ref), v));
+    call(
+        "cannot store blob",
+        ref.uri(),
+        () ->
+            ref.contentAddressed()
+                ? backend().sync.set(key(ref), v, SetArgs.Builder.nx())
+                : backend().sync.set(key(ref), v));
     return ref.uri();
   }
 
@@ -165,9 +188,13 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
   public URI store(InputStream in, StoreOptions options) {
     checkOpen();
     checkKey(options);
-    byte[] tmp = (backend().keyPrefix + layout.basePath().substring(1) + ".tmp/"
-        + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
-        + HexFormat.of().toHexDigits(System.nanoTime())).getBytes(StandardCharsets.UTF_8);
+    byte[] tmp =
+        (backend().keyPrefix
+                + layout.basePath().substring(1)
+                + ".tmp/"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
+                + HexFormat.of().toHexDigits(System.nanoTime()))
+            .getBytes(StandardCharsets.UTF_8);
     URI uri = base();
     boolean published = false;
     try {
@@ -193,7 +220,10 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
       call("cannot store blob", uri, () -> backend().sync.append(tmp, trailer));
       byte[][] keys = {tmp, key(ref)};
       byte[] mode = (ref.contentAddressed() ? "nx" : "replace").getBytes(StandardCharsets.US_ASCII);
-      call("cannot store blob", uri, () -> backend().sync.<Long>eval(PUBLISH, ScriptOutputType.INTEGER, keys, mode));
+      call(
+          "cannot store blob",
+          uri,
+          () -> backend().sync.<Long>eval(PUBLISH, ScriptOutputType.INTEGER, keys, mode));
       published = true;
       return ref.uri();
     } finally {
@@ -214,27 +244,44 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
 
   /** The value's length and trailer, or {@code null} if the key does not exist. */
   private @Nullable Stored stored(BlobRef ref) {
-    List<Object> r = call("cannot read blob", ref.uri(), () -> backend().sync.<List<Object>>eval(TAIL,
-        ScriptOutputType.MULTI, new byte[][] {key(ref)},
-        Integer.toString(BlobTrailer.MAX_BYTES).getBytes(StandardCharsets.US_ASCII)));
+    List<Object> r =
+        call(
+            "cannot read blob",
+            ref.uri(),
+            () ->
+                backend()
+                    .sync
+                    .<List<Object>>eval(
+                        TAIL,
+                        ScriptOutputType.MULTI,
+                        new byte[][] {key(ref)},
+                        Integer.toString(BlobTrailer.MAX_BYTES)
+                            .getBytes(StandardCharsets.US_ASCII)));
     return r.isEmpty() ? null : parseTail(ref, r);
   }
 
   private static Stored parseTail(BlobRef ref, List<Object> r) {
     long total = (Long) r.get(0);
     byte[] tail = (byte[]) r.get(1);
-    int len = BlobTrailer.trailerLength(Arrays.copyOfRange(tail, tail.length - Math.min(tail.length,
-        BlobTrailer.TAIL_BYTES), tail.length), total, ref.uri());
+    int len =
+        BlobTrailer.trailerLength(
+            Arrays.copyOfRange(
+                tail, tail.length - Math.min(tail.length, BlobTrailer.TAIL_BYTES), tail.length),
+            total,
+            ref.uri());
     if (len > tail.length) {
       throw new IntegrityException("damaged blob trailer (length)", ref.uri());
     }
-    BlobTrailer t = BlobTrailer.decode(Arrays.copyOfRange(tail, tail.length - len, tail.length), total, ref.uri())
-        .checkName(ref.expectedSha256(), ref.uri());
+    BlobTrailer t =
+        BlobTrailer.decode(
+                Arrays.copyOfRange(tail, tail.length - len, tail.length), total, ref.uri())
+            .checkName(ref.expectedSha256(), ref.uri());
     return new Stored(total, t, tail);
   }
 
   private static byte[] verifiedData(BlobRef ref, byte[] value) {
-    BlobTrailer t = BlobTrailer.decodeFrom(value, ref.uri()).checkName(ref.expectedSha256(), ref.uri());
+    BlobTrailer t =
+        BlobTrailer.decodeFrom(value, ref.uri()).checkName(ref.expectedSha256(), ref.uri());
     MessageDigest md = Sha256.newDigest();
     md.update(value, 0, (int) t.size());
     checkDigest(t.sha256(), md.digest(), ref.uri());
@@ -244,7 +291,8 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
   @Override
   public byte[] load(URI uri) {
     BlobRef ref = parse(uri);
-    byte[] value = found(call("cannot load blob", ref.uri(), () -> backend().sync.get(key(ref))), ref);
+    byte[] value =
+        found(call("cannot load blob", ref.uri(), () -> backend().sync.get(key(ref))), ref);
     return verifiedData(ref, value);
   }
 
@@ -253,7 +301,8 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
     BlobRef ref = parse(uri);
     Stored s = found(stored(ref), ref);
     long size = s.trailer().size();
-    return new VerifyingInputStream(new RangeStream(ref, 0, size), size, s.trailer().sha256(), ref.uri());
+    return new VerifyingInputStream(
+        new RangeStream(ref, 0, size), size, s.trailer().sha256(), ref.uri());
   }
 
   @Override
@@ -291,18 +340,24 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
     String pattern = ns + escapeGlob(layout.basePath().substring(1) + prefix) + "*";
     ScanArgs args = ScanArgs.Builder.matches(pattern.getBytes(StandardCharsets.UTF_8)).limit(1000);
     List<String> paths = new ArrayList<>();
-    call("cannot list blobs", base(), () -> {
-      KeyScanCursor<byte[]> cursor = backend().sync.scan(args);
-      while (true) {
-        for (byte[] k : cursor.getKeys()) {
-          paths.add("/" + new String(k, StandardCharsets.UTF_8).substring(ns.length()));
-        }
-        if (cursor.isFinished()) {
-          return null;
-        }
-        cursor = backend().sync.scan(cursor, args); // the cursor itself: a cluster's also names its node
-      }
-    });
+    call(
+        "cannot list blobs",
+        base(),
+        () -> {
+          KeyScanCursor<byte[]> cursor = backend().sync.scan(args);
+          while (true) {
+            for (byte[] k : cursor.getKeys()) {
+              paths.add("/" + new String(k, StandardCharsets.UTF_8).substring(ns.length()));
+            }
+            if (cursor.isFinished()) {
+              return null;
+            }
+            cursor =
+                backend()
+                    .sync
+                    .scan(cursor, args); // the cursor itself: a cluster's also names its node
+          }
+        });
     return listed(paths, prefix);
   }
 
@@ -380,65 +435,94 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
   // ---------------------------------------------------------------- async
 
   private static <T> CompletableFuture<T> mapped(CompletableFuture<T> f, String what, URI uri) {
-    return f.exceptionallyCompose(e -> CompletableFuture.<T>failedFuture(RedisErrors.map(what, uri, e)));
+    return f.exceptionallyCompose(
+        e -> CompletableFuture.<T>failedFuture(RedisErrors.map(what, uri, e)));
   }
 
   @Override
   public CompletableFuture<URI> storeAsync(byte[] data, StoreOptions options) {
-    return async(() -> {
-      checkOpen();
-      byte[] copy = data.clone();
-      byte[] sha = Sha256.of(copy);
-      BlobRef ref = target(options, sha);
-      checkLimit(copy.length, ref.uri());
-      byte[] v = value(copy, new BlobTrailer(copy.length, Instant.now(), sha, options.contentType()));
-      CompletableFuture<String> set = (ref.contentAddressed()
-          ? backend().async.set(key(ref), v, SetArgs.Builder.nx()) : backend().async.set(key(ref), v))
-          .toCompletableFuture();
-      return mapped(set.thenApply(ok -> ref.uri()), "cannot store blob", ref.uri());
-    });
+    return async(
+        () -> {
+          checkOpen();
+          byte[] copy = data.clone();
+          byte[] sha = Sha256.of(copy);
+          BlobRef ref = target(options, sha);
+          checkLimit(copy.length, ref.uri());
+          byte[] v =
+              value(copy, new BlobTrailer(copy.length, Instant.now(), sha, options.contentType()));
+          CompletableFuture<String> set =
+              (ref.contentAddressed()
+                      ? backend().async.set(key(ref), v, SetArgs.Builder.nx())
+                      : backend().async.set(key(ref), v))
+                  .toCompletableFuture();
+          return mapped(set.thenApply(ok -> ref.uri()), "cannot store blob", ref.uri());
+        });
   }
 
   @Override
   public CompletableFuture<byte[]> loadAsync(URI uri) {
-    return async(() -> {
-      BlobRef ref = parse(uri);
-      return mapped(backend().async.get(key(ref)).toCompletableFuture()
-          .thenApply(value -> verifiedData(ref, found(value, ref))), "cannot load blob", ref.uri());
-    });
+    return async(
+        () -> {
+          BlobRef ref = parse(uri);
+          return mapped(
+              backend()
+                  .async
+                  .get(key(ref))
+                  .toCompletableFuture()
+                  .thenApply(value -> verifiedData(ref, found(value, ref))),
+              "cannot load blob",
+              ref.uri());
+        });
   }
 
   @Override
   public CompletableFuture<BlobInfo> infoAsync(URI uri) {
-    return async(() -> {
-      BlobRef ref = parse(uri);
-      CompletableFuture<List<Object>> tail = backend().async.<List<Object>>eval(TAIL, ScriptOutputType.MULTI,
-          new byte[][] {key(ref)}, Integer.toString(BlobTrailer.MAX_BYTES).getBytes(StandardCharsets.US_ASCII))
-          .toCompletableFuture();
-      return mapped(tail.thenApply(r -> {
-        if (r.isEmpty()) {
-          throw new BlobNotFoundException("no blob stored", ref.uri());
-        }
-        return parseTail(ref, r).trailer().info(ref.uri());
-      }), "cannot read blob metadata", ref.uri());
-    });
+    return async(
+        () -> {
+          BlobRef ref = parse(uri);
+          CompletableFuture<List<Object>> tail =
+              backend()
+                  .async
+                  .<List<Object>>eval(
+                      TAIL,
+                      ScriptOutputType.MULTI,
+                      new byte[][] {key(ref)},
+                      Integer.toString(BlobTrailer.MAX_BYTES).getBytes(StandardCharsets.US_ASCII))
+                  .toCompletableFuture();
+          return mapped(
+              tail.thenApply(
+                  r -> {
+                    if (r.isEmpty()) {
+                      throw new BlobNotFoundException("no blob stored", ref.uri());
+                    }
+                    return parseTail(ref, r).trailer().info(ref.uri());
+                  }),
+              "cannot read blob metadata",
+              ref.uri());
+        });
   }
 
   @Override
   public CompletableFuture<Boolean> existsAsync(URI uri) {
-    return async(() -> {
-      BlobRef ref = parse(uri);
-      return mapped(backend().async.exists(key(ref)).toCompletableFuture().thenApply(n -> n > 0),
-          "cannot check blob", ref.uri());
-    });
+    return async(
+        () -> {
+          BlobRef ref = parse(uri);
+          return mapped(
+              backend().async.exists(key(ref)).toCompletableFuture().thenApply(n -> n > 0),
+              "cannot check blob",
+              ref.uri());
+        });
   }
 
   @Override
   public CompletableFuture<Boolean> deleteAsync(URI uri) {
-    return async(() -> {
-      BlobRef ref = parse(uri);
-      return mapped(backend().async.del(key(ref)).toCompletableFuture().thenApply(n -> n > 0),
-          "cannot delete blob", ref.uri());
-    });
+    return async(
+        () -> {
+          BlobRef ref = parse(uri);
+          return mapped(
+              backend().async.del(key(ref)).toCompletableFuture().thenApply(n -> n > 0),
+              "cannot delete blob",
+              ref.uri());
+        });
   }
 }

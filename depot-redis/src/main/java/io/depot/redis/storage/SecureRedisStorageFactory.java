@@ -1,6 +1,9 @@
 package io.depot.redis.storage;
 
-/** Opens {@code rediss://} (TLS) providers; see {@link RedisStorageFactory} for the layout and options. */
+/**
+ * Opens {@code rediss://} (TLS) providers; see {@link RedisStorageFactory} for the layout and
+ * options.
+ */
 public final class SecureRedisStorageFactory extends RedisStorageFactory {
   /** The scheme. */
   public static final String SCHEME = "rediss";

@@ -8,8 +8,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A cursor on Redis: reads the stream from its position ({@code XRANGE}); waiting polls with a back-off. A gap in
- * the sequence numbers (entries popped, dropped or deleted before the cursor came) counts as missed.
+ * A cursor on Redis: reads the stream from its position ({@code XRANGE}); waiting polls with a
+ * back-off. A gap in the sequence numbers (entries popped, dropped or deleted before the cursor
+ * came) counts as missed.
  */
 final class RedisCursor implements QueueCursor {
   private final RedisQueue queue;
@@ -59,7 +60,8 @@ final class RedisCursor implements QueueCursor {
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new DepotTimeoutException("no entry within timeout=" + timeout + ": queue=" + queue.name());
+        throw new DepotTimeoutException(
+            "no entry within timeout=" + timeout + ": queue=" + queue.name());
       }
       RedisObjectStore.sleep(Math.min(sleep, Math.max(1, left / 1_000_000)));
       sleep = Math.min(50, sleep * 2);

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * An entry on Redis: a copy of its tracks. A popped entry is pending in the consumer group (and heart-beaten) until
- * closed, which acknowledges and deletes it.
+ * An entry on Redis: a copy of its tracks. A popped entry is pending in the consumer group (and
+ * heart-beaten) until closed, which acknowledges and deletes it.
  */
 final class RedisEntry implements Entry {
   private final RedisQueue queue;
@@ -22,7 +22,8 @@ final class RedisEntry implements Entry {
   private final boolean popped;
   private volatile boolean open = true;
 
-  RedisEntry(RedisQueue queue, long sequence, MemorySegment[] tracks, long[][] shapes, boolean popped) {
+  RedisEntry(
+      RedisQueue queue, long sequence, MemorySegment[] tracks, long[][] shapes, boolean popped) {
     this.queue = queue;
     this.sequence = sequence;
     this.tracks = tracks;
@@ -43,11 +44,12 @@ final class RedisEntry implements Entry {
   @Override
   public MemorySegment track(int index) {
     if (!open) {
-      throw new HandleClosedException("entry is closed: sequence=" + sequence + " queue=" + queue.name());
+      throw new HandleClosedException(
+          "entry is closed: sequence=" + sequence + " queue=" + queue.name());
     }
     if (index < 0 || index >= tracks.length) {
-      throw new IndexOutOfBoundsException("no track index=" + index + " of " + tracks.length + ": queue="
-          + queue.name());
+      throw new IndexOutOfBoundsException(
+          "no track index=" + index + " of " + tracks.length + ": queue=" + queue.name());
     }
     return tracks[index];
   }
@@ -62,8 +64,8 @@ final class RedisEntry implements Entry {
     MemorySegment s = track(index);
     Track t = queue.tracks().get(index);
     if (!t.isArray()) {
-      throw new TypeMismatchException("track holds bytes, not an array: track=" + t.name() + " queue="
-          + queue.name());
+      throw new TypeMismatchException(
+          "track holds bytes, not an array: track=" + t.name() + " queue=" + queue.name());
     }
     DType d = Objects.requireNonNull(t.dtype()); // an array track
     return NDArray.of(d, s, shapes[index] != null ? shapes[index] : t.shape());

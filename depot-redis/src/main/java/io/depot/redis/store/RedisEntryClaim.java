@@ -14,9 +14,10 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A claim on Redis: heap buffers for the tracks, appended by one script at commit. It holds no position in the
- * stream: its sequence number is given at commit ({@link #sequence()} is -1 until then), and it holds back no entry
- * behind it. A commit that finds the queue full waits for room up to the timeout the claim was made with.
+ * A claim on Redis: heap buffers for the tracks, appended by one script at commit. It holds no
+ * position in the stream: its sequence number is given at commit ({@link #sequence()} is -1 until
+ * then), and it holds back no entry behind it. A commit that finds the queue full waits for room up
+ * to the timeout the claim was made with.
  */
 final class RedisEntryClaim implements EntryClaim {
   private final RedisQueue queue;
@@ -68,10 +69,12 @@ final class RedisEntryClaim implements EntryClaim {
     ensureOpen();
     Track t = queue.tracks().get(index);
     if (t.isArray()) {
-      throw new TypeMismatchException("track holds an array (always its full size): track=" + t.name());
+      throw new TypeMismatchException(
+          "track holds an array (always its full size): track=" + t.name());
     }
     if (length < 0 || length > t.size()) {
-      throw new InvalidArgumentException("length=" + length + " is not 0.." + t.size() + ": track=" + t.name());
+      throw new InvalidArgumentException(
+          "length=" + length + " is not 0.." + t.size() + ": track=" + t.name());
     }
     lengths[index] = length;
   }
@@ -106,14 +109,24 @@ final class RedisEntryClaim implements EntryClaim {
     long n = NDArray.elementCount(shape);
     if (!t.isVariableShape()) {
       if (!Arrays.equals(shape, t.shape())) {
-        throw new TypeMismatchException("fixed array track of shape=" + Arrays.toString(t.shape()) + ", not "
-            + Arrays.toString(shape) + ": track=" + t.name());
+        throw new TypeMismatchException(
+            "fixed array track of shape="
+                + Arrays.toString(t.shape())
+                + ", not "
+                + Arrays.toString(shape)
+                + ": track="
+                + t.name());
       }
       return array(index);
     }
     if (n > t.maxElements()) {
-      throw new InvalidArgumentException("shape=" + Arrays.toString(shape) + " has more than maxElements="
-          + t.maxElements() + ": track=" + t.name());
+      throw new InvalidArgumentException(
+          "shape="
+              + Arrays.toString(shape)
+              + " has more than maxElements="
+              + t.maxElements()
+              + ": track="
+              + t.name());
     }
     shapes[index] = shape.clone();
     DType d = Objects.requireNonNull(t.dtype()); // a variable-shape array track

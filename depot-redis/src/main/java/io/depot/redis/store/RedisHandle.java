@@ -27,7 +27,12 @@ final class RedisHandle implements ObjectHandle {
   private final long[] shape;
   private volatile boolean open = true;
 
-  RedisHandle(String name, ValueKind kind, MemorySegment data, long version, @Nullable String codecId,
+  RedisHandle(
+      String name,
+      ValueKind kind,
+      MemorySegment data,
+      long version,
+      @Nullable String codecId,
       @Nullable DType dtype,
       long[] shape) {
     this.name = name;
@@ -68,7 +73,8 @@ final class RedisHandle implements ObjectHandle {
 
   @Override
   public ByteBuffer asByteBuffer() {
-    return ByteBuffer.wrap(toByteArray()).asReadOnlyBuffer(); // a heap segment of long[] has no ByteBuffer view
+    return ByteBuffer.wrap(toByteArray())
+        .asReadOnlyBuffer(); // a heap segment of long[] has no ByteBuffer view
   }
 
   @Override
@@ -100,13 +106,19 @@ final class RedisHandle implements ObjectHandle {
   @Override
   public <T> T decode(Codec<T> codec) {
     if (kind != ValueKind.ENCODED || !codec.id().equals(codecId)) {
-      throw new TypeMismatchException("object " + (codecId == null ? "is " + kind : "was written by codec="
-          + codecId) + ", not by codec=" + codec.id() + ": name=" + name);
+      throw new TypeMismatchException(
+          "object "
+              + (codecId == null ? "is " + kind : "was written by codec=" + codecId)
+              + ", not by codec="
+              + codec.id()
+              + ": name="
+              + name);
     }
     try {
       return codec.decode(data());
     } catch (IOException | RuntimeException e) {
-      throw new CodecException("codec=" + codec.id() + " failed to decode name=" + name + ": " + e, e);
+      throw new CodecException(
+          "codec=" + codec.id() + " failed to decode name=" + name + ": " + e, e);
     }
   }
 
@@ -127,6 +139,14 @@ final class RedisHandle implements ObjectHandle {
 
   @Override
   public String toString() {
-    return "RedisHandle[" + name + " " + kind + " " + data.byteSize() + " B, version=" + version + "]";
+    return "RedisHandle["
+        + name
+        + " "
+        + kind
+        + " "
+        + data.byteSize()
+        + " B, version="
+        + version
+        + "]";
   }
 }

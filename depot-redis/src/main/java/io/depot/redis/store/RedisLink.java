@@ -1,12 +1,12 @@
 package io.depot.redis.store;
 
-import io.depot.redis.RedisFailure;
 import io.depot.DepotException;
 import io.depot.InvalidArgumentException;
 import io.depot.StoreAuthenticationException;
 import io.depot.StoreUnavailableException;
 import io.depot.TypeMismatchException;
 import io.depot.ValueTooLargeException;
+import io.depot.redis.RedisFailure;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -36,13 +36,14 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One Redis deployment, standalone or cluster, reached through Lettuce: the shared connection (thread-safe,
- * pipelined by Lettuce) that every non-blocking command uses, extra connections for blocking reads, the scripts by
- * SHA, and the translation of Lettuce's failures into Depot's exceptions naming the address (never the password).
+ * One Redis deployment, standalone or cluster, reached through Lettuce: the shared connection
+ * (thread-safe, pipelined by Lettuce) that every non-blocking command uses, extra connections for
+ * blocking reads, the scripts by SHA, and the translation of Lettuce's failures into Depot's
+ * exceptions naming the address (never the password).
  *
- * <p>Both deployments are driven through {@link RedisClusterCommands}, the command set that a standalone {@code
- * RedisCommands} and a cluster's {@code RedisAdvancedClusterCommands} share; in a cluster, every script touches the
- * keys of one hash tag, so one slot.
+ * <p>Both deployments are driven through {@link RedisClusterCommands}, the command set that a
+ * standalone {@code RedisCommands} and a cluster's {@code RedisAdvancedClusterCommands} share; in a
+ * cluster, every script touches the keys of one hash tag, so one slot.
  */
 final class RedisLink implements AutoCloseable {
   final String address;
@@ -52,13 +53,24 @@ final class RedisLink implements AutoCloseable {
   private final @Nullable RedisClusterClient clusterClient;
   private final StatefulConnection<byte[], byte[]> connection;
   final RedisClusterCommands<byte[], byte[]> commands;
-  /** The same connection's asynchronous commands, for fire-and-forget counters (ordered with the others). */
+
+  /**
+   * The same connection's asynchronous commands, for fire-and-forget counters (ordered with the
+   * others).
+   */
   final RedisClusterAsyncCommands<byte[], byte[]> async;
+
   private final Map<String, String> shas = new ConcurrentHashMap<>();
 
-  private RedisLink(String address, boolean cluster, ClientResources resources, @Nullable RedisClient client,
-      @Nullable RedisClusterClient clusterClient, StatefulConnection<byte[], byte[]> connection,
-      RedisClusterCommands<byte[], byte[]> commands, RedisClusterAsyncCommands<byte[], byte[]> async) {
+  private RedisLink(
+      String address,
+      boolean cluster,
+      ClientResources resources,
+      @Nullable RedisClient client,
+      @Nullable RedisClusterClient clusterClient,
+      StatefulConnection<byte[], byte[]> connection,
+      RedisClusterCommands<byte[], byte[]> commands,
+      RedisClusterAsyncCommands<byte[], byte[]> async) {
     this.address = address;
     this.cluster = cluster;
     this.resources = resources;
@@ -70,26 +82,41 @@ final class RedisLink implements AutoCloseable {
   }
 
   static RedisLink connect(RedisURI uri, boolean cluster, Duration timeout) {
-    String address = (uri.isSsl() ? "rediss://" : "redis://") + uri.getHost() + ":" + uri.getPort()
-        + (cluster ? " (cluster)" : "/" + uri.getDatabase());
-    ClientResources resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
-        .build();
+    String address =
+        (uri.isSsl() ? "rediss://" : "redis://")
+            + uri.getHost()
+            + ":"
+            + uri.getPort()
+            + (cluster ? " (cluster)" : "/" + uri.getDatabase());
+    ClientResources resources =
+        DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
     SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).build();
     RedisClient client = null;
     RedisClusterClient clusterClient = null;
     try {
       if (cluster) {
         clusterClient = RedisClusterClient.create(resources, uri);
-        clusterClient.setOptions(ClusterClientOptions.builder().protocolVersion(ProtocolVersion.RESP2)
-            .autoReconnect(true).socketOptions(socket).timeoutOptions(TimeoutOptions.enabled(timeout))
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-        StatefulRedisClusterConnection<byte[], byte[]> c = clusterClient.connect(ByteArrayCodec.INSTANCE);
+        clusterClient.setOptions(
+            ClusterClientOptions.builder()
+                .protocolVersion(ProtocolVersion.RESP2)
+                .autoReconnect(true)
+                .socketOptions(socket)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .build());
+        StatefulRedisClusterConnection<byte[], byte[]> c =
+            clusterClient.connect(ByteArrayCodec.INSTANCE);
         return new RedisLink(address, true, resources, null, clusterClient, c, c.sync(), c.async());
       }
       client = RedisClient.create(resources, uri);
-      client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP2).autoReconnect(true)
-          .socketOptions(socket).timeoutOptions(TimeoutOptions.enabled(timeout))
-          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+      client.setOptions(
+          ClientOptions.builder()
+              .protocolVersion(ProtocolVersion.RESP2)
+              .autoReconnect(true)
+              .socketOptions(socket)
+              .timeoutOptions(TimeoutOptions.enabled(timeout))
+              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+              .build());
       StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE);
       return new RedisLink(address, false, resources, client, null, c, c.sync(), c.async());
     } catch (RuntimeException e) {
@@ -99,13 +126,15 @@ final class RedisLink implements AutoCloseable {
       if (clusterClient != null) {
         clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       }
-      var unused = resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
+      var unused =
+          resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
       DepotException failure = translate(e, "connect", address);
       if (!(failure instanceof StoreAuthenticationException)) {
         String refused = credentialsRefused(uri, timeout);
         if (refused != null) {
-          failure = new StoreAuthenticationException("redis refused the credentials at " + address + " (connect): "
-              + refused, e);
+          failure =
+              new StoreAuthenticationException(
+                  "redis refused the credentials at " + address + " (connect): " + refused, e);
         }
       }
       throw failure;
@@ -119,26 +148,37 @@ final class RedisLink implements AutoCloseable {
     } catch (RuntimeException e) {
       // no credentials to resolve: probe without
     }
-    String user = credentials != null && credentials.hasUsername() ? credentials.getUsername() : null;
-    char[] password = credentials != null && credentials.hasPassword() ? credentials.getPassword() : null;
-    return io.depot.redis.AuthProbe.refusal(uri.getHost(), uri.getPort(), uri.isSsl(), user, password, timeout);
+    String user =
+        credentials != null && credentials.hasUsername() ? credentials.getUsername() : null;
+    char[] password =
+        credentials != null && credentials.hasPassword() ? credentials.getPassword() : null;
+    return io.depot.redis.AuthProbe.refusal(
+        uri.getHost(), uri.getPort(), uri.isSsl(), user, password, timeout);
   }
 
-  /** A connection of its own, for a blocking read ({@code XREADGROUP BLOCK}) that must not hold up the others. */
+  /**
+   * A connection of its own, for a blocking read ({@code XREADGROUP BLOCK}) that must not hold up
+   * the others.
+   */
   Blocking newBlockingConnection() {
-    return call("connect", () -> {
-      if (cluster) {
-        StatefulRedisClusterConnection<byte[], byte[]> c = Objects.requireNonNull(clusterClient)
-            .connect(ByteArrayCodec.INSTANCE);
-        return new Blocking(c, c.sync());
-      }
-      StatefulRedisConnection<byte[], byte[]> c = Objects.requireNonNull(client).connect(ByteArrayCodec.INSTANCE);
-      return new Blocking(c, c.sync());
-    });
+    return call(
+        "connect",
+        () -> {
+          if (cluster) {
+            StatefulRedisClusterConnection<byte[], byte[]> c =
+                Objects.requireNonNull(clusterClient).connect(ByteArrayCodec.INSTANCE);
+            return new Blocking(c, c.sync());
+          }
+          StatefulRedisConnection<byte[], byte[]> c =
+              Objects.requireNonNull(client).connect(ByteArrayCodec.INSTANCE);
+          return new Blocking(c, c.sync());
+        });
   }
 
   /** A connection of its own and its commands. */
-  record Blocking(StatefulConnection<byte[], byte[]> connection, RedisClusterCommands<byte[], byte[]> commands) {}
+  record Blocking(
+      StatefulConnection<byte[], byte[]> connection,
+      RedisClusterCommands<byte[], byte[]> commands) {}
 
   /** A Depot exception for a Lettuce failure of {@code operation}. */
   static DepotException translate(RuntimeException e, String operation, String address) {
@@ -148,14 +188,20 @@ final class RedisLink implements AutoCloseable {
     RedisFailure f = RedisFailure.of(e);
     String at = " at " + address + " (" + operation;
     return switch (f.kind()) {
-      case AUTHENTICATION -> new StoreAuthenticationException("redis refused the credentials" + at + "): "
-          + f.detail(), e);
-      case WRONG_TYPE -> new TypeMismatchException("a key of another type is in the store's key space" + at + "): "
-          + f.detail(), e);
-      case TOO_LARGE -> new ValueTooLargeException("redis refused a value as too large" + at + "): " + f.detail(), e);
-      case UNREACHABLE -> new StoreUnavailableException("cannot reach redis" + at + "; may be retried): "
-          + f.detail(), e);
-      case OUT_OF_MEMORY, REDIS_ERROR -> new DepotException("redis error" + at + "): " + f.detail(), e);
+      case AUTHENTICATION ->
+          new StoreAuthenticationException(
+              "redis refused the credentials" + at + "): " + f.detail(), e);
+      case WRONG_TYPE ->
+          new TypeMismatchException(
+              "a key of another type is in the store's key space" + at + "): " + f.detail(), e);
+      case TOO_LARGE ->
+          new ValueTooLargeException(
+              "redis refused a value as too large" + at + "): " + f.detail(), e);
+      case UNREACHABLE ->
+          new StoreUnavailableException(
+              "cannot reach redis" + at + "; may be retried): " + f.detail(), e);
+      case OUT_OF_MEMORY, REDIS_ERROR ->
+          new DepotException("redis error" + at + "): " + f.detail(), e);
       case OTHER -> new InvalidArgumentException(operation + " failed at " + address + ": " + e, e);
     };
   }
@@ -169,23 +215,30 @@ final class RedisLink implements AutoCloseable {
     }
   }
 
-  /** Runs a script by SHA, loading it on first use and again after a restart or failover (NOSCRIPT). */
-  @SuppressWarnings("TypeParameterUnusedInFormals") // the reply's type follows ScriptOutputType (Lettuce's evalsha)
-  <T> T script(String operation, String source, ScriptOutputType type, byte[][] keys, byte[]... args) {
-    return call(operation, () -> {
-      String sha = shas.computeIfAbsent(source, s -> commands.scriptLoad(s));
-      try {
-        return commands.evalsha(sha, type, keys, args);
-      } catch (RedisNoScriptException e) {
-        return commands.eval(source, type, keys, args);
-      } catch (RedisCommandExecutionException e) {
-        if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-          // A cluster node that has not seen the script yet (SCRIPT LOAD went to another node).
-          return commands.eval(source, type, keys, args);
-        }
-        throw e;
-      }
-    });
+  /**
+   * Runs a script by SHA, loading it on first use and again after a restart or failover (NOSCRIPT).
+   */
+  @SuppressWarnings(
+      "TypeParameterUnusedInFormals") // the reply's type follows ScriptOutputType (Lettuce's
+  // evalsha)
+  <T> T script(
+      String operation, String source, ScriptOutputType type, byte[][] keys, byte[]... args) {
+    return call(
+        operation,
+        () -> {
+          String sha = shas.computeIfAbsent(source, s -> commands.scriptLoad(s));
+          try {
+            return commands.evalsha(sha, type, keys, args);
+          } catch (RedisNoScriptException e) {
+            return commands.eval(source, type, keys, args);
+          } catch (RedisCommandExecutionException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+              // A cluster node that has not seen the script yet (SCRIPT LOAD went to another node).
+              return commands.eval(source, type, keys, args);
+            }
+            throw e;
+          }
+        });
   }
 
   @Override
@@ -199,7 +252,8 @@ final class RedisLink implements AutoCloseable {
       if (clusterClient != null) {
         clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       }
-      var unused = resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
+      var unused =
+          resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
     }
   }
 }

@@ -25,13 +25,13 @@ import io.depot.TypeMismatchException;
 import io.depot.ValueKind;
 import io.depot.ValueTooLargeException;
 import io.depot.WriteClaim;
+import io.depot.storage.StorageProvider;
+import io.depot.storage.StorageProviders;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
-import io.depot.storage.StorageProvider;
-import io.depot.storage.StorageProviders;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -52,8 +52,9 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The object store on Redis: every object a hash under its own hash tag (see {@link StoreKeys}), every change one
- * Lua script (see {@link Scripts}), queues on Redis Streams (see {@link RedisQueue}).
+ * The object store on Redis: every object a hash under its own hash tag (see {@link StoreKeys}),
+ * every change one Lua script (see {@link Scripts}), queues on Redis Streams (see {@link
+ * RedisQueue}).
  *
  * <pre>
  * Concurrency: the store is thread-safe. Redis runs each script atomically, so put, replace, compareAndSet and
@@ -64,31 +65,41 @@ import org.jspecify.annotations.Nullable;
  */
 final class RedisObjectStore implements ObjectStore {
   static final int LAYOUT = 1;
-  private static final byte[][] OBJECT_FIELDS = {b("k"), b("v"), b("n"), b("c"), b("d"), b("s"), b("r")};
+  private static final byte[][] OBJECT_FIELDS = {
+    b("k"), b("v"), b("n"), b("c"), b("d"), b("s"), b("r")
+  };
   private static final byte[][] INFO_FIELDS = {b("k"), b("z"), b("c"), b("d"), b("s")};
 
   final RedisLink link;
   final StoreKeys keys;
   final RedisStoreOptions options;
   private final String uri;
+
   /** Heartbeats of popped entries, and nothing else: one daemon thread per store. */
   final ScheduledExecutorService timer;
+
   private volatile boolean closed;
+
   /** Where values over {@code largeValueBytes} go, or null. */
   private final @Nullable StorageProvider largeValues;
-  private final java.util.Set<RedisQueue> queues = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  private final java.util.Set<RedisQueue> queues =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   RedisObjectStore(RedisLink link, RedisStoreOptions options, String uri) {
     this.link = link;
     this.keys = new StoreKeys(options.prefix());
     this.options = options;
     this.uri = uri;
-    this.largeValues = options.largeValues() == null ? null : StorageProviders.provider(options.largeValues());
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "depot-redis-heartbeat");
-      t.setDaemon(true);
-      return t;
-    });
+    this.largeValues =
+        options.largeValues() == null ? null : StorageProviders.provider(options.largeValues());
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "depot-redis-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Connects; with {@code create}, marks the store as existing, else requires it to exist. */
@@ -105,16 +116,27 @@ final class RedisObjectStore implements ObjectStore {
       byte[] meta = store.keys.meta;
       if (create) {
         link.call("create", () -> link.commands.hsetnx(meta, b("layout"), ascii(LAYOUT)));
-        link.call("create", () -> link.commands.hsetnx(meta, b("created"), ascii(System.currentTimeMillis())));
+        link.call(
+            "create",
+            () -> link.commands.hsetnx(meta, b("created"), ascii(System.currentTimeMillis())));
       }
       byte[] layout = link.call("open", () -> link.commands.hget(meta, b("layout")));
       if (layout == null) {
-        throw new StoreNotFoundException("no depot store at uri=" + options.redacted() + " (prefix="
-            + options.prefix() + "; openOrCreate makes one)");
+        throw new StoreNotFoundException(
+            "no depot store at uri="
+                + options.redacted()
+                + " (prefix="
+                + options.prefix()
+                + "; openOrCreate makes one)");
       }
       if (!Arrays.equals(layout, ascii(LAYOUT))) {
-        throw new TypeMismatchException("store of layout=" + new String(layout, StandardCharsets.UTF_8)
-            + ", expected " + LAYOUT + ": uri=" + options.redacted());
+        throw new TypeMismatchException(
+            "store of layout="
+                + new String(layout, StandardCharsets.UTF_8)
+                + ", expected "
+                + LAYOUT
+                + ": uri="
+                + options.redacted());
       }
       return store;
     } catch (RuntimeException e) {
@@ -158,29 +180,42 @@ final class RedisObjectStore implements ObjectStore {
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if ((Character.isHighSurrogate(c) && (i + 1 == name.length() || !Character.isLowSurrogate(name.charAt(i + 1))))
-          || (Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(name.charAt(i - 1))))) {
-        throw new InvalidNameException("object name is not valid UTF-8 (unpaired surrogate at index " + i
-            + "): name=" + name);
+      if ((Character.isHighSurrogate(c)
+              && (i + 1 == name.length() || !Character.isLowSurrogate(name.charAt(i + 1))))
+          || (Character.isLowSurrogate(c)
+              && (i == 0 || !Character.isHighSurrogate(name.charAt(i - 1))))) {
+        throw new InvalidNameException(
+            "object name is not valid UTF-8 (unpaired surrogate at index " + i + "): name=" + name);
       }
     }
     int bytes = name.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > Depot.MAX_NAME_BYTES) {
-      throw new InvalidNameException("object name longer than " + Depot.MAX_NAME_BYTES + " bytes in UTF-8: bytes="
-          + bytes + " name=" + name);
+      throw new InvalidNameException(
+          "object name longer than "
+              + Depot.MAX_NAME_BYTES
+              + " bytes in UTF-8: bytes="
+              + bytes
+              + " name="
+              + name);
     }
   }
 
   private void checkSize(String name, long size) {
     if (size > options.maxValueBytes()) {
-      throw new ValueTooLargeException("value of size=" + size + " bytes is over maxValueBytes="
-          + options.maxValueBytes() + ": name=" + name);
+      throw new ValueTooLargeException(
+          "value of size="
+              + size
+              + " bytes is over maxValueBytes="
+              + options.maxValueBytes()
+              + ": name="
+              + name);
     }
   }
 
   /** Bytes held in a heap segment aligned for every dtype (8 bytes). */
   static MemorySegment aligned(byte[] bytes) {
-    MemorySegment s = MemorySegment.ofArray(new long[(bytes.length + 7) / 8]).asSlice(0, bytes.length);
+    MemorySegment s =
+        MemorySegment.ofArray(new long[(bytes.length + 7) / 8]).asSlice(0, bytes.length);
     MemorySegment.copy(MemorySegment.ofArray(bytes), 0, s, 0, bytes.length);
     return s;
   }
@@ -203,16 +238,28 @@ final class RedisObjectStore implements ObjectStore {
     return Arrays.stream(text.split(",")).mapToLong(Long::parseLong).toArray();
   }
 
-  @SuppressWarnings("NullAway") // null only for a null reply, which no caller passes (they check, or Lettuce throws)
+  @SuppressWarnings(
+      "NullAway") // null only for a null reply, which no caller passes (they check, or Lettuce
+  // throws)
   static String str(byte @Nullable [] b) {
     return b == null ? null : new String(b, StandardCharsets.UTF_8);
   }
 
   // ---------------------------------------------------------------- writing
 
-  /** One script run: the new version, -1 if the name is taken (create), 0 if the version differed (cas). */
-  long write(String name, String mode, long expected, ValueKind kind, byte[] value, @Nullable String codecId,
-      @Nullable DType dtype, long @Nullable [] shape) {
+  /**
+   * One script run: the new version, -1 if the name is taken (create), 0 if the version differed
+   * (cas).
+   */
+  long write(
+      String name,
+      String mode,
+      long expected,
+      ValueKind kind,
+      byte[] value,
+      @Nullable String codecId,
+      @Nullable DType dtype,
+      long @Nullable [] shape) {
     ensureOpen();
     checkName(name);
     checkSize(name, value.length);
@@ -224,9 +271,21 @@ final class RedisObjectStore implements ObjectStore {
       ref = largeValues.store(value).toString();
       inline = new byte[0];
     }
-    Long v = link.script("put", Scripts.PUT, ScriptOutputType.INTEGER, k, b(mode), ascii(expected),
-        ascii(kind.code()), inline, b(codecId == null ? "" : codecId), b(dtype == null ? "" : dtype.name()),
-        b(shape == null ? "" : shapeText(shape)), b(ref), ascii(value.length));
+    Long v =
+        link.script(
+            "put",
+            Scripts.PUT,
+            ScriptOutputType.INTEGER,
+            k,
+            b(mode),
+            ascii(expected),
+            ascii(kind.code()),
+            inline,
+            b(codecId == null ? "" : codecId),
+            b(dtype == null ? "" : dtype.name()),
+            b(shape == null ? "" : shapeText(shape)),
+            b(ref),
+            ascii(value.length));
     if (v > 0) {
       count("puts");
     }
@@ -235,7 +294,8 @@ final class RedisObjectStore implements ObjectStore {
 
   private void count(String counter) {
     // Counters are statistics: not worth a round trip of their own on the caller's thread.
-    // Sent without waiting for the reply; on the same connection as the later reads, so seen by them in order.
+    // Sent without waiting for the reply; on the same connection as the later reads, so seen by
+    // them in order.
     try {
       var unused = link.async.hincrby(keys.stats, b(counter), 1);
     } catch (RuntimeException e) {
@@ -243,7 +303,12 @@ final class RedisObjectStore implements ObjectStore {
     }
   }
 
-  private void create(String name, ValueKind kind, byte[] value, @Nullable String codecId, @Nullable DType dtype,
+  private void create(
+      String name,
+      ValueKind kind,
+      byte[] value,
+      @Nullable String codecId,
+      @Nullable DType dtype,
       long @Nullable [] shape) {
     if (write(name, "create", 0, kind, value, codecId, dtype, shape) < 0) {
       throw new ObjectExistsException("object exists: name=" + name);
@@ -255,7 +320,8 @@ final class RedisObjectStore implements ObjectStore {
     try {
       codec.encode(value, out);
     } catch (IOException | RuntimeException e) {
-      throw new CodecException("codec=" + codec.id() + " failed to encode name=" + name + ": " + e, e);
+      throw new CodecException(
+          "codec=" + codec.id() + " failed to encode name=" + name + ": " + e, e);
     }
     return out.toByteArray();
   }
@@ -303,17 +369,27 @@ final class RedisObjectStore implements ObjectStore {
 
   @Override
   public void replace(String name, String value) {
-    write(name, "replace", 0, ValueKind.STRING, value.getBytes(StandardCharsets.UTF_8), null, null, null);
+    write(
+        name,
+        "replace",
+        0,
+        ValueKind.STRING,
+        value.getBytes(StandardCharsets.UTF_8),
+        null,
+        null,
+        null);
   }
 
   @Override
   public void replace(String name, NDArray value) {
-    write(name, "replace", 0, ValueKind.ARRAY, arrayBytes(value), null, value.dtype(), value.shape());
+    write(
+        name, "replace", 0, ValueKind.ARRAY, arrayBytes(value), null, value.dtype(), value.shape());
   }
 
   @Override
   public <T> void replace(String name, T value, Codec<T> codec) {
-    write(name, "replace", 0, ValueKind.ENCODED, encode(name, value, codec), codec.id(), null, null);
+    write(
+        name, "replace", 0, ValueKind.ENCODED, encode(name, value, codec), codec.id(), null, null);
   }
 
   @Override
@@ -321,7 +397,8 @@ final class RedisObjectStore implements ObjectStore {
     ensureOpen();
     checkName(name);
     if (size < 0 || size > Integer.MAX_VALUE - 8) {
-      throw new InvalidArgumentException("claim size=" + size + " is negative or over 2 GiB: name=" + name);
+      throw new InvalidArgumentException(
+          "claim size=" + size + " is negative or over 2 GiB: name=" + name);
     }
     checkSize(name, size);
     if (mode == PutMode.CREATE && contains(name)) {
@@ -338,7 +415,8 @@ final class RedisObjectStore implements ObjectStore {
     try {
       size = Math.multiplyExact(n, (long) dtype.itemSize());
     } catch (ArithmeticException e) {
-      throw new InvalidArgumentException("array too large: shape=" + Arrays.toString(shape) + " name=" + name);
+      throw new InvalidArgumentException(
+          "array too large: shape=" + Arrays.toString(shape) + " name=" + name);
     }
     ensureOpen();
     checkName(name);
@@ -354,20 +432,44 @@ final class RedisObjectStore implements ObjectStore {
 
   @Override
   public boolean compareAndSet(String name, long expectedVersion, byte[] value) {
-    return write(name, expectedVersion == Depot.NO_VERSION ? "create" : "cas", expectedVersion, ValueKind.BYTES,
-        value.clone(), null, null, null) > 0;
+    return write(
+            name,
+            expectedVersion == Depot.NO_VERSION ? "create" : "cas",
+            expectedVersion,
+            ValueKind.BYTES,
+            value.clone(),
+            null,
+            null,
+            null)
+        > 0;
   }
 
   @Override
   public boolean compareAndSet(String name, long expectedVersion, String value) {
-    return write(name, expectedVersion == Depot.NO_VERSION ? "create" : "cas", expectedVersion, ValueKind.STRING,
-        value.getBytes(StandardCharsets.UTF_8), null, null, null) > 0;
+    return write(
+            name,
+            expectedVersion == Depot.NO_VERSION ? "create" : "cas",
+            expectedVersion,
+            ValueKind.STRING,
+            value.getBytes(StandardCharsets.UTF_8),
+            null,
+            null,
+            null)
+        > 0;
   }
 
   @Override
   public <T> boolean compareAndSet(String name, long expectedVersion, T value, Codec<T> codec) {
-    return write(name, expectedVersion == Depot.NO_VERSION ? "create" : "cas", expectedVersion, ValueKind.ENCODED,
-        encode(name, value, codec), codec.id(), null, null) > 0;
+    return write(
+            name,
+            expectedVersion == Depot.NO_VERSION ? "create" : "cas",
+            expectedVersion,
+            ValueKind.ENCODED,
+            encode(name, value, codec),
+            codec.id(),
+            null,
+            null)
+        > 0;
   }
 
   // ---------------------------------------------------------------- queues
@@ -383,16 +485,28 @@ final class RedisObjectStore implements ObjectStore {
     checkName(name);
     Objects.requireNonNull(overflow, "overflow");
     if (capacity < 1 || capacity > Depot.MAX_QUEUE_CAPACITY) {
-      throw new InvalidArgumentException("queue capacity=" + capacity + " is not 1.." + Depot.MAX_QUEUE_CAPACITY
-          + ": name=" + name);
+      throw new InvalidArgumentException(
+          "queue capacity="
+              + capacity
+              + " is not 1.."
+              + Depot.MAX_QUEUE_CAPACITY
+              + ": name="
+              + name);
     }
     String spec = TrackSpec.encode(name, tracks);
     for (Track t : tracks) {
       checkSize(name + "/" + t.name(), t.size());
     }
     byte[][] k = {keys.object(name), keys.stream(name)};
-    Long v = link.script("createQueue", Scripts.CREATE_QUEUE, ScriptOutputType.INTEGER, k, ascii(capacity),
-        b(overflow.name()), b(spec));
+    Long v =
+        link.script(
+            "createQueue",
+            Scripts.CREATE_QUEUE,
+            ScriptOutputType.INTEGER,
+            k,
+            ascii(capacity),
+            b(overflow.name()),
+            b(spec));
     if (v < 0) {
       throw new ObjectExistsException("object exists: name=" + name);
     }
@@ -403,8 +517,10 @@ final class RedisObjectStore implements ObjectStore {
   public DepotQueue openQueue(String name) {
     ensureOpen();
     checkName(name);
-    List<KeyValue<byte[], byte[]>> f = link.call("openQueue",
-        () -> link.commands.hmget(keys.object(name), b("k"), b("q"), b("f"), b("t")));
+    List<KeyValue<byte[], byte[]>> f =
+        link.call(
+            "openQueue",
+            () -> link.commands.hmget(keys.object(name), b("k"), b("q"), b("f"), b("t")));
     if (!f.get(0).hasValue()) {
       throw new ObjectNotFoundException("no queue: name=" + name);
     }
@@ -412,8 +528,12 @@ final class RedisObjectStore implements ObjectStore {
     if (kind != ValueKind.QUEUE) {
       throw new TypeMismatchException("object is " + kind + ", not a QUEUE: name=" + name);
     }
-    return new RedisQueue(this, name, Integer.parseInt(str(f.get(1).getValue())),
-        Overflow.valueOf(str(f.get(2).getValue())), TrackSpec.decode(str(f.get(3).getValue())));
+    return new RedisQueue(
+        this,
+        name,
+        Integer.parseInt(str(f.get(1).getValue())),
+        Overflow.valueOf(str(f.get(2).getValue())),
+        TrackSpec.decode(str(f.get(3).getValue())));
   }
 
   @Override
@@ -421,8 +541,8 @@ final class RedisObjectStore implements ObjectStore {
     DepotQueue q = openQueue(name);
     if (q.overflow() != overflow) {
       q.close();
-      throw new TypeMismatchException("queue has overflow=" + q.overflow() + ", not " + overflow + ": name="
-          + name);
+      throw new TypeMismatchException(
+          "queue has overflow=" + q.overflow() + ", not " + overflow + ": name=" + name);
     }
     return q;
   }
@@ -446,7 +566,8 @@ final class RedisObjectStore implements ObjectStore {
   public Optional<ObjectHandle> tryGet(String name) {
     ensureOpen();
     checkName(name);
-    List<KeyValue<byte[], byte[]>> f = link.call("get", () -> link.commands.hmget(keys.object(name), OBJECT_FIELDS));
+    List<KeyValue<byte[], byte[]>> f =
+        link.call("get", () -> link.commands.hmget(keys.object(name), OBJECT_FIELDS));
     if (!f.get(0).hasValue() || !f.get(2).hasValue()) {
       return Optional.empty();
     }
@@ -456,16 +577,28 @@ final class RedisObjectStore implements ObjectStore {
     String ref = str(f.get(6).getValueOrElse(new byte[0]));
     if (!ref.isEmpty()) {
       if (largeValues == null) {
-        throw new StoreAccessException("object is stored by reference=" + ref + " but this store has no largeValues"
-            + " provider: name=" + name + " uri=" + uri);
+        throw new StoreAccessException(
+            "object is stored by reference="
+                + ref
+                + " but this store has no largeValues"
+                + " provider: name="
+                + name
+                + " uri="
+                + uri);
       }
       value = largeValues.load(URI.create(ref));
     }
     String codec = str(f.get(3).getValueOrElse(new byte[0]));
     String dtype = str(f.get(4).getValueOrElse(new byte[0]));
-    return Optional.of(new RedisHandle(name, kind, aligned(value), Long.parseLong(str(f.get(2).getValue())),
-        codec.isEmpty() ? null : codec, dtype.isEmpty() ? null : DType.valueOf(dtype),
-        parseShape(str(f.get(5).getValueOrElse(new byte[0])))));
+    return Optional.of(
+        new RedisHandle(
+            name,
+            kind,
+            aligned(value),
+            Long.parseLong(str(f.get(2).getValue())),
+            codec.isEmpty() ? null : codec,
+            dtype.isEmpty() ? null : DType.valueOf(dtype),
+            parseShape(str(f.get(5).getValueOrElse(new byte[0])))));
   }
 
   @Override
@@ -479,7 +612,8 @@ final class RedisObjectStore implements ObjectStore {
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new ObjectNotFoundException("no object committed within timeout=" + timeout + ": name=" + name);
+        throw new ObjectNotFoundException(
+            "no object committed within timeout=" + timeout + ": name=" + name);
       }
       sleep(Math.min(sleepMillis, Math.max(1, left / 1_000_000)));
       sleepMillis = Math.min(50, sleepMillis * 2);
@@ -508,7 +642,8 @@ final class RedisObjectStore implements ObjectStore {
   @Override
   public boolean remove(String name, long expectedVersion) {
     if (expectedVersion <= 0) {
-      throw new InvalidArgumentException("expectedVersion=" + expectedVersion + " is not positive: name=" + name);
+      throw new InvalidArgumentException(
+          "expectedVersion=" + expectedVersion + " is not positive: name=" + name);
     }
     return removeIf(name, expectedVersion);
   }
@@ -548,15 +683,21 @@ final class RedisObjectStore implements ObjectStore {
     } while (!cursor.isFinished());
     List<ObjectInfo> out = new ArrayList<>(names.size());
     for (String n : names) {
-      List<KeyValue<byte[], byte[]>> f = link.call("list", () -> link.commands.hmget(keys.object(n), INFO_FIELDS));
+      List<KeyValue<byte[], byte[]>> f =
+          link.call("list", () -> link.commands.hmget(keys.object(n), INFO_FIELDS));
       if (!f.get(0).hasValue()) {
         continue; // removed meanwhile
       }
       String codec = str(f.get(2).getValueOrElse(new byte[0]));
       String dtype = str(f.get(3).getValueOrElse(new byte[0]));
-      out.add(new ObjectInfo(n, ValueKind.ofCode(Integer.parseInt(str(f.get(0).getValue()))),
-          Long.parseLong(str(f.get(1).getValueOrElse(b("0")))), dtype.isEmpty() ? null : DType.valueOf(dtype),
-          parseShape(str(f.get(4).getValueOrElse(new byte[0]))), codec.isEmpty() ? null : codec));
+      out.add(
+          new ObjectInfo(
+              n,
+              ValueKind.ofCode(Integer.parseInt(str(f.get(0).getValue()))),
+              Long.parseLong(str(f.get(1).getValueOrElse(b("0")))),
+              dtype.isEmpty() ? null : DType.valueOf(dtype),
+              parseShape(str(f.get(4).getValueOrElse(new byte[0]))),
+              codec.isEmpty() ? null : codec));
     }
     return out;
   }
@@ -581,10 +722,11 @@ final class RedisObjectStore implements ObjectStore {
         case "puts" -> puts = n;
         case "gets" -> gets = n;
         case "removes" -> removes = n;
-        default -> { }
+        default -> {}
       }
     }
-    return new StoreStats(0, 0, 0, 0, 0, all.size(), entries, 0, 0, 0, 0, 0, 0, puts, gets, removes);
+    return new StoreStats(
+        0, 0, 0, 0, 0, all.size(), entries, 0, 0, 0, 0, 0, 0, puts, gets, removes);
   }
 
   @Override

@@ -46,8 +46,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A queue on a Redis Stream: entry {@code s} is stream id {@code 0-(s+1)}; pop reads through the consumer group
- * {@code g} as a consumer of this handle's own; release acknowledges and deletes.
+ * A queue on a Redis Stream: entry {@code s} is stream id {@code 0-(s+1)}; pop reads through the
+ * consumer group {@code g} as a consumer of this handle's own; release acknowledges and deletes.
  *
  * <pre>
  * Concurrency: push is one script (capacity, sequence and XADD atomic). Pop is XAUTOCLAIM (entries whose consumer
@@ -69,14 +69,17 @@ final class RedisQueue implements DepotQueue {
   final byte[] stream;
   private final String consumer = UUID.randomUUID().toString();
   private final Consumer<byte[]> me;
+
   /** Stream ids of the popped entries this handle holds, not yet released. */
   private final Set<String> held = ConcurrentHashMap.newKeySet();
+
   private final ScheduledFuture<?> heartbeat;
   private final ReentrantLock blockingLock = new ReentrantLock();
   private RedisLink.@Nullable Blocking blocking;
   private volatile boolean closed;
 
-  RedisQueue(RedisObjectStore store, String name, int capacity, Overflow overflow, List<Track> tracks) {
+  RedisQueue(
+      RedisObjectStore store, String name, int capacity, Overflow overflow, List<Track> tracks) {
     this.store = store;
     this.name = name;
     this.capacity = capacity;
@@ -86,11 +89,17 @@ final class RedisQueue implements DepotQueue {
     this.stream = store.keys.stream(name);
     this.me = Consumer.from(GROUP, RedisObjectStore.b(consumer));
     long period = Math.max(10, store.options.claimIdle().toMillis() / 3);
-    this.heartbeat = store.timer.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
+    this.heartbeat =
+        store.timer.scheduleAtFixedRate(this::beat, period, period, TimeUnit.MILLISECONDS);
     store.opened(this);
     try {
-      // Consumers of handles whose process died without closing them: forgotten once they hold nothing.
-      store.link.script("openQueue", Scripts.FORGET_IDLE_CONSUMERS, ScriptOutputType.INTEGER, new byte[][] {stream},
+      // Consumers of handles whose process died without closing them: forgotten once they hold
+      // nothing.
+      store.link.script(
+          "openQueue",
+          Scripts.FORGET_IDLE_CONSUMERS,
+          ScriptOutputType.INTEGER,
+          new byte[][] {stream},
           RedisObjectStore.ascii(10 * store.options.claimIdle().toMillis()));
     } catch (RuntimeException e) {
       // housekeeping only
@@ -102,8 +111,8 @@ final class RedisQueue implements DepotQueue {
       return;
     }
     try {
-      store.link.commands.xclaim(stream, me, XClaimArgs.Builder.minIdleTime(0).justid(),
-          held.toArray(String[]::new));
+      store.link.commands.xclaim(
+          stream, me, XClaimArgs.Builder.minIdleTime(0).justid(), held.toArray(String[]::new));
     } catch (RuntimeException e) {
       // missed beat: the next one comes within claimIdle / 3
     }
@@ -164,20 +173,34 @@ final class RedisQueue implements DepotQueue {
 
   private byte[][] fields(MemorySegment[] values, long @Nullable [][] shapes) {
     if (values.length != tracks.size()) {
-      throw new InvalidArgumentException("values=" + values.length + " for tracks=" + tracks.size() + ": queue="
-          + name);
+      throw new InvalidArgumentException(
+          "values=" + values.length + " for tracks=" + tracks.size() + ": queue=" + name);
     }
     List<byte[]> out = new ArrayList<>(values.length * 2);
     for (int i = 0; i < values.length; i++) {
       Track t = tracks.get(i);
       long size = values[i].byteSize();
       if (size > t.size()) {
-        throw new InvalidArgumentException("value of size=" + size + " is larger than track=" + t.name() + " of "
-            + t.size() + " B: queue=" + name);
+        throw new InvalidArgumentException(
+            "value of size="
+                + size
+                + " is larger than track="
+                + t.name()
+                + " of "
+                + t.size()
+                + " B: queue="
+                + name);
       }
       if (t.isArray() && !t.isVariableShape() && size != t.size()) {
-        throw new InvalidArgumentException("value of size=" + size + " does not fill array track=" + t.name()
-            + " of " + t.size() + " B: queue=" + name);
+        throw new InvalidArgumentException(
+            "value of size="
+                + size
+                + " does not fill array track="
+                + t.name()
+                + " of "
+                + t.size()
+                + " B: queue="
+                + name);
       }
       out.add(RedisObjectStore.b("b" + i));
       out.add(values[i].toArray(ValueLayout.JAVA_BYTE));
@@ -185,8 +208,13 @@ final class RedisQueue implements DepotQueue {
       if (shape == null && t.isVariableShape()) {
         DType d = Objects.requireNonNull(t.dtype()); // a variable-shape array track
         if (size % d.itemSize() != 0) {
-          throw new InvalidArgumentException("value of size=" + size + " is not whole elements of dtype="
-              + d.numpyName() + ": track=" + t.name());
+          throw new InvalidArgumentException(
+              "value of size="
+                  + size
+                  + " is not whole elements of dtype="
+                  + d.numpyName()
+                  + ": track="
+                  + t.name());
         }
         shape = new long[] {size / t.dtype().itemSize()};
       }
@@ -200,8 +228,9 @@ final class RedisQueue implements DepotQueue {
 
   private long tryAppend(byte[][] fields) {
     ensureOpen();
-    Long r = store.link.script("push", Scripts.PUSH, ScriptOutputType.INTEGER, new byte[][] {hash, stream},
-        fields);
+    Long r =
+        store.link.script(
+            "push", Scripts.PUSH, ScriptOutputType.INTEGER, new byte[][] {hash, stream}, fields);
     if (r == -2) {
       throw new ObjectNotFoundException("queue was removed: name=" + name);
     }
@@ -218,7 +247,8 @@ final class RedisQueue implements DepotQueue {
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new DepotTimeoutException("queue stayed full for timeout=" + timeout + ": queue=" + name);
+        throw new DepotTimeoutException(
+            "queue stayed full for timeout=" + timeout + ": queue=" + name);
       }
       RedisObjectStore.sleep(Math.min(sleep, Math.max(1, left / 1_000_000)));
       sleep = Math.min(50, sleep * 2);
@@ -238,8 +268,8 @@ final class RedisQueue implements DepotQueue {
 
   private Arrays2 arrays(NDArray[] values) {
     if (values.length != tracks.size()) {
-      throw new InvalidArgumentException("values=" + values.length + " for tracks=" + tracks.size() + ": queue="
-          + name);
+      throw new InvalidArgumentException(
+          "values=" + values.length + " for tracks=" + tracks.size() + ": queue=" + name);
     }
     MemorySegment[] segs = new MemorySegment[values.length];
     long[][] shapes = new long[values.length][];
@@ -247,18 +277,23 @@ final class RedisQueue implements DepotQueue {
       Track t = tracks.get(i);
       NDArray a = values[i];
       if (!t.isArray() || t.dtype() != a.dtype()) {
-        throw new TypeMismatchException("array of dtype=" + a.dtype().numpyName() + " for track=" + t + ": queue="
-            + name);
+        throw new TypeMismatchException(
+            "array of dtype=" + a.dtype().numpyName() + " for track=" + t + ": queue=" + name);
       }
       if (t.isVariableShape()) {
         if (a.size() > t.maxElements()) {
-          throw new InvalidArgumentException("array of shape=" + Arrays.toString(a.shape())
-              + " has more than maxElements=" + t.maxElements() + ": track=" + t.name());
+          throw new InvalidArgumentException(
+              "array of shape="
+                  + Arrays.toString(a.shape())
+                  + " has more than maxElements="
+                  + t.maxElements()
+                  + ": track="
+                  + t.name());
         }
         shapes[i] = a.shape();
       } else if (!Arrays.equals(a.shape(), t.shape())) {
-        throw new TypeMismatchException("array of shape=" + Arrays.toString(a.shape()) + " for track=" + t
-            + ": queue=" + name);
+        throw new TypeMismatchException(
+            "array of shape=" + Arrays.toString(a.shape()) + " for track=" + t + ": queue=" + name);
       }
       segs[i] = a.segment();
     }
@@ -311,7 +346,8 @@ final class RedisQueue implements DepotQueue {
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new DepotTimeoutException("queue stayed full for timeout=" + timeout + ": queue=" + name);
+        throw new DepotTimeoutException(
+            "queue stayed full for timeout=" + timeout + ": queue=" + name);
       }
       RedisObjectStore.sleep(Math.min(sleep, Math.max(1, left / 1_000_000)));
       sleep = Math.min(50, sleep * 2);
@@ -344,17 +380,28 @@ final class RedisQueue implements DepotQueue {
     return new RedisEntry(this, sequenceOf(m.getId()), segs, shapes, popped);
   }
 
-  /** An entry idle for claimIdle in another consumer's hands (its consumer died or stalled), taken over. */
+  /**
+   * An entry idle for claimIdle in another consumer's hands (its consumer died or stalled), taken
+   * over.
+   */
   private Optional<Entry> claimAbandoned() {
     String start = "0-0";
     for (int round = 0; round < 8; round++) {
       String from = start;
-      ClaimedMessages<byte[], byte[]> c = call("pop", () -> store.link.commands.xautoclaim(stream,
-          XAutoClaimArgs.Builder.xautoclaim(me, store.options.claimIdle(), from).count(1)));
+      ClaimedMessages<byte[], byte[]> c =
+          call(
+              "pop",
+              () ->
+                  store.link.commands.xautoclaim(
+                      stream,
+                      XAutoClaimArgs.Builder.xautoclaim(me, store.options.claimIdle(), from)
+                          .count(1)));
       for (StreamMessage<byte[], byte[]> m : c.getMessages()) {
         if (m == null || m.getBody() == null || m.getBody().isEmpty()) {
           if (m != null && m.getId() != null) {
-            call("pop", () -> store.link.commands.xack(stream, GROUP, m.getId())); // deleted meanwhile
+            call(
+                "pop",
+                () -> store.link.commands.xack(stream, GROUP, m.getId())); // deleted meanwhile
           }
           continue;
         }
@@ -375,8 +422,9 @@ final class RedisQueue implements DepotQueue {
     if (abandoned.isPresent()) {
       return abandoned;
     }
-    List<StreamMessage<byte[], byte[]>> ms = call("pop", () -> store.link.commands.xreadgroup(me,
-        XReadArgs.Builder.count(1), offsets()));
+    List<StreamMessage<byte[], byte[]>> ms =
+        call(
+            "pop", () -> store.link.commands.xreadgroup(me, XReadArgs.Builder.count(1), offsets()));
     return ms.isEmpty() ? Optional.empty() : Optional.of(entry(ms.getFirst(), true));
   }
 
@@ -390,11 +438,20 @@ final class RedisQueue implements DepotQueue {
       }
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new DepotTimeoutException("queue stayed empty for timeout=" + timeout + ": queue=" + name);
+        throw new DepotTimeoutException(
+            "queue stayed empty for timeout=" + timeout + ": queue=" + name);
       }
       // Wake on a new entry, or in time for an abandoned one to be claimable.
-      long blockMillis = Math.max(1, Math.min(left / 1_000_000,
-          Math.min(1000, Math.min(store.options.claimIdle().toMillis(), store.options.timeout().toMillis() / 2))));
+      long blockMillis =
+          Math.max(
+              1,
+              Math.min(
+                  left / 1_000_000,
+                  Math.min(
+                      1000,
+                      Math.min(
+                          store.options.claimIdle().toMillis(),
+                          store.options.timeout().toMillis() / 2))));
       Optional<Entry> got = blockingRead(blockMillis);
       if (got.isPresent()) {
         return got.get();
@@ -417,9 +474,11 @@ final class RedisQueue implements DepotQueue {
         blocking = store.link.newBlockingConnection();
       }
       RedisClusterCommands<byte[], byte[]> c = blocking.commands();
-      List<StreamMessage<byte[], byte[]>> ms = call("pop", () -> c.xreadgroup(me,
-          XReadArgs.Builder.count(1).block(millis), offsets()));
-      return ms == null || ms.isEmpty() ? Optional.empty() : Optional.of(entry(ms.getFirst(), true));
+      List<StreamMessage<byte[], byte[]>> ms =
+          call("pop", () -> c.xreadgroup(me, XReadArgs.Builder.count(1).block(millis), offsets()));
+      return ms == null || ms.isEmpty()
+          ? Optional.empty()
+          : Optional.of(entry(ms.getFirst(), true));
     } finally {
       blockingLock.unlock();
     }
@@ -437,8 +496,13 @@ final class RedisQueue implements DepotQueue {
     if (closed || store.isClosed()) {
       return; // delivered again, as the class comment of Entry says
     }
-    store.link.script("release", Scripts.RELEASE, ScriptOutputType.INTEGER, new byte[][] {stream},
-        RedisObjectStore.b(id), RedisObjectStore.b(consumer));
+    store.link.script(
+        "release",
+        Scripts.RELEASE,
+        ScriptOutputType.INTEGER,
+        new byte[][] {stream},
+        RedisObjectStore.b(id),
+        RedisObjectStore.b(consumer));
   }
 
   @Override
@@ -453,9 +517,13 @@ final class RedisQueue implements DepotQueue {
   private Optional<Entry> range(String from, String to, boolean reverse) {
     ensureOpen();
     Range<String> r = Range.create(from, to);
-    List<StreamMessage<byte[], byte[]>> ms = call("read", () -> reverse
-        ? store.link.commands.xrevrange(stream, r, Limit.create(0, 1))
-        : store.link.commands.xrange(stream, r, Limit.create(0, 1)));
+    List<StreamMessage<byte[], byte[]>> ms =
+        call(
+            "read",
+            () ->
+                reverse
+                    ? store.link.commands.xrevrange(stream, r, Limit.create(0, 1))
+                    : store.link.commands.xrange(stream, r, Limit.create(0, 1)));
     return ms.isEmpty() ? Optional.empty() : Optional.of(entry(ms.getFirst(), false));
   }
 
@@ -464,8 +532,14 @@ final class RedisQueue implements DepotQueue {
     if (sequence < 0) {
       throw new EntryNotFoundException("no entry sequence=" + sequence + ": queue=" + name);
     }
-    return range(id(sequence), id(sequence), false).orElseThrow(() -> new EntryNotFoundException(
-        "no committed entry sequence=" + sequence + " (never pushed, popped or deleted): queue=" + name));
+    return range(id(sequence), id(sequence), false)
+        .orElseThrow(
+            () ->
+                new EntryNotFoundException(
+                    "no committed entry sequence="
+                        + sequence
+                        + " (never pushed, popped or deleted): queue="
+                        + name));
   }
 
   @Override
@@ -485,8 +559,13 @@ final class RedisQueue implements DepotQueue {
       e.ifPresent(Entry::close);
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new DepotTimeoutException("no entry after sequence=" + sequence + " within timeout=" + timeout
-            + ": queue=" + name);
+        throw new DepotTimeoutException(
+            "no entry after sequence="
+                + sequence
+                + " within timeout="
+                + timeout
+                + ": queue="
+                + name);
       }
       RedisObjectStore.sleep(Math.min(sleep, Math.max(1, left / 1_000_000)));
       sleep = Math.min(50, sleep * 2);
@@ -556,8 +635,10 @@ final class RedisQueue implements DepotQueue {
   @Override
   public long headSequence() {
     ensureOpen();
-    List<StreamMessage<byte[], byte[]>> ms = call("head", () -> store.link.commands.xrange(stream,
-        Range.create("-", "+"), Limit.create(0, 1)));
+    List<StreamMessage<byte[], byte[]>> ms =
+        call(
+            "head",
+            () -> store.link.commands.xrange(stream, Range.create("-", "+"), Limit.create(0, 1)));
     return ms.isEmpty() ? tailSequence() : sequenceOf(ms.getFirst().getId());
   }
 
@@ -589,9 +670,15 @@ final class RedisQueue implements DepotQueue {
     try {
       if (!store.isClosed()) {
         if (!held.isEmpty()) {
-          // Popped and not released: make them claimable by the next pop at once (as if idle for claimIdle).
-          store.link.commands.xclaim(stream, me, XClaimArgs.Builder.minIdleTime(0).justid()
-              .idle(store.options.claimIdle().toMillis() + 1), held.toArray(String[]::new));
+          // Popped and not released: make them claimable by the next pop at once (as if idle for
+          // claimIdle).
+          store.link.commands.xclaim(
+              stream,
+              me,
+              XClaimArgs.Builder.minIdleTime(0)
+                  .justid()
+                  .idle(store.options.claimIdle().toMillis() + 1),
+              held.toArray(String[]::new));
           held.clear();
         } else {
           store.link.commands.xgroupDelconsumer(stream, me);

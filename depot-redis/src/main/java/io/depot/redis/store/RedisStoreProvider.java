@@ -7,8 +7,9 @@ import java.net.URI;
 import java.util.Set;
 
 /**
- * The object store on Redis: {@code redis://[user:password@]host:port[/db]?prefix=P}, {@code rediss://} for TLS;
- * parameters in {@link RedisStoreOptions}. The {@link DepotOptions} (shared-memory sizes) do not apply.
+ * The object store on Redis: {@code redis://[user:password@]host:port[/db]?prefix=P}, {@code
+ * rediss://} for TLS; parameters in {@link RedisStoreOptions}. The {@link DepotOptions}
+ * (shared-memory sizes) do not apply.
  */
 public final class RedisStoreProvider implements ObjectStoreProvider {
   /** For {@link java.util.ServiceLoader}. */

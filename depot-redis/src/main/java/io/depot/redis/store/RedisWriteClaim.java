@@ -15,8 +15,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A claim on Redis: a heap buffer the writer fills, sent by one script at commit. The name is not reserved on the
- * server meanwhile: a {@link PutMode#CREATE} claim checks the name when made and again, atomically, at commit.
+ * A claim on Redis: a heap buffer the writer fills, sent by one script at commit. The name is not
+ * reserved on the server meanwhile: a {@link PutMode#CREATE} claim checks the name when made and
+ * again, atomically, at commit.
  */
 final class RedisWriteClaim implements WriteClaim {
   private final RedisObjectStore store;
@@ -27,7 +28,12 @@ final class RedisWriteClaim implements WriteClaim {
   private final MemorySegment data;
   private boolean done;
 
-  RedisWriteClaim(RedisObjectStore store, String name, long size, PutMode mode, @Nullable DType dtype,
+  RedisWriteClaim(
+      RedisObjectStore store,
+      String name,
+      long size,
+      PutMode mode,
+      @Nullable DType dtype,
       long @Nullable [] shape) {
     this.store = store;
     this.name = name;
@@ -65,7 +71,8 @@ final class RedisWriteClaim implements WriteClaim {
     if (dtype == null) {
       throw new TypeMismatchException("claim is not for an array: name=" + name);
     }
-    return MutableNDArray.wrap(dtype, data, Objects.requireNonNull(shape)); // an array claim has one
+    return MutableNDArray.wrap(
+        dtype, data, Objects.requireNonNull(shape)); // an array claim has one
   }
 
   private long send(String scriptMode, long expected) {
@@ -84,7 +91,8 @@ final class RedisWriteClaim implements WriteClaim {
   @Override
   public void commit() {
     if (send(mode == PutMode.CREATE ? "create" : "replace", 0) < 0) {
-      throw new ObjectExistsException("object exists (committed by another writer since the claim): name=" + name);
+      throw new ObjectExistsException(
+          "object exists (committed by another writer since the claim): name=" + name);
     }
   }
 

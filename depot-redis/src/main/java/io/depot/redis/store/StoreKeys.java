@@ -5,8 +5,9 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Redis key layout of a store with prefix {@code P}: every key of an object shares the hash tag {@code {P:name}},
- * so an object (and a queue with its stream) lives in one Redis Cluster slot and its scripts touch one slot.
+ * The Redis key layout of a store with prefix {@code P}: every key of an object shares the hash tag
+ * {@code {P:name}}, so an object (and a queue with its stream) lives in one Redis Cluster slot and
+ * its scripts touch one slot.
  *
  * <pre>
  *   {P}:meta        HASH    layout (1), created (epoch ms): the store exists
@@ -17,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  *                           consumer group "g"
  * </pre>
  *
- * In the tag, {@code %}, <code>{</code> and <code>}</code> of the name are escaped as {@code %XX}, so the tag ends at
- * the name's end and two names never share a tag.
+ * In the tag, {@code %}, <code>{</code> and <code>}</code> of the name are escaped as {@code %XX},
+ * so the tag ends at the name's end and two names never share a tag.
  */
 final class StoreKeys {
   private static final char[] HEX = "0123456789ABCDEF".toCharArray();

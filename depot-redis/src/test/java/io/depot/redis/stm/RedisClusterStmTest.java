@@ -6,8 +6,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The short-term memory contract against a real three-node Redis Cluster ({@code cluster=true}: Lettuce's cluster
- * client; each workflow's keys share one hash tag, so every script runs in one slot).
+ * The short-term memory contract against a real three-node Redis Cluster ({@code cluster=true}:
+ * Lettuce's cluster client; each workflow's keys share one hash tag, so every script runs in one
+ * slot).
  */
 class RedisClusterStmTest extends StmContractTest {
   private static RedisCluster cluster;

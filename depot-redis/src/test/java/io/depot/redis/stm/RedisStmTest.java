@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.depot.stm.ShortTermMemory;
 import io.depot.stm.StmAuthenticationException;
 import io.depot.stm.StmConnectionException;
-import io.depot.stm.contract.StmContractTest;
 import io.depot.stm.Workflow;
+import io.depot.stm.contract.StmContractTest;
 import io.depot.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -27,9 +27,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract on the Redis backend against a real {@code redis-server} started here (never a mock, never skipped:
- * {@link RedisServer#start()} fails the class if no binary runs), plus Redis-only promises: one hash slot per
- * workflow, readable values, and clear errors for a server that is down or a wrong password.
+ * The contract on the Redis backend against a real {@code redis-server} started here (never a mock,
+ * never skipped: {@link RedisServer#start()} fails the class if no binary runs), plus Redis-only
+ * promises: one hash slot per workflow, readable values, and clear errors for a server that is down
+ * or a wrong password.
  */
 class RedisStmTest extends StmContractTest {
   private static RedisServer server;
@@ -56,7 +57,8 @@ class RedisStmTest extends StmContractTest {
     return true;
   }
 
-  private static <T> T raw(java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<byte[], byte[]>, T> f) {
+  private static <T> T raw(
+      java.util.function.Function<io.lettuce.core.api.sync.RedisCommands<byte[], byte[]>, T> f) {
     RedisClient client = RedisClient.create(server.uri());
     try (StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE)) {
       return f.apply(c.sync());
@@ -74,7 +76,8 @@ class RedisStmTest extends StmContractTest {
     assertEquals("list", raw(c -> c.type(key)));
     long length = raw(c -> c.llen(key));
     assertEquals(3, length);
-    assertEquals(SlotHash.getSlot(("{contract:" + wf.id() + "}:m").getBytes(StandardCharsets.UTF_8)),
+    assertEquals(
+        SlotHash.getSlot(("{contract:" + wf.id() + "}:m").getBytes(StandardCharsets.UTF_8)),
         SlotHash.getSlot(key));
     wf.list("chat").expireAfter(Duration.ofMinutes(10));
     long pttl = raw(c -> c.pttl(key));
@@ -99,8 +102,15 @@ class RedisStmTest extends StmContractTest {
     }
     assertEquals(4, mine, "meta, index and two keys");
     assertEquals(1, slots.size(), "one slot for the whole workflow");
-    String json = raw(c -> new String(c.hget(("{contract:" + RedisKeys.escape(wf.id()) + "}:k:a")
-        .getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8));
+    String json =
+        raw(
+            c ->
+                new String(
+                    c.hget(
+                        ("{contract:" + RedisKeys.escape(wf.id()) + "}:k:a")
+                            .getBytes(StandardCharsets.UTF_8),
+                        "v".getBytes(StandardCharsets.UTF_8)),
+                    StandardCharsets.UTF_8));
     assertEquals("{\"step\":1}", json);
   }
 
@@ -111,8 +121,10 @@ class RedisStmTest extends StmContractTest {
       port = s.getLocalPort();
     }
     int closedPort = port;
-    StmConnectionException e = assertThrows(StmConnectionException.class,
-        () -> ShortTermMemory.open("redis://127.0.0.1:" + closedPort + "?timeout=2s"));
+    StmConnectionException e =
+        assertThrows(
+            StmConnectionException.class,
+            () -> ShortTermMemory.open("redis://127.0.0.1:" + closedPort + "?timeout=2s"));
     assertTrue(e.getMessage().contains("127.0.0.1:" + closedPort), e.getMessage());
 
     try (RedisServer own = RedisServer.start();
@@ -120,7 +132,8 @@ class RedisStmTest extends StmContractTest {
       Workflow wf = mem.workflow("down");
       wf.put("a", 1);
       own.stop();
-      StmConnectionException down = assertThrows(StmConnectionException.class, () -> wf.put("b", 2));
+      StmConnectionException down =
+          assertThrows(StmConnectionException.class, () -> wf.put("b", 2));
       assertTrue(down.getMessage().contains("127.0.0.1:" + own.port()), down.getMessage());
       own.restart();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -143,16 +156,22 @@ class RedisStmTest extends StmContractTest {
   void wrongPasswordIsAnAuthenticationErrorWithoutThePassword() {
     try (RedisServer secured = RedisServer.startWithPassword("s3cret-pw")) {
       String hostPort = secured.host() + ":" + secured.port();
-      StmAuthenticationException wrong = assertThrows(StmAuthenticationException.class,
-          () -> ShortTermMemory.open("redis://wrong-pw@" + hostPort + "?timeout=2s"));
+      StmAuthenticationException wrong =
+          assertThrows(
+              StmAuthenticationException.class,
+              () -> ShortTermMemory.open("redis://wrong-pw@" + hostPort + "?timeout=2s"));
       assertTrue(wrong.getMessage().contains(hostPort), wrong.getMessage());
       assertTrue(!wrong.getMessage().contains("wrong-pw"), wrong.getMessage());
-      assertThrows(StmAuthenticationException.class, () -> {
-        try (ShortTermMemory none = ShortTermMemory.open("redis://" + hostPort + "?timeout=2s")) {
-          none.workflow("x").put("a", 1); // no password: refused at the first command
-        }
-      });
-      try (ShortTermMemory ok = ShortTermMemory.open("redis://s3cret-pw@" + hostPort + "/1?timeout=2s")) {
+      assertThrows(
+          StmAuthenticationException.class,
+          () -> {
+            try (ShortTermMemory none =
+                ShortTermMemory.open("redis://" + hostPort + "?timeout=2s")) {
+              none.workflow("x").put("a", 1); // no password: refused at the first command
+            }
+          });
+      try (ShortTermMemory ok =
+          ShortTermMemory.open("redis://s3cret-pw@" + hostPort + "/1?timeout=2s")) {
         assertTrue(ok.uri().contains("***") && !ok.uri().contains("s3cret"), ok.uri());
         ok.workflow("x").put("a", 1);
         assertEquals(1, ok.workflow("x").get("a"));

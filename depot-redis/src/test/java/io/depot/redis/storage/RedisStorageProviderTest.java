@@ -12,9 +12,9 @@ import io.depot.storage.BackendAccessDeniedException;
 import io.depot.storage.BackendUnavailableException;
 import io.depot.storage.BlobTooLargeException;
 import io.depot.storage.StorageProvider;
-import io.depot.storage.contract.StorageProviderContract;
 import io.depot.storage.StorageProviders;
 import io.depot.storage.StoreOptions;
+import io.depot.storage.contract.StorageProviderContract;
 import io.depot.storage.contract.TestData;
 import io.depot.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -48,12 +48,14 @@ class RedisStorageProviderTest extends StorageProviderContract {
     rawClient = RedisClient.create(server.uri());
     rawConnection = rawClient.connect(ByteArrayCodec.INSTANCE);
     raw = rawConnection.sync();
-    return StorageProviders.provider(URI.create(server.uri() + "/0/contract/"), Map.of("max-blob-bytes", "256m"));
+    return StorageProviders.provider(
+        URI.create(server.uri() + "/0/contract/"), Map.of("max-blob-bytes", "256m"));
   }
 
   @Override
   protected Map<String, String> routerConfig(URI storeBase) {
-    return Map.of(StorageProviders.STORE, storeBase.toString(), "depot.storage.redis.max-blob-bytes", "256m");
+    return Map.of(
+        StorageProviders.STORE, storeBase.toString(), "depot.storage.redis.max-blob-bytes", "256m");
   }
 
   private static byte[] key(URI uri) {
@@ -80,7 +82,9 @@ class RedisStorageProviderTest extends StorageProviderContract {
 
   private List<String> allKeys() {
     return raw.keys("*".getBytes(StandardCharsets.UTF_8)).stream()
-        .map(k -> new String(k, StandardCharsets.UTF_8)).sorted().toList();
+        .map(k -> new String(k, StandardCharsets.UTF_8))
+        .sorted()
+        .toList();
   }
 
   @Test
@@ -90,7 +94,8 @@ class RedisStorageProviderTest extends StorageProviderContract {
     assertTrue(uri.toString().startsWith(server.uri() + "/0/contract/"), uri.toString());
     byte[] value = raw.get(key(uri));
     assertEquals(1000, value.length - (value.length - 1000));
-    assertArrayEquals(data, java.util.Arrays.copyOf(value, 1000), "the bytes first, then the trailer");
+    assertArrayEquals(
+        data, java.util.Arrays.copyOf(value, 1000), "the bytes first, then the trailer");
     assertInstanceOf(AsyncStorageProvider.class, p);
   }
 
@@ -100,13 +105,16 @@ class RedisStorageProviderTest extends StorageProviderContract {
       List<String> before = allKeys();
       URI ok = defaults.store(new byte[64 << 20]);
       assertTrue(defaults.delete(ok));
-      BlobTooLargeException e = assertThrows(BlobTooLargeException.class,
-          () -> defaults.store(new byte[(64 << 20) + 1]));
+      BlobTooLargeException e =
+          assertThrows(BlobTooLargeException.class, () -> defaults.store(new byte[(64 << 20) + 1]));
       assertTrue(e.getMessage().contains("max-blob-bytes=" + (64 << 20)), e.getMessage());
-      assertThrows(BlobTooLargeException.class,
+      assertThrows(
+          BlobTooLargeException.class,
           () -> defaults.store(TestData.stream((64 << 20) + 1, 2, 1 << 16), StoreOptions.DEFAULT));
-      java.util.concurrent.CompletionException async = assertThrows(java.util.concurrent.CompletionException.class,
-          () -> ((AsyncStorageProvider) defaults).storeAsync(new byte[(64 << 20) + 1]).join());
+      java.util.concurrent.CompletionException async =
+          assertThrows(
+              java.util.concurrent.CompletionException.class,
+              () -> ((AsyncStorageProvider) defaults).storeAsync(new byte[(64 << 20) + 1]).join());
       assertInstanceOf(BlobTooLargeException.class, async.getCause());
       assertEquals(before, allKeys(), "nothing stored, no temporary key left");
     }
@@ -114,7 +122,8 @@ class RedisStorageProviderTest extends StorageProviderContract {
 
   @Test
   void failedStreamsLeaveNoTemporaryKey() {
-    assertThrows(io.depot.storage.StorageException.class,
+    assertThrows(
+        io.depot.storage.StorageException.class,
         () -> p.store(TestData.failingStream(5 << 20, 3, 3 << 20), StoreOptions.DEFAULT));
     assertEquals(List.of(), allKeys().stream().filter(k -> k.contains(".tmp/")).toList());
   }
@@ -130,11 +139,15 @@ class RedisStorageProviderTest extends StorageProviderContract {
         assertArrayEquals(new byte[] {1, 2, 3}, ok.load(uri));
       }
       URI wrong = URI.create("redis://127.0.0.1:" + secured.port() + "/1/wf/");
-      BackendAccessDeniedException e = assertThrows(BackendAccessDeniedException.class,
-          () -> StorageProviders.provider(wrong, Map.of("password", "wrong-pw")).close());
+      BackendAccessDeniedException e =
+          assertThrows(
+              BackendAccessDeniedException.class,
+              () -> StorageProviders.provider(wrong, Map.of("password", "wrong-pw")).close());
       assertTrue(e.getMessage().contains("uri=" + wrong), e.getMessage());
       assertFalse(e.getMessage().contains("wrong-pw"));
-      assertThrows(BackendAccessDeniedException.class, () -> StorageProviders.provider(wrong).store(new byte[1]));
+      assertThrows(
+          BackendAccessDeniedException.class,
+          () -> StorageProviders.provider(wrong).store(new byte[1]));
     }
   }
 
@@ -145,15 +158,19 @@ class RedisStorageProviderTest extends StorageProviderContract {
       port = s.getLocalPort();
     }
     URI base = URI.create("redis://127.0.0.1:" + port + "/0/");
-    BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
-        () -> StorageProviders.provider(base, Map.of("timeout-millis", "2000")).close());
+    BackendUnavailableException e =
+        assertThrows(
+            BackendUnavailableException.class,
+            () -> StorageProviders.provider(base, Map.of("timeout-millis", "2000")).close());
     assertTrue(e.getMessage().contains("uri=" + base), e.getMessage());
   }
 
   @Test
   void aServerGoingAwayIsBackendUnavailable() {
     try (RedisServer other = RedisServer.start();
-        StorageProvider q = StorageProviders.provider(URI.create(other.uri() + "/0/"), Map.of("timeout-millis", "2000"))) {
+        StorageProvider q =
+            StorageProviders.provider(
+                URI.create(other.uri() + "/0/"), Map.of("timeout-millis", "2000"))) {
       URI uri = q.store(new byte[] {4});
       other.stop();
       assertThrows(BackendUnavailableException.class, () -> q.load(uri));
@@ -163,7 +180,8 @@ class RedisStorageProviderTest extends StorageProviderContract {
 
   @Test
   void baseUrisNeedADatabaseNumber() {
-    assertThrows(io.depot.storage.MalformedBlobUriException.class,
+    assertThrows(
+        io.depot.storage.MalformedBlobUriException.class,
         () -> StorageProviders.provider(URI.create(server.uri() + "/wf/")));
     Map<String, String> config = new HashMap<>(routerConfig(URI.create(server.uri())));
     try (StorageProviders storage = StorageProviders.open(config)) {

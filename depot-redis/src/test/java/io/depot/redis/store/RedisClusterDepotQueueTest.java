@@ -8,7 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The {@link io.depot.DepotQueue} contract on Redis Streams against a real three-node Redis Cluster. */
+/**
+ * The {@link io.depot.DepotQueue} contract on Redis Streams against a real three-node Redis
+ * Cluster.
+ */
 class RedisClusterDepotQueueTest extends DepotQueueContractTest {
   private static final AtomicInteger STORES = new AtomicInteger();
   private static RedisCluster cluster;
@@ -27,8 +30,11 @@ class RedisClusterDepotQueueTest extends DepotQueueContractTest {
 
   @Override
   protected URI newStoreUri() {
-    return URI.create(cluster.uri() + "/0?cluster=true&prefix=cqueues" + STORES.incrementAndGet()
-        + "&claimIdle=1s");
+    return URI.create(
+        cluster.uri()
+            + "/0?cluster=true&prefix=cqueues"
+            + STORES.incrementAndGet()
+            + "&claimIdle=1s");
   }
 
   @Override

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@link io.depot.ObjectStore} contract against a real three-node Redis Cluster started here ({@link
- * RedisCluster}), through Lettuce's cluster client ({@code cluster=true}).
+ * The {@link io.depot.ObjectStore} contract against a real three-node Redis Cluster started here
+ * ({@link RedisCluster}), through Lettuce's cluster client ({@code cluster=true}).
  */
 class RedisClusterObjectStoreTest extends ObjectStoreContractTest {
   private static final AtomicInteger STORES = new AtomicInteger();
@@ -36,8 +36,11 @@ class RedisClusterObjectStoreTest extends ObjectStoreContractTest {
 
   @Override
   protected URI newStoreUri() {
-    return URI.create(cluster.uri() + "/0?cluster=true&prefix=cobjects" + STORES.incrementAndGet()
-        + "&claimIdle=1s");
+    return URI.create(
+        cluster.uri()
+            + "/0?cluster=true&prefix=cobjects"
+            + STORES.incrementAndGet()
+            + "&claimIdle=1s");
   }
 
   @Override
@@ -50,7 +53,9 @@ class RedisClusterObjectStoreTest extends ObjectStoreContractTest {
     Set<Integer> slots = new HashSet<>();
     for (int i = 0; i < 30; i++) {
       store.put("spread/" + i, "v" + i);
-      slots.add(io.lettuce.core.cluster.SlotHash.getSlot(new StoreKeys(store.name()).object("spread/" + i)));
+      slots.add(
+          io.lettuce.core.cluster.SlotHash.getSlot(
+              new StoreKeys(store.name()).object("spread/" + i)));
     }
     assertTrue(slots.size() > 10, "names hash to many slots: " + slots.size());
     assertEquals(30, store.list("spread/").size());

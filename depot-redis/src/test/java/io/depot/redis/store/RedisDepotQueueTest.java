@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.depot.Depot;
 import io.depot.DepotQueue;
-import io.depot.ObjectStore;
 import io.depot.Entry;
 import io.depot.EntryClaim;
 import io.depot.ObjectNotFoundException;
+import io.depot.ObjectStore;
 import io.depot.Track;
 import io.depot.contract.DepotQueueContractTest;
 import io.depot.testkit.RedisServer;
@@ -27,8 +27,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@link io.depot.DepotQueue} contract on Redis Streams against a real standalone {@code redis-server}, with a
- * {@code claimIdle} of 1 s: a SIGKILLed consumer's entry is taken over by XAUTOCLAIM within that plus a heartbeat.
+ * The {@link io.depot.DepotQueue} contract on Redis Streams against a real standalone {@code
+ * redis-server}, with a {@code claimIdle} of 1 s: a SIGKILLed consumer's entry is taken over by
+ * XAUTOCLAIM within that plus a heartbeat.
  */
 class RedisDepotQueueTest extends DepotQueueContractTest {
   private static final AtomicInteger STORES = new AtomicInteger();
@@ -48,7 +49,8 @@ class RedisDepotQueueTest extends DepotQueueContractTest {
 
   @Override
   protected URI newStoreUri() {
-    return URI.create(server.uri() + "/0?prefix=queues" + STORES.incrementAndGet() + "&claimIdle=1s");
+    return URI.create(
+        server.uri() + "/0?prefix=queues" + STORES.incrementAndGet() + "&claimIdle=1s");
   }
 
   @Test
@@ -56,7 +58,8 @@ class RedisDepotQueueTest extends DepotQueueContractTest {
     try (DepotQueue q = store.createQueue("gone", 4, Track.bytes("v", 8))) {
       q.tryPush(MemorySegment.ofArray(new long[] {1}));
       assertTrue(store.remove("gone"));
-      assertThrows(ObjectNotFoundException.class, () -> q.tryPush(MemorySegment.ofArray(new long[] {2})));
+      assertThrows(
+          ObjectNotFoundException.class, () -> q.tryPush(MemorySegment.ofArray(new long[] {2})));
       assertThrows(ObjectNotFoundException.class, q::tryPop);
     }
   }
@@ -82,17 +85,26 @@ class RedisDepotQueueTest extends DepotQueueContractTest {
   @SuppressWarnings("unchecked")
   void consumersOfGoneHandlesAreForgottenOnceTheyHoldNothing() throws Exception {
     URI fast = URI.create(uri.toString().replace("claimIdle=1s", "claimIdle=100ms"));
-    try (ObjectStore s = Depot.open(fast); DepotQueue q = s.createQueue("ghosts", 4, Track.bytes("v", 8))) {
+    try (ObjectStore s = Depot.open(fast);
+        DepotQueue q = s.createQueue("ghosts", 4, Track.bytes("v", 8))) {
       q.tryPush(MemorySegment.ofArray(new long[] {1}));
       RedisClient client = RedisClient.create(server.uri());
       try (StatefulRedisConnection<String, String> c = client.connect()) {
         String stream = "{" + s.name() + ":ghosts}:s";
-        c.sync().xreadgroup(io.lettuce.core.Consumer.from("g", "holder"), XReadArgs.StreamOffset.lastConsumed(stream));
-        c.sync().xreadgroup(io.lettuce.core.Consumer.from("g", "ghost"), XReadArgs.StreamOffset.lastConsumed(stream));
+        c.sync()
+            .xreadgroup(
+                io.lettuce.core.Consumer.from("g", "holder"),
+                XReadArgs.StreamOffset.lastConsumed(stream));
+        c.sync()
+            .xreadgroup(
+                io.lettuce.core.Consumer.from("g", "ghost"),
+                XReadArgs.StreamOffset.lastConsumed(stream));
         Thread.sleep(1_200);
         s.openQueue("ghosts").close();
-        List<String> names = c.sync().xinfoConsumers(stream, "g").stream()
-            .map(o -> String.valueOf(((List<?>) o).get(1))).toList();
+        List<String> names =
+            c.sync().xinfoConsumers(stream, "g").stream()
+                .map(o -> String.valueOf(((List<?>) o).get(1)))
+                .toList();
         assertTrue(names.contains("holder"), "a consumer holding an entry stays: " + names);
         assertFalse(names.contains("ghost"), "an idle consumer holding nothing goes: " + names);
       } finally {

@@ -10,25 +10,25 @@ import io.depot.Depot;
 import io.depot.DepotOptions;
 import io.depot.InvalidArgumentException;
 import io.depot.NDArray;
+import io.depot.ObjectExistsException;
 import io.depot.ObjectHandle;
 import io.depot.StoreAccessException;
-import io.depot.ObjectExistsException;
-import io.depot.StoreStats;
-import io.depot.WriteClaim;
 import io.depot.StoreAuthenticationException;
 import io.depot.StoreNotFoundException;
+import io.depot.StoreStats;
 import io.depot.StoreUnavailableException;
 import io.depot.TypeMismatchException;
 import io.depot.ValueTooLargeException;
+import io.depot.WriteClaim;
 import io.depot.contract.ObjectStoreContractTest;
 import io.depot.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -37,9 +37,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@link io.depot.ObjectStore} contract on a real standalone {@code redis-server} started here, plus the bad input
- * only Redis has: an unreachable server, a wrong password, a key of another type under the prefix, a value over
- * {@code maxValueBytes}.
+ * The {@link io.depot.ObjectStore} contract on a real standalone {@code redis-server} started here,
+ * plus the bad input only Redis has: an unreachable server, a wrong password, a key of another type
+ * under the prefix, a value over {@code maxValueBytes}.
  */
 class RedisObjectStoreTest extends ObjectStoreContractTest {
   private static final AtomicInteger STORES = new AtomicInteger();
@@ -59,7 +59,8 @@ class RedisObjectStoreTest extends ObjectStoreContractTest {
 
   @Override
   protected URI newStoreUri() {
-    return URI.create(server.uri() + "/0?prefix=objects" + STORES.incrementAndGet() + "&claimIdle=500ms");
+    return URI.create(
+        server.uri() + "/0?prefix=objects" + STORES.incrementAndGet() + "&claimIdle=500ms");
   }
 
   @Override
@@ -74,7 +75,8 @@ class RedisObjectStoreTest extends ObjectStoreContractTest {
       port = s.getLocalPort();
     }
     URI u = URI.create("redis://127.0.0.1:" + port + "/0?timeout=1s");
-    StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> Depot.open(u));
+    StoreUnavailableException e =
+        assertThrows(StoreUnavailableException.class, () -> Depot.open(u));
     assertTrue(e.getMessage().contains("127.0.0.1:" + port), e.getMessage());
   }
 
@@ -82,8 +84,10 @@ class RedisObjectStoreTest extends ObjectStoreContractTest {
   void aWrongPasswordIsNamedWithoutThePassword() {
     try (RedisServer secured = RedisServer.startWithPassword("s3cret")) {
       URI u = URI.create("redis://:wrong-pw@127.0.0.1:" + secured.port() + "/0");
-      StoreAuthenticationException e = assertThrows(StoreAuthenticationException.class,
-          () -> Depot.openOrCreate(u, DepotOptions.defaults()));
+      StoreAuthenticationException e =
+          assertThrows(
+              StoreAuthenticationException.class,
+              () -> Depot.openOrCreate(u, DepotOptions.defaults()));
       assertTrue(e.getMessage().contains("127.0.0.1:" + secured.port()), e.getMessage());
       assertTrue(!e.getMessage().contains("wrong-pw"), e.getMessage());
       URI none = URI.create("redis://127.0.0.1:" + secured.port() + "/0");
@@ -100,7 +104,8 @@ class RedisObjectStoreTest extends ObjectStoreContractTest {
     } finally {
       client.shutdown();
     }
-    TypeMismatchException e = assertThrows(TypeMismatchException.class, () -> store.put("intruder", "x"));
+    TypeMismatchException e =
+        assertThrows(TypeMismatchException.class, () -> store.put("intruder", "x"));
     assertTrue(e.getMessage().contains("intruder"), e.getMessage());
     assertThrows(TypeMismatchException.class, () -> store.get("intruder"));
   }
@@ -110,7 +115,8 @@ class RedisObjectStoreTest extends ObjectStoreContractTest {
     URI small = URI.create(uri + "&maxValueBytes=1000");
     try (var s = Depot.open(small)) {
       s.put("fits", new byte[1000]);
-      ValueTooLargeException e = assertThrows(ValueTooLargeException.class, () -> s.put("big", new byte[1001]));
+      ValueTooLargeException e =
+          assertThrows(ValueTooLargeException.class, () -> s.put("big", new byte[1001]));
       assertTrue(e.getMessage().contains("1001") && e.getMessage().contains("big"), e.getMessage());
       assertInstanceOf(InvalidArgumentException.class, e);
     }
@@ -138,8 +144,11 @@ class RedisObjectStoreTest extends ObjectStoreContractTest {
 
   @Test
   void valuesOverTheThresholdGoToTheStorageProviderByReference(@TempDir Path blobs) {
-    URI withBlobs = URI.create(uri + "&largeValueBytes=100&largeValues="
-        + URLEncoder.encode(blobs.toUri().toString(), StandardCharsets.UTF_8));
+    URI withBlobs =
+        URI.create(
+            uri
+                + "&largeValueBytes=100&largeValues="
+                + URLEncoder.encode(blobs.toUri().toString(), StandardCharsets.UTF_8));
     byte[] big = new byte[5000];
     new java.util.Random(7).nextBytes(big);
     try (var s = Depot.open(withBlobs)) {
@@ -157,7 +166,10 @@ class RedisObjectStoreTest extends ObjectStoreContractTest {
     try (StatefulRedisConnection<String, String> c = client.connect()) {
       assertEquals("", c.sync().hget("{" + prefix + ":big}:o", "v"), "the value is not in Redis");
       assertTrue(c.sync().hget("{" + prefix + ":big}:o", "r").startsWith("file:"));
-      assertEquals("", c.sync().hget("{" + prefix + ":small}:o", "r"), "a value at the threshold stays inline");
+      assertEquals(
+          "",
+          c.sync().hget("{" + prefix + ":small}:o", "r"),
+          "a value at the threshold stays inline");
     } finally {
       client.shutdown();
     }
@@ -170,7 +182,11 @@ class RedisObjectStoreTest extends ObjectStoreContractTest {
   void openingAStoreNobodyCreatedFails() {
     URI u = URI.create(server.uri() + "/0?prefix=never-created");
     assertThrows(StoreNotFoundException.class, () -> Depot.open(u));
-    assertThrows(InvalidArgumentException.class, () -> Depot.open(URI.create(server.uri() + "/0?prefix=a%7Bb")));
-    assertThrows(InvalidArgumentException.class, () -> Depot.open(URI.create(server.uri() + "/0?colour=red")));
+    assertThrows(
+        InvalidArgumentException.class,
+        () -> Depot.open(URI.create(server.uri() + "/0?prefix=a%7Bb")));
+    assertThrows(
+        InvalidArgumentException.class,
+        () -> Depot.open(URI.create(server.uri() + "/0?colour=red")));
   }
 }

@@ -11,21 +11,28 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * A {@link DepotChatMemoryRepository} bean when Spring AI is on the class path and a {@link ShortTermMemory} bean
- * exists (from {@code depot.stm.uri}), unless the application defines a {@link ChatMemoryRepository} of its own. It
- * runs before Spring AI's chat-memory auto-configuration, whose in-memory repository then backs off.
+ * A {@link DepotChatMemoryRepository} bean when Spring AI is on the class path and a {@link
+ * ShortTermMemory} bean exists (from {@code depot.stm.uri}), unless the application defines a
+ * {@link ChatMemoryRepository} of its own. It runs before Spring AI's chat-memory
+ * auto-configuration, whose in-memory repository then backs off.
  */
-@AutoConfiguration(after = DepotAutoConfiguration.class,
-    beforeName = "org.springframework.ai.model.chat.memory.autoconfigure.ChatMemoryAutoConfiguration")
+@AutoConfiguration(
+    after = DepotAutoConfiguration.class,
+    beforeName =
+        "org.springframework.ai.model.chat.memory.autoconfigure.ChatMemoryAutoConfiguration")
 @ConditionalOnClass(ChatMemoryRepository.class)
 @ConditionalOnBean(ShortTermMemory.class)
 public class DepotChatMemoryAutoConfiguration {
-  /** The repository over the {@link ShortTermMemory} bean ({@code depot.chat-memory.workflow}, {@code .ttl}). */
+  /**
+   * The repository over the {@link ShortTermMemory} bean ({@code depot.chat-memory.workflow},
+   * {@code .ttl}).
+   */
   @Bean
   @ConditionalOnMissingBean(ChatMemoryRepository.class)
-  public DepotChatMemoryRepository depotChatMemoryRepository(ShortTermMemory stm, DepotProperties properties) {
-    DepotChatMemoryRepository.Builder b = DepotChatMemoryRepository.builder(stm)
-        .workflow(properties.getChatMemory().getWorkflow());
+  public DepotChatMemoryRepository depotChatMemoryRepository(
+      ShortTermMemory stm, DepotProperties properties) {
+    DepotChatMemoryRepository.Builder b =
+        DepotChatMemoryRepository.builder(stm).workflow(properties.getChatMemory().getWorkflow());
     if (properties.getChatMemory().getTtl() != null) {
       b.ttl(properties.getChatMemory().getTtl());
     }

@@ -15,9 +15,10 @@ import org.springframework.ai.chat.memory.ChatMemoryRepository;
 import org.springframework.ai.chat.messages.Message;
 
 /**
- * A Spring AI {@link ChatMemoryRepository} on Depot's short-term memory: each conversation is one {@linkplain StmList
- * list} of a workflow, one JSON element per message ({@link StoredMessage}), shared by every process (shared memory)
- * or machine (Redis) that opens the same STM URI. With Spring Boot, {@code depot.stm.uri} configures it.
+ * A Spring AI {@link ChatMemoryRepository} on Depot's short-term memory: each conversation is one
+ * {@linkplain StmList list} of a workflow, one JSON element per message ({@link StoredMessage}),
+ * shared by every process (shared memory) or machine (Redis) that opens the same STM URI. With
+ * Spring Boot, {@code depot.stm.uri} configures it.
  *
  * <pre>{@code
  * ChatMemory memory = MessageWindowChatMemory.builder()
@@ -27,10 +28,12 @@ import org.springframework.ai.chat.messages.Message;
  *
  * <h2>Writes</h2>
  *
- * {@link #saveAll} writes only what changed where it can: compared with the messages the calling thread last read
- * or wrote through this repository for the conversation, new messages at the end are appended (one atomic append), messages evicted from the
- * front are trimmed, and only other changes rewrite the list (atomically). Concurrent additions to one conversation
- * from two processes, or two threads, therefore both survive. {@link #refresh} states the change directly and needs no comparison.
+ * {@link #saveAll} writes only what changed where it can: compared with the messages the calling
+ * thread last read or wrote through this repository for the conversation, new messages at the end
+ * are appended (one atomic append), messages evicted from the front are trimmed, and only other
+ * changes rewrite the list (atomically). Concurrent additions to one conversation from two
+ * processes, or two threads, therefore both survive. {@link #refresh} states the change directly
+ * and needs no comparison.
  *
  * <p>Thread-safe. The repository does not own the {@link ShortTermMemory}.
  */
@@ -42,13 +45,14 @@ public final class DepotChatMemoryRepository implements ChatMemoryRepository {
 
   private final Workflow workflow;
   private final Duration ttl;
-  private final Map<String, List<StoredMessage>> views = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f,
-      true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, List<StoredMessage>> eldest) {
-      return size() > VIEWS;
-    }
-  });
+  private final Map<String, List<StoredMessage>> views =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, List<StoredMessage>> eldest) {
+              return size() > VIEWS;
+            }
+          });
 
   /** Views are per (conversation, thread): a chat memory reads, then saves, on one thread. */
   private static String viewKey(String conversationId) {
@@ -113,9 +117,10 @@ public final class DepotChatMemoryRepository implements ChatMemoryRepository {
   }
 
   /**
-   * Removes {@code toDelete} from the conversation and appends {@code toAdd}, without reading or rewriting the rest
-   * when the deleted messages are the oldest ones (a window's eviction: one trim, then one append; each atomic,
-   * together not one step). Other deletions rewrite the conversation atomically from its current messages.
+   * Removes {@code toDelete} from the conversation and appends {@code toAdd}, without reading or
+   * rewriting the rest when the deleted messages are the oldest ones (a window's eviction: one
+   * trim, then one append; each atomic, together not one step). Other deletions rewrite the
+   * conversation atomically from its current messages.
    */
   public void refresh(String conversationId, List<Message> toDelete, List<Message> toAdd) {
     Objects.requireNonNull(toDelete, "toDelete");
@@ -164,8 +169,9 @@ public final class DepotChatMemoryRepository implements ChatMemoryRepository {
   }
 
   /**
-   * The number k of oldest messages of {@code before} evicted in {@code next} when {@code next} is {@code
-   * before[k..]} followed by new messages (k = 0: a pure append); -1 if it is not (a rewrite).
+   * The number k of oldest messages of {@code before} evicted in {@code next} when {@code next} is
+   * {@code before[k..]} followed by new messages (k = 0: a pure append); -1 if it is not (a
+   * rewrite).
    */
   static <T> int evictedPrefix(List<T> before, List<T> next) {
     if (before.isEmpty()) {
@@ -182,7 +188,10 @@ public final class DepotChatMemoryRepository implements ChatMemoryRepository {
 
   @Override
   public String toString() {
-    return "DepotChatMemoryRepository[workflow=" + workflow.id() + (ttl == null ? "" : ", ttl=" + ttl) + "]";
+    return "DepotChatMemoryRepository[workflow="
+        + workflow.id()
+        + (ttl == null ? "" : ", ttl=" + ttl)
+        + "]";
   }
 
   /** Configures a {@link DepotChatMemoryRepository}. */
@@ -195,7 +204,10 @@ public final class DepotChatMemoryRepository implements ChatMemoryRepository {
       this.stm = Objects.requireNonNull(stm, "stm");
     }
 
-    /** The workflow whose lists hold the conversations (default {@value DepotChatMemoryRepository#DEFAULT_WORKFLOW}). */
+    /**
+     * The workflow whose lists hold the conversations (default {@value
+     * DepotChatMemoryRepository#DEFAULT_WORKFLOW}).
+     */
     public Builder workflow(String workflowId) {
       this.workflowId = Objects.requireNonNull(workflowId, "workflowId");
       return this;

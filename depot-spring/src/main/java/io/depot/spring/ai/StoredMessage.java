@@ -19,8 +19,8 @@ import org.springframework.ai.chat.messages.UserMessage;
  * {"type":"TOOL","metadata":{...},"toolResponses":[{"id":..,"name":..,"responseData":..}]}
  * }</pre>
  *
- * Media attachments are not stored (Spring AI's own JDBC repository keeps none either); {@link #of} refuses a message
- * that has some rather than drop them silently.
+ * Media attachments are not stored (Spring AI's own JDBC repository keeps none either); {@link #of}
+ * refuses a message that has some rather than drop them silently.
  *
  * @param type {@code USER}, {@code ASSISTANT}, {@code SYSTEM} or {@code TOOL}
  * @param text the text (null for a tool response)
@@ -28,7 +28,11 @@ import org.springframework.ai.chat.messages.UserMessage;
  * @param toolCalls an assistant message's tool calls, else empty
  * @param toolResponses a tool response message's responses, else empty
  */
-record StoredMessage(String type, String text, Map<String, Object> metadata, List<ToolCall> toolCalls,
+record StoredMessage(
+    String type,
+    String text,
+    Map<String, Object> metadata,
+    List<ToolCall> toolCalls,
     List<ToolResponse> toolResponses) {
   /** A tool call of an assistant message. */
   record ToolCall(String id, String type, String name, String arguments) {}
@@ -45,7 +49,8 @@ record StoredMessage(String type, String text, Map<String, Object> metadata, Lis
   /**
    * The stored form of {@code m}.
    *
-   * @throws io.depot.stm.InvalidValueException if it has media, or is of a type Spring AI does not define
+   * @throws io.depot.stm.InvalidValueException if it has media, or is of a type Spring AI does not
+   *     define
    */
   static StoredMessage of(Message m) {
     Map<String, Object> metadata = new LinkedHashMap<>(m.getMetadata());
@@ -55,7 +60,8 @@ record StoredMessage(String type, String text, Map<String, Object> metadata, Lis
         noMedia(!u.getMedia().isEmpty(), m);
         yield new StoredMessage("USER", u.getText(), metadata, List.of(), List.of());
       }
-      case SystemMessage s -> new StoredMessage("SYSTEM", s.getText(), metadata, List.of(), List.of());
+      case SystemMessage s ->
+          new StoredMessage("SYSTEM", s.getText(), metadata, List.of(), List.of());
       case AssistantMessage a -> {
         noMedia(!a.getMedia().isEmpty(), m);
         List<ToolCall> calls = new ArrayList<>();
@@ -71,15 +77,19 @@ record StoredMessage(String type, String text, Map<String, Object> metadata, Lis
         }
         yield new StoredMessage("TOOL", null, metadata, List.of(), responses);
       }
-      default -> throw new io.depot.stm.InvalidValueException("cannot store a message of class="
-          + m.getClass().getName() + " type=" + m.getMessageType());
+      default ->
+          throw new io.depot.stm.InvalidValueException(
+              "cannot store a message of class="
+                  + m.getClass().getName()
+                  + " type="
+                  + m.getMessageType());
     };
   }
 
   private static void noMedia(boolean hasMedia, Message m) {
     if (hasMedia) {
-      throw new io.depot.stm.InvalidValueException("messages with media are not stored (they would be lost): type="
-          + m.getMessageType());
+      throw new io.depot.stm.InvalidValueException(
+          "messages with media are not stored (they would be lost): type=" + m.getMessageType());
     }
   }
 
@@ -97,7 +107,11 @@ record StoredMessage(String type, String text, Map<String, Object> metadata, Lis
         for (ToolCall c : toolCalls) {
           calls.add(new AssistantMessage.ToolCall(c.id(), c.type(), c.name(), c.arguments()));
         }
-        yield AssistantMessage.builder().content(text).properties(metadata).toolCalls(calls).build();
+        yield AssistantMessage.builder()
+            .content(text)
+            .properties(metadata)
+            .toolCalls(calls)
+            .build();
       }
       case "TOOL" -> {
         List<ToolResponseMessage.ToolResponse> responses = new ArrayList<>();

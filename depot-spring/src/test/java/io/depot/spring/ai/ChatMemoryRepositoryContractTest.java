@@ -32,8 +32,8 @@ import org.springframework.ai.content.Media;
 import org.springframework.util.MimeTypeUtils;
 
 /**
- * {@link DepotChatMemoryRepository} driven by Spring AI's real {@link MessageWindowChatMemory} on one STM backend
- * (subclasses give the URI), in this process and across processes.
+ * {@link DepotChatMemoryRepository} driven by Spring AI's real {@link MessageWindowChatMemory} on
+ * one STM backend (subclasses give the URI), in this process and across processes.
  */
 abstract class ChatMemoryRepositoryContractTest {
   protected ShortTermMemory stm;
@@ -63,10 +63,13 @@ abstract class ChatMemoryRepositoryContractTest {
 
   @Test
   void messageWindowChatMemoryBehavesAsOnSpringAisOwnRepository() {
-    MessageWindowChatMemory memory = MessageWindowChatMemory.builder().chatMemoryRepository(repository())
-        .maxMessages(4).build();
-    MessageWindowChatMemory reference = MessageWindowChatMemory.builder()
-        .chatMemoryRepository(new InMemoryChatMemoryRepository()).maxMessages(4).build();
+    MessageWindowChatMemory memory =
+        MessageWindowChatMemory.builder().chatMemoryRepository(repository()).maxMessages(4).build();
+    MessageWindowChatMemory reference =
+        MessageWindowChatMemory.builder()
+            .chatMemoryRepository(new InMemoryChatMemoryRepository())
+            .maxMessages(4)
+            .build();
     for (MessageWindowChatMemory m : List.of(memory, reference)) {
       m.add("c", new SystemMessage("be brief"));
       for (int i = 0; i < 5; i++) {
@@ -90,14 +93,19 @@ abstract class ChatMemoryRepositoryContractTest {
 
   @Test
   void everyMessageTypeRoundTrips() {
-    AssistantMessage.ToolCall call = new AssistantMessage.ToolCall("call-1", "function", "weather",
-        "{\"city\":\"Zürich\"}");
-    List<Message> messages = List.of(new SystemMessage("system"),
-        UserMessage.builder().text("hi 👋").metadata(Map.of("user", "klaus")).build(),
-        AssistantMessage.builder().content("calling").toolCalls(List.of(call)).build(),
-        ToolResponseMessage.builder().responses(List.of(new ToolResponseMessage.ToolResponse("call-1", "weather",
-            "{\"c\":21}"))).build(),
-        new AssistantMessage("It is 21 °C."));
+    AssistantMessage.ToolCall call =
+        new AssistantMessage.ToolCall("call-1", "function", "weather", "{\"city\":\"Zürich\"}");
+    List<Message> messages =
+        List.of(
+            new SystemMessage("system"),
+            UserMessage.builder().text("hi 👋").metadata(Map.of("user", "klaus")).build(),
+            AssistantMessage.builder().content("calling").toolCalls(List.of(call)).build(),
+            ToolResponseMessage.builder()
+                .responses(
+                    List.of(
+                        new ToolResponseMessage.ToolResponse("call-1", "weather", "{\"c\":21}")))
+                .build(),
+            new AssistantMessage("It is 21 °C."));
     DepotChatMemoryRepository repo = repository();
     repo.saveAll("types", messages);
     try (ShortTermMemory other = ShortTermMemory.open(uri())) {
@@ -107,8 +115,14 @@ abstract class ChatMemoryRepositoryContractTest {
       Object first = other.workflow(workflow).list("types").all().getFirst();
       assertEquals("SYSTEM", ((Map<?, ?>) first).get("type"));
     }
-    UserMessage withMedia = UserMessage.builder().text("look").media(new Media(MimeTypeUtils.IMAGE_PNG,
-        new org.springframework.core.io.ByteArrayResource(new byte[] {1}))).build();
+    UserMessage withMedia =
+        UserMessage.builder()
+            .text("look")
+            .media(
+                new Media(
+                    MimeTypeUtils.IMAGE_PNG,
+                    new org.springframework.core.io.ByteArrayResource(new byte[] {1})))
+            .build();
     assertThrows(InvalidValueException.class, () -> repo.saveAll("media", List.of(withMedia)));
   }
 
@@ -124,7 +138,8 @@ abstract class ChatMemoryRepositoryContractTest {
       seenB.add(new UserMessage("from b"));
       a.saveAll("c", seenA);
       b.saveAll("c", seenB);
-      assertEquals(List.of(new UserMessage("1"), new UserMessage("from a"), new UserMessage("from b")),
+      assertEquals(
+          List.of(new UserMessage("1"), new UserMessage("from a"), new UserMessage("from b")),
           a.findByConversationId("c"));
     }
   }
@@ -132,8 +147,8 @@ abstract class ChatMemoryRepositoryContractTest {
   @Test
   void threadsAddingToOneConversationThroughOneRepositoryLoseNothing() throws Exception {
     DepotChatMemoryRepository repo = repository();
-    MessageWindowChatMemory memory = MessageWindowChatMemory.builder().chatMemoryRepository(repo).maxMessages(1000)
-        .build();
+    MessageWindowChatMemory memory =
+        MessageWindowChatMemory.builder().chatMemoryRepository(repo).maxMessages(1000).build();
     int threads = 3;
     int each = 20;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -141,12 +156,14 @@ abstract class ChatMemoryRepositoryContractTest {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         String tag = "t" + t;
-        done.add(pool.submit(() -> {
-          for (int i = 0; i < each; i++) {
-            memory.add("threads", new UserMessage(tag + ":" + i));
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < each; i++) {
+                    memory.add("threads", new UserMessage(tag + ":" + i));
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : done) {
         f.get(120, TimeUnit.SECONDS);
@@ -160,12 +177,16 @@ abstract class ChatMemoryRepositoryContractTest {
   @Test
   void refreshDeletesAndAdds() {
     DepotChatMemoryRepository repo = repository();
-    repo.saveAll("r", List.of(new UserMessage("1"), new AssistantMessage("2"), new UserMessage("3")));
+    repo.saveAll(
+        "r", List.of(new UserMessage("1"), new AssistantMessage("2"), new UserMessage("3")));
     repo.refresh("r", List.of(new UserMessage("1")), List.of(new AssistantMessage("4")));
-    assertEquals(List.of(new AssistantMessage("2"), new UserMessage("3"), new AssistantMessage("4")),
+    assertEquals(
+        List.of(new AssistantMessage("2"), new UserMessage("3"), new AssistantMessage("4")),
         repo.findByConversationId("r"));
     repo.refresh("r", List.of(new UserMessage("3")), List.of()); // not the oldest: a rewrite
-    assertEquals(List.of(new AssistantMessage("2"), new AssistantMessage("4")), repo.findByConversationId("r"));
+    assertEquals(
+        List.of(new AssistantMessage("2"), new AssistantMessage("4")),
+        repo.findByConversationId("r"));
     repo.refresh("r", List.of(), List.of(new UserMessage("5")));
     assertEquals(3, repo.findByConversationId("r").size());
   }
@@ -173,8 +194,11 @@ abstract class ChatMemoryRepositoryContractTest {
   @Test
   void idsDeleteAndTtl() throws Exception {
     DepotChatMemoryRepository repo = repository();
-    DepotChatMemoryRepository expiring = DepotChatMemoryRepository.builder(stm).workflow(workflow)
-        .ttl(Duration.ofMillis(400)).build();
+    DepotChatMemoryRepository expiring =
+        DepotChatMemoryRepository.builder(stm)
+            .workflow(workflow)
+            .ttl(Duration.ofMillis(400))
+            .build();
     repo.saveAll("kept", List.of(new UserMessage("k")));
     repo.saveAll("deleted", List.of(new UserMessage("d")));
     expiring.saveAll("short", List.of(new UserMessage("s")));
@@ -205,8 +229,14 @@ abstract class ChatMemoryRepositoryContractTest {
         assertEquals("done 5", second.awaitLine("done", 60, TimeUnit.SECONDS));
         second.awaitSuccess(30, TimeUnit.SECONDS);
       }
-      assertEquals(List.of(new UserMessage("first:0"), new UserMessage("first:1"), new UserMessage("first:2"),
-          new UserMessage("second:0"), new UserMessage("second:1")), repo.findByConversationId(id));
+      assertEquals(
+          List.of(
+              new UserMessage("first:0"),
+              new UserMessage("first:1"),
+              new UserMessage("first:2"),
+              new UserMessage("second:0"),
+              new UserMessage("second:1")),
+          repo.findByConversationId(id));
     } finally {
       repo.deleteByConversationId(id);
     }
@@ -249,7 +279,12 @@ abstract class ChatMemoryRepositoryContractTest {
   }
 
   private ChildJvm start(String conversationId, int count, String tag) {
-    return ChildJvm.start(List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"), SpringChatWorker.class, uri(),
-        conversationId, Integer.toString(count), tag);
+    return ChildJvm.start(
+        List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"),
+        SpringChatWorker.class,
+        uri(),
+        conversationId,
+        Integer.toString(count),
+        tag);
   }
 }

@@ -5,7 +5,10 @@ import io.depot.DepotOptions;
 import io.depot.TestStores;
 import org.junit.jupiter.api.AfterAll;
 
-/** {@link DepotChatMemoryRepository} on shared memory ({@code shm:}), across processes of this machine. */
+/**
+ * {@link DepotChatMemoryRepository} on shared memory ({@code shm:}), across processes of this
+ * machine.
+ */
 class ShmChatMemoryRepositoryTest extends ChatMemoryRepositoryContractTest {
   private static final String STORE = TestStores.uniqueName("sai");
 

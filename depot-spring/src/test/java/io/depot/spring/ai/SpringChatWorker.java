@@ -8,17 +8,21 @@ import org.springframework.ai.chat.memory.MessageWindowChatMemory;
 import org.springframework.ai.chat.messages.UserMessage;
 
 /**
- * A child JVM for the cross-process tests: {@code <uri> <conversationId> <count> <tag>} prints {@code ready <n>} with
- * the number of messages it sees, waits for a line on standard input, adds {@code count} user messages {@code
- * <tag>:<i>} through Spring AI's {@link MessageWindowChatMemory} (at most 1000), and prints {@code done <n>}.
+ * A child JVM for the cross-process tests: {@code <uri> <conversationId> <count> <tag>} prints
+ * {@code ready <n>} with the number of messages it sees, waits for a line on standard input, adds
+ * {@code count} user messages {@code <tag>:<i>} through Spring AI's {@link MessageWindowChatMemory}
+ * (at most 1000), and prints {@code done <n>}.
  */
 public final class SpringChatWorker {
   private SpringChatWorker() {}
 
   public static void main(String[] args) throws Exception {
     try (ShortTermMemory stm = ShortTermMemory.open(args[0])) {
-      MessageWindowChatMemory memory = MessageWindowChatMemory.builder()
-          .chatMemoryRepository(DepotChatMemoryRepository.builder(stm).build()).maxMessages(1000).build();
+      MessageWindowChatMemory memory =
+          MessageWindowChatMemory.builder()
+              .chatMemoryRepository(DepotChatMemoryRepository.builder(stm).build())
+              .maxMessages(1000)
+              .build();
       System.out.println("ready " + memory.get(args[1]).size());
       System.out.flush();
       new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();

@@ -14,7 +14,9 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Opens memories: parses the URI, applies its generic parameters, and finds the backend by scheme. */
+/**
+ * Opens memories: parses the URI, applies its generic parameters, and finds the backend by scheme.
+ */
 public final class StmFactory {
   private StmFactory() {}
 
@@ -48,8 +50,10 @@ public final class StmFactory {
 
   private static StmBackendProvider provider(StmUri uri) {
     Set<String> known = new TreeSet<>();
-    for (ClassLoader loader : new ClassLoader[] {Thread.currentThread().getContextClassLoader(),
-        StmFactory.class.getClassLoader()}) {
+    for (ClassLoader loader :
+        new ClassLoader[] {
+          Thread.currentThread().getContextClassLoader(), StmFactory.class.getClassLoader()
+        }) {
       try {
         for (StmBackendProvider p : ServiceLoader.load(StmBackendProvider.class, loader)) {
           if (p.schemes().contains(uri.scheme())) {
@@ -58,11 +62,19 @@ public final class StmFactory {
           known.addAll(p.schemes());
         }
       } catch (ServiceConfigurationError e) {
-        throw new InvalidUriException("a short-term memory backend failed to load: " + e.getMessage(), e);
+        throw new InvalidUriException(
+            "a short-term memory backend failed to load: " + e.getMessage(), e);
       }
     }
-    String hint = uri.scheme().startsWith("redis") ? " (add io.depot:depot-redis to the class path)" : "";
-    throw new InvalidUriException("no short-term memory backend for scheme=" + uri.scheme() + hint + "; known="
-        + known + ": uri=" + uri.redacted());
+    String hint =
+        uri.scheme().startsWith("redis") ? " (add io.depot:depot-redis to the class path)" : "";
+    throw new InvalidUriException(
+        "no short-term memory backend for scheme="
+            + uri.scheme()
+            + hint
+            + "; known="
+            + known
+            + ": uri="
+            + uri.redacted());
   }
 }

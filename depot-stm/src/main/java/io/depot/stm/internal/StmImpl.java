@@ -1,10 +1,10 @@
 package io.depot.stm.internal;
 
-import io.depot.stm.spi.Keys;
 import io.depot.stm.ShortTermMemory;
 import io.depot.stm.StmClosedException;
 import io.depot.stm.StmOptions;
 import io.depot.stm.Workflow;
+import io.depot.stm.spi.Keys;
 import io.depot.stm.spi.StmBackend;
 import java.util.List;
 

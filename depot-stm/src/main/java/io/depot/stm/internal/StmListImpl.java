@@ -1,12 +1,12 @@
 package io.depot.stm.internal;
 
-import io.depot.stm.spi.Keys;
 import io.depot.Codec;
 import io.depot.InvalidArgumentException;
 import io.depot.stm.InvalidValueException;
 import io.depot.stm.StmList;
 import io.depot.stm.spi.BackendList;
 import io.depot.stm.spi.EncodedValue;
+import io.depot.stm.spi.Keys;
 import io.depot.stm.spi.StoredValue;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +17,8 @@ import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
- * A list handle: checks, encoding and decoding over a {@link BackendList}. No state of its own; atomicity comes from
- * the backend.
+ * A list handle: checks, encoding and decoding over a {@link BackendList}. No state of its own;
+ * atomicity comes from the backend.
  */
 final class StmListImpl implements StmList {
   private final WorkflowImpl workflow;

@@ -1,11 +1,11 @@
 package io.depot.stm.internal;
 
-import io.depot.stm.spi.Keys;
 import io.depot.Codec;
 import io.depot.NDArray;
 import io.depot.TypeMismatchException;
 import io.depot.stm.StmValue;
 import io.depot.stm.ValueType;
+import io.depot.stm.spi.Keys;
 import io.depot.stm.spi.StoredValue;
 import java.lang.foreign.MemorySegment;
 
@@ -47,8 +47,8 @@ final class StmValueImpl implements StmValue {
   @Override
   public NDArray asArray() {
     if (stored.type() != ValueType.ARRAY) {
-      throw new TypeMismatchException("key=" + Keys.abbreviate(key) + " holds " + Values.describe(stored)
-          + ", not ARRAY");
+      throw new TypeMismatchException(
+          "key=" + Keys.abbreviate(key) + " holds " + Values.describe(stored) + ", not ARRAY");
     }
     return NDArray.of(stored.dtype(), stored.payload(), stored.shape());
   }
@@ -70,7 +70,12 @@ final class StmValueImpl implements StmValue {
 
   @Override
   public String toString() {
-    return "StmValue[" + Keys.abbreviate(key) + ", " + Values.describe(stored) + ", " + stored.payload().byteSize()
+    return "StmValue["
+        + Keys.abbreviate(key)
+        + ", "
+        + Values.describe(stored)
+        + ", "
+        + stored.payload().byteSize()
         + " B]";
   }
 }

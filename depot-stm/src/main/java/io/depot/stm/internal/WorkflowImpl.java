@@ -1,6 +1,5 @@
 package io.depot.stm.internal;
 
-import io.depot.stm.spi.Keys;
 import io.depot.Codec;
 import io.depot.IdleStrategy;
 import io.depot.InvalidArgumentException;
@@ -12,6 +11,7 @@ import io.depot.stm.WorkflowClosedException;
 import io.depot.stm.spi.BackendWorkflow;
 import io.depot.stm.spi.EncodedValue;
 import io.depot.stm.spi.KeyTtl;
+import io.depot.stm.spi.Keys;
 import io.depot.stm.spi.StoredValue;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,8 +28,8 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * A workflow scope: checks, encoding, decoding, and the retry loops of update and pop, over a {@link
- * BackendWorkflow}.
+ * A workflow scope: checks, encoding, decoding, and the retry loops of update and pop, over a
+ * {@link BackendWorkflow}.
  *
  * <pre>
  * Concurrency: no state of its own but the closed flag; atomicity comes from the backend's versioned writes.
@@ -54,7 +54,8 @@ final class WorkflowImpl implements Workflow {
   void checkOpen() {
     stm.checkOpen();
     if (closed) {
-      throw new WorkflowClosedException("workflow scope is closed: workflowId=" + Keys.abbreviate(id));
+      throw new WorkflowClosedException(
+          "workflow scope is closed: workflowId=" + Keys.abbreviate(id));
     }
   }
 
@@ -64,7 +65,8 @@ final class WorkflowImpl implements Workflow {
   }
 
   private static IdleStrategy backoff() {
-    // Conflicts mean another writer just committed: retry at once, then yield, then park up to 2 ms.
+    // Conflicts mean another writer just committed: retry at once, then yield, then park up to 2
+    // ms.
     return IdleStrategy.backoff(0, 4, 1_000, 2_000_000);
   }
 
@@ -110,8 +112,9 @@ final class WorkflowImpl implements Workflow {
     Objects.requireNonNull(type, "type");
     checkKey(key);
     try (StoredValue v = backend.read(key)) {
-      return v == null ? new Versioned<>(null, NO_VERSION) : new Versioned<>(Values.decode(v, type, key),
-          v.version());
+      return v == null
+          ? new Versioned<>(null, NO_VERSION)
+          : new Versioned<>(Values.decode(v, type, key), v.version());
     }
   }
 
@@ -173,21 +176,30 @@ final class WorkflowImpl implements Workflow {
   @Override
   public void put(String key, Object value) {
     checkKey(key);
-    backend.write(key, Values.encode(value, key, maxValueBytes), KeyTtl.NONE, BackendWorkflow.ANY_VERSION);
+    backend.write(
+        key, Values.encode(value, key, maxValueBytes), KeyTtl.NONE, BackendWorkflow.ANY_VERSION);
   }
 
   @Override
   public void put(String key, Object value, Duration ttl) {
     checkKey(key);
     Keys.positive(ttl, "ttl");
-    backend.write(key, Values.encode(value, key, maxValueBytes), KeyTtl.after(ttl), BackendWorkflow.ANY_VERSION);
+    backend.write(
+        key,
+        Values.encode(value, key, maxValueBytes),
+        KeyTtl.after(ttl),
+        BackendWorkflow.ANY_VERSION);
   }
 
   @Override
   public <T> void put(String key, T value, Codec<T> codec) {
     Objects.requireNonNull(codec, "codec");
     checkKey(key);
-    backend.write(key, Values.encode(value, codec, key, maxValueBytes), KeyTtl.NONE, BackendWorkflow.ANY_VERSION);
+    backend.write(
+        key,
+        Values.encode(value, codec, key, maxValueBytes),
+        KeyTtl.NONE,
+        BackendWorkflow.ANY_VERSION);
   }
 
   @Override
@@ -217,23 +229,34 @@ final class WorkflowImpl implements Workflow {
     if (expectedVersion < 0) {
       throw new InvalidArgumentException("not a version: expectedVersion=" + expectedVersion);
     }
-    return backend.write(key, Values.encode(newValue, key, maxValueBytes), KeyTtl.KEEP, expectedVersion);
+    return backend.write(
+        key, Values.encode(newValue, key, maxValueBytes), KeyTtl.KEEP, expectedVersion);
   }
 
   @Override
   public <T> T update(String key, Class<T> type, UnaryOperator<T> fn) {
     Objects.requireNonNull(type, "type");
-    return update(key, v -> Values.decode(v, type, key), fn, value -> Values.encode(value, key, maxValueBytes));
+    return update(
+        key,
+        v -> Values.decode(v, type, key),
+        fn,
+        value -> Values.encode(value, key, maxValueBytes));
   }
 
   @Override
   public <T> T update(String key, Codec<T> codec, UnaryOperator<T> fn) {
     Objects.requireNonNull(codec, "codec");
-    return update(key, v -> Values.decode(v, codec, key), fn,
+    return update(
+        key,
+        v -> Values.decode(v, codec, key),
+        fn,
         value -> Values.encode(value, codec, key, maxValueBytes));
   }
 
-  private <T> T update(String key, Function<StoredValue, T> decoder, UnaryOperator<T> fn,
+  private <T> T update(
+      String key,
+      Function<StoredValue, T> decoder,
+      UnaryOperator<T> fn,
       Function<T, EncodedValue> encoder) {
     Objects.requireNonNull(fn, "fn");
     checkKey(key);
@@ -402,7 +425,12 @@ final class WorkflowImpl implements Workflow {
 
   @Override
   public String toString() {
-    return "Workflow[" + Keys.abbreviate(id) + " in " + stm.uri() + (closed ? ", closed" : "") + "]";
+    return "Workflow["
+        + Keys.abbreviate(id)
+        + " in "
+        + stm.uri()
+        + (closed ? ", closed" : "")
+        + "]";
   }
 
   List<String> keyList() {

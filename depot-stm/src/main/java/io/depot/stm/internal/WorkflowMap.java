@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The {@code Map} view of a workflow: single-key operations go straight to the workflow (atomically); iteration and
- * size work on snapshots.
+ * The {@code Map} view of a workflow: single-key operations go straight to the workflow
+ * (atomically); iteration and size work on snapshots.
  */
 final class WorkflowMap extends AbstractMap<String, Object> {
   private final WorkflowImpl wf;
@@ -184,8 +184,9 @@ final class WorkflowMap extends AbstractMap<String, Object> {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Map.Entry<?, ?> e && key.equals(e.getKey()) && java.util.Objects.equals(value,
-          e.getValue());
+      return o instanceof Map.Entry<?, ?> e
+          && key.equals(e.getKey())
+          && java.util.Objects.equals(value, e.getValue());
     }
 
     @Override

@@ -4,10 +4,10 @@ import io.depot.DType;
 import io.depot.stm.InvalidUriException;
 import io.depot.stm.StmOptions;
 import io.depot.stm.ValueType;
-import io.depot.stm.spi.HeapCopy;
 import io.depot.stm.spi.BackendList;
 import io.depot.stm.spi.BackendWorkflow;
 import io.depot.stm.spi.EncodedValue;
+import io.depot.stm.spi.HeapCopy;
 import io.depot.stm.spi.KeyTtl;
 import io.depot.stm.spi.StmBackend;
 import io.depot.stm.spi.StmUri;
@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The in-process backend: workflows in a {@link ConcurrentHashMap}, each incarnation a map of immutable entries.
+ * The in-process backend: workflows in a {@link ConcurrentHashMap}, each incarnation a map of
+ * immutable entries.
  *
  * <pre>
  * Concurrency: every single-key change is one ConcurrentHashMap.compute on the key (atomic); clear and end swap or
@@ -58,14 +59,23 @@ final class MemBackend implements StmBackend {
   }
 
   /** An immutable stored value. */
-  private record Entry(ValueType type, String codecId, DType dtype, long[] shape, MemorySegment payload,
-      long version, long deadline) {
+  private record Entry(
+      ValueType type,
+      String codecId,
+      DType dtype,
+      long[] shape,
+      MemorySegment payload,
+      long version,
+      long deadline) {
     boolean expired(long now) {
       return deadline != 0 && now >= deadline;
     }
   }
 
-  /** A list's elements and own deadline: changed only inside a {@code compute} on its key, holding its monitor. */
+  /**
+   * A list's elements and own deadline: changed only inside a {@code compute} on its key, holding
+   * its monitor.
+   */
   private static final class MemList {
     final ArrayList<Entry> items = new ArrayList<>();
     long deadline;
@@ -93,11 +103,14 @@ final class MemBackend implements StmBackend {
     if (name.isEmpty()) {
       return new MemBackend(new Shared(), "", options);
     }
-    Shared shared = NAMED.compute(name, (k, s) -> {
-      Shared out = s == null ? new Shared() : s;
-      out.users++;
-      return out;
-    });
+    Shared shared =
+        NAMED.compute(
+            name,
+            (k, s) -> {
+              Shared out = s == null ? new Shared() : s;
+              out.users++;
+              return out;
+            });
     return new MemBackend(shared, name, options);
   }
 
@@ -119,11 +132,12 @@ final class MemBackend implements StmBackend {
   public List<String> workflows() {
     long now = now();
     List<String> out = new ArrayList<>();
-    data.workflows.forEach((id, inc) -> {
-      if (!inc.expired(now)) {
-        out.add(id);
-      }
-    });
+    data.workflows.forEach(
+        (id, inc) -> {
+          if (!inc.expired(now)) {
+            out.add(id);
+          }
+        });
     return out;
   }
 
@@ -139,11 +153,12 @@ final class MemBackend implements StmBackend {
         }
         continue;
       }
-      inc.keys.forEach((k, entry) -> {
-        if (entry.expired(now) && inc.keys.remove(k, entry)) {
-          count[0]++;
-        }
-      });
+      inc.keys.forEach(
+          (k, entry) -> {
+            if (entry.expired(now) && inc.keys.remove(k, entry)) {
+              count[0]++;
+            }
+          });
     }
     return count[0];
   }
@@ -176,8 +191,12 @@ final class MemBackend implements StmBackend {
     /** The live incarnation, starting one if there is none. */
     private Incarnation liveOrNew() {
       long now = now();
-      return data.workflows.compute(id, (k, inc) -> inc == null || inc.expired(now)
-          ? new Incarnation(defaultTtl == null ? 0 : now + defaultTtl.toMillis()) : inc);
+      return data.workflows.compute(
+          id,
+          (k, inc) ->
+              inc == null || inc.expired(now)
+                  ? new Incarnation(defaultTtl == null ? 0 : now + defaultTtl.toMillis())
+                  : inc);
     }
 
     private Entry entry(String key) {
@@ -212,11 +231,12 @@ final class MemBackend implements StmBackend {
       List<String> out = new ArrayList<>();
       if (inc != null) {
         long now = now();
-        inc.keys.forEach((k, e) -> {
-          if (!e.expired(now)) {
-            out.add(k);
-          }
-        });
+        inc.keys.forEach(
+            (k, e) -> {
+              if (!e.expired(now)) {
+                out.add(k);
+              }
+            });
       }
       return out;
     }
@@ -227,18 +247,29 @@ final class MemBackend implements StmBackend {
       long[] shape = value.shape().clone();
       Incarnation inc = liveOrNew();
       boolean[] written = {false};
-      inc.keys.compute(key, (k, old) -> {
-        long now = now();
-        Entry current = old == null || old.expired(now) ? null : old;
-        long currentVersion = current == null ? NO_VERSION : current.version;
-        if (expectedVersion != ANY_VERSION && expectedVersion != currentVersion) {
-          return old;
-        }
-        long deadline = ttl.expires() ? now + ttl.millis() : ttl.keep() && current != null ? current.deadline : 0;
-        written[0] = true;
-        return new Entry(value.type(), value.codecId(), value.dtype(), shape, copy.asReadOnly(),
-            data.versions.incrementAndGet(), deadline);
-      });
+      inc.keys.compute(
+          key,
+          (k, old) -> {
+            long now = now();
+            Entry current = old == null || old.expired(now) ? null : old;
+            long currentVersion = current == null ? NO_VERSION : current.version;
+            if (expectedVersion != ANY_VERSION && expectedVersion != currentVersion) {
+              return old;
+            }
+            long deadline =
+                ttl.expires()
+                    ? now + ttl.millis()
+                    : ttl.keep() && current != null ? current.deadline : 0;
+            written[0] = true;
+            return new Entry(
+                value.type(),
+                value.codecId(),
+                value.dtype(),
+                shape,
+                copy.asReadOnly(),
+                data.versions.incrementAndGet(),
+                deadline);
+          });
       return written[0];
     }
 
@@ -253,13 +284,14 @@ final class MemBackend implements StmBackend {
       List<String> out = new ArrayList<>();
       if (inc != null) {
         long now = now();
-        inc.lists.forEach((k, l) -> {
-          synchronized (l) {
-            if (!l.expired(now) && !l.items.isEmpty()) {
-              out.add(k);
-            }
-          }
-        });
+        inc.lists.forEach(
+            (k, l) -> {
+              synchronized (l) {
+                if (!l.expired(now) && !l.items.isEmpty()) {
+                  out.add(k);
+                }
+              }
+            });
       }
       return out;
     }
@@ -281,19 +313,22 @@ final class MemBackend implements StmBackend {
         return false;
       }
       boolean[] removed = {false};
-      inc.keys.computeIfPresent(key, (k, old) -> {
-        if (old.version == expectedVersion && !old.expired(now())) {
-          removed[0] = true;
-          return null;
-        }
-        return old;
-      });
+      inc.keys.computeIfPresent(
+          key,
+          (k, old) -> {
+            if (old.version == expectedVersion && !old.expired(now())) {
+              removed[0] = true;
+              return null;
+            }
+            return old;
+          });
       return removed[0];
     }
 
     @Override
     public void clear() {
-      data.workflows.computeIfPresent(id, (k, inc) -> inc.expired(now()) ? null : new Incarnation(inc.deadline));
+      data.workflows.computeIfPresent(
+          id, (k, inc) -> inc.expired(now()) ? null : new Incarnation(inc.deadline));
     }
 
     @Override
@@ -304,24 +339,28 @@ final class MemBackend implements StmBackend {
     @Override
     public void expireAfter(Duration ttl) {
       long deadline = now() + ttl.toMillis();
-      data.workflows.compute(id, (k, inc) -> {
-        if (inc == null || inc.expired(now())) {
-          return new Incarnation(deadline);
-        }
-        inc.deadline = deadline;
-        return inc;
-      });
+      data.workflows.compute(
+          id,
+          (k, inc) -> {
+            if (inc == null || inc.expired(now())) {
+              return new Incarnation(deadline);
+            }
+            inc.deadline = deadline;
+            return inc;
+          });
     }
 
     @Override
     public void persist() {
-      data.workflows.computeIfPresent(id, (k, inc) -> {
-        if (inc.expired(now())) {
-          return null;
-        }
-        inc.deadline = 0;
-        return inc;
-      });
+      data.workflows.computeIfPresent(
+          id,
+          (k, inc) -> {
+            if (inc.expired(now())) {
+              return null;
+            }
+            inc.deadline = 0;
+            return inc;
+          });
     }
 
     @Override
@@ -350,32 +389,43 @@ final class MemBackend implements StmBackend {
       this.key = key;
     }
 
-    /** Runs {@code op} on the list in {@code inc} (an expired list is emptied first), dropping it if left empty. */
+    /**
+     * Runs {@code op} on the list in {@code inc} (an expired list is emptied first), dropping it if
+     * left empty.
+     */
     private <R> R on(Incarnation inc, ListOp<R> op) {
       if (inc == null) {
         return op.apply(new MemList(), now());
       }
       Object[] result = {null};
-      inc.lists.compute(key, (k, l) -> {
-        long now = now();
-        MemList list = l == null ? new MemList() : l;
-        if (list.expired(now)) {
-          list.items.clear();
-          list.deadline = 0;
-        }
-        synchronized (list) { // lists() reads without the bin lock
-          result[0] = op.apply(list, now);
-          return list.items.isEmpty() ? null : list;
-        }
-      });
+      inc.lists.compute(
+          key,
+          (k, l) -> {
+            long now = now();
+            MemList list = l == null ? new MemList() : l;
+            if (list.expired(now)) {
+              list.items.clear();
+              list.deadline = 0;
+            }
+            synchronized (list) { // lists() reads without the bin lock
+              result[0] = op.apply(list, now);
+              return list.items.isEmpty() ? null : list;
+            }
+          });
       @SuppressWarnings("unchecked")
       R r = (R) result[0];
       return r;
     }
 
     private Entry entry(EncodedValue v) {
-      return new Entry(v.type(), v.codecId(), v.dtype(), v.shape().clone(), HeapCopy.of(v.payload()).asReadOnly(),
-          data.versions.incrementAndGet(), 0);
+      return new Entry(
+          v.type(),
+          v.codecId(),
+          v.dtype(),
+          v.shape().clone(),
+          HeapCopy.of(v.payload()).asReadOnly(),
+          data.versions.incrementAndGet(),
+          0);
     }
 
     @Override
@@ -384,10 +434,12 @@ final class MemBackend implements StmBackend {
       for (EncodedValue v : values) {
         entries.add(entry(v));
       }
-      return on(workflow.liveOrNew(), (list, now) -> {
-        list.items.addAll(entries);
-        return (long) list.items.size();
-      });
+      return on(
+          workflow.liveOrNew(),
+          (list, now) -> {
+            list.items.addAll(entries);
+            return (long) list.items.size();
+          });
     }
 
     @Override
@@ -397,24 +449,28 @@ final class MemBackend implements StmBackend {
 
     @Override
     public List<StoredValue> last(long n) {
-      return on(workflow.live(), (list, now) -> {
-        int size = list.items.size();
-        int from = (int) Math.max(0, size - Math.min(n, size));
-        List<StoredValue> out = new ArrayList<>(size - from);
-        for (Entry e : list.items.subList(from, size)) {
-          out.add(new MemValue(e));
-        }
-        return out;
-      });
+      return on(
+          workflow.live(),
+          (list, now) -> {
+            int size = list.items.size();
+            int from = (int) Math.max(0, size - Math.min(n, size));
+            List<StoredValue> out = new ArrayList<>(size - from);
+            for (Entry e : list.items.subList(from, size)) {
+              out.add(new MemValue(e));
+            }
+            return out;
+          });
     }
 
     @Override
     public long trimToLast(long n) {
-      return on(workflow.live(), (list, now) -> {
-        long removed = Math.max(0, list.items.size() - n);
-        list.items.subList(0, (int) removed).clear();
-        return removed;
-      });
+      return on(
+          workflow.live(),
+          (list, now) -> {
+            long removed = Math.max(0, list.items.size() - n);
+            list.items.subList(0, (int) removed).clear();
+            return removed;
+          });
     }
 
     @Override
@@ -423,46 +479,58 @@ final class MemBackend implements StmBackend {
       for (EncodedValue v : values) {
         entries.add(entry(v));
       }
-      on(values.isEmpty() ? workflow.live() : workflow.liveOrNew(), (list, now) -> {
-        list.items.clear();
-        list.items.addAll(entries);
-        return null;
-      });
+      on(
+          values.isEmpty() ? workflow.live() : workflow.liveOrNew(),
+          (list, now) -> {
+            list.items.clear();
+            list.items.addAll(entries);
+            return null;
+          });
     }
 
     @Override
     public boolean delete() {
-      return on(workflow.live(), (list, now) -> {
-        boolean had = !list.items.isEmpty();
-        list.items.clear();
-        return had;
-      });
+      return on(
+          workflow.live(),
+          (list, now) -> {
+            boolean had = !list.items.isEmpty();
+            list.items.clear();
+            return had;
+          });
     }
 
     @Override
     public boolean expireAfter(Duration ttl) {
-      return on(workflow.live(), (list, now) -> {
-        if (list.items.isEmpty()) {
-          return false;
-        }
-        list.deadline = now + ttl.toMillis();
-        return true;
-      });
+      return on(
+          workflow.live(),
+          (list, now) -> {
+            if (list.items.isEmpty()) {
+              return false;
+            }
+            list.deadline = now + ttl.toMillis();
+            return true;
+          });
     }
 
     @Override
     public boolean persist() {
-      return on(workflow.live(), (list, now) -> {
-        boolean had = list.deadline != 0;
-        list.deadline = 0;
-        return had;
-      });
+      return on(
+          workflow.live(),
+          (list, now) -> {
+            boolean had = list.deadline != 0;
+            list.deadline = 0;
+            return had;
+          });
     }
 
     @Override
     public OptionalLong ttlMillis() {
-      return on(workflow.live(), (list, now) -> list.deadline == 0 ? OptionalLong.empty()
-          : OptionalLong.of(Math.max(1, list.deadline - now)));
+      return on(
+          workflow.live(),
+          (list, now) ->
+              list.deadline == 0
+                  ? OptionalLong.empty()
+                  : OptionalLong.of(Math.max(1, list.deadline - now)));
     }
   }
 

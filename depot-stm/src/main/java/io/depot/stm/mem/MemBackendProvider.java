@@ -6,7 +6,10 @@ import io.depot.stm.spi.StmBackendProvider;
 import io.depot.stm.spi.StmUri;
 import java.util.Set;
 
-/** The {@code mem:} backend: {@code mem:} is private to the instance, {@code mem:<name>} is shared within the JVM. */
+/**
+ * The {@code mem:} backend: {@code mem:} is private to the instance, {@code mem:<name>} is shared
+ * within the JVM.
+ */
 public final class MemBackendProvider implements StmBackendProvider {
   /** For {@link java.util.ServiceLoader}. */
   public MemBackendProvider() {}

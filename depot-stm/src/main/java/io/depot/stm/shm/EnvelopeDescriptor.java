@@ -16,8 +16,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The layout of one key's Depot object (kind BYTES): a self-describing header, then the value. Little-endian. An
- * object of 0 bytes is a <b>tombstone</b> (the key was popped or removed by version; it reads as absent).
+ * The layout of one key's Depot object (kind BYTES): a self-describing header, then the value.
+ * Little-endian. An object of 0 bytes is a <b>tombstone</b> (the key was popped or removed by
+ * version; it reads as absent).
  *
  * <pre>
  *   0                   1                   2                   3
@@ -43,8 +44,8 @@ import org.jspecify.annotations.Nullable;
  *  +---------------------------------------------------------------+
  * </pre>
  *
- * The object's data starts 64-byte aligned in the store, so an array payload is too: typed arrays are read in place
- * (zero-copy).
+ * The object's data starts 64-byte aligned in the store, so an array payload is too: typed arrays
+ * are read in place (zero-copy).
  */
 final class EnvelopeDescriptor {
   static final int FORMAT = 1;
@@ -65,8 +66,10 @@ final class EnvelopeDescriptor {
   /** Flag: the full id and key follow the codec id (the object's name is hashed). */
   static final int FLAG_NAMES = 1;
 
-  private static final ValueLayout.OfLong LONG = JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-  private static final ValueLayout.OfInt INT = JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfLong LONG =
+      JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfInt INT =
+      JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
   private EnvelopeDescriptor() {}
 
@@ -87,7 +90,8 @@ final class EnvelopeDescriptor {
       case 3 -> ValueType.STRING;
       case 4 -> ValueType.ARRAY;
       case 5 -> ValueType.CODEC;
-      default -> throw new CorruptStoreException("unknown value type code=" + code + ": name=" + name);
+      default ->
+          throw new CorruptStoreException("unknown value type code=" + code + ": name=" + name);
     };
   }
 
@@ -100,11 +104,18 @@ final class EnvelopeDescriptor {
   }
 
   /** Writes the header of {@code v} into {@code seg}; the payload goes at {@code headerLength}. */
-  static void write(MemorySegment seg, EncodedValue v, long deadline, byte @Nullable [] id, byte @Nullable [] key,
+  static void write(
+      MemorySegment seg,
+      EncodedValue v,
+      long deadline,
+      byte @Nullable [] id,
+      byte @Nullable [] key,
       int headerLength) {
     int ndim = v.shape().length;
-    byte[] codec = v.type() == ValueType.CODEC ? Objects.requireNonNull(v.codecId()).getBytes(StandardCharsets.US_ASCII)
-        : null;
+    byte[] codec =
+        v.type() == ValueType.CODEC
+            ? Objects.requireNonNull(v.codecId()).getBytes(StandardCharsets.US_ASCII)
+            : null;
     seg.set(JAVA_BYTE, FORMAT_OFFSET, (byte) FORMAT);
     seg.set(JAVA_BYTE, TYPE_OFFSET, (byte) typeCode(v.type()));
     seg.set(JAVA_BYTE, DTYPE_OFFSET, (byte) (v.dtype() == null ? 0 : v.dtype().code()));
@@ -138,8 +149,16 @@ final class EnvelopeDescriptor {
   }
 
   /** A parsed header. */
-  record Envelope(ValueType type, @Nullable DType dtype, long[] shape, @Nullable String codecId, long deadline,
-      int payloadOffset, long namesOffset, int idLength, int keyLength) {
+  record Envelope(
+      ValueType type,
+      @Nullable DType dtype,
+      long[] shape,
+      @Nullable String codecId,
+      long deadline,
+      int payloadOffset,
+      long namesOffset,
+      int idLength,
+      int keyLength) {
     boolean expired(long now) {
       return deadline != 0 && now >= deadline;
     }
@@ -164,8 +183,13 @@ final class EnvelopeDescriptor {
   static Envelope read(MemorySegment seg, String name) {
     long size = seg.byteSize();
     if (size < FIXED_LENGTH || seg.get(JAVA_BYTE, FORMAT_OFFSET) != FORMAT) {
-      throw new CorruptStoreException("not a short-term memory value (size=" + size + ", format="
-          + (size > 0 ? seg.get(JAVA_BYTE, FORMAT_OFFSET) : -1) + "): name=" + name);
+      throw new CorruptStoreException(
+          "not a short-term memory value (size="
+              + size
+              + ", format="
+              + (size > 0 ? seg.get(JAVA_BYTE, FORMAT_OFFSET) : -1)
+              + "): name="
+              + name);
     }
     ValueType type = type(seg.get(JAVA_BYTE, TYPE_OFFSET), name);
     int ndim = seg.get(JAVA_BYTE, NDIM_OFFSET);
@@ -176,10 +200,20 @@ final class EnvelopeDescriptor {
     int idLength = names ? seg.get(INT, ID_LENGTH_OFFSET) : 0;
     int keyLength = names ? seg.get(INT, KEY_LENGTH_OFFSET) : 0;
     long namesOffset = SHAPE_OFFSET + 8L * ndim + codecLength;
-    if (ndim < 0 || idLength < 0 || keyLength < 0 || payloadOffset < namesOffset + idLength + keyLength
+    if (ndim < 0
+        || idLength < 0
+        || keyLength < 0
+        || payloadOffset < namesOffset + idLength + keyLength
         || payloadOffset > size) {
-      throw new CorruptStoreException("corrupt short-term memory header (ndim=" + ndim + ", payloadOffset="
-          + payloadOffset + ", size=" + size + "): name=" + name);
+      throw new CorruptStoreException(
+          "corrupt short-term memory header (ndim="
+              + ndim
+              + ", payloadOffset="
+              + payloadOffset
+              + ", size="
+              + size
+              + "): name="
+              + name);
     }
     DType dtype = null;
     long[] shape = NO_SHAPE;
@@ -190,32 +224,51 @@ final class EnvelopeDescriptor {
         shape[i] = seg.get(LONG, SHAPE_OFFSET + 8L * i);
       }
     }
-    String codecId = switch (type) {
-      case JSON -> "json";
-      case CODEC -> new String(seg.asSlice(SHAPE_OFFSET + 8L * ndim, codecLength).toArray(JAVA_BYTE),
-          StandardCharsets.US_ASCII);
-      default -> null;
-    };
-    return new Envelope(type, dtype, shape, codecId, deadline, payloadOffset, namesOffset, idLength, keyLength);
+    String codecId =
+        switch (type) {
+          case JSON -> "json";
+          case CODEC ->
+              new String(
+                  seg.asSlice(SHAPE_OFFSET + 8L * ndim, codecLength).toArray(JAVA_BYTE),
+                  StandardCharsets.US_ASCII);
+          default -> null;
+        };
+    return new Envelope(
+        type, dtype, shape, codecId, deadline, payloadOffset, namesOffset, idLength, keyLength);
   }
 
   /** The full workflow id stored in an envelope with names. */
   static String id(MemorySegment seg, Envelope e) {
-    return new String(seg.asSlice(e.namesOffset(), e.idLength()).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+    return new String(
+        seg.asSlice(e.namesOffset(), e.idLength()).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
   }
 
   /** The full key stored in an envelope with names. */
   static String key(MemorySegment seg, Envelope e) {
-    return new String(seg.asSlice(e.namesOffset() + e.idLength(), e.keyLength()).toArray(JAVA_BYTE),
+    return new String(
+        seg.asSlice(e.namesOffset() + e.idLength(), e.keyLength()).toArray(JAVA_BYTE),
         StandardCharsets.UTF_8);
   }
 
   /** Whether the envelope's stored id and key are {@code id} and {@code key}. */
   static boolean namesEqual(MemorySegment seg, Envelope e, byte[] id, byte[] key) {
-    return e.idLength() == id.length && e.keyLength() == key.length
-        && MemorySegment.mismatch(seg, e.namesOffset(), e.namesOffset() + id.length, MemorySegment.ofArray(id), 0,
-            id.length) < 0
-        && MemorySegment.mismatch(seg, e.namesOffset() + id.length, e.namesOffset() + id.length + key.length,
-            MemorySegment.ofArray(key), 0, key.length) < 0;
+    return e.idLength() == id.length
+        && e.keyLength() == key.length
+        && MemorySegment.mismatch(
+                seg,
+                e.namesOffset(),
+                e.namesOffset() + id.length,
+                MemorySegment.ofArray(id),
+                0,
+                id.length)
+            < 0
+        && MemorySegment.mismatch(
+                seg,
+                e.namesOffset() + id.length,
+                e.namesOffset() + id.length + key.length,
+                MemorySegment.ofArray(key),
+                0,
+                key.length)
+            < 0;
   }
 }

@@ -11,9 +11,10 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The layout of a list's header object ({@code stm/k/<workflow>/<epoch>/<list>/h}, kind BYTES), replaced only by
- * compare-and-set. Its elements are the objects {@code .../<list>/<generation>/<index>} for every index from
- * {@code Head} up to the first absent one. Little-endian.
+ * The layout of a list's header object ({@code stm/k/<workflow>/<epoch>/<list>/h}, kind BYTES),
+ * replaced only by compare-and-set. Its elements are the objects {@code
+ * .../<list>/<generation>/<index>} for every index from {@code Head} up to the first absent one.
+ * Little-endian.
  *
  * <pre>
  *   0                   1                   2                   3
@@ -40,8 +41,10 @@ final class ListDescriptor {
   static final int KEY_LENGTH_OFFSET = DEADLINE_OFFSET + 8;
   static final int KEY_OFFSET = KEY_LENGTH_OFFSET + 8;
 
-  private static final ValueLayout.OfLong LONG = JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-  private static final ValueLayout.OfInt INT = JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfLong LONG =
+      JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfInt INT =
+      JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
   private ListDescriptor() {}
 
@@ -72,15 +75,24 @@ final class ListDescriptor {
   static Fields read(MemorySegment seg, String name) {
     long size = seg.byteSize();
     if (size < KEY_OFFSET || seg.get(JAVA_BYTE, FORMAT_OFFSET) != FORMAT) {
-      throw new CorruptStoreException("not a short-term memory list header (size=" + size + "): name=" + name);
+      throw new CorruptStoreException(
+          "not a short-term memory list header (size=" + size + "): name=" + name);
     }
     int keyLength = seg.get(INT, KEY_LENGTH_OFFSET);
     long head = seg.get(LONG, HEAD_OFFSET);
     if (keyLength < 0 || KEY_OFFSET + (long) keyLength > size || head < 0) {
-      throw new CorruptStoreException("corrupt list header (keyLength=" + keyLength + ", head=" + head + ", size="
-          + size + "): name=" + name);
+      throw new CorruptStoreException(
+          "corrupt list header (keyLength="
+              + keyLength
+              + ", head="
+              + head
+              + ", size="
+              + size
+              + "): name="
+              + name);
     }
-    String key = new String(seg.asSlice(KEY_OFFSET, keyLength).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+    String key =
+        new String(seg.asSlice(KEY_OFFSET, keyLength).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
     return new Fields(seg.get(LONG, GENERATION_OFFSET), head, seg.get(LONG, DEADLINE_OFFSET), key);
   }
 }

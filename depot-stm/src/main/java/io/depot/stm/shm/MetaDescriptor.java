@@ -11,8 +11,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The layout of a workflow's metadata object ({@code stm/w/<workflow>}, kind BYTES), replaced only by
- * compare-and-set. Little-endian.
+ * The layout of a workflow's metadata object ({@code stm/w/<workflow>}, kind BYTES), replaced only
+ * by compare-and-set. Little-endian.
  *
  * <pre>
  *   0                   1                   2                   3
@@ -39,8 +39,10 @@ final class MetaDescriptor {
   static final int ID_LENGTH_OFFSET = CREATED_OFFSET + 8;
   static final int ID_OFFSET = ID_LENGTH_OFFSET + 8;
 
-  private static final ValueLayout.OfLong LONG = JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-  private static final ValueLayout.OfInt INT = JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfLong LONG =
+      JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+  private static final ValueLayout.OfInt INT =
+      JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
   private MetaDescriptor() {}
 
@@ -67,14 +69,20 @@ final class MetaDescriptor {
   static Fields read(MemorySegment seg, String name) {
     long size = seg.byteSize();
     if (size < ID_OFFSET || seg.get(JAVA_BYTE, FORMAT_OFFSET) != FORMAT) {
-      throw new CorruptStoreException("not short-term memory workflow metadata (size=" + size + "): name=" + name);
+      throw new CorruptStoreException(
+          "not short-term memory workflow metadata (size=" + size + "): name=" + name);
     }
     int idLength = seg.get(INT, ID_LENGTH_OFFSET);
     if (idLength < 0 || ID_OFFSET + (long) idLength > size) {
-      throw new CorruptStoreException("corrupt workflow metadata (idLength=" + idLength + ", size=" + size
-          + "): name=" + name);
+      throw new CorruptStoreException(
+          "corrupt workflow metadata (idLength=" + idLength + ", size=" + size + "): name=" + name);
     }
-    String id = new String(seg.asSlice(ID_OFFSET, idLength).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
-    return new Fields(seg.get(LONG, EPOCH_OFFSET), seg.get(LONG, DEADLINE_OFFSET), seg.get(LONG, CREATED_OFFSET), id);
+    String id =
+        new String(seg.asSlice(ID_OFFSET, idLength).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+    return new Fields(
+        seg.get(LONG, EPOCH_OFFSET),
+        seg.get(LONG, DEADLINE_OFFSET),
+        seg.get(LONG, CREATED_OFFSET),
+        id);
   }
 }

@@ -9,22 +9,24 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
- * Depot object names of the shared-memory backend: collision-free for any workflow id and key, at most {@value
- * Depot#MAX_NAME_BYTES} UTF-8 bytes, readable when they fit.
+ * Depot object names of the shared-memory backend: collision-free for any workflow id and key, at
+ * most {@value Depot#MAX_NAME_BYTES} UTF-8 bytes, readable when they fit.
  *
  * <pre>
  *   stm/w/&lt;workflow&gt;                         the workflow's metadata (epoch, deadline, id)
  *   stm/k/&lt;workflow&gt;/&lt;epoch&gt;/&lt;key&gt;         one object per key
  * </pre>
  *
- * A part is either the id or key <b>escaped</b> (every {@code %}, {@code /}, {@code #} and control character as
- * {@code %XX}, so it contains no {@code /} and never starts with {@code #}), or, when that would not fit, {@code #}
- * and the base64url SHA-256 of its UTF-8 bytes (44 characters). Escaping is injective and the two forms cannot be
- * confused, so distinct (id, key) pairs get distinct names except for a SHA-256 collision, which readers detect: a
- * hashed name's object stores the full id and key, checked on every read. Workflow parts are hashed beyond {@value
- * #MAX_READABLE_WORKFLOW_BYTES} bytes so every workflow leaves room for readable keys. The epoch (11 base64url
- * characters of a random 64-bit number) changes when the workflow is cleared or starts afresh after expiry, so the
- * keys of an old epoch are dead at once and are removed without any risk of removing a newer write.
+ * A part is either the id or key <b>escaped</b> (every {@code %}, {@code /}, {@code #} and control
+ * character as {@code %XX}, so it contains no {@code /} and never starts with {@code #}), or, when
+ * that would not fit, {@code #} and the base64url SHA-256 of its UTF-8 bytes (44 characters).
+ * Escaping is injective and the two forms cannot be confused, so distinct (id, key) pairs get
+ * distinct names except for a SHA-256 collision, which readers detect: a hashed name's object
+ * stores the full id and key, checked on every read. Workflow parts are hashed beyond {@value
+ * #MAX_READABLE_WORKFLOW_BYTES} bytes so every workflow leaves room for readable keys. The epoch
+ * (11 base64url characters of a random 64-bit number) changes when the workflow is cleared or
+ * starts afresh after expiry, so the keys of an old epoch are dead at once and are removed without
+ * any risk of removing a newer write.
  */
 final class ObjectNames {
   static final String KEY_ROOT = "stm/k/";
@@ -39,7 +41,9 @@ final class ObjectNames {
     return c == '%' || c == '/' || c == '#' || c < 0x20 || c == 0x7f;
   }
 
-  /** {@code s} with {@code % / #} and control characters as {@code %XX}; {@code s} itself if none. */
+  /**
+   * {@code s} with {@code % / #} and control characters as {@code %XX}; {@code s} itself if none.
+   */
   static String escape(String s) {
     int n = s.length();
     int i = 0;
@@ -60,6 +64,7 @@ final class ObjectNames {
     }
     return sb.toString();
   }
+
   /** The UTF-8 length of a valid UTF-16 string. */
   static int utf8Length(String s) {
     int bytes = 0;
@@ -82,7 +87,8 @@ final class ObjectNames {
   /** {@code #} and the base64url SHA-256 of the UTF-8 bytes of {@code s}. */
   static String hashed(String s) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
       return "#" + B64.encodeToString(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every JVM", e);
@@ -93,7 +99,10 @@ final class ObjectNames {
     return !part.isEmpty() && part.charAt(0) == '#';
   }
 
-  /** The workflow part: escaped if it is at most {@value #MAX_READABLE_WORKFLOW_BYTES} bytes, else hashed. */
+  /**
+   * The workflow part: escaped if it is at most {@value #MAX_READABLE_WORKFLOW_BYTES} bytes, else
+   * hashed.
+   */
   static String workflowPart(String id) {
     String e = escape(id);
     return utf8Length(e) <= MAX_READABLE_WORKFLOW_BYTES ? e : hashed(id);
@@ -107,7 +116,8 @@ final class ObjectNames {
 
   /** The epoch as 11 base64url characters. */
   static String epochText(long epoch) {
-    return B64.encodeToString(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(epoch).array());
+    return B64.encodeToString(
+        ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(epoch).array());
   }
 
   static String metaName(String workflowPart) {

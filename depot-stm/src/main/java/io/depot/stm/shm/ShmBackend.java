@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The shared-memory backend: one Depot store holds every workflow, one object per key (see {@link ObjectNames} for
- * the names, {@link EnvelopeDescriptor} for the values, {@link MetaDescriptor} for each workflow's metadata).
+ * The shared-memory backend: one Depot store holds every workflow, one object per key (see {@link
+ * ObjectNames} for the names, {@link EnvelopeDescriptor} for the values, {@link MetaDescriptor} for
+ * each workflow's metadata).
  *
  * <pre>
  * Concurrency: all state is in the store; this object holds only the Depot, settings, and the time of the last
@@ -86,10 +87,15 @@ final class ShmBackend implements StmBackend {
     try {
       depot = Depot.openOrCreate(store, depotOptions);
     } catch (InvalidNameException e) {
-      throw new InvalidUriException("invalid store name (1..200 of [A-Za-z0-9._-]): store=" + store + ": uri="
-          + uri.redacted(), e);
+      throw new InvalidUriException(
+          "invalid store name (1..200 of [A-Za-z0-9._-]): store="
+              + store
+              + ": uri="
+              + uri.redacted(),
+          e);
     }
-    return new ShmBackend(depot, "shm:" + store + " (" + depot.path() + ")", options, sweepInterval);
+    return new ShmBackend(
+        depot, "shm:" + store + " (" + depot.path() + ")", options, sweepInterval);
   }
 
   static long now() {
@@ -129,7 +135,10 @@ final class ShmBackend implements StmBackend {
     }
   }
 
-  /** Runs {@link #sweepExpired()} if the sweep interval has passed since the last one (by any thread here). */
+  /**
+   * Runs {@link #sweepExpired()} if the sweep interval has passed since the last one (by any thread
+   * here).
+   */
   void maybeSweep() {
     if (sweepIntervalMillis <= 0) {
       return;
@@ -140,14 +149,16 @@ final class ShmBackend implements StmBackend {
       try {
         sweepExpired();
       } catch (DepotException e) {
-        System.getLogger("io.depot.stm").log(System.Logger.Level.WARNING, "lazy sweep of " + address + " failed", e);
+        System.getLogger("io.depot.stm")
+            .log(System.Logger.Level.WARNING, "lazy sweep of " + address + " failed", e);
       }
     }
   }
 
   @Override
   public int sweepExpired() {
-    // One scan of the directory for both roots; every metadata object is read after the scan, so a key whose
+    // One scan of the directory for both roots; every metadata object is read after the scan, so a
+    // key whose
     // epoch is dead by then was written before its epoch ended.
     List<ObjectInfo> keys = depot.list(ObjectNames.KEY_ROOT);
     List<ObjectInfo> metas = depot.list(ObjectNames.META_ROOT);
@@ -208,8 +219,8 @@ final class ShmBackend implements StmBackend {
   }
 
   /**
-   * For a list header ({@code .../<list>/h}) of an expired list: removes it (if unchanged) and its elements. Elements
-   * of live lists, and list objects of other kinds, are left alone.
+   * For a list header ({@code .../<list>/h}) of an expired list: removes it (if unchanged) and its
+   * elements. Elements of live lists, and list objects of other kinds, are left alone.
    */
   private int sweepList(String name, long now) {
     if (!name.endsWith("/h")) {
@@ -238,7 +249,10 @@ final class ShmBackend implements StmBackend {
     return reclaimed;
   }
 
-  /** Removes {@code name} if it still has {@code version}, atomically (a concurrent rewrite wins and stays). */
+  /**
+   * Removes {@code name} if it still has {@code version}, atomically (a concurrent rewrite wins and
+   * stays).
+   */
   private boolean removeIfVersion(String name, long version) {
     return depot.remove(name, version);
   }

@@ -7,8 +7,9 @@ import io.depot.stm.spi.StmUri;
 import java.util.Set;
 
 /**
- * The {@code shm:} backend: {@code shm:<store>[?capacity=64m&maxObjects=65536&dir=/dev/shm&sweepInterval=1m]}, a
- * Depot store created on first use.
+ * The {@code shm:} backend: {@code
+ * shm:<store>[?capacity=64m&maxObjects=65536&dir=/dev/shm&sweepInterval=1m]}, a Depot store created
+ * on first use.
  */
 public final class ShmBackendProvider implements StmBackendProvider {
   /** For {@link java.util.ServiceLoader}. */

@@ -7,9 +7,9 @@ import io.depot.ObjectHandle;
 import io.depot.ObjectInfo;
 import io.depot.stm.StmException;
 import io.depot.stm.ValueTooLargeException;
-import io.depot.stm.spi.Keys;
 import io.depot.stm.spi.BackendList;
 import io.depot.stm.spi.EncodedValue;
+import io.depot.stm.spi.Keys;
 import io.depot.stm.spi.StoredValue;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +23,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One list of a workflow in a Depot store: a header object (generation, head, deadline; {@link ListDescriptor}) and
- * one object per element, named by generation and index. Appending creates one object and changes nothing else, so
- * its cost does not grow with the length, and appenders never contend on a shared word.
+ * One list of a workflow in a Depot store: a header object (generation, head, deadline; {@link
+ * ListDescriptor}) and one object per element, named by generation and index. Appending creates one
+ * object and changes nothing else, so its cost does not grow with the length, and appenders never
+ * contend on a shared word.
  *
  * <pre>
  * Concurrency:
@@ -70,17 +71,23 @@ final class ShmList implements BackendList {
   }
 
   /**
-   * The names of this list in one epoch of its workflow, with the text of the generation last used and a hint of
-   * the tail (both only ever shortcuts: see {@link #tail}).
+   * The names of this list in one epoch of its workflow, with the text of the generation last used
+   * and a hint of the tail (both only ever shortcuts: see {@link #tail}).
    */
   static final class Names {
     final String epochPrefix;
     final String base;
     final String header;
+
     /** (generation, its text): the names of one generation are built without re-encoding it. */
     private volatile @Nullable GenerationText generationText;
-    /** (generation, an index i such that every index in [head, i) held an element of it at some point). */
+
+    /**
+     * (generation, an index i such that every index in [head, i) held an element of it at some
+     * point).
+     */
     private volatile @Nullable TailHint tailHint;
+
     /** The header last parsed (with its version). */
     private volatile @Nullable Header lastHeader;
 
@@ -114,7 +121,9 @@ final class ShmList implements BackendList {
     }
 
     void hint(long generation, long tail) {
-      tailHint = new TailHint(generation, tail); // racy but benign: any past tail of the generation is a valid hint
+      tailHint =
+          new TailHint(
+              generation, tail); // racy but benign: any past tail of the generation is a valid hint
     }
   }
 
@@ -177,8 +186,9 @@ final class ShmList implements BackendList {
   // ------------------------------------------------------------------ header
 
   /**
-   * The header now (expired or not), or null. A parsed copy is kept with its version: when the version is unchanged
-   * (one directory lookup, no pin) it is returned as is, since versions never repeat.
+   * The header now (expired or not), or null. A parsed copy is kept with its version: when the
+   * version is unchanged (one directory lookup, no pin) it is returned as is, since versions never
+   * repeat.
    */
   private @Nullable Header header(Names n) {
     for (; ; ) {
@@ -197,8 +207,13 @@ final class ShmList implements BackendList {
       try (ObjectHandle h = oh.get()) {
         ListDescriptor.Fields f = ListDescriptor.read(h.segment(), n.header);
         if (!f.key().equals(key)) {
-          throw new StmException("two lists share one hashed object name (a SHA-256 collision): list="
-              + Keys.abbreviate(key) + " stored=" + Keys.abbreviate(f.key()) + " name=" + n.header);
+          throw new StmException(
+              "two lists share one hashed object name (a SHA-256 collision): list="
+                  + Keys.abbreviate(key)
+                  + " stored="
+                  + Keys.abbreviate(f.key())
+                  + " name="
+                  + n.header);
         }
         Header parsed = new Header(h.version(), f);
         n.lastHeader = parsed;
@@ -218,10 +233,11 @@ final class ShmList implements BackendList {
   }
 
   /**
-   * The first absent index at or after {@code head}: galloping, then binary search (see the invariant), from the
-   * tail last seen in this generation if it is past {@code head} (every index in [head, hint) holds an element: they
-   * did once, and elements at or above head are removed only with their generation), so an append by a process that
-   * appends repeatedly costs one or two lookups.
+   * The first absent index at or after {@code head}: galloping, then binary search (see the
+   * invariant), from the tail last seen in this generation if it is past {@code head} (every index
+   * in [head, hint) holds an element: they did once, and elements at or above head are removed only
+   * with their generation), so an append by a process that appends repeatedly costs one or two
+   * lookups.
    */
   private long tail(Names n, long generation, long head) {
     long start = n.hintedStart(generation, head);
@@ -258,8 +274,11 @@ final class ShmList implements BackendList {
     int header = EnvelopeDescriptor.headerLength(value, 0, 0);
     long size = header + value.size();
     if (size > Integer.MAX_VALUE - 8) {
-      throw new ValueTooLargeException("element of size=" + value.size() + " bytes is too large for a list: list="
-          + Keys.abbreviate(key));
+      throw new ValueTooLargeException(
+          "element of size="
+              + value.size()
+              + " bytes is too large for a list: list="
+              + Keys.abbreviate(key));
     }
     byte[] bytes = new byte[(int) size];
     MemorySegment seg = MemorySegment.ofArray(bytes);
@@ -273,12 +292,21 @@ final class ShmList implements BackendList {
     try {
       return depot.compareAndSet(name, Depot.NO_VERSION, bytes);
     } catch (InvalidArgumentException e) {
-      throw new ValueTooLargeException("element of size=" + bytes.length + " bytes can never fit the store "
-          + workflow.address() + ": list=" + Keys.abbreviate(key), e);
+      throw new ValueTooLargeException(
+          "element of size="
+              + bytes.length
+              + " bytes can never fit the store "
+              + workflow.address()
+              + ": list="
+              + Keys.abbreviate(key),
+          e);
     }
   }
 
-  /** The live header, installing a fresh one (new generation, head 0) if the list is absent or expired. */
+  /**
+   * The live header, installing a fresh one (new generation, head 0) if the list is absent or
+   * expired.
+   */
   private Header liveOrStart(Names n) {
     for (; ; ) {
       Header h = header(n);
@@ -322,11 +350,14 @@ final class ShmList implements BackendList {
             n.hint(h.generation(), index + 1);
             return index + 1 - h.head();
           }
-          if (now != null && now.generation() == h.generation() && now.head() <= index
+          if (now != null
+              && now.generation() == h.generation()
+              && now.head() <= index
               && !now.fields.expired(ShmBackend.now())) {
             return index + 1 - now.head();
           }
-          // A trim, replace, delete or expiry got in between: the element is below head or in a dead generation.
+          // A trim, replace, delete or expiry got in between: the element is below head or in a
+          // dead generation.
           depot.remove(name);
           break;
         }
@@ -409,8 +440,10 @@ final class ShmList implements BackendList {
         return 0;
       }
       long deadline = newHead == tail ? 0 : h.deadline(); // an empty list has no TTL
-      if (depot.compareAndSet(n.header, h.version, ListDescriptor.encode(h.generation(), newHead, deadline,
-          keyBytes))) {
+      if (depot.compareAndSet(
+          n.header,
+          h.version,
+          ListDescriptor.encode(h.generation(), newHead, deadline, keyBytes))) {
         for (long i = h.head(); i < newHead; i++) {
           depot.remove(n.element(h.generation(), i));
         }
@@ -445,7 +478,8 @@ final class ShmList implements BackendList {
           throw new StmException("element of a fresh list generation exists already: name=" + name);
         }
       }
-      byte[] header = ListDescriptor.encode(generation, 0, live && h != null ? h.deadline() : 0, keyBytes);
+      byte[] header =
+          ListDescriptor.encode(generation, 0, live && h != null ? h.deadline() : 0, keyBytes);
       if (depot.compareAndSet(n.header, h == null ? Depot.NO_VERSION : h.version, header)) {
         if (h != null) {
           removeGeneration(n, h.generation());
@@ -468,7 +502,8 @@ final class ShmList implements BackendList {
       if (n == null || h == null) {
         return false;
       }
-      boolean had = !h.fields.expired(ShmBackend.now()) && tail(n, h.generation(), h.head()) > h.head();
+      boolean had =
+          !h.fields.expired(ShmBackend.now()) && tail(n, h.generation(), h.head()) > h.head();
       if (depot.remove(n.header, h.version)) {
         removeGeneration(n, h.generation());
         return had;
@@ -487,7 +522,9 @@ final class ShmList implements BackendList {
     return old != null && old.deadline() != 0;
   }
 
-  /** Sets the deadline of a live, non-empty list; returns the header it replaced, or null if none. */
+  /**
+   * Sets the deadline of a live, non-empty list; returns the header it replaced, or null if none.
+   */
   private @Nullable Header setDeadline(long deadline) {
     for (; ; ) {
       Names n = names();
@@ -495,8 +532,11 @@ final class ShmList implements BackendList {
       if (n == null || h == null || tail(n, h.generation(), h.head()) == h.head()) {
         return null;
       }
-      if (h.deadline() == deadline || depot.compareAndSet(n.header, h.version,
-          ListDescriptor.encode(h.generation(), h.head(), deadline, keyBytes))) {
+      if (h.deadline() == deadline
+          || depot.compareAndSet(
+              n.header,
+              h.version,
+              ListDescriptor.encode(h.generation(), h.head(), deadline, keyBytes))) {
         return h;
       }
     }
@@ -506,7 +546,10 @@ final class ShmList implements BackendList {
   public OptionalLong ttlMillis() {
     Names n = names();
     Header h = n == null ? null : liveHeader(n);
-    if (n == null || h == null || h.deadline() == 0 || tail(n, h.generation(), h.head()) == h.head()) {
+    if (n == null
+        || h == null
+        || h.deadline() == 0
+        || tail(n, h.generation(), h.head()) == h.head()) {
       return OptionalLong.empty();
     }
     return OptionalLong.of(Math.max(1, h.deadline() - ShmBackend.now()));
@@ -515,7 +558,8 @@ final class ShmList implements BackendList {
   // ------------------------------------------------------------------ reclaiming
 
   private void removeGeneration(Names n, long generation) {
-    // Only ever a generation no header names any more (or one never installed): nobody reads or writes it.
+    // Only ever a generation no header names any more (or one never installed): nobody reads or
+    // writes it.
     for (ObjectInfo info : depot.list(n.generationPrefix(generation))) {
       depot.remove(info.name());
     }

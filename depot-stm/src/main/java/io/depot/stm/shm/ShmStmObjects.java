@@ -1,17 +1,18 @@
 package io.depot.stm.shm;
 
-import io.depot.stm.spi.Keys;
 import io.depot.DType;
 import io.depot.stm.ValueType;
+import io.depot.stm.spi.Keys;
 import java.lang.foreign.MemorySegment;
 import java.time.Instant;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The short-term memory's objects as a tool finds them in a store (what {@code depot get} decodes): which object
- * names are the values of keys, and a value's type, key and payload without its envelope. Reads only; the {@link
- * io.depot.stm.ShortTermMemory} API is how programs use the values.
+ * The short-term memory's objects as a tool finds them in a store (what {@code depot get} decodes):
+ * which object names are the values of keys, and a value's type, key and payload without its
+ * envelope. Reads only; the {@link io.depot.stm.ShortTermMemory} API is how programs use the
+ * values.
  */
 public final class ShmStmObjects {
   private ShmStmObjects() {}
@@ -22,16 +23,23 @@ public final class ShmStmObjects {
    * @param workflowId the workflow's id
    * @param key the key
    * @param type the value's type
-   * @param codecId the codec's id for {@link ValueType#CODEC} and {@code "json"} for {@link ValueType#JSON}, else
-   *     {@code null}
+   * @param codecId the codec's id for {@link ValueType#CODEC} and {@code "json"} for {@link
+   *     ValueType#JSON}, else {@code null}
    * @param dtype the element type of an {@link ValueType#ARRAY}, else {@code null}
    * @param shape the shape of an array (empty for other types)
    * @param deadline when the key expires, or {@code null} if it does not
-   * @param payload the value's bytes (UTF-8 for JSON and strings, the elements of an array in native order): a
-   *     slice of the segment that was decoded, valid while it is
+   * @param payload the value's bytes (UTF-8 for JSON and strings, the elements of an array in
+   *     native order): a slice of the segment that was decoded, valid while it is
    */
-  public record StoredValue(String workflowId, String key, ValueType type, @Nullable String codecId,
-      @Nullable DType dtype, long[] shape, @Nullable Instant deadline, MemorySegment payload) {
+  public record StoredValue(
+      String workflowId,
+      String key,
+      ValueType type,
+      @Nullable String codecId,
+      @Nullable DType dtype,
+      long[] shape,
+      @Nullable Instant deadline,
+      MemorySegment payload) {
     /** {@return the payload's length in bytes} */
     public long size() {
       return payload.byteSize();
@@ -39,7 +47,8 @@ public final class ShmStmObjects {
   }
 
   /**
-   * {@return whether {@code objectName} is the name of a key's value ({@code stm/k/<workflow>/<epoch>/<key>})}
+   * {@return whether {@code objectName} is the name of a key's value ({@code
+   * stm/k/<workflow>/<epoch>/<key>})}
    *
    * @param objectName a Depot object name
    */
@@ -53,13 +62,15 @@ public final class ShmStmObjects {
    * @param objectName the object's name
    * @param data the object's bytes
    * @return the value, or empty for a tombstone (a key popped or removed: it reads as absent)
-   * @throws IllegalArgumentException if {@code objectName} is not a value's name ({@link #isValueObject})
+   * @throws IllegalArgumentException if {@code objectName} is not a value's name ({@link
+   *     #isValueObject})
    * @throws io.depot.CorruptStoreException naming the object if {@code data} is not a valid value
    */
   public static Optional<StoredValue> decode(String objectName, MemorySegment data) {
     String[] parts = parts(objectName);
     if (parts == null) {
-      throw new IllegalArgumentException("not the name of a short-term memory value: name=" + objectName);
+      throw new IllegalArgumentException(
+          "not the name of a short-term memory value: name=" + objectName);
     }
     if (data.byteSize() == 0) {
       return Optional.empty();
@@ -68,8 +79,16 @@ public final class ShmStmObjects {
     String id = e.hasNames() ? EnvelopeDescriptor.id(data, e) : Keys.unescape(parts[0]);
     String key = e.hasNames() ? EnvelopeDescriptor.key(data, e) : Keys.unescape(parts[2]);
     Instant deadline = e.deadline() == 0 ? null : Instant.ofEpochMilli(e.deadline());
-    return Optional.of(new StoredValue(id, key, e.type(), e.codecId(), e.dtype(), e.shape(), deadline,
-        data.asSlice(e.payloadOffset())));
+    return Optional.of(
+        new StoredValue(
+            id,
+            key,
+            e.type(),
+            e.codecId(),
+            e.dtype(),
+            e.shape(),
+            deadline,
+            data.asSlice(e.payloadOffset())));
   }
 
   /** The workflow, epoch and key parts of a value's name, or {@code null}. */

@@ -10,11 +10,11 @@ import io.depot.WriteClaim;
 import io.depot.stm.StmException;
 import io.depot.stm.ValueTooLargeException;
 import io.depot.stm.ValueType;
-import io.depot.stm.spi.Keys;
 import io.depot.stm.spi.BackendList;
 import io.depot.stm.spi.BackendWorkflow;
 import io.depot.stm.spi.EncodedValue;
 import io.depot.stm.spi.KeyTtl;
+import io.depot.stm.spi.Keys;
 import io.depot.stm.spi.StoredValue;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +47,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class ShmWorkflow implements BackendWorkflow {
   private static final byte[] TOMBSTONE = new byte[0];
-  /** Values up to this size (with their header) are assembled on the heap, larger ones in a claim. */
+
+  /**
+   * Values up to this size (with their header) are assembled on the heap, larger ones in a claim.
+   */
   private static final long SMALL_VALUE_BYTES = 16 << 10;
 
   private final ShmBackend backend;
@@ -63,7 +66,8 @@ final class ShmWorkflow implements BackendWorkflow {
   private final ConcurrentHashMap<String, ShmList> lists = new ConcurrentHashMap<>();
 
   /** A parsed metadata object and the key prefix of its epoch. */
-  private record Meta(long version, long epoch, long deadline, long created, String keyPrefix, int prefixBytes) {
+  private record Meta(
+      long version, long epoch, long deadline, long created, String keyPrefix, int prefixBytes) {
     boolean expired(long now) {
       return deadline != 0 && now >= deadline;
     }
@@ -105,12 +109,23 @@ final class ShmWorkflow implements BackendWorkflow {
       try (ObjectHandle handle = h.get()) {
         MetaDescriptor.Fields f = MetaDescriptor.read(handle.segment(), metaName);
         if (!f.id().equals(id)) {
-          throw new StmException("two workflow ids share one hashed object name (a SHA-256 collision): workflowId="
-              + Keys.abbreviate(id) + " stored=" + Keys.abbreviate(f.id()) + " name=" + metaName);
+          throw new StmException(
+              "two workflow ids share one hashed object name (a SHA-256 collision): workflowId="
+                  + Keys.abbreviate(id)
+                  + " stored="
+                  + Keys.abbreviate(f.id())
+                  + " name="
+                  + metaName);
         }
         String prefix = ObjectNames.keyPrefix(workflowPart, f.epoch());
-        Meta m = new Meta(handle.version(), f.epoch(), f.deadline(), f.created(), prefix,
-            ObjectNames.utf8Length(prefix));
+        Meta m =
+            new Meta(
+                handle.version(),
+                f.epoch(),
+                f.deadline(),
+                f.created(),
+                prefix,
+                ObjectNames.utf8Length(prefix));
         cache.set(m);
         return m;
       }
@@ -122,7 +137,9 @@ final class ShmWorkflow implements BackendWorkflow {
     return m == null || m.expired(now) ? null : m;
   }
 
-  /** The live metadata, starting a new epoch (with the default TTL) if there is none or it expired. */
+  /**
+   * The live metadata, starting a new epoch (with the default TTL) if there is none or it expired.
+   */
   private Meta liveOrStart() {
     for (; ; ) {
       long now = ShmBackend.now();
@@ -137,21 +154,29 @@ final class ShmWorkflow implements BackendWorkflow {
     }
   }
 
-  /** Replaces {@code old} (null: none) by a new epoch; reclaims the old epoch's keys if it existed. */
+  /**
+   * Replaces {@code old} (null: none) by a new epoch; reclaims the old epoch's keys if it existed.
+   */
   private boolean startEpoch(@Nullable Meta old, long deadline, long now) {
     long epoch;
     do {
       epoch = ThreadLocalRandom.current().nextLong();
     } while (epoch == 0 || (old != null && epoch == old.epoch));
-    boolean ok = depot.compareAndSet(metaName, old == null ? NO_VERSION : old.version,
-        MetaDescriptor.encode(epoch, deadline, now, idBytes));
+    boolean ok =
+        depot.compareAndSet(
+            metaName,
+            old == null ? NO_VERSION : old.version,
+            MetaDescriptor.encode(epoch, deadline, now, idBytes));
     if (ok && old != null) {
       sweepDeadEpochs();
     }
     return ok;
   }
 
-  /** Removes the keys of every epoch but the live one (all of them if the workflow ended or expired). */
+  /**
+   * Removes the keys of every epoch but the live one (all of them if the workflow ended or
+   * expired).
+   */
   private int sweepDeadEpochs() {
     List<ObjectInfo> infos = depot.list(keyRoot);
     Meta m = liveMeta(ShmBackend.now()); // read after the listing: an epoch dead now stays dead
@@ -213,14 +238,24 @@ final class ShmWorkflow implements BackendWorkflow {
     }
   }
 
-  private void checkNames(MemorySegment seg, EnvelopeDescriptor.Envelope e, String key, String name) {
-    if (!e.hasNames() || !EnvelopeDescriptor.namesEqual(seg, e, idBytes, key.getBytes(StandardCharsets.UTF_8))) {
-      throw new StmException("two keys share one hashed object name (a SHA-256 collision): workflowId="
-          + Keys.abbreviate(id) + " key=" + Keys.abbreviate(key) + " name=" + name);
+  private void checkNames(
+      MemorySegment seg, EnvelopeDescriptor.Envelope e, String key, String name) {
+    if (!e.hasNames()
+        || !EnvelopeDescriptor.namesEqual(seg, e, idBytes, key.getBytes(StandardCharsets.UTF_8))) {
+      throw new StmException(
+          "two keys share one hashed object name (a SHA-256 collision): workflowId="
+              + Keys.abbreviate(id)
+              + " key="
+              + Keys.abbreviate(key)
+              + " name="
+              + name);
     }
   }
 
-  /** The state of the object {@code name}: its version, and whether it is a live (not tombstone, not expired) value. */
+  /**
+   * The state of the object {@code name}: its version, and whether it is a live (not tombstone, not
+   * expired) value.
+   */
   private Current current(String name, long now) {
     Optional<ObjectHandle> oh = depot.tryGet(name);
     if (oh.isEmpty()) {
@@ -262,7 +297,10 @@ final class ShmWorkflow implements BackendWorkflow {
     forEachLive(action);
   }
 
-  /** Lists the live epoch's objects ({@link Depot#list(String)}: a scan of the directory) and visits live values. */
+  /**
+   * Lists the live epoch's objects ({@link Depot#list(String)}: a scan of the directory) and visits
+   * live values.
+   */
   private void forEachLive(BiConsumer<String, StoredValue> action) {
     long now = ShmBackend.now();
     Meta m = liveMeta(now);
@@ -328,8 +366,9 @@ final class ShmWorkflow implements BackendWorkflow {
       ids = idBytes;
       keyBytes = key.getBytes(StandardCharsets.UTF_8);
     }
-    int header = EnvelopeDescriptor.headerLength(value, ids == null ? 0 : ids.length,
-        keyBytes == null ? 0 : keyBytes.length);
+    int header =
+        EnvelopeDescriptor.headerLength(
+            value, ids == null ? 0 : ids.length, keyBytes == null ? 0 : keyBytes.length);
     long size = header + value.size();
     if (size <= SMALL_VALUE_BYTES) {
       // Small values: assemble on the heap and let Depot claim, copy and commit in one call.
@@ -347,8 +386,14 @@ final class ShmWorkflow implements BackendWorkflow {
     try {
       claim = depot.claim(name, size, PutMode.REPLACE);
     } catch (InvalidArgumentException e) {
-      throw new ValueTooLargeException("value of size=" + value.size() + " bytes can never fit the store "
-          + backend.address() + ": key=" + Keys.abbreviate(key), e);
+      throw new ValueTooLargeException(
+          "value of size="
+              + value.size()
+              + " bytes can never fit the store "
+              + backend.address()
+              + ": key="
+              + Keys.abbreviate(key),
+          e);
     }
     try (claim) {
       // Large values: written straight into the store's memory, no intermediate copy.
@@ -367,7 +412,8 @@ final class ShmWorkflow implements BackendWorkflow {
 
   @Override
   public BackendList list(String key) {
-    // Handles are cached (bounded) so that their names and tail hints serve the next call on the same list.
+    // Handles are cached (bounded) so that their names and tail hints serve the next call on the
+    // same list.
     ShmList list = lists.get(key);
     if (list == null) {
       if (lists.size() >= MAX_CACHED_LISTS) {
@@ -406,7 +452,10 @@ final class ShmWorkflow implements BackendWorkflow {
     return out;
   }
 
-  /** The names of a list in the live epoch (starting the workflow if {@code start}), or null if there is none. */
+  /**
+   * The names of a list in the live epoch (starting the workflow if {@code start}), or null if
+   * there is none.
+   */
   <N> @Nullable N listNames(ShmList.NameFactory<N> factory, boolean start) {
     Meta m = start ? liveOrStart() : liveMeta(ShmBackend.now());
     return m == null ? null : factory.names(m.keyPrefix, m.prefixBytes);
@@ -416,7 +465,10 @@ final class ShmWorkflow implements BackendWorkflow {
     return backend.address();
   }
 
-  /** The element {@code name} held by {@code handle} as a value (the handle is closed with it, or now on error). */
+  /**
+   * The element {@code name} held by {@code handle} as a value (the handle is closed with it, or
+   * now on error).
+   */
   static StoredValue value(ObjectHandle handle, String name) {
     try {
       MemorySegment seg = handle.segment();
@@ -469,7 +521,8 @@ final class ShmWorkflow implements BackendWorkflow {
       do {
         epoch = ThreadLocalRandom.current().nextLong();
       } while (epoch == 0 || epoch == m.epoch);
-      if (depot.compareAndSet(metaName, m.version, MetaDescriptor.encode(epoch, m.deadline, m.created, idBytes))) {
+      if (depot.compareAndSet(
+          metaName, m.version, MetaDescriptor.encode(epoch, m.deadline, m.created, idBytes))) {
         sweepDeadEpochs();
         return;
       }
@@ -493,8 +546,8 @@ final class ShmWorkflow implements BackendWorkflow {
         if (startEpoch(m, deadline, now)) {
           return;
         }
-      } else if (depot.compareAndSet(metaName, m.version, MetaDescriptor.encode(m.epoch, deadline, m.created,
-          idBytes))) {
+      } else if (depot.compareAndSet(
+          metaName, m.version, MetaDescriptor.encode(m.epoch, deadline, m.created, idBytes))) {
         return;
       }
     }
@@ -507,7 +560,8 @@ final class ShmWorkflow implements BackendWorkflow {
       if (m == null || m.deadline == 0) {
         return;
       }
-      if (depot.compareAndSet(metaName, m.version, MetaDescriptor.encode(m.epoch, 0, m.created, idBytes))) {
+      if (depot.compareAndSet(
+          metaName, m.version, MetaDescriptor.encode(m.epoch, 0, m.created, idBytes))) {
         return;
       }
     }
@@ -529,7 +583,8 @@ final class ShmWorkflow implements BackendWorkflow {
   }
 
   /** A value pinned by its handle: the payload is the store's memory until close. */
-  private record ShmValue(ObjectHandle handle, EnvelopeDescriptor.Envelope envelope, MemorySegment payload)
+  private record ShmValue(
+      ObjectHandle handle, EnvelopeDescriptor.Envelope envelope, MemorySegment payload)
       implements StoredValue {
     @Override
     public ValueType type() {

@@ -5,14 +5,16 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * A backend's view of one list value of a workflow (see {@link io.depot.stm.StmList} for the contract). Elements are
- * already encoded; every method is atomic and linearizable across processes, except {@link #append} of several
- * elements, which appends each atomically and in order. Concurrent appends never lose an element. An empty list is
- * absent (no TTL). Thread-safe and cheap: it holds no resource.
+ * A backend's view of one list value of a workflow (see {@link io.depot.stm.StmList} for the
+ * contract). Elements are already encoded; every method is atomic and linearizable across
+ * processes, except {@link #append} of several elements, which appends each atomically and in
+ * order. Concurrent appends never lose an element. An empty list is absent (no TTL). Thread-safe
+ * and cheap: it holds no resource.
  */
 public interface BackendList {
   /**
-   * Appends {@code values} in order, starting the workflow (with its default TTL) and the list if needed.
+   * Appends {@code values} in order, starting the workflow (with its default TTL) and the list if
+   * needed.
    *
    * @param values the values to append, in order
    * @return the list's length right after the last of them was appended
@@ -24,8 +26,9 @@ public interface BackendList {
   long size();
 
   /**
-   * {@return the newest {@code n} elements, oldest first, each to be closed by the caller (on shared memory they are the
-   * store's memory, pinned)} All of them belong to one state of the list.
+   * {@return the newest {@code n} elements, oldest first, each to be closed by the caller (on
+   * shared memory they are the store's memory, pinned)} All of them belong to one state of the
+   * list.
    *
    * @param n how many elements at most
    */
@@ -40,7 +43,8 @@ public interface BackendList {
   long trimToLast(long n);
 
   /**
-   * Replaces every element by {@code values} at once (removes the list if empty), keeping its TTL if not empty.
+   * Replaces every element by {@code values} at once (removes the list if empty), keeping its TTL
+   * if not empty.
    *
    * @param values the new elements, in order
    */

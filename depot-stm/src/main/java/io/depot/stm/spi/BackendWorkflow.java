@@ -7,11 +7,12 @@ import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A backend's view of one workflow. Keys are already checked (non-empty, valid UTF-16, within the size limit);
- * values are already encoded. Every single-key method is atomic and linearizable across processes. Thread-safe.
+ * A backend's view of one workflow. Keys are already checked (non-empty, valid UTF-16, within the
+ * size limit); values are already encoded. Every single-key method is atomic and linearizable
+ * across processes. Thread-safe.
  *
- * <p>Versions are positive, differ for every write of a key, and are never reused for the same key while the
- * workflow lives (no ABA), so a compare-and-set with an old version fails.
+ * <p>Versions are positive, differ for every write of a key, and are never reused for the same key
+ * while the workflow lives (no ABA), so a compare-and-set with an old version fails.
  */
 public interface BackendWorkflow {
   /** {@code expectedVersion} of an unconditional write. */
@@ -21,7 +22,8 @@ public interface BackendWorkflow {
   long NO_VERSION = 0;
 
   /**
-   * {@return the stored value of {@code key}, to be closed by the caller, or null if absent or expired}
+   * {@return the stored value of {@code key}, to be closed by the caller, or null if absent or
+   * expired}
    *
    * @param key the key (already checked)
    */
@@ -50,8 +52,8 @@ public interface BackendWorkflow {
   }
 
   /**
-   * Calls {@code action} with every present entry (weakly consistent); each value is valid only during its call.
-   * The default reads key by key; backends with a cheaper bulk read override it.
+   * Calls {@code action} with every present entry (weakly consistent); each value is valid only
+   * during its call. The default reads key by key; backends with a cheaper bulk read override it.
    *
    * @param action called with each key and its value
    */
@@ -66,9 +68,9 @@ public interface BackendWorkflow {
   }
 
   /**
-   * Writes {@code value} under {@code key} if its version is {@code expectedVersion} ({@link #ANY_VERSION}:
-   * unconditionally; {@link #NO_VERSION}: only if absent), starting the workflow (with the default TTL) if it has no
-   * data or has expired.
+   * Writes {@code value} under {@code key} if its version is {@code expectedVersion} ({@link
+   * #ANY_VERSION}: unconditionally; {@link #NO_VERSION}: only if absent), starting the workflow
+   * (with the default TTL) if it has no data or has expired.
    *
    * @param key the key (already checked)
    * @param value the encoded value
@@ -120,8 +122,9 @@ public interface BackendWorkflow {
   OptionalLong ttlMillis();
 
   /**
-   * {@return the list value {@code key} of this workflow (a namespace apart from the keys); {@code key} is already checked}
-   * Cheap: it allocates nothing shared. Backends without lists keep this default, which refuses.
+   * {@return the list value {@code key} of this workflow (a namespace apart from the keys); {@code
+   * key} is already checked} Cheap: it allocates nothing shared. Backends without lists keep this
+   * default, which refuses.
    *
    * @param key the list's key (already checked)
    * @throws io.depot.stm.StmException if the backend has no list values

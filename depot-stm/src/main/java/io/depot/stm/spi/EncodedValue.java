@@ -12,10 +12,15 @@ import org.jspecify.annotations.Nullable;
  * @param type the kind
  * @param codecId {@code "json"} for JSON, the codec's id for {@link ValueType#CODEC}, else null
  * @param dtype the element type of an {@link ValueType#ARRAY}, else null
- * @param shape the shape of an {@link ValueType#ARRAY}, else empty (not copied: callers must not change it)
+ * @param shape the shape of an {@link ValueType#ARRAY}, else empty (not copied: callers must not
+ *     change it)
  * @param payload the bytes (heap or native; only read during the write)
  */
-public record EncodedValue(ValueType type, @Nullable String codecId, @Nullable DType dtype, long[] shape,
+public record EncodedValue(
+    ValueType type,
+    @Nullable String codecId,
+    @Nullable DType dtype,
+    long[] shape,
     MemorySegment payload) {
   private static final long[] NO_SHAPE = new long[0];
 

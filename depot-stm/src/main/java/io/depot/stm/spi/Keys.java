@@ -28,8 +28,16 @@ public final class Keys {
       throw new InvalidKeyException(what + " is empty");
     }
     if (n > ShortTermMemory.MAX_ID_BYTES) {
-      throw new InvalidKeyException(what + " is longer than " + ShortTermMemory.MAX_ID_BYTES
-          + " bytes in UTF-8: length=" + n + " " + what + "=" + abbreviate(s));
+      throw new InvalidKeyException(
+          what
+              + " is longer than "
+              + ShortTermMemory.MAX_ID_BYTES
+              + " bytes in UTF-8: length="
+              + n
+              + " "
+              + what
+              + "="
+              + abbreviate(s));
     }
     int bytes = 0;
     for (int i = 0; i < n; i++) {
@@ -39,20 +47,36 @@ public final class Keys {
       } else if (c < 0x800) {
         bytes += 2;
       } else if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
           bytes += 4;
           i++;
         } else {
-          throw new InvalidKeyException(what + " is not valid UTF-16 (unpaired surrogate at index=" + i + "): "
-              + what + "=" + abbreviate(s));
+          throw new InvalidKeyException(
+              what
+                  + " is not valid UTF-16 (unpaired surrogate at index="
+                  + i
+                  + "): "
+                  + what
+                  + "="
+                  + abbreviate(s));
         }
       } else {
         bytes += 3;
       }
     }
     if (bytes > ShortTermMemory.MAX_ID_BYTES) {
-      throw new InvalidKeyException(what + " is longer than " + ShortTermMemory.MAX_ID_BYTES
-          + " bytes in UTF-8: bytes=" + bytes + " " + what + "=" + abbreviate(s));
+      throw new InvalidKeyException(
+          what
+              + " is longer than "
+              + ShortTermMemory.MAX_ID_BYTES
+              + " bytes in UTF-8: bytes="
+              + bytes
+              + " "
+              + what
+              + "="
+              + abbreviate(s));
     }
     return bytes;
   }
@@ -83,8 +107,8 @@ public final class Keys {
   }
 
   /**
-   * Decodes {@code %XX} escapes (two hex digits, one char each), the inverse of the escaping the backends use to fit
-   * ids and keys into object or key names; anything else is kept as it is.
+   * Decodes {@code %XX} escapes (two hex digits, one char each), the inverse of the escaping the
+   * backends use to fit ids and keys into object or key names; anything else is kept as it is.
    *
    * @param s the escaped string
    * @return the string unescaped

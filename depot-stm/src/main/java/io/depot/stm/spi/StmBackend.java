@@ -3,11 +3,15 @@ package io.depot.stm.spi;
 import java.util.List;
 
 /**
- * One opened backend: where the data lives. Thread-safe. The generic layer checks arguments, encodes and decodes
- * values, and implements update loops, so a backend only stores encoded values with versions.
+ * One opened backend: where the data lives. Thread-safe. The generic layer checks arguments,
+ * encodes and decodes values, and implements update loops, so a backend only stores encoded values
+ * with versions.
  */
 public interface StmBackend extends AutoCloseable {
-  /** {@return where the data is, for messages, without credentials (e.g. {@code redis://127.0.0.1:6379/0})} */
+  /**
+   * {@return where the data is, for messages, without credentials (e.g. {@code
+   * redis://127.0.0.1:6379/0})}
+   */
   String address();
 
   /**

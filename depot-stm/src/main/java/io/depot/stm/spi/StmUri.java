@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param text the URI as given
  * @param scheme the scheme, lower case
- * @param body what follows {@code scheme:} up to {@code ?} (e.g. {@code agents} or {@code //host:6379/0})
+ * @param body what follows {@code scheme:} up to {@code ?} (e.g. {@code agents} or {@code
+ *     //host:6379/0})
  * @param params the query parameters, decoded, in order
  */
 public record StmUri(String text, String scheme, String body, Map<String, String> params) {
@@ -38,7 +39,8 @@ public record StmUri(String text, String scheme, String body, Map<String, String
     }
     int colon = text.indexOf(':');
     if (colon <= 0) {
-      throw new InvalidUriException("memory URI has no scheme (e.g. shm:, redis://, mem:): uri=" + text);
+      throw new InvalidUriException(
+          "memory URI has no scheme (e.g. shm:, redis://, mem:): uri=" + text);
     }
     String scheme = text.substring(0, colon).toLowerCase(Locale.ROOT);
     for (int i = 0; i < scheme.length(); i++) {
@@ -58,13 +60,16 @@ public record StmUri(String text, String scheme, String body, Map<String, String
         }
         int eq = pair.indexOf('=');
         if (eq <= 0) {
-          throw new InvalidUriException("query parameter needs name=value: parameter=" + pair + " uri=" + text);
+          throw new InvalidUriException(
+              "query parameter needs name=value: parameter=" + pair + " uri=" + text);
         }
         try {
-          params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+          params.put(
+              URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
               URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
-          throw new InvalidUriException("malformed escape in parameter=" + pair + ": uri=" + text, e);
+          throw new InvalidUriException(
+              "malformed escape in parameter=" + pair + ": uri=" + text, e);
         }
       }
     }
@@ -82,7 +87,8 @@ public record StmUri(String text, String scheme, String body, Map<String, String
   }
 
   /**
-   * {@return a size parameter ({@code 1048576}, {@code 64k}, {@code 256m}, {@code 2g}), or {@code defaultValue}}
+   * {@return a size parameter ({@code 1048576}, {@code 64k}, {@code 256m}, {@code 2g}), or {@code
+   * defaultValue}}
    *
    * @param name the parameter's name
    * @param defaultValue the value if it is absent
@@ -95,14 +101,15 @@ public record StmUri(String text, String scheme, String body, Map<String, String
     }
     long n = io.depot.ByteSize.tryParse(v);
     if (n < 0) {
-      throw new InvalidUriException("not a size: " + name + "=" + v + " (e.g. 1048576, 64k, 256m, 1g): uri=" + text);
+      throw new InvalidUriException(
+          "not a size: " + name + "=" + v + " (e.g. 1048576, 64k, 256m, 1g): uri=" + text);
     }
     return n;
   }
 
   /**
-   * {@return a duration parameter ({@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d}, ISO-8601 {@code PT30M},
-   * or {@code 0}), or null}
+   * {@return a duration parameter ({@code 500ms}, {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d},
+   * ISO-8601 {@code PT30M}, or {@code 0}), or null}
    *
    * @param name the parameter's name
    * @throws InvalidUriException naming it if malformed
@@ -132,8 +139,9 @@ public record StmUri(String text, String scheme, String body, Map<String, String
         default -> throw new NumberFormatException("no unit");
       };
     } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-      throw new InvalidUriException("not a duration: " + name + "=" + v + " (e.g. 500ms, 30s, 15m, 2h, PT1H): uri="
-          + text, e);
+      throw new InvalidUriException(
+          "not a duration: " + name + "=" + v + " (e.g. 500ms, 30s, 15m, 2h, PT1H): uri=" + text,
+          e);
     }
   }
 
@@ -147,7 +155,8 @@ public record StmUri(String text, String scheme, String body, Map<String, String
   }
 
   /**
-   * {@code uri} with any password in the authority ({@code //user:password@} or {@code //password@}) hidden.
+   * {@code uri} with any password in the authority ({@code //user:password@} or {@code
+   * //password@}) hidden.
    *
    * @param uri a URI's text
    * @return the text, redacted

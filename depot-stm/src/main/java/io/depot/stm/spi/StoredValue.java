@@ -6,8 +6,8 @@ import java.lang.foreign.MemorySegment;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A value as read from a backend. {@link #payload()} is valid until {@link #close()} (on shared memory it is the
- * store's memory, pinned by the handle). Closing twice is harmless.
+ * A value as read from a backend. {@link #payload()} is valid until {@link #close()} (on shared
+ * memory it is the store's memory, pinned by the handle). Closing twice is harmless.
  */
 public interface StoredValue extends AutoCloseable {
   /** {@return the kind} */

@@ -1,18 +1,5 @@
 package io.depot.stm.contract;
 
-import io.depot.stm.InvalidKeyException;
-import io.depot.stm.InvalidUriException;
-import io.depot.stm.InvalidValueException;
-import io.depot.stm.ShortTermMemory;
-import io.depot.stm.StmClosedException;
-import io.depot.stm.StmList;
-import io.depot.stm.StmValue;
-import io.depot.stm.ValueTooLargeException;
-import io.depot.stm.ValueType;
-import io.depot.stm.Versioned;
-import io.depot.stm.Workflow;
-import io.depot.stm.WorkflowClosedException;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,6 +14,18 @@ import io.depot.CodecException;
 import io.depot.DType;
 import io.depot.NDArray;
 import io.depot.TypeMismatchException;
+import io.depot.stm.InvalidKeyException;
+import io.depot.stm.InvalidUriException;
+import io.depot.stm.InvalidValueException;
+import io.depot.stm.ShortTermMemory;
+import io.depot.stm.StmClosedException;
+import io.depot.stm.StmList;
+import io.depot.stm.StmValue;
+import io.depot.stm.ValueTooLargeException;
+import io.depot.stm.ValueType;
+import io.depot.stm.Versioned;
+import io.depot.stm.Workflow;
+import io.depot.stm.WorkflowClosedException;
 import io.depot.testkit.ChildJvm;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -57,8 +56,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * The contract every short-term memory backend passes: subclasses give the URI ({@link #uri()}) and say whether the
- * backend is shared across processes; every test here then runs against it. Each test uses workflows of its own.
+ * The contract every short-term memory backend passes: subclasses give the URI ({@link #uri()}) and
+ * say whether the backend is shared across processes; every test here then runs against it. Each
+ * test uses workflows of its own.
  */
 public abstract class StmContractTest {
   /** A record stored as JSON. */
@@ -145,7 +145,9 @@ public abstract class StmContractTest {
     return stm.workflow(newId("wf"));
   }
 
-  /** Waits up to 10 s for {@code condition} (expiry is eventual; no assertion on how long it takes). */
+  /**
+   * Waits up to 10 s for {@code condition} (expiry is eventual; no assertion on how long it takes).
+   */
   protected static void await(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!condition.getAsBoolean()) {
@@ -188,7 +190,8 @@ public abstract class StmContractTest {
     try (StmValue v = wf.read("step").orElseThrow()) {
       assertEquals(ValueType.JSON, v.type());
       assertEquals("json", v.codecId());
-      assertEquals("{\"step\":1,\"text\":\"first\"}",
+      assertEquals(
+          "{\"step\":1,\"text\":\"first\"}",
           new String(v.bytes().toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8));
     }
   }
@@ -301,13 +304,15 @@ public abstract class StmContractTest {
       CountDownLatch start = new CountDownLatch(1);
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
-        done.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < each; i++) {
-            wf.update("n", Long.class, n -> n == null ? 1L : n + 1);
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < each; i++) {
+                    wf.update("n", Long.class, n -> n == null ? 1L : n + 1);
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : done) {
@@ -333,14 +338,16 @@ public abstract class StmContractTest {
       try {
         List<Future<?>> done = new ArrayList<>();
         for (int p = 0; p < processes; p++) {
-          done.add(pool.submit(() -> {
-            try (ShortTermMemory own = ShortTermMemory.open(uri())) {
-              for (int i = 0; i < each; i++) {
-                own.workflow(id).update("n", Long.class, n -> n == null ? 1L : n + 1);
-              }
-            }
-            return null;
-          }));
+          done.add(
+              pool.submit(
+                  () -> {
+                    try (ShortTermMemory own = ShortTermMemory.open(uri())) {
+                      for (int i = 0; i < each; i++) {
+                        own.workflow(id).update("n", Long.class, n -> n == null ? 1L : n + 1);
+                      }
+                    }
+                    return null;
+                  }));
         }
         for (Future<?> f : done) {
           f.get(120, TimeUnit.SECONDS);
@@ -352,8 +359,15 @@ public abstract class StmContractTest {
       List<ChildJvm> children = new ArrayList<>();
       try {
         for (int p = 0; p < processes; p++) {
-          children.add(ChildJvm.start(List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"), StmWorker.class,
-              "increment", uri(), id, "n", Integer.toString(each)));
+          children.add(
+              ChildJvm.start(
+                  List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"),
+                  StmWorker.class,
+                  "increment",
+                  uri(),
+                  id,
+                  "n",
+                  Integer.toString(each)));
         }
         for (ChildJvm c : children) {
           c.awaitLine("ready", 60, TimeUnit.SECONDS);
@@ -373,7 +387,8 @@ public abstract class StmContractTest {
 
   @Test
   void popAndUpdateRaceLosesNothing() throws Exception {
-    // Two threads move units from "in" to "out" by pop; two others add to "in" by update. Every unit added is
+    // Two threads move units from "in" to "out" by pop; two others add to "in" by update. Every
+    // unit added is
     // either still in "in" or was popped exactly once.
     Workflow wf = newWorkflow();
     AtomicInteger popped = new AtomicInteger();
@@ -381,24 +396,28 @@ public abstract class StmContractTest {
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
       AtomicBoolean adding = new AtomicBoolean(true);
-      Future<?> adder = pool.submit(() -> {
-        for (int i = 0; i < adds; i++) {
-          wf.update("in", Integer.class, n -> n == null ? 1 : n + 1);
-        }
-        adding.set(false);
-        return null;
-      });
+      Future<?> adder =
+          pool.submit(
+              () -> {
+                for (int i = 0; i < adds; i++) {
+                  wf.update("in", Integer.class, n -> n == null ? 1 : n + 1);
+                }
+                adding.set(false);
+                return null;
+              });
       List<Future<?>> poppers = new ArrayList<>();
       for (int t = 0; t < 2; t++) {
-        poppers.add(pool.submit(() -> {
-          while (adding.get()) {
-            Integer n = wf.pop("in", Integer.class);
-            if (n != null) {
-              popped.addAndGet(n);
-            }
-          }
-          return null;
-        }));
+        poppers.add(
+            pool.submit(
+                () -> {
+                  while (adding.get()) {
+                    Integer n = wf.pop("in", Integer.class);
+                    if (n != null) {
+                      popped.addAndGet(n);
+                    }
+                  }
+                  return null;
+                }));
       }
       adder.get(120, TimeUnit.SECONDS);
       for (Future<?> f : poppers) {
@@ -417,12 +436,14 @@ public abstract class StmContractTest {
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
-      Future<?> writer = pool.submit(() -> {
-        for (int i = 1; !stop.get() && i < 100_000; i++) {
-          wf.put("k", new Step(i, "x".repeat(200)));
-        }
-        return null;
-      });
+      Future<?> writer =
+          pool.submit(
+              () -> {
+                for (int i = 1; !stop.get() && i < 100_000; i++) {
+                  wf.put("k", new Step(i, "x".repeat(200)));
+                }
+                return null;
+              });
       for (int i = 0; i < 2_000; i++) {
         Step s = wf.get("k", Step.class);
         assertTrue(s != null && s.text().length() == 200, "read " + i + " saw " + s);
@@ -643,7 +664,9 @@ public abstract class StmContractTest {
     list.trimToLast(5);
     list.replaceAll(List.of("c", "d"));
     Duration left = list.ttl().orElseThrow();
-    assertTrue(left.compareTo(Duration.ofMinutes(4)) > 0 && left.compareTo(Duration.ofMinutes(5)) <= 0, "ttl=" + left);
+    assertTrue(
+        left.compareTo(Duration.ofMinutes(4)) > 0 && left.compareTo(Duration.ofMinutes(5)) <= 0,
+        "ttl=" + left);
     assertTrue(list.persist());
     assertTrue(list.ttl().isEmpty());
     assertTrue(list.expireAfter(Duration.ofMillis(300)));
@@ -684,13 +707,15 @@ public abstract class StmContractTest {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
-        done.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < each; i++) {
-            list.append(thread + ":" + i);
-          }
-          return null;
-        }));
+        done.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < each; i++) {
+                    list.append(thread + ":" + i);
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> f : done) {
@@ -702,7 +727,10 @@ public abstract class StmContractTest {
     assertEveryAppendInOrder(list.all(String.class), threads * each, each);
   }
 
-  /** Checks that {@code all} holds {@code total} elements {@code <writer>:<i>}, each writer's in order 0..each-1. */
+  /**
+   * Checks that {@code all} holds {@code total} elements {@code <writer>:<i>}, each writer's in
+   * order 0..each-1.
+   */
   private static void assertEveryAppendInOrder(List<String> all, int total, int each) {
     assertEquals(total, all.size());
     Map<String, Integer> next = new HashMap<>();
@@ -726,14 +754,16 @@ public abstract class StmContractTest {
         List<Future<?>> done = new ArrayList<>();
         for (int p = 0; p < processes; p++) {
           int writer = p;
-          done.add(pool.submit(() -> {
-            try (ShortTermMemory own = ShortTermMemory.open(uri())) {
-              for (int i = 0; i < each; i++) {
-                own.workflow(id).list("log").append(writer + ":" + i);
-              }
-            }
-            return null;
-          }));
+          done.add(
+              pool.submit(
+                  () -> {
+                    try (ShortTermMemory own = ShortTermMemory.open(uri())) {
+                      for (int i = 0; i < each; i++) {
+                        own.workflow(id).list("log").append(writer + ":" + i);
+                      }
+                    }
+                    return null;
+                  }));
         }
         for (Future<?> f : done) {
           f.get(120, TimeUnit.SECONDS);
@@ -745,8 +775,15 @@ public abstract class StmContractTest {
       List<ChildJvm> children = new ArrayList<>();
       try {
         for (int p = 0; p < processes; p++) {
-          children.add(ChildJvm.start(List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"), StmWorker.class,
-              "append", uri(), id, "log", Integer.toString(each)));
+          children.add(
+              ChildJvm.start(
+                  List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"),
+                  StmWorker.class,
+                  "append",
+                  uri(),
+                  id,
+                  "log",
+                  Integer.toString(each)));
         }
         for (ChildJvm c : children) {
           c.awaitLine("ready", 60, TimeUnit.SECONDS);
@@ -761,7 +798,8 @@ public abstract class StmContractTest {
         children.forEach(ChildJvm::close);
       }
     }
-    assertEveryAppendInOrder(stm.workflow(id).list("log").all(String.class), processes * each, each);
+    assertEveryAppendInOrder(
+        stm.workflow(id).list("log").all(String.class), processes * each, each);
   }
 
   @Test
@@ -771,23 +809,28 @@ public abstract class StmContractTest {
     AtomicBoolean appending = new AtomicBoolean(true);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      Future<?> appender = pool.submit(() -> {
-        for (int i = 0; i < appends; i++) {
-          list.append(i);
-        }
-        appending.set(false);
-        return null;
-      });
-      Future<?> trimmer = pool.submit(() -> {
-        while (appending.get()) {
-          list.trimToLast(5);
-          List<Integer> seen = list.last(10, Integer.class);
-          for (int i = 1; i < seen.size(); i++) {
-            assertEquals(seen.get(i - 1) + 1, seen.get(i), "a window is contiguous: " + seen);
-          }
-        }
-        return null;
-      });
+      Future<?> appender =
+          pool.submit(
+              () -> {
+                for (int i = 0; i < appends; i++) {
+                  list.append(i);
+                }
+                appending.set(false);
+                return null;
+              });
+      Future<?> trimmer =
+          pool.submit(
+              () -> {
+                while (appending.get()) {
+                  list.trimToLast(5);
+                  List<Integer> seen = list.last(10, Integer.class);
+                  for (int i = 1; i < seen.size(); i++) {
+                    assertEquals(
+                        seen.get(i - 1) + 1, seen.get(i), "a window is contiguous: " + seen);
+                  }
+                }
+                return null;
+              });
       appender.get(120, TimeUnit.SECONDS);
       trimmer.get(120, TimeUnit.SECONDS);
     } finally {
@@ -797,7 +840,8 @@ public abstract class StmContractTest {
     assertFalse(rest.isEmpty());
     assertEquals(appends - 1, rest.get(rest.size() - 1));
     for (int i = 1; i < rest.size(); i++) {
-      assertEquals(rest.get(i - 1) + 1, rest.get(i), "the newest elements survive, contiguous: " + rest);
+      assertEquals(
+          rest.get(i - 1) + 1, rest.get(i), "the newest elements survive, contiguous: " + rest);
     }
   }
 
@@ -808,21 +852,25 @@ public abstract class StmContractTest {
     AtomicBoolean writing = new AtomicBoolean(true);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      Future<?> writer = pool.submit(() -> {
-        for (int i = 0; i < 100; i++) {
-          list.replaceAll(java.util.Collections.nCopies(20, i % 2 == 0 ? "b" : "a"));
-        }
-        writing.set(false);
-        return null;
-      });
-      Future<?> reader = pool.submit(() -> {
-        while (writing.get()) {
-          List<String> seen = list.all(String.class);
-          assertEquals(20, seen.size(), "never a partial list");
-          assertEquals(1, new java.util.HashSet<>(seen).size(), "never a mixture: " + seen);
-        }
-        return null;
-      });
+      Future<?> writer =
+          pool.submit(
+              () -> {
+                for (int i = 0; i < 100; i++) {
+                  list.replaceAll(java.util.Collections.nCopies(20, i % 2 == 0 ? "b" : "a"));
+                }
+                writing.set(false);
+                return null;
+              });
+      Future<?> reader =
+          pool.submit(
+              () -> {
+                while (writing.get()) {
+                  List<String> seen = list.all(String.class);
+                  assertEquals(20, seen.size(), "never a partial list");
+                  assertEquals(1, new java.util.HashSet<>(seen).size(), "never a mixture: " + seen);
+                }
+                return null;
+              });
       writer.get(120, TimeUnit.SECONDS);
       reader.get(120, TimeUnit.SECONDS);
     } finally {
@@ -858,10 +906,39 @@ public abstract class StmContractTest {
   @Test
   void idsAndKeysOfAnyContentNeverCollide() {
     String base = newId("n");
-    List<String> idSuffixes = List.of("", "/a", "/a/b", "%2Fa", "#", "#x", "{x}", "}", "a}:k:b", ":k:", " ",
-        "工作流-🚀", "\u0000ctl\n", "x".repeat(10_000));
-    List<String> keys = List.of("k", "a/b", "a", "b", "%", "%25", "#", "#k", "}:k:x", "{k}", "ключ🔑", "\t",
-        "k".repeat(300), "k".repeat(301), "l".repeat(20_000));
+    List<String> idSuffixes =
+        List.of(
+            "",
+            "/a",
+            "/a/b",
+            "%2Fa",
+            "#",
+            "#x",
+            "{x}",
+            "}",
+            "a}:k:b",
+            ":k:",
+            " ",
+            "工作流-🚀",
+            "\u0000ctl\n",
+            "x".repeat(10_000));
+    List<String> keys =
+        List.of(
+            "k",
+            "a/b",
+            "a",
+            "b",
+            "%",
+            "%25",
+            "#",
+            "#k",
+            "}:k:x",
+            "{k}",
+            "ключ🔑",
+            "\t",
+            "k".repeat(300),
+            "k".repeat(301),
+            "l".repeat(20_000));
     Map<String, Map<String, String>> expected = new LinkedHashMap<>();
     for (String s : idSuffixes) {
       String id = base + s;
@@ -922,7 +999,9 @@ public abstract class StmContractTest {
     assertThrows(InvalidKeyException.class, () -> stm.workflow(null));
     assertThrows(InvalidKeyException.class, () -> stm.workflow(""));
     assertThrows(InvalidKeyException.class, () -> stm.workflow("bad\uD800"));
-    assertThrows(InvalidKeyException.class, () -> stm.workflow("x".repeat(ShortTermMemory.MAX_ID_BYTES + 1)));
+    assertThrows(
+        InvalidKeyException.class,
+        () -> stm.workflow("x".repeat(ShortTermMemory.MAX_ID_BYTES + 1)));
     Workflow wf = newWorkflow();
     assertThrows(InvalidKeyException.class, () -> wf.put(null, 1));
     assertThrows(InvalidKeyException.class, () -> wf.put("", 1));
@@ -930,7 +1009,8 @@ public abstract class StmContractTest {
     @SuppressWarnings("CollectionIncompatibleType") // a key of the wrong type is what is tested
     Executable wrongKeyType = () -> wf.asMap().get(3);
     assertThrows(InvalidKeyException.class, wrongKeyType);
-    InvalidKeyException e = assertThrows(InvalidKeyException.class, () -> wf.get("é".repeat(40_000)));
+    InvalidKeyException e =
+        assertThrows(InvalidKeyException.class, () -> wf.get("é".repeat(40_000)));
     assertTrue(e.getMessage().contains("bytes=80000"), e.getMessage());
   }
 
@@ -940,20 +1020,25 @@ public abstract class StmContractTest {
     wf.put("k", new Step(1, "kept"));
     assertThrows(InvalidValueException.class, () -> wf.put("k", null));
     CodecException enc = assertThrows(CodecException.class, () -> wf.put("k", new Object()));
-    assertTrue(enc.getMessage().contains("java.lang.Object") && enc.getMessage().contains("key=k"),
+    assertTrue(
+        enc.getMessage().contains("java.lang.Object") && enc.getMessage().contains("key=k"),
         enc.getMessage());
-    assertThrows(CodecException.class, () -> wf.putAll(Map.of("k", new Step(2, "x"), "j", new Object())));
+    assertThrows(
+        CodecException.class, () -> wf.putAll(Map.of("k", new Step(2, "x"), "j", new Object())));
     assertEquals(new Step(1, "kept"), wf.get("k", Step.class));
     assertFalse(wf.contains("j"));
 
     wf.put("text", Map.of("step", "not a number"));
     CodecException dec = assertThrows(CodecException.class, () -> wf.get("text", Step.class));
-    assertTrue(dec.getMessage().contains("Step") && dec.getMessage().contains("key=text"), dec.getMessage());
+    assertTrue(
+        dec.getMessage().contains("Step") && dec.getMessage().contains("key=text"),
+        dec.getMessage());
     assertThrows(CodecException.class, () -> wf.pop("text", Step.class));
     assertTrue(wf.contains("text")); // a value that cannot be decoded is not popped
 
     wf.put("bytes", new byte[] {1});
-    TypeMismatchException tm = assertThrows(TypeMismatchException.class, () -> wf.get("bytes", Step.class));
+    TypeMismatchException tm =
+        assertThrows(TypeMismatchException.class, () -> wf.get("bytes", Step.class));
     assertTrue(tm.getMessage().contains("BYTES"), tm.getMessage());
     assertThrows(TypeMismatchException.class, () -> wf.get("bytes", new ShoutCodec()));
     wf.put("arr", NDArray.of(new int[] {1}));
@@ -968,10 +1053,12 @@ public abstract class StmContractTest {
     try (ShortTermMemory small = ShortTermMemory.open(uri("maxValueBytes=1k"))) {
       Workflow wf = small.workflow(newId("limit"));
       wf.put("k", "small");
-      ValueTooLargeException e = assertThrows(ValueTooLargeException.class, () -> wf.put("k", "x".repeat(1025)));
+      ValueTooLargeException e =
+          assertThrows(ValueTooLargeException.class, () -> wf.put("k", "x".repeat(1025)));
       assertTrue(e.getMessage().contains("maxValueBytes=1024"), e.getMessage());
       assertThrows(ValueTooLargeException.class, () -> wf.put("k", new byte[2048]));
-      assertThrows(ValueTooLargeException.class, () -> wf.update("k", String.class, s -> s.repeat(300)));
+      assertThrows(
+          ValueTooLargeException.class, () -> wf.update("k", String.class, s -> s.repeat(300)));
       assertEquals("small", wf.get("k"));
     }
   }

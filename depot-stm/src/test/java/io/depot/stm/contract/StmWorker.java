@@ -2,15 +2,15 @@ package io.depot.stm.contract;
 
 import io.depot.stm.ShortTermMemory;
 import io.depot.stm.Workflow;
-
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A child-JVM worker for the contract tests: {@code increment|append <uri> <workflowId> <key> <count>} opens the
- * memory, prints {@code ready}, waits for a line on standard input (so every worker starts together), does {@code
- * count} atomic increments of the key (or appends {@code <pid>:<i>} to the list), and prints {@code done}.
+ * A child-JVM worker for the contract tests: {@code increment|append <uri> <workflowId> <key>
+ * <count>} opens the memory, prints {@code ready}, waits for a line on standard input (so every
+ * worker starts together), does {@code count} atomic increments of the key (or appends {@code
+ * <pid>:<i>} to the list), and prints {@code done}.
  */
 public final class StmWorker {
   private StmWorker() {}

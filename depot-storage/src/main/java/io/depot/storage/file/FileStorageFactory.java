@@ -19,8 +19,9 @@ import java.util.Set;
  * Opens {@code file:///<directory>/} providers (the directory is created if missing). Options:
  *
  * <ul>
- *   <li>{@code fsync} ({@code true}): force each blob file and its folder to disk before the store returns, so a
- *       stored blob survives a power loss; {@code false} trades that for speed (the rename is still atomic).
+ *   <li>{@code fsync} ({@code true}): force each blob file and its folder to disk before the store
+ *       returns, so a stored blob survives a power loss; {@code false} trades that for speed (the
+ *       rename is still atomic).
  * </ul>
  */
 public final class FileStorageFactory implements StorageProviderFactory {
@@ -40,7 +41,8 @@ public final class FileStorageFactory implements StorageProviderFactory {
     ProviderOptions opts = new ProviderOptions(options, base, Set.of("fsync"));
     BlobLayout layout = BlobLayout.of(base, 2, false);
     if (!layout.authority().isEmpty()) {
-      throw new MalformedBlobUriException("a file: base is a local directory: file:///<directory>/", base);
+      throw new MalformedBlobUriException(
+          "a file: base is a local directory: file:///<directory>/", base);
     }
     Path dir = Path.of(layout.basePath());
     try {
@@ -49,10 +51,11 @@ public final class FileStorageFactory implements StorageProviderFactory {
       FileStorageProvider.deleteStaleTemps(dir);
       return new FileStorageProvider(layout, real, opts.bool("fsync", true));
     } catch (AccessDeniedException e) {
-      throw new BackendAccessDeniedException("cannot create or open the directory: permission denied",
-          layout.base(), e);
+      throw new BackendAccessDeniedException(
+          "cannot create or open the directory: permission denied", layout.base(), e);
     } catch (IOException e) {
-      throw new BackendUnavailableException("cannot create or open the directory: " + e, layout.base(), e);
+      throw new BackendUnavailableException(
+          "cannot create or open the directory: " + e, layout.base(), e);
     }
   }
 }

@@ -10,12 +10,12 @@ import io.depot.storage.ScopeViolationException;
 import io.depot.storage.StorageException;
 import io.depot.storage.StorageFullException;
 import io.depot.storage.StoreOptions;
-import io.depot.storage.spi.SegmentBlobView;
 import io.depot.storage.spi.BackendStorageProvider;
 import io.depot.storage.spi.BlobLayout;
 import io.depot.storage.spi.BlobRef;
 import io.depot.storage.spi.BlobTrailer;
 import io.depot.storage.spi.LimitedInputStream;
+import io.depot.storage.spi.SegmentBlobView;
 import io.depot.storage.spi.Sha256;
 import io.depot.storage.spi.VerifyingInputStream;
 import java.io.IOException;
@@ -50,31 +50,39 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
- * {@code file:///<directory>/[<scope>/...]sha256/ab/cd/<hex>} and {@code .../keys/<key>}: one file per blob (its
- * bytes followed by a {@link BlobTrailer}), in folders sharded by the first two bytes of the digest.
+ * {@code file:///<directory>/[<scope>/...]sha256/ab/cd/<hex>} and {@code .../keys/<key>}: one file
+ * per blob (its bytes followed by a {@link BlobTrailer}), in folders sharded by the first two bytes
+ * of the digest.
  *
  * <h2>Writes</h2>
  *
- * A store writes a temporary file in {@code <base>/.tmp/} (forced to disk when {@code fsync} is on), then renames it
- * into place ({@code rename(2)}: atomic, replacing); with {@code fsync} the directory is forced too. Concurrent
- * writers of the same content each write their own temporary file and the renames replace identical bytes; readers
- * see a whole blob or none. A failed store deletes its temporary file; temporary files left by a killed process are
- * deleted when a provider opens the directory more than {@link #STALE_TEMP_AGE} after their last write.
+ * A store writes a temporary file in {@code <base>/.tmp/} (forced to disk when {@code fsync} is
+ * on), then renames it into place ({@code rename(2)}: atomic, replacing); with {@code fsync} the
+ * directory is forced too. Concurrent writers of the same content each write their own temporary
+ * file and the renames replace identical bytes; readers see a whole blob or none. A failed store
+ * deletes its temporary file; temporary files left by a killed process are deleted when a provider
+ * opens the directory more than {@link #STALE_TEMP_AGE} after their last write.
  *
  * <h2>Confinement</h2>
  *
- * URIs with {@code .} or {@code ..} segments or outside the base are refused before the file system is touched. Blob
- * files are opened without following a final symbolic link, and the real path of their folder must lie inside the
- * real path of the provider's directory, so a symbolic link planted inside the tree cannot lead outside it.
+ * URIs with {@code .} or {@code ..} segments or outside the base are refused before the file system
+ * is touched. Blob files are opened without following a final symbolic link, and the real path of
+ * their folder must lie inside the real path of the provider's directory, so a symbolic link
+ * planted inside the tree cannot lead outside it.
  */
 final class FileStorageProvider extends BackendStorageProvider<FileStorageProvider.Backend> {
-  /** Temporary files whose last write is older than this are deleted by {@link FileStorageFactory#open}. */
+  /**
+   * Temporary files whose last write is older than this are deleted by {@link
+   * FileStorageFactory#open}.
+   */
   static final Duration STALE_TEMP_AGE = Duration.ofHours(1);
+
   private static final int IO_BUFFER = 1 << 20;
   private static final String TMP_DIR = ".tmp";
 
   /**
-   * What a root provider and its scoped children share (nothing held between calls, nothing to release).
+   * What a root provider and its scoped children share (nothing held between calls, nothing to
+   * release).
    *
    * @param rootPath the root provider's directory
    * @param rootRealDir its real path
@@ -83,11 +91,16 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
   record Backend(String rootPath, Path rootRealDir, boolean fsync) {}
 
   private final Path dir;
-  /** The real path this provider's files must lie in ({@code dir} resolved against the root's real path). */
+
+  /**
+   * The real path this provider's files must lie in ({@code dir} resolved against the root's real
+   * path).
+   */
   private final Path realDir;
 
   FileStorageProvider(BlobLayout layout, Path realDir, boolean fsync) {
-    super(layout, new Backend(layout.basePath(), realDir, fsync), b -> {}, FileStorageProvider::new);
+    super(
+        layout, new Backend(layout.basePath(), realDir, fsync), b -> {}, FileStorageProvider::new);
     this.dir = Path.of(layout.basePath());
     this.realDir = realDir;
   }
@@ -95,7 +108,8 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
   private FileStorageProvider(BlobLayout layout, BackendStorageProvider<Backend> parent) {
     super(layout, parent);
     this.dir = Path.of(layout.basePath());
-    this.realDir = backend().rootRealDir().resolve(layout.basePath().substring(backend().rootPath().length()));
+    this.realDir =
+        backend().rootRealDir().resolve(layout.basePath().substring(backend().rootPath().length()));
   }
 
   // ---------------------------------------------------------------- store
@@ -112,8 +126,12 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
     }
     Path tmp = newTemp(ref.uri());
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW,
-          LinkOption.NOFOLLOW_LINKS)) {
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.CREATE_NEW,
+              LinkOption.NOFOLLOW_LINKS)) {
         writeFully(ch, ByteBuffer.wrap(data));
         writeFully(ch, ByteBuffer.wrap(trailer.encode()));
         if (backend().fsync()) {
@@ -138,8 +156,12 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
     try {
       MessageDigest md = Sha256.newDigest();
       long size = 0;
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW,
-          LinkOption.NOFOLLOW_LINKS)) {
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.CREATE_NEW,
+              LinkOption.NOFOLLOW_LINKS)) {
         byte[] buf = new byte[IO_BUFFER];
         int n;
         while ((n = readChunk(in, buf)) > 0) {
@@ -168,8 +190,8 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
   }
 
   /**
-   * Whether an intact copy of a content-addressed blob is already stored: a regular file whose trailer is readable
-   * and records {@code size} bytes (a damaged copy is replaced).
+   * Whether an intact copy of a content-addressed blob is already stored: a regular file whose
+   * trailer is readable and records {@code size} bytes (a damaged copy is replaced).
    */
   private boolean isIntact(BlobRef ref, long size) {
     if (!Files.isRegularFile(Path.of(ref.path()), LinkOption.NOFOLLOW_LINKS)) {
@@ -192,8 +214,10 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
     } catch (IOException e) {
       throw failure("cannot create the temporary directory " + tmpDir, uri, e);
     }
-    return tmpDir.resolve(HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
-        + HexFormat.of().toHexDigits(System.nanoTime()) + ".part");
+    return tmpDir.resolve(
+        HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
+            + HexFormat.of().toHexDigits(System.nanoTime())
+            + ".part");
   }
 
   private void publish(Path tmp, Path target, BlobRef ref) throws IOException {
@@ -201,7 +225,8 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
     try {
       Files.createDirectories(parent);
     } catch (FileAlreadyExistsException | NotDirectoryException e) {
-      throw new StorageException("a key cannot extend another key's file: path=" + e.getFile(), ref.uri(), e);
+      throw new StorageException(
+          "a key cannot extend another key's file: path=" + e.getFile(), ref.uri(), e);
     }
     checkInside(parent, ref.uri());
     if (Files.isSymbolicLink(target)) {
@@ -242,7 +267,8 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
       int len = BlobTrailer.trailerLength(tail, total, ref.uri());
       byte[] t = new byte[len];
       readFully(ch, ByteBuffer.wrap(t), total - len);
-      BlobTrailer trailer = BlobTrailer.decode(t, total, ref.uri()).checkName(ref.expectedSha256(), ref.uri());
+      BlobTrailer trailer =
+          BlobTrailer.decode(t, total, ref.uri()).checkName(ref.expectedSha256(), ref.uri());
       return new Opened(ch, trailer);
     } catch (IOException | RuntimeException e) {
       closeQuietly(ch);
@@ -263,7 +289,8 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
     try (FileChannel ch = o.channel()) {
       long size = o.trailer().size();
       if (size > MAX_LOAD_BYTES) {
-        throw new BlobTooLargeException("blob too large for an array (use open): size=" + size, ref.uri());
+        throw new BlobTooLargeException(
+            "blob too large for an array (use open): size=" + size, ref.uri());
       }
       byte[] data = new byte[(int) size];
       MessageDigest md = Sha256.newDigest();
@@ -284,8 +311,11 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
     BlobRef ref = parse(uri);
     Opened o = openFile(ref);
     InputStream in = Channels.newInputStream(o.channel());
-    return new VerifyingInputStream(new LimitedInputStream(in, o.trailer().size()), o.trailer().size(),
-        o.trailer().sha256(), ref.uri());
+    return new VerifyingInputStream(
+        new LimitedInputStream(in, o.trailer().size()),
+        o.trailer().size(),
+        o.trailer().sha256(),
+        ref.uri());
   }
 
   @Override
@@ -304,15 +334,19 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
   }
 
   @Override
-  @SuppressWarnings("MustBeClosedChecker") // the arena is the returned view's (closed by its close) or closed here
+  @SuppressWarnings(
+      "MustBeClosedChecker") // the arena is the returned view's (closed by its close) or closed
+  // here
   public BlobView view(URI uri) {
     BlobRef ref = parse(uri);
     Opened o = openFile(ref);
     Arena arena = Arena.ofShared();
     try (FileChannel ch = o.channel()) {
       long size = o.trailer().size();
-      MemorySegment seg = size == 0 ? MemorySegment.ofArray(new byte[0]).asReadOnly()
-          : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena).asReadOnly();
+      MemorySegment seg =
+          size == 0
+              ? MemorySegment.ofArray(new byte[0]).asReadOnly()
+              : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena).asReadOnly();
       checkDigest(o.trailer().sha256(), Sha256.of(seg), ref.uri());
       return new SegmentBlobView(ref.uri(), seg, arena::close);
     } catch (IOException | RuntimeException e) {
@@ -342,7 +376,8 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
     BlobRef ref = parse(uri);
     Path file = Path.of(ref.path());
     try {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      BasicFileAttributes a =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (!a.isRegularFile()) {
         return false;
       }
@@ -380,10 +415,17 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
       return new ArrayList<>();
     }
     try (Stream<Path> files = Files.walk(dir)) {
-      return listed(files.filter(p -> !hiddenBelow(p) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-          .map(Path::toString).toList(), prefix);
+      return listed(
+          files
+              .filter(p -> !hiddenBelow(p) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+              .map(Path::toString)
+              .toList(),
+          prefix);
     } catch (IOException | UncheckedIOException e) {
-      throw failure("cannot list blobs", base(), e instanceof UncheckedIOException u ? u.getCause() : (IOException) e);
+      throw failure(
+          "cannot list blobs",
+          base(),
+          e instanceof UncheckedIOException u ? u.getCause() : (IOException) e);
     }
   }
 
@@ -400,7 +442,8 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
   // ---------------------------------------------------------------- helpers
 
   /**
-   * Checks that the real path of {@code folder} (which exists) lies inside this provider's real directory.
+   * Checks that the real path of {@code folder} (which exists) lies inside this provider's real
+   * directory.
    *
    * @throws ScopeViolationException if a symbolic link leads outside
    */
@@ -409,11 +452,12 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
     try {
       real = folder.toRealPath();
     } catch (NoSuchFileException e) {
-      return; // nothing there, nothing to escape through; the operation itself will report the missing file
+      return; // nothing there, nothing to escape through; the operation itself will report the
+      // missing file
     }
     if (!real.startsWith(realDir)) {
-      throw new ScopeViolationException("symbolic link escape: realPath=" + real + " is outside directory="
-          + realDir, uri);
+      throw new ScopeViolationException(
+          "symbolic link escape: realPath=" + real + " is outside directory=" + realDir, uri);
     }
   }
 
@@ -460,7 +504,10 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
     }
   }
 
-  /** Deletes temporary files in {@code <dir>/.tmp} whose last write is older than {@link #STALE_TEMP_AGE}. */
+  /**
+   * Deletes temporary files in {@code <dir>/.tmp} whose last write is older than {@link
+   * #STALE_TEMP_AGE}.
+   */
   static void deleteStaleTemps(Path dir) {
     Path tmpDir = dir.resolve(TMP_DIR);
     if (!Files.isDirectory(tmpDir, LinkOption.NOFOLLOW_LINKS)) {
@@ -468,15 +515,16 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
     }
     FileTime limit = FileTime.from(Instant.now().minus(STALE_TEMP_AGE));
     try (Stream<Path> temps = Files.list(tmpDir)) {
-      temps.forEach(t -> {
-        try {
-          if (Files.getLastModifiedTime(t, LinkOption.NOFOLLOW_LINKS).compareTo(limit) < 0) {
-            Files.deleteIfExists(t);
-          }
-        } catch (IOException ignored) {
-          // another process removed it, or it is not ours to delete
-        }
-      });
+      temps.forEach(
+          t -> {
+            try {
+              if (Files.getLastModifiedTime(t, LinkOption.NOFOLLOW_LINKS).compareTo(limit) < 0) {
+                Files.deleteIfExists(t);
+              }
+            } catch (IOException ignored) {
+              // another process removed it, or it is not ours to delete
+            }
+          });
     } catch (IOException ignored) {
       // best effort
     }

@@ -7,8 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * A named in-process blob space ({@code mem://<space>/}): every provider of this JVM opened on the same space sees the
- * same blobs. Reference-counted by the root providers open on it; the blobs are dropped when the last one closes.
+ * A named in-process blob space ({@code mem://<space>/}): every provider of this JVM opened on the
+ * same space sees the same blobs. Reference-counted by the root providers open on it; the blobs are
+ * dropped when the last one closes.
  */
 final class MemSpace {
   /** A stored blob: its bytes (never handed out, only copies or read-only views) and metadata. */
@@ -17,8 +18,10 @@ final class MemSpace {
   private static final Map<String, MemSpace> SPACES = new HashMap<>();
 
   final String name;
+
   /** Blobs by decoded URI path. */
   final ConcurrentMap<String, Blob> blobs = new ConcurrentHashMap<>();
+
   /** Guarded by {@link #SPACES}. */
   private int references;
 

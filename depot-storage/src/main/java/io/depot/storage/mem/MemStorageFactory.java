@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Opens {@code mem://<space>/[<scope>/...]} providers: blobs in this JVM's heap, shared by the providers opened on
- * the same space and dropped when the last of them closes. No options.
+ * Opens {@code mem://<space>/[<scope>/...]} providers: blobs in this JVM's heap, shared by the
+ * providers opened on the same space and dropped when the last of them closes. No options.
  */
 public final class MemStorageFactory implements StorageProviderFactory {
   /** The scheme. */

@@ -6,11 +6,11 @@ import io.depot.storage.BlobView;
 import io.depot.storage.IntegrityException;
 import io.depot.storage.StorageProvider;
 import io.depot.storage.StoreOptions;
-import io.depot.storage.spi.SegmentBlobView;
 import io.depot.storage.spi.BackendStorageProvider;
 import io.depot.storage.spi.BlobLayout;
 import io.depot.storage.spi.BlobRef;
 import io.depot.storage.spi.BlobTrailer;
+import io.depot.storage.spi.SegmentBlobView;
 import io.depot.storage.spi.Sha256;
 import io.depot.storage.spi.VerifyingInputStream;
 import java.io.ByteArrayInputStream;
@@ -22,11 +22,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * {@code mem://<space>/<scope>/...}: blobs in this JVM's heap, shared by every provider of the JVM opened on the same
- * space. Stores copy the caller's bytes; loads return copies; views are zero-copy read-only views of the stored
- * array. A blob is at most {@link #maxBlobBytes()}: a quarter of the JVM's maximum heap, and never more than
- * {@link StorageProvider#MAX_LOAD_BYTES} (one array), so that a large store is a {@link BlobTooLargeException},
- * never an {@link OutOfMemoryError}.
+ * {@code mem://<space>/<scope>/...}: blobs in this JVM's heap, shared by every provider of the JVM
+ * opened on the same space. Stores copy the caller's bytes; loads return copies; views are
+ * zero-copy read-only views of the stored array. A blob is at most {@link #maxBlobBytes()}: a
+ * quarter of the JVM's maximum heap, and never more than {@link StorageProvider#MAX_LOAD_BYTES}
+ * (one array), so that a large store is a {@link BlobTooLargeException}, never an {@link
+ * OutOfMemoryError}.
  */
 final class MemStorageProvider extends BackendStorageProvider<MemSpace> {
   MemStorageProvider(BlobLayout layout, MemSpace space) {
@@ -46,8 +47,13 @@ final class MemStorageProvider extends BackendStorageProvider<MemSpace> {
   public URI store(byte[] data, StoreOptions options) {
     checkOpen();
     if (data.length > maxBlobBytes()) {
-      throw new BlobTooLargeException("mem: blobs are at most " + maxBlobBytes() + " bytes (a quarter of the heap): "
-          + "size=" + data.length, base());
+      throw new BlobTooLargeException(
+          "mem: blobs are at most "
+              + maxBlobBytes()
+              + " bytes (a quarter of the heap): "
+              + "size="
+              + data.length,
+          base());
     }
     byte[] copy = new byte[data.length];
     return put(copy, Sha256.copyAndDigest(MemorySegment.ofArray(data), copy), options);
@@ -57,8 +63,13 @@ final class MemStorageProvider extends BackendStorageProvider<MemSpace> {
   public URI store(MemorySegment data, StoreOptions options) {
     checkOpen();
     if (data.byteSize() > maxBlobBytes()) {
-      throw new BlobTooLargeException("mem: blobs are at most " + maxBlobBytes() + " bytes (a quarter of the heap): "
-          + "size=" + data.byteSize(), base());
+      throw new BlobTooLargeException(
+          "mem: blobs are at most "
+              + maxBlobBytes()
+              + " bytes (a quarter of the heap): "
+              + "size="
+              + data.byteSize(),
+          base());
     }
     byte[] copy = new byte[(int) data.byteSize()];
     return put(copy, Sha256.copyAndDigest(data, copy), options);
@@ -74,8 +85,9 @@ final class MemStorageProvider extends BackendStorageProvider<MemSpace> {
 
   private URI put(byte[] owned, byte[] sha, StoreOptions options) {
     BlobRef ref = target(options, sha);
-    MemSpace.Blob blob = new MemSpace.Blob(owned,
-        new BlobTrailer(owned.length, Instant.now(), sha, options.contentType()));
+    MemSpace.Blob blob =
+        new MemSpace.Blob(
+            owned, new BlobTrailer(owned.length, Instant.now(), sha, options.contentType()));
     if (ref.contentAddressed()) {
       backend().blobs.putIfAbsent(ref.path(), blob);
     } else {
@@ -93,8 +105,12 @@ final class MemStorageProvider extends BackendStorageProvider<MemSpace> {
     byte[] expected = blob.meta().checkName(ref.expectedSha256(), ref.uri()).sha256();
     byte[] actual = Sha256.of(blob.data());
     if (!Arrays.equals(expected, actual) || blob.data().length != blob.meta().size()) {
-      throw new IntegrityException("blob bytes do not match their SHA-256: expected=" + Sha256.hex(expected)
-          + " actual=" + Sha256.hex(actual), ref.uri());
+      throw new IntegrityException(
+          "blob bytes do not match their SHA-256: expected="
+              + Sha256.hex(expected)
+              + " actual="
+              + Sha256.hex(actual),
+          ref.uri());
     }
     return blob;
   }
@@ -105,7 +121,8 @@ final class MemStorageProvider extends BackendStorageProvider<MemSpace> {
     MemSpace.Blob blob = get(ref);
     byte[] expected = blob.meta().checkName(ref.expectedSha256(), ref.uri()).sha256();
     byte[] copy = new byte[blob.data().length];
-    checkDigest(expected, Sha256.copyAndDigest(MemorySegment.ofArray(blob.data()), copy), ref.uri());
+    checkDigest(
+        expected, Sha256.copyAndDigest(MemorySegment.ofArray(blob.data()), copy), ref.uri());
     return copy;
   }
 
@@ -114,7 +131,8 @@ final class MemStorageProvider extends BackendStorageProvider<MemSpace> {
     BlobRef ref = parse(uri);
     MemSpace.Blob blob = get(ref);
     byte[] expected = blob.meta().checkName(ref.expectedSha256(), uri).sha256();
-    return new VerifyingInputStream(new ByteArrayInputStream(blob.data()), blob.meta().size(), expected, ref.uri());
+    return new VerifyingInputStream(
+        new ByteArrayInputStream(blob.data()), blob.meta().size(), expected, ref.uri());
   }
 
   @Override
@@ -157,7 +175,9 @@ final class MemStorageProvider extends BackendStorageProvider<MemSpace> {
   public List<URI> list(String prefix) {
     checkOpen();
     String basePath = layout.basePath();
-    return listed(backend().blobs.keySet().stream().filter(path -> path.startsWith(basePath)).toList(), prefix);
+    return listed(
+        backend().blobs.keySet().stream().filter(path -> path.startsWith(basePath)).toList(),
+        prefix);
   }
 
   /** For tests: the stored array itself (not a copy), so a test can damage it. */

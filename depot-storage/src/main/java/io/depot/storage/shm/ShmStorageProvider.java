@@ -16,11 +16,11 @@ import io.depot.storage.BlobView;
 import io.depot.storage.StorageException;
 import io.depot.storage.StorageFullException;
 import io.depot.storage.StoreOptions;
-import io.depot.storage.spi.SegmentBlobView;
 import io.depot.storage.spi.BackendStorageProvider;
 import io.depot.storage.spi.BlobLayout;
 import io.depot.storage.spi.BlobRef;
 import io.depot.storage.spi.BlobTrailer;
+import io.depot.storage.spi.SegmentBlobView;
 import io.depot.storage.spi.SegmentInputStream;
 import io.depot.storage.spi.Sha256;
 import io.depot.storage.spi.VerifyingInputStream;
@@ -38,33 +38,43 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code shm://<store>/[<scope>/...]sha256/<hex>} and {@code .../keys/<key>}: one object per blob in the Depot store
- * {@code <store>} (its bytes followed by a {@link BlobTrailer}), named by the URI path without its leading slash. Every
- * process of the machine attached to the store shares the blobs; {@link #view} hands out the shared memory itself.
+ * {@code shm://<store>/[<scope>/...]sha256/<hex>} and {@code .../keys/<key>}: one object per blob
+ * in the Depot store {@code <store>} (its bytes followed by a {@link BlobTrailer}), named by the
+ * URI path without its leading slash. Every process of the machine attached to the store shares the
+ * blobs; {@link #view} hands out the shared memory itself.
  *
  * <h2>Writes</h2>
  *
- * A blob is written in place into a {@link WriteClaim} and published by its commit, so it is visible whole or not at
- * all, and a writer killed mid-store leaves nothing: its claim is reclaimed by the store's recovery, at the latest
- * when another process stores the same blob (the claim of the name recovers it on contact). Content-addressed stores
- * claim in {@link PutMode#CREATE} mode: of concurrent writers of the same bytes one writes, the others wait for its
- * commit (or claim the name themselves if it aborts or dies). Keys are claimed in {@link PutMode#REPLACE} mode.
+ * A blob is written in place into a {@link WriteClaim} and published by its commit, so it is
+ * visible whole or not at all, and a writer killed mid-store leaves nothing: its claim is reclaimed
+ * by the store's recovery, at the latest when another process stores the same blob (the claim of
+ * the name recovers it on contact). Content-addressed stores claim in {@link PutMode#CREATE} mode:
+ * of concurrent writers of the same bytes one writes, the others wait for its commit (or claim the
+ * name themselves if it aborts or dies). Keys are claimed in {@link PutMode#REPLACE} mode.
  *
  * <h2>Streams of unknown length</h2>
  *
- * The store's arena is fixed, and a blob's name (its digest) and size are known only at the end of the stream, while
- * the core has no rename. {@link #store(InputStream, StoreOptions)} therefore spools the stream into uncommitted
- * chunk claims of {@code chunk-size} bytes (invisible to everyone, reclaimed if the process dies), then claims the
- * final object at its exact size, copies the chunks in (memory speed), commits it and aborts the chunks. A streamed
- * store thus needs twice the blob's size free in the arena while it runs, and a streamed blob is at most half the
- * arena ({@link BlobTooLargeException} beyond); an array or segment store needs its size once, up to the whole arena.
+ * The store's arena is fixed, and a blob's name (its digest) and size are known only at the end of
+ * the stream, while the core has no rename. {@link #store(InputStream, StoreOptions)} therefore
+ * spools the stream into uncommitted chunk claims of {@code chunk-size} bytes (invisible to
+ * everyone, reclaimed if the process dies), then claims the final object at its exact size, copies
+ * the chunks in (memory speed), commits it and aborts the chunks. A streamed store thus needs twice
+ * the blob's size free in the arena while it runs, and a streamed blob is at most half the arena
+ * ({@link BlobTooLargeException} beyond); an array or segment store needs its size once, up to the
+ * whole arena.
  */
 final class ShmStorageProvider extends BackendStorageProvider<ShmStorageProvider.Backend> {
   private static final int COPY_BUFFER = 1 << 16;
-  /** How long a content-addressed store waits for a live concurrent writer of the same bytes to commit. */
+
+  /**
+   * How long a content-addressed store waits for a live concurrent writer of the same bytes to
+   * commit.
+   */
   private static final Duration CONCURRENT_WRITER_WAIT = Duration.ofSeconds(30);
+
   /** How long it waits for that commit before it tries to claim the name again. */
   private static final Duration CONCURRENT_WRITER_POLL = Duration.ofMillis(20);
+
   private static final String SPOOL_PREFIX = ".depot-storage-spool/";
   private static final AtomicLong SPOOL_SEQUENCE = new AtomicLong();
 
@@ -78,7 +88,10 @@ final class ShmStorageProvider extends BackendStorageProvider<ShmStorageProvider
   record Backend(Depot depot, long chunkSize, long arenaBytes) {}
 
   ShmStorageProvider(BlobLayout layout, Depot depot, long chunkSize) {
-    super(layout, new Backend(depot, chunkSize, depot.stats().arenaBytes()), b -> b.depot().close(),
+    super(
+        layout,
+        new Backend(depot, chunkSize, depot.stats().arenaBytes()),
+        b -> b.depot().close(),
         ShmStorageProvider::new);
   }
 
@@ -107,7 +120,8 @@ final class ShmStorageProvider extends BackendStorageProvider<ShmStorageProvider
     checkOpen();
     byte[] sha = Sha256.of(data);
     BlobRef ref = target(options, sha);
-    BlobTrailer trailer = new BlobTrailer(data.byteSize(), Instant.now(), sha, options.contentType());
+    BlobTrailer trailer =
+        new BlobTrailer(data.byteSize(), Instant.now(), sha, options.contentType());
     publish(ref, trailer, (dst) -> MemorySegment.copy(data, 0, dst, 0, data.byteSize()));
     return ref.uri();
   }
@@ -117,8 +131,12 @@ final class ShmStorageProvider extends BackendStorageProvider<ShmStorageProvider
     checkOpen();
     checkKey(options);
     List<WriteClaim> chunks = new ArrayList<>();
-    String spool = SPOOL_PREFIX + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "-"
-        + Long.toHexString(SPOOL_SEQUENCE.incrementAndGet()) + "/";
+    String spool =
+        SPOOL_PREFIX
+            + Long.toHexString(ThreadLocalRandom.current().nextLong())
+            + "-"
+            + Long.toHexString(SPOOL_SEQUENCE.incrementAndGet())
+            + "/";
     try {
       MessageDigest md = Sha256.newDigest();
       byte[] buf = new byte[COPY_BUFFER];
@@ -140,11 +158,21 @@ final class ShmStorageProvider extends BackendStorageProvider<ShmStorageProvider
         while (off < n) {
           if (chunk == null || used == chunkSize()) {
             if (size + off > arenaBytes() / 2) {
-              throw new BlobTooLargeException("shm: a streamed blob is spooled before it is copied into place, so it"
-                  + " is at most half the arena (store an array or segment for larger blobs): size>"
-                  + (size + off) + " arena=" + arenaBytes(), base());
+              throw new BlobTooLargeException(
+                  "shm: a streamed blob is spooled before it is copied into place, so it"
+                      + " is at most half the arena (store an array or segment for larger blobs): size>"
+                      + (size + off)
+                      + " arena="
+                      + arenaBytes(),
+                  base());
             }
-            chunk = claim(spool + chunks.size(), chunkSize(), PutMode.CREATE, base(), 2 * (size + off + chunkSize()));
+            chunk =
+                claim(
+                    spool + chunks.size(),
+                    chunkSize(),
+                    PutMode.CREATE,
+                    base(),
+                    2 * (size + off + chunkSize()));
             chunks.add(chunk);
             used = 0;
           }
@@ -159,14 +187,17 @@ final class ShmStorageProvider extends BackendStorageProvider<ShmStorageProvider
       BlobRef ref = target(options, sha);
       BlobTrailer trailer = new BlobTrailer(size, Instant.now(), sha, options.contentType());
       final long total = size;
-      publish(ref, trailer, dst -> {
-        long pos = 0;
-        for (WriteClaim c : chunks) {
-          long k = Math.min(chunkSize(), total - pos);
-          MemorySegment.copy(c.segment(), 0, dst, pos, k);
-          pos += k;
-        }
-      });
+      publish(
+          ref,
+          trailer,
+          dst -> {
+            long pos = 0;
+            for (WriteClaim c : chunks) {
+              long k = Math.min(chunkSize(), total - pos);
+              MemorySegment.copy(c.segment(), 0, dst, pos, k);
+              pos += k;
+            }
+          });
       return ref.uri();
     } finally {
       for (WriteClaim c : chunks) {
@@ -181,10 +212,10 @@ final class ShmStorageProvider extends BackendStorageProvider<ShmStorageProvider
   }
 
   /**
-   * Claims the blob's object, fills it, writes the trailer and commits (content: at most once). Of concurrent
-   * writers of the same content, one writes and the others wait for its commit; a writer that died holding the
-   * name is recovered by the next claim of it (the store does that on contact), so its bytes can be stored again at
-   * once.
+   * Claims the blob's object, fills it, writes the trailer and commits (content: at most once). Of
+   * concurrent writers of the same content, one writes and the others wait for its commit; a writer
+   * that died holding the name is recovered by the next claim of it (the store does that on
+   * contact), so its bytes can be stored again at once.
    */
   private void publish(BlobRef ref, BlobTrailer trailer, Filler filler) {
     String name = objectName(ref);
@@ -197,13 +228,26 @@ final class ShmStorageProvider extends BackendStorageProvider<ShmStorageProvider
       }
       WriteClaim claim;
       try {
-        claim = claim(name, total, ref.contentAddressed() ? PutMode.CREATE : PutMode.REPLACE, ref.uri(), total);
+        claim =
+            claim(
+                name,
+                total,
+                ref.contentAddressed() ? PutMode.CREATE : PutMode.REPLACE,
+                ref.uri(),
+                total);
       } catch (ObjectExistsException e) {
-        // a live writer of the same bytes: wait a little for its commit, then look again (if it aborts or dies,
+        // a live writer of the same bytes: wait a little for its commit, then look again (if it
+        // aborts or dies,
         // the next claim takes the name)
         if (System.nanoTime() - deadline > 0) {
-          throw new StorageException("shm: another process kept writing the same blob for "
-              + CONCURRENT_WRITER_WAIT + " (" + e.getMessage() + ")", ref.uri(), e);
+          throw new StorageException(
+              "shm: another process kept writing the same blob for "
+                  + CONCURRENT_WRITER_WAIT
+                  + " ("
+                  + e.getMessage()
+                  + ")",
+              ref.uri(),
+              e);
         }
         try {
           depot().get(name, CONCURRENT_WRITER_POLL).close();
@@ -227,12 +271,19 @@ final class ShmStorageProvider extends BackendStorageProvider<ShmStorageProvider
       return depot().claim(name, size, mode);
     } catch (StoreFullException | DirectoryFullException e) {
       if (blobBytes > arenaBytes()) {
-        throw new BlobTooLargeException("shm: blob larger than the store's arena: size>=" + blobBytes + " arena="
-            + arenaBytes(), uri, e);
+        throw new BlobTooLargeException(
+            "shm: blob larger than the store's arena: size>="
+                + blobBytes
+                + " arena="
+                + arenaBytes(),
+            uri,
+            e);
       }
-      throw new StorageFullException("shm: store " + depot().name() + " has no room: " + e.getMessage(), uri, e);
+      throw new StorageFullException(
+          "shm: store " + depot().name() + " has no room: " + e.getMessage(), uri, e);
     } catch (InvalidArgumentException e) {
-      throw new BlobTooLargeException("shm: blob larger than the store's arena: size>=" + blobBytes, uri, e);
+      throw new BlobTooLargeException(
+          "shm: blob larger than the store's arena: size>=" + blobBytes, uri, e);
     }
   }
 
@@ -251,10 +302,13 @@ final class ShmStorageProvider extends BackendStorageProvider<ShmStorageProvider
     try {
       MemorySegment seg = h.segment();
       long total = seg.byteSize();
-      byte[] tail = seg.asSlice(total - Math.min(total, BlobTrailer.TAIL_BYTES)).toArray(ValueLayout.JAVA_BYTE);
+      byte[] tail =
+          seg.asSlice(total - Math.min(total, BlobTrailer.TAIL_BYTES))
+              .toArray(ValueLayout.JAVA_BYTE);
       int len = BlobTrailer.trailerLength(tail, total, ref.uri());
       byte[] t = seg.asSlice(total - len).toArray(ValueLayout.JAVA_BYTE);
-      BlobTrailer trailer = BlobTrailer.decode(t, total, ref.uri()).checkName(ref.expectedSha256(), ref.uri());
+      BlobTrailer trailer =
+          BlobTrailer.decode(t, total, ref.uri()).checkName(ref.expectedSha256(), ref.uri());
       return new Held(h, trailer, seg.asSlice(0, trailer.size()));
     } catch (RuntimeException e) {
       h.close();
@@ -268,8 +322,9 @@ final class ShmStorageProvider extends BackendStorageProvider<ShmStorageProvider
     Held held = hold(ref);
     try {
       if (held.trailer().size() > MAX_LOAD_BYTES) {
-        throw new BlobTooLargeException("blob too large for an array (use open or view): size="
-            + held.trailer().size(), ref.uri());
+        throw new BlobTooLargeException(
+            "blob too large for an array (use open or view): size=" + held.trailer().size(),
+            ref.uri());
       }
       byte[] data = new byte[(int) held.trailer().size()];
       checkDigest(held.trailer().sha256(), Sha256.copyAndDigest(held.data(), data), ref.uri());
@@ -283,8 +338,11 @@ final class ShmStorageProvider extends BackendStorageProvider<ShmStorageProvider
   public InputStream open(URI uri) {
     BlobRef ref = parse(uri);
     Held held = hold(ref);
-    return new VerifyingInputStream(new SegmentInputStream(held.data(), held.handle()::close),
-        held.trailer().size(), held.trailer().sha256(), ref.uri());
+    return new VerifyingInputStream(
+        new SegmentInputStream(held.data(), held.handle()::close),
+        held.trailer().size(),
+        held.trailer().sha256(),
+        ref.uri());
   }
 
   @Override
@@ -336,7 +394,9 @@ final class ShmStorageProvider extends BackendStorageProvider<ShmStorageProvider
   @Override
   public List<URI> list(String prefix) {
     checkOpen();
-    return listed(depot().list(layout.basePath().substring(1)).stream().map(o -> "/" + o.name()).toList(), prefix);
+    return listed(
+        depot().list(layout.basePath().substring(1)).stream().map(o -> "/" + o.name()).toList(),
+        prefix);
   }
 
   /** The store (also for tests in this package). */

@@ -1,6 +1,5 @@
 package io.depot.storage.spi;
 
-import org.jspecify.annotations.Nullable;
 import io.depot.storage.BlobNotFoundException;
 import io.depot.storage.BlobTooLargeException;
 import io.depot.storage.BlobView;
@@ -19,17 +18,21 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What every provider shares: the URI layout and scope checks, scoped children sharing one backend, and an
- * idempotent close that releases the backend once, and the checks and conversions every data operation makes the same
- * way. Subclasses implement the data operations ({@link BackendStorageProvider} also holds the shared backend).
+ * What every provider shares: the URI layout and scope checks, scoped children sharing one backend,
+ * and an idempotent close that releases the backend once, and the checks and conversions every data
+ * operation makes the same way. Subclasses implement the data operations ({@link
+ * BackendStorageProvider} also holds the shared backend).
  */
 public abstract class AbstractStorageProvider implements StorageProvider {
   /** The URI layout of this provider's scope. */
   protected final BlobLayout layout;
+
   /** Shared by a root provider and all its scoped children: set when the root is closed. */
   private final AtomicBoolean closed;
+
   private final boolean root;
 
   /**
@@ -44,7 +47,8 @@ public abstract class AbstractStorageProvider implements StorageProvider {
   }
 
   /**
-   * A scoped child of {@code parent}: shares its backend and its closed state; its close does nothing.
+   * A scoped child of {@code parent}: shares its backend and its closed state; its close does
+   * nothing.
    *
    * @param layout the URI layout of the sub-scope
    * @param parent the provider whose backend it shares
@@ -99,8 +103,8 @@ public abstract class AbstractStorageProvider implements StorageProvider {
   protected abstract void closeBackend();
 
   /**
-   * Checks a backend-specific limit on a blob's location (for example a name length), before anything is written.
-   * Does nothing by default.
+   * Checks a backend-specific limit on a blob's location (for example a name length), before
+   * anything is written. Does nothing by default.
    *
    * @param ref the blob's location
    * @throws io.depot.storage.InvalidBlobKeyException if the location is not valid on this backend
@@ -134,11 +138,12 @@ public abstract class AbstractStorageProvider implements StorageProvider {
   }
 
   /**
-   * Checks a caller-chosen key before anything is read or written (a stream is not consumed for a key that will be
-   * refused).
+   * Checks a caller-chosen key before anything is read or written (a stream is not consumed for a
+   * key that will be refused).
    *
    * @param options the store's options
-   * @throws io.depot.storage.InvalidBlobKeyException if the key breaks the rules or the backend's limits
+   * @throws io.depot.storage.InvalidBlobKeyException if the key breaks the rules or the backend's
+   *     limits
    */
   protected final void checkKey(io.depot.storage.StoreOptions options) {
     String key = options.key(); // null: content addressed
@@ -186,12 +191,14 @@ public abstract class AbstractStorageProvider implements StorageProvider {
    */
   protected static void checkRange(long offset, long length) {
     if (offset < 0 || length < 0) {
-      throw new IllegalArgumentException("offset and length must be >= 0: offset=" + offset + " length=" + length);
+      throw new IllegalArgumentException(
+          "offset and length must be >= 0: offset=" + offset + " length=" + length);
     }
   }
 
   /**
-   * {@return the clipped length of {@code [offset, offset + length)} in a blob of {@code size} bytes}
+   * {@return the clipped length of {@code [offset, offset + length)} in a blob of {@code size}
+   * bytes}
    *
    * @param size the blob's size
    * @param offset the range's first byte
@@ -221,7 +228,8 @@ public abstract class AbstractStorageProvider implements StorageProvider {
             if (in.read() < 0) {
               return buf;
             }
-            throw new BlobTooLargeException("stream longer than the provider's limit: limit=" + limit, uri);
+            throw new BlobTooLargeException(
+                "stream longer than the provider's limit: limit=" + limit, uri);
           }
           buf = Arrays.copyOf(buf, (int) Math.min(limit, Math.max(2L * n, 8192)));
         }
@@ -262,8 +270,12 @@ public abstract class AbstractStorageProvider implements StorageProvider {
    */
   protected static void checkDigest(byte[] expected, byte[] actual, URI uri) {
     if (!Arrays.equals(expected, actual)) {
-      throw new IntegrityException("blob bytes do not match their SHA-256: expected=" + Sha256.hex(expected)
-          + " actual=" + Sha256.hex(actual), uri);
+      throw new IntegrityException(
+          "blob bytes do not match their SHA-256: expected="
+              + Sha256.hex(expected)
+              + " actual="
+              + Sha256.hex(actual),
+          uri);
     }
   }
 
@@ -277,8 +289,13 @@ public abstract class AbstractStorageProvider implements StorageProvider {
    */
   protected final void checkLimit(long size, long maxBlobBytes, URI uri) {
     if (size > maxBlobBytes) {
-      throw new BlobTooLargeException(scheme() + ": blob over the provider's limit: size>=" + size
-          + " max-blob-bytes=" + maxBlobBytes, uri);
+      throw new BlobTooLargeException(
+          scheme()
+              + ": blob over the provider's limit: size>="
+              + size
+              + " max-blob-bytes="
+              + maxBlobBytes,
+          uri);
     }
   }
 
@@ -293,7 +310,8 @@ public abstract class AbstractStorageProvider implements StorageProvider {
    */
   protected final void checkNameBytes(String name, int maxBytes, String what, URI uri) {
     if (name.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
-      throw new InvalidBlobKeyException(scheme() + ": the " + what + " is longer than " + maxBytes + " bytes", uri);
+      throw new InvalidBlobKeyException(
+          scheme() + ": the " + what + " is longer than " + maxBytes + " bytes", uri);
     }
   }
 
@@ -314,8 +332,8 @@ public abstract class AbstractStorageProvider implements StorageProvider {
   }
 
   /**
-   * The blob URIs among backend paths: those of {@code paths} that name blobs under this provider's base whose
-   * relative name starts with {@code prefix}, sorted (what {@link #list} returns).
+   * The blob URIs among backend paths: those of {@code paths} that name blobs under this provider's
+   * base whose relative name starts with {@code prefix}, sorted (what {@link #list} returns).
    *
    * @param paths decoded URI paths, as {@link BlobLayout#fromPath} takes them
    * @param prefix the caller's prefix of relative names
@@ -324,15 +342,18 @@ public abstract class AbstractStorageProvider implements StorageProvider {
   protected final List<URI> listed(Iterable<String> paths, String prefix) {
     List<URI> out = new ArrayList<>();
     for (String path : paths) {
-      layout.fromPath(path).filter(r -> r.relativeName().startsWith(prefix)).ifPresent(r -> out.add(r.uri()));
+      layout
+          .fromPath(path)
+          .filter(r -> r.relativeName().startsWith(prefix))
+          .ifPresent(r -> out.add(r.uri()));
     }
     out.sort(null);
     return out;
   }
 
   /**
-   * Starts an asynchronous operation: a failure before the future exists (a closed provider, a refused URI) fails
-   * the future instead of being thrown.
+   * Starts an asynchronous operation: a failure before the future exists (a closed provider, a
+   * refused URI) fails the future instead of being thrown.
    *
    * @param <T> the result's type
    * @param start starts the operation

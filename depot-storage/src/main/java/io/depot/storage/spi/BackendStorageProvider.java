@@ -4,10 +4,11 @@ import io.depot.storage.StorageProvider;
 import java.util.function.Consumer;
 
 /**
- * An {@link AbstractStorageProvider} on one backend object of type {@code B} (a client with its settings, a mapped
- * store, a heap space) that a root provider and all its scoped children share: {@link #withScope} makes the child
- * with the subclass's scoped constructor, and the root's first {@link #close()} releases the backend once. A
- * subclass has the two constructors and implements the data operations on {@link #backend()}.
+ * An {@link AbstractStorageProvider} on one backend object of type {@code B} (a client with its
+ * settings, a mapped store, a heap space) that a root provider and all its scoped children share:
+ * {@link #withScope} makes the child with the subclass's scoped constructor, and the root's first
+ * {@link #close()} releases the backend once. A subclass has the two constructors and implements
+ * the data operations on {@link #backend()}.
  *
  * @param <B> the backend's type
  */
@@ -24,8 +25,8 @@ public abstract class BackendStorageProvider<B> extends AbstractStorageProvider 
      *
      * @param child the sub-scope's layout
      * @param parent the provider whose backend it shares
-     * @return a provider that calls {@link BackendStorageProvider#BackendStorageProvider(BlobLayout,
-     *     BackendStorageProvider)}
+     * @return a provider that calls {@link
+     *     BackendStorageProvider#BackendStorageProvider(BlobLayout, BackendStorageProvider)}
      */
     BackendStorageProvider<B> create(BlobLayout child, BackendStorageProvider<B> parent);
   }
@@ -42,8 +43,8 @@ public abstract class BackendStorageProvider<B> extends AbstractStorageProvider 
    * @param release releases the backend; called once, by the first {@link #close()}
    * @param scoped the subclass's scoped constructor, for {@link #withScope}
    */
-  protected BackendStorageProvider(BlobLayout layout, B backend, Consumer<? super B> release,
-      ScopedConstructor<B> scoped) {
+  protected BackendStorageProvider(
+      BlobLayout layout, B backend, Consumer<? super B> release, ScopedConstructor<B> scoped) {
     super(layout);
     this.backend = backend;
     this.release = release;
@@ -51,7 +52,8 @@ public abstract class BackendStorageProvider<B> extends AbstractStorageProvider 
   }
 
   /**
-   * A scoped child of {@code parent}: shares its backend and its closed state; its close does nothing.
+   * A scoped child of {@code parent}: shares its backend and its closed state; its close does
+   * nothing.
    *
    * @param layout the URI layout of the sub-scope
    * @param parent the provider whose backend it shares

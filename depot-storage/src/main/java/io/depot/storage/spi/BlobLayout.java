@@ -10,19 +10,24 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The URI layout shared by all providers: a base URI ({@code scheme://authority/path/}) and, under it, {@code
- * [<scope>/...]sha256/<hex>} (with {@code shardDepth} two-digit shard directories before the hex) or {@code
- * [<scope>/...]keys/<key>}. Parses URIs with the scope check and builds canonical ones. Immutable.
+ * The URI layout shared by all providers: a base URI ({@code scheme://authority/path/}) and, under
+ * it, {@code [<scope>/...]sha256/<hex>} (with {@code shardDepth} two-digit shard directories before
+ * the hex) or {@code [<scope>/...]keys/<key>}. Parses URIs with the scope check and builds
+ * canonical ones. Immutable.
  *
- * <p>The base keeps its authority without user information, so credentials never appear in blob URIs.
+ * <p>The base keeps its authority without user information, so credentials never appear in blob
+ * URIs.
  */
 public final class BlobLayout {
   private final String scheme;
   private final String authority;
+
   /** Raw (encoded) base path: starts and ends with '/'. */
   private final String rawBasePath;
+
   /** Decoded base path. */
   private final String basePath;
+
   private final int shardDepth;
   private final URI base;
 
@@ -38,10 +43,11 @@ public final class BlobLayout {
   /**
    * {@return the layout of a provider confined to {@code base}}
    *
-   * @param base an absolute hierarchical URI without query or fragment; a missing trailing {@code /} is added
+   * @param base an absolute hierarchical URI without query or fragment; a missing trailing {@code
+   *     /} is added
    * @param shardDepth the number of two-hex-digit shard segments before a content digest (0..4)
-   * @param checkPath whether every segment of the base path must be a valid scope segment (false for {@code file:},
-   *     whose base is any directory)
+   * @param checkPath whether every segment of the base path must be a valid scope segment (false
+   *     for {@code file:}, whose base is any directory)
    * @throws MalformedBlobUriException if {@code base} is not such a URI
    */
   public static BlobLayout of(URI base, int shardDepth, boolean checkPath) {
@@ -49,25 +55,37 @@ public final class BlobLayout {
     if (shardDepth < 0 || shardDepth > 4) {
       throw new IllegalArgumentException("shardDepth must be 0..4: shardDepth=" + shardDepth);
     }
-    if (!base.isAbsolute() || base.isOpaque() || base.getRawQuery() != null || base.getRawFragment() != null) {
-      throw new MalformedBlobUriException("a base URI must be absolute and hierarchical, without query or fragment",
-          base);
+    if (!base.isAbsolute()
+        || base.isOpaque()
+        || base.getRawQuery() != null
+        || base.getRawFragment() != null) {
+      throw new MalformedBlobUriException(
+          "a base URI must be absolute and hierarchical, without query or fragment", base);
     }
-    String path = base.getRawPath() == null || base.getRawPath().isEmpty() ? "/" : base.getRawPath();
+    String path =
+        base.getRawPath() == null || base.getRawPath().isEmpty() ? "/" : base.getRawPath();
     if (!path.endsWith("/")) {
       path = path + "/";
     }
     if (!path.startsWith("/")) {
       throw new MalformedBlobUriException("a base URI must have an absolute path", base);
     }
-    List<String> segs = path.length() == 1 ? List.of() : segments(path.substring(1, path.length() - 1));
+    List<String> segs =
+        path.length() == 1 ? List.of() : segments(path.substring(1, path.length() - 1));
     for (String s : segs) {
-      if (s.isEmpty() || s.equals(".") || s.equals("..") || (checkPath && !Names.isScopeSegment(s))) {
-        throw new MalformedBlobUriException("a base path must be segments of [A-Za-z0-9._~=-] (not starting with"
-            + " '.', not 'sha256' or 'keys'): segment=" + s, base);
+      if (s.isEmpty()
+          || s.equals(".")
+          || s.equals("..")
+          || (checkPath && !Names.isScopeSegment(s))) {
+        throw new MalformedBlobUriException(
+            "a base path must be segments of [A-Za-z0-9._~=-] (not starting with"
+                + " '.', not 'sha256' or 'keys'): segment="
+                + s,
+            base);
       }
     }
-    return new BlobLayout(base.getScheme().toLowerCase(java.util.Locale.ROOT), authorityOf(base), path, shardDepth);
+    return new BlobLayout(
+        base.getScheme().toLowerCase(java.util.Locale.ROOT), authorityOf(base), path, shardDepth);
   }
 
   /**
@@ -106,12 +124,16 @@ public final class BlobLayout {
   }
 
   /**
-   * {@return whether {@code uri} lies under the base (same scheme and authority, path below the base path, no dot segments)}
+   * {@return whether {@code uri} lies under the base (same scheme and authority, path below the
+   * base path, no dot segments)}
    *
    * @param uri the URI to check
    */
   public boolean inScope(URI uri) {
-    if (uri == null || !uri.isAbsolute() || uri.isOpaque() || !scheme.equalsIgnoreCase(uri.getScheme())
+    if (uri == null
+        || !uri.isAbsolute()
+        || uri.isOpaque()
+        || !scheme.equalsIgnoreCase(uri.getScheme())
         || !authority.equals(authorityOf(uri))) {
       return false;
     }
@@ -124,7 +146,8 @@ public final class BlobLayout {
    *
    * @param uri the URI to parse
    * @return where the blob is
-   * @throws ScopeViolationException if it is not under the base, or has {@code .} or {@code ..} segments
+   * @throws ScopeViolationException if it is not under the base, or has {@code .} or {@code ..}
+   *     segments
    * @throws MalformedBlobUriException if it is under the base but not a blob URI
    */
   public BlobRef parse(URI uri) {
@@ -134,7 +157,8 @@ public final class BlobLayout {
     }
     String raw = uri.getRawPath();
     if (raw != null && hasDotSegment(raw)) {
-      throw new ScopeViolationException("path traversal ('.' or '..' segment) refused in scope base=" + base, uri);
+      throw new ScopeViolationException(
+          "path traversal ('.' or '..' segment) refused in scope base=" + base, uri);
     }
     if (!inScope(uri)) {
       throw new ScopeViolationException("outside the provider's scope base=" + base, uri);
@@ -168,13 +192,17 @@ public final class BlobLayout {
     List<String> rest = segs.subList(marker + 1, segs.size());
     if (segs.get(marker).equals(Names.CONTENT)) {
       if (rest.size() != shardDepth + 1 || !Sha256.isHex(rest.get(shardDepth))) {
-        throw new MalformedBlobUriException("a content-addressed blob URI ends with sha256/"
-            + "xx/".repeat(shardDepth) + "<64 lower-case hex digits>", uri);
+        throw new MalformedBlobUriException(
+            "a content-addressed blob URI ends with sha256/"
+                + "xx/".repeat(shardDepth)
+                + "<64 lower-case hex digits>",
+            uri);
       }
       String hex = rest.get(shardDepth);
       for (int i = 0; i < shardDepth; i++) {
         if (!rest.get(i).equals(hex.substring(2 * i, 2 * i + 2))) {
-          throw new MalformedBlobUriException("shard segment=" + rest.get(i) + " does not match the digest", uri);
+          throw new MalformedBlobUriException(
+              "shard segment=" + rest.get(i) + " does not match the digest", uri);
         }
       }
       return content(scopePath.toString(), hex);
@@ -193,13 +221,15 @@ public final class BlobLayout {
    */
   public BlobRef content(String sha256) {
     if (!Sha256.isHex(sha256)) {
-      throw new IllegalArgumentException("sha256 must be 64 lower-case hex digits: sha256=" + sha256);
+      throw new IllegalArgumentException(
+          "sha256 must be 64 lower-case hex digits: sha256=" + sha256);
     }
     return content("", sha256);
   }
 
   /**
-   * {@return the blob under a caller-chosen key directly under the base (checked by {@link Names#checkKey})}
+   * {@return the blob under a caller-chosen key directly under the base (checked by {@link
+   * Names#checkKey})}
    *
    * @param key the caller-chosen key
    */
@@ -208,8 +238,8 @@ public final class BlobLayout {
   }
 
   /**
-   * {@return the blob a backend path denotes, if it is one: {@code path} is a decoded path below the base path (for example
-   * an S3 key with {@code /} prepended, or a file's absolute path)}
+   * {@return the blob a backend path denotes, if it is one: {@code path} is a decoded path below
+   * the base path (for example an S3 key with {@code /} prepended, or a file's absolute path)}
    *
    * @param path the backend path
    */
@@ -235,7 +265,8 @@ public final class BlobLayout {
     }
     rel.append(hex);
     URI uri = URI.create(scheme + "://" + authority + rawBasePath + rel);
-    return new BlobRef(uri, basePath + rel, true, hex, scopePath, scopePath + Names.CONTENT + "/" + hex);
+    return new BlobRef(
+        uri, basePath + rel, true, hex, scopePath, scopePath + Names.CONTENT + "/" + hex);
   }
 
   private BlobRef key(String scopePath, String key) {
@@ -259,8 +290,12 @@ public final class BlobLayout {
 
   private static boolean hasDotSegment(String rawPath) {
     for (String s : rawPath.split("/", -1)) {
-      if (s.equals(".") || s.equals("..") || s.equalsIgnoreCase("%2e") || s.equalsIgnoreCase("%2e%2e")
-          || s.equalsIgnoreCase(".%2e") || s.equalsIgnoreCase("%2e.")) {
+      if (s.equals(".")
+          || s.equals("..")
+          || s.equalsIgnoreCase("%2e")
+          || s.equalsIgnoreCase("%2e%2e")
+          || s.equalsIgnoreCase(".%2e")
+          || s.equalsIgnoreCase("%2e.")) {
         return true;
       }
     }

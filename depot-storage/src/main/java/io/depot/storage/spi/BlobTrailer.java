@@ -12,10 +12,10 @@ import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The metadata record written after a blob's bytes by the providers that keep data and metadata in one stored value
- * ({@code shm:}, {@code file:}, {@code redis:}), so that one atomic publication (a commit, a rename, a {@code
- * RENAME}) covers both, the bytes start at offset 0 (ranged reads need no adjustment), and a stream can be written
- * without knowing its length first.
+ * The metadata record written after a blob's bytes by the providers that keep data and metadata in
+ * one stored value ({@code shm:}, {@code file:}, {@code redis:}), so that one atomic publication (a
+ * commit, a rename, a {@code RENAME}) covers both, the bytes start at offset 0 (ranged reads need
+ * no adjustment), and a stream can be written without knowing its length first.
  *
  * <pre>
  *  0                   1                   2                   3
@@ -43,9 +43,10 @@ import org.jspecify.annotations.Nullable;
  * +---------------------------------------------------------------+
  * </pre>
  *
- * All integers are big-endian. A reader reads the last {@value #TAIL_BYTES} bytes, checks the end magic and {@code
- * L}, then reads the whole trailer and checks its magic, version, CRC and data size; any inconsistency is an {@link
- * IntegrityException}. The CRC catches damaged metadata (the data itself is covered by the SHA-256).
+ * All integers are big-endian. A reader reads the last {@value #TAIL_BYTES} bytes, checks the end
+ * magic and {@code L}, then reads the whole trailer and checks its magic, version, CRC and data
+ * size; any inconsistency is an {@link IntegrityException}. The CRC catches damaged metadata (the
+ * data itself is covered by the SHA-256).
  *
  * @param size the data size in bytes
  * @param created when the blob was stored
@@ -55,8 +56,10 @@ import org.jspecify.annotations.Nullable;
 public record BlobTrailer(long size, Instant created, byte[] sha256, String contentType) {
   /** Bytes at the very end that locate the trailer: its length and the end magic. */
   public static final int TAIL_BYTES = 8;
+
   /** Trailer bytes besides the content type. */
   public static final int FIXED_BYTES = 68;
+
   /** The longest trailer. */
   public static final int MAX_BYTES = FIXED_BYTES + 255;
 
@@ -90,9 +93,16 @@ public record BlobTrailer(long size, Instant created, byte[] sha256, String cont
   public byte[] encode() {
     byte[] type = contentType.getBytes(StandardCharsets.US_ASCII);
     ByteBuffer bb = ByteBuffer.allocate(FIXED_BYTES + type.length).order(ByteOrder.BIG_ENDIAN);
-    bb.putInt(MAGIC).putShort(VERSION).putShort((short) type.length).putLong(size).putLong(created.toEpochMilli())
-        .put(sha256).put(type);
-    bb.putInt(crc(bb.array(), TYPE_OFFSET + type.length)).putInt(FIXED_BYTES + type.length).putInt(END_MAGIC);
+    bb.putInt(MAGIC)
+        .putShort(VERSION)
+        .putShort((short) type.length)
+        .putLong(size)
+        .putLong(created.toEpochMilli())
+        .put(sha256)
+        .put(type);
+    bb.putInt(crc(bb.array(), TYPE_OFFSET + type.length))
+        .putInt(FIXED_BYTES + type.length)
+        .putInt(END_MAGIC);
     return bb.array();
   }
 
@@ -106,12 +116,14 @@ public record BlobTrailer(long size, Instant created, byte[] sha256, String cont
    */
   public static int trailerLength(byte[] tail, long totalLength, URI uri) {
     if (tail.length != TAIL_BYTES || totalLength < FIXED_BYTES) {
-      throw new IntegrityException("stored value too short for a blob trailer: length=" + totalLength, uri);
+      throw new IntegrityException(
+          "stored value too short for a blob trailer: length=" + totalLength, uri);
     }
     ByteBuffer bb = ByteBuffer.wrap(tail).order(ByteOrder.BIG_ENDIAN);
     int len = bb.getInt();
     if (bb.getInt() != END_MAGIC || len < FIXED_BYTES || len > MAX_BYTES || len > totalLength) {
-      throw new IntegrityException("damaged blob trailer (end magic or length): trailerLength=" + len, uri);
+      throw new IntegrityException(
+          "damaged blob trailer (end magic or length): trailerLength=" + len, uri);
     }
     return len;
   }
@@ -127,9 +139,14 @@ public record BlobTrailer(long size, Instant created, byte[] sha256, String cont
    */
   public static BlobTrailer decode(byte[] trailer, long totalLength, URI uri) {
     ByteBuffer bb = ByteBuffer.wrap(trailer).order(ByteOrder.BIG_ENDIAN);
-    int n = trailer.length < FIXED_BYTES ? -1 : Short.toUnsignedInt(bb.getShort(TYPE_LENGTH_OFFSET));
-    if (n < 0 || bb.getInt(0) != MAGIC || bb.getShort(VERSION_OFFSET) != VERSION || trailer.length != FIXED_BYTES + n
-        || bb.getInt(TYPE_OFFSET + n + 4) != trailer.length || bb.getInt(TYPE_OFFSET + n + 8) != END_MAGIC) {
+    int n =
+        trailer.length < FIXED_BYTES ? -1 : Short.toUnsignedInt(bb.getShort(TYPE_LENGTH_OFFSET));
+    if (n < 0
+        || bb.getInt(0) != MAGIC
+        || bb.getShort(VERSION_OFFSET) != VERSION
+        || trailer.length != FIXED_BYTES + n
+        || bb.getInt(TYPE_OFFSET + n + 4) != trailer.length
+        || bb.getInt(TYPE_OFFSET + n + 8) != END_MAGIC) {
       throw new IntegrityException("damaged blob trailer (magic, version or length)", uri);
     }
     if (bb.getInt(TYPE_OFFSET + n) != crc(trailer, TYPE_OFFSET + n)) {
@@ -137,8 +154,12 @@ public record BlobTrailer(long size, Instant created, byte[] sha256, String cont
     }
     long size = bb.getLong(SIZE_OFFSET);
     if (size != totalLength - trailer.length) {
-      throw new IntegrityException("blob length does not match its trailer: size=" + size + " stored="
-          + (totalLength - trailer.length), uri);
+      throw new IntegrityException(
+          "blob length does not match its trailer: size="
+              + size
+              + " stored="
+              + (totalLength - trailer.length),
+          uri);
     }
     byte[] sha = Arrays.copyOfRange(trailer, SHA_OFFSET, SHA_OFFSET + Sha256.BYTES);
     String type = new String(trailer, TYPE_OFFSET, n, StandardCharsets.US_ASCII);
@@ -160,9 +181,12 @@ public record BlobTrailer(long size, Instant created, byte[] sha256, String cont
    */
   public static BlobTrailer decodeFrom(byte[] value, URI uri) {
     if (value.length < FIXED_BYTES) {
-      throw new IntegrityException("stored value too short for a blob trailer: length=" + value.length, uri);
+      throw new IntegrityException(
+          "stored value too short for a blob trailer: length=" + value.length, uri);
     }
-    int len = trailerLength(Arrays.copyOfRange(value, value.length - TAIL_BYTES, value.length), value.length, uri);
+    int len =
+        trailerLength(
+            Arrays.copyOfRange(value, value.length - TAIL_BYTES, value.length), value.length, uri);
     return decode(Arrays.copyOfRange(value, value.length - len, value.length), value.length, uri);
   }
 
@@ -176,7 +200,8 @@ public record BlobTrailer(long size, Instant created, byte[] sha256, String cont
    */
   public BlobTrailer checkName(byte @Nullable [] expected, URI uri) {
     if (expected != null && !Arrays.equals(expected, sha256)) {
-      throw new IntegrityException("blob trailer digest does not match the name: sha256=" + Sha256.hex(sha256), uri);
+      throw new IntegrityException(
+          "blob trailer digest does not match the name: sha256=" + Sha256.hex(sha256), uri);
     }
     return this;
   }
@@ -192,8 +217,11 @@ public record BlobTrailer(long size, Instant created, byte[] sha256, String cont
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof BlobTrailer t && size == t.size && created.equals(t.created)
-        && Arrays.equals(sha256, t.sha256) && contentType.equals(t.contentType);
+    return o instanceof BlobTrailer t
+        && size == t.size
+        && created.equals(t.created)
+        && Arrays.equals(sha256, t.sha256)
+        && contentType.equals(t.contentType);
   }
 
   @Override
@@ -203,7 +231,14 @@ public record BlobTrailer(long size, Instant created, byte[] sha256, String cont
 
   @Override
   public String toString() {
-    return "BlobTrailer[size=" + size + ", created=" + created + ", sha256=" + Sha256.hex(sha256) + ", contentType="
-        + contentType + "]";
+    return "BlobTrailer[size="
+        + size
+        + ", created="
+        + created
+        + ", sha256="
+        + Sha256.hex(sha256)
+        + ", contentType="
+        + contentType
+        + "]";
   }
 }

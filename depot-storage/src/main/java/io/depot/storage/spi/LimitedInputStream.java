@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
 
-/** Passes on at most {@code limit} bytes of a source stream, then reports the end. Closing it closes the source. */
+/**
+ * Passes on at most {@code limit} bytes of a source stream, then reports the end. Closing it closes
+ * the source.
+ */
 public final class LimitedInputStream extends InputStream {
   private final InputStream in;
   private long remaining;

@@ -8,15 +8,18 @@ import java.net.URI;
 public final class Names {
   /** The segment that starts a content-addressed name. */
   public static final String CONTENT = "sha256";
+
   /** The segment that starts a caller-chosen key. */
   public static final String KEYS = "keys";
+
   /** The longest segment, in characters. */
   public static final int MAX_SEGMENT = 255;
 
   private Names() {}
 
   /**
-   * {@return whether {@code s} is a valid segment: 1..255 of {@code [A-Za-z0-9._~=-]}, not starting with a dot}
+   * {@return whether {@code s} is a valid segment: 1..255 of {@code [A-Za-z0-9._~=-]}, not starting
+   * with a dot}
    *
    * @param s the text to check
    */
@@ -27,8 +30,15 @@ public final class Names {
     }
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '.' || c == '_' || c == '~' || c == '=' || c == '-';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == '~'
+              || c == '='
+              || c == '-';
       if (!ok) {
         return false;
       }
@@ -37,7 +47,8 @@ public final class Names {
   }
 
   /**
-   * {@return whether {@code s} is a valid scope segment: a segment other than {@value #CONTENT} and {@value #KEYS}}
+   * {@return whether {@code s} is a valid scope segment: a segment other than {@value #CONTENT} and
+   * {@value #KEYS}}
    *
    * @param s the text to check
    */
@@ -46,7 +57,8 @@ public final class Names {
   }
 
   /**
-   * {@return whether {@code key} is valid: segments joined by {@code /}, at most {@link StorageProvider#MAX_KEY_LENGTH}}
+   * {@return whether {@code key} is valid: segments joined by {@code /}, at most {@link
+   * StorageProvider#MAX_KEY_LENGTH}}
    *
    * @param key the text to check
    */
@@ -78,8 +90,13 @@ public final class Names {
    */
   public static String checkKey(String key, URI base) {
     if (key == null || !isKey(key)) {
-      throw new InvalidBlobKeyException("key must be segments of [A-Za-z0-9._~=-] (not starting with '.') joined by"
-          + " '/', at most " + StorageProvider.MAX_KEY_LENGTH + " characters: key=" + key, base);
+      throw new InvalidBlobKeyException(
+          "key must be segments of [A-Za-z0-9._~=-] (not starting with '.') joined by"
+              + " '/', at most "
+              + StorageProvider.MAX_KEY_LENGTH
+              + " characters: key="
+              + key,
+          base);
     }
     return key;
   }
@@ -100,8 +117,14 @@ public final class Names {
       }
     }
     if (!ok) {
-      throw new InvalidBlobKeyException("scope must be segments of [A-Za-z0-9._~=-] (not starting with '.', not '"
-          + CONTENT + "' or '" + KEYS + "') joined by '/': scope=" + scope, base);
+      throw new InvalidBlobKeyException(
+          "scope must be segments of [A-Za-z0-9._~=-] (not starting with '.', not '"
+              + CONTENT
+              + "' or '"
+              + KEYS
+              + "') joined by '/': scope="
+              + scope,
+          base);
     }
     return scope;
   }

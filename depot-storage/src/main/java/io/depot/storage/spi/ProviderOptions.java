@@ -9,8 +9,8 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A provider's options (keys without the {@code depot.storage.<scheme>.} prefix), with typed accessors that name the
- * key and the base URI when a value is malformed.
+ * A provider's options (keys without the {@code depot.storage.<scheme>.} prefix), with typed
+ * accessors that name the key and the base URI when a value is malformed.
  */
 public final class ProviderOptions {
   private final Map<String, String> values;
@@ -30,8 +30,13 @@ public final class ProviderOptions {
     Set<String> unknown = new TreeSet<>(values.keySet());
     unknown.removeAll(known);
     if (!unknown.isEmpty()) {
-      throw new InvalidArgumentException("unknown storage option(s) " + unknown + " for base=" + base + "; known: "
-          + new TreeSet<>(known));
+      throw new InvalidArgumentException(
+          "unknown storage option(s) "
+              + unknown
+              + " for base="
+              + base
+              + "; known: "
+              + new TreeSet<>(known));
     }
   }
 
@@ -82,8 +87,9 @@ public final class ProviderOptions {
   }
 
   /**
-   * {@return a size in bytes: a number with an optional unit {@code k}, {@code m}, {@code g}, {@code t} (powers of 1024;
-   * {@code KiB}, {@code MiB}, ... and {@code KB}, {@code MB}, ... are read the same)}
+   * {@return a size in bytes: a number with an optional unit {@code k}, {@code m}, {@code g},
+   * {@code t} (powers of 1024; {@code KiB}, {@code MiB}, ... and {@code KB}, {@code MB}, ... are
+   * read the same)}
    *
    * @param key the option's key
    * @param defaultValue the value if the option is not set
@@ -100,7 +106,10 @@ public final class ProviderOptions {
       throw bad(key, v, "a size such as 1048576, 64m or 1g");
     }
     if (n < min || n > max) {
-      throw bad(key, v, "a size from " + io.depot.ByteSize.format(min) + " to " + io.depot.ByteSize.format(max));
+      throw bad(
+          key,
+          v,
+          "a size from " + io.depot.ByteSize.format(min) + " to " + io.depot.ByteSize.format(max));
     }
     return n;
   }
@@ -130,7 +139,16 @@ public final class ProviderOptions {
   }
 
   private InvalidArgumentException bad(String key, String value, String expected) {
-    return new InvalidArgumentException("storage option " + key + " must be " + expected + ": " + key + "=" + value
-        + " base=" + base);
+    return new InvalidArgumentException(
+        "storage option "
+            + key
+            + " must be "
+            + expected
+            + ": "
+            + key
+            + "="
+            + value
+            + " base="
+            + base);
   }
 }

@@ -7,8 +7,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The {@link BlobView} of every provider: a verified segment (a heap copy, a file mapping, shared memory) and what
- * releases it, run once by the first {@link #close()}.
+ * The {@link BlobView} of every provider: a verified segment (a heap copy, a file mapping, shared
+ * memory) and what releases it, run once by the first {@link #close()}.
  */
 public final class SegmentBlobView implements BlobView {
   private final URI uri;
@@ -17,8 +17,8 @@ public final class SegmentBlobView implements BlobView {
   private final AtomicBoolean open = new AtomicBoolean(true);
 
   /**
-   * A view of {@code segment} (already verified), released by {@code release} (e.g. an arena's or a handle's
-   * close).
+   * A view of {@code segment} (already verified), released by {@code release} (e.g. an arena's or a
+   * handle's close).
    *
    * @param uri the blob's URI
    * @param segment the blob's verified bytes
@@ -67,7 +67,11 @@ public final class SegmentBlobView implements BlobView {
 
   @Override
   public String toString() {
-    return "BlobView[" + uri + ", " + io.depot.ByteSize.format(segment.byteSize()) + (open.get() ? "" : ", closed")
+    return "BlobView["
+        + uri
+        + ", "
+        + io.depot.ByteSize.format(segment.byteSize())
+        + (open.get() ? "" : ", closed")
         + "]";
   }
 

@@ -5,7 +5,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 
-/** An input stream over a memory segment's bytes (on or off the heap); closing runs an optional release action once. */
+/**
+ * An input stream over a memory segment's bytes (on or off the heap); closing runs an optional
+ * release action once.
+ */
 public final class SegmentInputStream extends InputStream {
   private final MemorySegment segment;
   private final Runnable onClose;
@@ -22,7 +25,8 @@ public final class SegmentInputStream extends InputStream {
   }
 
   /**
-   * A stream over {@code segment}; the first close runs {@code onClose} (for example, closing a handle).
+   * A stream over {@code segment}; the first close runs {@code onClose} (for example, closing a
+   * handle).
    *
    * @param segment the bytes to stream
    * @param onClose run once, by the first close

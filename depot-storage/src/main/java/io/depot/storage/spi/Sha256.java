@@ -10,11 +10,16 @@ import java.util.HexFormat;
 public final class Sha256 {
   /** Digest length in bytes. */
   public static final int BYTES = 32;
+
   /** Hex length in characters. */
   public static final int HEX_LENGTH = 64;
 
   private static final HexFormat HEX = HexFormat.of();
-  /** Chunk of a segment hashed per call, so that a huge off-heap segment is hashed without a heap copy. */
+
+  /**
+   * Chunk of a segment hashed per call, so that a huge off-heap segment is hashed without a heap
+   * copy.
+   */
   private static final int SEGMENT_CHUNK = 1 << 20;
 
   private Sha256() {}
@@ -38,7 +43,8 @@ public final class Sha256 {
   }
 
   /**
-   * {@return the digest of a segment's bytes (read in place; an off-heap segment is not copied to the heap)}
+   * {@return the digest of a segment's bytes (read in place; an off-heap segment is not copied to
+   * the heap)}
    *
    * @param data the bytes
    */
@@ -63,8 +69,9 @@ public final class Sha256 {
   }
 
   /**
-   * Copies {@code src} into {@code dst} (at least as long) and returns the digest of the bytes, hashing each chunk
-   * right after copying it, while it is still in the cache: one pass over the source instead of two.
+   * Copies {@code src} into {@code dst} (at least as long) and returns the digest of the bytes,
+   * hashing each chunk right after copying it, while it is still in the cache: one pass over the
+   * source instead of two.
    *
    * @param src the bytes to copy
    * @param dst where to copy them (from index 0)

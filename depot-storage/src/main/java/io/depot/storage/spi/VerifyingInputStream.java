@@ -8,9 +8,9 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
- * Passes on exactly {@code length} bytes of a source stream and checks their SHA-256: the read that reaches the end
- * throws {@link IntegrityException} if the digest differs, or if the source ends early. Not thread-safe (as any
- * stream). Closing it closes the source.
+ * Passes on exactly {@code length} bytes of a source stream and checks their SHA-256: the read that
+ * reaches the end throws {@link IntegrityException} if the digest differs, or if the source ends
+ * early. Not thread-safe (as any stream). Closing it closes the source.
  */
 public final class VerifyingInputStream extends InputStream {
   private final InputStream in;
@@ -22,7 +22,8 @@ public final class VerifyingInputStream extends InputStream {
   private boolean verified;
 
   /**
-   * A stream of {@code length} bytes of {@code in} that checks them against {@code expectedSha256} at the end.
+   * A stream of {@code length} bytes of {@code in} that checks them against {@code expectedSha256}
+   * at the end.
    *
    * @param in the source, positioned at the blob's first byte
    * @param length the blob's size
@@ -74,8 +75,12 @@ public final class VerifyingInputStream extends InputStream {
     if (!verified) {
       byte[] actual = md.digest();
       if (!Arrays.equals(actual, expected)) {
-        throw new IntegrityException("blob bytes do not match their SHA-256: expected=" + Sha256.hex(expected)
-            + " actual=" + Sha256.hex(actual), uri);
+        throw new IntegrityException(
+            "blob bytes do not match their SHA-256: expected="
+                + Sha256.hex(expected)
+                + " actual="
+                + Sha256.hex(actual),
+            uri);
       }
       verified = true;
     }

@@ -1,5 +1,13 @@
 package io.depot.storage.contract;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.depot.storage.AsyncStorageProvider;
 import io.depot.storage.BlobInfo;
 import io.depot.storage.BlobNotFoundException;
@@ -13,17 +21,8 @@ import io.depot.storage.StorageException;
 import io.depot.storage.StorageProvider;
 import io.depot.storage.StorageProviders;
 import io.depot.storage.StoreOptions;
-import io.depot.storage.UnsupportedSchemeException;
 import io.depot.storage.StreamingCheck;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.depot.storage.UnsupportedSchemeException;
 import io.depot.testkit.ChildJvm;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,12 +54,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The contract every storage provider passes: round trips from 0 bytes to 64 MiB, streaming (a blob larger than the
- * heap of a child JVM), ranged reads, concurrent stores of the same content, delete/exists/list, integrity failures
- * on damaged blobs, scope refusals, bad input, and failed stores that leave nothing behind.
+ * The contract every storage provider passes: round trips from 0 bytes to 64 MiB, streaming (a blob
+ * larger than the heap of a child JVM), ranged reads, concurrent stores of the same content,
+ * delete/exists/list, integrity failures on damaged blobs, scope refusals, bad input, and failed
+ * stores that leave nothing behind.
  *
- * <p>A subclass opens the provider on a real backend and knows how to damage a stored blob behind its back. Each test
- * runs in a fresh sub-scope, emptied afterwards.
+ * <p>A subclass opens the provider on a real backend and knows how to damage a stored blob behind
+ * its back. Each test runs in a fresh sub-scope, emptied afterwards.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class StorageProviderContract {
@@ -68,6 +68,7 @@ public abstract class StorageProviderContract {
 
   /** The root provider, opened once for the class. */
   protected StorageProvider root;
+
   /** This test's sub-scope of {@link #root}. */
   protected StorageProvider p;
 
@@ -78,20 +79,27 @@ public abstract class StorageProviderContract {
   protected abstract StorageProvider openProvider();
 
   /**
-   * The {@link StorageProviders} configuration of a router storing under {@code storeBase}, with the options the
-   * backend needs (passed to a child JVM too).
+   * The {@link StorageProviders} configuration of a router storing under {@code storeBase}, with
+   * the options the backend needs (passed to a child JVM too).
    */
   protected abstract Map<String, String> routerConfig(URI storeBase);
 
-  /** Changes one byte of the stored blob's data behind the provider's back, keeping its recorded digest. */
+  /**
+   * Changes one byte of the stored blob's data behind the provider's back, keeping its recorded
+   * digest.
+   */
   protected abstract void tamper(URI uri) throws Exception;
 
-  /** Releases what {@link #openProvider()} needed (servers, stores, directories); the root is closed before. */
+  /**
+   * Releases what {@link #openProvider()} needed (servers, stores, directories); the root is closed
+   * before.
+   */
   protected void cleanUp() throws Exception {}
 
   /**
-   * For a provider that keeps blobs in the heap: its documented largest blob (a blob larger than the heap cannot
-   * stream through it, and must be refused with {@link BlobTooLargeException}); -1 for other providers.
+   * For a provider that keeps blobs in the heap: its documented largest blob (a blob larger than
+   * the heap cannot stream through it, and must be refused with {@link BlobTooLargeException}); -1
+   * for other providers.
    */
   protected long heapLimit() {
     return -1;
@@ -128,7 +136,12 @@ public abstract class StorageProviderContract {
 
   @BeforeEach
   void newScope() {
-    p = root.withScope("t" + SCOPES.incrementAndGet() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    p =
+        root.withScope(
+            "t"
+                + SCOPES.incrementAndGet()
+                + "-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
   }
 
   @AfterEach
@@ -166,8 +179,11 @@ public abstract class StorageProviderContract {
       assertTrue(v.segment().isReadOnly(), "views are read-only");
     }
     BlobInfo info = p.info(uri);
-    assertEquals(new BlobInfo(uri, size, StoreOptions.DEFAULT_CONTENT_TYPE, info.created(), hexOf(data)), info);
-    assertTrue(!info.created().isBefore(before) && !info.created().isAfter(Instant.now().plusSeconds(5)),
+    assertEquals(
+        new BlobInfo(uri, size, StoreOptions.DEFAULT_CONTENT_TYPE, info.created(), hexOf(data)),
+        info);
+    assertTrue(
+        !info.created().isBefore(before) && !info.created().isAfter(Instant.now().plusSeconds(5)),
         "created=" + info.created());
     assertTrue(p.exists(uri));
     assertEquals(List.of(uri), p.list(""));
@@ -211,7 +227,8 @@ public abstract class StorageProviderContract {
     assertArrayEquals(v1, p.load(uri));
     assertEquals(uri, p.store(v2, pdf));
     assertArrayEquals(v2, p.load(uri));
-    assertEquals(uri, p.store(TestData.stream(30_000, 5, 4096), StoreOptions.key("reports/2024/q1.pdf")));
+    assertEquals(
+        uri, p.store(TestData.stream(30_000, 5, 4096), StoreOptions.key("reports/2024/q1.pdf")));
     byte[] v3 = TestData.bytes(30_000, 5);
     assertArrayEquals(v3, p.load(uri));
     try (InputStream in = p.open(uri)) {
@@ -229,7 +246,8 @@ public abstract class StorageProviderContract {
   @Test
   void segmentsAreStoredLikeArrays() {
     byte[] data = TestData.bytes(300_000, 6);
-    URI uri = p.store(MemorySegment.ofArray(data).asReadOnly(), StoreOptions.contentType("text/plain"));
+    URI uri =
+        p.store(MemorySegment.ofArray(data).asReadOnly(), StoreOptions.contentType("text/plain"));
     assertEquals(p.contentUri(hexOf(data)), uri);
     assertArrayEquals(data, p.load(uri));
     assertEquals("text/plain", p.info(uri).contentType());
@@ -241,7 +259,8 @@ public abstract class StorageProviderContract {
   void streamedStoresMatchArrayStores() throws IOException {
     int size = (10 << 20) + 3;
     byte[] data = TestData.bytes(size, 7);
-    URI streamed = p.store(TestData.stream(size, 7, 100_003), StoreOptions.contentType("video/mp4"));
+    URI streamed =
+        p.store(TestData.stream(size, 7, 100_003), StoreOptions.contentType("video/mp4"));
     assertEquals(p.contentUri(hexOf(data)), streamed);
     assertArrayEquals(data, p.load(streamed));
     try (InputStream in = p.open(streamed)) {
@@ -269,20 +288,29 @@ public abstract class StorageProviderContract {
   @Test
   void blobsLargerThanTheHeapStreamThrough() throws Exception {
     if (heapLimit() >= 0) {
-      // a heap-backed provider refuses what it cannot hold, with a specific exception, instead of running out
-      BlobTooLargeException e = assertThrows(BlobTooLargeException.class,
-          () -> p.store(TestData.stream(heapLimit() + 1, 31, 1 << 16), StoreOptions.DEFAULT));
+      // a heap-backed provider refuses what it cannot hold, with a specific exception, instead of
+      // running out
+      BlobTooLargeException e =
+          assertThrows(
+              BlobTooLargeException.class,
+              () -> p.store(TestData.stream(heapLimit() + 1, 31, 1 << 16), StoreOptions.DEFAULT));
       assertTrue(e.getMessage().contains(Long.toString(heapLimit())), e.getMessage());
       return;
     }
     long size = largeStreamSize();
-    String scope = p.base().toString().substring(root.base().toString().length()).replaceAll("/$", "");
+    String scope =
+        p.base().toString().substring(root.base().toString().length()).replaceAll("/$", "");
     List<String> args = new ArrayList<>(List.of(Long.toString(size), scope));
     routerConfig(root.base()).forEach((k, v) -> args.add(k + "=" + v));
-    try (ChildJvm child = ChildJvm.start(List.of("-Xmx" + CHILD_HEAP_MIB + "m"), StreamingCheck.class,
-        args.toArray(String[]::new))) {
+    try (ChildJvm child =
+        ChildJvm.start(
+            List.of("-Xmx" + CHILD_HEAP_MIB + "m"),
+            StreamingCheck.class,
+            args.toArray(String[]::new))) {
       child.awaitSuccess(240, TimeUnit.SECONDS);
-      assertTrue(child.output().stream().anyMatch(l -> l.startsWith("OK " + p.base())), child.output().toString());
+      assertTrue(
+          child.output().stream().anyMatch(l -> l.startsWith("OK " + p.base())),
+          child.output().toString());
     }
   }
 
@@ -312,8 +340,10 @@ public abstract class StorageProviderContract {
     int from = (int) Math.min(offset, data.length);
     int to = (int) Math.min(data.length, from + Math.min(length, data.length));
     try (InputStream in = p.open(uri, offset, length)) {
-      assertArrayEquals(Arrays.copyOfRange(data, from, to), in.readAllBytes(), "offset=" + offset + " length="
-          + length);
+      assertArrayEquals(
+          Arrays.copyOfRange(data, from, to),
+          in.readAllBytes(),
+          "offset=" + offset + " length=" + length);
     }
   }
 
@@ -328,8 +358,12 @@ public abstract class StorageProviderContract {
       List<Future<URI>> results = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         boolean stream = i % 2 == 0;
-        results.add(pool.submit(() -> stream ? p.store(TestData.stream(data.length, 9, 65_536), StoreOptions.DEFAULT)
-            : p.store(data)));
+        results.add(
+            pool.submit(
+                () ->
+                    stream
+                        ? p.store(TestData.stream(data.length, 9, 65_536), StoreOptions.DEFAULT)
+                        : p.store(data)));
       }
       for (Future<URI> f : results) {
         assertEquals(expected, f.get(120, TimeUnit.SECONDS));
@@ -369,7 +403,8 @@ public abstract class StorageProviderContract {
       assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
     }
     byte[] last = p.load(p.keyUri("state"));
-    assertTrue(values.stream().anyMatch(v -> Arrays.equals(v, last)), "one of the stored values, whole");
+    assertTrue(
+        values.stream().anyMatch(v -> Arrays.equals(v, last)), "one of the stored values, whole");
   }
 
   // ---------------------------------------------------------------- delete, exists, list
@@ -389,7 +424,8 @@ public abstract class StorageProviderContract {
     assertEquals(List.of(k1), p.list("keys/a/o"));
     assertEquals(List.of(), p.list("nothing"));
     String aHex = a.toString().substring(a.toString().length() - 64);
-    assertEquals(List.of(a), p.list("sha256/" + aHex.substring(0, 10)), "prefixes are never sharded");
+    assertEquals(
+        List.of(a), p.list("sha256/" + aHex.substring(0, 10)), "prefixes are never sharded");
 
     StorageProvider child = p.withScope("child");
     URI c = child.store(TestData.bytes(60, 15));
@@ -425,11 +461,13 @@ public abstract class StorageProviderContract {
     for (URI u : List.of(uri, key)) {
       IntegrityException e = assertThrows(IntegrityException.class, () -> p.load(u));
       assertTrue(e.getMessage().contains("uri=" + u), e.getMessage());
-      assertThrows(IntegrityException.class, () -> {
-        try (InputStream in = p.open(u)) {
-          in.readAllBytes();
-        }
-      });
+      assertThrows(
+          IntegrityException.class,
+          () -> {
+            try (InputStream in = p.open(u)) {
+              in.readAllBytes();
+            }
+          });
       assertThrows(IntegrityException.class, () -> p.view(u).close());
     }
   }
@@ -453,8 +491,12 @@ public abstract class StorageProviderContract {
 
     String hex = hexOf(TestData.bytes(1000, 17));
     String bBase = b.base().toString();
-    for (String traversal : List.of("../tenant-a/wf-1/sha256/", "x/../../tenant-a/wf-1/sha256/",
-        "%2e%2e/tenant-a/wf-1/sha256/", "./sha256/")) {
+    for (String traversal :
+        List.of(
+            "../tenant-a/wf-1/sha256/",
+            "x/../../tenant-a/wf-1/sha256/",
+            "%2e%2e/tenant-a/wf-1/sha256/",
+            "./sha256/")) {
       URI evil = URI.create(bBase + traversal + shardPrefix(hex) + hex);
       assertThrows(ScopeViolationException.class, () -> b.load(evil), evil.toString());
       assertThrows(ScopeViolationException.class, () -> p.load(evil), evil.toString());
@@ -462,8 +504,16 @@ public abstract class StorageProviderContract {
     URI otherScheme = URI.create((p.scheme().equals("mem") ? "shm" : "mem") + "://x/sha256/" + hex);
     assertThrows(ScopeViolationException.class, () -> p.load(otherScheme));
     URI base = p.base();
-    URI otherAuthority = URI.create(base.getScheme() + "://other-" + Long.toHexString(System.nanoTime()) + ".invalid"
-        + base.getRawPath() + "sha256/" + shardPrefix(hex) + hex);
+    URI otherAuthority =
+        URI.create(
+            base.getScheme()
+                + "://other-"
+                + Long.toHexString(System.nanoTime())
+                + ".invalid"
+                + base.getRawPath()
+                + "sha256/"
+                + shardPrefix(hex)
+                + hex);
     assertThrows(ScopeViolationException.class, () -> p.load(otherAuthority));
   }
 
@@ -477,14 +527,28 @@ public abstract class StorageProviderContract {
   void malformedUrisAndNamesAreRefused() {
     String base = p.base().toString();
     String hex = hexOf(new byte[] {1});
-    for (String bad : List.of("sha256/abc", "sha256/" + hex.toUpperCase(Locale.ROOT), "nothing/here", "sha256/" + hex + "?x=1",
-        "sha256/" + hex + "#frag", "keys/", "keys/a//b", "keys/.hidden", "keys/a%20b", "")) {
+    for (String bad :
+        List.of(
+            "sha256/abc",
+            "sha256/" + hex.toUpperCase(Locale.ROOT),
+            "nothing/here",
+            "sha256/" + hex + "?x=1",
+            "sha256/" + hex + "#frag",
+            "keys/",
+            "keys/a//b",
+            "keys/.hidden",
+            "keys/a%20b",
+            "")) {
       URI uri = URI.create(base + bad);
-      MalformedBlobUriException e = assertThrows(MalformedBlobUriException.class, () -> p.load(uri), bad);
+      MalformedBlobUriException e =
+          assertThrows(MalformedBlobUriException.class, () -> p.load(uri), bad);
       assertTrue(e.getMessage().contains("uri=" + uri), e.getMessage());
     }
-    for (String key : List.of("", "../x", "a/../b", ".hidden", "a//b", "a b", "a/", "/a", "ä", "x".repeat(1025))) {
-      assertThrows(InvalidBlobKeyException.class, () -> p.store(new byte[1], StoreOptions.key(key)), key);
+    for (String key :
+        List.of(
+            "", "../x", "a/../b", ".hidden", "a//b", "a b", "a/", "/a", "ä", "x".repeat(1025))) {
+      assertThrows(
+          InvalidBlobKeyException.class, () -> p.store(new byte[1], StoreOptions.key(key)), key);
       assertThrows(InvalidBlobKeyException.class, () -> p.keyUri(key), key);
     }
     for (String scope : List.of("sha256", "keys", "a/keys", "..", ".x", "a//b", "")) {
@@ -497,13 +561,16 @@ public abstract class StorageProviderContract {
 
   @Test
   void aFailedStoreLeavesNothingBehind() {
-    StorageException e = assertThrows(StorageException.class,
-        () -> p.store(TestData.failingStream(10 << 20, 18, 3 << 20), StoreOptions.DEFAULT));
+    StorageException e =
+        assertThrows(
+            StorageException.class,
+            () -> p.store(TestData.failingStream(10 << 20, 18, 3 << 20), StoreOptions.DEFAULT));
     assertInstanceOf(IOException.class, e.getCause(), String.valueOf(e));
     assertEquals(List.of(), p.list(""));
     byte[] before = TestData.bytes(1000, 19);
     URI key = p.store(before, StoreOptions.key("kept"));
-    assertThrows(StorageException.class,
+    assertThrows(
+        StorageException.class,
         () -> p.store(TestData.failingStream(10 << 20, 20, 1 << 20), StoreOptions.key("kept")));
     assertArrayEquals(before, p.load(key), "a failed replacement keeps the old value");
     assertEquals(List.of(key), p.list(""));
@@ -522,8 +589,10 @@ public abstract class StorageProviderContract {
       assertArrayEquals(data, p.load(uri), "the router's provider and this one share the backend");
       assertTrue(storage.exists(uri));
       assertEquals(List.of(uri), storage.list(""));
-      assertThrows(UnsupportedSchemeException.class, () -> storage.load(URI.create("gopher://h/sha256/x")));
-      assertThrows(MalformedBlobUriException.class, () -> storage.load(StorageProviders.uri("no scheme")));
+      assertThrows(
+          UnsupportedSchemeException.class, () -> storage.load(URI.create("gopher://h/sha256/x")));
+      assertThrows(
+          MalformedBlobUriException.class, () -> storage.load(StorageProviders.uri("no scheme")));
       assertThrows(MalformedBlobUriException.class, () -> StorageProviders.uri("sp ace://x"));
       StorageProviders scoped = storage.withScope("wf");
       URI inner = scoped.store(data, StoreOptions.key("x"));
@@ -538,7 +607,10 @@ public abstract class StorageProviderContract {
 
   @Test
   void asyncVariantsMatchTheBlockingOnes() {
-    assertEquals(expectsAsync(), p instanceof AsyncStorageProvider, "async variants exactly where the client is async");
+    assertEquals(
+        expectsAsync(),
+        p instanceof AsyncStorageProvider,
+        "async variants exactly where the client is async");
     if (!expectsAsync()) {
       return;
     }
@@ -555,8 +627,10 @@ public abstract class StorageProviderContract {
     assertFalse(a.deleteAsync(key).join());
     CompletionException e = assertThrows(CompletionException.class, () -> a.loadAsync(key).join());
     assertInstanceOf(BlobNotFoundException.class, e.getCause());
-    e = assertThrows(CompletionException.class,
-        () -> a.loadAsync(URI.create(p.base() + "../x/sha256/" + hexOf(data))).join());
+    e =
+        assertThrows(
+            CompletionException.class,
+            () -> a.loadAsync(URI.create(p.base() + "../x/sha256/" + hexOf(data))).join());
     assertInstanceOf(ScopeViolationException.class, e.getCause());
     assertTrue(a.deleteAsync(uri).join());
   }

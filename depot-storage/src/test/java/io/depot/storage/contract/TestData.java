@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.SplittableRandom;
 
-/** Deterministic pseudo-random test bytes and streams of any length, generated on the fly (no heap for the whole). */
+/**
+ * Deterministic pseudo-random test bytes and streams of any length, generated on the fly (no heap
+ * for the whole).
+ */
 public final class TestData {
   private TestData() {}
 
@@ -22,8 +25,8 @@ public final class TestData {
   }
 
   /**
-   * A stream of {@code size} pseudo-random bytes from {@code seed}, handed out in reads of at most {@code maxRead}
-   * bytes, as a network stream would (its length is not known to the reader).
+   * A stream of {@code size} pseudo-random bytes from {@code seed}, handed out in reads of at most
+   * {@code maxRead} bytes, as a network stream would (its length is not known to the reader).
    */
   public static InputStream stream(long size, long seed, int maxRead) {
     return new GeneratedStream(size, seed, maxRead, -1);

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.depot.storage.ScopeViolationException;
 import io.depot.storage.StorageProvider;
-import io.depot.storage.contract.StorageProviderContract;
 import io.depot.storage.StorageProviders;
 import io.depot.storage.StoreOptions;
+import io.depot.storage.contract.StorageProviderContract;
 import io.depot.storage.contract.TestData;
 import java.io.IOException;
 import java.net.URI;
@@ -43,12 +43,14 @@ class FileStorageProviderTest extends StorageProviderContract {
 
   @Override
   protected Map<String, String> routerConfig(URI storeBase) {
-    return Map.of(StorageProviders.STORE, storeBase.toString(), "depot.storage.file.fsync", "false");
+    return Map.of(
+        StorageProviders.STORE, storeBase.toString(), "depot.storage.file.fsync", "false");
   }
 
   @Override
   protected void tamper(URI uri) throws IOException {
-    try (FileChannel ch = FileChannel.open(Path.of(uri), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(Path.of(uri), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer one = ByteBuffer.allocate(1);
       ch.read(one, 0);
       one.put(0, (byte) (one.get(0) ^ 1));
@@ -73,8 +75,13 @@ class FileStorageProviderTest extends StorageProviderContract {
     URI uri = p.store(data);
     String hex = TestData.sha256(data);
     Path file = Path.of(uri);
-    assertEquals(Path.of(p.base()).resolve("sha256").resolve(hex.substring(0, 2)).resolve(hex.substring(2, 4))
-        .resolve(hex), file);
+    assertEquals(
+        Path.of(p.base())
+            .resolve("sha256")
+            .resolve(hex.substring(0, 2))
+            .resolve(hex.substring(2, 4))
+            .resolve(hex),
+        file);
     assertTrue(Files.isRegularFile(file));
     assertTrue(Files.size(file) > data.length, "bytes then a trailer");
     try (Stream<Path> temps = Files.list(Path.of(p.base()).resolve(".tmp"))) {
@@ -95,7 +102,9 @@ class FileStorageProviderTest extends StorageProviderContract {
     assertThrows(ScopeViolationException.class, () -> p.load(viaFile));
     assertThrows(ScopeViolationException.class, () -> p.exists(viaDir));
     assertThrows(ScopeViolationException.class, () -> p.delete(viaFile));
-    assertThrows(ScopeViolationException.class, () -> p.store(new byte[10], StoreOptions.key("escape/planted")));
+    assertThrows(
+        ScopeViolationException.class,
+        () -> p.store(new byte[10], StoreOptions.key("escape/planted")));
     assertTrue(Files.exists(outside.resolve("secret")));
     assertTrue(!Files.exists(outside.resolve("planted")), "nothing written outside");
     assertEquals(List.of(), p.list(""), "links are not listed");
@@ -108,8 +117,9 @@ class FileStorageProviderTest extends StorageProviderContract {
     Path tmpDir = Files.createDirectories(Path.of(p.base()).resolve(".tmp"));
     Path stale = Files.write(tmpDir.resolve("stale.part"), new byte[10]);
     Path fresh = Files.write(tmpDir.resolve("fresh.part"), new byte[10]);
-    Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(FileStorageProvider.STALE_TEMP_AGE)
-        .minusSeconds(60)));
+    Files.setLastModifiedTime(
+        stale,
+        FileTime.from(Instant.now().minus(FileStorageProvider.STALE_TEMP_AGE).minusSeconds(60)));
     try (StorageProvider again = StorageProviders.provider(p.base())) {
       assertTrue(!Files.exists(stale));
       assertTrue(Files.exists(fresh), "a temporary file being written is kept");
@@ -124,14 +134,18 @@ class FileStorageProviderTest extends StorageProviderContract {
       byte[] data = TestData.bytes(70_000, 3);
       URI uri = durable.store(data);
       assertArrayEquals(data, durable.load(uri));
-      assertArrayEquals(data, durable.load(durable.store(TestData.stream(70_000, 3, 999), StoreOptions.DEFAULT)));
+      assertArrayEquals(
+          data, durable.load(durable.store(TestData.stream(70_000, 3, 999), StoreOptions.DEFAULT)));
     }
   }
 
   @Test
   void keysCannotBeBothFileAndFolder() {
     p.store(new byte[1], StoreOptions.key("a/b"));
-    assertThrows(io.depot.storage.StorageException.class, () -> p.store(new byte[1], StoreOptions.key("a")));
-    assertThrows(io.depot.storage.StorageException.class, () -> p.store(new byte[1], StoreOptions.key("a/b/c")));
+    assertThrows(
+        io.depot.storage.StorageException.class, () -> p.store(new byte[1], StoreOptions.key("a")));
+    assertThrows(
+        io.depot.storage.StorageException.class,
+        () -> p.store(new byte[1], StoreOptions.key("a/b/c")));
   }
 }

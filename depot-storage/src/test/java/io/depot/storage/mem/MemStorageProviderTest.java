@@ -1,8 +1,8 @@
 package io.depot.storage.mem;
 
 import io.depot.storage.StorageProvider;
-import io.depot.storage.contract.StorageProviderContract;
 import io.depot.storage.StorageProviders;
+import io.depot.storage.contract.StorageProviderContract;
 import java.net.URI;
 import java.util.Map;
 

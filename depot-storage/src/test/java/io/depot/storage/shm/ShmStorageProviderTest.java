@@ -12,9 +12,9 @@ import io.depot.storage.BlobView;
 import io.depot.storage.InvalidBlobKeyException;
 import io.depot.storage.StorageFullException;
 import io.depot.storage.StorageProvider;
-import io.depot.storage.contract.StorageProviderContract;
 import io.depot.storage.StorageProviders;
 import io.depot.storage.StoreOptions;
+import io.depot.storage.contract.StorageProviderContract;
 import io.depot.storage.contract.TestData;
 import io.depot.testkit.ChildJvm;
 import java.net.URI;
@@ -26,18 +26,22 @@ import org.junit.jupiter.api.Test;
 
 class ShmStorageProviderTest extends StorageProviderContract {
   private static final String CAPACITY = "384m";
-  private final String store = "storage-contract-" + ProcessHandle.current().pid() + "-"
-      + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
+  private final String store =
+      "storage-contract-"
+          + ProcessHandle.current().pid()
+          + "-"
+          + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong());
 
   @Override
   protected StorageProvider openProvider() {
-    return StorageProviders.provider(URI.create("shm://" + store + "/"), Map.of("capacity", CAPACITY,
-        "max-objects", "4096"));
+    return StorageProviders.provider(
+        URI.create("shm://" + store + "/"), Map.of("capacity", CAPACITY, "max-objects", "4096"));
   }
 
   @Override
   protected Map<String, String> routerConfig(URI storeBase) {
-    return Map.of(StorageProviders.STORE, storeBase.toString(), "depot.storage.shm.capacity", CAPACITY);
+    return Map.of(
+        StorageProviders.STORE, storeBase.toString(), "depot.storage.shm.capacity", CAPACITY);
   }
 
   @Override
@@ -83,7 +87,8 @@ class ShmStorageProviderTest extends StorageProviderContract {
     assertEquals(before + 1, depot.stats().objects());
     assertEquals(0, depot.stats().writing());
     assertTrue(p.delete(uri));
-    assertThrows(io.depot.storage.StorageException.class,
+    assertThrows(
+        io.depot.storage.StorageException.class,
         () -> p.store(TestData.failingStream(9 << 20, 4, 5 << 20), StoreOptions.DEFAULT));
     assertEquals(before, depot.stats().objects());
     assertEquals(0, depot.stats().writing(), "the spool chunks of a failed store are given back");
@@ -92,7 +97,8 @@ class ShmStorageProviderTest extends StorageProviderContract {
   @Test
   void blobsOverTheArenaAreRefused() {
     assertThrows(BlobTooLargeException.class, () -> p.store(new byte[400 << 20]));
-    assertThrows(BlobTooLargeException.class,
+    assertThrows(
+        BlobTooLargeException.class,
         () -> p.store(TestData.stream(400L << 20, 5, 1 << 20), StoreOptions.DEFAULT));
     assertEquals(0, ((ShmStorageProvider) p).depot().stats().writing());
   }
@@ -101,11 +107,13 @@ class ShmStorageProviderTest extends StorageProviderContract {
   void aFullArenaIsStorageFull() {
     List<URI> stored = new java.util.ArrayList<>();
     try {
-      assertThrows(StorageFullException.class, () -> {
-        for (int i = 0; i < 20; i++) {
-          stored.add(p.store(TestData.bytes(32 << 20, 100 + i)));
-        }
-      });
+      assertThrows(
+          StorageFullException.class,
+          () -> {
+            for (int i = 0; i < 20; i++) {
+              stored.add(p.store(TestData.bytes(32 << 20, 100 + i)));
+            }
+          });
     } finally {
       stored.forEach(p::delete);
     }
@@ -113,7 +121,9 @@ class ShmStorageProviderTest extends StorageProviderContract {
 
   @Test
   void objectNamesLongerThanTheStoreAllowsAreRefused() {
-    assertThrows(InvalidBlobKeyException.class, () -> p.store(new byte[1], StoreOptions.key("k".repeat(250))));
+    assertThrows(
+        InvalidBlobKeyException.class,
+        () -> p.store(new byte[1], StoreOptions.key("k".repeat(250))));
   }
 
   @Test
@@ -121,8 +131,12 @@ class ShmStorageProviderTest extends StorageProviderContract {
     byte[] data = TestData.bytes(3 << 20, 6);
     URI uri = p.store(data, StoreOptions.contentType("application/x-npy"));
     Map<String, String> config = new HashMap<>(routerConfig(root.base()));
-    try (ChildJvm child = ChildJvm.start(ShmWorker.class, uri.toString(), TestData.sha256(data),
-        config.get(StorageProviders.STORE))) {
+    try (ChildJvm child =
+        ChildJvm.start(
+            ShmWorker.class,
+            uri.toString(),
+            TestData.sha256(data),
+            config.get(StorageProviders.STORE))) {
       child.awaitSuccess(120, TimeUnit.SECONDS);
       String line = child.awaitLine("STORED ", 1, TimeUnit.SECONDS);
       URI fromChild = URI.create(line.substring("STORED ".length()));
@@ -135,9 +149,13 @@ class ShmStorageProviderTest extends StorageProviderContract {
   void aWriterKilledWhileStoringDoesNotBlockTheSameBytes() throws Exception {
     byte[] data = TestData.bytes(2 << 20, 8);
     String name = p.base().getPath().substring(1) + "sha256/" + TestData.sha256(data);
-    try (ChildJvm child = ChildJvm.start(ClaimingWriter.class, p.base().getAuthority(), name,
-        Integer.toString(data.length))) {
-      child.awaitLine("READY", 60, TimeUnit.SECONDS); // holds the blob's object in WRITE, as a store in progress does
+    try (ChildJvm child =
+        ChildJvm.start(
+            ClaimingWriter.class, p.base().getAuthority(), name, Integer.toString(data.length))) {
+      child.awaitLine(
+          "READY",
+          60,
+          TimeUnit.SECONDS); // holds the blob's object in WRITE, as a store in progress does
       child.kill();
     }
     long t0 = System.nanoTime();
@@ -163,23 +181,29 @@ class ShmStorageProviderTest extends StorageProviderContract {
     }
   }
 
-  /** A worker process: loads a blob by URI (checks its digest), stores another and prints its URI. */
+  /**
+   * A worker process: loads a blob by URI (checks its digest), stores another and prints its URI.
+   */
   public static final class ShmWorker {
     private ShmWorker() {}
 
     public static void main(String[] args) {
       URI uri = URI.create(args[0]);
-      try (StorageProviders storage = StorageProviders.open(Map.of(StorageProviders.STORE, args[2]))) {
+      try (StorageProviders storage =
+          StorageProviders.open(Map.of(StorageProviders.STORE, args[2]))) {
         try (BlobView v = storage.view(uri)) {
-          if (!TestData.sha256(v.segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)).equals(args[1])) {
+          if (!TestData.sha256(v.segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
+              .equals(args[1])) {
             throw new IllegalStateException("wrong bytes for uri=" + uri);
           }
         }
         if (!storage.info(uri).contentType().equals("application/x-npy")) {
           throw new IllegalStateException("wrong content type");
         }
-        URI back = storage.withScope(storage.base().relativize(uri).getPath().split("/")[0])
-            .store(TestData.bytes(1 << 20, 7));
+        URI back =
+            storage
+                .withScope(storage.base().relativize(uri).getPath().split("/")[0])
+                .store(TestData.bytes(1 << 20, 7));
         System.out.println("STORED " + back);
       }
     }

@@ -43,13 +43,21 @@ class SpiTest {
   void shardedLayoutsCheckTheShards() {
     BlobLayout file = BlobLayout.of(URI.create("file:///data/My%20Files/depot/"), 2, false);
     BlobRef c = file.content(HEX);
-    assertEquals("/data/My Files/depot/sha256/" + HEX.substring(0, 2) + "/" + HEX.substring(2, 4) + "/" + HEX,
+    assertEquals(
+        "/data/My Files/depot/sha256/"
+            + HEX.substring(0, 2)
+            + "/"
+            + HEX.substring(2, 4)
+            + "/"
+            + HEX,
         c.path());
     assertEquals("sha256/" + HEX, c.relativeName(), "names are never sharded");
     assertEquals(c, file.parse(c.uri()));
-    assertThrows(MalformedBlobUriException.class,
+    assertThrows(
+        MalformedBlobUriException.class,
         () -> file.parse(URI.create("file:///data/My%20Files/depot/sha256/00/00/" + HEX)));
-    assertThrows(MalformedBlobUriException.class,
+    assertThrows(
+        MalformedBlobUriException.class,
         () -> file.parse(URI.create("file:///data/My%20Files/depot/sha256/" + HEX)));
   }
 
@@ -64,13 +72,21 @@ class SpiTest {
   @Test
   void traversalIsAScopeViolation() {
     BlobLayout mem = BlobLayout.of(URI.create("mem://s/a/"), 0, true);
-    for (String bad : new String[] {"mem://s/a/../b/sha256/" + HEX, "mem://s/a/%2E%2E/b/sha256/" + HEX,
-        "mem://s/a/./sha256/" + HEX, "mem://s/b/sha256/" + HEX, "MEM://t/a/sha256/" + HEX}) {
+    for (String bad :
+        new String[] {
+          "mem://s/a/../b/sha256/" + HEX,
+          "mem://s/a/%2E%2E/b/sha256/" + HEX,
+          "mem://s/a/./sha256/" + HEX,
+          "mem://s/b/sha256/" + HEX,
+          "MEM://t/a/sha256/" + HEX
+        }) {
       assertThrows(ScopeViolationException.class, () -> mem.parse(URI.create(bad)), bad);
     }
     assertTrue(mem.inScope(URI.create("MEM://s/a/sha256/" + HEX)), "schemes are case-insensitive");
-    assertThrows(MalformedBlobUriException.class, () -> BlobLayout.of(URI.create("mem://s/keys/"), 0, true));
-    assertThrows(MalformedBlobUriException.class, () -> BlobLayout.of(URI.create("mem:opaque"), 0, true));
+    assertThrows(
+        MalformedBlobUriException.class, () -> BlobLayout.of(URI.create("mem://s/keys/"), 0, true));
+    assertThrows(
+        MalformedBlobUriException.class, () -> BlobLayout.of(URI.create("mem:opaque"), 0, true));
   }
 
   @Test
@@ -88,7 +104,8 @@ class SpiTest {
       byte[] damaged = value.clone();
       damaged[i] ^= 0x40;
       int at = i;
-      assertThrows(IntegrityException.class, () -> BlobTrailer.decodeFrom(damaged, uri), "byte " + at);
+      assertThrows(
+          IntegrityException.class, () -> BlobTrailer.decodeFrom(damaged, uri), "byte " + at);
     }
     assertThrows(IntegrityException.class, () -> BlobTrailer.decodeFrom(new byte[10], uri));
     assertThrows(IntegrityException.class, () -> t.checkName(Sha256.of(new byte[0]), uri));
@@ -97,13 +114,18 @@ class SpiTest {
   @Test
   void optionsAreTypedAndUnknownOnesRefused() {
     URI base = URI.create("mem://s/");
-    ProviderOptions o = new ProviderOptions(Map.of("capacity", "64m", "fsync", "false", "n", "12"), base,
-        Set.of("capacity", "fsync", "n"));
+    ProviderOptions o =
+        new ProviderOptions(
+            Map.of("capacity", "64m", "fsync", "false", "n", "12"),
+            base,
+            Set.of("capacity", "fsync", "n"));
     assertEquals(64L << 20, o.size("capacity", 0, 0, Long.MAX_VALUE));
     assertFalse(o.bool("fsync", true));
     assertEquals(12, o.integer("n", 0, 0, 100));
     assertEquals(7, o.size("absent", 7, 0, 10));
-    assertThrows(InvalidArgumentException.class, () -> new ProviderOptions(Map.of("capcity", "1"), base, Set.of()));
+    assertThrows(
+        InvalidArgumentException.class,
+        () -> new ProviderOptions(Map.of("capcity", "1"), base, Set.of()));
     assertThrows(InvalidArgumentException.class, () -> o.integer("n", 0, 0, 10));
     assertEquals(1L << 30, io.depot.ByteSize.tryParse("1GiB"));
     assertEquals(5L << 20, io.depot.ByteSize.tryParse("5 MB"));
@@ -115,7 +137,8 @@ class SpiTest {
   void segmentsHashInPlaceAndWhileCopying() {
     byte[] data = TestData.bytes(3 << 20, 1);
     byte[] copy = new byte[data.length];
-    assertArrayEquals(Sha256.of(data), Sha256.copyAndDigest(java.lang.foreign.MemorySegment.ofArray(data), copy));
+    assertArrayEquals(
+        Sha256.of(data), Sha256.copyAndDigest(java.lang.foreign.MemorySegment.ofArray(data), copy));
     assertArrayEquals(data, copy);
     assertArrayEquals(Sha256.of(data), Sha256.of(java.lang.foreign.MemorySegment.ofArray(data)));
   }
