@@ -10,12 +10,12 @@ import java.util.SplittableRandom;
 
 /**
  * The mixed workload ({@code args: peer role location keys size millis id}): writers and readers at once on {@code
- * keys} values of {@code size} bytes. Each key has two versions ({@link #versions}: seeded random bytes, different
- * in their first byte); writer 0 first puts version 0 of every key and prints {@code FILLED}. A {@code writer} replaces random keys with one of
- * their versions, a {@code reader} reads random keys and checks each value is one of the key's versions, whole (a
- * torn or foreign value fails the run). Writers and readers first warm up on their own, print {@code READY}, wait for
- * {@code GO} on standard input (the harness sends it once all are ready, so they run at the same time), run for
- * {@code millis} and print {@code MIXED ops=… nanos=…}.
+ * keys} values of {@code size} bytes. Each key has two versions ({@link #versions}: seeded random bytes, different in
+ * their first byte); writer 0 first puts version 0 of every key and prints {@code FILLED}. A {@code writer} replaces
+ * random keys with one of their versions, a {@code reader} reads random keys and checks each value is one of the key's
+ * versions, whole (a torn or foreign value fails the run). Writers and readers first warm up on their own, print {@code
+ * READY}, wait for {@code GO} on standard input (the harness sends it once all are ready, so they run at the same
+ * time), run for {@code millis} and print {@code MIXED ops=… nanos=…}.
  */
 public final class MixedChild {
   private MixedChild() {}

@@ -107,7 +107,7 @@ public final class PeersBench {
     /** A tenth of the work, one repetition: two to three minutes. */
     public static final Size QUICK = new Size("quick", new int[] {64, 1024, 4096, 65536, 1 << 20},
         new int[] {2_000, 2_000, 2_000, 200, 20}, 1, 200, 100_000, 50_000, 2_000, 1, 16 << 20, 8 << 20, 100, 10, 16,
-        20_000, 2_000, 2_000, 1_000, 2, 2, true);
+        20_000, 2_000, 2_000, 500, 2, 2, true);
     /** A few seconds per peer: the test suite's smoke run (W3 on 1 MiB entries; mixed: 1 writer, 1 reader). */
     public static final Size SMOKE = new Size("smoke", new int[] {1024, 65536}, new int[] {200, 20}, 1, 0, 2_000,
         500, 200, 1, 1 << 16, 1 << 20, 20, 4, 4, 500, 200, 500, 300, 1, 1, false);
@@ -336,7 +336,8 @@ public final class PeersBench {
    */
   private static List<String> jvm(Run run, String peer, String heap, String role) {
     List<String> opts = new ArrayList<>(List.of(heap));
-    if (run.size().name().equals("smoke")) { // the smoke run checks that each peer runs, not its speed: C1 starts faster
+    // the smoke run checks that each peer runs, not its speed: C1 alone starts faster
+    if (run.size().name().equals("smoke")) {
       opts.add("-XX:TieredStopAtLevel=1");
     }
     opts.addAll(FLAGS.getOrDefault(peer, List.of()));
