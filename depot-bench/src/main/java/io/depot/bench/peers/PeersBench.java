@@ -277,10 +277,12 @@ public final class PeersBench {
       }
       List<String> lines = new ArrayList<>();
       List<String> ops = e.getValue().stream().map(b -> b.op() + " (behind " + b.peer() + ", "
-          + fmt("%.2f×", b.ratio()) + ")").distinct().toList();
+          + fmt(b.ratio() >= 0.1 ? "%.2f×" : "%.3f×", b.ratio()) + ")").distinct().toList();
+      boolean waits = List.of("rate", "big", "ping").contains(Report.kind(workload));
       lines.add("Why (Depot behind on " + String.join(", ", ops) + "): JFR execution samples of Depot's "
           + "processes in a repeat of this workload (warm-up included), the top frames by self time of the samples "
-          + "inside Depot's calls:");
+          + "inside Depot's calls" + (waits ? " (waiting included: a pop on an empty queue or a push on a full one "
+              + "samples as its polling loop over the mapped segment)" : "") + ":");
       lines.addAll(Profiles.summarize(jfr, Profiles.roles(Report.kind(workload),
           e.getValue().stream().map(Report.Behind::op).toList()), 6));
       report.profile(workload, lines);
