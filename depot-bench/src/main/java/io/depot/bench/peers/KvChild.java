@@ -4,12 +4,13 @@ import io.depot.bench.Stats;
 import java.util.SplittableRandom;
 
 /**
- * A key-value workload process ({@code args: peer role location sizes counts warmMillis}, sizes and counts comma-separated, one run per size). {@code put}: puts the
- * warm-up keys {@code w0..} and removes them, round after round for {@code warmMillis} (at least 2 rounds), puts
- * them once more (left for the reader's warm-up), then times a put of each of {@code k0..k<count-1>}. {@code get}:
- * gets and verifies the {@code w} keys for {@code warmMillis}, then times a get + verify of each {@code k} key.
- * {@code both}: the two in this process (the in-JVM baselines). Prints {@code KVPUT median_ns=… p99_ns=…} and
- * {@code KVGET …}.
+ * A key-value workload process ({@code args: peer role location sizes counts warmMillis [prefix]}, sizes and counts
+ * comma-separated, one run per size; every key name starts with {@code prefix}, W4's workflow scope). {@code put}: puts
+ * the warm-up keys {@code w0..} and removes them, round after round for {@code warmMillis} (at least 2 rounds, and at
+ * least {@link KvPeer#warmOps} puts when {@code warmMillis > 0}), puts them once more (left for the reader's warm-up),
+ * then times a put of each of {@code k0..k<count-1>}. {@code get}: gets and verifies the {@code w} keys for {@code
+ * warmMillis}, then times a get + verify of each {@code k} key. {@code both}: the two in this process (the in-JVM
+ * baselines). Prints {@code KVPUT median_ns=… p99_ns=…} and {@code KVGET …}.
  */
 public final class KvChild {
   private KvChild() {}
@@ -28,27 +29,30 @@ public final class KvChild {
     String[] sizes = args[3].split(",");
     String[] counts = args[4].split(",");
     long warmNanos = Long.parseLong(args[5]) * 1_000_000L;
+    String prefix = args.length > 6 ? args[6] : "";
     for (int s = 0; s < sizes.length; s++) {
-      run(peer, role, location, Integer.parseInt(sizes[s]), Integer.parseInt(counts[s]), warmNanos);
+      run(peer, role, location, Integer.parseInt(sizes[s]), Integer.parseInt(counts[s]), warmNanos, prefix);
     }
   }
 
-  private static void run(String peer, String role, String location, int size, int count, long warmNanos) {
+  private static void run(String peer, String role, String location, int size, int count, long warmNanos,
+      String prefix) {
     byte[][] values = new byte[count][];
     KvPeer.Key[] warm = new KvPeer.Key[count];
     KvPeer.Key[] keys = new KvPeer.Key[count];
     for (int i = 0; i < count; i++) {
       values[i] = value(i, size);
-      warm[i] = KvPeer.Key.of("w" + size + "_", i);
-      keys[i] = KvPeer.Key.of("k" + size + "_", i);
+      warm[i] = KvPeer.Key.of(prefix + "w" + size + "_", i);
+      keys[i] = KvPeer.Key.of(prefix + "k" + size + "_", i);
     }
     try (KvPeer kv = KvPeers.open(peer, location, size, count)) {
       if (!role.equals("get")) {
         long until = System.nanoTime() + warmNanos;
-        for (int round = 0; round < 2 || System.nanoTime() < until; round++) {
+        long minOps = warmNanos > 0 ? kv.warmOps(size) : 0;
+        for (int round = 0; round < 2 || System.nanoTime() < until || (long) round * count < minOps; round++) {
           putAll(kv, warm, values);
-          for (KvPeer.Key k : warm) {
-            kv.remove(k);
+          for (int i = 0; i < warm.length; i += kv.batch()) { // batched as the timed puts (pipelined: DELs)
+            kv.removeAll(warm, i, Math.min(warm.length, i + kv.batch()));
           }
         }
         putAll(kv, warm, values);
@@ -56,9 +60,12 @@ public final class KvChild {
       }
       if (!role.equals("put")) {
         long until = System.nanoTime() + warmNanos;
-        for (int round = 0; round < 2 || System.nanoTime() < until; round++) {
-          if (!kv.getVerifyAll(warm, values, 0, count)) {
-            throw new AssertionError(peer + ": a warm-up value read back differs");
+        long minOps = warmNanos > 0 ? kv.warmOps(size) : 0;
+        for (int round = 0; round < 2 || System.nanoTime() < until || (long) round * count < minOps; round++) {
+          for (int i = 0; i < count; i += kv.batch()) { // batched as the timed gets
+            if (!kv.getVerifyAll(warm, values, i, Math.min(count, i + kv.batch()))) {
+              throw new AssertionError(peer + ": a warm-up value read back differs");
+            }
           }
         }
         System.out.println("KVGET size=" + size + " " + summary(timedGets(kv, keys, values, peer)));

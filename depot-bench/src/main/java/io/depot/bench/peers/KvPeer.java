@@ -20,12 +20,33 @@ interface KvPeer extends AutoCloseable {
   /** Reads {@code key} and returns whether its value equals {@code expected}. */
   boolean getVerify(Key key, byte[] expected);
 
+  /** Stores {@code value} under {@code key}, replacing its value if it has one (the mixed workload). */
+  default void replace(Key key, byte[] value) {
+    put(key, value);
+  }
+
+  /**
+   * Reads {@code key} once and returns the index of the candidate its value equals, or -1 (absent, or none: a torn
+   * read). The mixed workload's readers, while writers replace the values.
+   */
+  default int getMatch(Key key, byte[][] candidates) {
+    throw new UnsupportedOperationException("getMatch");
+  }
+
   /** Removes {@code key} (the warm-up's cleanup). */
   void remove(Key key);
 
   /** Operations the peer batches per timed sample (1: each operation is timed on its own). */
   default int batch() {
     return 1;
+  }
+
+  /**
+   * Operations of values of {@code size} bytes the warm-up runs at least, whatever its time (0: time alone). A
+   * library whose hot path takes many calls to compile asks for more.
+   */
+  default long warmOps(int size) {
+    return 0;
   }
 
   /** Puts a batch; the default puts one by one. */
@@ -42,6 +63,13 @@ interface KvPeer extends AutoCloseable {
       ok &= getVerify(keys[i], expected[i]);
     }
     return ok;
+  }
+
+  /** Removes a batch; the default removes one by one. */
+  default void removeAll(Key[] keys, int from, int to) {
+    for (int i = from; i < to; i++) {
+      remove(keys[i]);
+    }
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.depot.Depot;
 import io.depot.DepotQueue;
 import io.depot.DepotTimeoutException;
 import io.depot.Entry;
+import io.depot.bench.Memcpy;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -26,19 +27,24 @@ import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 /**
- * A small-entry queue process ({@code args: peer role location id warm count producers consumers}): a {@code
- * producer} sends {@code warm + count} entries of {@value #SIZE} bytes, each carrying {@code id << 32 | sequence}
- * in its first long (then, when it is the only producer, one {@link #PILL} per consumer); a {@code consumer}
- * receives until a pill, checks each producer's order, and notes the time of its first and last timed entry (a
- * sequence past the warm-up). Prints {@code QCONSUMER start=… end=… timed=… received=…}; the harness adds up the
- * consumers' timed entries over the span from the earliest start to the latest end ({@code System.nanoTime()} is
- * CLOCK_MONOTONIC, comparable across processes).
+ * A queue process ({@code args: peer role location id warm count producers consumers [size]}): a {@code producer}
+ * sends {@code warm + count} entries of {@code size} bytes (default {@value #SIZE}), each carrying {@code id << 32 |
+ * sequence} in its first long (then, when it is the only producer, one {@link #PILL} per consumer), and prints {@code
+ * QPRODUCER sent=… start=…} (when it began its first timed entry); a {@code consumer} prints {@code QREADY} once
+ * open (the harness starts the producers after that), receives until a pill, checks each producer's order, and notes
+ * the time of its first and last timed entry (a sequence past the warm-up): {@code QCONSUMER start=… end=… timed=…
+ * received=…}. The harness adds up the consumers' timed entries over the span from the earliest producer start to the
+ * latest consumer end, so an unbounded queue's backlog read late does not count as throughput ({@code
+ * System.nanoTime()} is CLOCK_MONOTONIC, comparable across processes). Peer {@code memcpy} (W3's floor) prints {@code
+ * QMEMCPY gibs=…}: {@code count} copies of {@code size} bytes from a heap array into 16 rotating touched native
+ * buffers.
  */
 public final class QueueChild {
   /** Entry size. */
@@ -70,7 +76,12 @@ public final class QueueChild {
     int count = Integer.parseInt(args[5]);
     int producers = Integer.parseInt(args[6]);
     int consumers = Integer.parseInt(args[7]);
-    try (Ends q = open(peer, location)) {
+    int size = args.length > 8 ? Integer.parseInt(args[8]) : SIZE;
+    if (peer.equals("memcpy")) { // W3's floor: the producer's copies alone, into 16 rotating touched buffers
+      System.out.printf(Locale.ROOT, "QMEMCPY gibs=%.3f%n", Memcpy.heapToRingGiBs(size, 16, count));
+      return;
+    }
+    try (Ends q = open(peer, location, size)) {
       if (role.equals("pills")) { // sent once every producer is done
         for (int c = 0; c < consumers; c++) {
           q.send(PILL);
@@ -78,7 +89,11 @@ public final class QueueChild {
         return;
       }
       if (role.equals("producer")) {
+        long start = 0;
         for (int i = 0; i < warm + count; i++) {
+          if (i == warm) {
+            start = System.nanoTime();
+          }
           q.send(id << 32 | i);
         }
         if (producers == 1) { // else the harness sends the pills once every producer is done
@@ -86,7 +101,7 @@ public final class QueueChild {
             q.send(PILL);
           }
         }
-        System.out.println("QPRODUCER sent=" + (warm + count));
+        System.out.println("QPRODUCER sent=" + (warm + count) + " start=" + start);
         return;
       }
       long[] last = new long[producers];
@@ -95,6 +110,7 @@ public final class QueueChild {
       long end = 0;
       long timed = 0;
       long received = 0;
+      System.out.println("QREADY");
       while (true) {
         long v = q.receive();
         if (v == PILL) {
@@ -119,31 +135,58 @@ public final class QueueChild {
     }
   }
 
-  static Ends open(String peer, String location) {
+  /**
+   * Opens {@code peer}'s ends on {@code location} for entries of {@code size} bytes (a multiple of 8). A Redis
+   * location is the server's URI, optionally followed by {@code #key} (the list; default {@code peers-queue}); a
+   * Depot location is {@code store/queue}.
+   */
+  static Ends open(String peer, String location, int size) {
     return switch (peer) {
-      case "depot" -> new DepotEnds(location);
-      case "chronicle-queue" -> new ChronicleEnds(location);
-      case "agrona-1to1", "agrona-mto1" -> new AgronaEnds(location, peer.equals("agrona-1to1"));
-      case "redis" -> new RedisEnds(location);
+      case "depot" -> new DepotEnds(location, size);
+      case "chronicle-queue" -> new ChronicleEnds(location, size);
+      case "agrona-1to1", "agrona-mto1" -> new AgronaEnds(location, peer.equals("agrona-1to1"), size);
+      case "redis" -> new RedisEnds(location, size);
       default -> throw new IllegalArgumentException("unknown queue peer " + peer);
     };
   }
 
   /** Bytes an agrona ring of {@code entries} small entries takes in its file (a power of two plus the trailer). */
   static int agronaFileLength(int entries) {
-    int record = org.agrona.BitUtil.align(SIZE + org.agrona.concurrent.ringbuffer.RecordDescriptor.HEADER_LENGTH,
-        org.agrona.concurrent.ringbuffer.RecordDescriptor.ALIGNMENT);
-    return org.agrona.BitUtil.findNextPositivePowerOfTwo(entries * record)
+    return org.agrona.BitUtil.findNextPositivePowerOfTwo(entries * record(SIZE))
         + org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH;
+  }
+
+  /**
+   * Bytes an agrona ring for about {@code entries} entries of {@code size} bytes takes in its file: the largest power
+   * of two that {@code entries} records fill, doubled until a message of {@code size} fits (agrona's largest message
+   * is an eighth of the capacity), plus the trailer.
+   */
+  static int agronaBigFileLength(int entries, int size) {
+    int capacity = Integer.highestOneBit(entries * record(size));
+    while (capacity >> 3 < size) {
+      capacity <<= 1;
+    }
+    return capacity + org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH;
+  }
+
+  /** Records of {@code size} bytes that fit at once in an agrona ring file of {@code fileLength} bytes. */
+  static int agronaEntries(int fileLength, int size) {
+    return (fileLength - org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH) / record(size);
+  }
+
+  private static int record(int size) {
+    return org.agrona.BitUtil.align(size + org.agrona.concurrent.ringbuffer.RecordDescriptor.HEADER_LENGTH,
+        org.agrona.concurrent.ringbuffer.RecordDescriptor.ALIGNMENT);
   }
 
   /** Depot: {@code push} copies into a preallocated entry; {@code pop} returns the entry, read in place. */
   static final class DepotEnds implements Ends {
     private final Depot depot;
     private final DepotQueue queue;
-    private final MemorySegment value = MemorySegment.ofArray(new long[SIZE / 8]);
+    private final MemorySegment value;
 
-    DepotEnds(String location) {
+    DepotEnds(String location, int size) {
+      value = MemorySegment.ofArray(new long[size / 8]);
       int slash = location.indexOf('/');
       depot = Depot.open(location.substring(0, slash));
       queue = depot.openQueue(location.substring(slash + 1));
@@ -179,12 +222,19 @@ public final class QueueChild {
    */
   static final class ChronicleEnds implements Ends {
     private final ChronicleQueue queue;
+    private final int size;
     private ExcerptAppender appender;
     private ExcerptTailer tailer;
-    private final Bytes<?> bytes = Bytes.allocateElasticDirect(SIZE);
+    private final Bytes<?> bytes;
 
-    ChronicleEnds(String dir) {
-      queue = SingleChronicleQueueBuilder.binary(Path.of(dir)).build();
+    ChronicleEnds(String dir, int size) {
+      this.size = size;
+      bytes = Bytes.allocateElasticDirect(size);
+      SingleChronicleQueueBuilder b = SingleChronicleQueueBuilder.binary(Path.of(dir));
+      if (size > SIZE) { // an excerpt must fit in a quarter of a block (64 MiB by default)
+        b.blockSize(Math.max(64L << 20, 8L * size));
+      }
+      queue = b.build();
     }
 
     @Override
@@ -194,7 +244,7 @@ public final class QueueChild {
       }
       bytes.clear();
       bytes.writeLong(v);
-      bytes.writeSkip(SIZE - 8);
+      bytes.writeSkip(size - 8);
       appender.writeBytes(bytes);
     }
 
@@ -202,6 +252,17 @@ public final class QueueChild {
     public long receive() {
       if (tailer == null) {
         tailer = queue.createTailer();
+      }
+      if (size > SIZE) { // large excerpts are read in place, as Depot's pop reads its entry
+        while (true) {
+          try (DocumentContext dc = tailer.readingDocument()) {
+            if (dc.isPresent()) {
+              Bytes<?> in = dc.wire().bytes();
+              return in.readLong(in.readPosition());
+            }
+          }
+          Thread.onSpinWait();
+        }
       }
       bytes.clear();
       while (!tailer.readBytes(bytes)) {
@@ -230,10 +291,13 @@ public final class QueueChild {
   static final class AgronaEnds implements Ends {
     private final FileChannel channel;
     private final RingBuffer ring;
-    private final UnsafeBuffer src = new UnsafeBuffer(ByteBuffer.allocateDirect(SIZE));
+    private final UnsafeBuffer src;
+    private final int size;
     private long received;
 
-    AgronaEnds(String file, boolean oneToOne) {
+    AgronaEnds(String file, boolean oneToOne, int size) {
+      this.size = size;
+      src = new UnsafeBuffer(new byte[size]); // a heap source, as Depot's and Chronicle's producers copy from
       try {
         channel = FileChannel.open(Path.of(file), StandardOpenOption.READ, StandardOpenOption.WRITE);
         MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size());
@@ -247,7 +311,7 @@ public final class QueueChild {
     @Override
     public void send(long v) {
       src.putLong(0, v, ByteOrder.LITTLE_ENDIAN);
-      while (!ring.write(1, src, 0, SIZE)) {
+      while (!ring.write(1, src, 0, size)) {
         Thread.onSpinWait();
       }
     }
@@ -273,13 +337,17 @@ public final class QueueChild {
 
   /** Redis through Lettuce: {@code RPUSH} to a list, {@code BLPOP} from it; each a round trip on one connection. */
   static final class RedisEnds implements Ends {
-    private static final byte[] KEY = "peers-queue".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    private final byte[] key;
     private final RedisClient client;
     private final StatefulRedisConnection<byte[], byte[]> connection;
     private final RedisCommands<byte[], byte[]> sync;
-    private final ByteBuffer value = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer value;
 
-    RedisEnds(String uri) {
+    RedisEnds(String location, int size) {
+      int hash = location.indexOf('#');
+      String uri = hash < 0 ? location : location.substring(0, hash);
+      key = (hash < 0 ? "peers-queue" : location.substring(hash + 1)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      value = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
       client = RedisClient.create(uri);
       connection = client.connect(ByteArrayCodec.INSTANCE);
       sync = connection.sync();
@@ -288,12 +356,12 @@ public final class QueueChild {
     @Override
     public void send(long v) {
       value.putLong(0, v);
-      sync.rpush(KEY, value.array());
+      sync.rpush(key, value.array());
     }
 
     @Override
     public long receive() {
-      KeyValue<byte[], byte[]> kv = sync.blpop(60, KEY);
+      KeyValue<byte[], byte[]> kv = sync.blpop(60, key);
       if (kv == null || !kv.hasValue()) {
         throw new IllegalStateException("redis BLPOP: nothing for 60 s");
       }

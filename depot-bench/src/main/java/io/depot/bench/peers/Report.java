@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -27,10 +28,13 @@ public final class Report {
   private final String command;
   private final String label;
   private final Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-  /** workload → system → op → values (µs per op, or M entries/s for rates). */
+  /** workload → system → op → values (µs per op, M entries/s or M ops/s for rates, GiB/s for bandwidths). */
   private final Map<String, Map<String, Map<String, List<Double>>>> results = new LinkedHashMap<>();
   private final Map<String, String> findings = new LinkedHashMap<>();
   private final List<String> notes = new ArrayList<>();
+  private final Map<String, String> captions = new LinkedHashMap<>();
+  private final Map<String, List<String>> profiles = new LinkedHashMap<>();
+  private Duration elapsed;
 
   Report(PeersBench.Size size, String command, String label) {
     this.size = size;
@@ -98,7 +102,7 @@ public final class Report {
       return "—";
     }
     double r = lowerIsBetter ? median(peer) / median(depot) : median(depot) / median(peer);
-    String s = String.format(Locale.ROOT, r >= 10 ? "%.0f×" : "%.2f×", r);
+    String s = String.format(Locale.ROOT, r >= 10 ? "%.0f×" : r >= 0.1 ? "%.2f×" : "%.3f×", r);
     return r < 1 ? "**" + s + " (behind)**" : s;
   }
 
@@ -124,19 +128,133 @@ public final class Report {
       Map.entry("chm", "`ConcurrentHashMap` of copies (in-JVM, nothing shared)"),
       Map.entry("chronicle-map", "Chronicle Map, file in /dev/shm (get copies out)"),
       Map.entry("lmdb", "LMDB (lmdbjava), /dev/shm, `MDB_NOSYNC`, put via `MDB_RESERVE`"),
-      Map.entry("redis-pipelined", "Redis (Lettuce), one connection, pipelined 64 deep"),
+      Map.entry("redis-pipelined", "Redis (Lettuce), pipelined: a dedicated connection with auto-flush off, "
+          + KvPeers.PIPELINE + " async commands per `flushCommands()`, then await all (batch time / "
+          + KvPeers.PIPELINE + ")"),
       Map.entry("redis", "Redis (Lettuce), one connection, one command at a time (queues: `RPUSH` / `BLPOP`)"),
       Map.entry("agrona-1to1", "agrona `OneToOneRingBuffer` over a mapped /dev/shm file"),
       Map.entry("agrona-mto1", "agrona `ManyToOneRingBuffer` (2 producers → **1** consumer)"),
       Map.entry("chronicle-queue", "Chronicle Queue, /dev/shm (unbounded journal)"));
 
-  private static final Map<String, String> ARRAY_DESCRIPTION = Map.of(
-      "depot", "Depot (`put(name, NDArray)`; `NDArray.sum()` over the view)",
-      "memcpy", "memcpy heap → touched native (put); sum of the heap array (in-JVM)",
-      "lmdb", "LMDB (lmdbjava): a value of the bytes via `MDB_RESERVE`; sum over a `DoubleBuffer` of the map");
+  /** Descriptions that differ by table kind. */
+  private static final Map<String, String> KIND_DESCRIPTION = Map.ofEntries(
+      Map.entry("array/depot", "Depot (`put(name, NDArray)`; `NDArray.sum()` over the view)"),
+      Map.entry("array/memcpy", "memcpy heap → touched native (put); sum of the heap array (in-JVM)"),
+      Map.entry("array/lmdb",
+          "LMDB (lmdbjava): a value of the bytes via `MDB_RESERVE`; sum over a `DoubleBuffer` of the map"),
+      Map.entry("rate/depot",
+          "Depot queue, capacity 1024 (`push` copies into a preallocated entry; `pop` reads it in place)"),
+      Map.entry("big/depot", "Depot queue, capacity 16, a bytes track of the entry size (`push` copies from a heap "
+          + "array into the preallocated entry; `pop` reads it in place)"),
+      Map.entry("big/agrona-1to1", "agrona `OneToOneRingBuffer`, mapped /dev/shm file (`write` copies from a heap "
+          + "array; `read` in place)"),
+      Map.entry("big/chronicle-queue", "Chronicle Queue, /dev/shm (unbounded journal: every entry lands on fresh "
+          + "pages; read in place with `readingDocument`)"),
+      Map.entry("big/redis", "Redis (Lettuce), one connection, `RPUSH` / `BLPOP`"),
+      Map.entry("big/memcpy", "memcpy of the entry size from a heap array into 16 rotating touched buffers (in-JVM "
+          + "floor)"),
+      Map.entry("ping/depot", "Depot, two queues (`push`; `pop` read in place)"),
+      Map.entry("ping/agrona-1to1", "agrona, two `OneToOneRingBuffer`s (spinning ends)"),
+      Map.entry("ping/chronicle-queue", "Chronicle Queue, two queues (spinning tailers)"),
+      Map.entry("ping/redis", "Redis (Lettuce), two lists: `RPUSH` / `BLPOP`"),
+      Map.entry("kv/depot-stm", "Depot `ShortTermMemory` on `shm:` (`workflow(id).put(key, byte[])`; get: "
+          + "`read(key)`, compared in place)"),
+      Map.entry("kv/redis-stm", "Depot `ShortTermMemory`, Redis backend (`redis://`, the same calls)"),
+      Map.entry("mixed/depot", "Depot (`replace(name, byte[])`; get: a view, compared in place)"),
+      Map.entry("mixed/redis", "Redis (Lettuce), one connection per process, one command at a time"));
 
-  private int countBytes(String workload) {
-    return (int) Math.min(Integer.MAX_VALUE, 8L * size.arrayElements());
+  /** In-JVM baselines: not peers (a row behind them gets no profile). */
+  static final List<String> BASELINES = List.of("memcpy", "chm");
+
+  /** One figure of a table: the op it is recorded under, its column header, and whether lower is better. */
+  record Column(String op, String header, String ratioHeader, boolean lowerIsBetter) {}
+
+  /** A table's kind, from its workload's name. */
+  static String kind(String workload) {
+    if (workload.startsWith("W2")) {
+      return "array";
+    }
+    if (workload.startsWith("W3-small ping-pong")) {
+      return "ping";
+    }
+    if (workload.startsWith("W3-small")) {
+      return "rate";
+    }
+    if (workload.startsWith("W3")) {
+      return "big";
+    }
+    if (workload.startsWith("Mixed")) {
+      return "mixed";
+    }
+    return "kv";
+  }
+
+  static List<Column> columns(String workload) {
+    return switch (kind(workload)) {
+      case "array" -> List.of(new Column("put", "put GiB/s", "Depot / peer, put", false),
+          new Column("get", "sum GiB/s", "Depot / peer, sum", false));
+      case "rate" -> List.of(new Column("rate", "M entries/s", "Depot ahead by", false));
+      case "big" -> List.of(new Column("gibs", "GiB/s", "Depot ahead by", false));
+      case "ping" -> List.of(new Column("median", "round trip µs, median", "Depot ahead, median", true),
+          new Column("p99", "p99 µs", "Depot ahead, p99", true));
+      case "mixed" -> List.of(new Column("writes", "writers, M ops/s", "Depot ahead, writes", false),
+          new Column("reads", "readers (get + verify), M ops/s", "Depot ahead, reads", false));
+      default -> List.of(new Column("put", "put µs/op", "Depot ahead, put", true),
+          new Column("get", "get + verify µs/op", "Depot ahead, get", true));
+    };
+  }
+
+  /** The system the ratios are against: the table's first (Depot's row comes first). */
+  private static String reference(Map<String, Map<String, List<Double>>> systems) {
+    return systems.keySet().iterator().next();
+  }
+
+  /** A cell where Depot is behind a peer (not a baseline, not a Depot variant). */
+  public record Behind(String workload, String op, String peer, double ratio) {}
+
+  /** Every cell where Depot is behind a peer, in table order. */
+  public synchronized List<Behind> behind() {
+    List<Behind> out = new ArrayList<>();
+    for (var w : results.entrySet()) {
+      Map<String, List<Double>> depot = w.getValue().get(reference(w.getValue()));
+      for (var s : w.getValue().entrySet()) {
+        if (s.getKey().startsWith("depot") || BASELINES.contains(s.getKey())) {
+          continue;
+        }
+        for (Column c : columns(w.getKey())) {
+          List<Double> d = depot.get(c.op());
+          List<Double> p = s.getValue().get(c.op());
+          if (d == null || p == null || d.isEmpty() || p.isEmpty()) {
+            continue;
+          }
+          double r = c.lowerIsBetter() ? median(p) / median(d) : median(d) / median(p);
+          if (r < 1) {
+            out.add(new Behind(w.getKey(), c.op(), s.getKey(), r));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The text under {@code workload}'s table: what was run, in a sentence. */
+  synchronized void caption(String workload, String text) {
+    captions.put(workload, text);
+  }
+
+  /** The "why" profile under {@code workload}'s table. */
+  synchronized void profile(String workload, List<String> lines) {
+    profiles.put(workload, List.copyOf(lines));
+  }
+
+  /** Marks the run as done (its duration goes in the header). */
+  void finish() {
+    elapsed = Duration.between(started, Instant.now());
+  }
+
+  /** workload → the profile lines under its table. */
+  public Map<String, List<String>> profiles() {
+    return profiles;
   }
 
   /** The generated markdown section (between the markers). */
@@ -144,7 +262,12 @@ public final class Report {
     StringBuilder md = new StringBuilder();
     md.append("Generated by `").append(command).append("` (size `").append(size.name()).append("`, ")
         .append(size.reps()).append(size.reps() == 1 ? " repetition" : " repetitions").append(") on ")
-        .append(started).append(label == null ? "" : " — **" + label + "**").append(".\n\n");
+        .append(started).append(label == null ? "" : " — **" + label + "**");
+    if (elapsed != null) {
+      md.append(String.format(Locale.ROOT, "; the run took %d min %02d s", elapsed.toMinutes(),
+          elapsed.toSecondsPart()));
+    }
+    md.append(".\n\n");
     md.append("Machine: ").append(machine()).append(". ");
     notes.forEach(n -> md.append(n).append(". "));
     md.append("\n\nEach cell: the median over the repetitions of each repetition's median, then (min–max) over the "
@@ -152,49 +275,31 @@ public final class Report {
         + "peer's): above 1× Depot is ahead; **behind** marks where it is not.\n");
     for (var w : results.entrySet()) {
       Map<String, Map<String, List<Double>>> systems = w.getValue();
-      Map<String, List<Double>> depot = systems.getOrDefault("depot", Map.of());
-      boolean rate = w.getKey().startsWith("W3");
-      if (w.getKey().startsWith("W2")) {
-        md.append("\n### ").append(w.getKey()).append(" (").append(bytes(countBytes(w.getKey())))
-            .append("): put from a Java array; get + sum in another process\n\n")
-            .append("| system | put GiB/s | sum GiB/s | Depot / peer, put | Depot / peer, sum |\n"
-                + "|---|---:|---:|---:|---:|\n");
-        for (var s : systems.entrySet()) {
-          boolean self = s.getKey().equals("depot");
-          md.append("| ").append(ARRAY_DESCRIPTION.getOrDefault(s.getKey(), s.getKey())).append(" | ")
-              .append(cell(s.getValue().get("put"))).append(" | ").append(cell(s.getValue().get("get")))
-              .append(" | ").append(self ? "" : ratio(depot.get("put"), s.getValue().get("put"), false))
-              .append(" | ").append(self ? "" : ratio(depot.get("get"), s.getValue().get("get"), false))
-              .append(" |\n");
-        }
-        continue;
-      }
+      String kind = kind(w.getKey());
+      List<Column> cols = columns(w.getKey());
+      String ref = reference(systems);
+      Map<String, List<Double>> depot = systems.get(ref);
       md.append("\n### ").append(w.getKey()).append("\n\n");
-      if (rate) {
-        md.append("| system | M entries/s | Depot ahead by |\n|---|---:|---:|\n");
-      } else {
-        int count = countFor(w.getKey());
-        md.append(count > 0 ? "(" + String.format(Locale.ROOT, "%,d", count) + " keys"
-            + (size.redisDivisor() > 1 ? ", Redis " + String.format(Locale.ROOT, "%,d", Math.max(10,
-                count / size.redisDivisor())) : "") + "; put in one process, get + verify in another)\n\n" : "");
-        md.append("| system | put µs/op | get + verify µs/op | Depot ahead, put | Depot ahead, get |\n"
-            + "|---|---:|---:|---:|---:|\n");
+      if (captions.containsKey(w.getKey())) {
+        md.append(captions.get(w.getKey())).append("\n\n");
       }
+      md.append("| system |");
+      cols.forEach(c -> md.append(' ').append(c.header()).append(" |"));
+      cols.forEach(c -> md.append(' ').append(c.ratioHeader()).append(" |"));
+      md.append("\n|---|").append("---:|".repeat(2 * cols.size())).append('\n');
       for (var s : systems.entrySet()) {
-        String name = rate && s.getKey().equals("depot")
-            ? "Depot queue, capacity 1024 (`push` copies into a preallocated entry; `pop` reads it in place)"
-            : DESCRIPTION.getOrDefault(s.getKey(), s.getKey());
-        if (rate) {
-          md.append("| ").append(name).append(" | ").append(cell(s.getValue().get("rate"))).append(" | ")
-              .append(s.getKey().equals("depot") ? "" : ratio(depot.get("rate"), s.getValue().get("rate"), false))
-              .append(" |\n");
-        } else {
-          boolean self = s.getKey().equals("depot");
-          md.append("| ").append(name).append(" | ").append(cell(s.getValue().get("put"))).append(" | ")
-              .append(cell(s.getValue().get("get"))).append(" | ")
-              .append(self ? "" : ratio(depot.get("put"), s.getValue().get("put"), true)).append(" | ")
-              .append(self ? "" : ratio(depot.get("get"), s.getValue().get("get"), true)).append(" |\n");
-        }
+        boolean self = s.getKey().equals(ref);
+        md.append("| ").append(KIND_DESCRIPTION.getOrDefault(kind + "/" + s.getKey(),
+            DESCRIPTION.getOrDefault(s.getKey(), s.getKey()))).append(" |");
+        cols.forEach(c -> md.append(' ').append(cell(s.getValue().get(c.op()))).append(" |"));
+        cols.forEach(c -> md.append(' ')
+            .append(self ? "" : ratio(depot.get(c.op()), s.getValue().get(c.op()), c.lowerIsBetter())).append(" |"));
+        md.append('\n');
+      }
+      List<String> profile = profiles.get(w.getKey());
+      if (profile != null && !profile.isEmpty()) {
+        md.append('\n');
+        profile.forEach(l -> md.append(l).append('\n'));
       }
     }
     md.append("\n### Java 25 findings\n\n");
@@ -213,15 +318,6 @@ public final class Report {
     md.append("* Depot and Lettuce run without `--add-opens`/`--add-exports` (Depot with "
         + "`--enable-native-access=ALL-UNNAMED`).\n");
     return md.toString();
-  }
-
-  private int countFor(String workload) {
-    for (int i = 0; i < size.kvSizes().length; i++) {
-      if (workload.equals("W1 " + bytes(size.kvSizes()[i]))) {
-        return size.kvCounts()[i];
-      }
-    }
-    return 0;
   }
 
   /** The repository's BENCHMARKS.md: from the current directory up, else {@code null}. */

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every peer of the peers bench at its smoke size: each writer and reader a real child JVM, each value verified by
- * the reader, a real redis-server; then the report regenerated between the markers of a file.
+ * Every peer of the peers bench at its smoke size, every workload (W1, W2, W3 and W3-small with its ping-pong, W4,
+ * mixed): each writer and reader a real child JVM, each value verified by the reader, a real redis-server; then the
+ * report regenerated between the markers of a file, with a table per workload.
  */
 class PeersSmokeTest {
   @TempDir
@@ -24,7 +25,7 @@ class PeersSmokeTest {
     Report report = PeersBench.run(PeersBench.Size.SMOKE, "./depot bench peers --smoke", "smoke test");
     Map<String, Map<String, Map<String, List<Double>>>> results = report.results();
     for (String workload : List.of("W1 1 KiB", "W1 64 KiB")) {
-      for (String peer : PeersBench.KV_PEERS) {
+      for (String peer : PeersBench.peers(PeersBench.Size.SMOKE, "W1", PeersBench.KV_PEERS)) {
         for (String op : List.of("put", "get")) {
           List<Double> v = results.get(workload).get(peer).get(op);
           assertEquals(1, v.size(), workload + " " + peer + " " + op);
@@ -35,6 +36,31 @@ class PeersSmokeTest {
     assertEquals(PeersBench.QUEUE_PEERS, List.copyOf(results.get("W3-small 1 → 1").keySet()));
     assertEquals(PeersBench.QUEUE2_PEERS, List.copyOf(results.get("W3-small 2 → 2").keySet()));
     results.get("W3-small 1 → 1").values().forEach(r -> assertTrue(r.get("rate").getFirst() > 0));
+    // the new workloads: every system of each has its figures
+    Map<String, List<String>> tables = Map.of(
+        "W3-small ping-pong", PeersBench.peers(PeersBench.Size.SMOKE, "ping", PeersBench.PING_PEERS),
+        "W3 1 MiB entries, 16-entry queue", PeersBench.BIG_PEERS,
+        "W4 short-term memory, 1 KiB values", PeersBench.peers(PeersBench.Size.SMOKE, "W4", PeersBench.STM_PEERS),
+        PeersBench.mixedName(PeersBench.Size.SMOKE), PeersBench.MIXED_PEERS);
+    Map<String, List<String>> ops = Map.of(
+        "W3-small ping-pong", List.of("median", "p99"),
+        "W3 1 MiB entries, 16-entry queue", List.of("gibs"),
+        "W4 short-term memory, 1 KiB values", List.of("put", "get"),
+        PeersBench.mixedName(PeersBench.Size.SMOKE), List.of("writes", "reads"));
+    for (var t : tables.entrySet()) {
+      Map<String, Map<String, List<Double>>> table = results.get(t.getKey());
+      assertNotNull(table, t.getKey() + " in " + results.keySet());
+      assertEquals(t.getValue(), List.copyOf(table.keySet()), t.getKey());
+      for (var system : table.entrySet()) {
+        for (String op : ops.get(t.getKey())) {
+          List<Double> v = system.getValue().get(op);
+          assertTrue(v != null && v.size() == 1 && v.getFirst() > 0, t.getKey() + " " + system.getKey() + " " + op
+              + " = " + v);
+        }
+      }
+    }
+    // the smoke run takes no profiles (the full and quick runs do, where Depot is behind)
+    assertTrue(report.profiles().isEmpty(), report.profiles().toString());
     Map<String, Map<String, List<Double>>> w2 = results.get("W2 float64 × 64 Ki");
     assertEquals(PeersBench.ARRAY_PEERS, List.copyOf(w2.keySet()));
     w2.values().forEach(r -> assertTrue(r.get("put").getFirst() > 0 && r.get("get").getFirst() > 0, r.toString()));
@@ -52,5 +78,9 @@ class PeersSmokeTest {
     assertTrue(text.endsWith(Report.END + "\n\nafter\n"), text);
     assertTrue(!text.contains("\nold\n") && text.contains("### W1 64 KiB") && text.contains("### W3-small 2 → 2")
         && text.contains("### Java 25 findings"), text);
+    for (String t : tables.keySet()) {
+      assertTrue(text.contains("\n### " + t + "\n"), t);
+    }
+    assertTrue(text.contains("; the run took "), "the header gives the run time");
   }
 }
