@@ -4,11 +4,17 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
-/** The memcpy baseline: copying between already-touched memory, measured in the same run as the workloads. */
+/**
+ * The memcpy baseline: copying between already-touched memory, measured in the same run as the
+ * workloads.
+ */
 public final class Memcpy {
   private Memcpy() {}
 
-  /** Best-of-{@code rounds} bandwidth, in GiB/s, copying a heap array of {@code bytes} to touched native memory. */
+  /**
+   * Best-of-{@code rounds} bandwidth, in GiB/s, copying a heap array of {@code bytes} to touched
+   * native memory.
+   */
   public static double heapToNativeGiBs(long bytes, int rounds) {
     double[] src = new double[(int) (bytes / 8)];
     for (int i = 0; i < src.length; i++) {
@@ -29,8 +35,9 @@ public final class Memcpy {
   }
 
   /**
-   * Bandwidth, in GiB/s, of copying a heap array of {@code bytes} into {@code slots} rotating, touched native
-   * buffers: the data movement of a producer filling a ring of {@code slots} entries (not cache-resident).
+   * Bandwidth, in GiB/s, of copying a heap array of {@code bytes} into {@code slots} rotating,
+   * touched native buffers: the data movement of a producer filling a ring of {@code slots} entries
+   * (not cache-resident).
    */
   public static double heapToRingGiBs(long bytes, int slots, int copies) {
     double[] src = new double[(int) (bytes / 8)];
@@ -53,8 +60,8 @@ public final class Memcpy {
   }
 
   /**
-   * Like {@link #heapToRingGiBs}, but into {@code target}: a region of a store's shared mapping (4 KiB pages), the
-   * best a producer can do on the same memory.
+   * Like {@link #heapToRingGiBs}, but into {@code target}: a region of a store's shared mapping (4
+   * KiB pages), the best a producer can do on the same memory.
    */
   public static double heapToSegmentRingGiBs(long bytes, MemorySegment target, int copies) {
     double[] src = new double[(int) (bytes / 8)];
@@ -73,7 +80,10 @@ public final class Memcpy {
     return bytes * (double) copies / (t / 1e9) / (1L << 30);
   }
 
-  /** Median time of one copy of {@code bytes} from a heap array to native memory, in ns, over many rounds. */
+  /**
+   * Median time of one copy of {@code bytes} from a heap array to native memory, in ns, over many
+   * rounds.
+   */
   public static double smallCopyNanos(int bytes, int rounds) {
     byte[] src = new byte[bytes];
     try (Arena arena = Arena.ofConfined()) {

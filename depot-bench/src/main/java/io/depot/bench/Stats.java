@@ -36,8 +36,9 @@ public final class Stats {
 
   /** "median=… p99=… mean=…" in µs. */
   public String summary() {
-    return String.format("median=%.3f p99=%.3f mean=%.3f", percentileMicros(0.5), percentileMicros(0.99),
-        meanMicros());
+    return String.format(
+        "median=%.3f p99=%.3f mean=%.3f",
+        percentileMicros(0.5), percentileMicros(0.99), meanMicros());
   }
 
   /** Parses a value from a line of "key=value" tokens. */

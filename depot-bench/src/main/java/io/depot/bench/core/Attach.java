@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Attach: many processes attach at once to one large store (SMOS's "more than 64 processes"): the time each spends
- * in {@link Depot#open}, with a given {@link Prefault} mode. The processes start together; each measures its own
- * {@code open}, then waits until all are attached and detaches.
+ * Attach: many processes attach at once to one large store (SMOS's "more than 64 processes"): the
+ * time each spends in {@link Depot#open}, with a given {@link Prefault} mode. The processes start
+ * together; each measures its own {@code open}, then waits until all are attached and detaches.
  */
 public final class Attach {
   private Attach() {}
@@ -21,18 +21,23 @@ public final class Attach {
   public static final long CAPACITY = 2L << 30;
 
   /**
-   * Runs {@code processes} children attaching at once with {@code prefault}; returns a line of figures: {@code
-   * open_ms} min, median, max, and the seconds until all were attached.
+   * Runs {@code processes} children attaching at once with {@code prefault}; returns a line of
+   * figures: {@code open_ms} min, median, max, and the seconds until all were attached.
    */
   public static String run(String store, int processes, Prefault prefault) throws Exception {
-    DepotOptions opts = DepotOptions.builder().capacity(CAPACITY).maxClients(Math.max(64, processes + 8)).build();
+    DepotOptions opts =
+        DepotOptions.builder().capacity(CAPACITY).maxClients(Math.max(64, processes + 8)).build();
     try (Depot d = Depot.create(store, opts)) {
       List<ChildJvm> children = new ArrayList<>();
       long t0 = System.nanoTime();
       try {
         for (int i = 0; i < processes; i++) {
-          children.add(ChildJvm.start(List.of("-Xmx64m", "-XX:TieredStopAtLevel=1"), Child.class, store,
-              prefault.name()));
+          children.add(
+              ChildJvm.start(
+                  List.of("-Xmx64m", "-XX:TieredStopAtLevel=1"),
+                  Child.class,
+                  store,
+                  prefault.name()));
         }
         List<Double> ms = new ArrayList<>();
         for (ChildJvm c : children) {
@@ -45,7 +50,8 @@ public final class Attach {
           c.awaitSuccess(120, TimeUnit.SECONDS);
         }
         Collections.sort(ms);
-        return String.format("processes=%d prefault=%s open_ms min=%.0f median=%.0f max=%.0f all_attached_s=%.1f",
+        return String.format(
+            "processes=%d prefault=%s open_ms min=%.0f median=%.0f max=%.0f all_attached_s=%.1f",
             processes, prefault, ms.getFirst(), ms.get(ms.size() / 2), ms.getLast(), all);
       } finally {
         children.forEach(ChildJvm::close);

@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * In-process put/get on a store, with the copy of the same bytes as a baseline. Run: {@code java -cp
- * depot-bench/target/benchmarks.jar org.openjdk.jmh.Main DepotBenchmark}.
+ * In-process put/get on a store, with the copy of the same bytes as a baseline. Run: {@code java
+ * -cp depot-bench/target/benchmarks.jar org.openjdk.jmh.Main DepotBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,7 +46,9 @@ public class DepotBenchmark {
   public void setup() {
     storeName = "jmh-" + ProcessHandle.current().pid();
     Depot.destroy(storeName, DepotOptions.defaults());
-    depot = Depot.create(storeName, DepotOptions.builder().capacity(256L << 20).maxObjects(65_536).build());
+    depot =
+        Depot.create(
+            storeName, DepotOptions.builder().capacity(256L << 20).maxObjects(65_536).build());
     value = new byte[size];
     depot.put("existing", value);
     arena = Arena.ofConfined();

@@ -20,13 +20,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ping-pong: one 64-byte entry bounces between two processes through two queues ({@code ping}: A to B, {@code
- * pong}: B to A), default options; A times each round trip. The baseline of the same run: the same two processes
- * bouncing a counter in one mapped long, both spinning (the floor of any shared-memory round trip here).
+ * Ping-pong: one 64-byte entry bounces between two processes through two queues ({@code ping}: A to
+ * B, {@code pong}: B to A), default options; A times each round trip. The baseline of the same run:
+ * the same two processes bouncing a counter in one mapped long, both spinning (the floor of any
+ * shared-memory round trip here).
  */
 public final class PingPong {
   /** Untimed round trips first (the documented warm-up), then the timed ones. */
   public static final int WARM = 200_000;
+
   public static final int ROUNDS = 100_000;
 
   private PingPong() {}
@@ -35,7 +37,9 @@ public final class PingPong {
     return DepotOptions.builder().capacity(16L << 20).build();
   }
 
-  /** Runs both pairs of processes; returns two lines: Depot's round trip, then the mapped word's. */
+  /**
+   * Runs both pairs of processes; returns two lines: Depot's round trip, then the mapped word's.
+   */
   public static List<String> run(String store) throws Exception {
     DepotOptions opts = options();
     String depot;
@@ -46,7 +50,8 @@ public final class PingPong {
           ChildJvm a = ChildJvm.start(List.of("-Xmx128m"), Ping.class, store)) {
         a.awaitSuccess(300, TimeUnit.SECONDS);
         b.awaitSuccess(300, TimeUnit.SECONDS);
-        depot = a.output().stream().filter(l -> l.startsWith("PINGPONG ")).findFirst().orElseThrow();
+        depot =
+            a.output().stream().filter(l -> l.startsWith("PINGPONG ")).findFirst().orElseThrow();
       }
       assert ping.size() == 0 && pong.size() == 0;
     } finally {
@@ -60,12 +65,17 @@ public final class PingPong {
           ChildJvm a = ChildJvm.start(List.of("-Xmx64m"), WordPing.class, word.toString())) {
         a.awaitSuccess(300, TimeUnit.SECONDS);
         b.awaitSuccess(300, TimeUnit.SECONDS);
-        mapped = a.output().stream().filter(l -> l.startsWith("WORDPINGPONG ")).findFirst().orElseThrow();
+        mapped =
+            a.output().stream()
+                .filter(l -> l.startsWith("WORDPINGPONG "))
+                .findFirst()
+                .orElseThrow();
       }
     } finally {
       Files.deleteIfExists(word);
     }
-    return List.of(depot.substring("PINGPONG ".length()), mapped.substring("WORDPINGPONG ".length()));
+    return List.of(
+        depot.substring("PINGPONG ".length()), mapped.substring("WORDPINGPONG ".length()));
   }
 
   /** Child A: pushes to {@code ping}, pops from {@code pong}, times the round trips. */
@@ -75,7 +85,8 @@ public final class PingPong {
     public static void main(String[] args) {
       MemorySegment value = MemorySegment.ofArray(new long[8]);
       Duration timeout = Duration.ofSeconds(30);
-      try (Depot d = Depot.open(args[0], options()); DepotQueue ping = d.openQueue("ping");
+      try (Depot d = Depot.open(args[0], options());
+          DepotQueue ping = d.openQueue("ping");
           DepotQueue pong = d.openQueue("pong")) {
         Stats rtt = new Stats(ROUNDS);
         for (int i = 0; i < WARM + ROUNDS; i++) {
@@ -84,7 +95,8 @@ public final class PingPong {
           ping.push(timeout, value);
           try (Entry e = pong.pop(timeout)) {
             if (e.track(0).get(ValueLayout.JAVA_LONG, 0) != i) {
-              throw new AssertionError("round " + i + " came back as " + e.track(0).get(ValueLayout.JAVA_LONG, 0));
+              throw new AssertionError(
+                  "round " + i + " came back as " + e.track(0).get(ValueLayout.JAVA_LONG, 0));
             }
           }
           if (i >= WARM) {
@@ -103,7 +115,8 @@ public final class PingPong {
     public static void main(String[] args) {
       MemorySegment value = MemorySegment.ofArray(new long[8]);
       Duration timeout = Duration.ofSeconds(30);
-      try (Depot d = Depot.open(args[0], options()); DepotQueue ping = d.openQueue("ping");
+      try (Depot d = Depot.open(args[0], options());
+          DepotQueue ping = d.openQueue("ping");
           DepotQueue pong = d.openQueue("pong")) {
         for (int i = 0; i < WARM + ROUNDS; i++) {
           try (Entry e = ping.pop(timeout)) {
@@ -118,7 +131,8 @@ public final class PingPong {
   private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
   private static MemorySegment map(String file, Arena arena) throws Exception {
-    try (FileChannel ch = FileChannel.open(Path.of(file), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(Path.of(file), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       return ch.map(FileChannel.MapMode.READ_WRITE, 0, 4096, arena);
     }
   }

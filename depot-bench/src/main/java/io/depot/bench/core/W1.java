@@ -9,8 +9,9 @@ import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
 
 /**
- * W1: a writer process puts 20,000 objects {@code k0..k19999} of 1 KiB seeded random bytes; a separate reader process
- * then gets and verifies all of them. Each side first warms up on a separate set of names ({@code w*}), untimed.
+ * W1: a writer process puts 20,000 objects {@code k0..k19999} of 1 KiB seeded random bytes; a
+ * separate reader process then gets and verifies all of them. Each side first warms up on a
+ * separate set of names ({@code w*}), untimed.
  */
 public final class W1 {
   public static final int COUNT = 20_000;
@@ -44,7 +45,8 @@ public final class W1 {
         for (int i = 0; i < COUNT; i++) {
           values[i] = value(i);
         }
-        // warm-up, untimed: the same code path on other names, until the JIT has settled (at least 10 rounds and
+        // warm-up, untimed: the same code path on other names, until the JIT has settled (at least
+        // 10 rounds and
         // 3 seconds); the reader warms up on the last round's objects
         long warmUntil = System.nanoTime() + 3_000_000_000L;
         for (int round = 0; round < 10 || System.nanoTime() < warmUntil; round++) {
@@ -90,7 +92,9 @@ public final class W1 {
           names[i] = "k" + i;
         }
         long warmUntil = System.nanoTime() + 3_000_000_000L;
-        for (int round = 0; round < 10 || System.nanoTime() < warmUntil; round++) { // warm-up on the w* objects
+        for (int round = 0;
+            round < 10 || System.nanoTime() < warmUntil;
+            round++) { // warm-up on the w* objects
           for (int i = 0; i < COUNT; i++) {
             try (ObjectHandle h = d.get(warm[i])) {
               verify(h, expected[i]);
@@ -125,7 +129,9 @@ public final class W1 {
     private static void verify(ObjectHandle h, byte[] expected) {
       MemorySegment s = h.segment();
       if (s.byteSize() != expected.length
-          || MemorySegment.mismatch(s, 0, s.byteSize(), MemorySegment.ofArray(expected), 0, expected.length) >= 0) {
+          || MemorySegment.mismatch(
+                  s, 0, s.byteSize(), MemorySegment.ofArray(expected), 0, expected.length)
+              >= 0) {
         throw new AssertionError("W1 verify failed: " + h.name());
       }
       if (s.get(ValueLayout.JAVA_BYTE, 0) != expected[0]) {

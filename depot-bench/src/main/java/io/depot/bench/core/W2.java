@@ -11,10 +11,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * W2: a writer process puts one float64 array of 64 Mi elements (512 MiB) from a Java array; a separate reader
- * process gets it (time to a usable view) and sums it through {@link NDArray#sum()}, the bulk path, right after
- * {@code open} and again on touched pages, then with an element loop over the segment (every sum is checked). The writer also measures memcpy of the
- * same bytes (heap array to touched native memory) in the same process.
+ * W2: a writer process puts one float64 array of 64 Mi elements (512 MiB) from a Java array; a
+ * separate reader process gets it (time to a usable view) and sums it through {@link
+ * NDArray#sum()}, the bulk path, right after {@code open} and again on touched pages, then with an
+ * element loop over the segment (every sum is checked). The writer also measures memcpy of the same
+ * bytes (heap array to touched native memory) in the same process.
  */
 public final class W2 {
   public static final long ELEMENTS = 64L << 20;
@@ -36,8 +37,10 @@ public final class W2 {
       for (int i = 0; i < values.length; i++) {
         values[i] = i;
       }
-      // args[1]: how this process pre-faults its mapping (the library's default, AUTO: in the background after open)
-      io.depot.Prefault prefault = args.length > 1 ? io.depot.Prefault.valueOf(args[1]) : io.depot.Prefault.AUTO;
+      // args[1]: how this process pre-faults its mapping (the library's default, AUTO: in the
+      // background after open)
+      io.depot.Prefault prefault =
+          args.length > 1 ? io.depot.Prefault.valueOf(args[1]) : io.depot.Prefault.AUTO;
       long o0 = System.nanoTime();
       try (Depot d = Depot.open(args[0], options().toBuilder().prefault(prefault).build())) {
         long open = System.nanoTime() - o0;
@@ -62,9 +65,17 @@ public final class W2 {
         long median = sorted[sorted.length / 2];
         double gibs = BYTES / (median / 1e9) / (1L << 30);
         double firstGibs = BYTES / (first / 1e9) / (1L << 30);
-        System.out.printf("W2PUT seconds=%.4f gibs=%.3f memcpy=%.3f ratio=%.3f first_gibs=%.3f first_ratio=%.3f "
-            + "open_s=%.3f open_plus_first_put_s=%.3f%n", median / 1e9, gibs, memcpy, gibs / memcpy, firstGibs,
-            firstGibs / memcpy, open / 1e9, (open + first) / 1e9);
+        System.out.printf(
+            "W2PUT seconds=%.4f gibs=%.3f memcpy=%.3f ratio=%.3f first_gibs=%.3f first_ratio=%.3f "
+                + "open_s=%.3f open_plus_first_put_s=%.3f%n",
+            median / 1e9,
+            gibs,
+            memcpy,
+            gibs / memcpy,
+            firstGibs,
+            firstGibs / memcpy,
+            open / 1e9,
+            (open + first) / 1e9);
       }
     }
   }
@@ -74,7 +85,8 @@ public final class W2 {
     private Reader() {}
 
     public static void main(String[] args) {
-      io.depot.Prefault prefault = args.length > 1 ? io.depot.Prefault.valueOf(args[1]) : io.depot.Prefault.AUTO;
+      io.depot.Prefault prefault =
+          args.length > 1 ? io.depot.Prefault.valueOf(args[1]) : io.depot.Prefault.AUTO;
       long o0 = System.nanoTime();
       try (Depot d = Depot.open(args[0], options().toBuilder().prefault(prefault).build())) {
         long open = System.nanoTime() - o0;
@@ -107,7 +119,8 @@ public final class W2 {
         try (ObjectHandle h = d.get("w2")) {
           NDArray a = h.asArray();
           double expected = (double) ELEMENTS * (ELEMENTS - 1) / 2;
-          // the bulk path, first right after open (the pages this process has not touched yet cost this VM's
+          // the bulk path, first right after open (the pages this process has not touched yet cost
+          // this VM's
           // first-access time), then again on touched pages (steady state)
           long t0 = System.nanoTime();
           double firstSum = a.sum();
@@ -131,12 +144,18 @@ public final class W2 {
           double loop = (s0 + s1) + (s2 + s3);
           long te = System.nanoTime() - e0;
           if (firstSum != expected || warm != expected || loop != expected) {
-            throw new AssertionError("sum " + firstSum + " / " + warm + " / " + loop + " != " + expected);
+            throw new AssertionError(
+                "sum " + firstSum + " / " + warm + " / " + loop + " != " + expected);
           }
           System.out.printf("W2GET cold_us=%.1f %s%n", cold / 1e3, get.summary());
-          System.out.printf("W2SUM seconds=%.4f gibs=%.3f warm_gibs=%.3f element_loop_gibs=%.3f sum_ok=true "
-              + "open_s=%.3f%n", t / 1e9, BYTES / (t / 1e9) / (1L << 30), BYTES / (tw / 1e9) / (1L << 30),
-              BYTES / (te / 1e9) / (1L << 30), open / 1e9);
+          System.out.printf(
+              "W2SUM seconds=%.4f gibs=%.3f warm_gibs=%.3f element_loop_gibs=%.3f sum_ok=true "
+                  + "open_s=%.3f%n",
+              t / 1e9,
+              BYTES / (t / 1e9) / (1L << 30),
+              BYTES / (tw / 1e9) / (1L << 30),
+              BYTES / (te / 1e9) / (1L << 30),
+              open / 1e9);
         }
       }
     }

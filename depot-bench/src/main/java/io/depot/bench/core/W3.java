@@ -12,13 +12,14 @@ import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 
 /**
- * W3: one producer process and one consumer process at the same time on one queue; each entry one float64 array
- * whose element 0 carries the sequence number: 500 entries of 1 Mi elements (8 MiB) through a queue of capacity 16,
- * and 2,000 of 256 Ki elements (2 MiB) through one of capacity 8. The producer writes each entry in place (one copy
- * from its source array into the claimed entry); the consumer pops, checks the order and releases. Both first run
- * 20,000 small entries through a warm-up queue (so that the code path is compiled before it is timed, as JMH would)
- * and then warm-up entries through the timed queue itself (its entries are touched once, as in a running pipeline).
- * Also small entries: 64 bytes, 1 producer to 1 consumer and 2 to 2.
+ * W3: one producer process and one consumer process at the same time on one queue; each entry one
+ * float64 array whose element 0 carries the sequence number: 500 entries of 1 Mi elements (8 MiB)
+ * through a queue of capacity 16, and 2,000 of 256 Ki elements (2 MiB) through one of capacity 8.
+ * The producer writes each entry in place (one copy from its source array into the claimed entry);
+ * the consumer pops, checks the order and releases. Both first run 20,000 small entries through a
+ * warm-up queue (so that the code path is compiled before it is timed, as JMH would) and then
+ * warm-up entries through the timed queue itself (its entries are touched once, as in a running
+ * pipeline). Also small entries: 64 bytes, 1 producer to 1 consumer and 2 to 2.
  *
  * <p>Times are {@link System#nanoTime()} (CLOCK_MONOTONIC on Linux: comparable across processes).
  */
@@ -35,7 +36,11 @@ public final class W3 {
 
   /** The store's options: the defaults but for the sizes (no tuned spin). */
   public static DepotOptions options() {
-    return DepotOptions.builder().capacity(512L << 20).maxObjects(65_536).maxHandlesPerClient(4096).build();
+    return DepotOptions.builder()
+        .capacity(512L << 20)
+        .maxObjects(65_536)
+        .maxHandlesPerClient(4096)
+        .build();
   }
 
   static Track bigTrack() {
@@ -60,17 +65,30 @@ public final class W3 {
           DepotQueue warmSmall = d.openQueue("warm-small");
           DepotQueue q = d.openQueue(args[1])) {
         produce(warmSmall, src, WARM_SMALL);
-        produce(q, src, warm); // the documented warm-up: the same queue (its entries, its code path), untimed
+        produce(
+            q, src,
+            warm); // the documented warm-up: the same queue (its entries, its code path), untimed
         long t0 = System.nanoTime();
         long[] split = produce(q, src, entries);
 
         long t1 = System.nanoTime();
-        System.out.println("W3PRODUCER start=" + t0 + " end=" + t1 + " claim_us=" + split[0] / 1000 / entries
-            + " copy_us=" + split[1] / 1000 / entries + " commit_us=" + split[2] / 1000 / entries);
+        System.out.println(
+            "W3PRODUCER start="
+                + t0
+                + " end="
+                + t1
+                + " claim_us="
+                + split[0] / 1000 / entries
+                + " copy_us="
+                + split[1] / 1000 / entries
+                + " commit_us="
+                + split[2] / 1000 / entries);
       }
     }
 
-    /** Produces {@code n} entries; returns the nanoseconds spent claiming, copying and committing. */
+    /**
+     * Produces {@code n} entries; returns the nanoseconds spent claiming, copying and committing.
+     */
     private static long[] produce(DepotQueue q, MemorySegment src, int n) {
       long[] split = new long[3];
       for (int i = 0; i < n; i++) {
@@ -131,9 +149,11 @@ public final class W3 {
       int count = Integer.parseInt(args[3]);
       MemorySegment value = MemorySegment.ofArray(new long[SMALL / 8]);
       int warm = Integer.parseInt(args[4]);
-      try (Depot d = Depot.open(args[0], options()); DepotQueue q = d.openQueue(args[1])) {
+      try (Depot d = Depot.open(args[0], options());
+          DepotQueue q = d.openQueue(args[1])) {
         ready(d, "ready-p" + id);
-        // the documented warm-up: the same code path (push, pop, release) through the same queue, untimed, so that
+        // the documented warm-up: the same code path (push, pop, release) through the same queue,
+        // untimed, so that
         // the timed part runs compiled code as a long-running process does
         for (int i = 0; i < warm; i++) {
           value.set(ValueLayout.JAVA_LONG, 0, id << 32 | i);
@@ -149,7 +169,9 @@ public final class W3 {
     }
   }
 
-  /** Child: a small-entry consumer ({@code args: store queue total-to-pop-by-all stop-after-ms}). */
+  /**
+   * Child: a small-entry consumer ({@code args: store queue total-to-pop-by-all stop-after-ms}).
+   */
   public static final class SmallConsumer {
     private SmallConsumer() {}
 
@@ -160,7 +182,8 @@ public final class W3 {
       java.util.Arrays.fill(last, -1);
       long n = 0;
       long end = 0;
-      try (Depot d = Depot.open(args[0], options()); DepotQueue q = d.openQueue(args[1])) {
+      try (Depot d = Depot.open(args[0], options());
+          DepotQueue q = d.openQueue(args[1])) {
         ready(d, "ready-c" + ProcessHandle.current().pid());
         while (true) {
           java.util.Optional<Entry> e;

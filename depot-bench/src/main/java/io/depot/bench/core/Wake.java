@@ -16,12 +16,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Many waiters: one process runs {@value #WAITERS} threads blocked in {@code pop(timeout)} on one queue and
- * {@value #WAITERS} threads blocked in {@code get(name, timeout)} on names not yet written; another process, once
- * every round ({@value #PAUSE_MS} ms apart, so that the waiters have gone to sleep on the futex), pushes {@value
- * #WAITERS} entries and puts {@value #WAITERS} objects, each stamped with {@link System#nanoTime()} (one monotonic
- * clock for all processes of a Linux machine). Each waiter records how long after its stamp it woke with its entry or
- * object. Default options.
+ * Many waiters: one process runs {@value #WAITERS} threads blocked in {@code pop(timeout)} on one
+ * queue and {@value #WAITERS} threads blocked in {@code get(name, timeout)} on names not yet
+ * written; another process, once every round ({@value #PAUSE_MS} ms apart, so that the waiters have
+ * gone to sleep on the futex), pushes {@value #WAITERS} entries and puts {@value #WAITERS} objects,
+ * each stamped with {@link System#nanoTime()} (one monotonic clock for all processes of a Linux
+ * machine). Each waiter records how long after its stamp it woke with its entry or object. Default
+ * options.
  */
 public final class Wake {
   public static final int WAITERS = 32;
@@ -54,7 +55,11 @@ public final class Wake {
   }
 
   private static String line(List<String> out, String prefix) {
-    return out.stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow().substring(prefix.length());
+    return out.stream()
+        .filter(l -> l.startsWith(prefix))
+        .findFirst()
+        .orElseThrow()
+        .substring(prefix.length());
   }
 
   /** The waiting process. */
@@ -63,40 +68,49 @@ public final class Wake {
 
     public static void main(String[] args) throws Exception {
       Duration timeout = Duration.ofSeconds(60);
-      try (Depot d = Depot.open(args[0], options()); DepotQueue q = d.openQueue("wq")) {
+      try (Depot d = Depot.open(args[0], options());
+          DepotQueue q = d.openQueue("wq")) {
         Stats pops = new Stats(WAITERS * ROUNDS);
         Stats gets = new Stats(WAITERS * ROUNDS);
         CountDownLatch done = new CountDownLatch(2 * WAITERS);
         for (int t = 0; t < WAITERS; t++) {
-          Thread.ofPlatform().start(() -> {
-            for (int r = 0; r < ROUNDS; r++) {
-              try (Entry e = q.pop(timeout)) {
-                long late = System.nanoTime() - e.track(0).get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-                synchronized (pops) {
-                  pops.add(late);
-                }
-              }
-            }
-            done.countDown();
-          });
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int r = 0; r < ROUNDS; r++) {
+                      try (Entry e = q.pop(timeout)) {
+                        long late =
+                            System.nanoTime() - e.track(0).get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                        synchronized (pops) {
+                          pops.add(late);
+                        }
+                      }
+                    }
+                    done.countDown();
+                  });
           int id = t;
-          Thread.ofPlatform().start(() -> {
-            for (int r = 0; r < ROUNDS; r++) {
-              try (ObjectHandle h = d.get("g-" + r + "-" + id, timeout)) {
-                long late = System.nanoTime() - h.segment().get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
-                synchronized (gets) {
-                  gets.add(late);
-                }
-              }
-            }
-            done.countDown();
-          });
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int r = 0; r < ROUNDS; r++) {
+                      try (ObjectHandle h = d.get("g-" + r + "-" + id, timeout)) {
+                        long late =
+                            System.nanoTime() - h.segment().get(ValueLayout.JAVA_LONG_UNALIGNED, 0);
+                        synchronized (gets) {
+                          gets.add(late);
+                        }
+                      }
+                    }
+                    done.countDown();
+                  });
         }
         System.out.println("READY");
         System.out.flush();
         done.await();
-        System.out.println("POP " + pops.summary() + String.format(" max=%.3f", pops.percentileMicros(1.0)));
-        System.out.println("GET " + gets.summary() + String.format(" max=%.3f", gets.percentileMicros(1.0)));
+        System.out.println(
+            "POP " + pops.summary() + String.format(" max=%.3f", pops.percentileMicros(1.0)));
+        System.out.println(
+            "GET " + gets.summary() + String.format(" max=%.3f", gets.percentileMicros(1.0)));
       }
     }
   }
@@ -108,7 +122,8 @@ public final class Wake {
     public static void main(String[] args) throws Exception {
       Duration timeout = Duration.ofSeconds(60);
       MemorySegment stamp = MemorySegment.ofArray(new long[1]);
-      try (Depot d = Depot.open(args[0], options()); DepotQueue q = d.openQueue("wq")) {
+      try (Depot d = Depot.open(args[0], options());
+          DepotQueue q = d.openQueue("wq")) {
         Thread.sleep(500); // every waiter is asleep by then
         for (int r = 0; r < ROUNDS; r++) {
           for (int t = 0; t < WAITERS; t++) {

@@ -16,12 +16,13 @@ import org.lmdbjava.EnvFlags;
 import org.lmdbjava.Txn;
 
 /**
- * W2 for the peers ({@code args: peer role location elements}): a {@code put} process stores one float64 array of
- * {@code elements} from a Java array (best of 3); a {@code get} process reads it and sums it (best of 3, on touched
- * pages), the sum checked. Depot: {@code put(name, NDArray)} and {@link NDArray#sum()} over the view; LMDB: a value
- * of the array's bytes written through {@code MDB_RESERVE} as a {@link DoubleBuffer} and summed through a
- * {@link DoubleBuffer} view of the map (LMDB has no typed arrays: the closest equivalent); memcpy: heap array to
- * touched native memory (put) and a sum of the heap array (get), in one process. Prints {@code ARRAY op=… gibs=…}.
+ * W2 for the peers ({@code args: peer role location elements}): a {@code put} process stores one
+ * float64 array of {@code elements} from a Java array (best of 3); a {@code get} process reads it
+ * and sums it (best of 3, on touched pages), the sum checked. Depot: {@code put(name, NDArray)} and
+ * {@link NDArray#sum()} over the view; LMDB: a value of the array's bytes written through {@code
+ * MDB_RESERVE} as a {@link DoubleBuffer} and summed through a {@link DoubleBuffer} view of the map
+ * (LMDB has no typed arrays: the closest equivalent); memcpy: heap array to touched native memory
+ * (put) and a sum of the heap array (get), in one process. Prints {@code ARRAY op=… gibs=…}.
  */
 public final class ArrayChild {
   private ArrayChild() {}
@@ -67,8 +68,11 @@ public final class ArrayChild {
         }
       }
       case "lmdb" -> {
-        try (Env<ByteBuffer> env = Env.create().setMapSize(bytes * 3 + (64L << 20)).setMaxDbs(1)
-            .open(new File(location), EnvFlags.MDB_NOSYNC, EnvFlags.MDB_NOMETASYNC)) {
+        try (Env<ByteBuffer> env =
+            Env.create()
+                .setMapSize(bytes * 3 + (64L << 20))
+                .setMaxDbs(1)
+                .open(new File(location), EnvFlags.MDB_NOSYNC, EnvFlags.MDB_NOMETASYNC)) {
           Dbi<ByteBuffer> db = env.openDbi("w2", DbiFlags.MDB_CREATE);
           ByteBuffer key = ByteBuffer.allocateDirect(8).putLong(0, 2);
           if (role.equals("put")) {
@@ -76,7 +80,10 @@ public final class ArrayChild {
             for (int r = 0; r < 3; r++) {
               long t0 = System.nanoTime();
               try (Txn<ByteBuffer> txn = env.txnWrite()) {
-                db.reserve(txn, key, (int) bytes).order(ByteOrder.nativeOrder()).asDoubleBuffer().put(values);
+                db.reserve(txn, key, (int) bytes)
+                    .order(ByteOrder.nativeOrder())
+                    .asDoubleBuffer()
+                    .put(values);
                 txn.commit();
               }
               best = Math.max(best, gibs(bytes, System.nanoTime() - t0));

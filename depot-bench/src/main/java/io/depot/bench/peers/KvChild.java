@@ -4,13 +4,15 @@ import io.depot.bench.Stats;
 import java.util.SplittableRandom;
 
 /**
- * A key-value workload process ({@code args: peer role location sizes counts warmMillis [prefix]}, sizes and counts
- * comma-separated, one run per size; every key name starts with {@code prefix}, W4's workflow scope). {@code put}: puts
- * the warm-up keys {@code w0..} and removes them, round after round for {@code warmMillis} (at least 2 rounds, and at
- * least {@link KvPeer#warmOps} puts when {@code warmMillis > 0}), puts them once more (left for the reader's warm-up),
- * then times a put of each of {@code k0..k<count-1>}. {@code get}: gets and verifies the {@code w} keys for {@code
- * warmMillis}, then times a get + verify of each {@code k} key. {@code both}: the two in this process (the in-JVM
- * baselines). Prints {@code KVPUT median_ns=… p99_ns=…} and {@code KVGET …}.
+ * A key-value workload process ({@code args: peer role location sizes counts warmMillis [prefix]},
+ * sizes and counts comma-separated, one run per size; every key name starts with {@code prefix},
+ * W4's workflow scope). {@code put}: puts the warm-up keys {@code w0..} and removes them, round
+ * after round for {@code warmMillis} (at least 2 rounds, and at least {@link KvPeer#warmOps} puts
+ * when {@code warmMillis > 0}), puts them once more (left for the reader's warm-up), then times a
+ * put of each of {@code k0..k<count-1>}. {@code get}: gets and verifies the {@code w} keys for
+ * {@code warmMillis}, then times a get + verify of each {@code k} key. {@code both}: the two in
+ * this process (the in-JVM baselines). Prints {@code KVPUT median_ns=… p99_ns=…} and {@code KVGET
+ * …}.
  */
 public final class KvChild {
   private KvChild() {}
@@ -31,11 +33,24 @@ public final class KvChild {
     long warmNanos = Long.parseLong(args[5]) * 1_000_000L;
     String prefix = args.length > 6 ? args[6] : "";
     for (int s = 0; s < sizes.length; s++) {
-      run(peer, role, location, Integer.parseInt(sizes[s]), Integer.parseInt(counts[s]), warmNanos, prefix);
+      run(
+          peer,
+          role,
+          location,
+          Integer.parseInt(sizes[s]),
+          Integer.parseInt(counts[s]),
+          warmNanos,
+          prefix);
     }
   }
 
-  private static void run(String peer, String role, String location, int size, int count, long warmNanos,
+  private static void run(
+      String peer,
+      String role,
+      String location,
+      int size,
+      int count,
+      long warmNanos,
       String prefix) {
     byte[][] values = new byte[count][];
     KvPeer.Key[] warm = new KvPeer.Key[count];
@@ -49,9 +64,13 @@ public final class KvChild {
       if (!role.equals("get")) {
         long until = System.nanoTime() + warmNanos;
         long minOps = warmNanos > 0 ? kv.warmOps(size) : 0;
-        for (int round = 0; round < 2 || System.nanoTime() < until || (long) round * count < minOps; round++) {
+        for (int round = 0;
+            round < 2 || System.nanoTime() < until || (long) round * count < minOps;
+            round++) {
           putAll(kv, warm, values);
-          for (int i = 0; i < warm.length; i += kv.batch()) { // batched as the timed puts (pipelined: DELs)
+          for (int i = 0;
+              i < warm.length;
+              i += kv.batch()) { // batched as the timed puts (pipelined: DELs)
             kv.removeAll(warm, i, Math.min(warm.length, i + kv.batch()));
           }
         }
@@ -61,7 +80,9 @@ public final class KvChild {
       if (!role.equals("put")) {
         long until = System.nanoTime() + warmNanos;
         long minOps = warmNanos > 0 ? kv.warmOps(size) : 0;
-        for (int round = 0; round < 2 || System.nanoTime() < until || (long) round * count < minOps; round++) {
+        for (int round = 0;
+            round < 2 || System.nanoTime() < until || (long) round * count < minOps;
+            round++) {
           for (int i = 0; i < count; i += kv.batch()) { // batched as the timed gets
             if (!kv.getVerifyAll(warm, values, i, Math.min(count, i + kv.batch()))) {
               throw new AssertionError(peer + ": a warm-up value read back differs");
@@ -104,7 +125,8 @@ public final class KvChild {
       boolean ok = kv.getVerifyAll(keys, values, i, to);
       long per = (System.nanoTime() - t0) / (to - i);
       if (!ok) {
-        throw new AssertionError(peer + ": a value read back differs from the one put (keys " + i + ".." + to + ")");
+        throw new AssertionError(
+            peer + ": a value read back differs from the one put (keys " + i + ".." + to + ")");
       }
       for (int j = i; j < to; j++) {
         s.add(per);
@@ -114,7 +136,10 @@ public final class KvChild {
   }
 
   static String summary(Stats s) {
-    return String.format(java.util.Locale.ROOT, "median_ns=%.1f p99_ns=%.1f", s.percentileMicros(0.5) * 1000,
+    return String.format(
+        java.util.Locale.ROOT,
+        "median_ns=%.1f p99_ns=%.1f",
+        s.percentileMicros(0.5) * 1000,
         s.percentileMicros(0.99) * 1000);
   }
 }

@@ -1,12 +1,15 @@
 package io.depot.bench.peers;
 
 /**
- * One key-value system as the peers workloads drive it: a put of a value under a key, and a get that reads the value
- * back and compares it with the expected bytes (a reader that does not look at the value has not read it). Each
- * implementation uses its library's ordinary API the way its documentation shows.
+ * One key-value system as the peers workloads drive it: a put of a value under a key, and a get
+ * that reads the value back and compares it with the expected bytes (a reader that does not look at
+ * the value has not read it). Each implementation uses its library's ordinary API the way its
+ * documentation shows.
  */
 interface KvPeer extends AutoCloseable {
-  /** A key in both forms, built before timing: Depot names objects by string, the others by bytes. */
+  /**
+   * A key in both forms, built before timing: Depot names objects by string, the others by bytes.
+   */
   record Key(int index, String name, byte[] bytes) {
     static Key of(String prefix, int index) {
       String name = prefix + index;
@@ -14,20 +17,25 @@ interface KvPeer extends AutoCloseable {
     }
   }
 
-  /** Stores {@code value} under {@code key}, durably for the next process to see (no fsync: all run on tmpfs). */
+  /**
+   * Stores {@code value} under {@code key}, durably for the next process to see (no fsync: all run
+   * on tmpfs).
+   */
   void put(Key key, byte[] value);
 
   /** Reads {@code key} and returns whether its value equals {@code expected}. */
   boolean getVerify(Key key, byte[] expected);
 
-  /** Stores {@code value} under {@code key}, replacing its value if it has one (the mixed workload). */
+  /**
+   * Stores {@code value} under {@code key}, replacing its value if it has one (the mixed workload).
+   */
   default void replace(Key key, byte[] value) {
     put(key, value);
   }
 
   /**
-   * Reads {@code key} once and returns the index of the candidate its value equals, or -1 (absent, or none: a torn
-   * read). The mixed workload's readers, while writers replace the values.
+   * Reads {@code key} once and returns the index of the candidate its value equals, or -1 (absent,
+   * or none: a torn read). The mixed workload's readers, while writers replace the values.
    */
   default int getMatch(Key key, byte[][] candidates) {
     throw new UnsupportedOperationException("getMatch");
@@ -42,8 +50,8 @@ interface KvPeer extends AutoCloseable {
   }
 
   /**
-   * Operations of values of {@code size} bytes the warm-up runs at least, whatever its time (0: time alone). A
-   * library whose hot path takes many calls to compile asks for more.
+   * Operations of values of {@code size} bytes the warm-up runs at least, whatever its time (0:
+   * time alone). A library whose hot path takes many calls to compile asks for more.
    */
   default long warmOps(int size) {
     return 0;

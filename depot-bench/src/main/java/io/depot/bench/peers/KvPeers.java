@@ -30,7 +30,10 @@ import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
 import org.lmdbjava.Txn;
 
-/** The key-value peers: each opened on a location the parent process prepared (a store, a file, a server). */
+/**
+ * The key-value peers: each opened on a location the parent process prepared (a store, a file, a
+ * server).
+ */
 final class KvPeers {
   /** Commands per pipelined batch of {@code redis-pipelined}. */
   static final int PIPELINE = 64;
@@ -38,8 +41,8 @@ final class KvPeers {
   private KvPeers() {}
 
   /**
-   * Opens {@code peer} on {@code location} for values of {@code size} bytes, {@code count} keys at most (twice that
-   * with the warm-up keys).
+   * Opens {@code peer} on {@code location} for values of {@code size} bytes, {@code count} keys at
+   * most (twice that with the warm-up keys).
    */
   static KvPeer open(String peer, String location, int size, int count) {
     return switch (peer) {
@@ -49,7 +52,8 @@ final class KvPeers {
       case "redis-pipelined" -> new RedisKv(location, PIPELINE);
       case "depot-stm", "redis-stm" -> new StmKv(location);
       case "lmdb" -> new LmdbKv(location, size);
-      case "chronicle-map" -> new ChronicleMapKv(location + "/map-" + size + ".dat", size, 2 * count);
+      case "chronicle-map" ->
+          new ChronicleMapKv(location + "/map-" + size + ".dat", size, 2 * count);
       case "chm" -> new ChmKv();
       case "memcpy" -> new MemcpyKv(size, count);
       default -> throw new IllegalArgumentException("unknown key-value peer " + peer);
@@ -57,9 +61,9 @@ final class KvPeers {
   }
 
   /**
-   * Depot: {@code put(name, byte[])} copies into the shared store; {@code get} returns a view of it, no copy. With
-   * {@link io.depot.Prefault#AUTO} (the default) the process's pages are pre-faulted in the background; with {@code
-   * EAGER}, before {@code open} returns.
+   * Depot: {@code put(name, byte[])} copies into the shared store; {@code get} returns a view of
+   * it, no copy. With {@link io.depot.Prefault#AUTO} (the default) the process's pages are
+   * pre-faulted in the background; with {@code EAGER}, before {@code open} returns.
    */
   static final class DepotKv implements KvPeer {
     private final Depot depot;
@@ -78,7 +82,9 @@ final class KvPeers {
       try (ObjectHandle h = depot.get(key.name())) {
         MemorySegment s = h.segment();
         return s.byteSize() == expected.length
-            && MemorySegment.mismatch(s, 0, s.byteSize(), MemorySegment.ofArray(expected), 0, expected.length) < 0;
+            && MemorySegment.mismatch(
+                    s, 0, s.byteSize(), MemorySegment.ofArray(expected), 0, expected.length)
+                < 0;
       }
     }
 
@@ -109,8 +115,9 @@ final class KvPeers {
   static int match(MemorySegment s, byte[][] candidates) {
     for (int c = 0; c < candidates.length; c++) {
       byte[] b = candidates[c];
-      if (s.byteSize() == b.length && MemorySegment.mismatch(s, 0, s.byteSize(), MemorySegment.ofArray(b), 0,
-          b.length) < 0) {
+      if (s.byteSize() == b.length
+          && MemorySegment.mismatch(s, 0, s.byteSize(), MemorySegment.ofArray(b), 0, b.length)
+              < 0) {
         return c;
       }
     }
@@ -128,13 +135,15 @@ final class KvPeers {
   }
 
   /**
-   * The workflow short-term memory ({@link ShortTermMemory}) on {@code uri} ({@code shm:store} or the Redis
-   * backend's {@code redis://…}): every key in workflow {@value #WORKFLOW}, values {@code byte[]} (stored as raw
-   * bytes); a get is {@link Workflow#read}, compared in place (the store's memory on {@code shm:}).
+   * The workflow short-term memory ({@link ShortTermMemory}) on {@code uri} ({@code shm:store} or
+   * the Redis backend's {@code redis://…}): every key in workflow {@value #WORKFLOW}, values {@code
+   * byte[]} (stored as raw bytes); a get is {@link Workflow#read}, compared in place (the store's
+   * memory on {@code shm:}).
    */
   static final class StmKv implements KvPeer {
     /** The workflow instance of W4. */
     static final String WORKFLOW = "wf-1";
+
     private final ShortTermMemory stm;
     private final Workflow wf;
 
@@ -172,12 +181,13 @@ final class KvPeers {
   }
 
   /**
-   * Redis through Lettuce, one connection. With {@code batch == 1} each command is a round trip (the synchronous
-   * API). Otherwise, pipelining as Lettuce's documentation shows it: a second, dedicated connection with {@code
-   * setAutoFlushCommands(false)}, on which the asynchronous API queues {@code batch} commands, one {@code
-   * flushCommands()} writes them at once and the caller awaits all their futures; a sample is the batch's time over
-   * its size. The warm-up's removes are pipelined too, so that the asynchronous path is compiled before it is timed
-   * (with one round trip per remove, the warm-up ran a few dozen batches and the timed ones ran at 10 µs/op).
+   * Redis through Lettuce, one connection. With {@code batch == 1} each command is a round trip
+   * (the synchronous API). Otherwise, pipelining as Lettuce's documentation shows it: a second,
+   * dedicated connection with {@code setAutoFlushCommands(false)}, on which the asynchronous API
+   * queues {@code batch} commands, one {@code flushCommands()} writes them at once and the caller
+   * awaits all their futures; a sample is the batch's time over its size. The warm-up's removes are
+   * pipelined too, so that the asynchronous path is compiled before it is timed (with one round
+   * trip per remove, the warm-up ran a few dozen batches and the timed ones ran at 10 µs/op).
    */
   static final class RedisKv implements KvPeer {
     private final RedisClient client;
@@ -208,9 +218,9 @@ final class KvPeers {
     }
 
     /**
-     * Pipelined, Lettuce's asynchronous path (Netty's event loop, the futures) took about 4,000 batches of 64 to
-     * reach its steady 2.5 µs/op for 64 B SETs on this machine (8 µs/op before): at least 300,000 operations, or
-     * 256 MiB of values, whichever is fewer.
+     * Pipelined, Lettuce's asynchronous path (Netty's event loop, the futures) took about 4,000
+     * batches of 64 to reach its steady 2.5 µs/op for 64 B SETs on this machine (8 µs/op before):
+     * at least 300,000 operations, or 256 MiB of values, whichever is fewer.
      */
     @Override
     public long warmOps(int size) {
@@ -260,7 +270,8 @@ final class KvPeers {
         futures.add(async.get(keys[i].bytes()));
       }
       pipeline.flushCommands();
-      if (!LettuceFutures.awaitAll(Duration.ofSeconds(60), futures.toArray(new RedisFuture<?>[0]))) {
+      if (!LettuceFutures.awaitAll(
+          Duration.ofSeconds(60), futures.toArray(new RedisFuture<?>[0]))) {
         throw new IllegalStateException("redis pipelined GET timed out");
       }
       boolean ok = true;
@@ -316,10 +327,10 @@ final class KvPeers {
   }
 
   /**
-   * LMDB through lmdbjava (direct {@link ByteBuffer}s) on an environment in {@code /dev/shm}, opened {@code
-   * MDB_NOSYNC} (Depot does not sync either). A put is one write transaction that reserves the value's space in
-   * the map ({@code MDB_RESERVE}) and copies into it, then commits; a get is one read transaction whose value is a
-   * view of the map, compared in place.
+   * LMDB through lmdbjava (direct {@link ByteBuffer}s) on an environment in {@code /dev/shm},
+   * opened {@code MDB_NOSYNC} (Depot does not sync either). A put is one write transaction that
+   * reserves the value's space in the map ({@code MDB_RESERVE}) and copies into it, then commits; a
+   * get is one read transaction whose value is a view of the map, compared in place.
    */
   static final class LmdbKv implements KvPeer {
     private final Env<ByteBuffer> env;
@@ -327,8 +338,12 @@ final class KvPeers {
     private final ByteBuffer keyBuffer = ByteBuffer.allocateDirect(64);
 
     LmdbKv(String dir, int size) {
-      env = Env.create().setMapSize(4L << 30).setMaxDbs(8).setMaxReaders(16)
-          .open(new File(dir), EnvFlags.MDB_NOSYNC, EnvFlags.MDB_NOMETASYNC);
+      env =
+          Env.create()
+              .setMapSize(4L << 30)
+              .setMaxDbs(8)
+              .setMaxReaders(16)
+              .open(new File(dir), EnvFlags.MDB_NOSYNC, EnvFlags.MDB_NOMETASYNC);
       dbi = env.openDbi("kv" + size, DbiFlags.MDB_CREATE);
     }
 
@@ -350,7 +365,9 @@ final class KvPeers {
     public boolean getVerify(Key key, byte[] expected) {
       try (Txn<ByteBuffer> txn = env.txnRead()) {
         ByteBuffer v = dbi.get(txn, key(key));
-        return v != null && v.remaining() == expected.length && v.mismatch(ByteBuffer.wrap(expected)) < 0;
+        return v != null
+            && v.remaining() == expected.length
+            && v.mismatch(ByteBuffer.wrap(expected)) < 0;
       }
     }
 
@@ -374,16 +391,22 @@ final class KvPeers {
   }
 
   /**
-   * Chronicle Map ({@code byte[]} keys and values) persisted to a file in {@code /dev/shm}: every process maps the
-   * same file. A get returns a copy of the value (the map's {@code get}); it is compared after.
+   * Chronicle Map ({@code byte[]} keys and values) persisted to a file in {@code /dev/shm}: every
+   * process maps the same file. A get returns a copy of the value (the map's {@code get}); it is
+   * compared after.
    */
   static final class ChronicleMapKv implements KvPeer {
     private final ChronicleMap<byte[], byte[]> map;
 
     ChronicleMapKv(String file, int size, int entries) {
       try {
-        map = ChronicleMap.of(byte[].class, byte[].class).name("peers-" + size).entries(Math.max(entries, 1_000))
-            .averageKeySize(12).averageValueSize(size).createPersistedTo(new File(file));
+        map =
+            ChronicleMap.of(byte[].class, byte[].class)
+                .name("peers-" + size)
+                .entries(Math.max(entries, 1_000))
+                .averageKeySize(12)
+                .averageValueSize(size)
+                .createPersistedTo(new File(file));
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException("chronicle map " + file, e);
       }
@@ -415,7 +438,9 @@ final class KvPeers {
     }
   }
 
-  /** In-JVM baseline: a {@link ConcurrentHashMap} of copies; nothing is shared with another process. */
+  /**
+   * In-JVM baseline: a {@link ConcurrentHashMap} of copies; nothing is shared with another process.
+   */
   static final class ChmKv implements KvPeer {
     private final ConcurrentHashMap<String, byte[]> map = new ConcurrentHashMap<>();
 
@@ -441,8 +466,8 @@ final class KvPeers {
   }
 
   /**
-   * In-JVM floor: a put is a copy of the value into its slot of touched native memory, a get compares the slot with
-   * the expected bytes. No index, no sharing, no concurrency control.
+   * In-JVM floor: a put is a copy of the value into its slot of touched native memory, a get
+   * compares the slot with the expected bytes. No index, no sharing, no concurrency control.
    */
   static final class MemcpyKv implements KvPeer {
     private final Arena arena = Arena.ofShared();
@@ -459,13 +484,16 @@ final class KvPeers {
 
     @Override
     public void put(Key key, byte[] value) {
-      MemorySegment.copy(value, 0, slab, ValueLayout.JAVA_BYTE, (long) (key.index() % slots) * size, value.length);
+      MemorySegment.copy(
+          value, 0, slab, ValueLayout.JAVA_BYTE, (long) (key.index() % slots) * size, value.length);
     }
 
     @Override
     public boolean getVerify(Key key, byte[] expected) {
       long off = (long) (key.index() % slots) * size;
-      return MemorySegment.mismatch(slab, off, off + size, MemorySegment.ofArray(expected), 0, expected.length) < 0;
+      return MemorySegment.mismatch(
+              slab, off, off + size, MemorySegment.ofArray(expected), 0, expected.length)
+          < 0;
     }
 
     @Override

@@ -9,13 +9,14 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * The mixed workload ({@code args: peer role location keys size millis id}): writers and readers at once on {@code
- * keys} values of {@code size} bytes. Each key has two versions ({@link #versions}: seeded random bytes, different in
- * their first byte); writer 0 first puts version 0 of every key and prints {@code FILLED}. A {@code writer} replaces
- * random keys with one of their versions, a {@code reader} reads random keys and checks each value is one of the key's
- * versions, whole (a torn or foreign value fails the run). Writers and readers first warm up on their own, print {@code
- * READY}, wait for {@code GO} on standard input (the harness sends it once all are ready, so they run at the same
- * time), run for {@code millis} and print {@code MIXED ops=… nanos=…}.
+ * The mixed workload ({@code args: peer role location keys size millis id}): writers and readers at
+ * once on {@code keys} values of {@code size} bytes. Each key has two versions ({@link #versions}:
+ * seeded random bytes, different in their first byte); writer 0 first puts version 0 of every key
+ * and prints {@code FILLED}. A {@code writer} replaces random keys with one of their versions, a
+ * {@code reader} reads random keys and checks each value is one of the key's versions, whole (a
+ * torn or foreign value fails the run). Writers and readers first warm up on their own, print
+ * {@code READY}, wait for {@code GO} on standard input (the harness sends it once all are ready, so
+ * they run at the same time), run for {@code millis} and print {@code MIXED ops=… nanos=…}.
  */
 public final class MixedChild {
   private MixedChild() {}
@@ -58,13 +59,15 @@ public final class MixedChild {
         System.out.println("FILLED");
       }
       SplittableRandom random = new SplittableRandom(id * 7919L + (writer ? 1 : 2));
-      // warm-up on the live keys, alone or beside the others' warm-ups: the code path compiled before timing
+      // warm-up on the live keys, alone or beside the others' warm-ups: the code path compiled
+      // before timing
       long warmUntil = System.nanoTime() + Math.min(nanos, 1_000_000_000L);
       while (System.nanoTime() < warmUntil) {
         step(kv, writer, random, names, values, peer);
       }
       System.out.println("READY");
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+      try (BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
         String go = in.readLine();
         if (!"GO".equals(go)) {
           throw new IllegalStateException("expected GO, got " + go);
@@ -87,13 +90,19 @@ public final class MixedChild {
     }
   }
 
-  private static void step(KvPeer kv, boolean writer, SplittableRandom random, KvPeer.Key[] names,
-      byte[][][] values, String peer) {
+  private static void step(
+      KvPeer kv,
+      boolean writer,
+      SplittableRandom random,
+      KvPeer.Key[] names,
+      byte[][][] values,
+      String peer) {
     int k = random.nextInt(names.length);
     if (writer) {
       kv.replace(names[k], values[k][random.nextInt(2)]);
     } else if (kv.getMatch(names[k], values[k]) < 0) {
-      throw new AssertionError(peer + ": key " + names[k].name() + " holds neither of its versions");
+      throw new AssertionError(
+          peer + ": key " + names[k].name() + " holds neither of its versions");
     }
   }
 }

@@ -20,35 +20,58 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Depot side by side with the systems its users would pick instead, in one run on one machine: W1 (put, then get +
- * verify in another process) at 64 B .. 1 MiB; W3-small (64 B entries through a queue, 1 → 1 and 2 → 2 processes,
- * and the ping-pong round trip between two processes); W2 (a float64 array: put, then get + sum in another
- * process); W3 (large entries through a 16-entry queue, producer and consumer processes); W4 (workflow short-term
- * memory values: put in one process, get in another); and a mixed run of 2 writer and 2 reader processes at once on
- * small objects. Every writer and reader is its own JVM ({@link ChildJvm}); each workload runs {@code reps} times and
- * the report gives each system's median over the repetitions, their spread (min–max) and Depot's ratio to it. Where
- * Depot is behind a peer (full and quick runs), Depot's side of that workload runs once more under JFR and the
- * report lists the hottest frames ({@link Profiles}).
+ * Depot side by side with the systems its users would pick instead, in one run on one machine: W1
+ * (put, then get + verify in another process) at 64 B .. 1 MiB; W3-small (64 B entries through a
+ * queue, 1 → 1 and 2 → 2 processes, and the ping-pong round trip between two processes); W2 (a
+ * float64 array: put, then get + sum in another process); W3 (large entries through a 16-entry
+ * queue, producer and consumer processes); W4 (workflow short-term memory values: put in one
+ * process, get in another); and a mixed run of 2 writer and 2 reader processes at once on small
+ * objects. Every writer and reader is its own JVM ({@link ChildJvm}); each workload runs {@code
+ * reps} times and the report gives each system's median over the repetitions, their spread
+ * (min–max) and Depot's ratio to it. Where Depot is behind a peer (full and quick runs), Depot's
+ * side of that workload runs once more under JFR and the report lists the hottest frames ({@link
+ * Profiles}).
  *
  * <p>Usage: {@code java -jar depot-bench/target/benchmarks.jar peers [--quick | --smoke] [--reps N]
- * [--report PATH | --no-report] [--label TEXT]}, also {@code ./depot bench peers …}. The report (markdown) replaces
- * what stands between {@value Report#BEGIN} and {@value Report#END} in {@code PATH} (default: the repository's
- * {@code BENCHMARKS.md}, found from the current directory) and is printed too.
+ * [--report PATH | --no-report] [--label TEXT]}, also {@code ./depot bench peers …}. The report
+ * (markdown) replaces what stands between {@value Report#BEGIN} and {@value Report#END} in {@code
+ * PATH} (default: the repository's {@code BENCHMARKS.md}, found from the current directory) and is
+ * printed too.
  */
 public final class PeersBench {
   /** The key-value systems, in table order. */
   public static final List<String> KV_PEERS =
-      List.of("depot", "depot-eager", "memcpy", "chm", "chronicle-map", "lmdb", "redis-pipelined", "redis");
+      List.of(
+          "depot",
+          "depot-eager",
+          "memcpy",
+          "chm",
+          "chronicle-map",
+          "lmdb",
+          "redis-pipelined",
+          "redis");
+
   /** The 1 → 1 queue systems, in table order. */
-  public static final List<String> QUEUE_PEERS = List.of("depot", "agrona-1to1", "chronicle-queue", "redis");
+  public static final List<String> QUEUE_PEERS =
+      List.of("depot", "agrona-1to1", "chronicle-queue", "redis");
+
   /** The 2 → 2 queue systems (agrona's many-to-one ring has one consumer: 2 → 1). */
   public static final List<String> QUEUE2_PEERS = List.of("depot", "agrona-mto1", "redis");
+
   /** The ping-pong systems: two queues of each. */
-  public static final List<String> PING_PEERS = List.of("depot", "agrona-1to1", "chronicle-queue", "redis");
+  public static final List<String> PING_PEERS =
+      List.of("depot", "agrona-1to1", "chronicle-queue", "redis");
+
   /** The W3 (large entries) systems, and memcpy of the entry size as the floor. */
-  public static final List<String> BIG_PEERS = List.of("depot", "agrona-1to1", "chronicle-queue", "redis", "memcpy");
-  /** The W4 systems: the STM on shm and on Redis; Chronicle Map and LMDB with workflow-scoped keys. */
-  public static final List<String> STM_PEERS = List.of("depot-stm", "redis-stm", "chronicle-map", "lmdb");
+  public static final List<String> BIG_PEERS =
+      List.of("depot", "agrona-1to1", "chronicle-queue", "redis", "memcpy");
+
+  /**
+   * The W4 systems: the STM on shm and on Redis; Chronicle Map and LMDB with workflow-scoped keys.
+   */
+  public static final List<String> STM_PEERS =
+      List.of("depot-stm", "redis-stm", "chronicle-map", "lmdb");
+
   /** The mixed-workload systems. */
   public static final List<String> MIXED_PEERS = List.of("depot", "chronicle-map", "lmdb", "redis");
 
@@ -57,21 +80,27 @@ public final class PeersBench {
 
   /** Value size of W4 and of the mixed workload. */
   static final int SMALL_VALUE = 1024;
+
   /** Entries of W3's queues. */
   static final int BIG_CAPACITY = 16;
 
   /**
-   * JVM flags each peer needs on Java 25 (found by {@link #probe}: the report gives the error without them). Depot,
-   * Lettuce needs none.
+   * JVM flags each peer needs on Java 25 (found by {@link #probe}: the report gives the error
+   * without them). Depot, Lettuce needs none.
    */
-  static final Map<String, List<String>> FLAGS = Map.of(
-      "chronicle-map", Chronicle.FLAGS,
-      "chronicle-queue", Chronicle.FLAGS,
-      // lmdbjava 0.9.1 reads a direct buffer's address through java.nio.Buffer.address (reflection)
-      // agrona 2.x reaches jdk.internal.misc.Unsafe (UnsafeApi)
-      "agrona-1to1", List.of("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"),
-      "agrona-mto1", List.of("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"),
-      "lmdb", List.of("--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"));
+  static final Map<String, List<String>> FLAGS =
+      Map.of(
+          "chronicle-map", Chronicle.FLAGS,
+          "chronicle-queue", Chronicle.FLAGS,
+          // lmdbjava 0.9.1 reads a direct buffer's address through java.nio.Buffer.address
+          // (reflection)
+          // agrona 2.x reaches jdk.internal.misc.Unsafe (UnsafeApi)
+          "agrona-1to1", List.of("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"),
+          "agrona-mto1", List.of("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"),
+          "lmdb",
+              List.of(
+                  "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                  "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"));
 
   /**
    * Workload sizes of one run.
@@ -88,7 +117,8 @@ public final class PeersBench {
    * @param bigSize W3's entry size
    * @param bigCount W3's timed entries (Redis: {@code redisBigCount})
    * @param bigWarm W3's untimed entries first
-   * @param pingRounds ping-pong's timed round trips (Redis: a tenth), after a quarter as many untimed ones
+   * @param pingRounds ping-pong's timed round trips (Redis: a tenth), after a quarter as many
+   *     untimed ones
    * @param stmCount W4's keys (Redis: over {@code redisDivisor})
    * @param mixedKeys the mixed workload's keys
    * @param mixedMillis the mixed workload's timed span
@@ -96,21 +126,105 @@ public final class PeersBench {
    * @param mixedReaders the mixed workload's reader processes
    * @param profile whether rows where Depot is behind get a JFR profile
    */
-  public record Size(String name, int[] kvSizes, int[] kvCounts, int redisDivisor, long warmMillis, int queueCount,
-      int queueWarm, int redisQueueCount, int reps, int arrayElements, int bigSize, int bigCount, int redisBigCount,
-      int bigWarm, int pingRounds, int stmCount, int mixedKeys, long mixedMillis, int mixedWriters, int mixedReaders,
+  public record Size(
+      String name,
+      int[] kvSizes,
+      int[] kvCounts,
+      int redisDivisor,
+      long warmMillis,
+      int queueCount,
+      int queueWarm,
+      int redisQueueCount,
+      int reps,
+      int arrayElements,
+      int bigSize,
+      int bigCount,
+      int redisBigCount,
+      int bigWarm,
+      int pingRounds,
+      int stmCount,
+      int mixedKeys,
+      long mixedMillis,
+      int mixedWriters,
+      int mixedReaders,
       boolean profile) {
     /** The default run, sized for about 8 minutes on 2 cores (Redis on a fifth of the keys). */
-    public static final Size FULL = new Size("full", new int[] {64, 1024, 4096, 65536, 1 << 20},
-        new int[] {20_000, 20_000, 20_000, 2_000, 200}, 5, 300, 1_000_000, 300_000, 20_000, 2, 64 << 20, 8 << 20,
-        500, 40, 32, 100_000, 10_000, 10_000, 2_000, 2, 2, true);
+    public static final Size FULL =
+        new Size(
+            "full",
+            new int[] {64, 1024, 4096, 65536, 1 << 20},
+            new int[] {20_000, 20_000, 20_000, 2_000, 200},
+            5,
+            300,
+            1_000_000,
+            300_000,
+            20_000,
+            2,
+            64 << 20,
+            8 << 20,
+            500,
+            40,
+            32,
+            100_000,
+            10_000,
+            10_000,
+            2_000,
+            2,
+            2,
+            true);
+
     /** A tenth of the work, one repetition: two to three minutes. */
-    public static final Size QUICK = new Size("quick", new int[] {64, 1024, 4096, 65536, 1 << 20},
-        new int[] {2_000, 2_000, 2_000, 200, 20}, 1, 200, 100_000, 50_000, 2_000, 1, 16 << 20, 8 << 20, 100, 10, 16,
-        20_000, 2_000, 2_000, 500, 2, 2, true);
-    /** A few seconds per peer: the test suite's smoke run (W3 on 1 MiB entries; mixed: 1 writer, 1 reader). */
-    public static final Size SMOKE = new Size("smoke", new int[] {1024, 65536}, new int[] {200, 20}, 1, 0, 2_000,
-        500, 200, 1, 1 << 16, 1 << 20, 20, 4, 4, 500, 200, 500, 300, 1, 1, false);
+    public static final Size QUICK =
+        new Size(
+            "quick",
+            new int[] {64, 1024, 4096, 65536, 1 << 20},
+            new int[] {2_000, 2_000, 2_000, 200, 20},
+            1,
+            200,
+            100_000,
+            50_000,
+            2_000,
+            1,
+            16 << 20,
+            8 << 20,
+            100,
+            10,
+            16,
+            20_000,
+            2_000,
+            2_000,
+            500,
+            2,
+            2,
+            true);
+
+    /**
+     * A few seconds per peer: the test suite's smoke run (W3 on 1 MiB entries; mixed: 1 writer, 1
+     * reader).
+     */
+    public static final Size SMOKE =
+        new Size(
+            "smoke",
+            new int[] {1024, 65536},
+            new int[] {200, 20},
+            1,
+            0,
+            2_000,
+            500,
+            200,
+            1,
+            1 << 16,
+            1 << 20,
+            20,
+            4,
+            4,
+            500,
+            200,
+            500,
+            300,
+            1,
+            1,
+            false);
 
     /** This size with W1 at {@code kvSize} alone. */
     Size onlyKv(int kvSize) {
@@ -118,22 +232,60 @@ public final class PeersBench {
       while (kvSizes[i] != kvSize) {
         i++;
       }
-      return new Size(name, new int[] {kvSize}, new int[] {kvCounts[i]}, redisDivisor, warmMillis, queueCount,
-          queueWarm, redisQueueCount, reps, arrayElements, bigSize, bigCount, redisBigCount, bigWarm, pingRounds,
-          stmCount, mixedKeys, mixedMillis, mixedWriters, mixedReaders, profile);
+      return new Size(
+          name,
+          new int[] {kvSize},
+          new int[] {kvCounts[i]},
+          redisDivisor,
+          warmMillis,
+          queueCount,
+          queueWarm,
+          redisQueueCount,
+          reps,
+          arrayElements,
+          bigSize,
+          bigCount,
+          redisBigCount,
+          bigWarm,
+          pingRounds,
+          stmCount,
+          mixedKeys,
+          mixedMillis,
+          mixedWriters,
+          mixedReaders,
+          profile);
     }
 
     /** This size with {@code n} repetitions. */
     public Size withReps(int n) {
-      return new Size(name, kvSizes, kvCounts, redisDivisor, warmMillis, queueCount, queueWarm, redisQueueCount, n,
-          arrayElements, bigSize, bigCount, redisBigCount, bigWarm, pingRounds, stmCount, mixedKeys, mixedMillis,
-          mixedWriters, mixedReaders, profile);
+      return new Size(
+          name,
+          kvSizes,
+          kvCounts,
+          redisDivisor,
+          warmMillis,
+          queueCount,
+          queueWarm,
+          redisQueueCount,
+          n,
+          arrayElements,
+          bigSize,
+          bigCount,
+          redisBigCount,
+          bigWarm,
+          pingRounds,
+          stmCount,
+          mixedKeys,
+          mixedMillis,
+          mixedWriters,
+          mixedReaders,
+          profile);
     }
   }
 
   /**
-   * One run's shared state: its size, the scratch directory in /dev/shm, the Redis server, and (when profiling) where
-   * the JFR recordings of Depot's children go.
+   * One run's shared state: its size, the scratch directory in /dev/shm, the Redis server, and
+   * (when profiling) where the JFR recordings of Depot's children go.
    */
   record Run(Size size, Path dir, RedisServer redis, Path jfr) {
     Run profiling(Path jfrDir) {
@@ -157,8 +309,11 @@ public final class PeersBench {
         case "--report" -> report = Path.of(args[++i]);
         case "--no-report" -> write = false;
         case "--label" -> label = args[++i];
-        default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + " (peers [--quick | --smoke] [--reps N] [--report PATH | --no-report] [--label TEXT])");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown option "
+                    + args[i]
+                    + " (peers [--quick | --smoke] [--reps N] [--report PATH | --no-report] [--label TEXT])");
       }
     }
     if (reps != null) {
@@ -174,8 +329,10 @@ public final class PeersBench {
     if (write) {
       Path target = report != null ? report : Report.findBenchmarksMd();
       if (target == null) {
-        System.err.println("peers: no BENCHMARKS.md found from " + Path.of("").toAbsolutePath()
-            + "; use --report PATH");
+        System.err.println(
+            "peers: no BENCHMARKS.md found from "
+                + Path.of("").toAbsolutePath()
+                + "; use --report PATH");
       } else {
         Report.rewrite(target, md);
         System.err.println("peers: report written into " + target);
@@ -186,7 +343,9 @@ public final class PeersBench {
   /** Runs every workload on every peer and returns the report. */
   public static Report run(Size size, String command, String label) throws Exception {
     Report report = new Report(size, command, label);
-    Path dir = Files.createDirectories(Path.of("/dev/shm", "depot-peers-" + ProcessHandle.current().pid()));
+    Path dir =
+        Files.createDirectories(
+            Path.of("/dev/shm", "depot-peers-" + ProcessHandle.current().pid()));
     try (RedisServer redis = RedisServer.start()) {
       Run run = new Run(size, dir, redis, null);
       report.note("redis-server " + RedisServer.binaryVersion() + " on 127.0.0.1 (no persistence)");
@@ -195,44 +354,58 @@ public final class PeersBench {
       }
       for (int rep = 0; rep < size.reps(); rep++) {
         final int r = rep;
-        timed("W1 rep " + rep, () -> {
-          for (String peer : peers(size, "W1", KV_PEERS)) {
-            kv(report, run, peer, r);
-          }
-        });
-        timed("W3-small rep " + rep, () -> {
-          for (String peer : QUEUE_PEERS) {
-            queue(report, run, peer, 1, r);
-          }
-          for (String peer : QUEUE2_PEERS) {
-            queue(report, run, peer, 2, r);
-          }
-        });
-        timed("ping-pong rep " + rep, () -> {
-          for (String peer : peers(size, "ping", PING_PEERS)) {
-            ping(report, run, peer, r);
-          }
-        });
-        timed("W2 rep " + rep, () -> {
-          for (String peer : ARRAY_PEERS) {
-            array(report, run, peer, r);
-          }
-        });
-        timed("W3 rep " + rep, () -> {
-          for (String peer : BIG_PEERS) {
-            big(report, run, peer, r);
-          }
-        });
-        timed("W4 rep " + rep, () -> {
-          for (String peer : peers(size, "W4", STM_PEERS)) {
-            stm(report, run, peer, r);
-          }
-        });
-        timed("mixed rep " + rep, () -> {
-          for (String peer : MIXED_PEERS) {
-            mixed(report, run, peer, r);
-          }
-        });
+        timed(
+            "W1 rep " + rep,
+            () -> {
+              for (String peer : peers(size, "W1", KV_PEERS)) {
+                kv(report, run, peer, r);
+              }
+            });
+        timed(
+            "W3-small rep " + rep,
+            () -> {
+              for (String peer : QUEUE_PEERS) {
+                queue(report, run, peer, 1, r);
+              }
+              for (String peer : QUEUE2_PEERS) {
+                queue(report, run, peer, 2, r);
+              }
+            });
+        timed(
+            "ping-pong rep " + rep,
+            () -> {
+              for (String peer : peers(size, "ping", PING_PEERS)) {
+                ping(report, run, peer, r);
+              }
+            });
+        timed(
+            "W2 rep " + rep,
+            () -> {
+              for (String peer : ARRAY_PEERS) {
+                array(report, run, peer, r);
+              }
+            });
+        timed(
+            "W3 rep " + rep,
+            () -> {
+              for (String peer : BIG_PEERS) {
+                big(report, run, peer, r);
+              }
+            });
+        timed(
+            "W4 rep " + rep,
+            () -> {
+              for (String peer : peers(size, "W4", STM_PEERS)) {
+                stm(report, run, peer, r);
+              }
+            });
+        timed(
+            "mixed rep " + rep,
+            () -> {
+              for (String peer : MIXED_PEERS) {
+                mixed(report, run, peer, r);
+              }
+            });
       }
       if (size.profile()) {
         timed("profiles", () -> profileBehind(report, run));
@@ -245,8 +418,9 @@ public final class PeersBench {
   }
 
   /**
-   * For each workload where Depot is behind a peer: runs Depot's side of it once more with JFR on its children and
-   * puts the hottest frames of the children whose figure is behind under the table ({@link Profiles}).
+   * For each workload where Depot is behind a peer: runs Depot's side of it once more with JFR on
+   * its children and puts the hottest frames of the children whose figure is behind under the table
+   * ({@link Profiles}).
    */
   private static void profileBehind(Report report, Run run) throws Exception {
     Map<String, List<Report.Behind>> byWorkload = new LinkedHashMap<>();
@@ -255,7 +429,9 @@ public final class PeersBench {
     }
     for (var e : byWorkload.entrySet()) {
       String workload = e.getKey();
-      Path jfr = Files.createDirectories(run.dir().resolve("jfr-" + Integer.toHexString(workload.hashCode())));
+      Path jfr =
+          Files.createDirectories(
+              run.dir().resolve("jfr-" + Integer.toHexString(workload.hashCode())));
       Report scratch = new Report(run.size(), "", null);
       Run profiled = run.profiling(jfr);
       String depot = report.results().get(workload).keySet().iterator().next();
@@ -264,8 +440,15 @@ public final class PeersBench {
           if (workload.startsWith("W4")) {
             stm(scratch, profiled, depot, 99);
           } else {
-            kv(scratch, new Run(run.size().onlyKv(workloadSize(run.size(), workload)), run.dir(), run.redis(), jfr),
-                depot, 99);
+            kv(
+                scratch,
+                new Run(
+                    run.size().onlyKv(workloadSize(run.size(), workload)),
+                    run.dir(),
+                    run.redis(),
+                    jfr),
+                depot,
+                99);
           }
         }
         case "rate" -> queue(scratch, profiled, depot, workload.contains("2 → 2") ? 2 : 1, 99);
@@ -276,32 +459,58 @@ public final class PeersBench {
         default -> throw new IllegalStateException(workload);
       }
       List<String> lines = new ArrayList<>();
-      List<String> ops = e.getValue().stream().map(b -> b.op() + " (behind " + b.peer() + ", "
-          + fmt(b.ratio() >= 0.1 ? "%.2f×" : "%.3f×", b.ratio()) + ")").distinct().toList();
+      List<String> ops =
+          e.getValue().stream()
+              .map(
+                  b ->
+                      b.op()
+                          + " (behind "
+                          + b.peer()
+                          + ", "
+                          + fmt(b.ratio() >= 0.1 ? "%.2f×" : "%.3f×", b.ratio())
+                          + ")")
+              .distinct()
+              .toList();
       boolean waits = List.of("rate", "big", "ping").contains(Report.kind(workload));
-      lines.add("Why (Depot behind on " + String.join(", ", ops) + "): JFR execution samples of Depot's "
-          + "processes in a repeat of this workload (warm-up included), the top frames by self time of the samples "
-          + "inside Depot's calls" + (waits ? " (waiting included: a pop on an empty queue or a push on a full one "
-              + "samples as its polling loop over the mapped segment)" : "") + ":");
-      lines.addAll(Profiles.summarize(jfr, Profiles.roles(Report.kind(workload),
-          e.getValue().stream().map(Report.Behind::op).toList()), 6));
+      lines.add(
+          "Why (Depot behind on "
+              + String.join(", ", ops)
+              + "): JFR execution samples of Depot's "
+              + "processes in a repeat of this workload (warm-up included), the top frames by self time of the samples "
+              + "inside Depot's calls"
+              + (waits
+                  ? " (waiting included: a pop on an empty queue or a push on a full one "
+                      + "samples as its polling loop over the mapped segment)"
+                  : "")
+              + ":");
+      lines.addAll(
+          Profiles.summarize(
+              jfr,
+              Profiles.roles(
+                  Report.kind(workload), e.getValue().stream().map(Report.Behind::op).toList()),
+              6));
       report.profile(workload, lines);
       deleteTree(jfr);
     }
   }
 
   /**
-   * What the smoke run leaves out, by workload: systems whose code the smoke run covers elsewhere (the same child with
-   * other arguments), and whose JVMs (Chronicle's start slowest) would push the test suite's run past its budget.
-   * {@code depot-eager} is {@code depot} with one option; Chronicle Queue's ends run in W3-small and W3; Chronicle
-   * Map and LMDB with workflow-scoped keys are W1's child with a key prefix.
+   * What the smoke run leaves out, by workload: systems whose code the smoke run covers elsewhere
+   * (the same child with other arguments), and whose JVMs (Chronicle's start slowest) would push
+   * the test suite's run past its budget. {@code depot-eager} is {@code depot} with one option;
+   * Chronicle Queue's ends run in W3-small and W3; Chronicle Map and LMDB with workflow-scoped keys
+   * are W1's child with a key prefix.
    */
-  private static final Map<String, List<String>> SMOKE_SKIPS = Map.of(
-      "W1", List.of("depot-eager"),
-      "ping", List.of("chronicle-queue"),
-      "W4", List.of("chronicle-map", "lmdb"));
+  private static final Map<String, List<String>> SMOKE_SKIPS =
+      Map.of(
+          "W1", List.of("depot-eager"),
+          "ping", List.of("chronicle-queue"),
+          "W4", List.of("chronicle-map", "lmdb"));
 
-  /** The systems of {@code workload} at {@code size}: {@code all}, less {@link #SMOKE_SKIPS} in the smoke run. */
+  /**
+   * The systems of {@code workload} at {@code size}: {@code all}, less {@link #SMOKE_SKIPS} in the
+   * smoke run.
+   */
   public static List<String> peers(Size size, String workload, List<String> all) {
     if (!size.name().equals("smoke")) {
       return all;
@@ -333,8 +542,8 @@ public final class PeersBench {
   }
 
   /**
-   * The JVM options of a child of {@code peer} in {@code role}: the heap, the peer's flags, and when profiling a
-   * Depot child, a JFR recording into the run's profile directory.
+   * The JVM options of a child of {@code peer} in {@code role}: the heap, the peer's flags, and
+   * when profiling a Depot child, a JFR recording into the run's profile directory.
    */
   private static List<String> jvm(Run run, String peer, String heap, String role) {
     List<String> opts = new ArrayList<>(List.of(heap));
@@ -345,29 +554,51 @@ public final class PeersBench {
     opts.addAll(FLAGS.getOrDefault(peer, List.of()));
     if (run.jfr() != null && peer.startsWith("depot")) {
       Path file = run.jfr().resolve(role + "-" + System.nanoTime() + ".jfr");
-      opts.add("-XX:StartFlightRecording=filename=" + file + ",settings=profile,dumponexit=true,"
-          + "jdk.ExecutionSample#period=1ms");
+      opts.add(
+          "-XX:StartFlightRecording=filename="
+              + file
+              + ",settings=profile,dumponexit=true,"
+              + "jdk.ExecutionSample#period=1ms");
     }
     return opts;
   }
+
   private static void kv(Report report, Run run, String peer, int rep) throws Exception {
     Size size = run.size();
     keyValue(report, run, peer, rep, "W1", size.kvSizes(), size.kvCounts(), "");
   }
 
-  /** W4: the STM's values against Chronicle Map and LMDB with workflow-scoped keys (the key-value child's run). */
+  /**
+   * W4: the STM's values against Chronicle Map and LMDB with workflow-scoped keys (the key-value
+   * child's run).
+   */
   private static void stm(Report report, Run run, String peer, int rep) throws Exception {
     boolean scoped = !peer.endsWith("-stm");
-    keyValue(report, run, peer, rep, "W4", new int[] {SMALL_VALUE}, new int[] {run.size().stmCount()},
+    keyValue(
+        report,
+        run,
+        peer,
+        rep,
+        "W4",
+        new int[] {SMALL_VALUE},
+        new int[] {run.size().stmCount()},
         scoped ? KvPeers.StmKv.WORKFLOW + "/" : "");
   }
 
   /**
-   * The key-value workloads (W1, W4): the put process, then the get process, each over every size; {@code prefix}
-   * starts every key name.
+   * The key-value workloads (W1, W4): the put process, then the get process, each over every size;
+   * {@code prefix} starts every key name.
    */
-  private static void keyValue(Report report, Run run, String peer, int rep, String workload, int[] kvSizes,
-      int[] kvCounts, String prefix) throws Exception {
+  private static void keyValue(
+      Report report,
+      Run run,
+      String peer,
+      int rep,
+      String workload,
+      int[] kvSizes,
+      int[] kvCounts,
+      String prefix)
+      throws Exception {
     Size size = run.size();
     StringBuilder sizes = new StringBuilder();
     StringBuilder counts = new StringBuilder();
@@ -379,34 +610,76 @@ public final class PeersBench {
       counts.append(i == 0 ? "" : ",").append(Math.max(10, kvCounts[i] / divisor));
       bytes += kvBytes(kvSizes[i], kvCounts[i]);
       String name = workloadName(workload, kvSizes[i]);
-      report.caption(name, "(" + fmt("%,d", kvCounts[i]) + " keys" + (size.redisDivisor() > 1 ? ", Redis "
-          + fmt("%,d", Math.max(10, kvCounts[i] / size.redisDivisor())) : "")
-          + (workload.equals("W4") ? " in workflow `" + KvPeers.StmKv.WORKFLOW + "` (Chronicle Map and LMDB: keys "
-              + "named `" + KvPeers.StmKv.WORKFLOW + "/key`)" : "")
-          + "; put in one process, get + verify in another)");
+      report.caption(
+          name,
+          "("
+              + fmt("%,d", kvCounts[i])
+              + " keys"
+              + (size.redisDivisor() > 1
+                  ? ", Redis " + fmt("%,d", Math.max(10, kvCounts[i] / size.redisDivisor()))
+                  : "")
+              + (workload.equals("W4")
+                  ? " in workflow `"
+                      + KvPeers.StmKv.WORKFLOW
+                      + "` (Chronicle Map and LMDB: keys "
+                      + "named `"
+                      + KvPeers.StmKv.WORKFLOW
+                      + "/key`)"
+                  : "")
+              + "; put in one process, get + verify in another)");
     }
     String warm = Long.toString(size.warmMillis());
     String store = "peers-" + ProcessHandle.current().pid() + "-" + rep;
-    DepotOptions opts = DepotOptions.builder().capacity(bytes * 11 / 10 + (64L << 20)).maxObjects(1 << 18).build();
+    DepotOptions opts =
+        DepotOptions.builder().capacity(bytes * 11 / 10 + (64L << 20)).maxObjects(1 << 18).build();
     Path location = run.dir().resolve(workload + "-" + peer + "-" + rep);
     Files.createDirectories(location);
-    Depot depot = peer.equals("depot") || peer.equals("depot-eager") ? Depot.create(store, opts) : null;
+    Depot depot =
+        peer.equals("depot") || peer.equals("depot-eager") ? Depot.create(store, opts) : null;
     try {
-      String where = switch (peer) {
-        case "depot", "depot-eager" -> store;
-        case "depot-stm" -> "shm:" + store;
-        case "redis", "redis-pipelined", "redis-stm" -> run.redis().uri();
-        default -> location.toString();
-      };
+      String where =
+          switch (peer) {
+            case "depot", "depot-eager" -> store;
+            case "depot-stm" -> "shm:" + store;
+            case "redis", "redis-pipelined", "redis-stm" -> run.redis().uri();
+            default -> location.toString();
+          };
       List<String> lines = new ArrayList<>();
       if (peer.equals("chm") || peer.equals("memcpy")) {
-        lines.addAll(child(jvm(run, peer, "-Xmx2g", "both"), KvChild.class, peer, "both", where, sizes.toString(),
-            counts.toString(), warm, prefix));
+        lines.addAll(
+            child(
+                jvm(run, peer, "-Xmx2g", "both"),
+                KvChild.class,
+                peer,
+                "both",
+                where,
+                sizes.toString(),
+                counts.toString(),
+                warm,
+                prefix));
       } else {
-        lines.addAll(child(jvm(run, peer, "-Xmx1g", "put"), KvChild.class, peer, "put", where, sizes.toString(),
-            counts.toString(), warm, prefix));
-        lines.addAll(child(jvm(run, peer, "-Xmx1g", "get"), KvChild.class, peer, "get", where, sizes.toString(),
-            counts.toString(), warm, prefix));
+        lines.addAll(
+            child(
+                jvm(run, peer, "-Xmx1g", "put"),
+                KvChild.class,
+                peer,
+                "put",
+                where,
+                sizes.toString(),
+                counts.toString(),
+                warm,
+                prefix));
+        lines.addAll(
+            child(
+                jvm(run, peer, "-Xmx1g", "get"),
+                KvChild.class,
+                peer,
+                "get",
+                where,
+                sizes.toString(),
+                counts.toString(),
+                warm,
+                prefix));
       }
       for (String l : lines) {
         if (l.startsWith("KVPUT ") || l.startsWith("KVGET ")) {
@@ -431,7 +704,8 @@ public final class PeersBench {
   }
 
   private static String workloadName(String workload, int size) {
-    return workload.equals("W4") ? "W4 short-term memory, " + Report.bytes(size) + " values"
+    return workload.equals("W4")
+        ? "W4 short-term memory, " + Report.bytes(size) + " values"
         : workload + " " + Report.bytes(size);
   }
 
@@ -439,40 +713,51 @@ public final class PeersBench {
     return peer.startsWith("redis");
   }
 
-  /** The store bytes {@code count} values of {@code size} take, twice (the w and k keys of {@link KvChild}). */
+  /**
+   * The store bytes {@code count} values of {@code size} take, twice (the w and k keys of {@link
+   * KvChild}).
+   */
   private static long kvBytes(int size, int count) {
-    // each value with its 64-byte header: in a slot of its size class (at most 1.25× above 512 B; 1.5× here for the
+    // each value with its 64-byte header: in a slot of its size class (at most 1.25× above 512 B;
+    // 1.5× here for the
     // spans' slack), or above 256 KiB an extent of whole 64 KiB pages
     long block = size + 64L;
-    long stored = block > 256 * 1024 ? (block + 65535) / 65536 * 65536 : Math.max(128, block * 3 / 2);
+    long stored =
+        block > 256 * 1024 ? (block + 65535) / 65536 * 65536 : Math.max(128, block * 3 / 2);
     return 2L * count * stored;
   }
 
   /** Where a queue peer's ends meet: the location argument of {@link QueueChild#open}. */
-  private static String queueLocation(Run run, String peer, Depot depot, String store, String queue, int capacity,
-      int entrySize, Path location) throws IOException {
-    switch (peer) {
+  private static String queueLocation(
+      Run run,
+      String peer,
+      Depot depot,
+      String store,
+      String queue,
+      int capacity,
+      int entrySize,
+      Path location)
+      throws IOException {
+    return switch (peer) {
       case "depot" -> {
         depot.createQueue(queue, capacity, Track.bytes("v", entrySize)).close();
-        return store + "/" + queue;
+        yield store + "/" + queue;
       }
       case "agrona-1to1", "agrona-mto1" -> {
         Files.createDirectories(location);
-        int length = entrySize > QueueChild.SIZE ? QueueChild.agronaBigFileLength(capacity, entrySize)
-            : QueueChild.agronaFileLength(capacity);
-        return ring(location, queue, length).toString();
+        int length =
+            entrySize > QueueChild.SIZE
+                ? QueueChild.agronaBigFileLength(capacity, entrySize)
+                : QueueChild.agronaFileLength(capacity);
+        yield ring(location, queue, length).toString();
       }
-      case "redis" -> {
-        return run.redis().uri() + "#" + queue;
-      }
-      default -> {
-        Path d = Files.createDirectories(location.resolve(queue));
-        return d.toString();
-      }
-    }
+      case "redis" -> run.redis().uri() + "#" + queue;
+      default -> Files.createDirectories(location.resolve(queue)).toString();
+    };
   }
 
-  private static void queue(Report report, Run run, String peer, int pairs, int rep) throws Exception {
+  private static void queue(Report report, Run run, String peer, int pairs, int rep)
+      throws Exception {
     Size size = run.size();
     int count = peer.equals("redis") ? size.redisQueueCount() : size.queueCount();
     int warm = peer.equals("redis") ? size.redisQueueCount() / 4 : size.queueWarm();
@@ -484,31 +769,61 @@ public final class PeersBench {
     Depot depot = peer.equals("depot") ? Depot.create(store, opts) : null;
     try {
       String where = queueLocation(run, peer, depot, store, "q", 1024, QueueChild.SIZE, location);
-      // consumers split the timed entries between them; each waits for (producers × per-producer) / consumers
+      // consumers split the timed entries between them; each waits for (producers × per-producer) /
+      // consumers
       List<ChildJvm> cs = new ArrayList<>();
       List<ChildJvm> ps = new ArrayList<>();
       try {
-        // chronicle-queue's tailers each read every entry (a journal, not a work queue): 2 → 2 is not run for it
+        // chronicle-queue's tailers each read every entry (a journal, not a work queue): 2 → 2 is
+        // not run for it
         for (int c = 0; c < consumers; c++) {
-          cs.add(ChildJvm.start(jvm(run, peer, "-Xmx256m", "consumer"), QueueChild.class, peer, "consumer", where,
-              Integer.toString(c), Integer.toString(warm), Integer.toString(count), Integer.toString(producers),
-              Integer.toString(consumers)));
+          cs.add(
+              ChildJvm.start(
+                  jvm(run, peer, "-Xmx256m", "consumer"),
+                  QueueChild.class,
+                  peer,
+                  "consumer",
+                  where,
+                  Integer.toString(c),
+                  Integer.toString(warm),
+                  Integer.toString(count),
+                  Integer.toString(producers),
+                  Integer.toString(consumers)));
         }
         for (ChildJvm c : cs) {
           c.awaitLine("QREADY", 300, TimeUnit.SECONDS);
         }
         for (int p = 0; p < producers; p++) {
-          ps.add(ChildJvm.start(jvm(run, peer, "-Xmx256m", "producer"), QueueChild.class, peer, "producer", where,
-              Integer.toString(p), Integer.toString(warm), Integer.toString(count), Integer.toString(producers),
-              Integer.toString(consumers)));
+          ps.add(
+              ChildJvm.start(
+                  jvm(run, peer, "-Xmx256m", "producer"),
+                  QueueChild.class,
+                  peer,
+                  "producer",
+                  where,
+                  Integer.toString(p),
+                  Integer.toString(warm),
+                  Integer.toString(count),
+                  Integer.toString(producers),
+                  Integer.toString(consumers)));
         }
         double start = Double.MAX_VALUE;
         for (ChildJvm p : ps) {
           await(p, peer);
           start = Math.min(start, Stats.field(line(p, "QPRODUCER "), "start"));
         }
-        if (producers > 1) { // every producer is done: one pill per consumer, after all their entries
-          child(jvm(run, peer, "-Xmx256m", "pills"), QueueChild.class, peer, "pills", where, "0", "0", "0", "1",
+        if (producers
+            > 1) { // every producer is done: one pill per consumer, after all their entries
+          child(
+              jvm(run, peer, "-Xmx256m", "pills"),
+              QueueChild.class,
+              peer,
+              "pills",
+              where,
+              "0",
+              "0",
+              "0",
+              "1",
               Integer.toString(consumers));
         }
         double end = 0;
@@ -538,7 +853,10 @@ public final class PeersBench {
     }
   }
 
-  /** W3-small ping-pong: one 64 B message bounced between two processes through two queues of one system. */
+  /**
+   * W3-small ping-pong: one 64 B message bounced between two processes through two queues of one
+   * system.
+   */
   private static void ping(Report report, Run run, String peer, int rep) throws Exception {
     Size size = run.size();
     int rounds = peer.equals("redis") ? Math.max(100, size.pingRounds() / 10) : size.pingRounds();
@@ -548,16 +866,39 @@ public final class PeersBench {
     Path location = run.dir().resolve("p-" + peer + "-" + rep);
     Depot depot = peer.equals("depot") ? Depot.create(store, opts) : null;
     String w = "W3-small ping-pong";
-    report.caption(w, "(a " + QueueChild.SIZE + " B message there through one queue and back through another, "
-        + "between two processes; " + fmt("%,d", size.pingRounds()) + " timed round trips, Redis "
-        + fmt("%,d", Math.max(100, size.pingRounds() / 10)) + ", after a quarter as many untimed)");
+    report.caption(
+        w,
+        "(a "
+            + QueueChild.SIZE
+            + " B message there through one queue and back through another, "
+            + "between two processes; "
+            + fmt("%,d", size.pingRounds())
+            + " timed round trips, Redis "
+            + fmt("%,d", Math.max(100, size.pingRounds() / 10))
+            + ", after a quarter as many untimed)");
     try {
       String there = queueLocation(run, peer, depot, store, "ping", 64, QueueChild.SIZE, location);
       String back = queueLocation(run, peer, depot, store, "pong", 64, QueueChild.SIZE, location);
-      try (ChildJvm pong = ChildJvm.start(jvm(run, peer, "-Xmx256m", "pong"), PingPongChild.class, peer, "pong",
-          there, back, Integer.toString(warm), Integer.toString(rounds));
-          ChildJvm pinger = ChildJvm.start(jvm(run, peer, "-Xmx256m", "ping"), PingPongChild.class, peer, "ping",
-              there, back, Integer.toString(warm), Integer.toString(rounds))) {
+      try (ChildJvm pong =
+              ChildJvm.start(
+                  jvm(run, peer, "-Xmx256m", "pong"),
+                  PingPongChild.class,
+                  peer,
+                  "pong",
+                  there,
+                  back,
+                  Integer.toString(warm),
+                  Integer.toString(rounds));
+          ChildJvm pinger =
+              ChildJvm.start(
+                  jvm(run, peer, "-Xmx256m", "ping"),
+                  PingPongChild.class,
+                  peer,
+                  "ping",
+                  there,
+                  back,
+                  Integer.toString(warm),
+                  Integer.toString(rounds))) {
         await(pinger, peer);
         await(pong, peer);
         String l = line(pinger, "PING ");
@@ -577,47 +918,84 @@ public final class PeersBench {
   }
 
   /**
-   * W3: large entries through a {@value #BIG_CAPACITY}-entry queue, one producer and one consumer process; the
-   * figure is the consumer's GiB/s over the timed entries. memcpy: the same bytes copied in one JVM into {@value
-   * #BIG_CAPACITY} rotating buffers (the floor of any copy-in queue).
+   * W3: large entries through a {@value #BIG_CAPACITY}-entry queue, one producer and one consumer
+   * process; the figure is the consumer's GiB/s over the timed entries. memcpy: the same bytes
+   * copied in one JVM into {@value #BIG_CAPACITY} rotating buffers (the floor of any copy-in
+   * queue).
    */
   private static void big(Report report, Run run, String peer, int rep) throws Exception {
     Size size = run.size();
     int entry = size.bigSize();
     String w = "W3 " + Report.bytes(entry) + " entries, " + BIG_CAPACITY + "-entry queue";
-    report.caption(w, "(" + fmt("%,d", size.bigCount()) + " timed entries after " + size.bigWarm()
-        + " untimed, Redis " + size.redisBigCount() + " after 2; one producer process, one consumer process; "
-        + "agrona's ring: " + QueueChild.agronaEntries(QueueChild.agronaBigFileLength(BIG_CAPACITY, entry), entry)
-        + " entries fit, its largest message being an eighth of its capacity)");
+    report.caption(
+        w,
+        "("
+            + fmt("%,d", size.bigCount())
+            + " timed entries after "
+            + size.bigWarm()
+            + " untimed, Redis "
+            + size.redisBigCount()
+            + " after 2; one producer process, one consumer process; "
+            + "agrona's ring: "
+            + QueueChild.agronaEntries(QueueChild.agronaBigFileLength(BIG_CAPACITY, entry), entry)
+            + " entries fit, its largest message being an eighth of its capacity)");
     int count = peer.equals("redis") ? size.redisBigCount() : size.bigCount();
     int warm = peer.equals("redis") ? 2 : size.bigWarm();
     String heap = "-Xmx" + (256 + 4 * (entry >> 20)) + "m";
     if (peer.equals("memcpy")) {
-      List<String> out = child(jvm(run, peer, heap, "both"), QueueChild.class, peer, "both", "-", "0", "0",
-          Integer.toString(count), "1", "1", Integer.toString(entry));
+      List<String> out =
+          child(
+              jvm(run, peer, heap, "both"),
+              QueueChild.class,
+              peer,
+              "both",
+              "-",
+              "0",
+              "0",
+              Integer.toString(count),
+              "1",
+              "1",
+              Integer.toString(entry));
       String l = out.stream().filter(x -> x.startsWith("QMEMCPY ")).findFirst().orElseThrow();
       report.add(w, peer, "gibs", Stats.field(l, "gibs"));
       return;
     }
     String store = "peersb-" + ProcessHandle.current().pid() + "-" + rep;
-    DepotOptions opts = DepotOptions.builder().capacity(BIG_CAPACITY * (entry + (1L << 20)) + (64L << 20))
-        .maxObjects(1024).build();
+    DepotOptions opts =
+        DepotOptions.builder()
+            .capacity(BIG_CAPACITY * (entry + (1L << 20)) + (64L << 20))
+            .maxObjects(1024)
+            .build();
     Path location = run.dir().resolve("b-" + peer + "-" + rep);
     Depot depot = peer.equals("depot") ? Depot.create(store, opts) : null;
     try {
       String where = queueLocation(run, peer, depot, store, "big", BIG_CAPACITY, entry, location);
-      String[] common = {where, "0", Integer.toString(warm), Integer.toString(count), "1", "1",
-          Integer.toString(entry)};
-      try (ChildJvm c = ChildJvm.start(jvm(run, peer, heap, "consumer"), QueueChild.class,
-          concat(peer, "consumer", common))) {
+      String[] common = {
+        where,
+        "0",
+        Integer.toString(warm),
+        Integer.toString(count),
+        "1",
+        "1",
+        Integer.toString(entry)
+      };
+      try (ChildJvm c =
+          ChildJvm.start(
+              jvm(run, peer, heap, "consumer"),
+              QueueChild.class,
+              concat(peer, "consumer", common))) {
         c.awaitLine("QREADY", 300, TimeUnit.SECONDS);
-        try (ChildJvm p = ChildJvm.start(jvm(run, peer, heap, "producer"), QueueChild.class,
-            concat(peer, "producer", common))) {
+        try (ChildJvm p =
+            ChildJvm.start(
+                jvm(run, peer, heap, "producer"),
+                QueueChild.class,
+                concat(peer, "producer", common))) {
           await(p, peer);
           await(c, peer);
           String l = line(c, "QCONSUMER ");
           // from the producer's first timed entry to the consumer's receipt of the last
-          double seconds = (Stats.field(l, "end") - Stats.field(line(p, "QPRODUCER "), "start")) / 1e9;
+          double seconds =
+              (Stats.field(l, "end") - Stats.field(line(p, "QPRODUCER "), "start")) / 1e9;
           report.add(w, peer, "gibs", Stats.field(l, "timed") * entry / seconds / (1L << 30));
         }
       }
@@ -642,9 +1020,9 @@ public final class PeersBench {
   }
 
   /**
-   * The mixed workload: the first writer puts every key, then {@code mixedWriters} writer and {@code mixedReaders}
-   * reader processes run at once ({@link MixedChild}); the figures are the writers' and the readers' operations per
-   * second, added up.
+   * The mixed workload: the first writer puts every key, then {@code mixedWriters} writer and
+   * {@code mixedReaders} reader processes run at once ({@link MixedChild}); the figures are the
+   * writers' and the readers' operations per second, added up.
    */
   private static void mixed(Report report, Run run, String peer, int rep) throws Exception {
     Size size = run.size();
@@ -652,20 +1030,34 @@ public final class PeersBench {
     int writers = size.mixedWriters();
     int readers = size.mixedReaders();
     String w = mixedName(size);
-    report.caption(w, "(" + fmt("%,d", keys) + " keys put first; then " + writers + " writer processes "
-        + "replace random keys while " + readers + " reader processes get random keys and check each value "
-        + "whole, all at once for " + fmt("%.1f", size.mixedMillis() / 1000.0) + " s; operations per second "
-        + "added up over the processes)");
+    report.caption(
+        w,
+        "("
+            + fmt("%,d", keys)
+            + " keys put first; then "
+            + writers
+            + " writer processes "
+            + "replace random keys while "
+            + readers
+            + " reader processes get random keys and check each value "
+            + "whole, all at once for "
+            + fmt("%.1f", size.mixedMillis() / 1000.0)
+            + " s; operations per second "
+            + "added up over the processes)");
     String store = "peersm-" + ProcessHandle.current().pid() + "-" + rep;
-    DepotOptions opts = DepotOptions.builder().capacity(8L * keys * (SMALL_VALUE + 256) + (64L << 20))
-        .maxObjects(Math.max(1024, 4 * keys)).build();
+    DepotOptions opts =
+        DepotOptions.builder()
+            .capacity(8L * keys * (SMALL_VALUE + 256) + (64L << 20))
+            .maxObjects(Math.max(1024, 4 * keys))
+            .build();
     Path location = Files.createDirectories(run.dir().resolve("m-" + peer + "-" + rep));
     Depot depot = peer.equals("depot") ? Depot.create(store, opts) : null;
-    String where = switch (peer) {
-      case "depot" -> store;
-      case "redis" -> run.redis().uri();
-      default -> location.toString();
-    };
+    String where =
+        switch (peer) {
+          case "depot" -> store;
+          case "redis" -> run.redis().uri();
+          default -> location.toString();
+        };
     String k = Integer.toString(keys);
     String v = Integer.toString(SMALL_VALUE);
     String ms = Long.toString(size.mixedMillis());
@@ -674,8 +1066,17 @@ public final class PeersBench {
       try {
         for (int i = 0; i < writers + readers; i++) {
           String role = i < writers ? "writer" : "reader";
-          all.add(ChildJvm.start(jvm(run, peer, "-Xmx512m", role), MixedChild.class, peer, role, where, k, v, ms,
-              Integer.toString(i)));
+          all.add(
+              ChildJvm.start(
+                  jvm(run, peer, "-Xmx512m", role),
+                  MixedChild.class,
+                  peer,
+                  role,
+                  where,
+                  k,
+                  v,
+                  ms,
+                  Integer.toString(i)));
           if (i == 0) { // writer 0 puts every key first
             all.getFirst().awaitLine("FILLED", 300, TimeUnit.SECONDS);
           }
@@ -717,8 +1118,12 @@ public final class PeersBench {
 
   /** The mixed workload's table at {@code size}. */
   public static String mixedName(Size size) {
-    return "Mixed: " + size.mixedWriters() + (size.mixedWriters() == 1 ? " writer + " : " writers + ")
-        + size.mixedReaders() + (size.mixedReaders() == 1 ? " reader, " : " readers, ") + Report.bytes(SMALL_VALUE)
+    return "Mixed: "
+        + size.mixedWriters()
+        + (size.mixedWriters() == 1 ? " writer + " : " writers + ")
+        + size.mixedReaders()
+        + (size.mixedReaders() == 1 ? " reader, " : " readers, ")
+        + Report.bytes(SMALL_VALUE)
         + " values";
   }
 
@@ -730,19 +1135,27 @@ public final class PeersBench {
     Path location = Files.createDirectories(run.dir().resolve("a-" + peer + "-" + rep));
     Depot depot = peer.equals("depot") ? Depot.create(store, opts) : null;
     String where = peer.equals("depot") ? store : location.toString();
-    String heap = "-Xmx" + Math.max(256, 3 * (bytes >> 20) + 256) + "m"; // the values, memcpy's own copy
+    String heap =
+        "-Xmx" + Math.max(256, 3 * (bytes >> 20) + 256) + "m"; // the values, memcpy's own copy
     String elements = Integer.toString(size.arrayElements());
     int e = size.arrayElements();
     String w = "W2 float64 × " + (e >= 1 << 20 ? (e >> 20) + " Mi" : (e >> 10) + " Ki");
-    report.caption(w, "(" + Report.bytes((int) Math.min(Integer.MAX_VALUE, bytes))
-        + " of float64: put from a Java array; get + sum in another process)");
+    report.caption(
+        w,
+        "("
+            + Report.bytes((int) Math.min(Integer.MAX_VALUE, bytes))
+            + " of float64: put from a Java array; get + sum in another process)");
     try {
       List<String> lines = new ArrayList<>();
       if (peer.equals("memcpy")) {
-        lines.addAll(child(jvm(run, peer, heap, "both"), ArrayChild.class, peer, "both", where, elements));
+        lines.addAll(
+            child(jvm(run, peer, heap, "both"), ArrayChild.class, peer, "both", where, elements));
       } else {
-        lines.addAll(child(jvm(run, peer, heap, "put"), ArrayChild.class, peer, "put", where, elements));
-        lines.addAll(child(jvm(run, peer, "-Xmx256m", "get"), ArrayChild.class, peer, "get", where, elements));
+        lines.addAll(
+            child(jvm(run, peer, heap, "put"), ArrayChild.class, peer, "put", where, elements));
+        lines.addAll(
+            child(
+                jvm(run, peer, "-Xmx256m", "get"), ArrayChild.class, peer, "get", where, elements));
       }
       for (String l : lines) {
         if (l.startsWith("ARRAY ")) {
@@ -759,48 +1172,71 @@ public final class PeersBench {
     }
   }
 
-  /** Creates a zeroed agrona ring file of {@code length} bytes, named {@code name}, in {@code dir}. */
+  /**
+   * Creates a zeroed agrona ring file of {@code length} bytes, named {@code name}, in {@code dir}.
+   */
   private static Path ring(Path dir, String name, int length) throws IOException {
     Path file = dir.resolve(name + ".ring");
-    try (var ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
-        java.nio.file.StandardOpenOption.WRITE)) {
+    try (var ch =
+        java.nio.channels.FileChannel.open(
+            file,
+            java.nio.file.StandardOpenOption.CREATE_NEW,
+            java.nio.file.StandardOpenOption.WRITE)) {
       ch.write(java.nio.ByteBuffer.allocate(1), length - 1);
     }
     return file;
   }
 
   /**
-   * Starts {@code peer} at a tiny size without the flags of {@link #FLAGS}: the error it fails with on this JVM, or
-   * {@code null} when it runs without them.
+   * Starts {@code peer} at a tiny size without the flags of {@link #FLAGS}: the error it fails with
+   * on this JVM, or {@code null} when it runs without them.
    */
   static String probe(String peer, Path dir) throws Exception {
     Path location = Files.createDirectories(dir.resolve("probe-" + peer));
     boolean queue = peer.equals("chronicle-queue") || peer.startsWith("agrona");
-    String where = peer.startsWith("agrona") ? ring(location, "ring", QueueChild.agronaFileLength(1024)).toString()
-        : location.toString();
-    try (ChildJvm c = !queue
-        ? ChildJvm.start(List.of("-Xmx256m"), KvChild.class, peer, "both", where, "64", "10", "0")
-        : ChildJvm.start(List.of("-Xmx256m"), QueueChild.class, peer, "producer", where, "0", "0", "10", "1",
-            "1")) {
+    String where =
+        peer.startsWith("agrona")
+            ? ring(location, "ring", QueueChild.agronaFileLength(1024)).toString()
+            : location.toString();
+    try (ChildJvm c =
+        !queue
+            ? ChildJvm.start(
+                List.of("-Xmx256m"), KvChild.class, peer, "both", where, "64", "10", "0")
+            : ChildJvm.start(
+                List.of("-Xmx256m"),
+                QueueChild.class,
+                peer,
+                "producer",
+                where,
+                "0",
+                "0",
+                "10",
+                "1",
+                "1")) {
       int rc = c.await(120, TimeUnit.SECONDS);
       if (rc == 0) {
         return null;
       }
       // the deepest cause: the last line naming an exception with its message
-      return c.errors().stream().filter(l -> l.matches(".*(Exception|Error)(: .*)?$") && !l.startsWith("\tat "))
-          .reduce((a, b) -> b).map(l -> l.replaceFirst("^Caused by: ", "")).orElse("exit " + rc + ": " + String.join(" | ", c.errors().stream().limit(3).toList()));
+      return c.errors().stream()
+          .filter(l -> l.matches(".*(Exception|Error)(: .*)?$") && !l.startsWith("\tat "))
+          .reduce((a, b) -> b)
+          .map(l -> l.replaceFirst("^Caused by: ", ""))
+          .orElse("exit " + rc + ": " + String.join(" | ", c.errors().stream().limit(3).toList()));
     } finally {
       deleteTree(location);
     }
   }
 
   private static void flush(RedisServer redis) {
-    try (var client = io.lettuce.core.RedisClient.create(redis.uri()); var c = client.connect()) {
+    try (var client = io.lettuce.core.RedisClient.create(redis.uri());
+        var c = client.connect()) {
       c.sync().flushall();
     }
   }
 
-  private static List<String> child(List<String> jvm, Class<?> main, String... args) throws Exception {
+  private static List<String> child(List<String> jvm, Class<?> main, String... args)
+      throws Exception {
     try (ChildJvm c = ChildJvm.start(jvm, main, args)) {
       await(c, args[0]);
       return c.output();
@@ -810,13 +1246,19 @@ public final class PeersBench {
   private static void await(ChildJvm c, String peer) throws InterruptedException {
     int rc = c.await(600, TimeUnit.SECONDS);
     if (rc != 0) {
-      throw new IllegalStateException(peer + ": child exited " + rc + ": "
-          + String.join("\n", c.errors().stream().limit(40).toList()));
+      throw new IllegalStateException(
+          peer
+              + ": child exited "
+              + rc
+              + ": "
+              + String.join("\n", c.errors().stream().limit(40).toList()));
     }
   }
 
   private static String line(ChildJvm c, String prefix) {
-    return c.output().stream().filter(l -> l.startsWith(prefix)).findFirst()
+    return c.output().stream()
+        .filter(l -> l.startsWith(prefix))
+        .findFirst()
         .orElseThrow(() -> new IllegalStateException("no " + prefix + " in " + c.output()));
   }
 
@@ -837,6 +1279,8 @@ public final class PeersBench {
     return new LinkedHashMap<>();
   }
 
+  @SuppressWarnings(
+      "AnnotateFormatMethod") // a report helper; @FormatMethod would bring in a dependency for it
   static String fmt(String pattern, Object... args) {
     return String.format(Locale.ROOT, pattern, args);
   }

@@ -3,11 +3,12 @@ package io.depot.bench.peers;
 import io.depot.bench.Stats;
 
 /**
- * W3-small ping-pong ({@code args: peer role there back warm rounds}): a {@code ping} process sends a {@value
- * QueueChild#SIZE}-byte message carrying its round number through the queue {@code there} and waits for it to come
- * back through {@code back}, timing each round trip after {@code warm} untimed ones; a {@code pong} process receives
- * each message from {@code there} and sends it back through {@code back}. The two queues are of the same system
- * ({@link QueueChild#open}). Prints {@code PING median_ns=… p99_ns=…}.
+ * W3-small ping-pong ({@code args: peer role there back warm rounds}): a {@code ping} process sends
+ * a {@value QueueChild#SIZE}-byte message carrying its round number through the queue {@code there}
+ * and waits for it to come back through {@code back}, timing each round trip after {@code warm}
+ * untimed ones; a {@code pong} process receives each message from {@code there} and sends it back
+ * through {@code back}. The two queues are of the same system ({@link QueueChild#open}). Prints
+ * {@code PING median_ns=… p99_ns=…}.
  */
 public final class PingPongChild {
   private PingPongChild() {}

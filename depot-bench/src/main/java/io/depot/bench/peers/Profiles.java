@@ -19,16 +19,19 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * The "why" of a row where Depot is behind: the JFR recordings of Depot's child processes in a repeat of the
- * workload ({@code -XX:StartFlightRecording}, {@code jdk.ExecutionSample} every millisecond), read with {@link
- * RecordingFile}, summarized as each process role's hottest methods by self time (the top frame of each sample) over
- * the samples taken inside Depot's calls (a frame of {@code io.depot} below the harness's {@code io.depot.bench}),
- * so that the harness's own work (building values, comparing them) does not crowd them out.
+ * The "why" of a row where Depot is behind: the JFR recordings of Depot's child processes in a
+ * repeat of the workload ({@code -XX:StartFlightRecording}, {@code jdk.ExecutionSample} every
+ * millisecond), read with {@link RecordingFile}, summarized as each process role's hottest methods
+ * by self time (the top frame of each sample) over the samples taken inside Depot's calls (a frame
+ * of {@code io.depot} below the harness's {@code io.depot.bench}), so that the harness's own work
+ * (building values, comparing them) does not crowd them out.
  */
 final class Profiles {
   private Profiles() {}
 
-  /** The child roles whose recordings explain the figures {@code ops} of a table of {@code kind}. */
+  /**
+   * The child roles whose recordings explain the figures {@code ops} of a table of {@code kind}.
+   */
   static Set<String> roles(String kind, List<String> ops) {
     Set<String> roles = new LinkedHashSet<>();
     for (String op : ops) {
@@ -43,8 +46,9 @@ final class Profiles {
   }
 
   /**
-   * One markdown list item per role of {@code roles} recorded in {@code dir} ({@code role-….jfr}): its samples
-   * inside Depot's calls and its {@code top} methods by self samples among them, with their share.
+   * One markdown list item per role of {@code roles} recorded in {@code dir} ({@code role-….jfr}):
+   * its samples inside Depot's calls and its {@code top} methods by self samples among them, with
+   * their share.
    */
   static List<String> summarize(Path dir, Set<String> roles, int top) {
     Map<String, Map<String, Integer>> counts = new TreeMap<>();
@@ -80,16 +84,33 @@ final class Profiles {
       Map<String, Integer> c = counts.get(role);
       int total = inside.getOrDefault(role, 0);
       if (c == null || total == 0) {
-        lines.add("* " + role + " process: no execution samples inside Depot's calls (of "
-            + totals.getOrDefault(role, 0) + ")");
+        lines.add(
+            "* "
+                + role
+                + " process: no execution samples inside Depot's calls (of "
+                + totals.getOrDefault(role, 0)
+                + ")");
         continue;
       }
-      StringBuilder sb = new StringBuilder("* " + role + " process (" + total + " of " + totals.get(role)
-          + " samples inside Depot's calls): ");
-      List<Map.Entry<String, Integer>> sorted = c.entrySet().stream()
-          .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(top).toList();
+      StringBuilder sb =
+          new StringBuilder(
+              "* "
+                  + role
+                  + " process ("
+                  + total
+                  + " of "
+                  + totals.get(role)
+                  + " samples inside Depot's calls): ");
+      List<Map.Entry<String, Integer>> sorted =
+          c.entrySet().stream()
+              .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+              .limit(top)
+              .toList();
       for (int i = 0; i < sorted.size(); i++) {
-        sb.append(i == 0 ? "" : ", ").append('`').append(sorted.get(i).getKey()).append("` ")
+        sb.append(i == 0 ? "" : ", ")
+            .append('`')
+            .append(sorted.get(i).getKey())
+            .append("` ")
             .append(String.format(Locale.ROOT, "%.0f%%", 100.0 * sorted.get(i).getValue() / total));
       }
       lines.add(sb.toString());

@@ -34,17 +34,18 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 /**
- * A queue process ({@code args: peer role location id warm count producers consumers [size]}): a {@code producer}
- * sends {@code warm + count} entries of {@code size} bytes (default {@value #SIZE}), each carrying {@code id << 32 |
- * sequence} in its first long (then, when it is the only producer, one {@link #PILL} per consumer), and prints {@code
- * QPRODUCER sent=… start=…} (when it began its first timed entry); a {@code consumer} prints {@code QREADY} once
- * open (the harness starts the producers after that), receives until a pill, checks each producer's order, and notes
- * the time of its first and last timed entry (a sequence past the warm-up): {@code QCONSUMER start=… end=… timed=…
- * received=…}. The harness adds up the consumers' timed entries over the span from the earliest producer start to the
- * latest consumer end, so an unbounded queue's backlog read late does not count as throughput ({@code
- * System.nanoTime()} is CLOCK_MONOTONIC, comparable across processes). Peer {@code memcpy} (W3's floor) prints {@code
- * QMEMCPY gibs=…}: {@code count} copies of {@code size} bytes from a heap array into 16 rotating touched native
- * buffers.
+ * A queue process ({@code args: peer role location id warm count producers consumers [size]}): a
+ * {@code producer} sends {@code warm + count} entries of {@code size} bytes (default {@value
+ * #SIZE}), each carrying {@code id << 32 | sequence} in its first long (then, when it is the only
+ * producer, one {@link #PILL} per consumer), and prints {@code QPRODUCER sent=… start=…} (when it
+ * began its first timed entry); a {@code consumer} prints {@code QREADY} once open (the harness
+ * starts the producers after that), receives until a pill, checks each producer's order, and notes
+ * the time of its first and last timed entry (a sequence past the warm-up): {@code QCONSUMER
+ * start=… end=… timed=… received=…}. The harness adds up the consumers' timed entries over the span
+ * from the earliest producer start to the latest consumer end, so an unbounded queue's backlog read
+ * late does not count as throughput ({@code System.nanoTime()} is CLOCK_MONOTONIC, comparable
+ * across processes). Peer {@code memcpy} (W3's floor) prints {@code QMEMCPY gibs=…}: {@code count}
+ * copies of {@code size} bytes from a heap array into 16 rotating touched native buffers.
  */
 public final class QueueChild {
   /** Entry size. */
@@ -77,7 +78,8 @@ public final class QueueChild {
     int producers = Integer.parseInt(args[6]);
     int consumers = Integer.parseInt(args[7]);
     int size = args.length > 8 ? Integer.parseInt(args[8]) : SIZE;
-    if (peer.equals("memcpy")) { // W3's floor: the producer's copies alone, into 16 rotating touched buffers
+    if (peer.equals(
+        "memcpy")) { // W3's floor: the producer's copies alone, into 16 rotating touched buffers
       System.out.printf(Locale.ROOT, "QMEMCPY gibs=%.3f%n", Memcpy.heapToRingGiBs(size, 16, count));
       return;
     }
@@ -130,36 +132,45 @@ public final class QueueChild {
           }
         }
       }
-      System.out.printf(Locale.ROOT, "QCONSUMER start=%d end=%d timed=%d received=%d%n", start, end, timed,
+      System.out.printf(
+          Locale.ROOT,
+          "QCONSUMER start=%d end=%d timed=%d received=%d%n",
+          start,
+          end,
+          timed,
           received);
     }
   }
 
   /**
-   * Opens {@code peer}'s ends on {@code location} for entries of {@code size} bytes (a multiple of 8). A Redis
-   * location is the server's URI, optionally followed by {@code #key} (the list; default {@code peers-queue}); a
-   * Depot location is {@code store/queue}.
+   * Opens {@code peer}'s ends on {@code location} for entries of {@code size} bytes (a multiple of
+   * 8). A Redis location is the server's URI, optionally followed by {@code #key} (the list;
+   * default {@code peers-queue}); a Depot location is {@code store/queue}.
    */
   static Ends open(String peer, String location, int size) {
     return switch (peer) {
       case "depot" -> new DepotEnds(location, size);
       case "chronicle-queue" -> new ChronicleEnds(location, size);
-      case "agrona-1to1", "agrona-mto1" -> new AgronaEnds(location, peer.equals("agrona-1to1"), size);
+      case "agrona-1to1", "agrona-mto1" ->
+          new AgronaEnds(location, peer.equals("agrona-1to1"), size);
       case "redis" -> new RedisEnds(location, size);
       default -> throw new IllegalArgumentException("unknown queue peer " + peer);
     };
   }
 
-  /** Bytes an agrona ring of {@code entries} small entries takes in its file (a power of two plus the trailer). */
+  /**
+   * Bytes an agrona ring of {@code entries} small entries takes in its file (a power of two plus
+   * the trailer).
+   */
   static int agronaFileLength(int entries) {
     return org.agrona.BitUtil.findNextPositivePowerOfTwo(entries * record(SIZE))
         + org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH;
   }
 
   /**
-   * Bytes an agrona ring for about {@code entries} entries of {@code size} bytes takes in its file: the largest power
-   * of two that {@code entries} records fill, doubled until a message of {@code size} fits (agrona's largest message
-   * is an eighth of the capacity), plus the trailer.
+   * Bytes an agrona ring for about {@code entries} entries of {@code size} bytes takes in its file:
+   * the largest power of two that {@code entries} records fill, doubled until a message of {@code
+   * size} fits (agrona's largest message is an eighth of the capacity), plus the trailer.
    */
   static int agronaBigFileLength(int entries, int size) {
     int capacity = Integer.highestOneBit(entries * record(size));
@@ -169,17 +180,25 @@ public final class QueueChild {
     return capacity + org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH;
   }
 
-  /** Records of {@code size} bytes that fit at once in an agrona ring file of {@code fileLength} bytes. */
+  /**
+   * Records of {@code size} bytes that fit at once in an agrona ring file of {@code fileLength}
+   * bytes.
+   */
   static int agronaEntries(int fileLength, int size) {
-    return (fileLength - org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH) / record(size);
+    return (fileLength - org.agrona.concurrent.ringbuffer.RingBufferDescriptor.TRAILER_LENGTH)
+        / record(size);
   }
 
   private static int record(int size) {
-    return org.agrona.BitUtil.align(size + org.agrona.concurrent.ringbuffer.RecordDescriptor.HEADER_LENGTH,
+    return org.agrona.BitUtil.align(
+        size + org.agrona.concurrent.ringbuffer.RecordDescriptor.HEADER_LENGTH,
         org.agrona.concurrent.ringbuffer.RecordDescriptor.ALIGNMENT);
   }
 
-  /** Depot: {@code push} copies into a preallocated entry; {@code pop} returns the entry, read in place. */
+  /**
+   * Depot: {@code push} copies into a preallocated entry; {@code pop} returns the entry, read in
+   * place.
+   */
   static final class DepotEnds implements Ends {
     private final Depot depot;
     private final DepotQueue queue;
@@ -217,8 +236,9 @@ public final class QueueChild {
   }
 
   /**
-   * Chronicle Queue on a directory in {@code /dev/shm}: an appender writes each entry as one excerpt of raw bytes, a
-   * tailer reads them. Unbounded (a journal, not a ring): a full queue never makes the producer wait.
+   * Chronicle Queue on a directory in {@code /dev/shm}: an appender writes each entry as one
+   * excerpt of raw bytes, a tailer reads them. Unbounded (a journal, not a ring): a full queue
+   * never makes the producer wait.
    */
   static final class ChronicleEnds implements Ends {
     private final ChronicleQueue queue;
@@ -285,8 +305,9 @@ public final class QueueChild {
   }
 
   /**
-   * agrona's {@link OneToOneRingBuffer} (one producer) or {@link ManyToOneRingBuffer} (many producers, one consumer)
-   * over a file in {@code /dev/shm} that every process maps: the plain shared-memory ring, with spinning ends.
+   * agrona's {@link OneToOneRingBuffer} (one producer) or {@link ManyToOneRingBuffer} (many
+   * producers, one consumer) over a file in {@code /dev/shm} that every process maps: the plain
+   * shared-memory ring, with spinning ends.
    */
   static final class AgronaEnds implements Ends {
     private final FileChannel channel;
@@ -297,9 +318,12 @@ public final class QueueChild {
 
     AgronaEnds(String file, boolean oneToOne, int size) {
       this.size = size;
-      src = new UnsafeBuffer(new byte[size]); // a heap source, as Depot's and Chronicle's producers copy from
+      src =
+          new UnsafeBuffer(
+              new byte[size]); // a heap source, as Depot's and Chronicle's producers copy from
       try {
-        channel = FileChannel.open(Path.of(file), StandardOpenOption.READ, StandardOpenOption.WRITE);
+        channel =
+            FileChannel.open(Path.of(file), StandardOpenOption.READ, StandardOpenOption.WRITE);
         MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_WRITE, 0, channel.size());
         UnsafeBuffer buffer = new UnsafeBuffer(map);
         ring = oneToOne ? new OneToOneRingBuffer(buffer) : new ManyToOneRingBuffer(buffer);
@@ -318,8 +342,11 @@ public final class QueueChild {
 
     @Override
     public long receive() {
-      while (ring.read((type, buffer, index, length) -> received = buffer.getLong(index, ByteOrder.LITTLE_ENDIAN),
-          1) == 0) {
+      while (ring.read(
+              (type, buffer, index, length) ->
+                  received = buffer.getLong(index, ByteOrder.LITTLE_ENDIAN),
+              1)
+          == 0) {
         Thread.onSpinWait();
       }
       return received;
@@ -335,7 +362,10 @@ public final class QueueChild {
     }
   }
 
-  /** Redis through Lettuce: {@code RPUSH} to a list, {@code BLPOP} from it; each a round trip on one connection. */
+  /**
+   * Redis through Lettuce: {@code RPUSH} to a list, {@code BLPOP} from it; each a round trip on one
+   * connection.
+   */
   static final class RedisEnds implements Ends {
     private final byte[] key;
     private final RedisClient client;
@@ -346,7 +376,9 @@ public final class QueueChild {
     RedisEnds(String location, int size) {
       int hash = location.indexOf('#');
       String uri = hash < 0 ? location : location.substring(0, hash);
-      key = (hash < 0 ? "peers-queue" : location.substring(hash + 1)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      key =
+          (hash < 0 ? "peers-queue" : location.substring(hash + 1))
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
       value = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
       client = RedisClient.create(uri);
       connection = client.connect(ByteArrayCodec.INSTANCE);

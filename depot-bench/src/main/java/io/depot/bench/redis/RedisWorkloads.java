@@ -23,20 +23,21 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * W1 and W3-small on shared memory and on Redis in the same run, through the same {@link ObjectStore} code opened
- * by URI: the ratio users pay for crossing machines. Redis is a real {@code redis-server} started here on loopback
- * (so the figures are a lower bound of a network's).
+ * W1 and W3-small on shared memory and on Redis in the same run, through the same {@link
+ * ObjectStore} code opened by URI: the ratio users pay for crossing machines. Redis is a real
+ * {@code redis-server} started here on loopback (so the figures are a lower bound of a network's).
  *
  * <ul>
- *   <li>W1: a writer process puts {@code n} objects of 1 KiB (seeded bytes), then a reader process gets, verifies
- *       and closes each. Redis runs it on one connection, one thread (each op a round trip), and with 4 threads on
- *       the same connection (Lettuce pipelines their commands).
- *   <li>W3-small: a producer process pushes {@code n} entries of 64 B into a queue of capacity 1024 while a consumer
- *       process pops and releases them; the consumer's rate from its first pop to its last.
+ *   <li>W1: a writer process puts {@code n} objects of 1 KiB (seeded bytes), then a reader process
+ *       gets, verifies and closes each. Redis runs it on one connection, one thread (each op a
+ *       round trip), and with 4 threads on the same connection (Lettuce pipelines their commands).
+ *   <li>W3-small: a producer process pushes {@code n} entries of 64 B into a queue of capacity 1024
+ *       while a consumer process pops and releases them; the consumer's rate from its first pop to
+ *       its last.
  * </ul>
  *
- * Each child warms up on names of its own first (untimed). Usage: {@code Harness redis}, or {@code java -cp ...
- * io.depot.bench.redis.RedisWorkloads [n1] [n3]} (defaults 5000 and 20000).
+ * Each child warms up on names of its own first (untimed). Usage: {@code Harness redis}, or {@code
+ * java -cp ... io.depot.bench.redis.RedisWorkloads [n1] [n3]} (defaults 5000 and 20000).
  */
 public final class RedisWorkloads {
   static final int SIZE = 1024;
@@ -58,7 +59,8 @@ public final class RedisWorkloads {
     try (RedisServer redis = RedisServer.start()) {
       URI shm = URI.create("shm:" + shmName);
       URI red = URI.create(redis.uri() + "/0?prefix=bench");
-      try (ObjectStore s = Depot.openOrCreate(shm, shmOptions); ObjectStore r = Depot.openOrCreate(red, shmOptions)) {
+      try (ObjectStore s = Depot.openOrCreate(shm, shmOptions);
+          ObjectStore r = Depot.openOrCreate(red, shmOptions)) {
         String[] shmW1 = w1(shm, n1, 1);
         String[] redW1 = w1(red, n1, 1);
         String[] redW1p = w1(red, n1, 4);
@@ -74,8 +76,14 @@ public final class RedisWorkloads {
       Depot.destroy(shmName, shmOptions);
     }
     List<String> out = new ArrayList<>();
-    out.add(String.format(Locale.ROOT, "%-40s %14s %14s %18s", "workload", "shm", "redis 1 thread",
-        "redis 4 threads"));
+    out.add(
+        String.format(
+            Locale.ROOT,
+            "%-40s %14s %14s %18s",
+            "workload",
+            "shm",
+            "redis 1 thread",
+            "redis 4 threads"));
     out.addAll(table);
     return out;
   }
@@ -88,15 +96,29 @@ public final class RedisWorkloads {
     String prefix = "w1-" + threads + "-" + System.nanoTime() + "/";
     String put;
     String putRate;
-    try (ChildJvm w = ChildJvm.start(List.of("-Xmx512m"), Ops.class, "put", uri.toString(), prefix,
-        Integer.toString(n), Integer.toString(threads))) {
+    try (ChildJvm w =
+        ChildJvm.start(
+            List.of("-Xmx512m"),
+            Ops.class,
+            "put",
+            uri.toString(),
+            prefix,
+            Integer.toString(n),
+            Integer.toString(threads))) {
       w.awaitSuccess(600, TimeUnit.SECONDS);
       String[] p = w.output().getLast().split(" ");
       put = p[1];
       putRate = p[2];
     }
-    try (ChildJvm rd = ChildJvm.start(List.of("-Xmx512m"), Ops.class, "get", uri.toString(), prefix,
-        Integer.toString(n), Integer.toString(threads))) {
+    try (ChildJvm rd =
+        ChildJvm.start(
+            List.of("-Xmx512m"),
+            Ops.class,
+            "get",
+            uri.toString(),
+            prefix,
+            Integer.toString(n),
+            Integer.toString(threads))) {
       rd.awaitSuccess(600, TimeUnit.SECONDS);
       String[] p = rd.output().getLast().split(" ");
       return new String[] {put, p[1], putRate, p[2]};
@@ -104,10 +126,24 @@ public final class RedisWorkloads {
   }
 
   private static String w3(URI uri, int n) throws Exception {
-    try (ChildJvm c = ChildJvm.start(List.of("-Xmx512m"), Ops.class, "pop", uri.toString(), "w3s",
-        Integer.toString(n), "1");
-        ChildJvm p = ChildJvm.start(List.of("-Xmx512m"), Ops.class, "push", uri.toString(), "w3s",
-            Integer.toString(n), "1")) {
+    try (ChildJvm c =
+            ChildJvm.start(
+                List.of("-Xmx512m"),
+                Ops.class,
+                "pop",
+                uri.toString(),
+                "w3s",
+                Integer.toString(n),
+                "1");
+        ChildJvm p =
+            ChildJvm.start(
+                List.of("-Xmx512m"),
+                Ops.class,
+                "push",
+                uri.toString(),
+                "w3s",
+                Integer.toString(n),
+                "1")) {
       p.awaitSuccess(600, TimeUnit.SECONDS);
       c.awaitSuccess(600, TimeUnit.SECONDS);
       return c.output().getLast().split(" ")[2];
@@ -141,7 +177,8 @@ public final class RedisWorkloads {
       }
     }
 
-    private static void objects(ObjectStore store, String op, String prefix, int n, int threads) throws Exception {
+    private static void objects(ObjectStore store, String op, String prefix, int n, int threads)
+        throws Exception {
       byte[][] values = new byte[n][];
       for (int i = 0; i < n; i++) {
         values[i] = value(i, SIZE);
@@ -163,24 +200,32 @@ public final class RedisWorkloads {
         List<Future<?>> fs = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
           int first = t;
-          fs.add(pool.submit(() -> {
-            for (int i = first; i < n; i += threads) {
-              String k = prefix + i;
-              long s = System.nanoTime();
-              if (op.equals("put")) {
-                store.put(k, values[i]);
-              } else {
-                try (ObjectHandle h = store.get(k)) {
-                  if (MemorySegment.mismatch(h.segment(), 0, h.size(), MemorySegment.ofArray(values[i]), 0,
-                      values[i].length) != -1) {
-                    throw new AssertionError("wrong bytes: " + k);
-                  }
-                }
-              }
-              nanos[i] = System.nanoTime() - s;
-            }
-            return null;
-          }));
+          fs.add(
+              pool.submit(
+                  () -> {
+                    for (int i = first; i < n; i += threads) {
+                      String k = prefix + i;
+                      long s = System.nanoTime();
+                      if (op.equals("put")) {
+                        store.put(k, values[i]);
+                      } else {
+                        try (ObjectHandle h = store.get(k)) {
+                          if (MemorySegment.mismatch(
+                                  h.segment(),
+                                  0,
+                                  h.size(),
+                                  MemorySegment.ofArray(values[i]),
+                                  0,
+                                  values[i].length)
+                              != -1) {
+                            throw new AssertionError("wrong bytes: " + k);
+                          }
+                        }
+                      }
+                      nanos[i] = System.nanoTime() - s;
+                    }
+                    return null;
+                  }));
         }
         for (Future<?> f : fs) {
           f.get();

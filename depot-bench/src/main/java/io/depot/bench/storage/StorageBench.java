@@ -26,17 +26,19 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
- * Store + load throughput of every storage provider for 1 KiB, 1 MiB and 256 MiB blobs, against baselines measured
- * in the same run: a heap memcpy of the same size ({@code System.arraycopy}, what a store or load must at least do
- * once), SHA-256 of the same size (a store hashes once, a verified load once more), and, for {@code file:}, the
- * disk's own sequential write speed into the same directory (with and without {@code fsync}).
+ * Store + load throughput of every storage provider for 1 KiB, 1 MiB and 256 MiB blobs, against
+ * baselines measured in the same run: a heap memcpy of the same size ({@code System.arraycopy},
+ * what a store or load must at least do once), SHA-256 of the same size (a store hashes once, a
+ * verified load once more), and, for {@code file:}, the disk's own sequential write speed into the
+ * same directory (with and without {@code fsync}).
  *
- * <p>Each operation stores a distinct blob (the first 8 bytes carry a counter, so content addressing never skips a
- * store), loads it back (verified), and deletes it outside the timed region. Times are medians over the measured
- * operations after warm-up. Backends: {@code mem:}; {@code shm:} (a fresh store in {@code /dev/shm}); {@code file:}
- * (a temporary directory, {@code fsync} on and off); {@code s3:} (S3Proxy in this JVM on loopback, file-system
- * blob store); {@code redis:} (a real {@code redis-server} on loopback, limit raised to 512 MB less the trailer).
- * A scheme whose factory is not on the class path is reported as skipped.
+ * <p>Each operation stores a distinct blob (the first 8 bytes carry a counter, so content
+ * addressing never skips a store), loads it back (verified), and deletes it outside the timed
+ * region. Times are medians over the measured operations after warm-up. Backends: {@code mem:};
+ * {@code shm:} (a fresh store in {@code /dev/shm}); {@code file:} (a temporary directory, {@code
+ * fsync} on and off); {@code s3:} (S3Proxy in this JVM on loopback, file-system blob store); {@code
+ * redis:} (a real {@code redis-server} on loopback, limit raised to 512 MB less the trailer). A
+ * scheme whose factory is not on the class path is reported as skipped.
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -Xmx3g -cp &lt;class path&gt; io.depot.bench.storage.StorageBench \
@@ -72,13 +74,20 @@ public final class StorageBench {
       }
       a.put(arg.substring(0, eq), arg.substring(eq + 1));
     }
-    long[] sizes = Arrays.stream(a.getOrDefault("sizes", "1k,1m,256m").split(",")).mapToLong(StorageBench::size)
-        .toArray();
-    List<String> providers = List.of(a.getOrDefault("providers", "mem,shm,file,file-nofsync,s3,redis").split(","));
+    long[] sizes =
+        Arrays.stream(a.getOrDefault("sizes", "1k,1m,256m").split(","))
+            .mapToLong(StorageBench::size)
+            .toArray();
+    List<String> providers =
+        List.of(a.getOrDefault("providers", "mem,shm,file,file-nofsync,s3,redis").split(","));
     double seconds = Double.parseDouble(a.getOrDefault("seconds", "2"));
 
-    System.out.printf(Locale.ROOT, "# StorageBench: JDK %s, %d cores, max heap %d MiB, schemes on class path: %s%n",
-        Runtime.version(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+    System.out.printf(
+        Locale.ROOT,
+        "# StorageBench: JDK %s, %d cores, max heap %d MiB, schemes on class path: %s%n",
+        Runtime.version(),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20,
         StorageProviders.schemes());
 
     Path fileDir = Files.createTempDirectory("depot-storage-bench-");
@@ -88,21 +97,33 @@ public final class StorageBench {
     for (long size : sizes) {
       memcpy.put(size, size / memcpyNanos((int) size, seconds / 3));
       sha.put(size, size / shaNanos((int) size, seconds / 3));
-      System.out.printf(Locale.ROOT, "#   %-8s memcpy %7.2f GB/s   sha256 %5.2f GB/s%n", label(size), memcpy.get(size),
+      System.out.printf(
+          Locale.ROOT,
+          "#   %-8s memcpy %7.2f GB/s   sha256 %5.2f GB/s%n",
+          label(size),
+          memcpy.get(size),
           sha.get(size));
     }
     double diskSync = diskWriteGbs(fileDir, 256L << 20, true);
     double diskNoSync = diskWriteGbs(fileDir, 256L << 20, false);
-    System.out.printf(Locale.ROOT, "#   disk (%s): sequential write of 256 MiB %.2f GB/s with fsync, %.2f GB/s without"
-        + "%n", fileDir.getParent(), diskSync, diskNoSync);
+    System.out.printf(
+        Locale.ROOT,
+        "#   disk (%s): sequential write of 256 MiB %.2f GB/s with fsync, %.2f GB/s without" + "%n",
+        fileDir.getParent(),
+        diskSync,
+        diskNoSync);
 
     List<Result> results = new ArrayList<>();
     String shmStore = "storage-bench-" + ProcessHandle.current().pid();
     long maxSize = Arrays.stream(sizes).max().orElse(0);
-    try (S3Server s3 = providers.contains("s3") && StorageProviders.schemes().contains("s3") ? S3Server.start()
-        : null;
-        RedisServer redis = providers.contains("redis") && StorageProviders.schemes().contains("redis")
-            ? RedisServer.start() : null) {
+    try (S3Server s3 =
+            providers.contains("s3") && StorageProviders.schemes().contains("s3")
+                ? S3Server.start()
+                : null;
+        RedisServer redis =
+            providers.contains("redis") && StorageProviders.schemes().contains("redis")
+                ? RedisServer.start()
+                : null) {
       if (s3 != null) {
         s3.createBucket("bench");
       }
@@ -144,7 +165,8 @@ public final class StorageBench {
           for (long size : sizes) {
             Result r = measure(name, p, (int) size, seconds);
             results.add(r);
-            System.out.printf(Locale.ROOT, "#   measured %-12s %-8s %d ops%n", name, label(size), r.ops());
+            System.out.printf(
+                Locale.ROOT, "#   measured %-12s %-8s %d ops%n", name, label(size), r.ops());
           }
         } finally {
           if (name.equals("shm")) {
@@ -157,19 +179,35 @@ public final class StorageBench {
     }
 
     System.out.println();
-    System.out.println("| provider | size | store ms | store GB/s | load ms | load GB/s | store+load GB/s | x memcpy |"
-        + " x sha256 | x disk write |");
+    System.out.println(
+        "| provider | size | store ms | store GB/s | load ms | load GB/s | store+load GB/s | x memcpy |"
+            + " x sha256 | x disk write |");
     System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (Result r : results) {
-      String disk = r.provider().equals("file") ? String.format(Locale.ROOT, "%.2f", r.storeGbs() / diskSync)
-          : r.provider().equals("file-nofsync") ? String.format(Locale.ROOT, "%.2f", r.storeGbs() / diskNoSync) : "";
-      System.out.printf(Locale.ROOT, "| %s | %s | %.4f | %.2f | %.4f | %.2f | %.2f | %.3f | %.2f | %s |%n",
-          r.provider(), label(r.size()), r.storeNanos() / 1e6, r.storeGbs(), r.loadNanos() / 1e6, r.loadGbs(),
-          r.roundTripGbs(), r.roundTripGbs() / memcpy.get(r.size()), r.roundTripGbs() / sha.get(r.size()), disk);
+      String disk =
+          r.provider().equals("file")
+              ? String.format(Locale.ROOT, "%.2f", r.storeGbs() / diskSync)
+              : r.provider().equals("file-nofsync")
+                  ? String.format(Locale.ROOT, "%.2f", r.storeGbs() / diskNoSync)
+                  : "";
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %s | %.4f | %.2f | %.4f | %.2f | %.2f | %.3f | %.2f | %s |%n",
+          r.provider(),
+          label(r.size()),
+          r.storeNanos() / 1e6,
+          r.storeGbs(),
+          r.loadNanos() / 1e6,
+          r.loadGbs(),
+          r.roundTripGbs(),
+          r.roundTripGbs() / memcpy.get(r.size()),
+          r.roundTripGbs() / sha.get(r.size()),
+          disk);
     }
     System.out.println();
-    System.out.println("x memcpy and x sha256: store+load throughput over the baseline of the same size; x disk"
-        + " write: store throughput over the disk's sequential write (fsync matched).");
+    System.out.println(
+        "x memcpy and x sha256: store+load throughput over the baseline of the same size; x disk"
+            + " write: store throughput over the disk's sequential write (fsync matched).");
   }
 
   private static Result measure(String name, StorageProvider p, int size, double seconds) {
@@ -192,7 +230,12 @@ public final class StorageBench {
   }
 
   /** Stores a distinct blob (counter in its first bytes), loads it back, deletes it (untimed). */
-  private static void roundTrip(String name, StorageProvider p, byte[] data, long counter, List<Long> stores,
+  private static void roundTrip(
+      String name,
+      StorageProvider p,
+      byte[] data,
+      long counter,
+      List<Long> stores,
       List<Long> loads) {
     if (data.length >= 8) {
       ByteBuffer.wrap(data).putLong(0, counter);
@@ -205,7 +248,8 @@ public final class StorageBench {
     byte[] back = p.load(uri);
     long t2 = System.nanoTime();
     if (back.length != data.length) {
-      throw new IllegalStateException(name + ": loaded " + back.length + " bytes, stored " + data.length);
+      throw new IllegalStateException(
+          name + ": loaded " + back.length + " bytes, stored " + data.length);
     }
     p.delete(uri);
     if (stores != null) {
@@ -243,7 +287,9 @@ public final class StorageBench {
     return median(t.subList(t.size() / 2, t.size()));
   }
 
-  /** Sequential write of {@code bytes} to a new file in {@code dir} (1 MiB writes), best of 3, GB/s. */
+  /**
+   * Sequential write of {@code bytes} to a new file in {@code dir} (1 MiB writes), best of 3, GB/s.
+   */
   private static double diskWriteGbs(Path dir, long bytes, boolean fsync) throws IOException {
     ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
     new SplittableRandom(3).ints(buf.capacity() / 4).forEach(buf::putInt);
@@ -251,7 +297,8 @@ public final class StorageBench {
     for (int round = 0; round < 3; round++) {
       Path f = dir.resolve("disk-baseline-" + round);
       long t0 = System.nanoTime();
-      try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (FileChannel ch =
+          FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         for (long done = 0; done < bytes; done += buf.capacity()) {
           buf.clear();
           while (buf.hasRemaining()) {
@@ -279,7 +326,8 @@ public final class StorageBench {
 
   private static long size(String s) {
     String t = s.trim().toLowerCase(Locale.ROOT);
-    long unit = t.endsWith("k") ? 1L << 10 : t.endsWith("m") ? 1L << 20 : t.endsWith("g") ? 1L << 30 : 1;
+    long unit =
+        t.endsWith("k") ? 1L << 10 : t.endsWith("m") ? 1L << 20 : t.endsWith("g") ? 1L << 30 : 1;
     long n = Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1)) * unit;
     if (n > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("sizes are at most 2 GiB: " + s);
@@ -288,7 +336,8 @@ public final class StorageBench {
   }
 
   private static String label(long size) {
-    return size >= 1L << 20 && size % (1L << 20) == 0 ? (size >> 20) + " MiB"
+    return size >= 1L << 20 && size % (1L << 20) == 0
+        ? (size >> 20) + " MiB"
         : size >= 1024 && size % 1024 == 0 ? (size >> 10) + " KiB" : size + " B";
   }
 

@@ -12,17 +12,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every peer of the peers bench at its smoke size, every workload (W1, W2, W3 and W3-small with its ping-pong, W4,
- * mixed): each writer and reader a real child JVM, each value verified by the reader, a real redis-server; then the
- * report regenerated between the markers of a file, with a table per workload.
+ * Every peer of the peers bench at its smoke size, every workload (W1, W2, W3 and W3-small with its
+ * ping-pong, W4, mixed): each writer and reader a real child JVM, each value verified by the
+ * reader, a real redis-server; then the report regenerated between the markers of a file, with a
+ * table per workload.
  */
 class PeersSmokeTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void everyPeerRunsAndTheReportIsRegeneratedBetweenTheMarkers() throws Exception {
-    Report report = PeersBench.run(PeersBench.Size.SMOKE, "./depot bench peers --smoke", "smoke test");
+    Report report =
+        PeersBench.run(PeersBench.Size.SMOKE, "./depot bench peers --smoke", "smoke test");
     Map<String, Map<String, Map<String, List<Double>>>> results = report.results();
     for (String workload : List.of("W1 1 KiB", "W1 64 KiB")) {
       for (String peer : PeersBench.peers(PeersBench.Size.SMOKE, "W1", PeersBench.KV_PEERS)) {
@@ -37,16 +38,26 @@ class PeersSmokeTest {
     assertEquals(PeersBench.QUEUE2_PEERS, List.copyOf(results.get("W3-small 2 → 2").keySet()));
     results.get("W3-small 1 → 1").values().forEach(r -> assertTrue(r.get("rate").getFirst() > 0));
     // the new workloads: every system of each has its figures
-    Map<String, List<String>> tables = Map.of(
-        "W3-small ping-pong", PeersBench.peers(PeersBench.Size.SMOKE, "ping", PeersBench.PING_PEERS),
-        "W3 1 MiB entries, 16-entry queue", PeersBench.BIG_PEERS,
-        "W4 short-term memory, 1 KiB values", PeersBench.peers(PeersBench.Size.SMOKE, "W4", PeersBench.STM_PEERS),
-        PeersBench.mixedName(PeersBench.Size.SMOKE), PeersBench.MIXED_PEERS);
-    Map<String, List<String>> ops = Map.of(
-        "W3-small ping-pong", List.of("median", "p99"),
-        "W3 1 MiB entries, 16-entry queue", List.of("gibs"),
-        "W4 short-term memory, 1 KiB values", List.of("put", "get"),
-        PeersBench.mixedName(PeersBench.Size.SMOKE), List.of("writes", "reads"));
+    Map<String, List<String>> tables =
+        Map.of(
+            "W3-small ping-pong",
+            PeersBench.peers(PeersBench.Size.SMOKE, "ping", PeersBench.PING_PEERS),
+            "W3 1 MiB entries, 16-entry queue",
+            PeersBench.BIG_PEERS,
+            "W4 short-term memory, 1 KiB values",
+            PeersBench.peers(PeersBench.Size.SMOKE, "W4", PeersBench.STM_PEERS),
+            PeersBench.mixedName(PeersBench.Size.SMOKE),
+            PeersBench.MIXED_PEERS);
+    Map<String, List<String>> ops =
+        Map.of(
+            "W3-small ping-pong",
+            List.of("median", "p99"),
+            "W3 1 MiB entries, 16-entry queue",
+            List.of("gibs"),
+            "W4 short-term memory, 1 KiB values",
+            List.of("put", "get"),
+            PeersBench.mixedName(PeersBench.Size.SMOKE),
+            List.of("writes", "reads"));
     for (var t : tables.entrySet()) {
       Map<String, Map<String, List<Double>>> table = results.get(t.getKey());
       assertNotNull(table, t.getKey() + " in " + results.keySet());
@@ -54,8 +65,9 @@ class PeersSmokeTest {
       for (var system : table.entrySet()) {
         for (String op : ops.get(t.getKey())) {
           List<Double> v = system.getValue().get(op);
-          assertTrue(v != null && v.size() == 1 && v.getFirst() > 0, t.getKey() + " " + system.getKey() + " " + op
-              + " = " + v);
+          assertTrue(
+              v != null && v.size() == 1 && v.getFirst() > 0,
+              t.getKey() + " " + system.getKey() + " " + op + " = " + v);
         }
       }
     }
@@ -63,21 +75,32 @@ class PeersSmokeTest {
     assertTrue(report.profiles().isEmpty(), report.profiles().toString());
     Map<String, Map<String, List<Double>>> w2 = results.get("W2 float64 × 64 Ki");
     assertEquals(PeersBench.ARRAY_PEERS, List.copyOf(w2.keySet()));
-    w2.values().forEach(r -> assertTrue(r.get("put").getFirst() > 0 && r.get("get").getFirst() > 0, r.toString()));
+    w2.values()
+        .forEach(
+            r ->
+                assertTrue(
+                    r.get("put").getFirst() > 0 && r.get("get").getFirst() > 0, r.toString()));
     // the finding: these need flags on Java 25, and the probe recorded the error without them
     for (String peer : List.of("lmdb", "chronicle-map", "chronicle-queue", "agrona-1to1")) {
       assertNotNull(report.findings().get(peer), peer);
     }
 
     Path md = dir.resolve("BENCHMARKS.md");
-    Files.writeString(md, "# Benchmarks\n\nbefore\n\n" + Report.BEGIN + "\nold\n" + Report.END + "\n\nafter\n");
+    Files.writeString(
+        md, "# Benchmarks\n\nbefore\n\n" + Report.BEGIN + "\nold\n" + Report.END + "\n\nafter\n");
     Report.rewrite(md, report.markdown());
     String text = Files.readString(md);
-    assertTrue(text.startsWith("# Benchmarks\n\nbefore\n\n" + Report.BEGIN + "\nGenerated by `./depot bench peers"),
+    assertTrue(
+        text.startsWith(
+            "# Benchmarks\n\nbefore\n\n" + Report.BEGIN + "\nGenerated by `./depot bench peers"),
         text);
     assertTrue(text.endsWith(Report.END + "\n\nafter\n"), text);
-    assertTrue(!text.contains("\nold\n") && text.contains("### W1 64 KiB") && text.contains("### W3-small 2 → 2")
-        && text.contains("### Java 25 findings"), text);
+    assertTrue(
+        !text.contains("\nold\n")
+            && text.contains("### W1 64 KiB")
+            && text.contains("### W3-small 2 → 2")
+            && text.contains("### Java 25 findings"),
+        text);
     for (String t : tables.keySet()) {
       assertTrue(text.contains("\n### " + t + "\n"), t);
     }
