@@ -6,12 +6,14 @@
  * stores still work and fall back to touching pages and polling.
  */
 module io.depot.core {
-  requires static transitive org.jspecify; // @NullMarked and @Nullable in the API: compile-time
-
-  // only
+  // @NullMarked and @Nullable in the API: compile-time only
+  requires static transitive org.jspecify;
 
   exports io.depot;
   exports io.depot.spi;
+  // the store inspection behind `depot stat` and the metrics endpoint: for the CLI alone, not API
+  exports io.depot.internal to
+      io.depot.cli;
 
   uses io.depot.Codec;
   uses io.depot.spi.ObjectStoreProvider;

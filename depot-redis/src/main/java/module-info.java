@@ -12,7 +12,8 @@ module io.depot.redis {
   requires lettuce.core;
   requires reactor.core; // Lettuce's reactive types appear in the calls made (Mono.block)
 
-  exports io.depot.redis;
+  // io.depot.redis (the plumbing the three backends share: failure kinds, the credentials probe) is
+  // not exported
   exports io.depot.redis.store;
   exports io.depot.redis.stm;
   exports io.depot.redis.storage;

@@ -1,5 +1,7 @@
 package io.depot.redis;
 
+import io.lettuce.core.RedisCredentials;
+import io.lettuce.core.RedisURI;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -71,6 +73,27 @@ public final class AuthProbe {
     } catch (IOException | RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * {@return the server's refusal of {@code uri}'s credentials (resolved from its credentials
+   * provider), or of a connection without any, else null}
+   *
+   * @param uri the Redis URI a connect failed on
+   * @param timeout how long to wait for the credentials, the connection and the reply
+   */
+  public static @Nullable String refusal(RedisURI uri, Duration timeout) {
+    RedisCredentials credentials = null;
+    try {
+      credentials = uri.getCredentialsProvider().resolveCredentials().block(timeout);
+    } catch (RuntimeException e) {
+      // no credentials to resolve: probe without
+    }
+    String user =
+        credentials != null && credentials.hasUsername() ? credentials.getUsername() : null;
+    char[] password =
+        credentials != null && credentials.hasPassword() ? credentials.getPassword() : null;
+    return refusal(uri.getHost(), uri.getPort(), uri.isSsl(), user, password, timeout);
   }
 
   private static byte[] command(String... parts) {

@@ -163,8 +163,7 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
   public URI store(byte[] data, StoreOptions options) {
     checkOpen();
     byte[] sha = Sha256.of(data);
-    BlobRef ref = target(options, sha);
-    checkLimit(data.length, ref.uri());
+    BlobRef ref = checkedTarget(options, sha, data.length, backend().maxBlobBytes);
     try {
       if (ref.contentAddressed() && head(ref) != null) {
         return ref.uri();
@@ -563,9 +562,9 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
 
   // ---------------------------------------------------------------- async
 
-  private static <T> CompletableFuture<T> mapped(CompletableFuture<T> f, String what, URI uri) {
-    return f.exceptionallyCompose(
-        e -> CompletableFuture.<T>failedFuture(S3Errors.map(what, uri, e)));
+  @Override
+  protected RuntimeException asyncFailure(String what, URI uri, Throwable failure) {
+    return S3Errors.map(what, uri, failure);
   }
 
   private CompletableFuture<HeadObjectResponse> headAsync(BlobRef ref) {
@@ -586,8 +585,7 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
           checkOpen();
           byte[] copy = data.clone();
           byte[] sha = Sha256.of(copy);
-          BlobRef ref = target(options, sha);
-          checkLimit(copy.length, ref.uri());
+          BlobRef ref = checkedTarget(options, sha, copy.length, backend().maxBlobBytes);
           CompletableFuture<Boolean> exists =
               ref.contentAddressed()
                   ? headAsync(ref).thenApply(h -> h != null)
@@ -615,66 +613,53 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
 
   @Override
   public CompletableFuture<byte[]> loadAsync(URI uri) {
-    return async(
-        () -> {
-          BlobRef ref = parse(uri);
+    return blobAsync(
+        uri,
+        "cannot load blob",
+        ref -> {
           CompletableFuture<ResponseBytes<GetObjectResponse>> get =
               backend()
                   .async()
                   .getObject(
                       b -> b.bucket(backend().bucket).key(key(ref)),
                       AsyncResponseTransformer.toBytes());
-          return mapped(
-              get.thenApply(
-                  bytes -> {
-                    byte[] data = bytes.asByteArrayUnsafe();
-                    verify(data, expectedSha(ref, bytes.response().metadata()), ref.uri());
-                    return data;
-                  }),
-              "cannot load blob",
-              ref.uri());
+          return get.thenApply(
+              bytes -> {
+                byte[] data = bytes.asByteArrayUnsafe();
+                verify(data, expectedSha(ref, bytes.response().metadata()), ref.uri());
+                return data;
+              });
         });
   }
 
   @Override
   public CompletableFuture<BlobInfo> infoAsync(URI uri) {
-    return async(
-        () -> {
-          BlobRef ref = parse(uri);
-          return mapped(
-              headAsync(ref).thenApply(h -> info(ref, found(h, ref))),
-              "cannot read blob metadata",
-              ref.uri());
-        });
+    return blobAsync(
+        uri,
+        "cannot read blob metadata",
+        ref -> headAsync(ref).thenApply(h -> info(ref, found(h, ref))));
   }
 
   @Override
   public CompletableFuture<Boolean> existsAsync(URI uri) {
-    return async(
-        () -> {
-          BlobRef ref = parse(uri);
-          return mapped(headAsync(ref).thenApply(h -> h != null), "cannot check blob", ref.uri());
-        });
+    return blobAsync(uri, "cannot check blob", ref -> headAsync(ref).thenApply(h -> h != null));
   }
 
   @Override
   public CompletableFuture<Boolean> deleteAsync(URI uri) {
-    return async(
-        () -> {
-          BlobRef ref = parse(uri);
-          return mapped(
-              headAsync(ref)
-                  .thenCompose(
-                      h ->
-                          h == null
-                              ? CompletableFuture.completedFuture(false)
-                              : backend()
-                                  .async()
-                                  .deleteObject(b -> b.bucket(backend().bucket).key(key(ref)))
-                                  .thenApply(r -> true)),
-              "cannot delete blob",
-              ref.uri());
-        });
+    return blobAsync(
+        uri,
+        "cannot delete blob",
+        ref ->
+            headAsync(ref)
+                .thenCompose(
+                    h ->
+                        h == null
+                            ? CompletableFuture.completedFuture(false)
+                            : backend()
+                                .async()
+                                .deleteObject(b -> b.bucket(backend().bucket).key(key(ref)))
+                                .thenApply(r -> true)));
   }
 
   /** Aborts the HTTP connection when closed before the end (instead of draining a large object). */

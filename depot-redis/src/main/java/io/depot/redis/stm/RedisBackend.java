@@ -1,5 +1,6 @@
 package io.depot.redis.stm;
 
+import io.depot.redis.AuthProbe;
 import io.depot.redis.RedisFailure;
 import io.depot.stm.InvalidUriException;
 import io.depot.stm.StmAuthenticationException;
@@ -14,7 +15,6 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
@@ -186,7 +186,7 @@ final class RedisBackend implements StmBackend {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
       RuntimeException failure = translate(e, "connect", address);
       if (!(failure instanceof StmAuthenticationException)) {
-        String refused = credentialsRefused(redisUri, timeout);
+        String refused = AuthProbe.refusal(redisUri, timeout);
         if (refused != null) {
           failure =
               new StmAuthenticationException(
@@ -196,27 +196,6 @@ final class RedisBackend implements StmBackend {
       releaseResources(resources);
       throw failure;
     }
-  }
-
-  /**
-   * After a failed connect that did not say why: whether the server refuses the URI's credentials,
-   * or requires some that the URI lacks (see {@link io.depot.redis.AuthProbe}).
-   *
-   * @return the server's refusal, or null
-   */
-  private static @Nullable String credentialsRefused(RedisURI uri, Duration timeout) {
-    RedisCredentials credentials = null;
-    try {
-      credentials = uri.getCredentialsProvider().resolveCredentials().block(timeout);
-    } catch (RuntimeException e) {
-      // no credentials to resolve: probe without
-    }
-    String user =
-        credentials != null && credentials.hasUsername() ? credentials.getUsername() : null;
-    char[] password =
-        credentials != null && credentials.hasPassword() ? credentials.getPassword() : null;
-    return io.depot.redis.AuthProbe.refusal(
-        uri.getHost(), uri.getPort(), uri.isSsl(), user, password, timeout);
   }
 
   private static ClientResources acquireResources() {

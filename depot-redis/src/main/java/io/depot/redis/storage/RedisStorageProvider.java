@@ -171,8 +171,7 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
   public URI store(byte[] data, StoreOptions options) {
     checkOpen();
     byte[] sha = Sha256.of(data);
-    BlobRef ref = target(options, sha);
-    checkLimit(data.length, ref.uri());
+    BlobRef ref = checkedTarget(options, sha, data.length, backend().maxBlobBytes);
     byte[] v = value(data, new BlobTrailer(data.length, Instant.now(), sha, options.contentType()));
     call(
         "cannot store blob",
@@ -434,9 +433,9 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
 
   // ---------------------------------------------------------------- async
 
-  private static <T> CompletableFuture<T> mapped(CompletableFuture<T> f, String what, URI uri) {
-    return f.exceptionallyCompose(
-        e -> CompletableFuture.<T>failedFuture(RedisErrors.map(what, uri, e)));
+  @Override
+  protected RuntimeException asyncFailure(String what, URI uri, Throwable failure) {
+    return RedisErrors.map(what, uri, failure);
   }
 
   @Override
@@ -446,8 +445,7 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
           checkOpen();
           byte[] copy = data.clone();
           byte[] sha = Sha256.of(copy);
-          BlobRef ref = target(options, sha);
-          checkLimit(copy.length, ref.uri());
+          BlobRef ref = checkedTarget(options, sha, copy.length, backend().maxBlobBytes);
           byte[] v =
               value(copy, new BlobTrailer(copy.length, Instant.now(), sha, options.contentType()));
           CompletableFuture<String> set =
@@ -461,25 +459,23 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
 
   @Override
   public CompletableFuture<byte[]> loadAsync(URI uri) {
-    return async(
-        () -> {
-          BlobRef ref = parse(uri);
-          return mapped(
-              backend()
-                  .async
-                  .get(key(ref))
-                  .toCompletableFuture()
-                  .thenApply(value -> verifiedData(ref, found(value, ref))),
-              "cannot load blob",
-              ref.uri());
-        });
+    return blobAsync(
+        uri,
+        "cannot load blob",
+        ref ->
+            backend()
+                .async
+                .get(key(ref))
+                .toCompletableFuture()
+                .thenApply(value -> verifiedData(ref, found(value, ref))));
   }
 
   @Override
   public CompletableFuture<BlobInfo> infoAsync(URI uri) {
-    return async(
-        () -> {
-          BlobRef ref = parse(uri);
+    return blobAsync(
+        uri,
+        "cannot read blob metadata",
+        ref -> {
           CompletableFuture<List<Object>> tail =
               backend()
                   .async
@@ -489,40 +485,29 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
                       new byte[][] {key(ref)},
                       Integer.toString(BlobTrailer.MAX_BYTES).getBytes(StandardCharsets.US_ASCII))
                   .toCompletableFuture();
-          return mapped(
-              tail.thenApply(
-                  r -> {
-                    if (r.isEmpty()) {
-                      throw new BlobNotFoundException("no blob stored", ref.uri());
-                    }
-                    return parseTail(ref, r).trailer().info(ref.uri());
-                  }),
-              "cannot read blob metadata",
-              ref.uri());
+          return tail.thenApply(
+              r -> {
+                if (r.isEmpty()) {
+                  throw new BlobNotFoundException("no blob stored", ref.uri());
+                }
+                return parseTail(ref, r).trailer().info(ref.uri());
+              });
         });
   }
 
   @Override
   public CompletableFuture<Boolean> existsAsync(URI uri) {
-    return async(
-        () -> {
-          BlobRef ref = parse(uri);
-          return mapped(
-              backend().async.exists(key(ref)).toCompletableFuture().thenApply(n -> n > 0),
-              "cannot check blob",
-              ref.uri());
-        });
+    return blobAsync(
+        uri,
+        "cannot check blob",
+        ref -> backend().async.exists(key(ref)).toCompletableFuture().thenApply(n -> n > 0));
   }
 
   @Override
   public CompletableFuture<Boolean> deleteAsync(URI uri) {
-    return async(
-        () -> {
-          BlobRef ref = parse(uri);
-          return mapped(
-              backend().async.del(key(ref)).toCompletableFuture().thenApply(n -> n > 0),
-              "cannot delete blob",
-              ref.uri());
-        });
+    return blobAsync(
+        uri,
+        "cannot delete blob",
+        ref -> backend().async.del(key(ref)).toCompletableFuture().thenApply(n -> n > 0));
   }
 }

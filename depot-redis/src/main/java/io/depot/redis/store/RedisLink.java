@@ -6,11 +6,11 @@ import io.depot.StoreAuthenticationException;
 import io.depot.StoreUnavailableException;
 import io.depot.TypeMismatchException;
 import io.depot.ValueTooLargeException;
+import io.depot.redis.AuthProbe;
 import io.depot.redis.RedisFailure;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
@@ -130,7 +130,7 @@ final class RedisLink implements AutoCloseable {
           resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
       DepotException failure = translate(e, "connect", address);
       if (!(failure instanceof StoreAuthenticationException)) {
-        String refused = credentialsRefused(uri, timeout);
+        String refused = AuthProbe.refusal(uri, timeout);
         if (refused != null) {
           failure =
               new StoreAuthenticationException(
@@ -139,21 +139,6 @@ final class RedisLink implements AutoCloseable {
       }
       throw failure;
     }
-  }
-
-  private static @Nullable String credentialsRefused(RedisURI uri, Duration timeout) {
-    RedisCredentials credentials = null;
-    try {
-      credentials = uri.getCredentialsProvider().resolveCredentials().block(timeout);
-    } catch (RuntimeException e) {
-      // no credentials to resolve: probe without
-    }
-    String user =
-        credentials != null && credentials.hasUsername() ? credentials.getUsername() : null;
-    char[] password =
-        credentials != null && credentials.hasPassword() ? credentials.getPassword() : null;
-    return io.depot.redis.AuthProbe.refusal(
-        uri.getHost(), uri.getPort(), uri.isSsl(), user, password, timeout);
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -365,6 +366,79 @@ public abstract class AbstractStorageProvider implements StorageProvider {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /**
+   * A blob operation on a remote backend's asynchronous client: parses {@code uri} (a refused URI
+   * fails the future), starts the operation on its reference, and maps the operation's failure with
+   * {@link #asyncFailure}.
+   *
+   * @param <T> the result's type
+   * @param uri the blob's URI
+   * @param what what the operation does, for the failure's message ("cannot load blob")
+   * @param op starts the operation on the parsed reference
+   * @return its future
+   */
+  protected final <T> CompletableFuture<T> blobAsync(
+      URI uri, String what, Function<BlobRef, CompletableFuture<T>> op) {
+    return async(
+        () -> {
+          BlobRef ref = parse(uri);
+          return mapped(op.apply(ref), what, ref.uri());
+        });
+  }
+
+  /**
+   * {@code future}, with its failure replaced by {@link #asyncFailure}'s translation.
+   *
+   * @param <T> the result's type
+   * @param future a backend call's future
+   * @param what what the call does, for the failure's message
+   * @param uri the blob's URI, for the failure's message
+   * @return the mapped future
+   */
+  protected final <T> CompletableFuture<T> mapped(
+      CompletableFuture<T> future, String what, URI uri) {
+    return future.exceptionallyCompose(
+        e -> CompletableFuture.<T>failedFuture(asyncFailure(what, uri, e)));
+  }
+
+  /**
+   * Translates a failure of a backend's asynchronous call into Depot's storage exceptions. This
+   * default unwraps a {@link java.util.concurrent.CompletionException} and passes a {@link
+   * StorageException} through; anything else becomes a {@link StorageException} naming {@code what}
+   * and {@code uri}. Remote backends override it with their own error classification.
+   *
+   * @param what what the call did
+   * @param uri the blob's URI
+   * @param failure the call's failure
+   * @return the exception the caller's future fails with
+   */
+  protected RuntimeException asyncFailure(String what, URI uri, Throwable failure) {
+    Throwable cause =
+        failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    return cause instanceof StorageException se
+        ? se
+        : new StorageException(what + ": " + cause, uri, cause);
+  }
+
+  /**
+   * The reference a store of {@code size} bytes writes to, checked against the backend's limit.
+   *
+   * @param options the store's options (its name, if any)
+   * @param sha256 the data's digest (the name of a content-addressed blob)
+   * @param size the data's length
+   * @param maxBlobBytes the backend's largest blob
+   * @return the target reference
+   * @throws BlobTooLargeException if {@code size} is over {@code maxBlobBytes}
+   */
+  protected final BlobRef checkedTarget(
+      io.depot.storage.StoreOptions options, byte[] sha256, long size, long maxBlobBytes) {
+    BlobRef ref = target(options, sha256);
+    checkLimit(size, maxBlobBytes, ref.uri());
+    return ref;
   }
 
   @Override
