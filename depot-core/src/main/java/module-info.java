@@ -11,9 +11,6 @@ module io.depot.core {
 
   exports io.depot;
   exports io.depot.spi;
-  // the store inspection behind `depot stat` and the metrics endpoint: for the CLI alone, not API
-  exports io.depot.internal to
-      io.depot.cli;
 
   uses io.depot.Codec;
   uses io.depot.spi.ObjectStoreProvider;
