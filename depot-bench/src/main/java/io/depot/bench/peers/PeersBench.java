@@ -354,13 +354,7 @@ public final class PeersBench {
       }
       for (int rep = 0; rep < size.reps(); rep++) {
         final int r = rep;
-        timed(
-            "W1 rep " + rep,
-            () -> {
-              for (String peer : peers(size, "W1", KV_PEERS)) {
-                kv(report, run, peer, r);
-              }
-            });
+        eachPeer("W1 rep " + rep, peers(size, "W1", KV_PEERS), report, run, r, PeersBench::kv);
         timed(
             "W3-small rep " + rep,
             () -> {
@@ -371,41 +365,17 @@ public final class PeersBench {
                 queue(report, run, peer, 2, r);
               }
             });
-        timed(
+        eachPeer(
             "ping-pong rep " + rep,
-            () -> {
-              for (String peer : peers(size, "ping", PING_PEERS)) {
-                ping(report, run, peer, r);
-              }
-            });
-        timed(
-            "W2 rep " + rep,
-            () -> {
-              for (String peer : ARRAY_PEERS) {
-                array(report, run, peer, r);
-              }
-            });
-        timed(
-            "W3 rep " + rep,
-            () -> {
-              for (String peer : BIG_PEERS) {
-                big(report, run, peer, r);
-              }
-            });
-        timed(
-            "W4 rep " + rep,
-            () -> {
-              for (String peer : peers(size, "W4", STM_PEERS)) {
-                stm(report, run, peer, r);
-              }
-            });
-        timed(
-            "mixed rep " + rep,
-            () -> {
-              for (String peer : MIXED_PEERS) {
-                mixed(report, run, peer, r);
-              }
-            });
+            peers(size, "ping", PING_PEERS),
+            report,
+            run,
+            r,
+            PeersBench::ping);
+        eachPeer("W2 rep " + rep, ARRAY_PEERS, report, run, r, PeersBench::array);
+        eachPeer("W3 rep " + rep, BIG_PEERS, report, run, r, PeersBench::big);
+        eachPeer("W4 rep " + rep, peers(size, "W4", STM_PEERS), report, run, r, PeersBench::stm);
+        eachPeer("mixed rep " + rep, MIXED_PEERS, report, run, r, PeersBench::mixed);
       }
       if (size.profile()) {
         timed("profiles", () -> profileBehind(report, run));
@@ -522,6 +492,24 @@ public final class PeersBench {
   /** A step of the run. */
   private interface Step {
     void run() throws Exception;
+  }
+
+  /** One workload of one peer in one repetition. */
+  private interface PeerStep {
+    void run(Report report, Run run, String peer, int rep) throws Exception;
+  }
+
+  /** Runs {@code step} on each of {@code peers} in turn, timed as one step named {@code name}. */
+  private static void eachPeer(
+      String name, List<String> peers, Report report, Run run, int rep, PeerStep step)
+      throws Exception {
+    timed(
+        name,
+        () -> {
+          for (String peer : peers) {
+            step.run(report, run, peer, rep);
+          }
+        });
   }
 
   /** Runs {@code step} and says on standard error how long it took (where the run's minutes go). */
