@@ -13,10 +13,11 @@ import java.util.Optional;
 
 /**
  * The few libc calls Depot needs, through the FFM {@link Linker}: {@code posix_fallocate} (reserve
- * tmpfs pages so a full {@code /dev/shm} is an error at create, not a SIGBUS at put), {@code
- * madvise(MADV_POPULATE_WRITE)} (pre-fault the mapping), {@code futex} (wake blocked waiters in
- * other processes) and {@code sched_setscheduler} / {@code setpriority} (run background
- * pre-faulting only on idle CPU time).
+ * tmpfs pages so a full {@code /dev/shm} is an error at create, not a SIGBUS at put), {@code mmap}
+ * / {@code munmap} (map a store at a huge-page-aligned address), {@code madvise(MADV_COLLAPSE)}
+ * (turn a store's file pages into huge pages) and {@code madvise(MADV_POPULATE_WRITE)} (pre-fault
+ * the mapping), {@code futex} (wake blocked waiters in other processes) and {@code
+ * sched_setscheduler} / {@code setpriority} (run background pre-faulting only on idle CPU time).
  *
  * <p>Every call degrades: when native access is not granted or a symbol is missing, {@link
  * #AVAILABLE} is false and callers fall back to pure Java (touching pages, polling).
@@ -32,7 +33,20 @@ final class Native {
   static final int EAGAIN = 11;
   static final int ETIMEDOUT = 110;
   private static final int O_RDWR = 02;
+  static final int EINVAL = 22;
   private static final int MADV_POPULATE_WRITE = 23;
+  private static final int MADV_COLLAPSE = 25;
+  private static final int PROT_NONE = 0;
+  private static final int PROT_READ_WRITE = 0x1 | 0x2;
+  private static final int MAP_SHARED = 0x01;
+  private static final int MAP_PRIVATE = 0x02;
+  private static final int MAP_FIXED = 0x10;
+  private static final int MAP_ANONYMOUS = 0x20;
+  private static final int MAP_NORESERVE = 0x4000;
+
+  /** What {@code mmap} returns on failure: {@code (void *) -1}. */
+  private static final long MAP_FAILED = -1L;
+
   private static final int PRIO_PROCESS = 0;
   private static final int SCHED_IDLE = 5;
   private static final long SYS_FUTEX = 202; // x86_64
@@ -44,6 +58,8 @@ final class Native {
   private static final MethodHandle CLOSE;
   private static final MethodHandle FALLOCATE;
   private static final MethodHandle MADVISE;
+  private static final MethodHandle MMAP;
+  private static final MethodHandle MUNMAP;
   private static final MethodHandle PWRITE;
   private static final MethodHandle SYSCALL_FUTEX;
   private static final MethodHandle GETTID;
@@ -57,6 +73,8 @@ final class Native {
     MethodHandle close = null;
     MethodHandle fallocate = null;
     MethodHandle madvise = null;
+    MethodHandle mmap = null;
+    MethodHandle munmap = null;
     MethodHandle pwrite = null;
     MethodHandle futex = null;
     MethodHandle gettid = null;
@@ -103,6 +121,27 @@ final class Native {
                   ValueLayout.JAVA_INT),
               ccs);
       ok = true;
+      Optional<MemorySegment> mmapSymbol = libc.find("mmap");
+      Optional<MemorySegment> munmapSymbol = libc.find("munmap");
+      if (mmapSymbol.isPresent() && munmapSymbol.isPresent() && isLinux()) {
+        // void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
+        mmap =
+            linker.downcallHandle(
+                mmapSymbol.get(),
+                FunctionDescriptor.of(
+                    ValueLayout.ADDRESS,
+                    ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_LONG));
+        munmap =
+            linker.downcallHandle(
+                munmapSymbol.get(),
+                FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+      }
       Optional<MemorySegment> pwriteSymbol = libc.find("pwrite");
       if (pwriteSymbol.isPresent()) {
         // ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset); critical: the buffer
@@ -181,6 +220,8 @@ final class Native {
     CLOSE = close;
     FALLOCATE = fallocate;
     MADVISE = madvise;
+    MMAP = mmap;
+    MUNMAP = munmap;
     PWRITE = pwrite;
     SYSCALL_FUTEX = futex;
     GETTID = gettid;
@@ -192,6 +233,10 @@ final class Native {
   }
 
   private Native() {}
+
+  private static boolean isLinux() {
+    return System.getProperty("os.name", "").startsWith("Linux");
+  }
 
   /**
    * Logs, once per {@code what} in this JVM, why a native call is unavailable and what Depot does
@@ -307,6 +352,115 @@ final class Native {
       unavailable(
           "pwrite", t, "large puts into pages not yet pre-faulted are copied through the mapping");
       return done;
+    }
+  }
+
+  /**
+   * Maps the first {@code length} bytes of the file at {@code path} shared, readable and writable,
+   * at an address that is a multiple of {@code alignment} (a power of two; the huge-page size), so
+   * that the kernel can map the file's huge pages ({@link #collapse}) with one page-table entry
+   * each. {@code FileChannel.map} cannot ask for an alignment. The address range is first reserved
+   * ({@code PROT_NONE}, {@code length + alignment} bytes), the file is mapped over its aligned part
+   * ({@code MAP_FIXED}) and the rest of the reservation is given back.
+   *
+   * @return the mapping, unmapped when {@code arena} closes; or {@code null} when native access,
+   *     {@code mmap} or the file is unavailable (the caller maps with {@code FileChannel.map})
+   */
+  static MemorySegment mapAligned(Path path, long length, long alignment, Arena arena) {
+    if (MMAP == null || length <= 0 || Long.bitCount(alignment) != 1) {
+      return null;
+    }
+    try (Arena local = Arena.ofConfined()) {
+      MemorySegment state = local.allocate(Linker.Option.captureStateLayout());
+      int fd = (int) OPEN.invokeExact(state, local.allocateFrom(path.toString()), O_RDWR, 0);
+      if (fd < 0) {
+        return null;
+      }
+      try {
+        long span = length + alignment;
+        long reserved =
+            ((MemorySegment)
+                    MMAP.invokeExact(
+                        MemorySegment.NULL,
+                        span,
+                        PROT_NONE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                        -1,
+                        0L))
+                .address();
+        if (reserved == MAP_FAILED) {
+          return null;
+        }
+        long aligned = (reserved + alignment - 1) & -alignment;
+        long mapped =
+            ((MemorySegment)
+                    MMAP.invokeExact(
+                        MemorySegment.ofAddress(aligned),
+                        length,
+                        PROT_READ_WRITE,
+                        MAP_SHARED | MAP_FIXED,
+                        fd,
+                        0L))
+                .address();
+        if (mapped != aligned) {
+          unmap(reserved, span);
+          return null;
+        }
+        long end = roundUp(aligned + length, StoreFile.OS_PAGE_SIZE);
+        unmap(reserved, aligned - reserved);
+        unmap(end, reserved + span - end);
+        return MemorySegment.ofAddress(aligned)
+            .reinterpret(length, arena, unused -> unmap(aligned, end - aligned));
+      } finally {
+        int ignored = (int) CLOSE.invokeExact(fd); // the mapping keeps the file
+        assert ignored >= -1;
+      }
+    } catch (Throwable t) {
+      unavailable("mmap", t, "stores are mapped with FileChannel.map, without huge pages");
+      return null;
+    }
+  }
+
+  private static long roundUp(long value, long unit) {
+    return (value + unit - 1) / unit * unit;
+  }
+
+  /** {@code munmap(address, length)}; nothing when {@code length} is 0. */
+  private static void unmap(long address, long length) {
+    if (length <= 0) {
+      return;
+    }
+    try {
+      int rc = (int) MUNMAP.invokeExact(MemorySegment.ofAddress(address), length);
+      assert rc == 0 : "munmap " + Long.toHexString(address) + " " + length;
+    } catch (Throwable t) {
+      unavailable("munmap", t, "the address range stays reserved until the JVM exits");
+    }
+  }
+
+  /**
+   * Asks the kernel to back {@code segment} (a huge-page-aligned range of a shared file mapping,
+   * whole huge pages) with huge pages: {@code madvise(MADV_COLLAPSE)}, Linux 6.1+. For a file in
+   * {@code /dev/shm} this replaces the file's 4 KiB pages with 2 MiB pages in the page cache,
+   * contents kept, whatever {@code shmem_enabled} says; from then on every process's aligned
+   * mapping maps each 2 MiB with one page-table entry: one fault instead of 512. It takes a few
+   * milliseconds per 2 MiB, once per file; a range already collapsed returns at once.
+   *
+   * @return 0 on success, the error number ({@link #EINVAL} when unsupported or the range has
+   *     holes, {@link #EAGAIN} when the kernel could not get a huge page now), or -1 when
+   *     unavailable
+   */
+  static int collapse(MemorySegment segment) {
+    if (!AVAILABLE) {
+      return -1;
+    }
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+      int rc = (int) MADVISE.invokeExact(state, segment, segment.byteSize(), MADV_COLLAPSE);
+      return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
+    } catch (Throwable t) {
+      unavailable("madvise(MADV_COLLAPSE)", t, "stores use 4 KiB pages");
+      return -1;
     }
   }
 

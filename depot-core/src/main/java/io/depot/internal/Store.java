@@ -80,6 +80,11 @@ final class Store implements AutoCloseable {
     final LongAdder recoveredClients = new LongAdder();
   }
 
+  /** The store's file and this process's mapping of it. */
+  StoreFile file() {
+    return file;
+  }
+
   private Store(StoreFile file, DepotOptions options) {
     this.file = file;
     this.path = file.path;

@@ -11,11 +11,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -301,6 +304,7 @@ public final class PeersBench {
     Path report = null;
     boolean write = true;
     String label = null;
+    Set<String> only = WORKLOADS;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> size = Size.QUICK;
@@ -309,11 +313,13 @@ public final class PeersBench {
         case "--report" -> report = Path.of(args[++i]);
         case "--no-report" -> write = false;
         case "--label" -> label = args[++i];
+        case "--only" -> only = workloads(args[++i]);
         default ->
             throw new IllegalArgumentException(
                 "unknown option "
                     + args[i]
-                    + " (peers [--quick | --smoke] [--reps N] [--report PATH | --no-report] [--label TEXT])");
+                    + " (peers [--quick | --smoke] [--reps N] [--only W1,W2,...] [--report PATH | --no-report]"
+                    + " [--label TEXT])");
       }
     }
     if (reps != null) {
@@ -323,10 +329,13 @@ public final class PeersBench {
     for (String a : args) {
       command.append(' ').append(a);
     }
-    Report r = run(size, command.toString(), label);
+    Report r = run(size, command.toString(), label, only);
     String md = r.markdown();
     System.out.println(md);
-    if (write) {
+    if (write && !only.equals(WORKLOADS) && report == null) {
+      System.err.println(
+          "peers: a run of some workloads (--only) is not written into BENCHMARKS.md");
+    } else if (write) {
       Path target = report != null ? report : Report.findBenchmarksMd();
       if (target == null) {
         System.err.println(
@@ -340,8 +349,33 @@ public final class PeersBench {
     }
   }
 
+  /** The workloads of a run, in the order they run; {@code --only} picks some of them. */
+  static final Set<String> WORKLOADS =
+      Collections.unmodifiableSet(
+          new LinkedHashSet<>(List.of("W1", "W3-small", "ping-pong", "W2", "W3", "W4", "mixed")));
+
+  private static Set<String> workloads(String list) {
+    Set<String> picked = new LinkedHashSet<>();
+    for (String w : list.split(",")) {
+      if (!WORKLOADS.contains(w.trim())) {
+        throw new IllegalArgumentException(
+            "unknown workload " + w.trim() + " in --only (one of " + WORKLOADS + ")");
+      }
+      picked.add(w.trim());
+    }
+    return picked;
+  }
+
   /** Runs every workload on every peer and returns the report. */
   public static Report run(Size size, String command, String label) throws Exception {
+    return run(size, command, label, WORKLOADS);
+  }
+
+  /**
+   * Runs the workloads {@code only} (of {@link #WORKLOADS}) on every peer and returns the report.
+   */
+  public static Report run(Size size, String command, String label, Set<String> only)
+      throws Exception {
     Report report = new Report(size, command, label);
     Path dir =
         Files.createDirectories(
@@ -354,28 +388,42 @@ public final class PeersBench {
       }
       for (int rep = 0; rep < size.reps(); rep++) {
         final int r = rep;
-        eachPeer("W1 rep " + rep, peers(size, "W1", KV_PEERS), report, run, r, PeersBench::kv);
-        timed(
-            "W3-small rep " + rep,
-            () -> {
-              for (String peer : QUEUE_PEERS) {
-                queue(report, run, peer, 1, r);
-              }
-              for (String peer : QUEUE2_PEERS) {
-                queue(report, run, peer, 2, r);
-              }
-            });
-        eachPeer(
-            "ping-pong rep " + rep,
-            peers(size, "ping", PING_PEERS),
-            report,
-            run,
-            r,
-            PeersBench::ping);
-        eachPeer("W2 rep " + rep, ARRAY_PEERS, report, run, r, PeersBench::array);
-        eachPeer("W3 rep " + rep, BIG_PEERS, report, run, r, PeersBench::big);
-        eachPeer("W4 rep " + rep, peers(size, "W4", STM_PEERS), report, run, r, PeersBench::stm);
-        eachPeer("mixed rep " + rep, MIXED_PEERS, report, run, r, PeersBench::mixed);
+        if (only.contains("W1")) {
+          eachPeer("W1 rep " + rep, peers(size, "W1", KV_PEERS), report, run, r, PeersBench::kv);
+        }
+        if (only.contains("W3-small")) {
+          timed(
+              "W3-small rep " + rep,
+              () -> {
+                for (String peer : QUEUE_PEERS) {
+                  queue(report, run, peer, 1, r);
+                }
+                for (String peer : QUEUE2_PEERS) {
+                  queue(report, run, peer, 2, r);
+                }
+              });
+        }
+        if (only.contains("ping-pong")) {
+          eachPeer(
+              "ping-pong rep " + rep,
+              peers(size, "ping", PING_PEERS),
+              report,
+              run,
+              r,
+              PeersBench::ping);
+        }
+        if (only.contains("W2")) {
+          eachPeer("W2 rep " + rep, ARRAY_PEERS, report, run, r, PeersBench::array);
+        }
+        if (only.contains("W3")) {
+          eachPeer("W3 rep " + rep, BIG_PEERS, report, run, r, PeersBench::big);
+        }
+        if (only.contains("W4")) {
+          eachPeer("W4 rep " + rep, peers(size, "W4", STM_PEERS), report, run, r, PeersBench::stm);
+        }
+        if (only.contains("mixed")) {
+          eachPeer("mixed rep " + rep, MIXED_PEERS, report, run, r, PeersBench::mixed);
+        }
       }
       if (size.profile()) {
         timed("profiles", () -> profileBehind(report, run));
