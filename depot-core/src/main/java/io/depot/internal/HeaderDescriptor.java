@@ -72,6 +72,11 @@ import java.lang.foreign.StructLayout;
  *  |  Recovery sweep lease: System.nanoTime() until which the last   | 512
  *  |    sweeper holds it (8), on its own cache line                |
  *  +---------------------------------------------------------------+
+ *  |  Retired clients' puts, gets, removes (8 each)                | 640
+ *  +---------------------------------------------------------------+
+ *  |  Huge prefix (8): every whole huge page of the file below it    | 768
+ *  |    has been collapsed (0: none known)                         |
+ *  +---------------------------------------------------------------+
  * </pre>
  */
 final class HeaderDescriptor {
@@ -145,6 +150,16 @@ final class HeaderDescriptor {
   public static final int RETIRED_GETS_OFFSET = RETIRED_PUTS_OFFSET + 8;
   public static final int RETIRED_REMOVES_OFFSET = RETIRED_GETS_OFFSET + 8;
 
+  /**
+   * How far from the start the file's pages are huge pages: the pre-fault that collapses the huge
+   * page at this offset ({@code MADV_COLLAPSE}, see {@code StoreFile.prefault}) advances it by one
+   * huge page with a CAS, so every whole huge page below it has been collapsed. A process that
+   * attaches maps those with one fault each and need not pre-fault them. Zero in a new file and in
+   * files of earlier builds (nothing known); advisory only: a huge page the kernel splits later
+   * (swapping shmem) costs first touches again, never correctness.
+   */
+  public static final int HUGE_PREFIX_OFFSET = 768;
+
   public static final StructLayout LAYOUT =
       MemoryLayout.structLayout(
           JAVA_LONG.withName("magic"),
@@ -190,7 +205,9 @@ final class HeaderDescriptor {
           JAVA_LONG.withName("retiredPuts"),
           JAVA_LONG.withName("retiredGets"),
           JAVA_LONG.withName("retiredRemoves"),
-          MemoryLayout.paddingLayout(HEADER_LENGTH - RETIRED_REMOVES_OFFSET - 8));
+          MemoryLayout.paddingLayout(HUGE_PREFIX_OFFSET - RETIRED_REMOVES_OFFSET - 8),
+          JAVA_LONG.withName("hugePrefix"),
+          MemoryLayout.paddingLayout(HEADER_LENGTH - HUGE_PREFIX_OFFSET - 8));
 
   private HeaderDescriptor() {}
 }

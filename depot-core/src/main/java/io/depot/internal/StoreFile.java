@@ -261,40 +261,53 @@ final class StoreFile implements AutoCloseable {
    * MiB array would be written at a fraction of memcpy speed.
    *
    * <p>Each chunk is first collapsed into one huge page ({@link Native#collapse}: the file's pages
-   * in the page cache, so once per file, whichever process gets there first; a chunk already
-   * collapsed costs a few µs). From then on every process maps the chunk with one fault instead of
-   * 512, and a process that attaches later needs no pre-fault to run at memcpy speed. Then the
-   * chunk is populated ({@code madvise(MADV_POPULATE_WRITE)}) and one byte of each page is read,
-   * which takes the first-access cost here rather than in the first put when the chunk is still
-   * made of small pages (the collapse is refused on kernels before 6.1, on mappings that are not
-   * aligned, or when no huge page is free). Reads only: other processes may be writing.
+   * in the page cache, so once per file, whichever process gets there first), and the header's
+   * {@link HeaderDescriptor#HUGE_PREFIX_OFFSET huge prefix} is advanced past it. From then on every
+   * process maps the chunk with one fault instead of 512: chunks below the prefix are only
+   * populated here, and a process that attaches later runs at memcpy speed on them before (or
+   * without) its own pre-fault. A chunk still on small pages (the collapse is refused on kernels
+   * before 6.1, on mappings that are not aligned, or when no huge page is free) is populated
+   * ({@code madvise(MADV_POPULATE_WRITE)}) and one byte of each page is read, which takes the
+   * first-access cost here rather than in the first put. Reads only: other processes may be
+   * writing.
    *
+   * @param from where to start, a multiple of {@link #HUGE_PAGE_SIZE}: 0, or what {@link
+   *     #prefaultInBackground} returned
    * @return whether the whole file was pre-faulted
    */
-  boolean prefault(BooleanSupplier stop) {
+  boolean prefault(long from, BooleanSupplier stop) {
     MemorySegment segment = mem.segment();
     long size = Math.min(segment.byteSize(), layout.fileLength);
     boolean aligned = segment.address() % HUGE_PAGE_SIZE == 0;
     byte sink = 0;
-    int huge = 0;
-    for (long at = 0; at < size; at += HUGE_PAGE_SIZE) {
+    int huge = (int) (from / HUGE_PAGE_SIZE);
+    for (long at = from; at < size; at += HUGE_PAGE_SIZE) {
       if (stop.getAsBoolean()) {
         return false;
       }
       MemorySegment chunk = segment.asSlice(at, Math.min(HUGE_PAGE_SIZE, size - at));
-      if (aligned && chunk.byteSize() == HUGE_PAGE_SIZE && collapse(chunk)) {
-        collapsed = ++huge;
-      }
-      Native.populateWrite(chunk);
       long n = chunk.byteSize();
-      for (long off = 0; off < n; off += OS_PAGE_SIZE) {
-        sink ^= chunk.get(ValueLayout.JAVA_BYTE, off);
+      boolean whole = aligned && n == HUGE_PAGE_SIZE;
+      if (whole && (at < hugePrefix() || collapse(chunk, at))) {
+        collapsed = ++huge;
+        Native.populateWrite(chunk); // one entry
+        sink ^= chunk.get(ValueLayout.JAVA_BYTE, 0);
+      } else {
+        Native.populateWrite(chunk);
+        for (long off = 0; off < n; off += OS_PAGE_SIZE) {
+          sink ^= chunk.get(ValueLayout.JAVA_BYTE, off);
+        }
       }
       mem.touched(at + n);
     }
     SINK = sink;
     mem.touched(Long.MAX_VALUE);
     return true;
+  }
+
+  /** {@return the header's huge prefix: every whole huge page below it is one} */
+  long hugePrefix() {
+    return mem.getLongAcquire(HeaderDescriptor.HUGE_PREFIX_OFFSET);
   }
 
   /** How many huge pages this process's pre-fault found or made ({@link #prefault}). */
@@ -305,13 +318,20 @@ final class StoreFile implements AutoCloseable {
     return collapsed;
   }
 
-  /** Collapses one chunk, once more when the kernel had no huge page at hand. */
-  private static boolean collapse(MemorySegment chunk) {
+  /**
+   * Collapses the chunk at {@code at} (once more when the kernel had no huge page at hand) and,
+   * when it follows the header's huge prefix, advances the prefix past it.
+   */
+  private boolean collapse(MemorySegment chunk, long at) {
     int rc = Native.collapse(chunk);
     if (rc == Native.EAGAIN) {
       rc = Native.collapse(chunk);
     }
-    return rc == 0;
+    if (rc != 0) {
+      return false;
+    }
+    mem.compareAndSetLong(HeaderDescriptor.HUGE_PREFIX_OFFSET, at, at + HUGE_PAGE_SIZE);
+    return true;
   }
 
   private static long hugePageSize() {
@@ -331,16 +351,26 @@ final class StoreFile implements AutoCloseable {
   }
 
   /**
-   * Before a pre-fault that runs while the store is in use: until it has passed a block, large puts
-   * into the block are written with {@code pwrite} ({@link Mem#copyIn}) rather than each page
-   * taking its first-touch cost in the put. Does nothing when the file cannot be opened again (the
-   * puts then copy through the mapping).
+   * Before a pre-fault that runs while the store is in use: takes the header's {@link #hugePrefix
+   * huge prefix} (collapsed by the creator's pre-fault or another process's), which this process
+   * maps with one fault per 2 MiB and need not pre-fault; beyond it, until the pre-fault has passed
+   * a block, large puts into the block are written with {@code pwrite} ({@link Mem#copyIn}) rather
+   * than each page taking its first-touch cost in the put.
+   *
+   * @return where the pre-fault is to start
    */
-  void prefaultInBackground() {
+  long prefaultInBackground() {
+    long from = 0;
+    if (mem.segment().address() % HUGE_PAGE_SIZE == 0) {
+      long size = Math.min(mem.segment().byteSize(), layout.fileLength);
+      from = Math.min(hugePrefix(), size) / HUGE_PAGE_SIZE * HUGE_PAGE_SIZE;
+      collapsed = (int) (from / HUGE_PAGE_SIZE);
+    }
     int fd = Native.openReadWrite(path);
     if (fd >= 0) {
-      mem.untouchedFrom(0, fd);
+      mem.untouchedFrom(from, fd);
     }
+    return from;
   }
 
   @SuppressWarnings("unused") // keeps the page-touching reads from being optimized away

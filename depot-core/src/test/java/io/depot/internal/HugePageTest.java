@@ -117,6 +117,28 @@ class HugePageTest {
     }
   }
 
+  @Test
+  void anAttachingProcessFindsTheCollapsedPagesAndWritesThroughTheMapping() throws Exception {
+    String name = TestStores.uniqueName("huge");
+    DepotOptions options = TestStores.small().capacity(16L << 20).build();
+    try (Depot creator = Depot.create(name, options)) {
+      StoreFile created = ((ShmDepot) creator).store().file();
+      assumeTrue(created.collapsedChunks() > 0, "MADV_COLLAPSE refused by this kernel");
+      try (StoreFile attached = StoreFile.open(created.path)) {
+        long whole =
+            attached.layout.fileLength / StoreFile.HUGE_PAGE_SIZE * StoreFile.HUGE_PAGE_SIZE;
+        assertEquals(
+            whole,
+            attached.prefaultInBackground(),
+            "every whole 2 MiB is found collapsed: the background pre-fault starts past them");
+        assertEquals(whole / StoreFile.HUGE_PAGE_SIZE, attached.collapsedChunks());
+        assertTrue(attached.prefault(whole, () -> false), "the rest (the file's tail) pre-faults");
+      }
+    } finally {
+      Depot.destroy(name, options);
+    }
+  }
+
   /**
    * Child: attaches with {@link Prefault#NONE}, reads "big", prints its hash and PMD-mapped KiB.
    */
