@@ -12,8 +12,9 @@ module io.depot.redis {
   requires lettuce.core;
   requires reactor.core; // Lettuce's reactive types appear in the calls made (Mono.block)
 
-  // io.depot.redis (the plumbing the three backends share: failure kinds, the credentials probe) is
-  // not exported
+  // io.depot.redis (the plumbing the three backends share: failure kinds, the credentials probe,
+  // Lettuce's client options, commands and scripts run with their failures translated) is not
+  // exported
   exports io.depot.redis.store;
   exports io.depot.redis.stm;
   exports io.depot.redis.storage;

@@ -469,8 +469,7 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
 
   @Override
   public InputStream open(URI uri, long offset, long length) {
-    checkRange(offset, length);
-    BlobRef ref = parse(uri);
+    BlobRef ref = parseRange(uri, offset, length);
     try {
       if (length == 0) {
         found(head(ref), ref);
@@ -580,34 +579,30 @@ final class S3StorageProvider extends BackendStorageProvider<S3StorageProvider.B
 
   @Override
   public CompletableFuture<URI> storeAsync(byte[] data, StoreOptions options) {
-    return async(
-        () -> {
-          checkOpen();
-          byte[] copy = data.clone();
-          byte[] sha = Sha256.of(copy);
-          BlobRef ref = checkedTarget(options, sha, copy.length, backend().maxBlobBytes);
+    return storeCopyAsync(
+        data,
+        options,
+        backend().maxBlobBytes,
+        (ref, copy, sha) -> {
           CompletableFuture<Boolean> exists =
               ref.contentAddressed()
                   ? headAsync(ref).thenApply(h -> h != null)
                   : CompletableFuture.completedFuture(false);
-          return mapped(
-              exists.thenCompose(
-                  e ->
-                      e
-                          ? CompletableFuture.completedFuture(ref.uri())
-                          : backend()
-                              .async()
-                              .putObject(
-                                  b ->
-                                      b.bucket(backend().bucket)
-                                          .key(key(ref))
-                                          .contentType(options.contentType())
-                                          .contentLength((long) copy.length)
-                                          .metadata(metadata(sha, Instant.now())),
-                                  AsyncRequestBody.fromBytesUnsafe(copy))
-                              .thenApply(r -> ref.uri())),
-              "cannot store blob",
-              ref.uri());
+          return exists.thenCompose(
+              e ->
+                  e
+                      ? CompletableFuture.completedFuture(ref.uri())
+                      : backend()
+                          .async()
+                          .putObject(
+                              b ->
+                                  b.bucket(backend().bucket)
+                                      .key(key(ref))
+                                      .contentType(options.contentType())
+                                      .contentLength((long) copy.length)
+                                      .metadata(metadata(sha, Instant.now())),
+                              AsyncRequestBody.fromBytesUnsafe(copy))
+                          .thenApply(r -> ref.uri()));
         });
   }
 

@@ -1,6 +1,8 @@
 package io.depot.redis.stm;
 
 import io.depot.redis.AuthProbe;
+import io.depot.redis.LettuceClients;
+import io.depot.redis.RedisCalls;
 import io.depot.redis.RedisFailure;
 import io.depot.stm.InvalidUriException;
 import io.depot.stm.StmAuthenticationException;
@@ -11,20 +13,13 @@ import io.depot.stm.spi.BackendWorkflow;
 import io.depot.stm.spi.StmBackend;
 import io.depot.stm.spi.StmUri;
 import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
@@ -40,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  * (DisconnectedBehavior.REJECT_COMMANDS), so callers may retry.
  * </pre>
  */
-final class RedisBackend implements StmBackend {
+final class RedisBackend extends RedisCalls implements StmBackend {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
   static final String DEFAULT_NAMESPACE = "stm";
 
@@ -79,8 +73,6 @@ final class RedisBackend implements StmBackend {
    */
   final RedisClusterCommands<byte[], byte[]> commands;
 
-  private final Map<String, String> shas = new java.util.concurrent.ConcurrentHashMap<>();
-
   private RedisBackend(
       String address,
       String namespace,
@@ -89,6 +81,8 @@ final class RedisBackend implements StmBackend {
       AbstractRedisClient client,
       StatefulConnection<byte[], byte[]> connection,
       RedisClusterCommands<byte[], byte[]> commands) {
+    // a script the server does not know (after a restart) is loaded again
+    super(commands, OnNoScript.RELOAD);
     this.address = address;
     this.namespace = namespace;
     this.defaultTtlMillis = options.defaultTtl().map(Duration::toMillis).orElse(0L);
@@ -144,31 +138,14 @@ final class RedisBackend implements StmBackend {
             + redisUri.getDatabase();
     ClientResources resources = acquireResources();
     AbstractRedisClient client;
+    // RESP2: see LettuceClients.configure
     if (cluster) {
       RedisClusterClient c = RedisClusterClient.create(resources, redisUri);
-      c.setOptions(
-          ClusterClientOptions.builder()
-              .protocolVersion(ProtocolVersion.RESP2)
-              .autoReconnect(true)
-              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-              .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-              .timeoutOptions(TimeoutOptions.enabled(timeout))
-              .build());
+      LettuceClients.configure(c, timeout, ProtocolVersion.RESP2);
       client = c;
     } else {
       RedisClient c = RedisClient.create(resources, redisUri);
-      c.setOptions(
-          ClientOptions.builder()
-              // RESP2: AUTH instead of the HELLO handshake, whose failure against a
-              // password-protected server is not
-              // always reported as NOAUTH; also the widest compatibility with Redis-compatible
-              // servers.
-              .protocolVersion(ProtocolVersion.RESP2)
-              .autoReconnect(true)
-              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-              .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-              .timeoutOptions(TimeoutOptions.enabled(timeout))
-              .build());
+      LettuceClients.configure(c, timeout, ProtocolVersion.RESP2);
       client = c;
     }
     try {
@@ -242,38 +219,9 @@ final class RedisBackend implements StmBackend {
     };
   }
 
-  /** Runs a command, translating Lettuce's failures. */
-  <T> T call(String operation, Supplier<T> command) {
-    try {
-      return command.get();
-    } catch (RuntimeException e) {
-      throw translate(e, operation, address);
-    }
-  }
-
-  /** Runs a script by SHA, loading it on first use and again after a server restart (NOSCRIPT). */
-  @SuppressWarnings(
-      "TypeParameterUnusedInFormals") // the reply's type follows ScriptOutputType (Lettuce's
-  // evalsha)
-  <T> T script(
-      String operation, String source, ScriptOutputType type, byte[][] keys, byte[]... args) {
-    return call(
-        operation,
-        () -> {
-          String sha = shas.computeIfAbsent(source, commands::scriptLoad);
-          try {
-            return commands.evalsha(sha, type, keys, args);
-          } catch (RedisNoScriptException e) {
-            shas.put(source, commands.scriptLoad(source));
-            return commands.evalsha(shas.get(source), type, keys, args);
-          } catch (RedisCommandExecutionException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-              shas.put(source, commands.scriptLoad(source));
-              return commands.evalsha(shas.get(source), type, keys, args);
-            }
-            throw e;
-          }
-        });
+  @Override
+  protected RuntimeException translate(RuntimeException e, String operation) {
+    return translate(e, operation, address);
   }
 
   static byte[] ascii(long n) {

@@ -1,18 +1,15 @@
 package io.depot.redis.storage;
 
+import io.depot.redis.LettuceClients;
 import io.depot.storage.MalformedBlobUriException;
 import io.depot.storage.StorageProvider;
 import io.depot.storage.spi.BlobLayout;
 import io.depot.storage.spi.ProviderOptions;
 import io.depot.storage.spi.StorageProviderFactory;
 import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -139,26 +136,14 @@ public class RedisStorageFactory implements StorageProviderFactory {
     }
     boolean cluster = opts.bool("cluster", false);
     AbstractRedisClient client;
-    SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).build();
+    // Lettuce's default protocol (RESP3); the STM backend and the object store speak RESP2
     if (cluster) {
       RedisClusterClient c = RedisClusterClient.create(ru.build());
-      c.setOptions(
-          ClusterClientOptions.builder()
-              .autoReconnect(true)
-              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-              .socketOptions(socket)
-              .timeoutOptions(TimeoutOptions.enabled(timeout))
-              .build());
+      LettuceClients.configure(c, timeout, null);
       client = c;
     } else {
       RedisClient c = RedisClient.create(ru.build());
-      c.setOptions(
-          ClientOptions.builder()
-              .autoReconnect(true)
-              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-              .socketOptions(socket)
-              .timeoutOptions(TimeoutOptions.enabled(timeout))
-              .build());
+      LettuceClients.configure(c, timeout, null);
       client = c;
     }
     try {

@@ -10,7 +10,6 @@ import io.depot.storage.spi.BlobLayout;
 import io.depot.storage.spi.BlobRef;
 import io.depot.storage.spi.BlobTrailer;
 import io.depot.storage.spi.Sha256;
-import io.depot.storage.spi.VerifyingInputStream;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
@@ -300,14 +299,12 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
     BlobRef ref = parse(uri);
     Stored s = found(stored(ref), ref);
     long size = s.trailer().size();
-    return new VerifyingInputStream(
-        new RangeStream(ref, 0, size), size, s.trailer().sha256(), ref.uri());
+    return verifying(new RangeStream(ref, 0, size), s.trailer(), ref.uri());
   }
 
   @Override
   public InputStream open(URI uri, long offset, long length) {
-    checkRange(offset, length);
-    BlobRef ref = parse(uri);
+    BlobRef ref = parseRange(uri, offset, length);
     Stored s = found(stored(ref), ref);
     long size = s.trailer().size();
     return new RangeStream(ref, Math.min(offset, size), clip(size, offset, length));
@@ -440,20 +437,17 @@ final class RedisStorageProvider extends BackendStorageProvider<RedisStorageProv
 
   @Override
   public CompletableFuture<URI> storeAsync(byte[] data, StoreOptions options) {
-    return async(
-        () -> {
-          checkOpen();
-          byte[] copy = data.clone();
-          byte[] sha = Sha256.of(copy);
-          BlobRef ref = checkedTarget(options, sha, copy.length, backend().maxBlobBytes);
+    return storeCopyAsync(
+        data,
+        options,
+        backend().maxBlobBytes,
+        (ref, copy, sha) -> {
           byte[] v =
               value(copy, new BlobTrailer(copy.length, Instant.now(), sha, options.contentType()));
-          CompletableFuture<String> set =
-              (ref.contentAddressed()
-                      ? backend().async.set(key(ref), v, SetArgs.Builder.nx())
-                      : backend().async.set(key(ref), v))
-                  .toCompletableFuture();
-          return mapped(set.thenApply(ok -> ref.uri()), "cannot store blob", ref.uri());
+          return (ref.contentAddressed()
+                  ? backend().async.set(key(ref), v, SetArgs.Builder.nx())
+                  : backend().async.set(key(ref), v))
+              .toCompletableFuture();
         });
   }
 

@@ -7,18 +7,13 @@ import io.depot.StoreUnavailableException;
 import io.depot.TypeMismatchException;
 import io.depot.ValueTooLargeException;
 import io.depot.redis.AuthProbe;
+import io.depot.redis.LettuceClients;
+import io.depot.redis.RedisCalls;
 import io.depot.redis.RedisFailure;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -28,11 +23,8 @@ import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,7 +37,7 @@ import org.jspecify.annotations.Nullable;
  * standalone {@code RedisCommands} and a cluster's {@code RedisAdvancedClusterCommands} share; in a
  * cluster, every script touches the keys of one hash tag, so one slot.
  */
-final class RedisLink implements AutoCloseable {
+final class RedisLink extends RedisCalls implements AutoCloseable {
   final String address;
   final boolean cluster;
   private final ClientResources resources;
@@ -60,8 +52,6 @@ final class RedisLink implements AutoCloseable {
    */
   final RedisClusterAsyncCommands<byte[], byte[]> async;
 
-  private final Map<String, String> shas = new ConcurrentHashMap<>();
-
   private RedisLink(
       String address,
       boolean cluster,
@@ -71,6 +61,10 @@ final class RedisLink implements AutoCloseable {
       StatefulConnection<byte[], byte[]> connection,
       RedisClusterCommands<byte[], byte[]> commands,
       RedisClusterAsyncCommands<byte[], byte[]> async) {
+    // a script the server does not know (after a restart or failover, or a cluster node that has
+    // not
+    // seen it: SCRIPT LOAD went to another node) runs by its source
+    super(commands, OnNoScript.EVAL);
     this.address = address;
     this.cluster = cluster;
     this.resources = resources;
@@ -90,44 +84,22 @@ final class RedisLink implements AutoCloseable {
             + (cluster ? " (cluster)" : "/" + uri.getDatabase());
     ClientResources resources =
         DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
-    SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).build();
     RedisClient client = null;
     RedisClusterClient clusterClient = null;
     try {
       if (cluster) {
         clusterClient = RedisClusterClient.create(resources, uri);
-        clusterClient.setOptions(
-            ClusterClientOptions.builder()
-                .protocolVersion(ProtocolVersion.RESP2)
-                .autoReconnect(true)
-                .socketOptions(socket)
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .build());
+        LettuceClients.configure(clusterClient, timeout, ProtocolVersion.RESP2);
         StatefulRedisClusterConnection<byte[], byte[]> c =
             clusterClient.connect(ByteArrayCodec.INSTANCE);
         return new RedisLink(address, true, resources, null, clusterClient, c, c.sync(), c.async());
       }
       client = RedisClient.create(resources, uri);
-      client.setOptions(
-          ClientOptions.builder()
-              .protocolVersion(ProtocolVersion.RESP2)
-              .autoReconnect(true)
-              .socketOptions(socket)
-              .timeoutOptions(TimeoutOptions.enabled(timeout))
-              .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-              .build());
+      LettuceClients.configure(client, timeout, ProtocolVersion.RESP2);
       StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE);
       return new RedisLink(address, false, resources, client, null, c, c.sync(), c.async());
     } catch (RuntimeException e) {
-      if (client != null) {
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      }
-      if (clusterClient != null) {
-        clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      }
-      var unused =
-          resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
+      shutdown(client, clusterClient, resources);
       DepotException failure = translate(e, "connect", address);
       if (!(failure instanceof StoreAuthenticationException)) {
         String refused = AuthProbe.refusal(uri, timeout);
@@ -191,39 +163,9 @@ final class RedisLink implements AutoCloseable {
     };
   }
 
-  /** Runs a command, translating Lettuce's failures. */
-  <T> T call(String operation, Supplier<T> command) {
-    try {
-      return command.get();
-    } catch (RuntimeException e) {
-      throw translate(e, operation, address);
-    }
-  }
-
-  /**
-   * Runs a script by SHA, loading it on first use and again after a restart or failover (NOSCRIPT).
-   */
-  @SuppressWarnings(
-      "TypeParameterUnusedInFormals") // the reply's type follows ScriptOutputType (Lettuce's
-  // evalsha)
-  <T> T script(
-      String operation, String source, ScriptOutputType type, byte[][] keys, byte[]... args) {
-    return call(
-        operation,
-        () -> {
-          String sha = shas.computeIfAbsent(source, s -> commands.scriptLoad(s));
-          try {
-            return commands.evalsha(sha, type, keys, args);
-          } catch (RedisNoScriptException e) {
-            return commands.eval(source, type, keys, args);
-          } catch (RedisCommandExecutionException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-              // A cluster node that has not seen the script yet (SCRIPT LOAD went to another node).
-              return commands.eval(source, type, keys, args);
-            }
-            throw e;
-          }
-        });
+  @Override
+  protected DepotException translate(RuntimeException e, String operation) {
+    return translate(e, operation, address);
   }
 
   @Override
@@ -231,14 +173,22 @@ final class RedisLink implements AutoCloseable {
     try {
       connection.close();
     } finally {
-      if (client != null) {
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      }
-      if (clusterClient != null) {
-        clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-      }
-      var unused =
-          resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
+      shutdown(client, clusterClient, resources);
     }
+  }
+
+  /** Shuts the client (whichever there is) down, and its resources in the background. */
+  private static void shutdown(
+      @Nullable RedisClient client,
+      @Nullable RedisClusterClient clusterClient,
+      ClientResources resources) {
+    if (client != null) {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+    if (clusterClient != null) {
+      clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+    var unused =
+        resources.shutdown(0, 2, TimeUnit.SECONDS); // in the background: nothing waits for it
   }
 }

@@ -17,7 +17,6 @@ import io.depot.storage.spi.BlobTrailer;
 import io.depot.storage.spi.LimitedInputStream;
 import io.depot.storage.spi.SegmentBlobView;
 import io.depot.storage.spi.Sha256;
-import io.depot.storage.spi.VerifyingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -311,17 +310,12 @@ final class FileStorageProvider extends BackendStorageProvider<FileStorageProvid
     BlobRef ref = parse(uri);
     Opened o = openFile(ref);
     InputStream in = Channels.newInputStream(o.channel());
-    return new VerifyingInputStream(
-        new LimitedInputStream(in, o.trailer().size()),
-        o.trailer().size(),
-        o.trailer().sha256(),
-        ref.uri());
+    return verifying(new LimitedInputStream(in, o.trailer().size()), o.trailer(), ref.uri());
   }
 
   @Override
   public InputStream open(URI uri, long offset, long length) {
-    checkRange(offset, length);
-    BlobRef ref = parse(uri);
+    BlobRef ref = parseRange(uri, offset, length);
     Opened o = openFile(ref);
     long size = o.trailer().size();
     try {

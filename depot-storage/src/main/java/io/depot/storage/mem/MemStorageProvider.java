@@ -12,7 +12,6 @@ import io.depot.storage.spi.BlobRef;
 import io.depot.storage.spi.BlobTrailer;
 import io.depot.storage.spi.SegmentBlobView;
 import io.depot.storage.spi.Sha256;
-import io.depot.storage.spi.VerifyingInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
@@ -130,15 +129,15 @@ final class MemStorageProvider extends BackendStorageProvider<MemSpace> {
   public InputStream open(URI uri) {
     BlobRef ref = parse(uri);
     MemSpace.Blob blob = get(ref);
-    byte[] expected = blob.meta().checkName(ref.expectedSha256(), uri).sha256();
-    return new VerifyingInputStream(
-        new ByteArrayInputStream(blob.data()), blob.meta().size(), expected, ref.uri());
+    return verifying(
+        new ByteArrayInputStream(blob.data()),
+        blob.meta().checkName(ref.expectedSha256(), uri),
+        ref.uri());
   }
 
   @Override
   public InputStream open(URI uri, long offset, long length) {
-    checkRange(offset, length);
-    byte[] data = get(parse(uri)).data();
+    byte[] data = get(parseRange(uri, offset, length)).data();
     long n = clip(data.length, offset, length);
     return new ByteArrayInputStream(data, (int) Math.min(offset, data.length), (int) n);
   }

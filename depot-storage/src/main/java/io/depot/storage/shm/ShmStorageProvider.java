@@ -23,7 +23,6 @@ import io.depot.storage.spi.BlobTrailer;
 import io.depot.storage.spi.SegmentBlobView;
 import io.depot.storage.spi.SegmentInputStream;
 import io.depot.storage.spi.Sha256;
-import io.depot.storage.spi.VerifyingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
@@ -338,17 +337,13 @@ final class ShmStorageProvider extends BackendStorageProvider<ShmStorageProvider
   public InputStream open(URI uri) {
     BlobRef ref = parse(uri);
     Held held = hold(ref);
-    return new VerifyingInputStream(
-        new SegmentInputStream(held.data(), held.handle()::close),
-        held.trailer().size(),
-        held.trailer().sha256(),
-        ref.uri());
+    return verifying(
+        new SegmentInputStream(held.data(), held.handle()::close), held.trailer(), ref.uri());
   }
 
   @Override
   public InputStream open(URI uri, long offset, long length) {
-    checkRange(offset, length);
-    BlobRef ref = parse(uri);
+    BlobRef ref = parseRange(uri, offset, length);
     Held held = hold(ref);
     long size = held.trailer().size();
     MemorySegment range = held.data().asSlice(Math.min(offset, size), clip(size, offset, length));

@@ -198,6 +198,21 @@ public abstract class AbstractStorageProvider implements StorageProvider {
   }
 
   /**
+   * Checks a range's arguments, then parses {@code uri} after checking that the provider is open:
+   * the start of every {@link #open(URI, long, long)}.
+   *
+   * @param uri a blob URI
+   * @param offset the range's first byte
+   * @param length the range's length
+   * @return where the blob is
+   * @throws IllegalArgumentException if offset or length is negative
+   */
+  protected final BlobRef parseRange(URI uri, long offset, long length) {
+    checkRange(offset, length);
+    return parse(uri);
+  }
+
+  /**
    * {@return the clipped length of {@code [offset, offset + length)} in a blob of {@code size}
    * bytes}
    *
@@ -259,6 +274,19 @@ public abstract class AbstractStorageProvider implements StorageProvider {
       throw new BlobNotFoundException("no blob stored", ref.uri());
     }
     return value;
+  }
+
+  /**
+   * A stream of a whole blob: exactly the size its trailer records, checked at the end against the
+   * trailer's SHA-256 (a {@link VerifyingInputStream}).
+   *
+   * @param in the blob's bytes, positioned at the first
+   * @param trailer the blob's trailer
+   * @param uri the blob, for the exceptions
+   * @return the verifying stream
+   */
+  protected static InputStream verifying(InputStream in, BlobTrailer trailer, URI uri) {
+    return new VerifyingInputStream(in, trailer.size(), trailer.sha256(), uri);
   }
 
   /**
@@ -439,6 +467,45 @@ public abstract class AbstractStorageProvider implements StorageProvider {
     BlobRef ref = target(options, sha256);
     checkLimit(size, maxBlobBytes, ref.uri());
     return ref;
+  }
+
+  /** Starts writing a blob's bytes to a backend: the backend's part of {@link #storeCopyAsync}. */
+  @FunctionalInterface
+  protected interface AsyncPut {
+    /**
+     * Starts the write.
+     *
+     * @param ref where the blob goes (checked, within the limit)
+     * @param data the bytes to write: the provider's own copy
+     * @param sha256 their SHA-256
+     * @return the write's future (its value is not used)
+     */
+    CompletableFuture<?> start(BlobRef ref, byte[] data, byte[] sha256);
+  }
+
+  /**
+   * An asynchronous store of an array, on a backend's asynchronous client: checks that the provider
+   * is open, copies {@code data} (the caller may reuse its array as soon as this returns), digests
+   * the copy, checks the target against {@code maxBlobBytes} and starts {@code put}. A failure
+   * before the write fails the future; the write's failure is mapped with {@link #asyncFailure}.
+   *
+   * @param data the bytes to store
+   * @param options the store's options (its name, if any)
+   * @param maxBlobBytes the backend's largest blob
+   * @param put starts the write
+   * @return the blob's URI, once written
+   */
+  protected final CompletableFuture<URI> storeCopyAsync(
+      byte[] data, io.depot.storage.StoreOptions options, long maxBlobBytes, AsyncPut put) {
+    return async(
+        () -> {
+          checkOpen();
+          byte[] copy = data.clone();
+          byte[] sha = Sha256.of(copy);
+          BlobRef ref = checkedTarget(options, sha, copy.length, maxBlobBytes);
+          return mapped(
+              put.start(ref, copy, sha).thenApply(r -> ref.uri()), "cannot store blob", ref.uri());
+        });
   }
 
   @Override
