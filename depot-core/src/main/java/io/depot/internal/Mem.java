@@ -48,9 +48,14 @@ final class Mem {
     this.touchedTo = offset;
   }
 
-  /** The pre-fault of this mapping has touched every page below {@code offset}. */
+  /**
+   * The pre-fault of this mapping has touched every page below {@code offset}: raises the frontier
+   * (which may start past the pre-fault, at the store's huge prefix). Called by one thread.
+   */
   void touched(long offset) {
-    touchedTo = offset;
+    if (offset > touchedTo) {
+      touchedTo = offset;
+    }
   }
 
   /** The descriptor given to {@link #untouchedFrom}, or -1. */

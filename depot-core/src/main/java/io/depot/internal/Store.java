@@ -148,7 +148,7 @@ final class Store implements AutoCloseable {
       prefault = created ? Prefault.EAGER : Prefault.BACKGROUND;
     }
     switch (prefault) {
-      case EAGER -> file.prefault(0, () -> false);
+      case EAGER -> file.prefault(() -> false);
       case BACKGROUND -> store.startPrefault();
       default -> {
         // NONE: each page faults on first use
@@ -163,7 +163,7 @@ final class Store implements AutoCloseable {
    * done or closed.
    */
   private void startPrefault() {
-    long from = file.prefaultInBackground();
+    file.prefaultInBackground();
     prefaulter =
         Thread.ofPlatform()
             .daemon()
@@ -172,7 +172,7 @@ final class Store implements AutoCloseable {
                 () -> {
                   Native.idleCurrentThread();
                   try {
-                    file.prefault(from, () -> stopPrefault);
+                    file.prefault(() -> stopPrefault);
                   } catch (RuntimeException | InternalError e) {
                     LOG.log(System.Logger.Level.DEBUG, "pre-fault of {0} stopped: {1}", path, e);
                   }

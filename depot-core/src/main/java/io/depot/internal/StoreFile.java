@@ -263,25 +263,23 @@ final class StoreFile implements AutoCloseable {
    * <p>Each chunk is first collapsed into one huge page ({@link Native#collapse}: the file's pages
    * in the page cache, so once per file, whichever process gets there first), and the header's
    * {@link HeaderDescriptor#HUGE_PREFIX_OFFSET huge prefix} is advanced past it. From then on every
-   * process maps the chunk with one fault instead of 512: chunks below the prefix are only
-   * populated here, and a process that attaches later runs at memcpy speed on them before (or
-   * without) its own pre-fault. Then the chunk is populated ({@code madvise(MADV_POPULATE_WRITE)})
-   * and one byte of each 4 KiB page is read, which takes the first-access cost here rather than in
-   * the first put or get: for a chunk still on small pages (the collapse is refused on kernels
-   * before 6.1, on mappings that are not aligned, or when no huge page is free), and on a virtual
-   * machine for a chunk just collapsed. Reads only: other processes may be writing.
+   * process maps the chunk with one fault instead of 512: chunks below the prefix are not collapsed
+   * again, and a process that attaches later writes them at memcpy speed before (or without) its
+   * own pre-fault. Then the chunk is populated ({@code madvise(MADV_POPULATE_WRITE)}) and one byte
+   * of each 4 KiB page is read, which takes the first-access cost here rather than in the first put
+   * or get: for a chunk still on small pages (the collapse is refused on kernels before 6.1, on
+   * mappings that are not aligned, or when no huge page is free), and on a virtual machine for a
+   * chunk just collapsed. Reads only: other processes may be writing.
    *
-   * @param from where to start, a multiple of {@link #HUGE_PAGE_SIZE}: 0, or what {@link
-   *     #prefaultInBackground} returned
    * @return whether the whole file was pre-faulted
    */
-  boolean prefault(long from, BooleanSupplier stop) {
+  boolean prefault(BooleanSupplier stop) {
     MemorySegment segment = mem.segment();
     long size = Math.min(segment.byteSize(), layout.fileLength);
     boolean aligned = segment.address() % HUGE_PAGE_SIZE == 0;
     byte sink = 0;
-    int huge = (int) (from / HUGE_PAGE_SIZE);
-    for (long at = from; at < size; at += HUGE_PAGE_SIZE) {
+    int huge = 0;
+    for (long at = 0; at < size; at += HUGE_PAGE_SIZE) {
       if (stop.getAsBoolean()) {
         return false;
       }
@@ -354,11 +352,11 @@ final class StoreFile implements AutoCloseable {
   /**
    * Before a pre-fault that runs while the store is in use: takes the header's {@link #hugePrefix
    * huge prefix} (collapsed by the creator's pre-fault or another process's), which this process
-   * maps with one fault per 2 MiB and need not pre-fault; beyond it, until the pre-fault has passed
-   * a block, large puts into the block are written with {@code pwrite} ({@link Mem#copyIn}) rather
-   * than each page taking its first-touch cost in the put.
+   * maps with one fault per 2 MiB, so that puts into it write through the mapping; beyond it, until
+   * the pre-fault has passed a block, large puts into the block are written with {@code pwrite}
+   * ({@link Mem#copyIn}) rather than each page taking its first-touch cost in the put.
    *
-   * @return where the pre-fault is to start
+   * @return the huge prefix this process writes through the mapping from the start
    */
   long prefaultInBackground() {
     long from = 0;

@@ -130,9 +130,9 @@ class HugePageTest {
         assertEquals(
             whole,
             attached.prefaultInBackground(),
-            "every whole 2 MiB is found collapsed: the background pre-fault starts past them");
+            "every whole 2 MiB is found collapsed: puts write through the mapping from the start");
         assertEquals(whole / StoreFile.HUGE_PAGE_SIZE, attached.collapsedChunks());
-        assertTrue(attached.prefault(whole, () -> false), "the rest (the file's tail) pre-faults");
+        assertTrue(attached.prefault(() -> false), "and the pre-fault runs to the end");
       }
     } finally {
       Depot.destroy(name, options);
