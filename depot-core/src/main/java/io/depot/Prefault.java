@@ -28,8 +28,10 @@ public enum Prefault {
    * In a daemon thread of this process that runs only on otherwise idle CPU time (Linux {@code
    * SCHED_IDLE}), started at attach and stopped at close: attaching returns at once, the
    * pre-faulting never competes with real work, and pages not yet pre-faulted when first used cost
-   * what they would without pre-faulting — except for puts and queue pushes of 16 KiB or more into
-   * them, which the kernel writes ({@code pwrite}) without touching the pages through the mapping.
+   * what they would without pre-faulting: one fault per 2 MiB where the store is on huge pages
+   * already, and elsewhere one per 4 KiB page — except for puts and queue pushes of 16 KiB or more
+   * into small pages, which the kernel writes ({@code pwrite}) without touching the pages through
+   * the mapping.
    */
   BACKGROUND,
   /**
