@@ -151,7 +151,7 @@ public final class PeersBench {
       int mixedWriters,
       int mixedReaders,
       boolean profile) {
-    /** The default run, sized for about 8 minutes on 2 cores (Redis on a fifth of the keys). */
+    /** The default run, about 11 to 13 minutes on 2 cores (Redis on a fifth of the keys). */
     public static final Size FULL =
         new Size(
             "full",
@@ -176,7 +176,7 @@ public final class PeersBench {
             2,
             true);
 
-    /** A tenth of the work, one repetition: two to three minutes. */
+    /** A tenth of the work, one repetition: three to four minutes. */
     public static final Size QUICK =
         new Size(
             "quick",
