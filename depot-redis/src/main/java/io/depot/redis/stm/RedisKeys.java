@@ -23,7 +23,6 @@ import org.jspecify.annotations.Nullable;
  * raw UTF-8 key (anything after the tag is unambiguous).
  */
 final class RedisKeys {
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   final byte[] meta;
   final byte[] index;
@@ -33,7 +32,7 @@ final class RedisKeys {
   final byte[] listPrefix;
 
   RedisKeys(String namespace, String id) {
-    String tag = "{" + namespace + ":" + escape(id) + "}";
+    String tag = "{" + namespace + ":" + Keys.escape(id) + "}";
     this.meta = bytes(tag + ":m");
     this.index = bytes(tag + ":i");
     this.keyPrefix = bytes(tag + ":k:");
@@ -58,22 +57,6 @@ final class RedisKeys {
 
   static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  static String escape(String id) {
-    StringBuilder sb = null;
-    for (int i = 0; i < id.length(); i++) {
-      char c = id.charAt(i);
-      if (c == '%' || c == '{' || c == '}') {
-        if (sb == null) {
-          sb = new StringBuilder(id.length() + 6).append(id, 0, i);
-        }
-        sb.append('%').append(HEX[c >> 4]).append(HEX[c & 15]);
-      } else if (sb != null) {
-        sb.append(c);
-      }
-    }
-    return sb == null ? id : sb.toString();
   }
 
   /** The SCAN pattern of every workflow's metadata key in {@code namespace}. */

@@ -22,7 +22,6 @@ import org.jspecify.annotations.Nullable;
  * so the tag ends at the name's end and two names never share a tag.
  */
 final class StoreKeys {
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   final String prefix;
   final byte[] meta;
@@ -35,11 +34,11 @@ final class StoreKeys {
   }
 
   byte[] object(String name) {
-    return bytes("{" + prefix + ":" + escape(name) + "}:o");
+    return bytes("{" + prefix + ":" + Keys.escape(name) + "}:o");
   }
 
   byte[] stream(String name) {
-    return bytes("{" + prefix + ":" + escape(name) + "}:s");
+    return bytes("{" + prefix + ":" + Keys.escape(name) + "}:s");
   }
 
   /** The SCAN pattern of every object hash. */
@@ -60,21 +59,5 @@ final class StoreKeys {
 
   static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  static String escape(String name) {
-    StringBuilder sb = null;
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c == '%' || c == '{' || c == '}') {
-        if (sb == null) {
-          sb = new StringBuilder(name.length() + 6).append(name, 0, i);
-        }
-        sb.append('%').append(HEX[c >> 4]).append(HEX[c & 15]);
-      } else if (sb != null) {
-        sb.append(c);
-      }
-    }
-    return sb == null ? name : sb.toString();
   }
 }

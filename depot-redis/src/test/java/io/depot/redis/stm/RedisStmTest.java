@@ -107,7 +107,7 @@ class RedisStmTest extends StmContractTest {
             c ->
                 new String(
                     c.hget(
-                        ("{contract:" + RedisKeys.escape(wf.id()) + "}:k:a")
+                        ("{contract:" + io.depot.stm.spi.Keys.escape(wf.id()) + "}:k:a")
                             .getBytes(StandardCharsets.UTF_8),
                         "v".getBytes(StandardCharsets.UTF_8)),
                     StandardCharsets.UTF_8));

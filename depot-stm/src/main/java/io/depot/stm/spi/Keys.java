@@ -106,6 +106,32 @@ public final class Keys {
     return d;
   }
 
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  /**
+   * Escapes {@code %}, <code>{</code> and <code>}</code> as {@code %XX} (two upper-case hex
+   * digits), so that an id or key can stand inside a Redis hash tag ({@code {…}}) without ending
+   * it; {@link #unescape} is the inverse. Returns {@code s} itself when it has none of the three.
+   *
+   * @param s the id or key
+   * @return the string escaped
+   */
+  public static String escape(String s) {
+    StringBuilder sb = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%' || c == '{' || c == '}') {
+        if (sb == null) {
+          sb = new StringBuilder(s.length() + 6).append(s, 0, i);
+        }
+        sb.append('%').append(HEX[c >> 4]).append(HEX[c & 15]);
+      } else if (sb != null) {
+        sb.append(c);
+      }
+    }
+    return sb == null ? s : sb.toString();
+  }
+
   /**
    * Decodes {@code %XX} escapes (two hex digits, one char each), the inverse of the escaping the
    * backends use to fit ids and keys into object or key names; anything else is kept as it is.
