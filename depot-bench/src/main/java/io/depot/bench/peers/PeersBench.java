@@ -354,7 +354,13 @@ public final class PeersBench {
       Collections.unmodifiableSet(
           new LinkedHashSet<>(List.of("W1", "W3-small", "ping-pong", "W2", "W3", "W4", "mixed")));
 
-  private static Set<String> workloads(String list) {
+  /**
+   * The workloads of {@code --only}'s comma-separated list (they still run in {@link #WORKLOADS}'s
+   * order).
+   *
+   * @throws IllegalArgumentException naming a workload that is not one of {@link #WORKLOADS}
+   */
+  static Set<String> workloads(String list) {
     Set<String> picked = new LinkedHashSet<>();
     for (String w : list.split(",")) {
       if (!WORKLOADS.contains(w.trim())) {
