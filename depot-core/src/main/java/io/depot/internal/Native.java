@@ -10,6 +10,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The few libc calls Depot needs, through the FFM {@link Linker}: {@code posix_fallocate} (reserve
@@ -19,8 +20,10 @@ import java.util.Optional;
  * the mapping), {@code futex} (wake blocked waiters in other processes) and {@code
  * sched_setscheduler} / {@code setpriority} (run background pre-faulting only on idle CPU time).
  *
- * <p>Every call degrades: when native access is not granted or a symbol is missing, {@link
- * #AVAILABLE} is false and callers fall back to pure Java (touching pages, polling).
+ * <p>Every call degrades: when native access is not granted or a symbol is missing, it returns its
+ * "unavailable" value (said once in the log) and callers fall back to pure Java (touching pages,
+ * {@code FileChannel.map}, polling). The downcall handles are built on first use, a group at a
+ * time.
  */
 @SuppressWarnings("restricted") // the point of this class; callers degrade when access is denied
 final class Native {
@@ -53,183 +56,216 @@ final class Native {
   private static final int FUTEX_WAIT = 0;
   private static final int FUTEX_WAKE = 1;
 
-  static final boolean AVAILABLE;
-  private static final MethodHandle OPEN;
-  private static final MethodHandle CLOSE;
-  private static final MethodHandle FALLOCATE;
-  private static final MethodHandle MADVISE;
-  private static final MethodHandle MMAP;
-  private static final MethodHandle MUNMAP;
-  private static final MethodHandle PWRITE;
-  private static final MethodHandle SYSCALL_FUTEX;
-  private static final MethodHandle GETTID;
-  private static final MethodHandle SETPRIORITY;
-  private static final MethodHandle SCHED_SETSCHEDULER;
-  private static final VarHandle ERRNO;
-  private static final boolean FUTEX_AVAILABLE;
+  /**
+   * The linker, libc's symbols and the errno capture, made on first use. Each group of calls below
+   * has its own holder class, so that a process builds the downcall handles it calls and no others:
+   * building one costs 10 to 15 ms, and the first about 100 ms (measured on a cold JVM), which
+   * every attaching process would otherwise pay in {@code open}.
+   */
+  private static final class Libc {
+    static final @Nullable Linker LINKER;
+    static final @Nullable SymbolLookup LOOKUP;
+    static final Linker.@Nullable Option ERRNO_CAPTURE;
+    static final @Nullable VarHandle ERRNO_HANDLE;
 
-  static {
-    MethodHandle open = null;
-    MethodHandle close = null;
-    MethodHandle fallocate = null;
-    MethodHandle madvise = null;
-    MethodHandle mmap = null;
-    MethodHandle munmap = null;
-    MethodHandle pwrite = null;
-    MethodHandle futex = null;
-    MethodHandle gettid = null;
-    MethodHandle setpriority = null;
-    MethodHandle schedSetscheduler = null;
-    VarHandle errno = null;
-    boolean ok = false;
-    boolean futexOk = false;
-    try {
-      Linker linker = Linker.nativeLinker();
-      SymbolLookup libc = linker.defaultLookup();
-      Linker.Option ccs = Linker.Option.captureCallState("errno");
-      errno =
-          Linker.Option.captureStateLayout()
-              .varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
-      open =
-          linker.downcallHandle(
-              libc.find("open").orElseThrow(),
-              FunctionDescriptor.of(
-                  ValueLayout.JAVA_INT,
-                  ValueLayout.ADDRESS,
-                  ValueLayout.JAVA_INT,
-                  ValueLayout.JAVA_INT),
-              ccs);
-      close =
-          linker.downcallHandle(
-              libc.find("close").orElseThrow(),
-              FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-      fallocate =
-          linker.downcallHandle(
-              libc.find("posix_fallocate").orElseThrow(),
-              FunctionDescriptor.of(
-                  ValueLayout.JAVA_INT,
-                  ValueLayout.JAVA_INT,
-                  ValueLayout.JAVA_LONG,
-                  ValueLayout.JAVA_LONG));
-      madvise =
-          linker.downcallHandle(
-              libc.find("madvise").orElseThrow(),
-              FunctionDescriptor.of(
-                  ValueLayout.JAVA_INT,
-                  ValueLayout.ADDRESS,
-                  ValueLayout.JAVA_LONG,
-                  ValueLayout.JAVA_INT),
-              ccs);
-      ok = true;
-      Optional<MemorySegment> mmapSymbol = libc.find("mmap");
-      Optional<MemorySegment> munmapSymbol = libc.find("munmap");
-      if (mmapSymbol.isPresent() && munmapSymbol.isPresent() && isLinux()) {
-        // void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
-        mmap =
-            linker.downcallHandle(
-                mmapSymbol.get(),
-                FunctionDescriptor.of(
-                    ValueLayout.ADDRESS,
-                    ValueLayout.ADDRESS,
-                    ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_LONG));
-        munmap =
-            linker.downcallHandle(
-                munmapSymbol.get(),
-                FunctionDescriptor.of(
-                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    static {
+      Linker linker = null;
+      SymbolLookup lookup = null;
+      Linker.Option capture = null;
+      VarHandle errno = null;
+      try {
+        linker = Linker.nativeLinker();
+        lookup = linker.defaultLookup();
+        capture = Linker.Option.captureCallState("errno");
+        errno =
+            Linker.Option.captureStateLayout()
+                .varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+      } catch (Throwable t) { // not on a platform the linker supports
+        unavailable(
+            "the native linker",
+            t,
+            "stores reserve pages by touching them, are mapped with FileChannel.map and waits poll");
+        linker = null;
       }
-      Optional<MemorySegment> pwriteSymbol = libc.find("pwrite");
-      if (pwriteSymbol.isPresent()) {
-        // ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset); critical: the buffer
-        // may be a Java
-        // array, passed without a copy (the calls are bounded to PWRITE_CHUNK, so a GC waits at
-        // most that long)
-        pwrite =
-            linker.downcallHandle(
-                pwriteSymbol.get(),
-                FunctionDescriptor.of(
-                    ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_INT,
-                    ValueLayout.ADDRESS,
-                    ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_LONG),
-                Linker.Option.critical(true));
-      }
-      Optional<MemorySegment> gettidSymbol = libc.find("gettid");
-      Optional<MemorySegment> setprioritySymbol = libc.find("setpriority");
-      Optional<MemorySegment> schedSymbol = libc.find("sched_setscheduler");
-      if (schedSymbol.isPresent()) {
-        schedSetscheduler =
-            linker.downcallHandle(
-                schedSymbol.get(),
-                FunctionDescriptor.of(
-                    ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT,
-                    ValueLayout.ADDRESS));
-      }
-      if (gettidSymbol.isPresent() && setprioritySymbol.isPresent()) {
-        gettid =
-            linker.downcallHandle(gettidSymbol.get(), FunctionDescriptor.of(ValueLayout.JAVA_INT));
-        setpriority =
-            linker.downcallHandle(
-                setprioritySymbol.get(),
-                FunctionDescriptor.of(
-                    ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT));
-      }
-      if ("amd64".equals(System.getProperty("os.arch"))
-          || "x86_64".equals(System.getProperty("os.arch"))) {
-        Optional<MemorySegment> syscall = libc.find("syscall");
-        if (syscall.isPresent()) {
-          // long syscall(SYS_futex, uint32_t *uaddr, int op, uint32_t val, const struct timespec
-          // *timeout)
-          futex =
-              linker.downcallHandle(
-                  syscall.get(),
-                  FunctionDescriptor.of(
-                      ValueLayout.JAVA_LONG,
-                      ValueLayout.JAVA_LONG,
-                      ValueLayout.ADDRESS,
-                      ValueLayout.JAVA_INT,
-                      ValueLayout.JAVA_INT,
-                      ValueLayout.ADDRESS),
-                  Linker.Option.firstVariadicArg(1),
-                  ccs);
-          futexOk = true;
-        }
-      }
-    } catch (
-        Throwable
-            t) { // IllegalCallerException when native access is denied, NoSuchElement when not on
-      // libc
-      ok = false;
-      unavailable(
-          "the native calls (posix_fallocate, madvise, futex)",
-          t,
-          "stores reserve pages by touching them and "
-              + "waits poll; run the JVM with --enable-native-access=ALL-UNNAMED (or =io.depot.core)");
+      LINKER = linker;
+      LOOKUP = lookup;
+      ERRNO_CAPTURE = capture;
+      ERRNO_HANDLE = errno;
     }
-    OPEN = open;
-    CLOSE = close;
-    FALLOCATE = fallocate;
-    MADVISE = madvise;
-    MMAP = mmap;
-    MUNMAP = munmap;
-    PWRITE = pwrite;
-    SYSCALL_FUTEX = futex;
-    GETTID = gettid;
-    SETPRIORITY = setpriority;
-    SCHED_SETSCHEDULER = schedSetscheduler;
-    ERRNO = errno;
-    AVAILABLE = ok;
-    FUTEX_AVAILABLE = futexOk;
+
+    /**
+     * A downcall handle for libc's {@code name}, or null (said once) when the symbol is missing or
+     * native access is not granted.
+     */
+    static @Nullable MethodHandle downcall(
+        String name, FunctionDescriptor descriptor, boolean errno, Linker.Option... options) {
+      if (LINKER == null || LOOKUP == null) {
+        return null;
+      }
+      try {
+        Optional<MemorySegment> symbol = LOOKUP.find(name);
+        if (symbol.isEmpty()) {
+          return null;
+        }
+        Linker.Option[] all = options;
+        Linker.Option capture = ERRNO_CAPTURE;
+        if (errno) {
+          if (capture == null) {
+            return null;
+          }
+          all = java.util.Arrays.copyOf(options, options.length + 1);
+          all[options.length] = capture;
+        }
+        return LINKER.downcallHandle(symbol.get(), descriptor, all);
+      } catch (Throwable t) { // IllegalCallerException when native access is denied
+        unavailable(
+            "the native calls",
+            t,
+            "stores reserve pages by touching them, are mapped with FileChannel.map and waits poll;"
+                + " run the JVM with --enable-native-access=ALL-UNNAMED (or =io.depot.core)");
+        return null;
+      }
+    }
+
+    static int errno(MemorySegment state) {
+      return ERRNO_HANDLE == null ? -1 : (int) ERRNO_HANDLE.get(state, 0L);
+    }
+  }
+
+  /** {@code open} (errno captured) and {@code close}. */
+  private static final class Files {
+    static final @Nullable MethodHandle OPEN =
+        Libc.downcall(
+            "open",
+            FunctionDescriptor.of(
+                ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS,
+                ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT),
+            true);
+    static final @Nullable MethodHandle CLOSE =
+        Libc.downcall(
+            "close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), false);
+    static final boolean OK = OPEN != null && CLOSE != null;
+  }
+
+  /** {@code mmap} and {@code munmap}, on Linux. */
+  private static final class Maps {
+    // void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)
+    static final @Nullable MethodHandle MMAP =
+        isLinux()
+            ? Libc.downcall(
+                "mmap",
+                FunctionDescriptor.of(
+                    ValueLayout.ADDRESS,
+                    ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_LONG),
+                false)
+            : null;
+    static final @Nullable MethodHandle MUNMAP =
+        MMAP == null
+            ? null
+            : Libc.downcall(
+                "munmap",
+                FunctionDescriptor.of(
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
+                false);
+    static final boolean OK = MMAP != null && MUNMAP != null && Files.OK;
+  }
+
+  /** {@code posix_fallocate}. */
+  private static final class Fallocate {
+    static final @Nullable MethodHandle FALLOCATE =
+        Libc.downcall(
+            "posix_fallocate",
+            FunctionDescriptor.of(
+                ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG),
+            false);
+  }
+
+  /** {@code madvise} (errno captured). */
+  private static final class Madvise {
+    static final @Nullable MethodHandle MADVISE =
+        Libc.downcall(
+            "madvise",
+            FunctionDescriptor.of(
+                ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS,
+                ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT),
+            true);
+  }
+
+  /**
+   * {@code ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset)}; critical: the
+   * buffer may be a Java array, passed without a copy (the calls are bounded to {@link
+   * #PWRITE_CHUNK}, so a GC waits at most that long).
+   */
+  private static final class Pwrite {
+    static final @Nullable MethodHandle PWRITE =
+        Libc.downcall(
+            "pwrite",
+            FunctionDescriptor.of(
+                ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS,
+                ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_LONG),
+            false,
+            Linker.Option.critical(true));
+  }
+
+  /** {@code gettid}, {@code setpriority} and {@code sched_setscheduler}. */
+  private static final class Sched {
+    static final @Nullable MethodHandle GETTID =
+        Libc.downcall("gettid", FunctionDescriptor.of(ValueLayout.JAVA_INT), false);
+    static final @Nullable MethodHandle SETPRIORITY =
+        Libc.downcall(
+            "setpriority",
+            FunctionDescriptor.of(
+                ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT),
+            false);
+    static final @Nullable MethodHandle SCHED_SETSCHEDULER =
+        Libc.downcall(
+            "sched_setscheduler",
+            FunctionDescriptor.of(
+                ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT,
+                ValueLayout.ADDRESS),
+            false);
+  }
+
+  /**
+   * {@code long syscall(SYS_futex, uint32_t *uaddr, int op, uint32_t val, const struct timespec
+   * *timeout)} (errno captured), on x86-64.
+   */
+  private static final class Futex {
+    static final @Nullable MethodHandle SYSCALL_FUTEX =
+        "amd64".equals(System.getProperty("os.arch"))
+                || "x86_64".equals(System.getProperty("os.arch"))
+            ? Libc.downcall(
+                "syscall",
+                FunctionDescriptor.of(
+                    ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG,
+                    ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS),
+                true,
+                Linker.Option.firstVariadicArg(1))
+            : null;
   }
 
   private Native() {}
@@ -260,19 +296,20 @@ final class Native {
    *     full), or -1 when native access is unavailable
    */
   static int fallocate(Path path, long length) {
-    if (!AVAILABLE) {
+    MethodHandle fallocate = Fallocate.FALLOCATE;
+    if (fallocate == null || !Files.OK) {
       return -1;
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-      int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_RDWR, 0);
+      int fd = (int) Files.OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_RDWR, 0);
       if (fd < 0) {
-        return (int) ERRNO.get(state, 0L);
+        return Libc.errno(state);
       }
       try {
-        return (int) FALLOCATE.invokeExact(fd, 0L, length);
+        return (int) fallocate.invokeExact(fd, 0L, length);
       } finally {
-        int ignored = (int) CLOSE.invokeExact(fd);
+        int ignored = (int) Files.CLOSE.invokeExact(fd);
         assert ignored >= -1;
       }
     } catch (Throwable t) {
@@ -294,12 +331,12 @@ final class Native {
    *     unavailable
    */
   static int openReadWrite(Path path) {
-    if (!AVAILABLE || PWRITE == null) {
+    if (Pwrite.PWRITE == null || !Files.OK) {
       return -1;
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-      int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_RDWR, 0);
+      int fd = (int) Files.OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_RDWR, 0);
       return fd < 0 ? -1 : fd;
     } catch (Throwable t) {
       unavailable(
@@ -314,7 +351,7 @@ final class Native {
       return;
     }
     try {
-      int ignored = (int) CLOSE.invokeExact(fd);
+      int ignored = (int) Files.CLOSE.invokeExact(fd);
       assert ignored >= -1;
     } catch (Throwable t) {
       unavailable("close", t, "a file descriptor stays open until the JVM exits");
@@ -329,7 +366,8 @@ final class Native {
    *     native access is unavailable (the caller copies the rest itself)
    */
   static long pwrite(int fd, MemorySegment src, long offset) {
-    if (PWRITE == null || fd < 0) {
+    MethodHandle pwrite = Pwrite.PWRITE;
+    if (pwrite == null || fd < 0) {
       return 0;
     }
     long length = src.byteSize();
@@ -337,7 +375,7 @@ final class Native {
     try {
       while (done < length) {
         long n = Math.min(PWRITE_CHUNK, length - done);
-        long rc = (long) PWRITE.invokeExact(fd, src.asSlice(done, n), n, offset + done);
+        long rc = (long) pwrite.invokeExact(fd, src.asSlice(done, n), n, offset + done);
         if (rc <= 0) {
           return done; // EINTR and the rest: the caller copies what is left through the mapping
         }
@@ -367,12 +405,12 @@ final class Native {
    *     {@code mmap} or the file is unavailable (the caller maps with {@code FileChannel.map})
    */
   static MemorySegment mapAligned(Path path, long length, long alignment, Arena arena) {
-    if (MMAP == null || length <= 0 || Long.bitCount(alignment) != 1) {
+    if (!Maps.OK || length <= 0 || Long.bitCount(alignment) != 1) {
       return null;
     }
     try (Arena local = Arena.ofConfined()) {
       MemorySegment state = local.allocate(Linker.Option.captureStateLayout());
-      int fd = (int) OPEN.invokeExact(state, local.allocateFrom(path.toString()), O_RDWR, 0);
+      int fd = (int) Files.OPEN.invokeExact(state, local.allocateFrom(path.toString()), O_RDWR, 0);
       if (fd < 0) {
         return null;
       }
@@ -380,7 +418,7 @@ final class Native {
         long span = length + alignment;
         long reserved =
             ((MemorySegment)
-                    MMAP.invokeExact(
+                    Maps.MMAP.invokeExact(
                         MemorySegment.NULL,
                         span,
                         PROT_NONE,
@@ -394,7 +432,7 @@ final class Native {
         long aligned = (reserved + alignment - 1) & -alignment;
         long mapped =
             ((MemorySegment)
-                    MMAP.invokeExact(
+                    Maps.MMAP.invokeExact(
                         MemorySegment.ofAddress(aligned),
                         length,
                         PROT_READ_WRITE,
@@ -412,7 +450,7 @@ final class Native {
         return MemorySegment.ofAddress(aligned)
             .reinterpret(length, arena, unused -> unmap(aligned, end - aligned));
       } finally {
-        int ignored = (int) CLOSE.invokeExact(fd); // the mapping keeps the file
+        int ignored = (int) Files.CLOSE.invokeExact(fd); // the mapping keeps the file
         assert ignored >= -1;
       }
     } catch (Throwable t) {
@@ -431,7 +469,7 @@ final class Native {
       return;
     }
     try {
-      int rc = (int) MUNMAP.invokeExact(MemorySegment.ofAddress(address), length);
+      int rc = (int) Maps.MUNMAP.invokeExact(MemorySegment.ofAddress(address), length);
       assert rc == 0 : "munmap " + Long.toHexString(address) + " " + length;
     } catch (Throwable t) {
       unavailable("munmap", t, "the address range stays reserved until the JVM exits");
@@ -474,13 +512,14 @@ final class Native {
    * {@code what}, with what Depot does instead).
    */
   private static int madvise(MemorySegment segment, int advice, String what, String fallback) {
-    if (!AVAILABLE) {
+    MethodHandle madvise = Madvise.MADVISE;
+    if (madvise == null) {
       return -1;
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-      int rc = (int) MADVISE.invokeExact(state, segment, segment.byteSize(), advice);
-      return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
+      int rc = (int) madvise.invokeExact(state, segment, segment.byteSize(), advice);
+      return rc == 0 ? 0 : Libc.errno(state);
     } catch (Throwable t) {
       unavailable(what, t, fallback);
       return -1;
@@ -496,19 +535,22 @@ final class Native {
    * @return whether the priority was lowered
    */
   static boolean idleCurrentThread() {
-    if (GETTID == null) {
+    MethodHandle gettid = Sched.GETTID;
+    MethodHandle sched = Sched.SCHED_SETSCHEDULER;
+    MethodHandle setpriority = Sched.SETPRIORITY;
+    if (gettid == null) {
       return false;
     }
     try (Arena arena = Arena.ofConfined()) {
-      int tid = (int) GETTID.invokeExact();
-      if (SCHED_SETSCHEDULER != null) {
+      int tid = (int) gettid.invokeExact();
+      if (sched != null) {
         MemorySegment param =
             arena.allocate(ValueLayout.JAVA_INT); // struct sched_param { int priority = 0; }
-        if ((int) SCHED_SETSCHEDULER.invokeExact(tid, SCHED_IDLE, param) == 0) {
+        if ((int) sched.invokeExact(tid, SCHED_IDLE, param) == 0) {
           return true;
         }
       }
-      return SETPRIORITY != null && (int) SETPRIORITY.invokeExact(PRIO_PROCESS, tid, 19) == 0;
+      return setpriority != null && (int) setpriority.invokeExact(PRIO_PROCESS, tid, 19) == 0;
     } catch (Throwable t) {
       unavailable(
           "sched_setscheduler / setpriority", t, "background pre-faulting runs at normal priority");
@@ -525,7 +567,8 @@ final class Native {
    *     {@link #EINTR}), or -1 when unavailable
    */
   static int futexWait(MemorySegment word, int expected, long timeoutNanos) {
-    if (!FUTEX_AVAILABLE) {
+    MethodHandle futex = Futex.SYSCALL_FUTEX;
+    if (futex == null) {
       return -1;
     }
     try (Arena arena = Arena.ofConfined()) {
@@ -536,9 +579,8 @@ final class Native {
         timeout.set(ValueLayout.JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
         timeout.set(ValueLayout.JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
       }
-      long rc =
-          (long) SYSCALL_FUTEX.invokeExact(state, SYS_FUTEX, word, FUTEX_WAIT, expected, timeout);
-      return rc == 0 ? 0 : (int) ERRNO.get(state, 0L);
+      long rc = (long) futex.invokeExact(state, SYS_FUTEX, word, FUTEX_WAIT, expected, timeout);
+      return rc == 0 ? 0 : Libc.errno(state);
     } catch (Throwable t) {
       unavailable("futex", t, "waits poll");
       return -1;
@@ -547,15 +589,14 @@ final class Native {
 
   /** {@code FUTEX_WAKE} up to {@code count} waiters on {@code word}. */
   static void futexWake(MemorySegment word, int count) {
-    if (!FUTEX_AVAILABLE) {
+    MethodHandle futex = Futex.SYSCALL_FUTEX;
+    if (futex == null) {
       return;
     }
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
       long rc =
-          (long)
-              SYSCALL_FUTEX.invokeExact(
-                  state, SYS_FUTEX, word, FUTEX_WAKE, count, MemorySegment.NULL);
+          (long) futex.invokeExact(state, SYS_FUTEX, word, FUTEX_WAKE, count, MemorySegment.NULL);
       assert rc >= -1;
     } catch (Throwable t) {
       unavailable("futex", t, "waits poll"); // waiters also time out and poll
