@@ -300,17 +300,15 @@ final class Native {
     if (fallocate == null || !Files.OK) {
       return -1;
     }
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-      int fd = (int) Files.OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_RDWR, 0);
+    try {
+      int fd = openFile(path);
       if (fd < 0) {
-        return Libc.errno(state);
+        return -fd;
       }
       try {
         return (int) fallocate.invokeExact(fd, 0L, length);
       } finally {
-        int ignored = (int) Files.CLOSE.invokeExact(fd);
-        assert ignored >= -1;
+        close(fd);
       }
     } catch (Throwable t) {
       unavailable("posix_fallocate", t, "the store's pages are reserved by touching them");
@@ -325,6 +323,19 @@ final class Native {
   private static final long PWRITE_CHUNK = 1L << 20;
 
   /**
+   * {@code open(path, O_RDWR)}; the caller has checked {@link Files#OK}.
+   *
+   * @return the file descriptor, or minus the error number
+   */
+  private static int openFile(Path path) throws Throwable {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
+      int fd = (int) Files.OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_RDWR, 0);
+      return fd >= 0 ? fd : -Math.max(1, Libc.errno(state));
+    }
+  }
+
+  /**
    * Opens {@code path} for reading and writing.
    *
    * @return the file descriptor, or -1 when the file cannot be opened or native access is
@@ -334,9 +345,8 @@ final class Native {
     if (Pwrite.PWRITE == null || !Files.OK) {
       return -1;
     }
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
-      int fd = (int) Files.OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_RDWR, 0);
+    try {
+      int fd = openFile(path);
       return fd < 0 ? -1 : fd;
     } catch (Throwable t) {
       unavailable(
@@ -404,13 +414,12 @@ final class Native {
    * @return the mapping, unmapped when {@code arena} closes; or {@code null} when native access,
    *     {@code mmap} or the file is unavailable (the caller maps with {@code FileChannel.map})
    */
-  static MemorySegment mapAligned(Path path, long length, long alignment, Arena arena) {
+  static @Nullable MemorySegment mapAligned(Path path, long length, long alignment, Arena arena) {
     if (!Maps.OK || length <= 0 || Long.bitCount(alignment) != 1) {
       return null;
     }
-    try (Arena local = Arena.ofConfined()) {
-      MemorySegment state = local.allocate(Linker.Option.captureStateLayout());
-      int fd = (int) Files.OPEN.invokeExact(state, local.allocateFrom(path.toString()), O_RDWR, 0);
+    try {
+      int fd = openFile(path);
       if (fd < 0) {
         return null;
       }
@@ -450,8 +459,7 @@ final class Native {
         return MemorySegment.ofAddress(aligned)
             .reinterpret(length, arena, unused -> unmap(aligned, end - aligned));
       } finally {
-        int ignored = (int) Files.CLOSE.invokeExact(fd); // the mapping keeps the file
-        assert ignored >= -1;
+        close(fd); // the mapping keeps the file
       }
     } catch (Throwable t) {
       unavailable("mmap", t, "stores are mapped with FileChannel.map, without huge pages");

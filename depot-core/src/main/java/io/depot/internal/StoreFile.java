@@ -276,7 +276,7 @@ final class StoreFile implements AutoCloseable {
   boolean prefault(BooleanSupplier stop) {
     MemorySegment segment = mem.segment();
     long size = Math.min(segment.byteSize(), layout.fileLength);
-    boolean aligned = segment.address() % HUGE_PAGE_SIZE == 0;
+    boolean aligned = hugeAligned();
     byte sink = 0;
     int huge = 0;
     for (long at = 0; at < size; at += HUGE_PAGE_SIZE) {
@@ -304,6 +304,11 @@ final class StoreFile implements AutoCloseable {
     return true;
   }
 
+  /** Whether this mapping starts on a huge-page boundary (not so from {@code FileChannel.map}). */
+  private boolean hugeAligned() {
+    return mem.segment().address() % HUGE_PAGE_SIZE == 0;
+  }
+
   /** {@return the header's huge prefix: every whole huge page below it is one} */
   long hugePrefix() {
     return mem.getLongAcquire(HeaderDescriptor.HUGE_PREFIX_OFFSET);
@@ -312,7 +317,7 @@ final class StoreFile implements AutoCloseable {
   /** How many huge pages this process's pre-fault found or made ({@link #prefault}). */
   private volatile int collapsed; // written by the one pre-faulting thread
 
-  /** {@return how many of the store's huge-page chunks this process's pre-fault has collapsed} */
+  /** {@return how many of the store's chunks this process has found or made huge pages} */
   int collapsedChunks() {
     return collapsed;
   }
@@ -360,7 +365,7 @@ final class StoreFile implements AutoCloseable {
    */
   long prefaultInBackground() {
     long from = 0;
-    if (mem.segment().address() % HUGE_PAGE_SIZE == 0) {
+    if (hugeAligned()) {
       long size = Math.min(mem.segment().byteSize(), layout.fileLength);
       from = Math.min(hugePrefix(), size) / HUGE_PAGE_SIZE * HUGE_PAGE_SIZE;
       collapsed = (int) (from / HUGE_PAGE_SIZE);
