@@ -1,5 +1,6 @@
 package io.depot.bench.peers;
 
+import io.depot.bench.JitSettled;
 import io.depot.bench.Stats;
 import java.util.SplittableRandom;
 
@@ -7,10 +8,10 @@ import java.util.SplittableRandom;
  * A key-value workload process ({@code args: peer role location sizes counts warmMillis [prefix]},
  * sizes and counts comma-separated, one run per size; every key name starts with {@code prefix},
  * W4's workflow scope). {@code put}: puts the warm-up keys {@code w0..} and removes them, round
- * after round for {@code warmMillis} (at least 2 rounds, and at least {@link KvPeer#warmOps} puts
- * when {@code warmMillis > 0}), puts them once more (left for the reader's warm-up), then times a
+ * after round for {@code warmMillis} (at least 2 rounds, at least {@link KvPeer#warmOps} puts when
+ * {@code warmMillis > 0}, and then until the JIT has settled: {@link JitSettled}), puts them once more (left for the reader's warm-up), then times a
  * put of each of {@code k0..k<count-1>}. {@code get}: gets and verifies the {@code w} keys for
- * {@code warmMillis}, then times a get + verify of each {@code k} key. {@code both}: the two in
+ * {@code warmMillis} (and until the JIT has settled), then times a get + verify of each {@code k} key. {@code both}: the two in
  * this process (the in-JVM baselines). Prints {@code KVPUT median_ns=… p99_ns=…} and {@code KVGET
  * …}.
  */
@@ -64,8 +65,12 @@ public final class KvChild {
       if (!role.equals("get")) {
         long until = System.nanoTime() + warmNanos;
         long minOps = warmNanos > 0 ? kv.warmOps(size) : 0;
+        JitSettled jit = new JitSettled(until);
         for (int round = 0;
-            round < 2 || System.nanoTime() < until || (long) round * count < minOps;
+            round < 2
+                || System.nanoTime() < until
+                || (long) round * count < minOps
+                || (warmNanos > 0 && !jit.settled());
             round++) {
           putAll(kv, warm, values);
           for (int i = 0;
@@ -80,8 +85,12 @@ public final class KvChild {
       if (!role.equals("put")) {
         long until = System.nanoTime() + warmNanos;
         long minOps = warmNanos > 0 ? kv.warmOps(size) : 0;
+        JitSettled jit = new JitSettled(until);
         for (int round = 0;
-            round < 2 || System.nanoTime() < until || (long) round * count < minOps;
+            round < 2
+                || System.nanoTime() < until
+                || (long) round * count < minOps
+                || (warmNanos > 0 && !jit.settled());
             round++) {
           for (int i = 0; i < count; i += kv.batch()) { // batched as the timed gets
             if (!kv.getVerifyAll(warm, values, i, Math.min(count, i + kv.batch()))) {
