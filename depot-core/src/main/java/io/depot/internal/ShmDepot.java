@@ -469,6 +469,126 @@ final class ShmDepot implements Depot {
         });
   }
 
+  /**
+   * Values up to this size are copied out by {@link #getBytes} and {@link #getString} without a pin
+   * (see {@link #copyOut}); larger ones, where the copy costs far more than the pin, through a
+   * handle.
+   */
+  static final long COPY_OUT_MAX = 64 * 1024;
+
+  /**
+   * How often {@link #copyOut} tries before it gives way to a pinned read (each failure means that
+   * the object was replaced or removed during the copy).
+   */
+  private static final int COPY_OUT_TRIES = 4;
+
+  /**
+   * Copies out the value of the committed object named {@code key} without pinning it: a seqlock
+   * read. It reads the descriptor's ctl (acquire), copies the block, then reads the ctl again after
+   * an acquire fence. A committed object's block never changes, and it is freed only after its
+   * descriptor has left COMMITTED, which never comes back under the same generation. So an
+   * unchanged state and generation prove that the copy is the whole value. Every offset read before
+   * that proof is bounds-checked, since a descriptor reused meanwhile may hold anything. No handle
+   * journal entry, no pin and unpin CAS: for a small value this is most of a get's cost.
+   *
+   * @param required the kind the value must have, or null for any
+   * @return the bytes, or null where the value must be read through a handle: a queue (its value
+   *     changes while committed), a value over {@link #COPY_OUT_MAX}, or one replaced under every
+   *     try
+   * @throws ObjectNotFoundException if no object of that name is committed
+   * @throws io.depot.TypeMismatchException if the value is not of kind {@code required}
+   */
+  private byte[] copyOut(byte[] key, long hash, ValueKind required, String name) {
+    StoreLayout layout = store.layout;
+    for (int attempt = 0; attempt < COPY_OUT_TRIES; attempt++) {
+      long found = store.directory.lookup(key, hash);
+      if (found < 0) {
+        throw new ObjectNotFoundException("no committed object: name=" + name);
+      }
+      int gen = ObjectDescriptor.ownerGeneration(found);
+      long d = layout.descriptor(ObjectDescriptor.ownerIndex(found));
+      if (!committedAt(d, gen)) {
+        continue; // removed or replaced since the lookup
+      }
+      long block = mem.getLong(d + ObjectDescriptor.BLOCK_OFFSET);
+      if (block < layout.arenaOffset || !mem.inBounds(block, BlockHeaderDescriptor.NAME_OFFSET)) {
+        continue; // only a descriptor reused since the ctl read holds that: the check below fails
+      }
+      int kind = mem.getByte(block + BlockHeaderDescriptor.KIND_OFFSET);
+      long at = block + mem.getShort(block + BlockHeaderDescriptor.HEADER_LENGTH_OFFSET);
+      long length = mem.getLong(block + BlockHeaderDescriptor.DATA_LENGTH_OFFSET);
+      if (kind == ValueKind.QUEUE.code() || length > COPY_OUT_MAX) {
+        return null;
+      }
+      if (length < 0 || !mem.inBounds(at, length)) {
+        continue; // as above
+      }
+      byte[] out = new byte[(int) length];
+      MemorySegment.copy(
+          mem.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE, at, out, 0, (int) length);
+      // The copy's loads must complete before the second ctl read.
+      java.lang.invoke.VarHandle.acquireFence();
+      if (committedAt(d, gen)) {
+        if (required != null && kind != required.code()) {
+          throw new io.depot.TypeMismatchException(
+              "object is " + ValueKind.ofCode(kind) + ", not " + required + ": name=" + name);
+        }
+        store.clients.addStat(store.slot, ClientDescriptor.GETS_OFFSET);
+        return out;
+      }
+    }
+    return null;
+  }
+
+  /** Whether descriptor {@code d} is COMMITTED at generation {@code gen} (an acquire read). */
+  private boolean committedAt(long d, int gen) {
+    long c = mem.getLongAcquire(d + ObjectDescriptor.CTL_OFFSET);
+    return ObjectDescriptor.state(c) == ObjectDescriptor.COMMITTED
+        && ObjectDescriptor.generation(c) == gen;
+  }
+
+  /** {@link #copyOut} of {@code name}. */
+  private byte[] copyOut(String name, ValueKind required) {
+    byte[] key = Names.encode(name);
+    long hash = Names.hash(key);
+    return store.call(() -> copyOut(key, hash, required, name));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A value of up to 64 KiB is copied without a handle (no pin): the copy is checked against a
+   * concurrent replace or remove afterwards, and taken again if one happened.
+   */
+  @Override
+  public byte[] getBytes(String name) {
+    byte[] out = copyOut(name, null);
+    if (out != null) {
+      return out;
+    }
+    try (ObjectHandle h = get(name)) {
+      return h.toByteArray();
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Copied out as by {@link #getBytes}.
+   *
+   * @throws io.depot.TypeMismatchException if the object is not a string
+   */
+  @Override
+  public String getString(String name) {
+    byte[] out = copyOut(name, ValueKind.STRING);
+    if (out != null) {
+      return new String(out, StandardCharsets.UTF_8);
+    }
+    try (ObjectHandle h = get(name)) {
+      return h.asString();
+    }
+  }
+
   @Override
   public ObjectHandle get(String name) {
     ObjectHandleImpl h = find(name);

@@ -3,15 +3,17 @@ package io.depot.mp;
 import io.depot.Depot;
 import io.depot.ObjectExistsException;
 import io.depot.ObjectHandle;
+import io.depot.ObjectNotFoundException;
 import io.depot.StoreFullException;
+import java.lang.foreign.MemorySegment;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Child process (or in-process runner) of the stress test: {@code threads} threads each run {@code
- * ops} random operations (put, replace, get + verify, hold, remove) over names {@code
- * s0..s<names-1>} shared by every process.
+ * ops} random operations (put, replace, get + verify, getBytes + verify, hold, remove) over names
+ * {@code s0..s<names-1>} shared by every process.
  */
 public final class StressMain {
   private StressMain() {}
@@ -67,6 +69,14 @@ public final class StressMain {
                             puts.incrementAndGet();
                           } catch (StoreFullException expected) {
                             // momentarily full
+                          }
+                        } else if (op < 50) {
+                          // a copy out without a handle (no pin): checked by its payload alone
+                          try {
+                            Payloads.verify(MemorySegment.ofArray(d.getBytes(name)), name);
+                            gets.incrementAndGet();
+                          } catch (ObjectNotFoundException absent) {
+                            // not there now
                           }
                         } else if (op < 80) {
                           Optional<ObjectHandle> oh = d.tryGet(name);
