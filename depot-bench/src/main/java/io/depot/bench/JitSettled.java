@@ -6,10 +6,10 @@ import java.lang.management.ManagementFactory;
 /**
  * Tells a warm-up loop when the JIT has settled: when this JVM's compilers have spent no time for
  * {@link #QUIET_NANOS}. A fixed warm-up is not enough on a small machine: on 2 cores, C2 finished
- * compiling Depot's get path (and Chronicle Map's) 0.7 to 1.1 s after a process started, so a
- * 0.3 s warm-up timed the first workload of each process partly on C1's profiling code (a 64 B get
- * measured 0.33 to 2.1 µs from one process to the next, 0.3 µs once compiled). Every peer's
- * process warms up the same way.
+ * compiling Depot's get path (and Chronicle Map's) 0.7 to 1.1 s after a process started, so a 0.3 s
+ * warm-up timed the first workload of each process partly on C1's profiling code (a 64 B get
+ * measured 0.33 to 2.1 µs from one process to the next, 0.3 µs once compiled). Every peer's process
+ * warms up the same way.
  */
 public final class JitSettled {
   /** How long the compilers must have been idle. */

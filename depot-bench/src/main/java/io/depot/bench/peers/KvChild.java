@@ -9,11 +9,11 @@ import java.util.SplittableRandom;
  * sizes and counts comma-separated, one run per size; every key name starts with {@code prefix},
  * W4's workflow scope). {@code put}: puts the warm-up keys {@code w0..} and removes them, round
  * after round for {@code warmMillis} (at least 2 rounds, at least {@link KvPeer#warmOps} puts when
- * {@code warmMillis > 0}, and then until the JIT has settled: {@link JitSettled}), puts them once more (left for the reader's warm-up), then times a
- * put of each of {@code k0..k<count-1>}. {@code get}: gets and verifies the {@code w} keys for
- * {@code warmMillis} (and until the JIT has settled), then times a get + verify of each {@code k} key. {@code both}: the two in
- * this process (the in-JVM baselines). Prints {@code KVPUT median_ns=… p99_ns=…} and {@code KVGET
- * …}.
+ * {@code warmMillis > 0}, and then until the JIT has settled: {@link JitSettled}), puts them once
+ * more (left for the reader's warm-up), then times a put of each of {@code k0..k<count-1>}. {@code
+ * get}: gets and verifies the {@code w} keys for {@code warmMillis} (and until the JIT has
+ * settled), then times a get + verify of each {@code k} key. {@code both}: the two in this process
+ * (the in-JVM baselines). Prints {@code KVPUT median_ns=… p99_ns=…} and {@code KVGET …}.
  */
 public final class KvChild {
   private KvChild() {}

@@ -48,6 +48,7 @@ final class KvPeers {
     return switch (peer) {
       case "depot" -> new DepotKv(location, io.depot.Prefault.AUTO);
       case "depot-eager" -> new DepotKv(location, io.depot.Prefault.EAGER);
+      case "depot-copy" -> new DepotCopyKv(location);
       case "redis" -> new RedisKv(location, 1);
       case "redis-pipelined" -> new RedisKv(location, PIPELINE);
       case "depot-stm", "redis-stm" -> new StmKv(location);
@@ -98,6 +99,38 @@ final class KvPeers {
       try (ObjectHandle h = depot.get(key.name())) {
         return match(h.segment(), candidates);
       }
+    }
+
+    @Override
+    public void remove(Key key) {
+      depot.remove(key.name());
+    }
+
+    @Override
+    public void close() {
+      depot.close();
+    }
+  }
+
+  /**
+   * Depot, read as a copy: {@code getBytes(name)} copies a value of up to 64 KiB out without a
+   * handle (no pin), as Chronicle Map's {@code get} copies out; the put is {@link DepotKv}'s.
+   */
+  static final class DepotCopyKv implements KvPeer {
+    private final Depot depot;
+
+    DepotCopyKv(String store) {
+      depot = Depot.open(store);
+    }
+
+    @Override
+    public void put(Key key, byte[] value) {
+      depot.put(key.name(), value);
+    }
+
+    @Override
+    public boolean getVerify(Key key, byte[] expected) {
+      return java.util.Arrays.equals(depot.getBytes(key.name()), expected);
     }
 
     @Override

@@ -46,6 +46,7 @@ public final class PeersBench {
   public static final List<String> KV_PEERS =
       List.of(
           "depot",
+          "depot-copy",
           "depot-eager",
           "memcpy",
           "chm",
@@ -677,11 +678,13 @@ public final class PeersBench {
     Path location = run.dir().resolve(workload + "-" + peer + "-" + rep);
     Files.createDirectories(location);
     Depot depot =
-        peer.equals("depot") || peer.equals("depot-eager") ? Depot.create(store, opts) : null;
+        peer.equals("depot") || peer.equals("depot-copy") || peer.equals("depot-eager")
+            ? Depot.create(store, opts)
+            : null;
     try {
       String where =
           switch (peer) {
-            case "depot", "depot-eager" -> store;
+            case "depot", "depot-copy", "depot-eager" -> store;
             case "depot-stm" -> "shm:" + store;
             case "redis", "redis-pipelined", "redis-stm" -> run.redis().uri();
             default -> location.toString();

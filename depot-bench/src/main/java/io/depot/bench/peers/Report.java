@@ -148,6 +148,10 @@ public final class Report {
       Map.ofEntries(
           Map.entry("depot", "Depot (`put(name, byte[])`; get: a view, compared in place)"),
           Map.entry(
+              "depot-copy",
+              "Depot, read as a copy: `getBytes(name)` (up to 64 KiB copied out without a handle or"
+                  + " pin), compared as a copy"),
+          Map.entry(
               "depot-eager",
               "Depot, tuned: `Prefault.EAGER` (`open` pre-faults the whole mapping first)"),
           Map.entry("memcpy", "memcpy into touched native memory (in-JVM floor, no index)"),
