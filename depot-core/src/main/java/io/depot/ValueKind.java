@@ -31,11 +31,24 @@ public enum ValueKind {
    * @throws CorruptStoreException if no kind has that code
    */
   public static ValueKind ofCode(int code) {
-    for (ValueKind k : values()) {
-      if (k.code == code) {
-        return k;
-      }
+    ValueKind k = code > 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    if (k == null) {
+      throw new CorruptStoreException("unknown value kind code=" + code);
     }
-    throw new CorruptStoreException("unknown value kind code=" + code);
+    return k;
+  }
+
+  /** The kinds by code (a lookup without {@code values()}'s copy of the array). */
+  private static final ValueKind[] BY_CODE;
+
+  static {
+    int max = 0;
+    for (ValueKind k : values()) {
+      max = Math.max(max, k.code);
+    }
+    BY_CODE = new ValueKind[max + 1];
+    for (ValueKind k : values()) {
+      BY_CODE[k.code] = k;
+    }
   }
 }

@@ -75,10 +75,8 @@ final class EntryImpl implements Entry {
   public MemorySegment track(int i) {
     checkOpen();
     queue.trackTable().checkTrack(i);
-    return store
-        .mem
-        .slice(data + queue.trackTable().trackOffset(i), queue.trackTable().trackLength(data, i))
-        .asReadOnly();
+    return store.mem.readOnlySlice(
+        data + queue.trackTable().trackOffset(i), queue.trackTable().trackLength(data, i));
   }
 
   @Override

@@ -24,6 +24,9 @@ final class Mem {
 
   private final MemorySegment segment;
 
+  /** {@link #segment} read-only, the base of {@link #readOnlySlice}. */
+  private final MemorySegment readOnly;
+
   /** A descriptor of the mapped file for {@link #copyIn}'s {@code pwrite}, or -1. */
   private volatile int fd = -1;
 
@@ -36,6 +39,7 @@ final class Mem {
 
   Mem(MemorySegment segment) {
     this.segment = segment;
+    this.readOnly = segment.asReadOnly();
   }
 
   /**
@@ -186,6 +190,11 @@ final class Mem {
 
   MemorySegment slice(long offset, long length) {
     return segment.asSlice(offset, length);
+  }
+
+  /** A read-only slice: one segment object, not a slice and its read-only copy. */
+  MemorySegment readOnlySlice(long offset, long length) {
+    return readOnly.asSlice(offset, length);
   }
 
   boolean inBounds(long offset, long length) {

@@ -52,7 +52,7 @@ final class ObjectHandleImpl implements ObjectHandle {
     int headerLength = mem.getShort(block + BlockHeaderDescriptor.HEADER_LENGTH_OFFSET);
     long length = mem.getLong(block + BlockHeaderDescriptor.DATA_LENGTH_OFFSET);
     this.dataOffset = block + headerLength;
-    this.data = mem.slice(dataOffset, length).asReadOnly();
+    this.data = mem.readOnlySlice(dataOffset, length);
     this.kind = ValueKind.ofCode(mem.getByte(block + BlockHeaderDescriptor.KIND_OFFSET));
   }
 
