@@ -325,7 +325,13 @@ public interface ObjectStore extends AutoCloseable {
   /**
    * {@return a copy of the bytes of {@code name}}
    *
+   * <p>On shared memory a value of up to 64 KiB is copied out without a handle (it takes no pin and
+   * counts against no handle limit): the copy is checked against a concurrent replace or remove
+   * afterwards and taken again if one happened. For a small value that makes it faster than {@link
+   * #get} and {@code close}.
+   *
    * @param name the object's name
+   * @throws ObjectNotFoundException if there is none
    */
   default byte[] getBytes(String name) {
     try (ObjectHandle h = get(name)) {
@@ -334,9 +340,11 @@ public interface ObjectStore extends AutoCloseable {
   }
 
   /**
-   * {@return the string {@code name}}
+   * {@return the string {@code name}} (copied out as by {@link #getBytes})
    *
    * @param name the object's name
+   * @throws ObjectNotFoundException if there is none
+   * @throws TypeMismatchException if the object is not a string
    */
   default String getString(String name) {
     try (ObjectHandle h = get(name)) {
