@@ -328,7 +328,7 @@ public interface ObjectStore extends AutoCloseable {
    * <p>On shared memory a value of up to 64 KiB is copied out without a handle (it takes no pin and
    * counts against no handle limit): the copy is checked against a concurrent replace or remove
    * afterwards and taken again if one happened. For a small value that makes it faster than {@link
-   * #get} and {@code close}.
+   * #get(String)} and {@code close}.
    *
    * @param name the object's name
    * @throws ObjectNotFoundException if there is none
