@@ -78,6 +78,12 @@ public class DepotBenchmark {
     }
   }
 
+  /** getBytes of an existing object: copied out without a handle (no pin) up to 64 KiB. */
+  @Benchmark
+  public byte[] getBytes() {
+    return depot.getBytes("existing");
+  }
+
   /** put of a new object and its remove: one full write and free cycle. */
   @Benchmark
   public boolean putRemove() {
