@@ -104,57 +104,43 @@ class CopyOutTest extends StoreExtension {
     AtomicLong reads = new AtomicLong();
     AtomicLong writes = new AtomicLong();
     List<Thread> threads = new ArrayList<>();
-    for (int w = 0; w < 2; w++) {
-      long seed = 100L + w;
-      threads.add(
-          Thread.ofPlatform()
-              .start(
-                  () -> {
-                    SplittableRandom r = new SplittableRandom(seed);
-                    try {
-                      while (!stop.get()) {
-                        int n = r.nextInt(names);
-                        byte[] v =
-                            Payloads.make(
-                                ((long) n << 48) | (r.nextLong() >>> 16), 24 + r.nextInt(2_000));
-                        if (r.nextInt(4) == 0) {
-                          d.remove("n" + n);
-                        } else {
-                          d.replace("n" + n, v);
-                        }
-                        writes.incrementAndGet();
-                      }
-                    } catch (Throwable e) {
-                      failure.compareAndSet(null, e);
-                    }
-                  }));
-    }
     for (int t = 0; t < 2; t++) {
-      long seed = 200L + t;
       threads.add(
-          Thread.ofPlatform()
-              .start(
-                  () -> {
-                    SplittableRandom r = new SplittableRandom(seed);
-                    try {
-                      while (!stop.get()) {
-                        int n = r.nextInt(names);
-                        byte[] b;
-                        try {
-                          b = reader.getBytes("n" + n);
-                        } catch (ObjectNotFoundException removed) {
-                          continue;
-                        }
-                        long s = Payloads.verify(MemorySegment.ofArray(b), "n" + n);
-                        if (s >>> 48 != n) {
-                          throw new AssertionError("n" + n + " read the value of n" + (s >>> 48));
-                        }
-                        reads.incrementAndGet();
-                      }
-                    } catch (Throwable e) {
-                      failure.compareAndSet(null, e);
-                    }
-                  }));
+          loop(
+              100L + t,
+              stop,
+              failure,
+              r -> {
+                int n = r.nextInt(names);
+                if (r.nextInt(4) == 0) {
+                  d.remove("n" + n);
+                } else {
+                  d.replace(
+                      "n" + n,
+                      Payloads.make(
+                          ((long) n << 48) | (r.nextLong() >>> 16), 24 + r.nextInt(2_000)));
+                }
+                writes.incrementAndGet();
+              }));
+      threads.add(
+          loop(
+              200L + t,
+              stop,
+              failure,
+              r -> {
+                int n = r.nextInt(names);
+                byte[] b;
+                try {
+                  b = reader.getBytes("n" + n);
+                } catch (ObjectNotFoundException removed) {
+                  return;
+                }
+                long s = Payloads.verify(MemorySegment.ofArray(b), "n" + n);
+                if (s >>> 48 != n) {
+                  throw new AssertionError("n" + n + " read the value of n" + (s >>> 48));
+                }
+                reads.incrementAndGet();
+              }));
     }
     long until = System.nanoTime() + 1_500_000_000L;
     while (System.nanoTime() < until && failure.get() == null) {
@@ -170,5 +156,28 @@ class CopyOutTest extends StoreExtension {
     assertTrue(reads.get() > 1000, "reads=" + reads);
     assertTrue(writes.get() > 1000, "writes=" + writes);
     assertEquals(0, d.check().problems().size(), () -> d.check().toString());
+  }
+
+  /** One step of a {@link #loop}. */
+  @FunctionalInterface
+  private interface Step {
+    void run(SplittableRandom r);
+  }
+
+  /** A thread that runs {@code step} until {@code stop}, recording its first failure. */
+  private static Thread loop(
+      long seed, AtomicBoolean stop, AtomicReference<Throwable> failure, Step step) {
+    return Thread.ofPlatform()
+        .start(
+            () -> {
+              SplittableRandom r = new SplittableRandom(seed);
+              try {
+                while (!stop.get()) {
+                  step.run(r);
+                }
+              } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+              }
+            });
   }
 }

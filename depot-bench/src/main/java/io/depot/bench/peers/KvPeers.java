@@ -46,9 +46,9 @@ final class KvPeers {
    */
   static KvPeer open(String peer, String location, int size, int count) {
     return switch (peer) {
-      case "depot" -> new DepotKv(location, io.depot.Prefault.AUTO);
-      case "depot-eager" -> new DepotKv(location, io.depot.Prefault.EAGER);
-      case "depot-copy" -> new DepotCopyKv(location);
+      case "depot" -> new DepotKv(location, io.depot.Prefault.AUTO, false);
+      case "depot-eager" -> new DepotKv(location, io.depot.Prefault.EAGER, false);
+      case "depot-copy" -> new DepotKv(location, io.depot.Prefault.AUTO, true);
       case "redis" -> new RedisKv(location, 1);
       case "redis-pipelined" -> new RedisKv(location, PIPELINE);
       case "depot-stm", "redis-stm" -> new StmKv(location);
@@ -64,13 +64,17 @@ final class KvPeers {
   /**
    * Depot: {@code put(name, byte[])} copies into the shared store; {@code get} returns a view of
    * it, no copy. With {@link io.depot.Prefault#AUTO} (the default) the process's pages are
-   * pre-faulted in the background; with {@code EAGER}, before {@code open} returns.
+   * pre-faulted in the background; with {@code EAGER}, before {@code open} returns. Read as a copy
+   * ({@code copy}), the get is {@code getBytes(name)}: a value of up to 64 KiB copied out without a
+   * handle (no pin), as Chronicle Map's {@code get} copies out.
    */
   static final class DepotKv implements KvPeer {
     private final Depot depot;
+    private final boolean copy;
 
-    DepotKv(String store, io.depot.Prefault prefault) {
+    DepotKv(String store, io.depot.Prefault prefault, boolean copy) {
       depot = Depot.open(store, io.depot.DepotOptions.builder().prefault(prefault).build());
+      this.copy = copy;
     }
 
     @Override
@@ -80,6 +84,9 @@ final class KvPeers {
 
     @Override
     public boolean getVerify(Key key, byte[] expected) {
+      if (copy) {
+        return java.util.Arrays.equals(depot.getBytes(key.name()), expected);
+      }
       try (ObjectHandle h = depot.get(key.name())) {
         MemorySegment s = h.segment();
         return s.byteSize() == expected.length
@@ -99,38 +106,6 @@ final class KvPeers {
       try (ObjectHandle h = depot.get(key.name())) {
         return match(h.segment(), candidates);
       }
-    }
-
-    @Override
-    public void remove(Key key) {
-      depot.remove(key.name());
-    }
-
-    @Override
-    public void close() {
-      depot.close();
-    }
-  }
-
-  /**
-   * Depot, read as a copy: {@code getBytes(name)} copies a value of up to 64 KiB out without a
-   * handle (no pin), as Chronicle Map's {@code get} copies out; the put is {@link DepotKv}'s.
-   */
-  static final class DepotCopyKv implements KvPeer {
-    private final Depot depot;
-
-    DepotCopyKv(String store) {
-      depot = Depot.open(store);
-    }
-
-    @Override
-    public void put(Key key, byte[] value) {
-      depot.put(key.name(), value);
-    }
-
-    @Override
-    public boolean getVerify(Key key, byte[] expected) {
-      return java.util.Arrays.equals(depot.getBytes(key.name()), expected);
     }
 
     @Override
