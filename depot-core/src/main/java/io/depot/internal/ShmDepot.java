@@ -20,6 +20,8 @@ import io.depot.WriteClaim;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -474,7 +476,7 @@ final class ShmDepot implements Depot {
    * (see {@link #copyOut}); larger ones, where the copy costs far more than the pin, through a
    * handle.
    */
-  static final long COPY_OUT_MAX = 64 * 1024;
+  private static final long COPY_OUT_MAX = 64 * 1024;
 
   /**
    * How often {@link #copyOut} tries before it gives way to a pinned read (each failure means that
@@ -524,10 +526,9 @@ final class ShmDepot implements Depot {
         continue; // as above
       }
       byte[] out = new byte[(int) length];
-      MemorySegment.copy(
-          mem.segment(), java.lang.foreign.ValueLayout.JAVA_BYTE, at, out, 0, (int) length);
+      MemorySegment.copy(mem.segment(), ValueLayout.JAVA_BYTE, at, out, 0, (int) length);
       // The copy's loads must complete before the second ctl read.
-      java.lang.invoke.VarHandle.acquireFence();
+      VarHandle.acquireFence();
       if (committedAt(d, gen)) {
         if (required != null && kind != required.code()) {
           throw new io.depot.TypeMismatchException(

@@ -66,12 +66,7 @@ public final class KvChild {
         long until = System.nanoTime() + warmNanos;
         long minOps = warmNanos > 0 ? kv.warmOps(size) : 0;
         JitSettled jit = new JitSettled(until);
-        for (int round = 0;
-            round < 2
-                || System.nanoTime() < until
-                || (long) round * count < minOps
-                || (warmNanos > 0 && !jit.settled());
-            round++) {
+        for (int round = 0; warming(round, count, until, minOps, warmNanos > 0, jit); round++) {
           putAll(kv, warm, values);
           for (int i = 0;
               i < warm.length;
@@ -86,12 +81,7 @@ public final class KvChild {
         long until = System.nanoTime() + warmNanos;
         long minOps = warmNanos > 0 ? kv.warmOps(size) : 0;
         JitSettled jit = new JitSettled(until);
-        for (int round = 0;
-            round < 2
-                || System.nanoTime() < until
-                || (long) round * count < minOps
-                || (warmNanos > 0 && !jit.settled());
-            round++) {
+        for (int round = 0; warming(round, count, until, minOps, warmNanos > 0, jit); round++) {
           for (int i = 0; i < count; i += kv.batch()) { // batched as the timed gets
             if (!kv.getVerifyAll(warm, values, i, Math.min(count, i + kv.batch()))) {
               throw new AssertionError(peer + ": a warm-up value read back differs");
@@ -101,6 +91,19 @@ public final class KvChild {
         System.out.println("KVGET size=" + size + " " + summary(timedGets(kv, keys, values, peer)));
       }
     }
+  }
+
+  /**
+   * Whether a warm-up goes on after {@code round} rounds of {@code count} operations: at least 2
+   * rounds, until {@code until}, at least {@code minOps} operations, and then (if {@code
+   * untilSettled}) until the JIT has settled.
+   */
+  private static boolean warming(
+      int round, int count, long until, long minOps, boolean untilSettled, JitSettled jit) {
+    return round < 2
+        || System.nanoTime() < until
+        || (long) round * count < minOps
+        || (untilSettled && !jit.settled());
   }
 
   private static void putAll(KvPeer kv, KvPeer.Key[] keys, byte[][] values) {
