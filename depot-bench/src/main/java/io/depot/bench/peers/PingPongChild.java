@@ -22,24 +22,38 @@ public final class PingPongChild {
         QueueChild.Ends back = QueueChild.open(peer, args[3], QueueChild.SIZE)) {
       if (role.equals("pong")) {
         for (int i = 0; i < warm + rounds; i++) {
-          back.send(there.receive());
+          echo(there, back);
         }
         return;
       }
       Stats rtt = new Stats(rounds);
       for (int i = 0; i < warm + rounds; i++) {
-        long t0 = System.nanoTime();
-        there.send(i);
-        long v = back.receive();
-        long t = System.nanoTime() - t0;
-        if (v != i) {
-          throw new AssertionError(peer + ": round " + i + " came back as " + v);
-        }
+        long t = roundTrip(there, back, i, peer);
         if (i >= warm) {
           rtt.add(t);
         }
       }
       System.out.println("PING " + KvChild.summary(rtt));
     }
+  }
+
+  // One round trip, or one echo, per call: a method the JIT compiles during the warm-up rounds, so
+  // that the timed rounds run compiled code (a loop in main would run interpreted until compiled
+  // on stack, well into the timed rounds).
+
+  /** Sends {@code i} through {@code there}, waits for it through {@code back}: the time taken. */
+  private static long roundTrip(QueueChild.Ends there, QueueChild.Ends back, long i, String peer) {
+    long t0 = System.nanoTime();
+    there.send(i);
+    long v = back.receive();
+    long t = System.nanoTime() - t0;
+    if (v != i) {
+      throw new AssertionError(peer + ": round " + i + " came back as " + v);
+    }
+    return t;
+  }
+
+  private static void echo(QueueChild.Ends there, QueueChild.Ends back) {
+    back.send(there.receive());
   }
 }
