@@ -1,5 +1,6 @@
 package io.depot.bench.peers;
 
+import io.depot.bench.JitSettled;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,9 +15,10 @@ import java.util.SplittableRandom;
  * seeded random bytes, different in their first byte); writer 0 first puts version 0 of every key
  * and prints {@code FILLED}. A {@code writer} replaces random keys with one of their versions, a
  * {@code reader} reads random keys and checks each value is one of the key's versions, whole (a
- * torn or foreign value fails the run). Writers and readers first warm up on their own, print
- * {@code READY}, wait for {@code GO} on standard input (the harness sends it once all are ready, so
- * they run at the same time), run for {@code millis} and print {@code MIXED ops=… nanos=…}.
+ * torn or foreign value fails the run). Writers and readers first warm up on their own (up to 1 s,
+ * and until the JIT has settled: {@link JitSettled}), print {@code READY}, wait for {@code GO} on
+ * standard input (the harness sends it once all are ready, so they run at the same time), run for
+ * {@code millis} and print {@code MIXED ops=… nanos=…}.
  */
 public final class MixedChild {
   private MixedChild() {}
@@ -60,11 +62,15 @@ public final class MixedChild {
       }
       SplittableRandom random = new SplittableRandom(id * 7919L + (writer ? 1 : 2));
       // warm-up on the live keys, alone or beside the others' warm-ups: the code path compiled
-      // before timing
+      // before timing. Four processes warming up at once on 2 cores left C2 compiling the write
+      // path until the end of a 2 s timed run: the warm-up lasts until the JIT has settled too.
       long warmUntil = System.nanoTime() + Math.min(nanos, 1_000_000_000L);
-      while (System.nanoTime() < warmUntil) {
-        step(kv, writer, random, names, values, peer);
-      }
+      JitSettled jit = new JitSettled(warmUntil);
+      do {
+        for (int i = 0; i < 256; i++) {
+          step(kv, writer, random, names, values, peer);
+        }
+      } while (System.nanoTime() < warmUntil || !jit.settled());
       System.out.println("READY");
       try (BufferedReader in =
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
