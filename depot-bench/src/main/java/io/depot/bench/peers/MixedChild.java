@@ -1,6 +1,7 @@
 package io.depot.bench.peers;
 
 import io.depot.bench.JitSettled;
+import io.depot.bench.Stats;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,9 +19,15 @@ import java.util.SplittableRandom;
  * torn or foreign value fails the run). Writers and readers first warm up on their own (up to 1 s,
  * and until the JIT has settled: {@link JitSettled}), print {@code READY}, wait for {@code GO} on
  * standard input (the harness sends it once all are ready, so they run at the same time), run for
- * {@code millis} and print {@code MIXED ops=… nanos=…}.
+ * {@code millis} and print {@code MIXED ops=… nanos=… p999_ns=…} (the 99.9th percentile of the
+ * operations timed on their own, one in {@value #SAMPLE_EVERY}).
  */
 public final class MixedChild {
+  /** One operation in this many is timed on its own (the p99.9 latency of the MIXED line). */
+  static final int SAMPLE_EVERY = 16;
+
+  private static final int MAX_SAMPLES = 1 << 21;
+
   private MixedChild() {}
 
   /** Version {@code v} of key {@code i}. */
@@ -86,17 +93,29 @@ public final class MixedChild {
         throw e.getCause();
       }
       long ops = 0;
+      Stats sampled = new Stats(MAX_SAMPLES);
       long t0 = System.nanoTime();
       long end = t0 + nanos;
       long now = t0;
       while (now < end) {
         for (int i = 0; i < 64; i++) {
-          step(kv, writer, random, names, values, peer);
+          if ((i & (SAMPLE_EVERY - 1)) == 0 && ops < (long) MAX_SAMPLES * SAMPLE_EVERY) {
+            long s = System.nanoTime();
+            step(kv, writer, random, names, values, peer);
+            sampled.add(System.nanoTime() - s);
+          } else {
+            step(kv, writer, random, names, values, peer);
+          }
         }
         ops += 64;
         now = System.nanoTime();
       }
-      System.out.printf(Locale.ROOT, "MIXED ops=%d nanos=%d%n", ops, now - t0);
+      System.out.printf(
+          Locale.ROOT,
+          "MIXED ops=%d nanos=%d p999_ns=%.0f%n",
+          ops,
+          now - t0,
+          sampled.percentileMicros(0.999) * 1000);
     }
   }
 

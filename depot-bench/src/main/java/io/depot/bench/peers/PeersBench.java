@@ -1067,7 +1067,8 @@ public final class PeersBench {
   /**
    * The mixed workload: the first writer puts every key, then {@code mixedWriters} writer and
    * {@code mixedReaders} reader processes run at once ({@link MixedChild}); the figures are the
-   * writers' and the readers' operations per second, added up.
+   * writers' and the readers' operations per second, added up, and the p99.9 latency of each role's
+   * worst process (one operation in {@value MixedChild#SAMPLE_EVERY} timed on its own).
    */
   private static void mixed(Report report, Run run, String peer, int rep) throws Exception {
     Size size = run.size();
@@ -1088,7 +1089,9 @@ public final class PeersBench {
             + "whole, all at once for "
             + fmt("%.1f", size.mixedMillis() / 1000.0)
             + " s; operations per second "
-            + "added up over the processes)");
+            + "added up over the processes; p99.9: of the one operation in "
+            + MixedChild.SAMPLE_EVERY
+            + " each process times on its own, in the role's worst process)");
     String store = "peersm-" + ProcessHandle.current().pid() + "-" + rep;
     DepotOptions opts =
         DepotOptions.builder()
@@ -1134,18 +1137,26 @@ public final class PeersBench {
         }
         double writes = 0;
         double reads = 0;
+        double writeTail = 0;
+        double readTail = 0;
         for (int i = 0; i < all.size(); i++) {
           await(all.get(i), peer);
           String l = line(all.get(i), "MIXED ");
           double rate = Stats.field(l, "ops") / (Stats.field(l, "nanos") / 1e9);
+          double tail = Stats.field(l, "p999_ns") / 1000.0;
           if (i < writers) {
             writes += rate;
+            writeTail = Math.max(writeTail, tail);
           } else {
             reads += rate;
+            readTail = Math.max(readTail, tail);
           }
         }
         report.add(w, peer, "writes", writes / 1e6);
         report.add(w, peer, "reads", reads / 1e6);
+        // the worst process of each role: one stalled process is what a user waits on
+        report.add(w, peer, "writeP999", writeTail);
+        report.add(w, peer, "readP999", readTail);
       } finally {
         all.forEach(ChildJvm::close);
       }

@@ -261,7 +261,9 @@ public final class Report {
       case "mixed" ->
           List.of(
               new Column("writes", "writers, M ops/s", "Depot ahead, writes", false),
-              new Column("reads", "readers (get + verify), M ops/s", "Depot ahead, reads", false));
+              new Column("reads", "readers (get + verify), M ops/s", "Depot ahead, reads", false),
+              new Column("writeP999", "write p99.9 µs", "Depot ahead, write p99.9", true),
+              new Column("readP999", "read p99.9 µs", "Depot ahead, read p99.9", true));
       default ->
           List.of(
               new Column("put", "put µs/op", "Depot ahead, put", true),

@@ -57,7 +57,7 @@ class PeersSmokeTest {
             "W4 short-term memory, 1 KiB values",
             List.of("put", "get"),
             PeersBench.mixedName(PeersBench.Size.SMOKE),
-            List.of("writes", "reads"));
+            List.of("writes", "reads", "writeP999", "readP999"));
     for (var t : tables.entrySet()) {
       Map<String, Map<String, List<Double>>> table = results.get(t.getKey());
       assertNotNull(table, t.getKey() + " in " + results.keySet());
