@@ -80,7 +80,7 @@ public final class MixedChild {
       } while (System.nanoTime() < warmUntil || !jit.settled());
       // The values (20 MiB for 10,000 keys) move out of the young generation now, not in a pause of
       // the timed run: on this kind of virtual machine, the first young collections copying them
-      // into untouched heap pages took 70 to 110 ms each (page faults), a twentieth of the run.
+      // into untouched heap pages took 70 to 170 ms each (page faults), a twentieth of the run.
       System.gc();
       System.out.println("READY");
       try (BufferedReader in =
