@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>{@code capacity}: the arena (user data), {@value #MIN_CAPACITY} bytes to {@value
- *       #MAX_CAPACITY} bytes, rounded up to whole 64 KiB pages; the file adds metadata (about 100
+ *       #MAX_CAPACITY} bytes, rounded up to whole 64 KiB pages; the file adds metadata (100 to 130
  *       bytes per object of {@code maxObjects}, 8 bytes per journal slot).
  *   <li>{@code maxObjects}: the directory size, 1 to {@value #MAX_OBJECTS}; default {@code capacity
  *       / 4096}, at least 1024. Every committed, written or zombie object takes one (a queue is one

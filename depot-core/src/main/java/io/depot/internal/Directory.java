@@ -165,10 +165,17 @@ final class Directory {
   long lookup(byte[] name, long hash) {
     long bucket = bucketOf(hash);
     MemorySegment key = MemorySegment.ofArray(name);
+    long prefix = prefix(name);
+    long prefixMask = prefixMask(name.length);
     IdleStrategy idle = null;
     long nextCheck = 0;
     for (; ; ) {
       long w1 = mem.getLongAcquire(bucket + BucketDescriptor.SEQ_HEAD_OFFSET);
+      // The head's block, and the start of the name in it: these loads do not wait for the head's
+      // descriptor, so the two cache misses overlap (see BucketDescriptor). Read after w1, they
+      // are as new as the chain it heads, or newer.
+      long hint = mem.getLongAcquire(bucket + BucketDescriptor.HEAD_BLOCK_OFFSET);
+      long hinted = hintedPrefix(hint);
       int next = BucketDescriptor.head(w1);
       boolean sane = true;
       for (int steps = 0; next != 0; steps++) {
@@ -178,8 +185,18 @@ final class Directory {
         }
         long d = layout.descriptor(next - 1);
         long c = mem.getLongAcquire(d + CTL_OFFSET);
-        if (state(c) == COMMITTED && named(d, hash, key, name.length)) {
-          return ((long) generation(c) << 32) | (next - 1);
+        if (state(c) == COMMITTED
+            && mem.getLong(d + HASH_OFFSET) == hash
+            && mem.getShort(d + NAME_LENGTH_OFFSET) == name.length) {
+          long block = mem.getLong(d + BLOCK_OFFSET);
+          // The hinted prefix was read after w1, and an object reachable from w1 had its name
+          // written before it was linked (links are at the head only), so before w1: if its block
+          // is the hinted one, a mismatch is another name. Should the descriptor have been reused
+          // during the walk, the unlink changed the bucket and a miss is retried below.
+          boolean maybe = block != hint || ((hinted ^ prefix) & prefixMask) == 0;
+          if (maybe && nameAt(block, key, name.length)) {
+            return ((long) generation(c) << 32) | (next - 1);
+          }
         }
         next = mem.getInt(d + NEXT_OFFSET);
       }
@@ -248,12 +265,52 @@ final class Directory {
     if (mem.getShort(d + NAME_LENGTH_OFFSET) != length) {
       return false;
     }
-    long block = mem.getLong(d + BLOCK_OFFSET);
+    return nameAt(mem.getLong(d + BLOCK_OFFSET), key, length);
+  }
+
+  /** Whether the block at {@code block} holds the name {@code key}; false for out of bounds. */
+  private boolean nameAt(long block, MemorySegment key, int length) {
     long at = block + BlockHeaderDescriptor.NAME_OFFSET;
     if (block < layout.arenaOffset || !mem.inBounds(at, length)) {
       return false;
     }
     return MemorySegment.mismatch(mem.segment(), at, at + length, key, 0, length) < 0;
+  }
+
+  /** The first 8 bytes of a name (fewer if shorter, zero-filled) as a little-endian long. */
+  private static long prefix(byte[] name) {
+    long p = 0;
+    for (int i = Math.min(name.length, 8) - 1; i >= 0; i--) {
+      p = (p << 8) | (name[i] & 0xFF);
+    }
+    return p;
+  }
+
+  /** The bits of a {@link #prefix} that a name of {@code length} bytes fills. */
+  private static long prefixMask(int length) {
+    return length >= 8 ? -1L : (1L << (8 * length)) - 1;
+  }
+
+  /**
+   * The 8 bytes where the block {@code hint} keeps its name (a block's header is at least 64
+   * bytes), or 0 for a hint outside the arena (none, or a damaged file).
+   */
+  private long hintedPrefix(long hint) {
+    long at = hint + BlockHeaderDescriptor.NAME_OFFSET;
+    return hint >= layout.arenaOffset && mem.inBounds(at, 8) ? mem.getLong(at) : 0;
+  }
+
+  /**
+   * Stores the hint of {@code bucket} (see {@link BucketDescriptor}): the block of descriptor
+   * {@code head - 1}, or 0 for an empty chain. Under the bucket lock, before the release store that
+   * publishes {@code head}.
+   */
+  private void hintHead(long bucket, int head) {
+    long block =
+        head > 0 && head <= layout.maxObjects
+            ? mem.getLong(layout.descriptor(head - 1) + BLOCK_OFFSET)
+            : 0;
+    mem.putLong(bucket + BucketDescriptor.HEAD_BLOCK_OFFSET, block);
   }
 
   /**
@@ -324,6 +381,9 @@ final class Directory {
 
   private void unlockBucket(long bucket, int head) {
     long w = mem.getLong(bucket + BucketDescriptor.SEQ_HEAD_OFFSET);
+    if (head != BucketDescriptor.head(w)) {
+      hintHead(bucket, head);
+    }
     long seq = (BucketDescriptor.seq(w) | 1) + 1;
     mem.putLongRelease(
         bucket + BucketDescriptor.SEQ_HEAD_OFFSET, BucketDescriptor.word(seq & 0xFFFF_FFFFL, head));
@@ -720,6 +780,7 @@ final class Directory {
     if (tail >= 0) {
       mem.putIntRelease(tail + NEXT_OFFSET, 0);
     }
+    hintHead(bucket, newHead);
     long seq = (BucketDescriptor.seq(w) | 1) + 1;
     mem.putLongRelease(
         bucket + BucketDescriptor.SEQ_HEAD_OFFSET,

@@ -20,7 +20,7 @@ import java.lang.foreign.StructLayout;
  * | Handle journals: maxClients x handlesPerClient x 8 B         |
  * |   ({@link JournalDescriptor})                                |
  * +--------------------------------------------------------------+ BUCKET_OFFSET
- * | Directory buckets: bucketCount x 16 B ({@link BucketDescriptor}) |
+ * | Directory buckets: bucketCount x 32 B ({@link BucketDescriptor}) |
  * +--------------------------------------------------------------+ DESCRIPTOR_OFFSET
  * | Object descriptors: maxObjects x 64 B ({@link ObjectDescriptor}) |
  * +--------------------------------------------------------------+ DESCRIPTOR_HINT_OFFSET
@@ -84,7 +84,7 @@ final class HeaderDescriptor {
   public static final long MAGIC = 0x4d4853544f504544L;
 
   /** Incremented on every incompatible layout change. */
-  public static final int LAYOUT_VERSION = 2;
+  public static final int LAYOUT_VERSION = 3;
 
   public static final int HEADER_LENGTH = 4096;
 

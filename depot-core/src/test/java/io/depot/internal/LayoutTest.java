@@ -43,6 +43,8 @@ class LayoutTest {
     assertEquals(ClientDescriptor.LENGTH, ClientDescriptor.LAYOUT.byteSize());
     at(BucketDescriptor.LAYOUT, "seqHead", BucketDescriptor.SEQ_HEAD_OFFSET);
     at(BucketDescriptor.LAYOUT, "lock", BucketDescriptor.LOCK_OFFSET);
+    at(BucketDescriptor.LAYOUT, "headBlock", BucketDescriptor.HEAD_BLOCK_OFFSET);
+    at(BucketDescriptor.LAYOUT, "reserved", BucketDescriptor.RESERVED_OFFSET);
     assertEquals(BucketDescriptor.LENGTH, BucketDescriptor.LAYOUT.byteSize());
     StructLayout o = ObjectDescriptor.LAYOUT;
     assertEquals(ObjectDescriptor.LENGTH, o.byteSize());
