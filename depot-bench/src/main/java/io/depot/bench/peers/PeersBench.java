@@ -727,9 +727,10 @@ public final class PeersBench {
                 prefix));
       }
       for (String l : lines) {
-        if (l.startsWith("KVPUT ") || l.startsWith("KVGET ")) {
+        if (l.startsWith("KVPUT ") || l.startsWith("KVGET ") || l.startsWith("KVGETR ")) {
           int s = (int) Stats.field(l, "size");
-          String op = l.startsWith("KVPUT ") ? "put" : "get";
+          String op =
+              l.startsWith("KVPUT ") ? "put" : l.startsWith("KVGETR ") ? "getRandom" : "get";
           report.add(workloadName(workload, s), peer, op, Stats.field(l, "median_ns") / 1000.0);
         }
       }

@@ -36,7 +36,7 @@ final class Profiles {
     Set<String> roles = new LinkedHashSet<>();
     for (String op : ops) {
       switch (kind) {
-        case "kv", "array" -> roles.add(op); // put, get
+        case "kv", "array" -> roles.add(op.equals("getRandom") ? "get" : op); // put, get
         case "mixed" -> roles.add(op.equals("writes") ? "writer" : "reader");
         case "ping" -> roles.addAll(List.of("ping", "pong"));
         default -> roles.addAll(List.of("producer", "consumer"));

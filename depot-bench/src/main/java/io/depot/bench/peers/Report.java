@@ -267,7 +267,12 @@ public final class Report {
       default ->
           List.of(
               new Column("put", "put µs/op", "Depot ahead, put", true),
-              new Column("get", "get + verify µs/op", "Depot ahead, get", true));
+              new Column("get", "get + verify µs/op, put order", "Depot ahead, get", true),
+              new Column(
+                  "getRandom",
+                  "get + verify µs/op, random order",
+                  "Depot ahead, get (random order)",
+                  true));
     };
   }
 

@@ -27,7 +27,7 @@ class PeersSmokeTest {
     Map<String, Map<String, Map<String, List<Double>>>> results = report.results();
     for (String workload : List.of("W1 1 KiB", "W1 64 KiB")) {
       for (String peer : PeersBench.peers(PeersBench.Size.SMOKE, "W1", PeersBench.KV_PEERS)) {
-        for (String op : List.of("put", "get")) {
+        for (String op : List.of("put", "get", "getRandom")) {
           List<Double> v = results.get(workload).get(peer).get(op);
           assertEquals(1, v.size(), workload + " " + peer + " " + op);
           assertTrue(v.getFirst() > 0, workload + " " + peer + " " + op + " = " + v);
@@ -55,7 +55,7 @@ class PeersSmokeTest {
             "W3 1 MiB entries, 16-entry queue",
             List.of("gibs"),
             "W4 short-term memory, 1 KiB values",
-            List.of("put", "get"),
+            List.of("put", "get", "getRandom"),
             PeersBench.mixedName(PeersBench.Size.SMOKE),
             List.of("writes", "reads", "writeP999", "readP999"));
     for (var t : tables.entrySet()) {
