@@ -89,6 +89,7 @@ final class StoreFile implements AutoCloseable {
               + "): free="
               + ByteSize.describe(usable));
     }
+    removeDeadTemporaries(dir, name);
     Path tmp =
         dir.resolve(
             "."
@@ -117,6 +118,36 @@ final class StoreFile implements AutoCloseable {
       }
     }
     return open(target);
+  }
+
+  /**
+   * Deletes the temporary files that creators of store {@code name} left behind when they died
+   * before publishing ({@code .NAME.depot.PID.RANDOM.tmp}, see {@link #create}): on tmpfs each
+   * holds as much memory as the store. Files of a live process (its create may be in progress) are
+   * kept, and so is anything else; a failure to list or delete is ignored (the create goes on).
+   */
+  static void removeDeadTemporaries(Path dir, String name) {
+    String prefix = "." + name + ".depot.";
+    try (var files = Files.newDirectoryStream(dir, prefix + "*.tmp")) {
+      for (Path f : files) {
+        String rest = f.getFileName().toString().substring(prefix.length());
+        int dot = rest.indexOf('.');
+        if (dot <= 0 || !rest.substring(0, dot).chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        long pid;
+        try {
+          pid = Long.parseLong(rest.substring(0, dot));
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (pid != ProcessInfo.selfPid() && ProcessInfo.startTime(pid) == ProcessInfo.DEAD) {
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // best effort: the create does not depend on it
+    }
   }
 
   static long usableSpace(Path dir) {
